@@ -1,0 +1,1 @@
+"""Message content: rendering, locale formatting, SMS encoding and the language list."""

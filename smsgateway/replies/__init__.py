@@ -1,0 +1,1 @@
+"""Replies: normalising, classifying against the open question, and applying the outcome."""
