@@ -1,0 +1,22 @@
+"""smsgateway: referral notices and replies by SMS, WhatsApp and voice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from smsgateway.config import load_settings
+from smsgateway.runtime import init_runtime
+from smsgateway.web import init_web
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """The Flask application: settings, database, transport, blueprints."""
+    settings = load_settings(overrides=overrides)
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config["SECRET_KEY"] = settings.secret_key
+    init_runtime(app, settings)
+    init_web(app)
+    return app

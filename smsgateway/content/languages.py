@@ -69,7 +69,7 @@ def fallback_chain(
     extra: Iterable[str] = (),
     default: str = DEFAULT_LANGUAGE,
 ) -> list[str]:
-    """Languages to try in order: preferred, its configured `extra` chain, each file fallback, default, en.
+    """Languages to try in order: preferred, the `extra` chain, file fallbacks, default, en.
 
     Unknown codes are skipped; the result is never empty and never repeats a code.
     """

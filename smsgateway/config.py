@@ -1,0 +1,140 @@
+"""Settings: one frozen, typed object. Defaults run the demo; `SMSGATEWAY_*` variables override.
+
+Every setting is documented in the README's configuration table. `load_settings` validates at
+start-up so a typo fails loudly instead of running with a surprise.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+ENVIRONMENTS = ("development", "demo", "test", "production")
+TRANSPORTS = ("local", "twilio")
+PREFIX = "SMSGATEWAY_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    instance_path: Path = Path("instance")
+    database_url: str = ""  # empty: SQLite file in the instance folder
+    host: str = "127.0.0.1"
+    port: int = 5000
+    secret_key: str = ""
+    transport: str = "local"
+    simulator: bool = True  # only honoured outside production and with the local transport
+    default_region: str = "SN"
+    default_language: str = "fr"
+    fallback_languages: tuple[str, ...] = ("fr", "en")
+    default_time_zone: str = "Africa/Dakar"
+    scheduler: bool = True  # run the periodic jobs inside `serve`
+    dispatch_interval_seconds: float = 5.0
+    dispatch_batch_size: int = 200
+    lease_seconds: int = 120
+    reply_window_hours: int = 72
+    reminder_lead_hours: int = 24
+    public_url: str = ""
+    office_phone: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_simulator_enabled(self) -> bool:
+        """The phone simulator exists only with the local transport and never in production."""
+        return self.simulator and self.transport == "local" and not self.is_production
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.instance_path / 'smsgateway.db').resolve()}"
+
+
+def _parse(name: str, raw: str, current: Any) -> Any:
+    if isinstance(current, bool):
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{PREFIX}{name.upper()} must be true or false, not {raw!r}")
+    if isinstance(current, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a whole number") from None
+    if isinstance(current, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a number") from None
+    if isinstance(current, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if isinstance(current, Path):
+        return Path(raw)
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Build settings from defaults, then `SMSGATEWAY_*` variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(PREFIX + f.name.upper())
+        if raw is not None and f.name != "extra":
+            values[f.name] = _parse(f.name, raw, getattr(settings, f.name))
+    settings = replace(settings, **values, **dict(overrides or {}))
+    if not settings.secret_key:
+        settings = replace(settings, secret_key=_instance_secret(settings))
+    validate(settings)
+    return settings
+
+
+def _instance_secret(settings: Settings) -> str:
+    """Outside production, a random key kept in the instance folder; production must set one."""
+    if settings.is_production:
+        raise ConfigError(f"{PREFIX}SECRET_KEY must be set in production")
+    path = settings.instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def validate(settings: Settings) -> None:
+    """Refuse settings the service cannot run with, naming the variable."""
+    if settings.env not in ENVIRONMENTS:
+        raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if settings.transport not in TRANSPORTS:
+        raise ConfigError(f"{PREFIX}TRANSPORT must be one of {', '.join(TRANSPORTS)}")
+    if not 0 < settings.port < 65536:
+        raise ConfigError(f"{PREFIX}PORT must be between 1 and 65535")
+    if settings.default_region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(f"{PREFIX}DEFAULT_REGION must be a two-letter region such as SN")
+    try:
+        ZoneInfo(settings.default_time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{PREFIX}DEFAULT_TIME_ZONE is not a known time zone") from None
+    if settings.is_production and settings.transport == "local":
+        raise ConfigError(f"{PREFIX}TRANSPORT=local sends nothing; production needs a real one")

@@ -1,0 +1,76 @@
+"""Demo data: a few partners, returnees and referrals, so the loop can be watched at once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.models import Returnee
+from smsgateway.partners import register_partner
+from smsgateway.referrals import create_referral
+from smsgateway.returnees import PhoneInput, register_returnee
+
+# Numbers from the ranges the numbering plans keep for drama and documentation where they
+# exist; they belong to nobody.
+DEMO_RETURNEES = [
+    ("SN-2026-0001", "Awa", "wo", "Africa/Dakar", "+221771234567", None),
+    ("SN-2026-0002", "Moussa", "fr", "Africa/Dakar", "+221781234568", None),
+    ("NG-2026-0003", "Blessing", "pcm", "Africa/Lagos", "+2348031234567", None),
+    ("SN-2026-0004", "Fatou", "fr", "Africa/Dakar", "+221701234569", ("sister", "+221761234560")),
+    ("MA-2026-0005", "Youssef", "ar", "Africa/Casablanca", "+212612345678", None),
+]
+
+
+def seed_demo(session: Session, now: datetime, *, reminder_lead: timedelta) -> int:
+    """Add the demo data unless it is there already; returns the number of referrals added."""
+    if session.scalar(select(Returnee.id).limit(1)) is not None:
+        return 0
+    training = register_partner(
+        session,
+        now,
+        name="Centre de Formation Professionnelle de Pikine",
+        display_name="CFP Pikine",
+        service_categories=["vocational_training"],
+        region="SN",
+        point_persons=[("Mme Ndiaye", "+221771112233")],
+    )
+    clinic = register_partner(
+        session,
+        now,
+        name="Clinique de Santé Mentale Fann",
+        display_name="Centre Fann",
+        service_categories=["mental_health", "medical"],
+        region="SN",
+        point_persons=[("Dr Diallo", "+221771112244")],
+    )
+    added = 0
+    for index, (case, name, lang, zone, phone, proxy) in enumerate(DEMO_RETURNEES):
+        phones = [PhoneInput(phone)]
+        if proxy:
+            phones.append(PhoneInput(proxy[1], is_proxy=True, relation=proxy[0]))
+        returnee = register_returnee(
+            session,
+            now,
+            case_reference=case,
+            first_name=name,
+            language=lang,
+            time_zone=zone,
+            region="SN",
+            phones=phones,
+        )
+        sensitive = index == 3
+        create_referral(
+            session,
+            now,
+            returnee=returnee,
+            partner=clinic if sensitive else training,
+            service_category="mental_health" if sensitive else "vocational_training",
+            created_by="demo",
+            reminder_lead=reminder_lead,
+            appointment_at=now.replace(second=0, microsecond=0) + timedelta(hours=20 + index),
+            appointment_place="Pikine, Rue 10" if not sensitive else "",
+        )
+        added += 1
+    return added

@@ -1,0 +1,45 @@
+"""Notices: one planned message to one recipient. The table is the source of truth for sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smsgateway.db import Base, UTCDateTime
+from smsgateway.models.referrals import Referral
+from smsgateway.models.returnees import ContactPoint, Returnee
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
+    returnee_id: Mapped[int | None] = mapped_column(ForeignKey("returnees.id"), index=True)
+    contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_points.id"))
+    # Set when the recipient is no contact point (an unknown sender, a partner's point person).
+    recipient_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16))
+    question: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Kind-specific content: a caseworker's texts per language, referrals to choose from...
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    referral: Mapped[Referral | None] = relationship()
+    returnee: Mapped[Returnee | None] = relationship()
+    contact_point: Mapped[ContactPoint | None] = relationship()

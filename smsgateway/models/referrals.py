@@ -1,0 +1,54 @@
+"""Referrals and their append-only event history. Status rules: `smsgateway.referrals`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smsgateway.db import Base, UTCDateTime
+from smsgateway.models.partners import Partner
+from smsgateway.models.returnees import Returnee
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True, default=None)
+    returnee_id: Mapped[int] = mapped_column(ForeignKey("returnees.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    service_category: Mapped[str] = mapped_column(String(64))
+    is_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    appointment_place: Mapped[str] = mapped_column(String(200), default="")
+    needs_reorientation: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    returnee: Mapped[Returnee] = relationship()
+    partner: Mapped[Partner] = relationship()
+    events: Mapped[list[ReferralEvent]] = relationship(
+        back_populates="referral", order_by="ReferralEvent.id"
+    )
+
+
+class ReferralEvent(Base):
+    """One status change: never updated, never deleted."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    old_status: Mapped[str | None] = mapped_column(String(32))
+    new_status: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    referral: Mapped[Referral] = relationship(back_populates="events")

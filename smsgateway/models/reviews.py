@@ -1,0 +1,26 @@
+"""The caseworkers' review queue: inbound messages nobody could apply automatically."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smsgateway.db import Base, UTCDateTime
+from smsgateway.models.messages import Message
+
+
+class ReviewItem(Base):
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), default=None)
+    returnee_id: Mapped[int | None] = mapped_column(ForeignKey("returnees.id"), default=None)
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+
+    message: Mapped[Message] = relationship()

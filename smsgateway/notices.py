@@ -1,0 +1,170 @@
+"""Notice vocabulary (kinds, states, the question each kind asks) and pending-notice helpers.
+
+planned ──claim──▶ claimed ──send──▶ sent
+   │                  │  └──temporary failure──▶ planned (later, attempts + 1)
+   │                  └──permanent failure / too many attempts──▶ failed
+   ├──▶ cancelled (referral closed, appointment moved, opt-out, bulk cancelled)
+   └──▶ expired (pointless now: appointment passed, older than its kind's validity)
+claimed with an expired lease ──▶ review (a crash mid-send: sent or not is unknown)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from smsgateway.models import ContactPoint, Notice, Referral, Returnee
+from smsgateway.replies.intents import Question
+
+
+class NoticeKind(StrEnum):
+    REFERRAL_CREATED = "referral_created"
+    APPOINTMENT_REMINDER = "appointment_reminder"
+    ATTENDANCE_CHECK = "attendance_check"
+    REFERRAL_FOLLOWUP = "referral_followup"
+    CALL_ANNOUNCEMENT = "call_announcement"
+    PROXY_CONTACT_REQUEST = "proxy_contact_request"
+    BULK_INFORMATION = "bulk_information"
+    ACK_CONFIRMED = "ack_confirmed"
+    ACK_DECLINED = "ack_declined"
+    ACK_RESCHEDULE = "ack_reschedule"
+    ACK_ATTENDED_YES = "ack_attended_yes"
+    ACK_ATTENDED_NO = "ack_attended_no"
+    ACK_OPTED_OUT = "ack_opted_out"
+    ACK_OPTED_IN = "ack_opted_in"
+    ACK_HELP = "ack_help"
+    ACK_UNCLEAR = "ack_unclear"
+    ACK_UNKNOWN_SENDER = "ack_unknown_sender"
+    ACK_WHICH_REFERRAL = "ack_which_referral"
+    ACK_PARTNER_RESULTS = "ack_partner_results"
+
+
+class NoticeState(StrEnum):
+    PLANNED = "planned"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REVIEW = "review"
+
+
+#: The question a notice kind asks; kinds not listed ask nothing.
+QUESTION_OF: dict[str, Question] = {
+    NoticeKind.APPOINTMENT_REMINDER: Question.APPOINTMENT_REMINDER,
+    NoticeKind.ATTENDANCE_CHECK: Question.ATTENDANCE_CHECK,
+    NoticeKind.REFERRAL_FOLLOWUP: Question.FOLLOWUP,
+}
+
+#: Answers to a person who just wrote go out whatever the hour and whatever their consent.
+IMMEDIATE_KINDS = frozenset(kind for kind in NoticeKind if kind.startswith("ack_"))
+
+
+def plan_notice(
+    session: Session,
+    *,
+    kind: NoticeKind,
+    returnee: Returnee,
+    due_at: datetime,
+    now: datetime,
+    referral: Referral | None = None,
+    expires_at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    contact_point: ContactPoint | None = None,
+    channel: str | None = None,
+) -> Notice:
+    """A notice to the returnee's own number (or first proxy) on their preferred channel,
+    unless a contact point and channel are given (an answer goes back where the reply came from).
+    """
+    notice = Notice(
+        kind=kind,
+        referral=referral,
+        returnee=returnee,
+        contact_point=contact_point or returnee.own_contact_point(),
+        channel=channel or returnee.preferred_channel,
+        language=returnee.preferred_language,
+        question=QUESTION_OF.get(kind),
+        payload=payload or {},
+        due_at=due_at,
+        expires_at=expires_at,
+        state=NoticeState.PLANNED,
+        attempts=0,
+        created_at=now,
+    )
+    session.add(notice)
+    return notice
+
+
+def plan_notice_to_number(
+    session: Session,
+    *,
+    kind: NoticeKind,
+    phone_e164: str,
+    channel: str,
+    language: str,
+    now: datetime,
+) -> Notice:
+    """A notice to a number that is no contact point (an unknown sender, a point person)."""
+    notice = Notice(
+        kind=kind,
+        recipient_phone=phone_e164,
+        channel=channel,
+        language=language,
+        due_at=now,
+        state=NoticeState.PLANNED,
+        attempts=0,
+        created_at=now,
+    )
+    session.add(notice)
+    return notice
+
+
+def cancel_pending(
+    session: Session,
+    *,
+    referral_ids: Iterable[int] = (),
+    returnee_id: int | None = None,
+    kinds: Iterable[str] | None = None,
+    reason: str,
+) -> int:
+    """Cancel planned notices of these referrals (or of a returnee); returns how many."""
+    query = update(Notice).where(Notice.state == NoticeState.PLANNED)
+    ids = list(referral_ids)
+    if ids:
+        query = query.where(Notice.referral_id.in_(ids))
+    elif returnee_id is not None:
+        query = query.where(Notice.returnee_id == returnee_id)
+    else:
+        return 0
+    if kinds is not None:
+        query = query.where(Notice.kind.in_(list(kinds)))
+    result = session.execute(
+        query.values(state=NoticeState.CANCELLED, last_error=reason[:200]),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # CursorResult has rowcount
+
+
+def open_questions(session: Session, phone_e164: str, *, since: datetime) -> list[Notice]:
+    """Unanswered questions sent to this number since `since`, newest first, one per referral."""
+    query = (
+        select(Notice)
+        .join(ContactPoint, Notice.contact_point_id == ContactPoint.id)
+        .where(
+            ContactPoint.phone_e164 == phone_e164,
+            Notice.question.is_not(None),
+            Notice.state == NoticeState.SENT,
+            Notice.answered_at.is_(None),
+            Notice.sent_at >= since,
+        )
+        .order_by(Notice.sent_at.desc(), Notice.id.desc())
+    )
+    latest: dict[int | None, Notice] = {}
+    for notice in session.scalars(query):
+        latest.setdefault(notice.referral_id, notice)
+    return list(latest.values())

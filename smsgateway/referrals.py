@@ -1,0 +1,192 @@
+"""Referral statuses, the one transition table, and the one function that changes a status.
+
+    referred ──▶ confirmed ──────────────▶ attended ──▶ enrolled ──▶ completed
+       │  ╲          │  ▲                      │            │
+       │   ╲         ▼  │                      ▼            ▼
+       │    ▶ declined / reschedule_requested  ineligible   dropped_out
+       │                      │
+       └──────────────────────┴──▶ no_show ──▶ (rebooked) referred
+
+    cancelled: from every open state.   Closed: completed, ineligible, dropped_out, cancelled.
+
+Partners may report `enrolled`, `ineligible` or `no_show` without the returnee having answered,
+so those are reachable from every state before them. Every change writes a `ReferralEvent`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from smsgateway.errors import InvalidInput
+from smsgateway.models import Message, Partner, Referral, ReferralEvent, Returnee
+from smsgateway.notices import NoticeKind, cancel_pending
+from smsgateway.planning import plan_referral
+
+
+class Status(StrEnum):
+    REFERRED = "referred"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    ENROLLED = "enrolled"
+    INELIGIBLE = "ineligible"
+    DROPPED_OUT = "dropped_out"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Source(StrEnum):
+    """Who or what caused a status change."""
+
+    RETURNEE_REPLY = "returnee_reply"
+    VOICE_KEYPRESS = "voice_keypress"
+    PARTNER_SMS = "partner_sms"
+    CASEWORKER = "caseworker"
+    SYSTEM = "system"
+
+
+S = Status
+_OUTCOMES = {S.ENROLLED, S.INELIGIBLE}
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.REFERRED: frozenset(
+        {S.CONFIRMED, S.DECLINED, S.RESCHEDULE_REQUESTED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}
+    ),
+    S.CONFIRMED: frozenset({S.DECLINED, S.RESCHEDULE_REQUESTED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}),
+    S.DECLINED: frozenset({S.CONFIRMED, S.RESCHEDULE_REQUESTED, S.REFERRED}),
+    S.RESCHEDULE_REQUESTED: frozenset(
+        {S.REFERRED, S.CONFIRMED, S.DECLINED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}
+    ),
+    S.ATTENDED: frozenset(_OUTCOMES),
+    S.NO_SHOW: frozenset({S.REFERRED, S.RESCHEDULE_REQUESTED, S.ATTENDED, *_OUTCOMES}),
+    S.ENROLLED: frozenset({S.DROPPED_OUT, S.COMPLETED}),
+    S.INELIGIBLE: frozenset(),
+    S.DROPPED_OUT: frozenset(),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+CLOSED = frozenset(status for status, targets in TRANSITIONS.items() if not targets) | {S.CANCELLED}
+OPEN = frozenset(Status) - CLOSED
+for _status in OPEN:  # cancelled: from every open state
+    TRANSITIONS[_status] = TRANSITIONS[_status] | {S.CANCELLED}
+
+
+#: Service categories whose referrals are sensitive whatever the caseworker ticks: messages never
+#: name the service, its category or the partner's real name (DESIGN.md, discretion by default).
+SENSITIVE_CATEGORIES = frozenset(
+    {"medical", "mental_health", "psychosocial", "protection", "gbv", "trafficking"}
+)
+
+
+class TransitionRefused(ValueError):
+    """The referral cannot move to the asked status; nothing was changed."""
+
+    def __init__(self, reference: str, old: str, new: str) -> None:
+        self.old, self.new = old, new
+        super().__init__(f"referral {reference} cannot go from {old} to {new}")
+
+
+def is_allowed(old: str, new: str) -> bool:
+    return Status(new) in TRANSITIONS[Status(old)]
+
+
+def change_status(
+    session: Session,
+    referral: Referral,
+    new: Status,
+    *,
+    source: Source,
+    now: datetime,
+    actor: str = "",
+    message: Message | None = None,
+    note: str = "",
+) -> ReferralEvent:
+    """Move `referral` to `new` and append the event; `TransitionRefused` changes nothing."""
+    old = referral.status
+    if not is_allowed(old, new):
+        raise TransitionRefused(referral.reference or str(referral.id), old, new)
+    referral.status = new
+    referral.updated_at = now
+    _cancel_pointless_notices(session, referral, Status(new))
+    event = ReferralEvent(
+        referral=referral,
+        old_status=old,
+        new_status=new,
+        source=source,
+        message_id=message.id if message is not None else None,
+        actor=actor,
+        note=note,
+        created_at=now,
+    )
+    session.add(event)
+    return event
+
+
+def record_creation(session: Session, referral: Referral, *, now: datetime, actor: str) -> None:
+    """The first event of every referral: from nothing to `referred`."""
+    session.add(
+        ReferralEvent(
+            referral=referral,
+            old_status=None,
+            new_status=Status.REFERRED,
+            source=Source.CASEWORKER,
+            actor=actor,
+            created_at=now,
+        )
+    )
+
+
+def _cancel_pointless_notices(session: Session, referral: Referral, new: Status) -> None:
+    """A closed referral gets no more notices; a declined appointment no more reminders."""
+    if new in CLOSED:
+        cancel_pending(session, referral_ids=[referral.id], reason=f"referral {new}")
+    elif new in (Status.DECLINED, Status.RESCHEDULE_REQUESTED):
+        cancel_pending(
+            session,
+            referral_ids=[referral.id],
+            kinds=[NoticeKind.APPOINTMENT_REMINDER],
+            reason=f"referral {new}",
+        )
+
+
+def create_referral(
+    session: Session,
+    now: datetime,
+    *,
+    returnee: Returnee,
+    partner: Partner,
+    service_category: str,
+    created_by: str,
+    reminder_lead: timedelta,
+    is_sensitive: bool = False,
+    appointment_at: datetime | None = None,
+    appointment_place: str = "",
+) -> Referral:
+    """Record a referral, its first event and its notices, in the caller's transaction."""
+    if not service_category.strip():
+        raise InvalidInput("service_category", "a service category is required")
+    if appointment_at is not None and appointment_at.tzinfo is None:
+        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
+    referral = Referral(
+        returnee=returnee,
+        partner=partner,
+        service_category=service_category.strip(),
+        is_sensitive=is_sensitive or service_category.strip() in SENSITIVE_CATEGORIES,
+        status=Status.REFERRED,
+        appointment_at=appointment_at,
+        appointment_place=appointment_place.strip(),
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(referral)
+    session.flush()
+    referral.reference = f"R{1000 + referral.id}"
+    record_creation(session, referral, now=now, actor=created_by)
+    plan_referral(session, referral, now=now, reminder_lead=reminder_lead)
+    session.flush()
+    return referral

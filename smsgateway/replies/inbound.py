@@ -1,0 +1,185 @@
+"""The one inbound path: every reply (simulator, SMS, WhatsApp, key press) enters here.
+
+Store first, then understand: the message row is written before anything else can fail, so no
+inbound message is ever lost, even when nobody understands it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.config import Settings
+from smsgateway.errors import InvalidInput
+from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
+from smsgateway.notices import NoticeKind, open_questions, plan_notice, plan_notice_to_number
+from smsgateway.partners import find_point_person
+from smsgateway.phones import parse_phone
+from smsgateway.replies.apply import ReplyOutcome, apply_answer, apply_global_intent, queue_review
+from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.intents import GLOBAL_INTENTS, Question
+from smsgateway.replies.normalize import find_reference_codes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """An inbound message as a provider (or the simulator) reported it."""
+
+    sender: str
+    body: str
+    channel: str = "sms"
+    provider: str = "local"
+    provider_id: str | None = None
+    recipient: str = ""
+
+
+@dataclass
+class InboundResult:
+    message_id: int
+    outcome: str
+    intent: str | None = None
+    notice_ids: list[int] = field(default_factory=list)
+
+
+def receive_message(
+    session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
+) -> InboundResult:
+    """Store the message, then apply what it means or queue it for review."""
+    if inbound.provider_id:
+        existing = session.scalar(
+            select(Message).filter_by(provider=inbound.provider, provider_id=inbound.provider_id)
+        )
+        if existing is not None:
+            return InboundResult(existing.id, "duplicate", existing.intent)
+    phone = _phone_of(inbound.sender, settings.default_region)
+    message = _store(session, inbound, phone, now)
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    if not points:
+        return _from_stranger(session, message, phone, inbound, now, settings)
+    returnees = {point.returnee_id: point.returnee for point in points}
+    message.contact_point_id = points[0].id
+    if len(returnees) == 1:
+        message.returnee_id = points[0].returnee_id
+    outcome = _understand(session, message, points, now=now, settings=settings)
+    session.flush()
+    log.info("inbound message %d: %s", message.id, outcome.outcome)
+    return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
+
+
+def _phone_of(sender: str, region: str) -> str:
+    """E.164 when the sender parses; otherwise the raw text, kept so nothing is dropped."""
+    try:
+        return parse_phone(sender, region)
+    except InvalidInput:
+        return sender.strip()[:20]
+
+
+def _store(session: Session, inbound: InboundMessage, phone: str, now: datetime) -> Message:
+    message = Message(
+        direction="in",
+        channel=inbound.channel,
+        phone_e164=phone,
+        provider=inbound.provider,
+        provider_id=inbound.provider_id,
+        body=inbound.body,
+        delivery_status="received",
+        created_at=now,
+        updated_at=now,
+    )
+    message.status_events.append(MessageStatusEvent(status="received", created_at=now))
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _from_stranger(
+    session: Session,
+    message: Message,
+    phone: str,
+    inbound: InboundMessage,
+    now: datetime,
+    settings: Settings,
+) -> InboundResult:
+    if find_point_person(session, phone) is not None:
+        queue_review(session, message, reason="partner_message", now=now)
+        return InboundResult(message.id, "review")
+    queue_review(session, message, reason="unknown_sender", now=now)
+    notice = plan_notice_to_number(
+        session,
+        kind=NoticeKind.ACK_UNKNOWN_SENDER,
+        phone_e164=phone,
+        channel=inbound.channel if inbound.channel != "voice" else "sms",
+        language=settings.default_language,
+        now=now,
+    )
+    session.flush()
+    return InboundResult(message.id, "unknown_sender", None, [notice.id])
+
+
+def _understand(
+    session: Session,
+    message: Message,
+    points: list[ContactPoint],
+    *,
+    now: datetime,
+    settings: Settings,
+) -> ReplyOutcome:
+    point = points[0]
+    language = point.returnee.preferred_language
+    global_intent = classify_reply(message.body, language, None)
+    if global_intent in GLOBAL_INTENTS:
+        message.intent = global_intent
+        return apply_global_intent(session, message, points, global_intent, now=now)
+    questions = _questions_for(session, message, now=now, settings=settings)
+    if not questions:
+        return queue_review(session, message, reason="no_open_question", now=now)
+    if len(questions) > 1:
+        return _ask_which(session, message, questions, now=now)
+    question = questions[0]
+    intent = classify_reply(message.body, language, Question(question.question or ""))
+    message.intent = intent
+    return apply_answer(session, message, question, intent, now=now)
+
+
+def _questions_for(
+    session: Session, message: Message, *, now: datetime, settings: Settings
+) -> list[Notice]:
+    """Open questions this reply may answer; a reference code narrows them to one referral."""
+    window = timedelta(hours=settings.reply_window_hours)
+    questions = open_questions(session, message.phone_e164, since=now - window)
+    codes = set(find_reference_codes(message.body))
+    if codes:
+        late = open_questions(
+            session, message.phone_e164, since=datetime.min.replace(tzinfo=now.tzinfo)
+        )
+        return [q for q in late if q.referral is not None and q.referral.reference in codes][:1]
+    return questions
+
+
+def _ask_which(
+    session: Session, message: Message, questions: list[Notice], *, now: datetime
+) -> ReplyOutcome:
+    """Several questions open: never guess; ask which referral, and show it to a caseworker."""
+    outcome = queue_review(session, message, reason="several_open_questions", now=now)
+    first = questions[0]
+    if first.returnee is not None:
+        notice = plan_notice(
+            session,
+            kind=NoticeKind.ACK_WHICH_REFERRAL,
+            returnee=first.returnee,
+            contact_point=first.contact_point,
+            channel=message.channel if message.channel != "voice" else first.channel,
+            due_at=now,
+            now=now,
+            payload={"referral_ids": [q.referral_id for q in questions if q.referral_id]},
+        )
+        session.flush()
+        outcome.notice_ids.append(notice.id)
+    outcome.outcome = "ask_which"
+    return outcome

@@ -1,0 +1,38 @@
+"""What a running process holds: settings, database, transport. Shared by app, CLI and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app
+
+from smsgateway.config import Settings
+from smsgateway.db import Database
+from smsgateway.transports.base import Transport, make_transport
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    transport: Transport
+
+    @property
+    def reminder_lead(self) -> timedelta:
+        return timedelta(hours=self.settings.reminder_lead_hours)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    return Runtime(settings, Database(settings.sqlalchemy_url), make_transport(settings))
+
+
+def init_runtime(app: Flask, settings: Settings) -> None:
+    runtime = build_runtime(settings)
+    app.extensions["smsgateway"] = runtime
+
+
+def get_runtime(app: Flask | None = None) -> Runtime:
+    runtime: Runtime = (app or current_app).extensions["smsgateway"]
+    return runtime

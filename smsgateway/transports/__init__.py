@@ -1,0 +1,1 @@
+"""Transports: the ways out. One module per transport behind the interface in `base`."""

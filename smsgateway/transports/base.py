@@ -1,0 +1,79 @@
+"""The transport interface: what a transport is given, what it answers, how it fails.
+
+A transport never touches the database: the dispatcher records messages and outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from smsgateway.config import Settings
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    to: str  # E.164
+    channel: str  # sms | whatsapp | voice
+    body: str
+    kind: str
+    language: str
+    reference: str = ""  # our id for the message, for status callbacks
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_id: str
+    status: str  # queued | sent | delivered, in the provider's words mapped to ours
+
+
+class TransportError(Exception):
+    """Sending failed. `code` is the provider's error code when it gave one."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TemporaryFailure(TransportError):
+    """Worth trying again later (timeouts, 429, 5xx)."""
+
+    def __init__(self, message: str, code: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message, code)
+        self.retry_after = retry_after
+
+
+class PermanentFailure(TransportError):
+    """Trying again cannot help (invalid number, unsubscribed, landline for SMS)."""
+
+
+class Transport(Protocol):
+    slug: str
+
+    def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+TransportFactory = Callable[["Settings"], Transport]
+_REGISTRY: dict[str, TransportFactory] = {}
+
+
+def register_transport(slug: str) -> Callable[[TransportFactory], TransportFactory]:
+    def decorate(factory: TransportFactory) -> TransportFactory:
+        _REGISTRY[slug] = factory
+        return factory
+
+    return decorate
+
+
+def make_transport(settings: Settings) -> Transport:
+    """The transport the settings name; importing the modules registers them."""
+    from smsgateway.transports import local  # noqa: F401  (registers "local")
+
+    try:
+        factory = _REGISTRY[settings.transport]
+    except KeyError:
+        raise ValueError(f"no transport named {settings.transport!r}") from None
+    return factory(settings)

@@ -1,0 +1,60 @@
+"""The phone simulator: see what each contact's phone received and answer as that contact.
+
+Registered only with the local transport outside production. A reply typed here enters through
+`receive_message`, the same inbound path the provider webhooks use.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from smsgateway.clock import utcnow
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.models import ContactPoint, Message
+from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.runtime import get_runtime
+
+simulator = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+
+
+@simulator.get("/")
+def phones() -> str:
+    with get_runtime().db.sessions() as session:
+        points = session.scalars(select(ContactPoint).order_by(ContactPoint.id)).all()
+        selected = session.get(ContactPoint, request.args.get("contact", type=int) or 0)
+        if selected is None and points:
+            selected = points[0]
+        thread: list[Message] = []
+        if selected is not None:
+            thread = list(
+                session.scalars(
+                    select(Message).filter_by(phone_e164=selected.phone_e164).order_by(Message.id)
+                )
+            )
+        return render_template("simulator.html", points=points, selected=selected, thread=thread)
+
+
+@simulator.post("/<int:contact_id>/reply")
+def reply(contact_id: int) -> Response:
+    runtime = get_runtime()
+    body = request.form.get("body", "")
+    if not body.strip():
+        return redirect(url_for("simulator.phones", contact=contact_id), 303)
+    with runtime.db.transaction() as session:
+        point = session.get(ContactPoint, contact_id)
+        if point is None:
+            abort(404)
+        inbound = InboundMessage(sender=point.phone_e164, body=body, channel="sms")
+        receive_message(session, inbound, now=utcnow(), settings=runtime.settings)
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    return redirect(url_for("simulator.phones", contact=contact_id), 303)
+
+
+@simulator.post("/dispatch")
+def dispatch_now() -> Response:
+    """Send every due notice now instead of waiting for the next scheduler tick."""
+    runtime = get_runtime()
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    return redirect(request.referrer or url_for("simulator.phones"), 303)

@@ -1,0 +1,198 @@
+"""The whole loop on the embedded default, through the Flask test client and the simulator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.models import Message, Notice, Partner, Referral, Returnee, ReviewItem
+from smsgateway.runtime import Runtime
+
+
+def csrf(client: FlaskClient, path: str = "/") -> str:
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page carries no CSRF token"
+    return found.group(1)
+
+
+def add_referral_through_console(
+    client: FlaskClient, returnee: Returnee, partner: Partner, when: str
+) -> str:
+    response = client.post(
+        "/referrals",
+        data={
+            "csrf_token": csrf(client),
+            "returnee_id": returnee.id,
+            "partner_id": partner.id,
+            "service_category": "vocational_training",
+            "appointment_at": when,
+            "appointment_place": "Pikine, Rue 10",
+        },
+    )
+    assert response.status_code == 303
+    return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+def reply_from_phone(client: FlaskClient, contact_id: int, text: str) -> None:
+    token = csrf(client, f"/simulator/?contact={contact_id}")
+    response = client.post(
+        f"/simulator/{contact_id}/reply", data={"csrf_token": token, "body": text}
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "ack_word"),
+    [("1", "confirmed", "confirm"), ("2", "declined", "")],
+)
+def test_referral_reminder_reply_updates_status_with_event_and_acknowledgement(
+    client: FlaskClient,
+    runtime: Runtime,
+    session: Session,
+    make_returnee: Callable[..., Returnee],
+    make_partner: Callable[..., Partner],
+    reply: str,
+    status: str,
+    ack_word: str,
+) -> None:
+    returnee = make_returnee(language="en")
+    partner = make_partner()
+    soon = (datetime.now().astimezone() + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M")
+    reference = add_referral_through_console(client, returnee, partner, soon)
+
+    report = dispatch_due_notices(
+        runtime.db, runtime.transport, runtime.settings, now=datetime.now().astimezone()
+    )
+    assert report.sent == 1
+    point = returnee.contact_points[0]
+    thread = client.get(f"/simulator/?contact={point.id}").get_data(as_text=True)
+    assert reference in thread and "Reply 1" in thread
+
+    reply_from_phone(client, point.id, reply)
+
+    referral = session.scalar(select(Referral).filter_by(reference=reference))
+    assert referral is not None
+    session.refresh(referral)
+    assert referral.status == status
+    last = referral.events[-1]
+    assert (last.old_status, last.new_status, last.source) == ("referred", status, "returnee_reply")
+    inbound = session.get(Message, last.message_id)
+    assert inbound is not None and inbound.body == reply and inbound.direction == "in"
+    outbound = session.scalars(
+        select(Message).filter_by(direction="out", referral_id=referral.id).order_by(Message.id)
+    ).all()
+    assert [m.kind for m in outbound] == [
+        "appointment_reminder",
+        "ack_confirmed" if reply == "1" else "ack_declined",
+    ]
+    assert outbound[-1].delivery_status == "delivered"
+    assert ack_word in outbound[-1].body.lower()
+    page = client.get(f"/referrals/{reference}").get_data(as_text=True)
+    assert f'id="status">{status}<' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("yes", "confirmed"), ("oui", "confirmed"), ("non", "declined"), ("no", "declined")],
+)
+def test_words_answer_the_reminder_like_digits(
+    client: FlaskClient,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    text: str,
+    status: str,
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+    from smsgateway.replies.inbound import InboundMessage, receive_message
+
+    with runtime.db.transaction() as tx:
+        phone = referral.returnee.contact_points[0].phone_e164
+        receive_message(tx, InboundMessage(phone, text), now=now, settings=runtime.settings)
+    session.refresh(referral)
+    assert referral.status == status
+
+
+def test_reply_from_unknown_number_is_stored_answered_with_help_and_queued(
+    client: FlaskClient, runtime: Runtime, session: Session, now: datetime
+) -> None:
+    from smsgateway.replies.inbound import InboundMessage, receive_message
+
+    with runtime.db.transaction() as tx:
+        result = receive_message(
+            tx, InboundMessage("+221775550000", "hello?"), now=now, settings=runtime.settings
+        )
+    assert result.outcome == "unknown_sender"
+    stored = session.get(Message, result.message_id)
+    assert stored is not None and stored.body == "hello?" and stored.direction == "in"
+    report = dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+    assert report.sent == 1
+    answer = session.scalar(select(Message).filter_by(direction="out"))
+    assert answer is not None
+    assert answer.phone_e164 == "+221775550000" and answer.kind == "ack_unknown_sender"
+    assert 0 < len(answer.body) <= 160
+
+
+def test_reply_with_no_open_question_is_stored_and_shown_for_review(
+    client: FlaskClient,
+    session: Session,
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    returnee = make_returnee()
+    point = returnee.contact_points[0]
+    reply_from_phone(client, point.id, "Bonjour, j'ai une question")
+    stored = session.scalar(select(Message).filter_by(direction="in"))
+    assert stored is not None and stored.returnee_id == returnee.id
+    item = session.scalar(select(ReviewItem))
+    assert item is not None and item.reason == "no_open_question"
+    assert item.message_id == stored.id
+    page = client.get("/").get_data(as_text=True)
+    assert "Bonjour, j&#39;ai une question" in page and "no_open_question" in page
+
+
+def test_form_without_csrf_token_is_refused_and_saves_nothing(
+    client: FlaskClient,
+    session: Session,
+    make_returnee: Callable[..., Returnee],
+    make_partner: Callable[..., Partner],
+) -> None:
+    returnee, partner = make_returnee(), make_partner()
+    response = client.post(
+        "/referrals",
+        data={"returnee_id": returnee.id, "partner_id": partner.id, "service_category": "x"},
+    )
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_console_names_the_field_when_the_appointment_is_malformed(
+    client: FlaskClient,
+    session: Session,
+    make_returnee: Callable[..., Returnee],
+    make_partner: Callable[..., Partner],
+) -> None:
+    returnee, partner = make_returnee(), make_partner()
+    response = client.post(
+        "/referrals",
+        data={
+            "csrf_token": csrf(client),
+            "returnee_id": returnee.id,
+            "partner_id": partner.id,
+            "service_category": "vocational_training",
+            "appointment_at": "next tuesday",
+        },
+        follow_redirects=True,
+    )
+    assert "appointment_at" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
+    assert session.scalar(select(func.count()).select_from(Notice)) == 0
