@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
+import threading
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -12,6 +17,15 @@ from smsgateway import create_app, migrations
 from smsgateway.clock import utcnow
 from smsgateway.demo import seed_demo
 from smsgateway.runtime import get_runtime
+
+
+def _register_command_groups(group: click.Group) -> None:
+    from smsgateway.content.commands import i18n_cli, messages_cli
+    from smsgateway.fakes.twilio_cli import fake_twilio_cli
+    from smsgateway.replies.commands import replies_cli
+
+    for command in (messages_cli, i18n_cli, replies_cli, fake_twilio_cli):
+        group.add_command(command)
 
 
 def _create_app() -> Flask:
@@ -67,42 +81,59 @@ def demo_seed() -> None:
 @main.command("serve")
 @with_appcontext
 def serve() -> None:
-    """Serve the web console (and the simulator outside production) with the scheduler."""
+    """Serve the web console with the periodic jobs; in production under gunicorn."""
+    settings = get_runtime().settings
+    if settings.is_production:
+        _exec_gunicorn(settings.host, settings.port, settings.web_workers)
     from werkzeug.serving import run_simple
 
-    from smsgateway.scheduler import start_background
+    from smsgateway.scheduler import start_clock
 
-    runtime = get_runtime()
-    settings = runtime.settings
     app = create_app()
-    scheduler = start_background(get_runtime(app)) if settings.scheduler else None
+    clock = start_clock(get_runtime(app)) if settings.scheduler else None
     click.echo(f"serving on http://{settings.host}:{settings.port}/")
     try:
         run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if clock is not None:
+            clock.shutdown()
+
+
+def _exec_gunicorn(host: str, port: int, workers: int) -> NoReturn:
+    """Replace this process with gunicorn serving `smsgateway.wsgi:app` (settings from env)."""
+    argv = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    argv += ["--bind", f"{host}:{port}", "smsgateway.wsgi:app"]
+    os.execv(sys.executable, argv)  # noqa: S606  (our own interpreter, fixed arguments)
 
 
 @main.command("worker")
 @with_appcontext
 def worker() -> None:
-    """Run the periodic jobs (dispatch, lease sweep) as a separate process."""
-    from smsgateway.scheduler import run_blocking
+    """Run the periodic jobs (dispatch; leader jobs when leader) until SIGTERM or Ctrl-C."""
+    from smsgateway.scheduler import run_until_stopped
 
-    click.echo("worker: running periodic jobs; stop with Ctrl-C")
-    run_blocking(get_runtime())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    click.echo(f"worker {os.getpid()}: running periodic jobs; stop with Ctrl-C")
+    try:
+        run_until_stopped(get_runtime(), stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @main.command("dispatch")
 @with_appcontext
 def dispatch_once() -> None:
     """Send every notice due now, once, and print the counts."""
-    from smsgateway.dispatch import dispatch_due_notices
+    from smsgateway.dispatch import dispatch_until_idle
 
     runtime = get_runtime()
-    report = dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    report = dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
     click.echo(
         f"claimed={report.claimed} sent={report.sent} retried={report.retried} "
-        f"failed={report.failed} expired={report.expired} cancelled={report.cancelled}"
+        f"failed={report.failed} expired={report.expired} cancelled={report.cancelled} "
+        f"deferred={report.deferred} review={report.review}"
     )
+
+
+_register_command_groups(main)

@@ -43,6 +43,12 @@ class Settings:
     dispatch_interval_seconds: float = 5.0
     dispatch_batch_size: int = 200
     lease_seconds: int = 120
+    dispatch_concurrency: int = 8  # provider calls in flight per worker process
+    send_rate_per_second: float = 10.0  # per sender and per process; 0 means no cap
+    lease_sweep_seconds: float = 30.0
+    leader_retry_seconds: float = 5.0  # how often a follower tries to become scheduler leader
+    web_workers: int = 2  # gunicorn worker processes behind `serve` in production
+    local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport
     reply_window_hours: int = 72
     reminder_lead_hours: int = 24
     public_url: str = ""
@@ -136,5 +142,9 @@ def validate(settings: Settings) -> None:
         ZoneInfo(settings.default_time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{PREFIX}DEFAULT_TIME_ZONE is not a known time zone") from None
+    if settings.dispatch_concurrency < 1:
+        raise ConfigError(f"{PREFIX}DISPATCH_CONCURRENCY must be at least 1")
+    if settings.send_rate_per_second < 0:
+        raise ConfigError(f"{PREFIX}SEND_RATE_PER_SECOND must be 0 (no cap) or more")
     if settings.is_production and settings.transport == "local":
         raise ConfigError(f"{PREFIX}TRANSPORT=local sends nothing; production needs a real one")

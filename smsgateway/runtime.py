@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
+from smsgateway.clock import utcnow
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.transports.base import Transport, make_transport
@@ -17,6 +19,8 @@ class Runtime:
     settings: Settings
     db: Database
     transport: Transport
+    # The clock web views read; tests put a fixed one here. Domain functions take `now`.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @property
     def reminder_lead(self) -> timedelta:

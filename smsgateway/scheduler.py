@@ -1,70 +1,164 @@
 """APScheduler set-up: a few periodic jobs, each a thin call into a domain function.
 
 The notices table is the source of truth; the scheduler is only the clock (DESIGN.md). It holds
-no job per notice.
+no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
+`worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
+processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, and later
+follow-up planning and the reachability sweep) run only in the process holding the leader lock
+(`smsgateway.leader`), from APScheduler's SQLAlchemy job store, whose table an Alembic
+migration creates. Followers try to take the lock every `leader_retry_seconds`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from smsgateway.clock import utcnow
-from smsgateway.dispatch import dispatch_due_notices, resolve_expired_leases
+from smsgateway.config import Settings
+from smsgateway.db import make_engine
+from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
+from smsgateway.leader import LeaderLock, make_leader_lock
 from smsgateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
+# The executor logs every run of every job at INFO; the jobs log their own counts instead.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+
+#: APScheduler's job table (created by migration 0002, not at run time).
+JOB_TABLE = "apscheduler_jobs"
+
+_runtime: Runtime | None = None
 
 
-def run_dispatch(runtime: Runtime) -> None:
-    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+def _current() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("the scheduler clock has not been started in this process")
+    return _runtime
 
 
-def run_lease_sweep(runtime: Runtime) -> None:
+def run_dispatch() -> None:
+    """Send due notices until none is left (every process)."""
+    runtime = _current()
+    dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
+
+
+def run_lease_sweep() -> None:
+    """Settle claimed notices whose worker died (leader only)."""
+    runtime = _current()
     with runtime.db.transaction() as session:
-        resolved = resolve_expired_leases(session, now=utcnow())
-    if resolved:
-        log.info("lease sweep: %d notices resolved", resolved)
+        resolved = resolve_expired_leases(session, now=utcnow(), transport=runtime.transport)
+    log.info("lease sweep: %d notices resolved", resolved)
 
 
-def configure(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
-    interval = runtime.settings.dispatch_interval_seconds
-    scheduler.add_job(
-        run_dispatch,
-        "interval",
-        seconds=interval,
-        args=[runtime],
-        id="dispatch",
-        max_instances=1,
-        coalesce=True,
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        run_lease_sweep,
-        "interval",
-        seconds=max(interval * 6, 30),
-        args=[runtime],
-        id="lease_sweep",
-        max_instances=1,
-        coalesce=True,
-        replace_existing=True,
-    )
-    return scheduler
+@dataclass(frozen=True)
+class PeriodicJob:
+    id: str
+    func: Callable[[], None]
+    seconds: Callable[[Settings], float]
 
 
-def start_background(runtime: Runtime) -> BackgroundScheduler:
-    """The scheduler inside the server process (the embedded default)."""
-    scheduler = BackgroundScheduler(timezone="UTC")
-    configure(scheduler, runtime)
-    scheduler.start()
-    return scheduler
+#: Jobs only the leader runs. Stored by reference in the job store, so module-level functions.
+LEADER_JOBS = (PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),)
 
 
-def run_blocking(runtime: Runtime) -> None:
-    """The scheduler as its own process (`smsgateway worker`)."""
-    scheduler = BlockingScheduler(timezone="UTC")
-    configure(scheduler, runtime)
-    scheduler.start()
+class Clock:
+    """The periodic jobs of one process: dispatch always, `LEADER_JOBS` while it leads."""
+
+    def __init__(self, runtime: Runtime, lock: LeaderLock | None = None) -> None:
+        self.runtime = runtime
+        self.lock = lock or make_leader_lock(runtime.settings, runtime.db.engine)
+        self.local = BackgroundScheduler(timezone=UTC)
+        self.leader: BackgroundScheduler | None = None
+        self._mutex = threading.Lock()
+
+    @property
+    def is_leader(self) -> bool:
+        return self.leader is not None
+
+    def start(self) -> Clock:
+        """Start dispatching now and try for leadership now, then at their intervals."""
+        global _runtime
+        _runtime = self.runtime
+        settings = self.runtime.settings
+        common = {"max_instances": 1, "coalesce": True, "next_run_time": utcnow()}
+        self.local.add_job(
+            run_dispatch,
+            "interval",
+            seconds=settings.dispatch_interval_seconds,
+            id="dispatch",
+            **common,
+        )
+        self.local.add_job(
+            self.check_leadership,
+            "interval",
+            seconds=settings.leader_retry_seconds,
+            id="leadership",
+            **common,
+        )
+        self.local.start()
+        return self
+
+    def check_leadership(self) -> None:
+        """Take the leader lock when free; stop the leader jobs if the lock was lost."""
+        with self._mutex:
+            if self.lock.try_acquire():
+                if self.leader is None:
+                    self.leader = self._start_leader_jobs()
+            elif self.leader is not None:
+                log.warning("leader: process %d lost the scheduler lock", os.getpid())
+                self.leader.shutdown(wait=False)
+                self.leader = None
+
+    def _start_leader_jobs(self) -> BackgroundScheduler:
+        log.info("leader: process %d now runs the leader jobs", os.getpid())
+        settings = self.runtime.settings
+        # Its own small engine: the job store disposes its engine when it shuts down.
+        store = SQLAlchemyJobStore(engine=make_engine(settings.sqlalchemy_url), tablename=JOB_TABLE)
+        scheduler = BackgroundScheduler(
+            timezone=UTC,
+            jobstores={"default": store},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        scheduler.start()
+        for job in LEADER_JOBS:
+            scheduler.add_job(
+                job.func,
+                "interval",
+                seconds=job.seconds(settings),
+                id=job.id,
+                replace_existing=True,
+            )
+        return scheduler
+
+    def shutdown(self) -> None:
+        """Stop every job and let go of the leader lock."""
+        with self._mutex:
+            if self.local.running:
+                self.local.shutdown(wait=False)
+            if self.leader is not None:
+                self.leader.shutdown(wait=True)
+                self.leader = None
+            self.lock.release()
+
+
+def start_clock(runtime: Runtime) -> Clock:
+    """The periodic jobs in the background of this process (`serve`, gunicorn workers)."""
+    return Clock(runtime).start()
+
+
+def run_until_stopped(runtime: Runtime, stop: threading.Event) -> None:
+    """The periodic jobs until `stop` is set (`smsgateway worker`)."""
+    clock = Clock(runtime).start()
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        clock.shutdown()

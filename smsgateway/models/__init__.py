@@ -1,13 +1,18 @@
 """Typed ORM models, one module per aggregate. Importing this package registers every table."""
 
+from smsgateway.models.bulk import BulkSend
+from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent
 from smsgateway.models.notices import Notice
 from smsgateway.models.partners import Partner, PointPerson
+from smsgateway.models.reachability import ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
+    "BulkSend",
     "ChannelConsent",
     "ContactPoint",
     "Message",
@@ -15,8 +20,12 @@ __all__ = [
     "Notice",
     "Partner",
     "PointPerson",
+    "ReachabilityEvent",
     "Referral",
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "Suppression",
+    "WebhookDelivery",
+    "apscheduler_jobs",
 ]

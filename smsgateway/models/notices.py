@@ -38,6 +38,9 @@ class Notice(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    bulk_send_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_sends.id"), index=True)
+    # How far along the escalation policy this notice is (0: first channel tried).
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     referral: Mapped[Referral | None] = relationship()

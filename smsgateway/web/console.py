@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from smsgateway.clock import utcnow
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
 from smsgateway.referrals import create_referral
@@ -69,7 +68,7 @@ def add_referral() -> Response:
                 raise InvalidInput("partner_id", "choose a partner")
             created = create_referral(
                 session,
-                utcnow(),
+                runtime.clock(),
                 returnee=returnee,
                 partner=partner,
                 service_category=form.get("service_category", ""),

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from smsgateway.clock import utcnow
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import ContactPoint, Message
 from smsgateway.replies.inbound import InboundMessage, receive_message
@@ -47,8 +46,8 @@ def reply(contact_id: int) -> Response:
         if point is None:
             abort(404)
         inbound = InboundMessage(sender=point.phone_e164, body=body, channel="sms")
-        receive_message(session, inbound, now=utcnow(), settings=runtime.settings)
-    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+        receive_message(session, inbound, now=runtime.clock(), settings=runtime.settings)
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=runtime.clock())
     return redirect(url_for("simulator.phones", contact=contact_id), 303)
 
 
@@ -56,5 +55,5 @@ def reply(contact_id: int) -> Response:
 def dispatch_now() -> Response:
     """Send every due notice now instead of waiting for the next scheduler tick."""
     runtime = get_runtime()
-    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=runtime.clock())
     return redirect(request.referrer or url_for("simulator.phones"), 303)

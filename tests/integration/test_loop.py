@@ -57,29 +57,38 @@ def test_referral_reminder_reply_updates_status_with_event_and_acknowledgement(
     client: FlaskClient,
     runtime: Runtime,
     session: Session,
+    now: datetime,
     make_returnee: Callable[..., Returnee],
     make_partner: Callable[..., Partner],
     reply: str,
     status: str,
     ack_word: str,
 ) -> None:
-    returnee = make_returnee(language="en")
+    runtime.clock = lambda: now
+    returnee = make_returnee(language="en", time_zone="Africa/Dakar")
     partner = make_partner()
-    soon = (datetime.now().astimezone() + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M")
-    reference = add_referral_through_console(client, returnee, partner, soon)
+    appointment = (now + timedelta(days=2)).strftime("%Y-%m-%dT10:00")  # Dakar is UTC+0
+    reference = add_referral_through_console(client, returnee, partner, appointment)
+    referral = session.scalar(select(Referral).filter_by(reference=reference))
+    assert referral is not None
+    reminder = session.scalars(
+        select(Notice)
+        .filter_by(referral_id=referral.id, kind="appointment_reminder")
+        .order_by(Notice.due_at.desc())
+    ).first()
+    assert reminder is not None, "recording a referral with an appointment plans a reminder"
 
+    runtime.clock = lambda: reminder.due_at
     report = dispatch_due_notices(
-        runtime.db, runtime.transport, runtime.settings, now=datetime.now().astimezone()
+        runtime.db, runtime.transport, runtime.settings, now=runtime.clock()
     )
-    assert report.sent == 1
+    assert report.sent >= 1
     point = returnee.contact_points[0]
     thread = client.get(f"/simulator/?contact={point.id}").get_data(as_text=True)
     assert reference in thread and "Reply 1" in thread
 
     reply_from_phone(client, point.id, reply)
 
-    referral = session.scalar(select(Referral).filter_by(reference=reference))
-    assert referral is not None
     session.refresh(referral)
     assert referral.status == status
     last = referral.events[-1]
@@ -89,7 +98,7 @@ def test_referral_reminder_reply_updates_status_with_event_and_acknowledgement(
     outbound = session.scalars(
         select(Message).filter_by(direction="out", referral_id=referral.id).order_by(Message.id)
     ).all()
-    assert [m.kind for m in outbound] == [
+    assert [m.kind for m in outbound][-2:] == [
         "appointment_reminder",
         "ack_confirmed" if reply == "1" else "ack_declined",
     ]
@@ -112,13 +121,18 @@ def test_words_answer_the_reminder_like_digits(
     text: str,
     status: str,
 ) -> None:
-    referral = make_referral(appointment_at=now + timedelta(hours=10))
-    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+    referral = make_referral(appointment_at=now + timedelta(days=2))
+    reminder = session.scalars(
+        select(Notice).filter_by(referral_id=referral.id, kind="appointment_reminder")
+    ).first()
+    assert reminder is not None
+    sent_at = reminder.due_at
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=sent_at)
     from smsgateway.replies.inbound import InboundMessage, receive_message
 
     with runtime.db.transaction() as tx:
         phone = referral.returnee.contact_points[0].phone_e164
-        receive_message(tx, InboundMessage(phone, text), now=now, settings=runtime.settings)
+        receive_message(tx, InboundMessage(phone, text), now=sent_at, settings=runtime.settings)
     session.refresh(referral)
     assert referral.status == status
 

@@ -1,0 +1,295 @@
+"""Render one notice or acknowledgement in the first language of a fallback chain that has it.
+
+Templates are `templates/messages/<kind>.txt`, one Jinja block per channel (`sms`, `voice`, and
+`whatsapp` when it differs from SMS) plus `<channel>_discreet` blocks for sensitive referrals.
+Wording sits in `{% trans %}` blocks (trimmed: every stray space costs SMS characters) and is
+translated with the language's gettext catalog (see `catalogs`). A language whose catalog lacks
+any message the block uses is skipped for the next one in the chain, and the language actually
+used is returned so the caller can record it on the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import NoReturn
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2.runtime import Context
+
+from smsgateway.content import voice
+from smsgateway.content.catalogs import LoadedCatalog, MissingTranslation, load_catalog
+from smsgateway.content.encoding import prepare_sms
+from smsgateway.content.formatting import format_clock, format_day, format_spoken_time
+from smsgateway.content.languages import get_language, normalize_code
+from smsgateway.paths import message_templates_dir
+
+CHANNELS = ("sms", "whatsapp", "voice")
+
+NOTICE_KINDS = (
+    "referral_created",
+    "appointment_reminder",
+    "attendance_check",
+    "referral_followup",
+    "call_announcement",
+    "proxy_contact_request",
+    "bulk_information",
+)
+ACKNOWLEDGEMENT_KINDS = (
+    "ack_confirmed",
+    "ack_declined",
+    "ack_reschedule",
+    "ack_attended_yes",
+    "ack_attended_no",
+    "ack_opted_out",
+    "ack_opted_in",
+    "ack_help",
+    "ack_unclear",
+    "ack_unknown_sender",
+    "ack_which_referral",
+    "ack_partner_results",
+)
+VOICE_KINDS = ("voice_machine_callback",)
+KINDS = NOTICE_KINDS + ACKNOWLEDGEMENT_KINDS + VOICE_KINDS
+
+# Service categories whose referrals are sensitive: their names never appear in a message.
+SENSITIVE_CATEGORIES = frozenset(
+    {"medical", "mental_health", "psychosocial", "protection", "gbv", "trafficking"}
+)
+
+# SMS segment budgets per kind: (GSM-7 language, UCS-2 language). Every segment is paid for, so
+# `messages check` fails a sample render over its budget (the reasons are in docs/messages.md).
+SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
+    "referral_created": (2, 4),
+    "appointment_reminder": (1, 3),
+    "attendance_check": (1, 3),
+    "referral_followup": (1, 3),
+    "call_announcement": (1, 3),
+    "proxy_contact_request": (1, 2),
+    "bulk_information": (3, 6),
+    "ack_confirmed": (1, 2),
+    "ack_declined": (1, 2),
+    "ack_reschedule": (1, 2),
+    "ack_attended_yes": (1, 2),
+    "ack_attended_no": (1, 2),
+    "ack_opted_out": (1, 2),
+    "ack_opted_in": (1, 2),
+    "ack_help": (2, 3),
+    "ack_unclear": (1, 3),
+    "ack_unknown_sender": (1, 2),
+    "ack_which_referral": (2, 4),
+    "ack_partner_results": (2, 4),
+}
+
+REVIEWED = "reviewed"
+NEEDS_REVIEW = "needs review"
+MISSING = "missing"
+
+# Every context key a template may use; absent ones are None so templates can test them, while
+# StrictUndefined still catches a misspelt name.
+CONTEXT_KEYS = (
+    "first_name",
+    "partner_name",
+    "service",
+    "place",
+    "appointment_at",
+    "reference",
+    "call_at",
+    "proxy_for",
+    "texts",
+    "office_phone",
+    "results",
+    "referrals",
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for the wire, with the facts recorded on it."""
+
+    text: str  # what goes on the wire (for SMS already passed through prepare_sms)
+    language: str  # the language actually used (recorded on the message)
+    encoding: str  # "GSM-7" | "UCS-2" for sms/whatsapp; "" for voice
+    segments: int  # 0 for voice
+    chars: int
+    catalog_state: str  # "reviewed" | "needs review" | "missing" (fell back)
+
+
+class RenderError(LookupError):
+    """No language of the chain can render this message."""
+
+
+def render_message(
+    kind: str,
+    *,
+    channel: str,
+    languages: Sequence[str],
+    time_zone: str,
+    is_sensitive: bool = False,
+    context: Mapping[str, object] | None = None,
+) -> Rendered:
+    """Render `kind` for `channel` in the first language of `languages` that has a translation."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    template = _template(kind)
+    block = select_block(template, channel, is_sensitive=is_sensitive)
+    codes = [normalize_code(code) for code in languages]
+    for position, code in enumerate(codes):
+        language = get_language(code)
+        if language is None:
+            continue
+        if channel == "voice" and not voice.can_speak(code, kind):
+            continue
+        catalog = load_catalog(code)
+        lookup = _Lookup(catalog)
+        values = _values(context, is_sensitive, code, language.babel, time_zone, lookup)
+        try:
+            body = "".join(template.blocks[block](template.new_context(values)))
+        except MissingTranslation:
+            continue
+        state = MISSING if position else lookup.state()
+        return _finish(_tidy(body, channel), channel, code, state, allow_gsm7=language.is_gsm7)
+    raise RenderError(f"{kind} has no translation in any of {list(languages)}")
+
+
+def segment_budget(kind: str, code: str) -> int | None:
+    """The most SMS segments a kind may take in a language, or None for voice-only kinds."""
+    budget = SEGMENT_BUDGETS.get(kind)
+    if budget is None:
+        return None
+    language = get_language(code)
+    return budget[0] if language is not None and language.is_gsm7 else budget[1]
+
+
+def select_block(template: Template, channel: str, *, is_sensitive: bool) -> str:
+    """The template block for a channel: its own, else SMS's (WhatsApp); discreet when sensitive."""
+    bases = [channel, "sms"] if channel == "whatsapp" else [channel]
+    names = [f"{base}_discreet" for base in bases] if is_sensitive else []
+    names += bases
+    for name in names:
+        if name in template.blocks:
+            return name
+    raise RenderError(f"{template.name} has no block for {channel}")
+
+
+def template_blocks(kind: str) -> list[str]:
+    """The block names a template defines."""
+    return list(_template(kind).blocks)
+
+
+def _finish(text: str, channel: str, code: str, state: str, *, allow_gsm7: bool) -> Rendered:
+    if channel == "voice":
+        return Rendered(text, code, "", 0, len(text), state)
+    wire, budget = prepare_sms(text, allow_gsm7=allow_gsm7)
+    return Rendered(wire, code, budget.encoding, budget.segments, budget.chars, state)
+
+
+def _tidy(body: str, channel: str) -> str:
+    # SMS keeps one line per sentence group; a voice script is one flow of speech.
+    lines = [" ".join(line.split()) for line in body.splitlines()]
+    separator = " " if channel == "voice" else "\n"
+    return separator.join(line for line in lines if line)
+
+
+class _Lookup:
+    """Newstyle gettext callables for one render that remember which msgids were used."""
+
+    def __init__(self, catalog: LoadedCatalog) -> None:
+        self.catalog = catalog
+        self.used: list[str] = []
+
+    def gettext(self, msgid: str, **variables: object) -> str:
+        self.used.append(msgid)
+        return _fill(self.catalog.translations.gettext(msgid), variables, msgid)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: object) -> str:
+        self.used.append(singular)
+        variables.setdefault("num", num)
+        return _fill(self.catalog.translations.ngettext(singular, plural, num), variables, singular)
+
+    def state(self) -> str:
+        return NEEDS_REVIEW if self.catalog.needs_review.intersection(self.used) else REVIEWED
+
+
+def _fill(text: str, variables: Mapping[str, object], msgid: str) -> str:
+    try:
+        return text % variables
+    except (KeyError, ValueError, TypeError) as error:
+        # A translation that renamed a placeholder is unusable: fall back, as if missing.
+        raise MissingTranslation(f"broken placeholder in {msgid!r}: {error}") from error
+
+
+def _values(
+    context: Mapping[str, object] | None,
+    is_sensitive: bool,
+    code: str,
+    babel_locale: str,
+    time_zone: str,
+    lookup: _Lookup,
+) -> dict[str, object]:
+    values: dict[str, object] = dict.fromkeys(CONTEXT_KEYS)
+    values.update(context or {})
+    if is_sensitive:
+        values["service"] = (
+            None  # Never printed for a sensitive referral, whatever the caller sent.
+        )
+    texts = values.get("texts")
+    values["caseworker_text"] = texts.get(code) if isinstance(texts, Mapping) else None
+    values.update(
+        is_sensitive=is_sensitive,
+        language=code,
+        gettext=lookup.gettext,
+        ngettext=lookup.ngettext,
+        _babel_locale=babel_locale,
+        _time_zone=time_zone,
+    )
+    return values
+
+
+def _date_filter(
+    formatter: Callable[[datetime, str, str], str],
+) -> Callable[[Context, datetime], str]:
+    @pass_context
+    def apply(context: Context, moment: datetime) -> str:
+        return formatter(moment, context["_babel_locale"], context["_time_zone"])
+
+    return apply
+
+
+def spell_out(code: str) -> str:
+    """A code or number spaced out for text-to-speech, so `R1001` is read `R 1 0 0 1`."""
+    return " ".join(character for character in code if not character.isspace())
+
+
+def _missing(what: str) -> NoReturn:
+    """Template helper: this language has no text for a required part (e.g. bulk text)."""
+    raise MissingTranslation(what)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(message_templates_dir()),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701 (plain-text SMS and speech, never HTML)
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    # Sets newstyle gettext (named placeholders, formatting by the callable); the real callables
+    # come with each render's context so one environment serves every language and thread.
+    # The i18n extension adds this method at run time, which the stubs cannot know.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # see above
+    env.filters["day"] = _date_filter(format_day)
+    env.filters["clock"] = _date_filter(format_clock)
+    env.filters["spoken_time"] = _date_filter(format_spoken_time)
+    env.filters["spelled"] = spell_out
+    env.globals["missing"] = _missing
+    return env
+
+
+def _template(kind: str) -> Template:
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    return _environment().get_template(f"{kind}.txt")

@@ -1,0 +1,162 @@
+"""Text normalisation for reading replies: one canonical form for keywords and replies alike.
+
+Both the keyword data and each reply go through the same functions, so a keyword written with
+accents, Arabic diacritics or doubled letters still matches a reply typed without them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Apostrophe look-alikes typed on phones (Hausa writes "a'a" with U+02BC).
+_APOSTROPHES = "\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\uff07"
+#: Question marks of other scripts; a lone "?" asks for help.
+_QUESTION_MARKS = "\u061f\u1367\u2e2e"
+#: Joiners and direction marks that phones insert invisibly (Persian ZWNJ, RTL marks).
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufe0e\ufe0f\u061c"
+#: Emoji skin-tone modifiers carry no meaning for a reply.
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+
+_ARABIC_LETTERS = str.maketrans(
+    {
+        # Alef with hamza above, below, madda, wasla: plain alef.
+        "\u0623": "\u0627",
+        "\u0625": "\u0627",
+        "\u0622": "\u0627",
+        "\u0671": "\u0627",
+        # Alef maqsura and Persian yeh: Arabic yeh (Dari and Pashto are typed on either keyboard).
+        "\u0649": "\u064a",
+        "\u06cc": "\u064a",
+        # Persian keheh: Arabic kaf, same reason.
+        "\u06a9": "\u0643",
+        # Ta marbuta and heh with yeh: heh.
+        "\u0629": "\u0647",
+        "\u06c0": "\u0647",
+        # Tatweel (kashida) only stretches a word.
+        "\u0640": None,
+    }
+)
+# Ethiopic numerals one to nine have no decimal value in Unicode but are typed as option digits.
+_ETHIOPIC_DIGITS = {chr(0x1369 + i): str(i + 1) for i in range(9)}
+
+_REFERENCE = re.compile(r"(?<![0-9a-z])#?r[\s\-_.#/:]?([0-9]{4,7})(?![0-9])", re.IGNORECASE)
+_SQUEEZE = re.compile(r"([^\W\d_])\1+")
+
+
+def _is_harakah(char: str) -> bool:
+    code = ord(char)
+    return 0x064B <= code <= 0x065F or code == 0x0670 or 0x06D6 <= code <= 0x06ED
+
+
+def _is_latin_base(char: str) -> bool:
+    code = ord(char)
+    return code < 0x0370 or 0x1E00 <= code <= 0x1EFF
+
+
+def _to_ascii_digit(char: str) -> str:
+    if char in _ETHIOPIC_DIGITS:
+        return _ETHIOPIC_DIGITS[char]
+    if char.isdecimal() and not char.isascii():
+        return str(unicodedata.decimal(char))
+    return char
+
+
+def _strip_latin_accents(text: str) -> str:
+    """Drop combining accents on Latin letters only; other scripts' marks are letters."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and kept and _is_latin_base(kept[-1][0]):
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def normalize_text(text: str, *, strip_accents: bool = True) -> str:
+    """Return `text` in matching form: NFKC, casefolded, ASCII digits, unified Arabic letters."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(_to_ascii_digit(char) for char in text)
+    text = text.translate(_ARABIC_LETTERS)
+    text = "".join(char for char in text if not _is_harakah(char))
+    for char in _INVISIBLE:
+        text = text.replace(char, "")
+    for char in _APOSTROPHES:
+        text = text.replace(char, "'")
+    for char in _QUESTION_MARKS:
+        text = text.replace(char, "?")
+    if strip_accents:
+        text = _strip_latin_accents(text)
+    return text
+
+
+def is_emoji(char: str) -> bool:
+    """Whether `char` is a pictograph that stands as a word of its own (👍, ✅, ❌)."""
+    code = ord(char)
+    return unicodedata.category(char) == "So" or 0x1F000 <= code <= 0x1FAFF
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+def _split(text: str) -> list[str]:
+    tokens: list[str] = []
+    word: list[str] = []
+
+    def flush() -> None:
+        if word:
+            tokens.append("".join(word).strip("'"))
+            word.clear()
+
+    for char in text:
+        if _is_word_char(char) or (char == "'" and word):
+            word.append(char)
+            continue
+        flush()
+        if ord(char) in _SKIN_TONES:
+            continue
+        if char == "?" or is_emoji(char):
+            tokens.append(char)
+    flush()
+    return [token for token in tokens if token]
+
+
+def tokenize(text: str, *, strip_accents: bool = True) -> list[str]:
+    """Split a reply into words, digits, "?" and emoji; other punctuation separates words."""
+    return _split(normalize_text(text, strip_accents=strip_accents))
+
+
+def squeeze(token: str) -> str:
+    """Collapse repeated letters ("yesss", "ouiii", "okk") so misspellings meet their keyword."""
+    return _SQUEEZE.sub(r"\1", token)
+
+
+def matching_tokens(text: str) -> list[str]:
+    """The tokens of `text` in the form keywords are compared in: normalised and squeezed."""
+    return [squeeze(token) for token in tokenize(text)]
+
+
+def find_reference_codes(text: str) -> list[str]:
+    """Referral references in `text` (`R1001`, `r-1001`, `#R1001`), upper-case, each once."""
+    digits = unicodedata.normalize("NFKC", text)
+    digits = "".join(_to_ascii_digit(char) for char in digits)
+    found: list[str] = []
+    for match in _REFERENCE.finditer(digits):
+        code = "R" + match.group(1)
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def remove_reference_codes(text: str) -> str:
+    """`text` with every referral reference replaced by a space, so its digits are not options."""
+    digits = unicodedata.normalize("NFKC", text)
+    digits = "".join(_to_ascii_digit(char) for char in digits)
+    return _REFERENCE.sub(" ", digits)
+
+
+def canonicalize_reference_codes(text: str) -> str:
+    """`text` with every referral reference written as one word `R1001` ("r-1001" → "R1001")."""
+    digits = unicodedata.normalize("NFKC", text)
+    digits = "".join(_to_ascii_digit(char) for char in digits)
+    return _REFERENCE.sub(lambda match: f" R{match.group(1)} ", digits)

@@ -1,0 +1,40 @@
+"""Integration fixtures: a fresh PostgreSQL database per test, when the server is there."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+PG_SERVER = "host=127.0.0.1 port=5432 user=postgres"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def _admin_connection() -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(f"{PG_SERVER} dbname=test", autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL to a new, empty PostgreSQL database, dropped afterwards.
+
+    A database rather than a schema: advisory locks are per database, so tests cannot see each
+    other's scheduler leader. No server: skip, except under CI=true, where that is a failure.
+    """
+    try:
+        admin = _admin_connection()
+    except psycopg.OperationalError as exc:
+        reason = f"no PostgreSQL server on 127.0.0.1:5432 ({type(exc).__name__})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}, and CI=true requires it")
+        pytest.skip(reason)
+    name = f"smsgateway_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield PG_URL.format(name=name)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

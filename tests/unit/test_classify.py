@@ -1,0 +1,456 @@
+"""The reply classifier: rules of meaning (locales/KEYWORDS.md), keyword data and the corpus."""
+
+# ruff: noqa: RUF001  # replies in Arabic, Persian and Bengali scripts are the data under test
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from smsgateway.content.languages import load_languages
+from smsgateway.paths import locales_dir
+from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.keywords import Signal, load_keyword_file, reply_chain
+from smsgateway.replies.normalize import matching_tokens
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "replies_corpus.jsonl"
+
+R = Question.APPOINTMENT_REMINDER
+F = Question.FOLLOWUP
+A = Question.ATTENDANCE_CHECK
+
+
+def _case(language: str, question: Question | None, text: str, intent: Intent) -> object:
+    return pytest.param(language, question, text, intent, id=f"{language}-{question}-{text}")
+
+
+def _check(language: str, question: Question | None, text: str, intent: Intent) -> None:
+    assert classify_reply(text, language, question) is intent
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "1", Intent.CONFIRM),
+        _case("en", R, "2", Intent.DECLINE),
+        _case("en", R, "3", Intent.RESCHEDULE),
+        _case("en", F, "1", Intent.ATTENDED_YES),
+        _case("en", F, "2", Intent.ATTENDED_NO),
+        _case("en", A, "1", Intent.ATTENDED_YES),
+        _case("en", A, "2", Intent.ATTENDED_NO),
+        _case("ar", R, "١", Intent.CONFIRM),
+        _case("prs", R, "۲", Intent.DECLINE),
+        _case("bn", R, "৩", Intent.RESCHEDULE),
+        _case("am", R, "፩", Intent.CONFIRM),
+        _case("en", R, " 1. ", Intent.CONFIRM),
+    ],
+)
+def test_option_digits_answer_the_question(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "4", Intent.UNCLEAR),
+        _case("en", R, "12", Intent.UNCLEAR),
+        _case("en", R, "0", Intent.UNCLEAR),
+        _case("en", F, "3", Intent.UNCLEAR),
+        _case("ar", F, "٣", Intent.UNCLEAR),
+        _case("en", R, "1 2", Intent.UNCLEAR),
+        _case("en", R, "1,3", Intent.UNCLEAR),
+        _case("en", R, "1 or 2", Intent.UNCLEAR),
+        _case("en", R, "1 yes", Intent.CONFIRM),
+        _case("en", R, "2 no", Intent.DECLINE),
+        _case("en", R, "1 no", Intent.UNCLEAR),
+    ],
+)
+def test_numbers_that_are_not_options_or_contradict_are_unclear(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "2 STOP", Intent.OPT_OUT),
+        _case("en", R, "yes stop", Intent.OPT_OUT),
+        _case("fr", R, "oui mais STOP", Intent.OPT_OUT),
+        _case("fr", R, "arrêtez de m'envoyer des messages", Intent.OPT_OUT),
+        _case("en", F, "please stop sending me messages", Intent.OPT_OUT),
+        _case("ar", R, "توقف", Intent.OPT_OUT),
+        _case("en", R, "STOPALL", Intent.OPT_OUT),
+        _case("en", R, "unsubscribe", Intent.OPT_OUT),
+        _case("en", R, "Cancel", Intent.OPT_OUT),
+        _case("en", R, "END", Intent.OPT_OUT),
+        _case("en", R, "quit", Intent.OPT_OUT),
+        _case("en", R, "2 cancel", Intent.OPT_OUT),
+        _case("en", R, "cancel the appointment", Intent.DECLINE),
+        _case("en", None, "STOP", Intent.OPT_OUT),
+    ],
+)
+def test_opt_out_wins_whatever_else_the_message_says(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        "en",
+        "fr",
+        "ar",
+        "pt",
+        "es",
+        "wo",
+        "ff",
+        "ha",
+        "pcm",
+        "am",
+        "ti",
+        "prs",
+        "ps",
+        "ka",
+        "sq",
+        "bn",
+        "xx",
+        "zz-ZZ",
+        None,
+    ],
+)
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("STOP", Intent.OPT_OUT),
+        ("STOPALL", Intent.OPT_OUT),
+        ("UNSUBSCRIBE", Intent.OPT_OUT),
+        ("CANCEL", Intent.OPT_OUT),
+        ("END", Intent.OPT_OUT),
+        ("QUIT", Intent.OPT_OUT),
+        ("START", Intent.OPT_IN),
+        ("UNSTOP", Intent.OPT_IN),
+        ("HELP", Intent.HELP),
+        ("INFO", Intent.HELP),
+        ("?", Intent.HELP),
+    ],
+)
+def test_carrier_keywords_work_in_every_language(
+    language: str | None, text: str, intent: Intent
+) -> None:
+    assert classify_reply(text, language, R) is intent
+    assert classify_reply(text, language, None) is intent
+
+
+@pytest.mark.parametrize("language", ["xx", "zz-ZZ", None, ""])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("1", Intent.CONFIRM), ("2", Intent.DECLINE), ("👍", Intent.CONFIRM), ("❌", Intent.DECLINE)],
+)
+def test_unknown_languages_still_understand_digits_and_emoji(
+    language: str | None, text: str, intent: Intent
+) -> None:
+    assert classify_reply(text, language, R) is intent
+
+
+def test_regional_tags_use_their_language_keywords() -> None:
+    assert classify_reply("oui", "fr-SN", R) is Intent.CONFIRM
+    assert classify_reply("بله", "fa-AF", R) is Intent.CONFIRM
+    assert classify_reply("waaw", "wo-SN", R) is Intent.CONFIRM
+
+
+def test_fallback_chain_lends_its_keywords() -> None:
+    # Wolof falls back to French, Pashto to Dari.
+    assert classify_reply("je ne peux pas", "wo", R) is Intent.DECLINE
+    assert classify_reply("بله", "ps", R) is Intent.CONFIRM
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("YES", Intent.UNCLEAR),
+        ("yes", Intent.UNCLEAR),
+        ("1", Intent.UNCLEAR),
+        ("oui", Intent.UNCLEAR),
+        ("no", Intent.UNCLEAR),
+        ("ok thanks", Intent.UNCLEAR),
+        ("START", Intent.OPT_IN),
+        ("help", Intent.HELP),
+        ("STOP", Intent.OPT_OUT),
+    ],
+)
+def test_with_no_open_question_only_global_intents_come_out(text: str, intent: Intent) -> None:
+    assert classify_reply(text, "en", None) is intent
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "YES", Intent.CONFIRM),
+        _case("en", F, "YES", Intent.ATTENDED_YES),
+        _case("en", R, "START please", Intent.OPT_IN),
+        _case("en", R, "yes start", Intent.UNCLEAR),
+    ],
+)
+def test_a_bare_yes_answers_the_question_and_is_never_an_opt_in(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "yes but I can't come", Intent.DECLINE),
+        _case("en", R, "yes but can we change the date?", Intent.RESCHEDULE),
+        _case("en", R, "I can't come, can we reschedule?", Intent.RESCHEDULE),
+        _case("fr", R, "oui mais je ne peux pas venir", Intent.DECLINE),
+        _case("fr", R, "oui mais est-ce qu'on peut changer la date ?", Intent.RESCHEDULE),
+        _case("pcm", R, "yes but I no fit come", Intent.DECLINE),
+        _case("en", R, "1 but I can't come", Intent.DECLINE),
+        _case("en", R, "I can't come on the 12th", Intent.DECLINE),
+        _case("en", R, "no I will come", Intent.DECLINE),
+    ],
+)
+def test_an_explicit_negative_statement_beats_a_leading_yes(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "1 inshallah", Intent.CONFIRM),
+        _case("fr", R, "ok merci", Intent.CONFIRM),
+        _case("en", R, "yes pls", Intent.CONFIRM),
+        _case("fr", R, "oui je serai là", Intent.CONFIRM),
+        _case("ar", R, "١ إن شاء الله", Intent.CONFIRM),
+        _case("en", F, "alhamdulillah, yes", Intent.ATTENDED_YES),
+        _case("en", R, "inshallah", Intent.UNCLEAR),
+        _case("fr", R, "merci", Intent.UNCLEAR),
+        _case("ar", R, "الحمد لله", Intent.UNCLEAR),
+        _case("en", R, "amin", Intent.UNCLEAR),
+        _case("en", R, "🙏", Intent.UNCLEAR),
+        _case("en", R, "thanks please", Intent.UNCLEAR),
+        _case("en", R, "", Intent.UNCLEAR),
+        _case("en", R, "...", Intent.UNCLEAR),
+    ],
+)
+def test_politeness_changes_nothing_but_alone_is_unclear(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "ok", Intent.CONFIRM),
+        _case("en", R, "👌", Intent.CONFIRM),
+        _case("en", F, "ok", Intent.UNCLEAR),
+        _case("en", A, "okay", Intent.UNCLEAR),
+        _case("fr", F, "d'accord", Intent.UNCLEAR),
+        _case("ar", F, "wakha", Intent.UNCLEAR),
+        _case("en", F, "ok yes", Intent.ATTENDED_YES),
+        _case("en", F, "ok, no I didn't go", Intent.ATTENDED_NO),
+    ],
+)
+def test_a_plain_ok_accepts_a_reminder_but_does_not_answer_yes_no(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "yes no", Intent.UNCLEAR),
+        _case("en", R, "maybe", Intent.UNCLEAR),
+        _case("fr", R, "peut-être", Intent.UNCLEAR),
+        _case("fr", R, "peut etre", Intent.UNCLEAR),
+        _case("en", R, "yes maybe", Intent.UNCLEAR),
+        _case("en", R, "maybe I can't come", Intent.UNCLEAR),
+        _case("en", R, "👍 ❌", Intent.UNCLEAR),
+        _case("en", R, "YES?", Intent.UNCLEAR),
+        _case("en", R, "yes if I can", Intent.UNCLEAR),
+        _case("en", R, "ok but when?", Intent.UNCLEAR),
+        _case("ar", R, "ربما", Intent.UNCLEAR),
+        _case("en", R, "1 help", Intent.UNCLEAR),
+    ],
+)
+def test_contradictions_hedges_and_doubt_are_unclear(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "not ok", Intent.DECLINE),
+        _case("en", F, "not ok", Intent.ATTENDED_NO),
+        _case("fr", R, "pas possible", Intent.DECLINE),
+        _case("fr", R, "je ne peux pas", Intent.DECLINE),
+        _case("fr", R, "pas d'accord", Intent.DECLINE),
+        _case("fr", R, "je viens pas", Intent.DECLINE),
+        _case("en", R, "I can't come", Intent.DECLINE),
+        _case("en", F, "I can't come", Intent.ATTENDED_NO),
+        _case("en", R, "I won't be able to come", Intent.DECLINE),
+        _case("en", R, "I'm not coming", Intent.DECLINE),
+        _case("bn", R, "আমি আসব না", Intent.DECLINE),
+        _case("pt", R, "não vou", Intent.DECLINE),
+        _case("en", R, "no problem", Intent.CONFIRM),
+        _case("fr", R, "pas de souci", Intent.CONFIRM),
+        _case("en", R, "yes, I will never forget", Intent.UNCLEAR),
+    ],
+)
+def test_negation_is_never_a_confirm(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", F, "yes", Intent.ATTENDED_YES),
+        _case("en", A, "no", Intent.ATTENDED_NO),
+        _case("en", F, "yes I started", Intent.ATTENDED_YES),
+        _case("en", A, "I didn't go", Intent.ATTENDED_NO),
+        _case("en", F, "not yet", Intent.ATTENDED_NO),
+        _case("en", F, "I will go tomorrow", Intent.UNCLEAR),
+        _case("en", F, "new date please", Intent.UNCLEAR),
+        _case("en", R, "I went", Intent.UNCLEAR),
+        _case("en", R, "new date", Intent.RESCHEDULE),
+        _case("fr", R, "autre date", Intent.RESCHEDULE),
+        _case("en", R, "change the date", Intent.RESCHEDULE),
+    ],
+)
+def test_statements_must_fit_the_question(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        _case("en", R, "help", Intent.HELP),
+        _case("fr", R, "aide", Intent.HELP),
+        _case("en", R, "?", Intent.HELP),
+        _case("ar", R, "؟", Intent.HELP),
+        _case("en", R, "help?", Intent.HELP),
+        _case("fr", F, "je ne comprends pas", Intent.HELP),
+    ],
+)
+def test_help_words_ask_for_help(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("👍", Intent.CONFIRM),
+        ("✅", Intent.CONFIRM),
+        ("👌", Intent.CONFIRM),
+        ("👍🏾", Intent.CONFIRM),
+        ("👎", Intent.DECLINE),
+        ("❌", Intent.DECLINE),
+        ("🚫", Intent.DECLINE),
+    ],
+)
+def test_emoji_answer_the_reminder(text: str, intent: Intent) -> None:
+    assert classify_reply(text, "ka", R) is intent
+
+
+def test_a_reference_code_is_not_an_option_number() -> None:
+    assert classify_reply("1 R1003", "en", R) is Intent.CONFIRM
+    assert classify_reply("R-1003", "en", R) is Intent.UNCLEAR
+
+
+# --- keyword data ---------------------------------------------------------------------------
+
+_POSITIVE = {Signal.YES, Signal.ACK, Signal.CONFIRM, Signal.ATTENDED_YES, Signal.OPT_IN}
+_NEGATIVE = {
+    Signal.NO,
+    Signal.DECLINE,
+    Signal.ATTENDED_NO,
+    Signal.NEGATION,
+    Signal.OPT_OUT,
+    Signal.OPT_OUT_ALONE,
+}
+
+
+@pytest.mark.parametrize("code", list(load_languages()))
+def test_every_language_has_a_keyword_file_with_the_basic_answers(code: str) -> None:
+    assert (locales_dir() / code / "keywords.toml").is_file()
+    keywords = load_keyword_file(code)
+    for signal in (Signal.YES, Signal.NO, Signal.DECLINE, Signal.RESCHEDULE, Signal.POLITENESS):
+        assert keywords.reply.get(signal), f"{code}: [reply] {signal} is empty"
+
+
+@pytest.mark.parametrize("code", list(load_languages()))
+def test_no_phrase_is_positive_in_one_language_and_negative_in_its_chain(code: str) -> None:
+    first: dict[tuple[str, ...], tuple[str, Signal]] = {}
+    conflicts = []
+    for chain_code in reply_chain(code):
+        for signal, words in load_keyword_file(chain_code).reply.items():
+            for word in words:
+                if "*" in word:
+                    continue
+                key = tuple(matching_tokens(word))
+                if key not in first:
+                    first[key] = (chain_code, signal)
+                    continue
+                earlier = first[key][1]
+                if {earlier, signal} & _POSITIVE and {earlier, signal} & _NEGATIVE:
+                    conflicts.append((word, first[key], (chain_code, signal)))
+    assert conflicts == []
+
+
+# --- corpus ---------------------------------------------------------------------------------
+
+
+def _load_corpus() -> list[dict[str, str]]:
+    with CORPUS.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_corpus_covers_every_language() -> None:
+    counts = Counter(item["lang"] for item in _load_corpus())
+    assert sum(counts.values()) >= 700
+    for code in load_languages():
+        assert counts[code] >= 25, f"{code}: {counts[code]} replies"
+    for code in ("en", "fr", "ar", "wo", "pcm"):
+        assert counts[code] >= 50, f"{code}: {counts[code]} replies"
+
+
+def test_corpus_accuracy_with_no_false_confirm_and_no_missed_opt_out() -> None:
+    corpus = _load_corpus()
+    wrong = []
+    for item in corpus:
+        question = Question(item["question"]) if item["question"] else None
+        got = classify_reply(item["text"], item["lang"], question)
+        if got != item["intent"]:
+            wrong.append((item, got))
+    report = "\n".join(
+        f"{item['lang']} {item['question']} {item['text']!r}: want {item['intent']}, got {got}"
+        for item, got in wrong
+    )
+    false_confirms = [w for w in wrong if w[1] is Intent.CONFIRM]
+    missed_opt_outs = [w for w in wrong if w[0]["intent"] == Intent.OPT_OUT]
+    accuracy = 1 - len(wrong) / len(corpus)
+    print(f"corpus accuracy {accuracy:.2%} over {len(corpus)} replies\n{report}")
+    assert false_confirms == [], report
+    assert missed_opt_outs == [], report
+    assert accuracy >= 0.97, report
