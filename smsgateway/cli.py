@@ -23,8 +23,9 @@ def _register_command_groups(group: click.Group) -> None:
     from smsgateway.content.commands import i18n_cli, messages_cli
     from smsgateway.fakes.twilio_cli import fake_twilio_cli
     from smsgateway.replies.commands import replies_cli
+    from smsgateway.twilio_commands import twilio_cli
 
-    for command in (messages_cli, i18n_cli, replies_cli, fake_twilio_cli):
+    for command in (messages_cli, i18n_cli, replies_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)
 
 

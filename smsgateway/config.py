@@ -51,8 +51,21 @@ class Settings:
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport
     reply_window_hours: int = 72
     reminder_lead_hours: int = 24
+    programme_file: str = ""  # empty: the package's programme.toml (docs/programme.md)
     public_url: str = ""
+    outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere
+    outbound_webhook_secret: str = ""  # HMAC-SHA256 key for the outbound webhook signature
     office_phone: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""  # or twilio_auth_token_file, a secret file holding it
+    twilio_auth_token_file: str = ""
+    twilio_sms_from: str = ""
+    twilio_whatsapp_from: str = ""
+    twilio_voice_from: str = ""
+    twilio_messaging_service_sid: str = ""  # sends SMS through the service instead of a number
+    twilio_api_base: str = ""  # a Twilio-compatible API (the local fake); empty: Twilio itself
+    # Approved WhatsApp templates, "kind:language=HX..." each, used outside the session window.
+    twilio_whatsapp_templates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -146,5 +159,50 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}DISPATCH_CONCURRENCY must be at least 1")
     if settings.send_rate_per_second < 0:
         raise ConfigError(f"{PREFIX}SEND_RATE_PER_SECOND must be 0 (no cap) or more")
+    if settings.outbound_webhook_url and not settings.outbound_webhook_secret:
+        raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_SECRET must be set with the webhook URL")
     if settings.is_production and settings.transport == "local":
         raise ConfigError(f"{PREFIX}TRANSPORT=local sends nothing; production needs a real one")
+    if settings.transport == "twilio":
+        _validate_twilio(settings)
+
+
+def twilio_auth_token(settings: Settings) -> str:
+    """The auth token, from the setting or from the secret file it names."""
+    if settings.twilio_auth_token:
+        return settings.twilio_auth_token
+    if settings.twilio_auth_token_file:
+        try:
+            return Path(settings.twilio_auth_token_file).read_text().strip()
+        except OSError:
+            raise ConfigError(f"{PREFIX}TWILIO_AUTH_TOKEN_FILE cannot be read") from None
+    return ""
+
+
+def _validate_twilio(settings: Settings) -> None:
+    """The Twilio transport needs credentials, a sender and, in production, a public URL."""
+    for entry in settings.twilio_whatsapp_templates:
+        key, _, sid = entry.partition("=")
+        if ":" not in key or not sid.startswith("HX"):
+            raise ConfigError(f"{PREFIX}TWILIO_WHATSAPP_TEMPLATES entries look like kind:fr=HX...")
+    if settings.twilio_api_base:
+        from smsgateway.transports.twilio_http import parse_api_base
+
+        try:
+            parse_api_base(settings.twilio_api_base)
+        except ValueError as exc:
+            raise ConfigError(f"{PREFIX}TWILIO_API_BASE: {exc}") from None
+    if not settings.is_production:
+        return
+    if not settings.twilio_account_sid.startswith("AC"):
+        raise ConfigError(f"{PREFIX}TWILIO_ACCOUNT_SID must be set (it starts with AC)")
+    if not twilio_auth_token(settings):
+        raise ConfigError(
+            f"{PREFIX}TWILIO_AUTH_TOKEN or {PREFIX}TWILIO_AUTH_TOKEN_FILE must be set"
+        )
+    if not (settings.twilio_sms_from or settings.twilio_messaging_service_sid):
+        raise ConfigError(
+            f"{PREFIX}TWILIO_SMS_FROM or {PREFIX}TWILIO_MESSAGING_SERVICE_SID must be set"
+        )
+    if not settings.public_url.startswith("https://"):
+        raise ConfigError(f"{PREFIX}PUBLIC_URL must be the https URL Twilio calls back")

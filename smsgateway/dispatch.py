@@ -34,9 +34,10 @@ from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.db import Database
 from smsgateway.models import Message, MessageStatusEvent, Notice, Referral, Returnee
-from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
+from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 from smsgateway.ratelimit import SenderLimits, process_limits
+from smsgateway.reachability import open_whatsapp_sessions, suppressed_numbers
 from smsgateway.returnees import is_opted_out
 from smsgateway.transports.base import (
     OutboundMessage,
@@ -45,10 +46,13 @@ from smsgateway.transports.base import (
     Transport,
     TransportError,
 )
+from smsgateway.transports.twilio import WHATSAPP_SESSION_OPEN
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# Answers to STOP and START still go out to a suppressed number.
+UNSUPPRESSED_KINDS = frozenset({NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN})
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 # The provider counts arrivals, which jitter by tens of milliseconds after our starts (measured
@@ -235,19 +239,28 @@ def prepare_notices(
 ) -> list[Prepared]:
     """Render claimed notices; settle those that must not go out now (expired, opted out,
     quiet hours, unrenderable) without calling the transport."""
-    notices = session.scalars(
-        select(Notice)
-        .where(Notice.id.in_(ids), Notice.claimed_by == worker)
-        .options(
-            selectinload(Notice.returnee).selectinload(Returnee.consents),
-            selectinload(Notice.contact_point),
-            selectinload(Notice.referral).selectinload(Referral.partner),
+    notices = list(
+        session.scalars(
+            select(Notice)
+            .where(Notice.id.in_(ids), Notice.claimed_by == worker)
+            .options(
+                selectinload(Notice.returnee).selectinload(Returnee.consents),
+                selectinload(Notice.contact_point),
+                selectinload(Notice.referral).selectinload(Referral.partner),
+            )
+            .order_by(Notice.id)
         )
-        .order_by(Notice.id)
     )
+    phones = [recipient_phone(notice) for notice in notices]
+    suppressed = suppressed_numbers(session, phones)
+    sessions_open = open_whatsapp_sessions(session, phones, now=now)
     prepared: list[Prepared] = []
     for notice in notices:
         if notice.state != NoticeState.CLAIMED:
+            continue
+        if recipient_phone(notice) in suppressed and notice.kind not in UNSUPPRESSED_KINDS:
+            _finish(notice, NoticeState.CANCELLED, "suppressed")  # STOP or error 21610
+            report.cancelled += 1
             continue
         if _settle_without_sending(notice, settings, now, report):
             continue
@@ -258,11 +271,12 @@ def prepare_notices(
             _finish(notice, NoticeState.FAILED, f"render error: {type(exc).__name__}")
             report.failed += 1
             continue
-        prepared.append(_prepared(notice, rendered))
+        extra = {WHATSAPP_SESSION_OPEN: "1"} if recipient_phone(notice) in sessions_open else {}
+        prepared.append(_prepared(notice, rendered, extra))
     return prepared
 
 
-def _prepared(notice: Notice, rendered: Rendered) -> Prepared:
+def _prepared(notice: Notice, rendered: Rendered, extra: dict[str, str] | None = None) -> Prepared:
     outbound = OutboundMessage(
         to=recipient_phone(notice),
         channel=notice.channel,
@@ -270,6 +284,7 @@ def _prepared(notice: Notice, rendered: Rendered) -> Prepared:
         kind=notice.kind,
         language=rendered.language,
         reference=reference_of(notice.id),
+        extra=extra or {},
     )
     return Prepared(
         notice_id=notice.id,

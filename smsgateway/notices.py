@@ -129,16 +129,19 @@ def cancel_pending(
     *,
     referral_ids: Iterable[int] = (),
     returnee_id: int | None = None,
+    bulk_send_id: int | None = None,
     kinds: Iterable[str] | None = None,
     reason: str,
 ) -> int:
-    """Cancel planned notices of these referrals (or of a returnee); returns how many."""
+    """Cancel planned notices of these referrals (or of a returnee, or a bulk send); how many."""
     query = update(Notice).where(Notice.state == NoticeState.PLANNED)
     ids = list(referral_ids)
     if ids:
         query = query.where(Notice.referral_id.in_(ids))
     elif returnee_id is not None:
         query = query.where(Notice.returnee_id == returnee_id)
+    elif bulk_send_id is not None:
+        query = query.where(Notice.bulk_send_id == bulk_send_id)
     else:
         return 0
     if kinds is not None:

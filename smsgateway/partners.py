@@ -1,16 +1,21 @@
-"""Partners and their point persons' registered numbers."""
+"""Partners, their point persons' registered numbers, and the commands they send by SMS."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Partner, PointPerson
+from smsgateway.models import Message, Partner, PointPerson, Referral
+from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.phones import parse_phone
+from smsgateway.referrals import Source, Status, TransitionRefused, change_status
+from smsgateway.replies.apply import ReplyOutcome, queue_review
+from smsgateway.replies.partner_commands import PartnerAction, PartnerCommand, parse_partner_message
 
 
 def register_partner(
@@ -43,4 +48,90 @@ def register_partner(
 
 
 def find_point_person(session: Session, phone_e164: str) -> PointPerson | None:
+    """The point person whose registered number this is, if any."""
     return session.scalar(select(PointPerson).filter_by(phone_e164=phone_e164))
+
+
+#: What each partner command records.
+STATUS_FOR_ACTION: dict[PartnerAction, Status] = {
+    PartnerAction.ENROLLED: Status.ENROLLED,
+    PartnerAction.INELIGIBLE: Status.INELIGIBLE,
+    PartnerAction.NO_SHOW: Status.NO_SHOW,
+    PartnerAction.DROPPED_OUT: Status.DROPPED_OUT,
+}
+
+#: Why a command was refused, as the reply to the partner says it.
+UNKNOWN_REFERENCE = "unknown reference"
+OTHER_PARTNER = "other partner's referral"
+NOT_ALLOWED = "transition not allowed"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """One line of the reply to a point person: recorded, or refused and why."""
+
+    reference: str
+    outcome: str  # recorded | refused
+    reason: str = ""
+
+
+def apply_partner_message(
+    session: Session, message: Message, person: PointPerson, *, now: datetime, language: str
+) -> ReplyOutcome:
+    """Apply a point person's SMS commands to their own partner's referrals, then answer them.
+
+    Each command is recorded or refused on its own; `INELIGIBLE` puts the referral in front of a
+    caseworker at once, and a message with nothing recorded or with words not understood is
+    queued for review too, so nothing a partner sends is lost.
+    """
+    parsed = parse_partner_message(message.body)
+    results = [
+        _apply_command(session, message, person, command, now) for command in parsed.commands
+    ]
+    recorded = [result for result in results if result.outcome == "recorded"]
+    outcome = ReplyOutcome("applied" if recorded else "review")
+    if not recorded or parsed.unparsed:
+        queue_review(session, message, reason="partner_message", now=now)
+    if results:
+        notice = plan_notice_to_number(
+            session,
+            kind=NoticeKind.ACK_PARTNER_RESULTS,
+            phone_e164=person.phone_e164,
+            channel="sms" if message.channel == "voice" else message.channel,
+            language=person.language or language,
+            now=now,
+        )
+        notice.payload = {"results": [asdict(result) for result in results]}
+        session.flush()
+        outcome.notice_ids.append(notice.id)
+    return outcome
+
+
+def _apply_command(
+    session: Session,
+    message: Message,
+    person: PointPerson,
+    command: PartnerCommand,
+    now: datetime,
+) -> CommandResult:
+    referral = session.scalar(select(Referral).filter_by(reference=command.reference))
+    if referral is None:
+        return CommandResult(command.reference, "refused", UNKNOWN_REFERENCE)
+    if referral.partner_id != person.partner_id:
+        return CommandResult(command.reference, "refused", OTHER_PARTNER)
+    try:
+        change_status(
+            session,
+            referral,
+            STATUS_FOR_ACTION[command.action],
+            source=Source.PARTNER_SMS,
+            now=now,
+            actor=person.name or f"point person {person.id}",
+            message=message,
+            note=command.reason,
+        )
+    except TransitionRefused:
+        return CommandResult(command.reference, "refused", NOT_ALLOWED)
+    if command.action is PartnerAction.INELIGIBLE:
+        queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
+    return CommandResult(command.reference, "recorded")

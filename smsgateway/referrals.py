@@ -21,9 +21,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Message, Partner, Referral, ReferralEvent, Returnee
+from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee
 from smsgateway.notices import NoticeKind, cancel_pending
-from smsgateway.planning import plan_referral
+from smsgateway.planning import plan_call_announcement, plan_referral, replan_appointment
+from smsgateway.programme import Programme
 
 
 class Status(StrEnum):
@@ -161,12 +162,16 @@ def create_referral(
     partner: Partner,
     service_category: str,
     created_by: str,
-    reminder_lead: timedelta,
+    reminder_lead: timedelta | None = None,
     is_sensitive: bool = False,
     appointment_at: datetime | None = None,
     appointment_place: str = "",
+    programme: Programme | None = None,
 ) -> Referral:
-    """Record a referral, its first event and its notices, in the caller's transaction."""
+    """Record a referral, its first event and its notices, in the caller's transaction.
+
+    `reminder_lead` is accepted for older callers and ignored: the programme sets the offsets.
+    """
     if not service_category.strip():
         raise InvalidInput("service_category", "a service category is required")
     if appointment_at is not None and appointment_at.tzinfo is None:
@@ -187,6 +192,71 @@ def create_referral(
     session.flush()
     referral.reference = f"R{1000 + referral.id}"
     record_creation(session, referral, now=now, actor=created_by)
-    plan_referral(session, referral, now=now, reminder_lead=reminder_lead)
+    plan_referral(session, referral, now=now, programme=programme)
     session.flush()
     return referral
+
+
+#: States a moved appointment puts back to `referred`: the returnee has a new time to answer.
+_REBOOKED_FROM = frozenset({Status.DECLINED, Status.RESCHEDULE_REQUESTED, Status.NO_SHOW})
+
+
+def move_appointment(
+    session: Session,
+    referral: Referral,
+    new_time: datetime,
+    *,
+    now: datetime,
+    actor: str,
+    place: str | None = None,
+    programme: Programme | None = None,
+) -> Referral:
+    """Give an open referral a new appointment time and replan its notices, same transaction."""
+    if new_time.tzinfo is None:
+        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
+    if referral.status in CLOSED:
+        raise InvalidInput("appointment_at", f"referral {referral.reference} is closed")
+    if new_time <= now:
+        raise InvalidInput("appointment_at", "the new appointment time must be in the future")
+    referral.appointment_at = new_time
+    if place is not None:
+        referral.appointment_place = place.strip()
+    referral.updated_at = now
+    replan_appointment(session, referral, now=now, programme=programme)
+    if referral.status in _REBOOKED_FROM:
+        change_status(
+            session,
+            referral,
+            Status.REFERRED,
+            source=Source.CASEWORKER,
+            now=now,
+            actor=actor,
+            note="appointment moved",
+        )
+    session.flush()
+    return referral
+
+
+def schedule_call(
+    session: Session,
+    referral_or_returnee: Referral | Returnee,
+    call_at: datetime,
+    *,
+    now: datetime,
+    programme: Programme | None = None,
+) -> Notice:
+    """Announce a caseworker's call to the returnee; an earlier pending one is cancelled."""
+    if call_at.tzinfo is None:
+        raise InvalidInput("call_at", "the call time needs a time zone")
+    if call_at <= now:
+        raise InvalidInput("call_at", "the call time must be in the future")
+    if isinstance(referral_or_returnee, Referral):
+        referral: Referral | None = referral_or_returnee
+        returnee = referral_or_returnee.returnee
+    else:
+        referral, returnee = None, referral_or_returnee
+    notice = plan_call_announcement(
+        session, returnee, call_at, now=now, referral=referral, programme=programme
+    )
+    session.flush()
+    return notice

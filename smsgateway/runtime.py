@@ -28,8 +28,12 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
+    from smsgateway.outbound_webhooks import enable_outbound_webhooks
+
     settings.instance_path.mkdir(parents=True, exist_ok=True)
-    return Runtime(settings, Database(settings.sqlalchemy_url), make_transport(settings))
+    runtime = Runtime(settings, Database(settings.sqlalchemy_url), make_transport(settings))
+    enable_outbound_webhooks(runtime.db, settings)
+    return runtime
 
 
 def init_runtime(app: Flask, settings: Settings) -> None:

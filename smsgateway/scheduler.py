@@ -26,6 +26,7 @@ from smsgateway.config import Settings
 from smsgateway.db import make_engine
 from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
 from smsgateway.leader import LeaderLock, make_leader_lock
+from smsgateway.outbound_webhooks import deliver_pending_webhooks
 from smsgateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,14 @@ def run_lease_sweep() -> None:
     log.info("lease sweep: %d notices resolved", resolved)
 
 
+def run_outbound_webhooks() -> None:
+    """Post pending referral events to the external case-management system (leader only)."""
+    runtime = _current()
+    report = deliver_pending_webhooks(runtime.db, runtime.settings, now=utcnow())
+    if report.delivered or report.failed:
+        log.info("outbound webhook: %d delivered, %d failed", report.delivered, report.failed)
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     id: str
@@ -66,7 +75,10 @@ class PeriodicJob:
 
 
 #: Jobs only the leader runs. Stored by reference in the job store, so module-level functions.
-LEADER_JOBS = (PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),)
+LEADER_JOBS = (
+    PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),
+    PeriodicJob("outbound_webhooks", run_outbound_webhooks, lambda s: s.dispatch_interval_seconds),
+)
 
 
 class Clock:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from smsgateway import create_app, migrations
 from smsgateway.models import Partner, Referral, Returnee
 from smsgateway.partners import register_partner
+from smsgateway.programme import single_reminder
 from smsgateway.referrals import create_referral
 from smsgateway.returnees import PhoneInput, register_returnee
 from smsgateway.runtime import Runtime, get_runtime
@@ -125,7 +126,7 @@ def make_referral(
         values: dict[str, Any] = {
             "service_category": "vocational_training",
             "created_by": "caseworker@example.org",
-            "reminder_lead": timedelta(hours=24),
+            "programme": single_reminder(timedelta(hours=24)),
             "appointment_at": now + timedelta(days=2),
             "appointment_place": "Pikine",
         }

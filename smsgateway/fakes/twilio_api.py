@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -125,15 +126,24 @@ class FakeTwilio:
         self._server = None
 
     def serve_forever(self) -> None:
-        """Serve in the foreground until interrupted (Ctrl-C), starting first if needed."""
+        """Serve in the foreground until SIGINT (Ctrl-C) or SIGTERM, starting first if needed.
+
+        Handlers are installed explicitly: a process started in the background by a
+        non-interactive shell inherits SIGINT as ignored, and Python then never raises
+        KeyboardInterrupt.
+        """
         if self._server is None:
             self.start()
+        stop = threading.Event()
+        previous = {
+            sig: signal.signal(sig, lambda _signum, _frame: stop.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+            stop.wait()
         finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             self.stop()
 
     def __enter__(self) -> FakeTwilio:

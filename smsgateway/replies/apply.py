@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsgateway.models import ContactPoint, Message, Notice, ReviewItem
-from smsgateway.notices import NoticeKind, cancel_pending, plan_notice
+from smsgateway.errors import InvalidInput
+from smsgateway.models import ContactPoint, Message, Notice, Referral, ReviewItem
+from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.referrals import Source, Status, TransitionRefused, change_status
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.returnees import set_opt_out
@@ -24,6 +26,17 @@ STATUS_FOR: dict[tuple[Question, Intent], Status] = {
     (Question.APPOINTMENT_REMINDER, Intent.RESCHEDULE): Status.RESCHEDULE_REQUESTED,
     (Question.ATTENDANCE_CHECK, Intent.ATTENDED_YES): Status.ATTENDED,
     (Question.ATTENDANCE_CHECK, Intent.ATTENDED_NO): Status.NO_SHOW,
+    # "Did you start the service?" yes: the returnee is enrolled (no change if already recorded).
+    (Question.FOLLOWUP, Intent.ATTENDED_YES): Status.ENROLLED,
+}
+
+#: What an intent records when a caseworker applies a message that answers no question.
+STATUS_WITHOUT_QUESTION: dict[Intent, Status] = {
+    Intent.CONFIRM: Status.CONFIRMED,
+    Intent.DECLINE: Status.DECLINED,
+    Intent.RESCHEDULE: Status.RESCHEDULE_REQUESTED,
+    Intent.ATTENDED_YES: Status.ATTENDED,
+    Intent.ATTENDED_NO: Status.NO_SHOW,
 }
 
 #: The acknowledgement each intent gets.
@@ -77,6 +90,7 @@ def apply_answer(
     """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language."""
     referral = question.referral
     message.referral_id = question.referral_id
+    message.returnee_id = question.returnee_id
     outcome = ReplyOutcome("applied")
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
     if referral is not None and new_status is not None and referral.status != new_status:
@@ -130,6 +144,92 @@ def apply_global_intent(
     )
     session.flush()
     return ReplyOutcome("applied", [notice.id])
+
+
+def apply_review_item(
+    session: Session,
+    item_id: int,
+    intent: Intent,
+    *,
+    now: datetime,
+    actor: str,
+    referral_id: int | None = None,
+) -> ReplyOutcome:
+    """A caseworker applies a queued message (a late reply, say) as `intent`, then resolves it.
+
+    The referral is the item's own unless `referral_id` picks one (a message that asked "which?").
+    `TransitionRefused` leaves everything unchanged and the item open.
+    """
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.resolved_at is not None:
+        raise InvalidInput("item_id", "no open review item with this id")
+    message = item.message
+    referral = session.get(Referral, referral_id or item.referral_id or message.referral_id or 0)
+    if referral is None:
+        raise InvalidInput("referral_id", "choose the referral this message answers")
+    question = _latest_question(session, referral)
+    asked = Question(question.question) if question and question.question else None
+    status = STATUS_FOR.get((asked, intent)) if asked else STATUS_WITHOUT_QUESTION.get(intent)
+    if status is not None and referral.status != status:
+        change_status(
+            session,
+            referral,
+            status,
+            source=Source.CASEWORKER,
+            now=now,
+            actor=actor,
+            message=message,
+        )
+    message.referral_id, message.intent = referral.id, intent
+    if question is not None and intent is not Intent.UNCLEAR:
+        question.answered_at = now
+    if asked is Question.FOLLOWUP and intent is Intent.ATTENDED_NO:
+        referral.needs_reorientation = True
+    if intent in (Intent.OPT_OUT, Intent.OPT_IN):
+        _set_consent(session, referral, message, intent, now)
+    item.resolved_at, item.resolved_by = now, actor
+    notice = plan_notice(
+        session,
+        kind=ACK_FOR[intent],
+        returnee=referral.returnee,
+        referral=referral,
+        contact_point=_point_of(session, message, referral),
+        channel=_answer_channel(message),
+        due_at=now,
+        now=now,
+    )
+    session.flush()
+    return ReplyOutcome("applied", [notice.id])
+
+
+def _latest_question(session: Session, referral: Referral) -> Notice | None:
+    """The last question sent about this referral, answered or not."""
+    return session.scalars(
+        select(Notice)
+        .where(
+            Notice.referral_id == referral.id,
+            Notice.question.is_not(None),
+            Notice.state == NoticeState.SENT,
+        )
+        .order_by(Notice.sent_at.desc(), Notice.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _point_of(session: Session, message: Message, referral: Referral) -> ContactPoint | None:
+    """Answer on the number the message came from when it is one of the returnee's."""
+    point = session.get(ContactPoint, message.contact_point_id or 0)
+    return point if point is not None and point.returnee_id == referral.returnee_id else None
+
+
+def _set_consent(
+    session: Session, referral: Referral, message: Message, intent: Intent, now: datetime
+) -> None:
+    is_out = intent is Intent.OPT_OUT
+    source = f"reply:{message.channel}"
+    set_opt_out(session, referral.returnee, is_opted_out=is_out, source=source, now=now)
+    if is_out:
+        cancel_pending(session, returnee_id=referral.returnee_id, reason="opted out")
 
 
 def _acknowledge(

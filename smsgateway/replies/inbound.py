@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from smsgateway.config import Settings
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
 from smsgateway.notices import NoticeKind, open_questions, plan_notice, plan_notice_to_number
-from smsgateway.partners import find_point_person
+from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.phones import parse_phone
 from smsgateway.replies.apply import ReplyOutcome, apply_answer, apply_global_intent, queue_review
 from smsgateway.replies.classify import classify_reply
@@ -25,6 +25,8 @@ from smsgateway.replies.intents import GLOBAL_INTENTS, Question
 from smsgateway.replies.normalize import find_reference_codes
 
 log = logging.getLogger(__name__)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,28 @@ def receive_message(
             return InboundResult(existing.id, "duplicate", existing.intent)
     phone = _phone_of(inbound.sender, settings.default_region)
     message = _store(session, inbound, phone, now)
-    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
-    if not points:
-        return _from_stranger(session, message, phone, inbound, now, settings)
-    returnees = {point.returnee_id: point.returnee for point in points}
-    message.contact_point_id = points[0].id
-    if len(returnees) == 1:
-        message.returnee_id = points[0].returnee_id
-    outcome = _understand(session, message, points, now=now, settings=settings)
+    outcome = _route(session, message, now=now, settings=settings)
     session.flush()
     log.info("inbound message %d: %s", message.id, outcome.outcome)
     return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
+
+
+def _route(
+    session: Session, message: Message, *, now: datetime, settings: Settings
+) -> ReplyOutcome:
+    """A point person's commands, a returnee's (or proxy's) answer, or an unknown sender."""
+    person = find_point_person(session, message.phone_e164)
+    if person is not None:
+        return apply_partner_message(
+            session, message, person, now=now, language=settings.default_language
+        )
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=message.phone_e164)))
+    if not points:
+        return _from_stranger(session, message, now=now, settings=settings)
+    message.contact_point_id = points[0].id
+    if len({point.returnee_id for point in points}) == 1:
+        message.returnee_id = points[0].returnee_id
+    return _understand(session, message, points, now=now, settings=settings)
 
 
 def _phone_of(sender: str, region: str) -> str:
@@ -99,27 +112,21 @@ def _store(session: Session, inbound: InboundMessage, phone: str, now: datetime)
 
 
 def _from_stranger(
-    session: Session,
-    message: Message,
-    phone: str,
-    inbound: InboundMessage,
-    now: datetime,
-    settings: Settings,
-) -> InboundResult:
-    if find_point_person(session, phone) is not None:
-        queue_review(session, message, reason="partner_message", now=now)
-        return InboundResult(message.id, "review")
-    queue_review(session, message, reason="unknown_sender", now=now)
+    session: Session, message: Message, *, now: datetime, settings: Settings
+) -> ReplyOutcome:
+    outcome = queue_review(session, message, reason="unknown_sender", now=now)
     notice = plan_notice_to_number(
         session,
         kind=NoticeKind.ACK_UNKNOWN_SENDER,
-        phone_e164=phone,
-        channel=inbound.channel if inbound.channel != "voice" else "sms",
+        phone_e164=message.phone_e164,
+        channel=message.channel if message.channel != "voice" else "sms",
         language=settings.default_language,
         now=now,
     )
     session.flush()
-    return InboundResult(message.id, "unknown_sender", None, [notice.id])
+    outcome.outcome = "unknown_sender"
+    outcome.notice_ids.append(notice.id)
+    return outcome
 
 
 def _understand(
@@ -136,30 +143,47 @@ def _understand(
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
         return apply_global_intent(session, message, points, global_intent, now=now)
-    questions = _questions_for(session, message, now=now, settings=settings)
+    questions, late = _questions_for(session, message, now=now, settings=settings)
+    if not questions and late is not None:
+        return _queue_late(session, message, late, now=now)
     if not questions:
         return queue_review(session, message, reason="no_open_question", now=now)
     if len(questions) > 1:
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
-    intent = classify_reply(message.body, language, Question(question.question or ""))
+    answered = question.returnee.preferred_language if question.returnee else language
+    intent = classify_reply(message.body, answered, Question(question.question or ""))
     message.intent = intent
     return apply_answer(session, message, question, intent, now=now)
 
 
 def _questions_for(
     session: Session, message: Message, *, now: datetime, settings: Settings
-) -> list[Notice]:
-    """Open questions this reply may answer; a reference code narrows them to one referral."""
-    window = timedelta(hours=settings.reply_window_hours)
-    questions = open_questions(session, message.phone_e164, since=now - window)
+) -> tuple[list[Notice], Notice | None]:
+    """Open questions this reply may answer within the window, and the latest one of any age.
+
+    A reference code narrows both to that referral; a code matching nothing leaves none.
+    """
+    every = open_questions(session, message.phone_e164, since=_EPOCH)
     codes = set(find_reference_codes(message.body))
     if codes:
-        late = open_questions(
-            session, message.phone_e164, since=datetime.min.replace(tzinfo=now.tzinfo)
-        )
-        return [q for q in late if q.referral is not None and q.referral.reference in codes][:1]
-    return questions
+        every = [q for q in every if q.referral is not None and q.referral.reference in codes]
+    since = now - timedelta(hours=settings.reply_window_hours)
+    recent = [q for q in every if q.sent_at is not None and q.sent_at >= since]
+    return recent, (every[0] if every else None)
+
+
+def _queue_late(
+    session: Session, message: Message, question: Notice, *, now: datetime
+) -> ReplyOutcome:
+    """After the window: keep what it seems to say, link the referral, let a caseworker apply it."""
+    message.referral_id = question.referral_id
+    message.returnee_id = question.returnee_id
+    language = question.returnee.preferred_language if question.returnee else ""
+    message.intent = classify_reply(message.body, language, Question(question.question or ""))
+    return queue_review(
+        session, message, reason="late_reply", now=now, referral_id=question.referral_id
+    )
 
 
 def _ask_which(

@@ -70,7 +70,10 @@ def register_transport(slug: str) -> Callable[[TransportFactory], TransportFacto
 
 def make_transport(settings: Settings) -> Transport:
     """The transport the settings name; importing the modules registers them."""
-    from smsgateway.transports import local  # noqa: F401  (registers "local")
+    from smsgateway.transports import (
+        local,  # noqa: F401  (registers "local")
+        twilio,  # noqa: F401  (registers "twilio")
+    )
 
     try:
         factory = _REGISTRY[settings.transport]

@@ -1,0 +1,203 @@
+"""Outbound webhook: every referral event posted as signed JSON to a case-management system.
+
+A delivery row is written in the same flush, hence the same transaction, as its referral event,
+so an event is never committed without it. A periodic job posts pending deliveries in order per
+referral (a later event waits until the earlier one is delivered) and retries failures with
+exponential backoff, never giving up, since skipping one would break the order. Payload and
+signature: docs/outbound-webhooks.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import event, exists, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from smsgateway.config import Settings
+from smsgateway.db import Database
+from smsgateway.models import ReferralEvent, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Smsgateway-Signature"
+TIMESTAMP_HEADER = "X-Smsgateway-Timestamp"
+DELIVERY_HEADER = "X-Smsgateway-Delivery"
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+TIMEOUT_SECONDS = 10.0
+BATCH_SIZE = 200
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    failed: int = 0
+
+
+def enable_outbound_webhooks(db: Database, settings: Settings) -> bool:
+    """Give every referral event flushed through `db` a delivery row, when a URL is set."""
+    if not settings.outbound_webhook_url:
+        return False
+    if not event.contains(db.sessions, "after_flush", _record_deliveries):
+        event.listen(db.sessions, "after_flush", _record_deliveries)
+    return True
+
+
+def _record_deliveries(session: Session, _context: Any) -> None:
+    """After a flush, `session.new` still lists what it inserted, now with ids."""
+    events = sorted(
+        (obj for obj in session.new if isinstance(obj, ReferralEvent)), key=lambda e: e.id
+    )
+    if not events:
+        return
+    rows = [
+        {
+            "referral_event_id": e.id,
+            "referral_id": e.referral_id,
+            "state": DeliveryState.PENDING,
+            "attempts": 0,
+            "next_attempt_at": e.created_at,
+            "last_error": "",
+            "created_at": e.created_at,
+        }
+        for e in events
+    ]
+    session.connection().execute(insert(WebhookDelivery), rows)
+
+
+def event_payload(referral_event: ReferralEvent) -> dict[str, Any]:
+    """What the receiver gets for one event: identifiers and statuses, never phones or texts."""
+    referral = referral_event.referral
+    return {
+        "type": "referral_event",
+        "event_id": referral_event.id,
+        "referral_id": referral.id,
+        "referral_reference": referral.reference,
+        "returnee_case_reference": referral.returnee.case_reference,
+        "partner_id": referral.partner_id,
+        "old_status": referral_event.old_status,
+        "new_status": referral_event.new_status,
+        "source": referral_event.source,
+        "actor": referral_event.actor,
+        "note": referral_event.note,
+        "message_id": referral_event.message_id,
+        "created_at": referral_event.created_at.isoformat(),
+    }
+
+
+def encode_payload(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<raw body>` with the shared secret."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 30 s, 1 min, 2 min... at most an hour."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(attempts - 1, 0)))
+
+
+def deliver_pending_webhooks(db: Database, settings: Settings, *, now: datetime) -> DeliveryReport:
+    """Post due deliveries, oldest first; a referral whose delivery fails waits for its retry."""
+    report = DeliveryReport()
+    if not settings.outbound_webhook_url:
+        return report
+    waiting: set[int] = set()
+    for _ in range(BATCH_SIZE):
+        with db.transaction() as session:
+            delivery = _next_due(session, now, waiting)
+            if delivery is None:
+                break
+            delivery_id, referral_id = delivery.id, delivery.referral_id
+            body = encode_payload(event_payload(_event_of(session, delivery)))
+        error = _post(settings, delivery_id, body, now)
+        with db.transaction() as session:
+            _record_attempt(session, delivery_id, error, now)
+        if error:
+            waiting.add(referral_id)
+            report.failed += 1
+        else:
+            report.delivered += 1
+    return report
+
+
+def _next_due(session: Session, now: datetime, waiting: set[int]) -> WebhookDelivery | None:
+    earlier = aliased(WebhookDelivery)
+    has_earlier = exists().where(
+        earlier.referral_id == WebhookDelivery.referral_id,
+        earlier.state == DeliveryState.PENDING,
+        earlier.id < WebhookDelivery.id,
+    )
+    query = select(WebhookDelivery).where(
+        WebhookDelivery.state == DeliveryState.PENDING,
+        WebhookDelivery.next_attempt_at <= now,
+        ~has_earlier,
+    )
+    if waiting:
+        query = query.where(WebhookDelivery.referral_id.not_in(waiting))
+    return session.scalars(query.order_by(WebhookDelivery.id).limit(1)).first()
+
+
+def _event_of(session: Session, delivery: WebhookDelivery) -> ReferralEvent:
+    found = session.get(ReferralEvent, delivery.referral_event_id)
+    if found is None:  # the foreign key makes this impossible
+        raise LookupError(f"delivery {delivery.id} has no referral event")
+    return found
+
+
+def _post(settings: Settings, delivery_id: int, body: bytes, now: datetime) -> str:
+    """POST the body; an empty string on a 2xx answer, else what went wrong."""
+    timestamp = str(int(now.timestamp()))
+    request = urllib.request.Request(  # noqa: S310  (the URL is the operator's own setting)
+        settings.outbound_webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(settings.outbound_webhook_secret, timestamp, body),
+            TIMESTAMP_HEADER: timestamp,
+            DELIVERY_HEADER: str(delivery_id),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  (as above)
+            response.read()
+            return ""
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return type(exc).__name__
+
+
+def _record_attempt(session: Session, delivery_id: int, error: str, now: datetime) -> None:
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None:
+        return
+    delivery.attempts += 1
+    if error:
+        delivery.last_error = error[:200]
+        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        log.warning("outbound webhook delivery %d failed: %s", delivery_id, error)
+        return
+    delivery.state = DeliveryState.DELIVERED
+    delivery.delivered_at = now
+    delivery.last_error = ""

@@ -1,0 +1,162 @@
+"""Outbound webhook: referral events posted, signed, once each and in order, to a real receiver."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from smsgateway.models import Referral, ReferralEvent, WebhookDelivery
+from smsgateway.outbound_webhooks import deliver_pending_webhooks, enable_outbound_webhooks
+from smsgateway.referrals import Source, Status, change_status
+from smsgateway.runtime import Runtime
+
+SECRET = "test-shared-secret"
+
+
+@dataclass
+class Receiver:
+    """A case-management system on 127.0.0.1 that fails its first `failures` requests."""
+
+    failures: int
+    url: str = ""
+    requests: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request = Request(environ)
+        status = 500 if len(self.requests) < self.failures else 204
+        self.requests.append((dict(request.headers), request.get_data(), status))
+        return Response(status=status)(environ, start_response)
+
+    def accepted(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body, status in self.requests if status == 204]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver(failures=2)
+    server = make_server("127.0.0.1", 0, receiver)
+    receiver.url = f"http://127.0.0.1:{server.server_port}/events"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def app_overrides(
+    app_overrides: dict[str, Any], receiver: Receiver, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    if request.node.get_closest_marker("no_webhook_url"):
+        return app_overrides
+    return {
+        **app_overrides,
+        "outbound_webhook_url": receiver.url,
+        "outbound_webhook_secret": SECRET,
+    }
+
+
+def confirm(runtime: Runtime, referral: Referral, at: datetime) -> None:
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        change_status(tx, found, Status.CONFIRMED, source=Source.CASEWORKER, now=at, actor="cw")
+
+
+def count(session: Session, model: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_events_are_delivered_once_in_order_with_a_verifiable_signature_after_two_failures(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    receiver: Receiver,
+    make_referral: Callable[..., Referral],
+) -> None:
+    assert enable_outbound_webhooks(runtime.db, runtime.settings)
+    referral = make_referral()
+    confirm(runtime, referral, now)
+    assert count(session, WebhookDelivery) == count(session, ReferralEvent) == 2
+
+    first = deliver_pending_webhooks(runtime.db, runtime.settings, now=now)
+    again = deliver_pending_webhooks(runtime.db, runtime.settings, now=now)
+    second = deliver_pending_webhooks(runtime.db, runtime.settings, now=now + timedelta(hours=1))
+    third = deliver_pending_webhooks(runtime.db, runtime.settings, now=now + timedelta(hours=2))
+
+    assert [(r.delivered, r.failed) for r in (first, again, second, third)] == [
+        (0, 1),
+        (0, 0),
+        (0, 1),
+        (2, 0),
+    ]
+    statuses = [status for _, _, status in receiver.requests]
+    assert statuses == [500, 500, 204, 204]
+    accepted = receiver.accepted()
+    assert [(e["referral_reference"], e["old_status"], e["new_status"]) for e in accepted] == [
+        (referral.reference, None, "referred"),
+        (referral.reference, "referred", "confirmed"),
+    ]
+    assert len({e["event_id"] for e in accepted}) == 2
+    for headers, body, _ in receiver.requests:
+        timestamp = headers["X-Smsgateway-Timestamp"]
+        expected = hmac.new(SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+        assert hmac.compare_digest(
+            headers["X-Smsgateway-Signature"], f"sha256={expected.hexdigest()}"
+        )
+    session.expire_all()
+    deliveries = session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    assert [(d.state, d.attempts) for d in deliveries] == [("delivered", 3), ("delivered", 1)]
+
+
+def test_an_event_and_its_delivery_commit_or_roll_back_together(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    enable_outbound_webhooks(runtime.db, runtime.settings)
+    referral = make_referral()
+
+    def confirm_then_fail() -> None:
+        with runtime.db.transaction() as tx:
+            found = tx.get(Referral, referral.id)
+            assert found is not None
+            change_status(tx, found, Status.CONFIRMED, source=Source.CASEWORKER, now=now)
+            tx.flush()
+            raise RuntimeError("the request fails after the event was flushed")
+
+    with pytest.raises(RuntimeError):
+        confirm_then_fail()
+
+    assert count(session, ReferralEvent) == count(session, WebhookDelivery) == 1
+
+
+@pytest.mark.no_webhook_url
+def test_without_a_url_no_delivery_is_recorded_and_nothing_is_posted(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    receiver: Receiver,
+    make_referral: Callable[..., Referral],
+) -> None:
+    settings = replace(runtime.settings, outbound_webhook_url="")
+
+    assert not enable_outbound_webhooks(runtime.db, settings)
+    make_referral()
+
+    assert count(session, ReferralEvent) == 1 and count(session, WebhookDelivery) == 0
+    assert deliver_pending_webhooks(runtime.db, settings, now=now).delivered == 0
+    assert receiver.requests == []

@@ -1,0 +1,320 @@
+"""Replies written back: status change + event + acknowledgement, review items, and context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.models import (
+    ChannelConsent,
+    Message,
+    Notice,
+    Referral,
+    ReferralEvent,
+    Returnee,
+    ReviewItem,
+)
+from smsgateway.referrals import Source, Status, TransitionRefused, change_status
+from smsgateway.replies.apply import apply_review_item
+from smsgateway.replies.inbound import InboundMessage, InboundResult, receive_message
+from smsgateway.replies.intents import Intent
+from smsgateway.returnees import PhoneInput
+from smsgateway.runtime import Runtime
+
+QUESTION_KINDS = {
+    "appointment_reminder": "appointment_reminder",
+    "attendance_check": "attendance_check",
+    "followup": "referral_followup",
+}
+
+
+def send_due(runtime: Runtime, at: datetime) -> None:
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=at)
+
+
+def ask(runtime: Runtime, session: Session, referral: Referral, question: str) -> datetime:
+    """Send the first notice of this question's kind for `referral`; returns when it went out."""
+    notice = session.scalars(
+        select(Notice)
+        .filter_by(referral_id=referral.id, kind=QUESTION_KINDS[question])
+        .order_by(Notice.due_at)
+    ).first()
+    assert notice is not None, f"the referral has no {question} planned"
+    send_due(runtime, notice.due_at)
+    session.refresh(notice)
+    assert notice.state == "sent"
+    assert notice.sent_at is not None
+    return notice.sent_at
+
+
+def reply(runtime: Runtime, phone: str, text: str, at: datetime, **kw: str) -> InboundResult:
+    with runtime.db.transaction() as tx:
+        return receive_message(
+            tx, InboundMessage(phone, text, **kw), now=at, settings=runtime.settings
+        )
+
+
+def phone_of(returnee: Returnee) -> str:
+    return returnee.contact_points[0].phone_e164
+
+
+def reviews_of(session: Session, message_id: int) -> list[str]:
+    items = session.scalars(select(ReviewItem).filter_by(message_id=message_id))
+    return sorted(item.reason for item in items)
+
+
+def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> list[Notice]:
+    return [
+        n
+        for n in (session.get(Notice, i) for i in notice_ids)
+        if n and n.returnee_id == returnee_id
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "intent", "status", "ack", "reviews"),
+    [
+        ("appointment_reminder", "1", "confirm", "confirmed", "ack_confirmed", []),
+        ("appointment_reminder", "2", "decline", "declined", "ack_declined", ["decline"]),
+        (
+            "appointment_reminder",
+            "3",
+            "reschedule",
+            "reschedule_requested",
+            "ack_reschedule",
+            ["reschedule"],
+        ),
+        ("attendance_check", "1", "attended_yes", "attended", "ack_attended_yes", []),
+        ("attendance_check", "2", "attended_no", "no_show", "ack_attended_no", []),
+        ("followup", "1", "attended_yes", "enrolled", "ack_attended_yes", []),
+        ("followup", "2", "attended_no", "referred", "ack_attended_no", ["reorientation"]),
+        ("appointment_reminder", "peut-être", "unclear", "referred", "ack_unclear", ["unclear"]),
+    ],
+)
+def test_each_answer_records_status_event_acknowledgement_and_review(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    question: str,
+    text: str,
+    intent: str,
+    status: str,
+    ack: str,
+    reviews: list[str],
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, question) + timedelta(minutes=5)
+
+    result = reply(runtime, phone_of(referral.returnee), text, at)
+
+    session.expire_all()
+    stored = session.get(Message, result.message_id)
+    assert stored is not None and stored.body == text and stored.intent == intent
+    assert stored.referral_id == referral.id
+    refreshed = session.get(Referral, referral.id)
+    assert refreshed is not None and refreshed.status == status
+    linked = session.scalars(select(ReferralEvent).filter_by(message_id=stored.id)).all()
+    if status == "referred":
+        assert linked == []
+    else:
+        assert [(e.referral_id, e.new_status, e.source) for e in linked] == [
+            (referral.id, status, "returnee_reply")
+        ]
+    assert refreshed.needs_reorientation is (question == "followup" and text == "2")
+    assert reviews_of(session, stored.id) == reviews
+    (acknowledgement,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert acknowledgement.kind == ack and acknowledgement.language == "fr"
+    send_due(runtime, at)
+    sent = session.scalar(select(Message).filter_by(direction="out", kind=ack))
+    assert sent is not None and sent.language == "fr" and sent.body
+
+
+def test_opt_out_stops_every_channel_is_acknowledged_and_opt_in_restores(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=3))
+    phone = phone_of(referral.returnee)
+
+    stopped = reply(runtime, phone, "STOP", now)
+
+    session.expire_all()
+    consents = session.scalars(select(ChannelConsent).filter_by(returnee_id=referral.returnee_id))
+    assert {c.channel: c.is_opted_out for c in consents} == {
+        "sms": True,
+        "whatsapp": True,
+        "voice": True,
+    }
+    pending = session.scalars(
+        select(Notice).filter_by(referral_id=referral.id, state="planned")
+    ).all()
+    assert pending == []
+    send_due(runtime, now)
+    answers = session.scalars(select(Message).filter_by(direction="out")).all()
+    assert [m.kind for m in answers] == ["ack_opted_out"]
+    assert session.get(Message, stopped.message_id).intent == "opt_out"  # type: ignore[union-attr]  # stored above
+
+    started = reply(runtime, phone, "START", now + timedelta(hours=1))
+
+    session.expire_all()
+    consents = session.scalars(select(ChannelConsent).filter_by(returnee_id=referral.returnee_id))
+    assert not any(c.is_opted_out for c in consents)
+    (ack,) = acks_after(session, referral.returnee_id, started.notice_ids)
+    assert ack.kind == "ack_opted_in"
+
+
+def test_help_is_answered_whatever_the_question(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, "appointment_reminder")
+
+    result = reply(runtime, phone_of(referral.returnee), "HELP", at)
+
+    session.expire_all()
+    (ack,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert ack.kind == "ack_help"
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+
+def test_reply_from_a_proxy_counts_for_the_returnee_it_was_sent_about(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee(phones=[PhoneInput("+221770009999", is_proxy=True, relation="sister")])
+    referral = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, "appointment_reminder")
+
+    result = reply(runtime, "+221770009999", "oui", at)
+
+    session.expire_all()
+    assert session.get(Referral, referral.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+    stored = session.get(Message, result.message_id)
+    assert stored is not None and stored.returnee_id == returnee.id
+
+
+def test_several_open_questions_ask_which_and_a_reference_code_picks_one(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee()
+    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
+    at = now + timedelta(hours=9)
+    send_due(runtime, at)
+    phone = phone_of(returnee)
+
+    bare = reply(runtime, phone, "1", at + timedelta(minutes=5))
+
+    session.expire_all()
+    assert bare.outcome == "ask_which"
+    assert reviews_of(session, bare.message_id) == ["several_open_questions"]
+    (question,) = acks_after(session, returnee.id, bare.notice_ids)
+    assert question.kind == "ack_which_referral"
+    assert sorted(question.payload["referral_ids"]) == sorted([first.id, second.id])
+    assert {session.get(Referral, r.id).status for r in (first, second)} == {"referred"}  # type: ignore[union-attr]  # made above
+    send_due(runtime, at + timedelta(minutes=5))
+    listing = session.scalar(select(Message).filter_by(direction="out", kind="ack_which_referral"))
+    assert (
+        listing is not None
+        and f"{first.reference}" in listing.body
+        and f"{second.reference}" in listing.body
+    )
+
+    coded = reply(runtime, phone, f"1 {second.reference}", at + timedelta(minutes=6))
+
+    session.expire_all()
+    assert coded.outcome == "applied"
+    assert session.get(Referral, second.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+    assert session.get(Referral, first.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+
+def test_late_reply_is_stored_shown_for_review_and_a_caseworker_can_apply_it(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    sent_at = ask(runtime, session, referral, "appointment_reminder")
+    late = sent_at + timedelta(hours=runtime.settings.reply_window_hours, minutes=1)
+
+    result = reply(runtime, phone_of(referral.returnee), "1", late)
+
+    session.expire_all()
+    assert result.outcome == "review"
+    item = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
+    assert item is not None and item.reason == "late_reply" and item.referral_id == referral.id
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+    with runtime.db.transaction() as tx:
+        applied = apply_review_item(
+            tx, item.id, Intent.CONFIRM, now=late, actor="caseworker@example.org"
+        )
+
+    session.expire_all()
+    refreshed = session.get(Referral, referral.id)
+    assert refreshed is not None and refreshed.status == "confirmed"
+    event = refreshed.events[-1]
+    assert (event.source, event.actor, event.message_id) == (
+        "caseworker",
+        "caseworker@example.org",
+        result.message_id,
+    )
+    resolved = session.get(ReviewItem, item.id)
+    assert resolved is not None and resolved.resolved_at is not None
+    (ack,) = acks_after(session, referral.returnee_id, applied.notice_ids)
+    assert ack.kind == "ack_confirmed" and ack.referral_id == referral.id
+
+
+def test_caseworker_picks_the_referral_of_a_message_that_asked_which(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee()
+    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
+    at = now + timedelta(hours=9)
+    send_due(runtime, at)
+    bare = reply(runtime, phone_of(returnee), "2", at)
+    item = session.scalar(select(ReviewItem).filter_by(message_id=bare.message_id))
+    assert item is not None and item.referral_id is None
+
+    with runtime.db.transaction() as tx:
+        apply_review_item(
+            tx, item.id, Intent.DECLINE, now=at, actor="cw@example.org", referral_id=first.id
+        )
+
+    session.expire_all()
+    assert session.get(Referral, first.id).status == "declined"  # type: ignore[union-attr]  # made above
+    assert session.get(Referral, second.id).status == "referred"  # type: ignore[union-attr]  # made above
+    assert session.get(ReviewItem, item.id).resolved_by == "cw@example.org"  # type: ignore[union-attr]  # read above
+
+
+def test_a_refused_transition_leaves_the_review_item_open(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    result = reply(runtime, phone_of(referral.returnee), "1", now)
+    item = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
+    assert item is not None and item.reason == "no_open_question"
+    change_status(session, referral, Status.CANCELLED, source=Source.CASEWORKER, now=now)
+    session.commit()
+
+    with pytest.raises(TransitionRefused), runtime.db.transaction() as tx:
+        apply_review_item(tx, item.id, Intent.CONFIRM, now=now, actor="cw", referral_id=referral.id)
+
+    session.expire_all()
+    assert session.get(ReviewItem, item.id).resolved_at is None  # type: ignore[union-attr]  # read above
+    assert session.get(Referral, referral.id).status == "cancelled"  # type: ignore[union-attr]  # made above
