@@ -43,6 +43,7 @@ from smsgateway.dispatch import (
 from smsgateway.models import Message, Notice, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.partners import register_partner
+from smsgateway.programme import single_reminder
 from smsgateway.ratelimit import process_limits
 from smsgateway.referrals import create_referral
 from smsgateway.returnees import PhoneInput, register_returnee
@@ -107,7 +108,7 @@ def add_recipients(runtime: Runtime, count: int) -> list[int]:
                 partner=partner,
                 service_category="vocational_training",
                 created_by="bench",
-                reminder_lead=timedelta(hours=24),
+                programme=single_reminder(timedelta(hours=24)),
                 appointment_at=NOW + timedelta(days=3),
                 appointment_place="Pikine",
             )

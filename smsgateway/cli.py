@@ -20,12 +20,13 @@ from smsgateway.runtime import get_runtime
 
 
 def _register_command_groups(group: click.Group) -> None:
+    from smsgateway.bulk_commands import bulk_cli
     from smsgateway.content.commands import i18n_cli, messages_cli
     from smsgateway.fakes.twilio_cli import fake_twilio_cli
     from smsgateway.replies.commands import replies_cli
     from smsgateway.twilio_commands import twilio_cli
 
-    for command in (messages_cli, i18n_cli, replies_cli, fake_twilio_cli, twilio_cli):
+    for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)
 
 
@@ -75,7 +76,7 @@ def demo_seed() -> None:
     """Add demo partners, returnees and referrals (once)."""
     runtime = get_runtime()
     with runtime.db.transaction() as session:
-        added = seed_demo(session, utcnow(), reminder_lead=runtime.reminder_lead)
+        added = seed_demo(session, utcnow(), programme=runtime.programme)
     click.echo(f"demo: {added} referrals added" if added else "demo: data already there")
 
 

@@ -50,7 +50,6 @@ class Settings:
     web_workers: int = 2  # gunicorn worker processes behind `serve` in production
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport
     reply_window_hours: int = 72
-    reminder_lead_hours: int = 24
     programme_file: str = ""  # empty: the package's programme.toml (docs/programme.md)
     public_url: str = ""
     outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere

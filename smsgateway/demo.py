@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.models import Returnee
 from smsgateway.partners import register_partner
+from smsgateway.programme import Programme
 from smsgateway.referrals import create_referral
 from smsgateway.returnees import PhoneInput, register_returnee
 
@@ -23,7 +24,7 @@ DEMO_RETURNEES = [
 ]
 
 
-def seed_demo(session: Session, now: datetime, *, reminder_lead: timedelta) -> int:
+def seed_demo(session: Session, now: datetime, *, programme: Programme) -> int:
     """Add the demo data unless it is there already; returns the number of referrals added."""
     if session.scalar(select(Returnee.id).limit(1)) is not None:
         return 0
@@ -68,7 +69,7 @@ def seed_demo(session: Session, now: datetime, *, reminder_lead: timedelta) -> i
             partner=clinic if sensitive else training,
             service_category="mental_health" if sensitive else "vocational_training",
             created_by="demo",
-            reminder_lead=reminder_lead,
+            programme=programme,
             appointment_at=now.replace(second=0, microsecond=0) + timedelta(hours=20 + index),
             appointment_place="Pikine, Rue 10" if not sensitive else "",
         )

@@ -536,8 +536,13 @@ def render_notice(notice: Notice, settings: Settings) -> Rendered:
 
 
 def _payload_context(notice: Notice) -> dict[str, object]:
-    """The notice's own content, with referral ids turned into what a message may show."""
+    """The notice's own content, with referral ids turned into what a message may show.
+
+    JSON keeps no datetimes: `call_at` is stored as ISO 8601 and read back here.
+    """
     payload = dict(notice.payload or {})
+    if isinstance(payload.get("call_at"), str):
+        payload["call_at"] = datetime.fromisoformat(payload["call_at"])
     ids = payload.pop("referral_ids", None)
     if ids:
         from smsgateway.models import Referral

@@ -50,13 +50,8 @@ def plan_referral(
     *,
     now: datetime,
     programme: Programme | None = None,
-    reminder_lead: timedelta | None = None,
 ) -> list[Notice]:
-    """Plan the creation notice, appointment notices and follow-ups of a new referral.
-
-    `reminder_lead` is accepted for older callers and ignored: the programme sets the offsets.
-    """
-    del reminder_lead
+    """Plan the creation notice, appointment notices and follow-ups of a new referral."""
     programme = programme or current_programme()
     notices = []
     if NoticeKind.REFERRAL_CREATED in programme.kinds:
@@ -135,10 +130,8 @@ def replan_appointment(
     *,
     now: datetime,
     programme: Programme | None = None,
-    reminder_lead: timedelta | None = None,
 ) -> list[Notice]:
     """Cancel the notices for the old appointment time and plan those for the new one."""
-    del reminder_lead
     session.flush()  # the cancel below is a bulk update: pending notices must be in the database
     cancel_pending(
         session, referral_ids=[referral.id], kinds=APPOINTMENT_KINDS, reason="appointment moved"

@@ -15,7 +15,7 @@ so those are reachable from every state before them. Every change writes a `Refe
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -162,16 +162,12 @@ def create_referral(
     partner: Partner,
     service_category: str,
     created_by: str,
-    reminder_lead: timedelta | None = None,
     is_sensitive: bool = False,
     appointment_at: datetime | None = None,
     appointment_place: str = "",
     programme: Programme | None = None,
 ) -> Referral:
-    """Record a referral, its first event and its notices, in the caller's transaction.
-
-    `reminder_lead` is accepted for older callers and ignored: the programme sets the offsets.
-    """
+    """Record a referral, its first event and its notices, in the caller's transaction."""
     if not service_category.strip():
         raise InvalidInput("service_category", "a service category is required")
     if appointment_at is not None and appointment_at.tzinfo is None:

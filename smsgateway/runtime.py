@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask, current_app
 
 from smsgateway.clock import utcnow
 from smsgateway.config import Settings
 from smsgateway.db import Database
+from smsgateway.programme import Programme, programme_of
 from smsgateway.transports.base import Transport, make_transport
 
 
@@ -23,8 +24,8 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @property
-    def reminder_lead(self) -> timedelta:
-        return timedelta(hours=self.settings.reminder_lead_hours)
+    def programme(self) -> Programme:
+        return programme_of(self.settings)
 
 
 def build_runtime(settings: Settings) -> Runtime:

@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
-from smsgateway.referrals import create_referral
+from smsgateway.reachability import unreachable_contact_points
+from smsgateway.referrals import OPEN, create_referral
 from smsgateway.runtime import get_runtime
 
 console = Blueprint("console", __name__, template_folder="templates")
@@ -73,7 +74,7 @@ def add_referral() -> Response:
                 partner=partner,
                 service_category=form.get("service_category", ""),
                 created_by=form.get("created_by") or "console",
-                reminder_lead=runtime.reminder_lead,
+                programme=runtime.programme,
                 is_sensitive=form.get("is_sensitive") == "on",
                 appointment_at=_local_time(form.get("appointment_at", ""), returnee.time_zone),
                 appointment_place=form.get("appointment_place", ""),
@@ -95,3 +96,21 @@ def _local_time(value: str, time_zone: str) -> datetime | None:
     except ValueError:
         raise InvalidInput("appointment_at", "use the form YYYY-MM-DDTHH:MM") from None
     return naive.replace(tzinfo=ZoneInfo(time_zone))
+
+
+@console.get("/unreachable")
+def unreachable() -> str:
+    """Returnees the service could not reach on any channel: a manager's follow-up list."""
+    with get_runtime().db.sessions() as session:
+        points = unreachable_contact_points(session)
+        rows = session.execute(
+            select(Referral.returnee_id, Referral.reference).where(
+                Referral.returnee_id.in_({p.returnee_id for p in points}),
+                Referral.status.in_([str(s) for s in OPEN]),
+            )
+        ).all()
+        references: dict[int, list[str]] = {}
+        for returnee_id, reference in rows:
+            references.setdefault(returnee_id, []).append(reference or "")
+        open_references = {key: ", ".join(value) for key, value in references.items()}
+        return render_template("unreachable.html", points=points, open_references=open_references)

@@ -43,7 +43,7 @@ def test_reminder_answered_from_the_simulator_confirms_the_referral(
     page: Any, live_url: str, runtime: Runtime, session: Session, now: datetime
 ) -> None:
     with runtime.db.transaction() as tx:
-        seed_demo(tx, now, reminder_lead=runtime.reminder_lead)
+        seed_demo(tx, now, programme=runtime.programme)
     referral = session.scalar(select(Referral).filter_by(reference="R1002"))
     assert referral is not None
     reminder = session.scalars(

@@ -210,3 +210,21 @@ def test_console_names_the_field_when_the_appointment_is_malformed(
     assert "appointment_at" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Referral)) == 0
     assert session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_unreachable_page_lists_returnees_marked_unreachable_without_their_numbers(
+    client: FlaskClient,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    from smsgateway.reachability import set_reachability
+
+    reached, lost = make_referral(), make_referral()
+    point = lost.returnee.contact_points[0]
+    set_reachability(session, point, "unreachable", reason="escalation exhausted", now=now)
+    session.commit()
+    page = client.get("/unreachable").get_data(as_text=True)
+    assert lost.returnee.case_reference in page and str(lost.reference) in page
+    assert reached.returnee.case_reference not in page
+    assert point.phone_e164 not in page

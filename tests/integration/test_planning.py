@@ -301,3 +301,21 @@ def test_the_programme_given_decides_offsets_and_kinds(
     assert [(n.kind, n.due_at) for n in notices_of(session, referral)] == [
         ("appointment_reminder", datetime(2026, 12, 3, 9, tzinfo=UTC))
     ]
+
+
+def test_a_scheduled_call_is_announced_with_its_local_day_and_time(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    from smsgateway.dispatch import dispatch_due_notices
+    from smsgateway.models import Message
+
+    referral = make_referral()
+    call_at = datetime(2026, 12, 3, 15, 30, tzinfo=UTC)  # 15:30 in Dakar
+    notice = schedule_call(session, referral, call_at, now=now)
+    session.commit()
+    report = dispatch_due_notices(
+        runtime.db, runtime.transport, runtime.settings, now=notice.due_at
+    )
+    assert report.failed == 0
+    sent = session.scalar(select(Message).filter_by(notice_id=notice.id))
+    assert sent is not None and "15:30" in sent.body

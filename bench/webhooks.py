@@ -1,0 +1,383 @@
+"""Inbound reply benchmark (a benchmark, not a timed test): run `python bench/webhooks.py`.
+
+The app runs under gunicorn on 127.0.0.1 with production settings (Twilio transport pointed at
+the local fake, SQLite in a temporary instance folder, migrated with `smsgateway db upgrade`).
+Returnees with a referral and a sent appointment reminder are seeded through the domain
+functions; concurrent clients then POST one signed "1" per returnee to
+`/webhooks/twilio/messages` for a fixed time. The same load then goes to `bench/bare_app.py`
+(empty TwiML, no database) under the same gunicorn settings for the same time, reusing the
+replies: the floor of the stack. Finally
+some replies are sent again (as Twilio retries) and the database is checked: one message per
+MessageSid, each replying returnee's referral confirmed once, by an event linking that message.
+The last line printed is one JSON object; docs/benchmarks.md records runs and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select, update
+
+from smsgateway.config import load_settings
+from smsgateway.fakes.twilio_api import FakeTwilio
+from smsgateway.fakes.twilio_callbacks import inbound_message_params, signed_form
+from smsgateway.models import Message, Notice, Referral, ReferralEvent
+from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.partners import register_partner
+from smsgateway.referrals import Status, create_referral
+from smsgateway.returnees import PhoneInput, register_returnee
+from smsgateway.runtime import build_runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PATH = "/webhooks/twilio/messages"
+PUBLIC_URL = "https://sms.bench.invalid"
+SERVICE_NUMBER = "+15005550006"
+SEED_CHUNK = 500
+
+
+@dataclass
+class Reply:
+    """One signed inbound reply, ready to POST."""
+
+    sid: str
+    phone: str
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class Load:
+    """What the clients measured in one run."""
+
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    errors: int = 0
+
+    @property
+    def per_s(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def app_environment(instance: Path, fake: FakeTwilio, scheduler: bool) -> dict[str, str]:
+    """Production settings: Twilio transport against the fake, SQLite in the instance folder."""
+    return {
+        **os.environ,
+        "SMSGATEWAY_ENV": "production",
+        "SMSGATEWAY_SECRET_KEY": secrets.token_hex(32),
+        "SMSGATEWAY_INSTANCE_PATH": str(instance),
+        "SMSGATEWAY_TRANSPORT": "twilio",
+        "SMSGATEWAY_TWILIO_ACCOUNT_SID": fake.account_sid,
+        "SMSGATEWAY_TWILIO_AUTH_TOKEN": fake.auth_token,
+        "SMSGATEWAY_TWILIO_SMS_FROM": SERVICE_NUMBER,
+        "SMSGATEWAY_TWILIO_API_BASE": fake.url,
+        "SMSGATEWAY_PUBLIC_URL": PUBLIC_URL,
+        "SMSGATEWAY_SCHEDULER": "true" if scheduler else "false",
+    }
+
+
+def migrate(environ: dict[str, str]) -> None:
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "smsgateway"), "db", "upgrade"],
+        env=environ,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def seed(environ: dict[str, str], count: int) -> list[str]:
+    """Returnees with one referral each and its reminders sent; returns their phone numbers."""
+    settings = load_settings(environ)
+    runtime = build_runtime(settings)
+    now = datetime.now(UTC)
+    phones = [f"+22177{n:07d}" for n in range(count)]
+    try:
+        with runtime.db.transaction() as session:
+            partner = register_partner(
+                session,
+                now,
+                name="Training Centre",
+                display_name="Centre",
+                service_categories=["vocational_training"],
+                region="SN",
+            )
+            partner_id = partner.id
+        for start in range(0, count, SEED_CHUNK):
+            with runtime.db.transaction() as session:
+                partner = session.get_one(type(partner), partner_id)
+                for n in range(start, min(start + SEED_CHUNK, count)):
+                    returnee = register_returnee(
+                        session,
+                        now,
+                        case_reference=f"CASE-{n:06d}",
+                        first_name=f"Person{n}",
+                        phones=[PhoneInput(phones[n])],
+                        region="SN",
+                        language="fr",
+                        time_zone="Africa/Dakar",
+                    )
+                    create_referral(
+                        session,
+                        now,
+                        returnee=returnee,
+                        partner=partner,
+                        service_category="vocational_training",
+                        created_by="bench",
+                        appointment_at=now + timedelta(days=3),
+                        appointment_place="Pikine",
+                    )
+        # As if the dispatcher had sent every reminder ten minutes ago: "1" now confirms.
+        with runtime.db.transaction() as session:
+            session.execute(
+                update(Notice)
+                .where(Notice.kind == NoticeKind.APPOINTMENT_REMINDER)
+                .values(state=NoticeState.SENT, sent_at=now - timedelta(minutes=10), attempts=1)
+            )
+    finally:
+        runtime.db.dispose()
+    return phones
+
+
+def signed_replies(phones: list[str], fake: FakeTwilio) -> list[Reply]:
+    """One "1" per returnee, signed with twilio's RequestValidator against the public URL."""
+    replies = []
+    for phone in phones:
+        params = inbound_message_params(fake.account_sid, phone, SERVICE_NUMBER, "1", {})
+        form, headers = signed_form(PUBLIC_URL + PATH, params, fake.auth_token)
+        headers = {**headers, "Host": "sms.bench.invalid"}
+        replies.append(Reply(form["MessageSid"], phone, urlencode(form).encode(), headers))
+    return replies
+
+
+@contextmanager
+def gunicorn(app: str, workers: int, environ: dict[str, str]) -> Iterator[int]:
+    """`gunicorn --workers W` on a free 127.0.0.1 port (no --preload); yields the port."""
+    port = free_port()
+    bind = f"127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(PYTHON), "-m", "gunicorn", "--workers", str(workers), "--bind", bind, app],
+        env=environ,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_listening(port, process)
+        time.sleep(1.0)  # every worker booted, not just the first
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            stderr = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"gunicorn exited: {stderr[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not listen within 30 s")
+
+
+def post(connection: http.client.HTTPConnection, reply: Reply) -> bool:
+    """POST one reply; True on a 200 TwiML answer (a closed connection reopens itself)."""
+    connection.request("POST", PATH, body=reply.body, headers=reply.headers)
+    response = connection.getresponse()
+    text = response.read()
+    return response.status == 200 and b"<Response" in text
+
+
+def run_load(
+    port: int, replies: list[Reply], clients: int, seconds: float, *, repeat: bool = False
+) -> Load:
+    """`clients` threads take replies from one list until it (unless `repeat`) or time runs out."""
+    load = Load()
+    lock = threading.Lock()
+    cursor = itertools.cycle(replies) if repeat else iter(replies)
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while time.perf_counter() < deadline:
+                with lock:
+                    reply = next(cursor, None)
+                if reply is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    ok = post(connection, reply)
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                    connection.close()
+                elapsed = time.perf_counter() - started
+                with lock:
+                    load.sent.append(reply.sid)
+                    load.latencies.append(elapsed)
+                    load.errors += not ok
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.seconds = time.perf_counter() - started
+    return load
+
+
+def replay(port: int, replies: list[Reply], clients: int) -> int:
+    """Send replies again, twice each and concurrently, as Twilio retries; returns errors."""
+    load = run_load(port, replies + replies, clients, seconds=60)
+    return load.errors
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def check_applied_once(environ: dict[str, str], replies: list[Reply], sent: set[str]) -> dict:
+    """Count, from the database, how each reply was stored and applied."""
+    settings = load_settings(environ)
+    runtime = build_runtime(settings)
+    problems: dict[str, int] = {"missing_or_duplicate_message": 0, "not_applied_once": 0}
+    try:
+        with runtime.db.sessions() as session:
+            rows = session.execute(
+                select(Message.provider_id, func.count(), func.min(Message.id))
+                .where(Message.direction == "in", Message.provider == "twilio")
+                .group_by(Message.provider_id)
+            ).all()
+            stored = {sid: (count, message_id) for sid, count, message_id in rows}
+            events = session.execute(
+                select(ReferralEvent.message_id, ReferralEvent.referral_id).where(
+                    ReferralEvent.new_status == Status.CONFIRMED
+                )
+            ).all()
+            per_message: dict[int | None, int] = {}
+            per_referral: dict[int, int] = {}
+            for message_id, referral_id in events:
+                per_message[message_id] = per_message.get(message_id, 0) + 1
+                per_referral[referral_id] = per_referral.get(referral_id, 0) + 1
+            confirmed = session.scalar(
+                select(func.count())
+                .select_from(Referral)
+                .where(Referral.status == Status.CONFIRMED)
+            )
+    finally:
+        runtime.db.dispose()
+    for reply in replies:
+        count, message_id = stored.get(reply.sid, (0, None))
+        if reply.sid in sent and count != 1:
+            problems["missing_or_duplicate_message"] += 1
+        if reply.sid in sent and per_message.get(message_id, 0) != 1:
+            problems["not_applied_once"] += 1
+        if reply.sid not in sent and count:
+            problems["missing_or_duplicate_message"] += 1
+    problems["stray_messages"] = len(set(stored) - {r.sid for r in replies})
+    problems["referrals_confirmed_twice"] = sum(1 for n in per_referral.values() if n > 1)
+    problems["confirmed_vs_sent"] = (confirmed or 0) - len(sent)
+    return problems
+
+
+def machine() -> dict[str, str]:
+    import platform
+    import sqlite3
+
+    return {
+        "cpus": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--returnees", type=int, default=4000, help="seeded; one reply each")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--replays", type=int, default=50, help="MessageSids sent again")
+    parser.add_argument("--scheduler", action="store_true", help="run the clock in the workers")
+    args = parser.parse_args()
+    print("machine:", machine(), flush=True)
+    root = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    try:
+        with FakeTwilio() as fake:
+            environ = app_environment(root / "instance", fake, args.scheduler)
+            migrate(environ)
+            started = time.perf_counter()
+            phones = seed(environ, args.returnees)
+            print(f"seeded {len(phones)} returnees in {time.perf_counter() - started:.1f} s")
+            replies = signed_replies(phones, fake)
+            with gunicorn("smsgateway.wsgi:app", args.workers, environ) as port:
+                ours = run_load(port, replies, args.clients, args.seconds)
+                replayed = [r for r in replies if r.sid in set(ours.sent)][: args.replays]
+                replay_errors = replay(port, replayed, args.clients)
+            with gunicorn("bench.bare_app:app", args.workers, environ) as port:
+                bare = run_load(port, replies, args.clients, args.seconds, repeat=True)
+            problems = check_applied_once(environ, replies, set(ours.sent))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    exhausted = len(ours.sent) == len(replies)
+    print(f"app: {len(ours.sent)} replies in {ours.seconds:.1f} s", "(all seeded)" * exhausted)
+    print(f"bare: {len(bare.sent)} requests in {bare.seconds:.1f} s, {bare.errors} errors")
+    print(f"replayed {len(replayed)} MessageSids twice each: {replay_errors} errors")
+    print("database check:", problems, flush=True)
+    print(
+        json.dumps(
+            {
+                "replies": len(ours.sent),
+                "per_s": round(ours.per_s, 1),
+                "bare_per_s": round(bare.per_s, 1),
+                "ratio": round(ours.per_s / bare.per_s, 3) if bare.per_s else None,
+                "p50_ms": round(percentile(ours.latencies, 0.50) * 1000, 1),
+                "p99_ms": round(percentile(ours.latencies, 0.99) * 1000, 1),
+                "errors": ours.errors + replay_errors,
+                "applied_exactly_once": not any(problems.values()),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
