@@ -98,10 +98,9 @@ def test_referral_reminder_reply_updates_status_with_event_and_acknowledgement(
     outbound = session.scalars(
         select(Message).filter_by(direction="out", referral_id=referral.id).order_by(Message.id)
     ).all()
-    assert [m.kind for m in outbound][-2:] == [
-        "appointment_reminder",
-        "ack_confirmed" if reply == "1" else "ack_declined",
-    ]
+    kinds = [m.kind for m in outbound]  # notices of one round are sent concurrently
+    assert "appointment_reminder" in kinds
+    assert kinds[-1] == ("ack_confirmed" if reply == "1" else "ack_declined")
     assert outbound[-1].delivery_status == "delivered"
     assert ack_word in outbound[-1].body.lower()
     page = client.get(f"/referrals/{reference}").get_data(as_text=True)
