@@ -176,19 +176,23 @@ def signed_replies(phones: list[str], fake: FakeTwilio) -> list[Reply]:
 
 
 @contextmanager
-def gunicorn(app: str, workers: int, environ: dict[str, str]) -> Iterator[int]:
-    """`gunicorn --workers W` on a free 127.0.0.1 port (no --preload); yields the port."""
+def gunicorn(app: str, workers: int, environ: dict[str, str], log: Path) -> Iterator[int]:
+    """`gunicorn --workers W` on a free 127.0.0.1 port (no --preload); yields the port.
+
+    Its log goes to a file: an unread pipe would fill and stall the workers.
+    """
     port = free_port()
     bind = f"127.0.0.1:{port}"
+    log_file = log.open("wb")
     process = subprocess.Popen(
         [str(PYTHON), "-m", "gunicorn", "--workers", str(workers), "--bind", bind, app],
         env=environ,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     try:
-        wait_until_listening(port, process)
+        wait_until_listening(port, process, log)
         time.sleep(1.0)  # every worker booted, not just the first
         yield port
     finally:
@@ -198,13 +202,13 @@ def gunicorn(app: str, workers: int, environ: dict[str, str]) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+        log_file.close()
 
 
-def wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(300):
         if process.poll() is not None:
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"gunicorn exited: {stderr[-2000:]}")
+            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -266,6 +270,14 @@ def replay(port: int, replies: list[Reply], clients: int) -> int:
     """Send replies again, twice each and concurrently, as Twilio retries; returns errors."""
     load = run_load(port, replies + replies, clients, seconds=60)
     return load.errors
+
+
+def server_errors(log: Path) -> list[str]:
+    """Lines of the gunicorn log that report an error or a worker timeout."""
+    lines = log.read_text(errors="replace").splitlines()
+    return [
+        line for line in lines if " ERROR " in line or "CRITICAL" in line or "Traceback" in line
+    ]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -348,13 +360,16 @@ def main() -> int:
             phones = seed(environ, args.returnees)
             print(f"seeded {len(phones)} returnees in {time.perf_counter() - started:.1f} s")
             replies = signed_replies(phones, fake)
-            with gunicorn("smsgateway.wsgi:app", args.workers, environ) as port:
+            app_log, bare_log = root / "app.log", root / "bare.log"
+            with gunicorn("smsgateway.wsgi:app", args.workers, environ, app_log) as port:
                 ours = run_load(port, replies, args.clients, args.seconds)
                 replayed = [r for r in replies if r.sid in set(ours.sent)][: args.replays]
                 replay_errors = replay(port, replayed, args.clients)
-            with gunicorn("bench.bare_app:app", args.workers, environ) as port:
+            with gunicorn("bench.bare_app:app", args.workers, environ, bare_log) as port:
                 bare = run_load(port, replies, args.clients, args.seconds, repeat=True)
             problems = check_applied_once(environ, replies, set(ours.sent))
+            for line in (server_errors(app_log) + server_errors(bare_log))[:20]:
+                print("server:", line)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     exhausted = len(ours.sent) == len(replies)
