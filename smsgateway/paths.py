@@ -8,13 +8,18 @@ point elsewhere (`SMSGATEWAY_LOCALES_DIR`, `SMSGATEWAY_MESSAGE_TEMPLATES_DIR`).
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def _content_dir(relative: str, env_var: str) -> Path:
-    configured = os.environ.get(env_var)
+    return _resolve(relative, os.environ.get(env_var) or "")
+
+
+@cache  # asked for every rendered message: resolve each (folder, setting) once
+def _resolve(relative: str, configured: str) -> Path:
     if configured:
         return Path(configured)
     installed = _PACKAGE / "_content" / relative
