@@ -12,7 +12,9 @@ from werkzeug.wrappers import Response
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
 from smsgateway.reachability import unreachable_contact_points
-from smsgateway.referrals import OPEN, create_referral
+from smsgateway.referrals import OPEN, TransitionRefused, create_referral
+from smsgateway.replies.apply import apply_review_item
+from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
 
 console = Blueprint("console", __name__, template_folder="templates")
@@ -40,6 +42,7 @@ def index() -> str:
             returnees=session.scalars(select(Returnee).order_by(Returnee.case_reference)).all(),
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             simulator=runtime.settings.is_simulator_enabled,
+            intents=[i.value for i in Intent],
         )
 
 
@@ -114,3 +117,30 @@ def unreachable() -> str:
             references.setdefault(returnee_id, []).append(reference or "")
         open_references = {key: ", ".join(value) for key, value in references.items()}
         return render_template("unreachable.html", points=points, open_references=open_references)
+
+
+@console.post("/reviews/<int:item_id>/apply")
+def apply_review(item_id: int) -> Response:
+    """A caseworker decides what a queued message meant; the referral is updated as for a reply."""
+    runtime = get_runtime()
+    form = request.form
+    try:
+        intent = Intent(form.get("intent", ""))
+    except ValueError:
+        flash("field 'intent': choose what the message means", "error")
+        return redirect(url_for("console.index"), 303)
+    try:
+        with runtime.db.transaction() as session:
+            apply_review_item(
+                session,
+                item_id,
+                intent,
+                now=runtime.clock(),
+                actor=form.get("actor") or "console",
+                referral_id=int(form["referral_id"]) if form.get("referral_id") else None,
+            )
+    except (InvalidInput, TransitionRefused) as error:
+        flash(str(error), "error")
+        return redirect(url_for("console.index"), 303)
+    flash("Applied.", "info")
+    return redirect(url_for("console.index"), 303)

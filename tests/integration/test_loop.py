@@ -227,3 +227,37 @@ def test_unreachable_page_lists_returnees_marked_unreachable_without_their_numbe
     assert lost.returnee.case_reference in page and str(lost.reference) in page
     assert reached.returnee.case_reference not in page
     assert point.phone_e164 not in page
+
+
+def test_caseworker_applies_a_late_reply_from_the_review_queue(
+    client: FlaskClient,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    from smsgateway.replies.inbound import InboundMessage, receive_message
+
+    referral = make_referral()
+    reminder = session.scalars(
+        select(Notice).filter_by(referral_id=referral.id, kind="appointment_reminder")
+    ).first()
+    assert reminder is not None
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=reminder.due_at)
+    late = reminder.due_at + timedelta(days=10)
+    with runtime.db.transaction() as tx:
+        phone = referral.returnee.contact_points[0].phone_e164
+        receive_message(tx, InboundMessage(phone, "1"), now=late, settings=runtime.settings)
+    item = session.scalar(select(ReviewItem).filter_by(reason="late_reply"))
+    assert item is not None
+    runtime.clock = lambda: late
+
+    response = client.post(
+        f"/reviews/{item.id}/apply", data={"csrf_token": csrf(client), "intent": "confirm"}
+    )
+
+    assert response.status_code == 303
+    session.refresh(referral)
+    session.refresh(item)
+    assert referral.status == "confirmed" and item.resolved_at is not None
+    assert referral.events[-1].message_id == item.message_id
