@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -106,10 +107,24 @@ def inbound_message() -> Response:
         recipient=_bare(request.form.get("To", "")),
     )
     now = runtime.clock()
-    with runtime.db.transaction() as session:
-        result = receive_message(session, inbound, now=now, settings=runtime.settings)
-        _after_reply(session, result.message_id, result.intent, now=now)
+    try:
+        with runtime.db.transaction() as session:
+            result = receive_message(session, inbound, now=now, settings=runtime.settings)
+            _after_reply(session, result.message_id, result.intent, now=now)
+    except IntegrityError:
+        # Twilio retried while the first delivery was still uncommitted: that one was stored
+        # and applied; this one is the duplicate (the unique provider id said so).
+        if not _is_stored(inbound):
+            raise
     return _twiml(MessagingResponse())
+
+
+def _is_stored(inbound: InboundMessage) -> bool:
+    with get_runtime().db.sessions() as session:
+        found = session.scalar(
+            select(Message.id).filter_by(provider=inbound.provider, provider_id=inbound.provider_id)
+        )
+    return found is not None
 
 
 def _after_reply(session: Session, message_id: int, intent: str | None, *, now: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from smsgateway.fakes import FakeTwilio, via_test_client
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice, Referral
 from smsgateway.models.reachability import ReachabilityEvent, Suppression
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
+from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
@@ -32,8 +35,14 @@ def fake() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def app_overrides(tmp_path: Any, fake: FakeTwilio) -> dict[str, Any]:
+def app_overrides(
+    tmp_path: Any, fake: FakeTwilio, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    database = {}
+    if request.node.get_closest_marker("postgres"):
+        database = {"database_url": request.getfixturevalue("pg_url")}
     return {
+        **database,
         "instance_path": tmp_path / "instance",
         "env": "test",
         "scheduler": False,
@@ -311,6 +320,35 @@ def test_inbound_sms_is_stored_once_and_answered_with_empty_twiml(
     count = session.scalar(select(func.count()).select_from(Message).filter_by(direction="in"))
     assert count == 1
     assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
+
+
+@pytest.mark.postgres
+def test_the_same_message_delivered_twice_at_once_is_stored_once_and_both_get_200(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+) -> None:
+    """Twilio may retry while the first delivery is still being handled."""
+    phone = point_of(session, make_referral()).phone_e164
+    sid = "SM" + "b" * 32
+    first_stored = threading.Event()
+
+    def first_delivery() -> None:
+        with runtime.db.transaction() as tx:
+            inbound = InboundMessage(phone, "hello", provider="twilio", provider_id=sid)
+            receive_message(tx, inbound, now=now, settings=runtime.settings)
+            first_stored.set()
+            time.sleep(1.0)  # the second delivery arrives while this one is uncommitted
+
+    worker = threading.Thread(target=first_delivery)
+    worker.start()
+    assert first_stored.wait(10)
+    url = f"{PUBLIC}/webhooks/twilio/messages"
+    second = wired.fire_inbound_message(url, phone, SENDER, "hello", MessageSid=sid)
+    worker.join(10)
+
+    assert second.status == 200 and "<Response" in second.text
+    session.expire_all()
+    stored = session.scalar(select(func.count()).select_from(Message).filter_by(provider_id=sid))
+    assert stored == 1
 
 
 def test_replayed_and_late_statuses_never_move_a_message_backwards(
