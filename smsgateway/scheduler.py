@@ -3,8 +3,8 @@
 The notices table is the source of truth; the scheduler is only the clock (DESIGN.md). It holds
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
-processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, and later
-follow-up planning and the reachability sweep) run only in the process holding the leader lock
+processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep and outbound
+webhook delivery) run only in the process holding the leader lock
 (`smsgateway.leader`), from APScheduler's SQLAlchemy job store, whose table an Alembic
 migration creates. Followers try to take the lock every `leader_retry_seconds`.
 """

@@ -1,6 +1,6 @@
 """Click commands for notice wording: `messages render|check`, `i18n extract|update|compile|check`.
 
-The lead's CLI registers `messages_cli` and `i18n_cli`. `messages check` renders every template in
+`smsgateway.cli` registers `messages_cli` and `i18n_cli`. `messages check` renders every template in
 every supported language with realistic sample values and fails on a render error, a missing
 translation with no fallback, a broken placeholder or a message over its segment budget; its
 table is copied into docs/messages.md.
