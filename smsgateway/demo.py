@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +61,9 @@ def seed_demo(session: Session, now: datetime, *, programme: Programme) -> int:
             region="SN",
             phones=phones,
         )
+        # Demo phones take messages at any hour, so the loop can be watched whenever the demo
+        # runs: an empty quiet period (00:00 to 00:00) leaves every hour allowed.
+        returnee.quiet_hours_start = returnee.quiet_hours_end = time(0, 0)
         sensitive = index == 3
         create_referral(
             session,
@@ -70,7 +73,9 @@ def seed_demo(session: Session, now: datetime, *, programme: Programme) -> int:
             service_category="mental_health" if sensitive else "vocational_training",
             created_by="demo",
             programme=programme,
-            appointment_at=now.replace(second=0, microsecond=0) + timedelta(hours=20 + index),
+            # Within two hours: the short-notice reminder is due at once, so the demo shows it.
+            appointment_at=now.replace(second=0, microsecond=0)
+            + timedelta(minutes=60 + 10 * index),
             appointment_place="Pikine, Rue 10" if not sensitive else "",
         )
         added += 1

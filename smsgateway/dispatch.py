@@ -35,6 +35,8 @@ from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.db import Database
 from smsgateway.models import Message, MessageStatusEvent, Notice, Referral, Returnee
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
+from smsgateway.planning import allowed_hours_for
+from smsgateway.programme import programme_of
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 from smsgateway.ratelimit import SenderLimits, process_limits
 from smsgateway.reachability import open_whatsapp_sessions, suppressed_numbers
@@ -321,18 +323,12 @@ def _settle_without_sending(
 
 
 def recipient_hours(notice: Notice, settings: Settings) -> tuple[str, AllowedHours]:
-    """The recipient's time zone and allowed hours (the returnee's own quiet hours when set)."""
+    """The recipient's time zone and allowed hours: the returnee's own, else the programme's."""
+    programme = programme_of(settings)
     returnee = notice.returnee
     if returnee is None:
-        return settings.default_time_zone, AllowedHours()
-    return returnee.time_zone, allowed_hours_of(returnee)
-
-
-def allowed_hours_of(returnee: Returnee) -> AllowedHours:
-    """Quiet hours run from `quiet_hours_start` to `quiet_hours_end`; the rest is allowed."""
-    if returnee.quiet_hours_start is None or returnee.quiet_hours_end is None:
-        return AllowedHours()
-    return AllowedHours(start=returnee.quiet_hours_end, end=returnee.quiet_hours_start)
+        return settings.default_time_zone, programme.allowed_hours
+    return returnee.time_zone, allowed_hours_for(returnee, programme)
 
 
 def send_all(

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -291,3 +293,50 @@ def test_live_lease_is_left_alone(
     with runtime.db.transaction() as tx:
         assert resolve_expired_leases(tx, now=now, transport=runtime.transport) == 0
     assert state_of(session, notice).state == NoticeState.CLAIMED
+
+
+def test_send_time_quiet_hours_are_the_programme_s_own(
+    app_overrides: dict[str, Any], tmp_path: Path, now: datetime
+) -> None:
+    """A programme allowing 06:00-22:00 sends at 21:00 local, which the default would hold."""
+    from smsgateway import create_app, migrations
+    from smsgateway.partners import register_partner
+    from smsgateway.referrals import create_referral
+    from smsgateway.returnees import PhoneInput, register_returnee
+    from smsgateway.runtime import get_runtime
+
+    default = (Path(__file__).parents[2] / "smsgateway" / "programme.toml").read_text()
+    programme_file = tmp_path / "programme.toml"
+    programme_file.write_text(
+        default.replace('allowed_start = "08:00"', 'allowed_start = "06:00"').replace(
+            'allowed_end = "20:00"', 'allowed_end = "22:00"'
+        )
+    )
+    app = create_app({**app_overrides, "programme_file": str(programme_file)})
+    runtime = get_runtime(app)
+    migrations.upgrade(runtime.settings.sqlalchemy_url)
+    evening = now.replace(hour=21, minute=0)  # Dakar is UTC+0
+    with runtime.db.transaction() as session:
+        partner = register_partner(session, now, name="P", service_categories=["x"], region="SN")
+        returnee = register_returnee(
+            session,
+            now,
+            case_reference="C-1",
+            language="fr",
+            time_zone="Africa/Dakar",
+            region="SN",
+            phones=[PhoneInput("+221771230001")],
+        )
+        create_referral(  # its "you have been referred" notice is due at once
+            session,
+            evening,
+            returnee=returnee,
+            partner=partner,
+            service_category="x",
+            created_by="t",
+            appointment_at=evening + timedelta(days=5),
+            programme=runtime.programme,
+        )
+    report = dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=evening)
+    runtime.db.dispose()
+    assert report.sent == 1 and report.deferred == 0
