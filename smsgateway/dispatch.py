@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from smsgateway.config import Settings
 from smsgateway.content.languages import fallback_chain
@@ -541,8 +541,6 @@ def _payload_context(notice: Notice) -> dict[str, object]:
         payload["call_at"] = datetime.fromisoformat(payload["call_at"])
     ids = payload.pop("referral_ids", None)
     if ids:
-        from smsgateway.models import Referral
-
         rows = [r for r in (notice_session(notice).get(Referral, i) for i in ids) if r]
         payload["referrals"] = [
             {
@@ -556,8 +554,6 @@ def _payload_context(notice: Notice) -> dict[str, object]:
 
 
 def notice_session(notice: Notice) -> Session:
-    from sqlalchemy.orm import object_session
-
     session = object_session(notice)
     if session is None:
         raise RuntimeError("notice is not attached to a session")

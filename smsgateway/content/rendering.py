@@ -54,11 +54,6 @@ ACKNOWLEDGEMENT_KINDS = (
 VOICE_KINDS = ("voice_machine_callback",)
 KINDS = NOTICE_KINDS + ACKNOWLEDGEMENT_KINDS + VOICE_KINDS
 
-# Service categories whose referrals are sensitive: their names never appear in a message.
-SENSITIVE_CATEGORIES = frozenset(
-    {"medical", "mental_health", "psychosocial", "protection", "gbv", "trafficking"}
-)
-
 # SMS segment budgets per kind: (GSM-7 language, UCS-2 language). Every segment is paid for, so
 # `messages check` fails a sample render over its budget (the reasons are in docs/messages.md).
 SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {

@@ -18,12 +18,12 @@ from smsgateway.content.rendering import (
     MISSING,
     NEEDS_REVIEW,
     REVIEWED,
-    SENSITIVE_CATEGORIES,
     RenderError,
     render_message,
     template_blocks,
 )
 from smsgateway.paths import locales_dir
+from smsgateway.referrals import SENSITIVE_CATEGORIES
 
 ZONE = "Africa/Dakar"
 SENSITIVE_LABELS = {
