@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from sqlalchemy.orm import Session
+
+from smsgateway.models import Referral
+from smsgateway.notices import NoticeKind, plan_notice
+
+PlanDueNotices = Callable[[Session, list[Referral], int], None]
 
 PG_SERVER = "host=127.0.0.1 port=5432 user=postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -38,3 +45,24 @@ def pg_url() -> Iterator[str]:
             yield PG_URL.format(name=name)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _plan_due_notices(session: Session, referrals: list[Referral], count: int) -> None:
+    """`count` notices already due, spread over `referrals` (for dispatch under load)."""
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    for n in range(count):
+        referral = referrals[n % len(referrals)]
+        plan_notice(
+            session,
+            kind=NoticeKind.REFERRAL_CREATED,
+            returnee=referral.returnee,
+            referral=referral,
+            due_at=due,
+            now=due,
+        )
+    session.commit()
+
+
+@pytest.fixture
+def plan_due_notices() -> PlanDueNotices:
+    return _plan_due_notices

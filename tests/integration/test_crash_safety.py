@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsgateway.models import Message, Notice, Referral, Returnee
-from smsgateway.notices import NoticeKind, NoticeState, plan_notice
+from smsgateway.notices import NoticeState
 from smsgateway.runtime import Runtime
 
 NOTICES = 2000
@@ -70,21 +69,6 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def plan_many(session: Session, referrals: list[Referral], count: int) -> None:
-    due = datetime.now(UTC) - timedelta(minutes=1)
-    for n in range(count):
-        referral = referrals[n % len(referrals)]
-        plan_notice(
-            session,
-            kind=NoticeKind.REFERRAL_CREATED,
-            returnee=referral.returnee,
-            referral=referral,
-            due_at=due,
-            now=due,
-        )
-    session.commit()
-
-
 @pytest.mark.slow
 def test_worker_killed_mid_batch_loses_nothing_and_sends_each_notice_once(
     runtime: Runtime,
@@ -92,6 +76,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_sends_each_notice_once(
     tmp_path: Path,
     make_returnee: Callable[..., Returnee],
     make_referral: Callable[..., Referral],
+    plan_due_notices: Callable[..., None],
 ) -> None:
     returnees = [make_returnee() for _ in range(40)]
     for returnee in returnees:
@@ -100,7 +85,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_sends_each_notice_once(
     session.commit()
     referrals = [make_referral(returnee=r) for r in returnees]
     after_id = session.scalar(select(func.max(Notice.id))) or 0
-    plan_many(session, referrals, NOTICES)
+    plan_due_notices(session, referrals, NOTICES)
     planned_ids = set(session.scalars(select(Notice.id).where(Notice.id > after_id)))
     log = tmp_path / "worker.log"
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsgateway.models import Message, Notice, Referral
-from smsgateway.notices import NoticeKind, NoticeState, plan_notice
+from smsgateway.notices import NoticeState
 from smsgateway.runtime import Runtime
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -93,6 +92,7 @@ def test_four_workers_send_every_notice_exactly_once(
     session: Session,
     make_referral: Callable[..., Referral],
     start_workers: Callable[[int], list[Path]],
+    plan_due_notices: Callable[..., None],
 ) -> None:
     referrals = [make_referral() for _ in range(50)]
     for referral in referrals:
@@ -101,18 +101,7 @@ def test_four_workers_send_every_notice_exactly_once(
         referral.returnee.quiet_hours_end = clock_time(0)
     session.commit()
     after_id = session.scalar(select(func.max(Notice.id))) or 0
-    due = datetime.now(UTC) - timedelta(minutes=1)
-    for n in range(NOTICES):
-        referral = referrals[n % len(referrals)]
-        plan_notice(
-            session,
-            kind=NoticeKind.REFERRAL_CREATED,
-            returnee=referral.returnee,
-            referral=referral,
-            due_at=due,
-            now=due,
-        )
-    session.commit()
+    plan_due_notices(session, referrals, NOTICES)
 
     logs = start_workers(WORKERS)
     deadline = time.monotonic() + 240
