@@ -1,4 +1,4 @@
-"""Phone numbers: parsed with `phonenumbers`, stored in E.164, masked in logs."""
+"""Phone numbers: parsed with `phonenumbers`, stored in E.164 (and never logged)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,3 @@ def parse_phone(raw: str, region: str, field: str = "phone", row: int | None = N
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(field, "this phone number does not exist in its country", row)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    """A number safe for logs: country code and last two digits only (+221*******67)."""
-    if len(e164) < 6:
-        return "***"
-    return e164[:4] + "*" * (len(e164) - 6) + e164[-2:]

@@ -82,13 +82,6 @@ class EscalationPolicy:
 
 
 DEFAULT_POLICY = EscalationPolicy()
-#: Per-programme policies, by programme slug; unlisted programmes use DEFAULT_POLICY.
-PROGRAMME_POLICIES: dict[str, EscalationPolicy] = {}
-
-
-def policy_for(programme: str = "") -> EscalationPolicy:
-    """The escalation policy of a programme."""
-    return PROGRAMME_POLICIES.get(programme, DEFAULT_POLICY)
 
 
 # -- reachability ------------------------------------------------------------------------------
