@@ -47,7 +47,9 @@ from smsgateway.returnees import PhoneInput, register_returnee
 from smsgateway.runtime import build_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
+# The executables of the environment running this script, whichever virtual environment it is.
+BIN = Path(sys.executable).parent
+PYTHON = BIN / "python"
 PATH = "/webhooks/twilio/messages"
 PUBLIC_URL = "https://sms.bench.invalid"
 SERVICE_NUMBER = "+15005550006"
@@ -103,7 +105,7 @@ def app_environment(instance: Path, fake: FakeTwilio, scheduler: bool) -> dict[s
 
 def migrate(environ: dict[str, str]) -> None:
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "smsgateway"), "db", "upgrade"],
+        [str(BIN / "smsgateway"), "db", "upgrade"],
         env=environ,
         cwd=ROOT,
         check=True,

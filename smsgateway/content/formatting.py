@@ -13,7 +13,9 @@ from datetime import datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import babel
 from babel import Locale
+from babel.core import get_cldr_version
 from babel.dates import format_datetime, format_time, match_skeleton
 
 # CLDR skeletons: weekday + day + month (no year: notices are about the coming weeks) and
@@ -25,6 +27,20 @@ _SPOKEN_HOUR_MINUTE_SKELETON = "Bhm"
 # Babel matches skeletons without stretching field widths, so "E d MMM" comes back for French;
 # a person reads and hears the full weekday and month names.
 _WIDEN = re.compile(r"(?<!')\b(E{1,3}|c{3}|M{3}|L{3})\b(?!')")
+
+
+def locale_data_version() -> str:
+    """Which locale data formats dates here: a Babel upgrade may bring new CLDR patterns."""
+    return f"Babel {babel.__version__}, CLDR {get_cldr_version()}"
+
+
+def locale_data_hint() -> str:
+    """What a failing locale-data check prints, so that an upgrade is reviewed, not puzzled over."""
+    return (
+        f"if the locale data changed ({locale_data_version()}), regenerate with "
+        "SMSGATEWAY_UPDATE_SNAPSHOTS=1 (snapshots) or `smsgateway i18n extract` / `update` "
+        "(catalogs) and review the diff"
+    )
 
 
 def _widen(match: re.Match[str]) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from smsgateway.content.commands import channels_of, render_sample
+from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import KINDS
 
@@ -46,4 +47,4 @@ def test_renders_match_the_snapshot(code: str) -> None:
     if UPDATE:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"no snapshot for {code}: set SMSGATEWAY_UPDATE_SNAPSHOTS=1"
-    assert actual == path.read_text(encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), locale_data_hint()

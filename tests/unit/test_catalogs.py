@@ -23,6 +23,7 @@ from smsgateway.content.catalogs import (
     write_catalog,
 )
 from smsgateway.content.commands import sample_context
+from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import MISSING, render_message
 from smsgateway.paths import locales_dir
@@ -52,7 +53,7 @@ def render_reminder(code: str) -> object:
 
 
 def test_pot_matches_the_templates() -> None:
-    assert not pot_is_stale(), "run `smsgateway i18n extract`"
+    assert not pot_is_stale(), f"run `smsgateway i18n extract`; {locale_data_hint()}"
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from smsgateway.content.formatting import format_clock, format_day, format_spoken_time
+from smsgateway.content.formatting import (
+    format_clock,
+    format_day,
+    format_spoken_time,
+    locale_data_hint,
+)
 
 TUESDAY_9_UTC = datetime(2024, 12, 3, 9, 0, tzinfo=UTC)
 # Europe/Paris leaves summer time on Sunday 25 October 2026; Africa/Dakar stays on UTC.
@@ -26,7 +31,7 @@ MONDAY_AFTER_DST_END = datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     ],
 )
 def test_day_is_written_in_full_words_of_the_locale(babel_locale: str, expected: str) -> None:
-    assert format_day(TUESDAY_9_UTC, babel_locale, "Africa/Dakar") == expected
+    assert format_day(TUESDAY_9_UTC, babel_locale, "Africa/Dakar") == expected, locale_data_hint()
 
 
 def test_arabic_day_is_in_arabic_script() -> None:
@@ -64,7 +69,9 @@ def test_day_changes_with_the_zone_near_midnight() -> None:
     [("en_GB", "9 in the morning"), ("fr", "9 du matin"), ("pt", "9 da manhã")],
 )
 def test_spoken_time_says_the_part_of_the_day(babel_locale: str, expected: str) -> None:
-    assert format_spoken_time(TUESDAY_9_UTC, babel_locale, "Africa/Dakar") == expected
+    assert format_spoken_time(TUESDAY_9_UTC, babel_locale, "Africa/Dakar") == expected, (
+        locale_data_hint()
+    )
 
 
 def test_spoken_time_keeps_minutes_when_there_are_some() -> None:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from smsgateway.content.catalogs import read_catalog, write_catalog
 from smsgateway.content.commands import check_rows, format_table, i18n_cli, messages_cli
+from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import KINDS
 from smsgateway.paths import locales_dir
@@ -107,7 +108,7 @@ def test_i18n_update_keeps_the_shipped_catalogs_unchanged(locales_copy: Path) ->
     before = {p: p.read_bytes() for p in locales_copy.glob("*/LC_MESSAGES/messages.po")}
     result = CliRunner().invoke(i18n_cli, ["update"])
     assert result.exit_code == 0, result.output
-    assert {p: p.read_bytes() for p in before} == before
+    assert {p: p.read_bytes() for p in before} == before, locale_data_hint()
 
 
 def test_docs_hold_the_current_check_table() -> None:
