@@ -22,7 +22,7 @@ from smsgateway.bulk import (
     preview_bulk,
     select_recipients,
 )
-from smsgateway.bulk_commands import bulk_cli
+from smsgateway.cli.bulk import bulk_cli
 from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import render_message
 from smsgateway.dispatch import dispatch_due_notices

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from smsgateway.cli.twilio import twilio_cli
 from smsgateway.config import Settings, load_settings
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.fakes import FakeTwilio
@@ -20,7 +21,6 @@ from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.runtime import Runtime
 from smsgateway.transports.base import OutboundMessage, PermanentFailure, TemporaryFailure
 from smsgateway.transports.twilio import TwilioTransport
-from smsgateway.twilio_commands import twilio_cli
 
 PUBLIC = "https://sms.example.org"
 SENDER = "+15005550006"

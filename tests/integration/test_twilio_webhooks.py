@@ -444,7 +444,7 @@ def test_behind_a_tls_proxy_the_public_https_url_is_verified(
 def test_unreachable_contact_points_are_listed_for_managers(
     app: Flask, session: Session, make_returnee: Callable[..., Any]
 ) -> None:
-    from smsgateway.twilio_commands import twilio_cli
+    from smsgateway.cli.twilio import twilio_cli
 
     listed, fine = make_returnee(), make_returnee()
     listed.own_contact_point().reachability = "unreachable"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from smsgateway.content.commands import channels_of, render_sample
+from smsgateway.cli.content import channels_of, render_sample
 from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import KINDS

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from smsgateway.cli.content import sample_context
 from smsgateway.content.catalogs import (
     SOURCE_LANGUAGE,
     compile_catalogs,
@@ -22,7 +23,6 @@ from smsgateway.content.catalogs import (
     repository_root,
     write_catalog,
 )
-from smsgateway.content.commands import sample_context
 from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import MISSING, render_message

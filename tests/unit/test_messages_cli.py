@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from smsgateway.cli.content import check_rows, format_table, i18n_cli, messages_cli
 from smsgateway.content.catalogs import read_catalog, write_catalog
-from smsgateway.content.commands import check_rows, format_table, i18n_cli, messages_cli
 from smsgateway.content.formatting import locale_data_hint
 from smsgateway.content.languages import supported_codes
 from smsgateway.content.rendering import KINDS

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from smsgateway.cli.content import SAMPLE_SENSITIVE_PARTNER, sample_context
 from smsgateway.content import voice
 from smsgateway.content.catalogs import load_catalog, read_catalog, write_catalog
-from smsgateway.content.commands import SAMPLE_SENSITIVE_PARTNER, sample_context
 from smsgateway.content.encoding import GSM7, UCS2, normalize_for_gsm7
 from smsgateway.content.languages import fallback_chain, supported_codes
 from smsgateway.content.rendering import (

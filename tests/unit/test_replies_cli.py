@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from smsgateway.replies.commands import replies_cli
+from smsgateway.cli.replies import replies_cli
 
 
 def _run(lines: list[str]) -> tuple[int, list[dict[str, str]]]:

@@ -1,0 +1,42 @@
+"""The `smsgateway` command: a Flask CLI group with one module per command group."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from smsgateway import create_app
+
+
+def _create_app() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """smsgateway: referral notices and replies by SMS, WhatsApp and voice."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _register_command_groups(group: click.Group) -> None:
+    from smsgateway.cli.bulk import bulk_cli
+    from smsgateway.cli.content import i18n_cli, messages_cli
+    from smsgateway.cli.db import db_cli
+    from smsgateway.cli.demo import demo_cli
+    from smsgateway.cli.replies import replies_cli
+    from smsgateway.cli.serve import dispatch_once, serve, worker
+    from smsgateway.cli.twilio import twilio_cli
+    from smsgateway.fakes.twilio_cli import fake_twilio_cli
+
+    for command in (db_cli, demo_cli, serve, worker, dispatch_once):
+        group.add_command(command)
+    for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
+        group.add_command(command)
+
+
+_register_command_groups(main)
