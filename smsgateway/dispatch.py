@@ -11,7 +11,8 @@ calls. A crash between the two leaves claimed notices whose lease runs out;
         └──transport cannot tell──▶ review
 
 Provider calls run on a small thread pool (`dispatch_concurrency`); only the dispatching thread
-touches the database. A sliding-window limiter per sender spaces the calls.
+reads and writes notices. A sliding-window limiter per sender spaces the calls: one window in the
+database for all processes on PostgreSQL, one per process on SQLite (`smsgateway.ratelimit`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import programme_of
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
-from smsgateway.ratelimit import SenderLimits, process_limits
+from smsgateway.ratelimit import SenderLimits, sender_limits
 from smsgateway.reachability import open_whatsapp_sessions, suppressed_numbers
 from smsgateway.returnees import is_opted_out
 from smsgateway.transports.base import (
@@ -57,10 +58,6 @@ MAX_ATTEMPTS = 6
 UNSUPPRESSED_KINDS = frozenset({NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN})
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-# The provider counts arrivals, which jitter by tens of milliseconds after our starts (measured
-# against the fake provider: 1.02 s still drew a few 429s, 1.04 s none); a slightly wider window
-# keeps its count under the cap too, at 4% of the rate.
-SENDER_WINDOW_SECONDS = 1.04
 # Outcomes are recorded in small transactions so a crash leaves few notices unresolved.
 COMPLETE_EVERY = 50
 
@@ -182,7 +179,9 @@ def dispatch_due_notices(
         return report
     with db.transaction() as session:
         prepared = prepare_notices(session, ids, settings, worker=worker, now=now, report=report)
-    limits = limits or process_limits(settings.send_rate_per_second, SENDER_WINDOW_SECONDS)
+    limits = limits or sender_limits(
+        db.engine, settings.send_rate_per_second, settings.send_window_seconds
+    )
     for chunk in _chunks(send_all(transport, prepared, limits, settings.dispatch_concurrency)):
         with db.transaction() as session:
             complete_notices(session, chunk, worker=worker, now=now, report=report)
@@ -360,8 +359,9 @@ def send_all(
 
 def _sender(transport: Transport, limits: SenderLimits) -> Callable[[Prepared], Outcome]:
     def send(item: Prepared) -> Outcome:
-        limits.for_sender(f"{transport.slug}:{item.outbound.channel}").acquire()
         try:
+            # Inside the try: a shared window that cannot answer is a temporary failure.
+            limits.for_sender(f"{transport.slug}:{item.outbound.channel}").acquire()
             return Outcome(item, result=transport.send(item.outbound))
         except TransportError as exc:
             return Outcome(item, error=exc)

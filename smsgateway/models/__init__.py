@@ -9,6 +9,7 @@ from smsgateway.models.reachability import ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.send_windows import SendWindow
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "SendWindow",
     "Suppression",
     "WebhookDelivery",
     "apscheduler_jobs",
