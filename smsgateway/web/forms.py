@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from smsgateway.replies.partner_commands import PartnerAction
@@ -25,7 +25,10 @@ class LogoutForm(FlaskForm):
 class LanguageForm(FlaskForm):
     language = SelectField(
         lazy_gettext("Console language"),
-        choices=[("", lazy_gettext("As my browser asks")), *CONSOLE_LANGUAGES.items()],
+        choices=[
+            SelectChoice("", lazy_gettext("As my browser asks")),
+            *(SelectChoice(code, name) for code, name in CONSOLE_LANGUAGES.items()),
+        ],
     )
 
 
@@ -42,7 +45,7 @@ class OutcomeForm(FlaskForm):
 
     outcome = SelectField(
         lazy_gettext("Outcome"),
-        choices=[(action.value, label) for action, label in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(action.value, label) for action, label in OUTCOME_LABELS.items()],
         validators=[DataRequired()],
     )
     note = TextAreaField(lazy_gettext("Note (for not eligible: why)"), validators=[Length(max=500)])
