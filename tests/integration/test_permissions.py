@@ -230,12 +230,17 @@ def test_the_recorded_actor_is_the_logged_in_user_whatever_the_form_says(
     referral = session.scalar(select(Referral))
     assert referral is not None
     caseworker = caseworker_client.user  # type: ignore[attr-defined]
-    assert (referral.created_by, referral.created_by_user_id) == (caseworker.username, caseworker.id)
+    assert (referral.created_by, referral.created_by_user_id) == (
+        caseworker.username,
+        caseworker.id,
+    )
     first = referral.events[0]
     assert (first.actor, first.actor_user_id) == (caseworker.username, caseworker.id)
 
 
-def test_each_role_starts_on_its_own_page(client_as: Callable[..., FlaskClient], world: Any) -> None:
+def test_each_role_starts_on_its_own_page(
+    client_as: Callable[..., FlaskClient], world: Any
+) -> None:
     homes = {
         "admin": "/users",
         "manager": "/manager/",
