@@ -44,22 +44,22 @@ def test_accounts_migration_keeps_existing_referrals_and_their_history(tmp_path:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     migrations.upgrade(url, "0003")
     engine = make_engine(url)
-    stamp = "'2026-01-01 00:00:00'"
+    at = {"at": "2026-01-01 00:00:00"}
     with engine.begin() as connection:
         for statement in [
             "INSERT INTO partners (id, name, display_name, service_categories, created_at) "
-            f"VALUES (1, 'Centre', '', '[]', {stamp})",
+            "VALUES (1, 'Centre', '', '[]', :at)",
             "INSERT INTO returnees (id, case_reference, first_name, last_name, "
             "preferred_language, fallback_languages, preferred_channel, time_zone, created_at) "
-            f"VALUES (1, 'C1', 'Awa', '', 'fr', '[]', 'sms', 'Africa/Dakar', {stamp})",
+            "VALUES (1, 'C1', 'Awa', '', 'fr', '[]', 'sms', 'Africa/Dakar', :at)",
             "INSERT INTO referrals (id, reference, returnee_id, partner_id, service_category, "
             "is_sensitive, status, appointment_place, needs_reorientation, created_by, "
-            f"created_at, updated_at) VALUES (1, 'R1001', 1, 1, 'x', 0, 'referred', '', 0, "
-            f"'demo', {stamp}, {stamp})",
+            "created_at, updated_at) VALUES (1, 'R1001', 1, 1, 'x', 0, 'referred', '', 0, "
+            "'demo', :at, :at)",
             "INSERT INTO referral_events (id, referral_id, new_status, source, actor, note, "
-            f"created_at) VALUES (1, 1, 'referred', 'caseworker', 'demo', '', {stamp})",
+            "created_at) VALUES (1, 1, 'referred', 'caseworker', 'demo', '', :at)",
         ]:
-            connection.execute(text(statement))
+            connection.execute(text(statement), at)
     engine.dispose()
 
     migrations.upgrade(url)

@@ -1,4 +1,4 @@
-"""Every console route × every role (and anonymous), checked against the one permission table."""
+"""Every console route for every role (and anonymous), checked against the one permission table."""
 
 from __future__ import annotations
 
