@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -94,7 +95,7 @@ def add_referral() -> Response:
     except InvalidInput as error:
         flash(str(error), "error")
         return redirect(url_for("caseworker.index"), 303)
-    flash(f"Referral {reference} recorded.", "info")
+    flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
     return redirect(url_for("caseworker.referral", reference=reference), 303)
 
 
@@ -118,7 +119,7 @@ def apply_review(item_id: int) -> Response:
     try:
         intent = Intent(form.get("intent", ""))
     except ValueError:
-        flash("field 'intent': choose what the message means", "error")
+        flash(gettext("Choose what the message means."), "error")
         return redirect(url_for("caseworker.index"), 303)
     try:
         with runtime.db.transaction() as session:
@@ -133,5 +134,5 @@ def apply_review(item_id: int) -> Response:
     except (InvalidInput, TransitionRefused) as error:
         flash(str(error), "error")
         return redirect(url_for("caseworker.index"), 303)
-    flash("Applied.", "info")
+    flash(gettext("Applied."), "info")
     return redirect(url_for("caseworker.index"), 303)

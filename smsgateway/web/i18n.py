@@ -8,12 +8,10 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
+from smsgateway.content.console_catalogs import CONSOLE_LANGUAGES, DOMAIN, SOURCE_LANGUAGE
 from smsgateway.paths import locales_dir
 
-DOMAIN = "console"
-#: Languages the console speaks, with their names as their speakers write them.
-CONSOLE_LANGUAGES = {"en": "English", "fr": "Français"}
-SOURCE_LANGUAGE = "en"
+__all__ = ["CONSOLE_LANGUAGES", "init_i18n", "select_locale"]
 
 
 def select_locale() -> str:

@@ -11,7 +11,7 @@ import time
 
 from flask import Flask, current_app, flash, request, session
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, logout_user
 
 from smsgateway.models import User
@@ -43,7 +43,7 @@ def expire_idle_session() -> ResponseReturnValue | None:
     if isinstance(seen_at, int | float) and now - seen_at > idle_seconds:
         logout_user()
         session.clear()
-        flash(lazy_gettext("Your session expired. Log in again."), "info")
+        flash(gettext("Your session expired. Log in again."), "info")
         return None
     session[SEEN_AT] = now
     return None
