@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -83,6 +83,8 @@ def check_access() -> ResponseReturnValue | None:
     if isinstance(access, Public):
         return None
     if not current_user.is_authenticated:
+        if request.endpoint == "auth.home":  # opening the site: just the form, no reproach
+            return redirect(url_for("auth.login"))
         return login_manager.unauthorized()
     if not is_allowed(current_user.role, access):
         abort(403)

@@ -45,7 +45,10 @@ class OutcomeForm(FlaskForm):
 
     outcome = SelectField(
         lazy_gettext("Outcome"),
-        choices=[SelectChoice(action.value, label) for action, label in OUTCOME_LABELS.items()],
+        choices=[
+            SelectChoice("", lazy_gettext("Choose…")),
+            *(SelectChoice(action.value, label) for action, label in OUTCOME_LABELS.items()),
+        ],
         validators=[DataRequired()],
     )
     note = TextAreaField(lazy_gettext("Note (for not eligible: why)"), validators=[Length(max=500)])

@@ -62,7 +62,8 @@ def outcome(reference: str) -> Response | tuple[str, int]:
         with runtime.db.transaction() as session:
             found = _scoped_referral(session, reference, Action.REPORT_OUTCOME)
             if not form.validate_on_submit():
-                abort(400)
+                flash(gettext("Choose an outcome."), "error")
+                return redirect(url_for("partner.referral", reference=reference), 303)
             report_outcome(
                 session,
                 found,

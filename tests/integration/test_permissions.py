@@ -187,6 +187,14 @@ def test_a_partner_outcome_is_recorded_under_the_partner_account(
 ) -> None:
     client = client_for(Role.PARTNER)
     mine = world["mine"]
+    before = fingerprint(session)
+    unchosen = client.post(
+        f"/partner/referrals/{mine.reference}/outcome",
+        data={"csrf_token": form_token(client), "outcome": ""},
+        follow_redirects=True,
+    )
+    assert "Choose an outcome." in unchosen.get_data(as_text=True)
+    assert fingerprint(session) == before
     response = client.post(
         f"/partner/referrals/{mine.reference}/outcome",
         data={"csrf_token": form_token(client), "outcome": "ineligible", "note": "too far"},
