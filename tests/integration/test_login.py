@@ -66,7 +66,8 @@ def test_unknown_user_and_wrong_password_take_similar_time(
 
     users.authenticate(session, "warm-up", "x", now=now)  # the dummy hash is made once
     known, unknown = median_seconds(user.username), median_seconds("no-such-account")
-    assert 0.5 < known / unknown < 2, f"wrong password {known:.3f}s, unknown user {unknown:.3f}s"
+    # Without the dummy hash an unknown user answers ~1000 times faster; the bound allows for load.
+    assert 1 / 3 < known / unknown < 3, f"wrong password {known:.3f}s, unknown user {unknown:.3f}s"
 
 
 def test_login_opens_the_home_page_and_logout_ends_the_session(
