@@ -175,6 +175,9 @@ def run_workers(
             processes.append(subprocess.Popen(command, env=environ, stdout=out, stderr=out))
     try:
         while accepted(fake) < count * kill_after:
+            if all(process.poll() is not None for process in processes):
+                tail = (logs / "worker-0.log").read_text().splitlines()[-5:]
+                raise RuntimeError("every worker stopped:\n" + "\n".join(tail))
             time.sleep(0.5)
         processes[0].send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
