@@ -280,6 +280,8 @@ def main() -> int:
         "after_kill_per_s": round(ours["after_kill_per_s"], 1),
         "naive_sustained_per_s": round(naive["sustained_per_s"], 1),
         "naive_after_kill_per_s": round(naive["after_kill_per_s"], 1),
+        # The machine's load at the end: figures from a shared machine are pessimistic.
+        "load_avg_1m": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(summary))
     return 0
