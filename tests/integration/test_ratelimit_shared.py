@@ -111,6 +111,18 @@ def test_a_lower_rate_applies_from_the_next_start(pg_engine: Engine) -> None:
     assert slow[0] - fast[-1] == pytest.approx(0.5, abs=0.05)
 
 
+@pytest.mark.postgres
+def test_a_late_answer_does_not_delay_the_start(pg_engine: Engine) -> None:
+    limits = SharedSenderLimits(pg_engine, 10, 1.0)  # starts 0.1 s apart
+    limits.for_sender(SENDER).reserve()
+    late = SharedWindowLimiter(
+        limits.engine, SENDER, 10, 1.0, wall_clock=lambda: time.time() + 0.05
+    )
+    _, wait = late.reserve()
+    # Read 50 ms late, the answer leaves 50 ms less to wait: the start stays where it was.
+    assert wait < 0.1 - 0.05 + 0.005
+
+
 def test_postgresql_shares_the_window_and_sqlite_keeps_one_per_process(tmp_path: Path) -> None:
     sqlite = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
     postgres = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
