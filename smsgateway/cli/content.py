@@ -24,7 +24,7 @@ from smsgateway.content.catalogs import (
     pot_is_stale,
     update_catalogs,
 )
-from smsgateway.content.languages import fallback_chain, load_languages
+from smsgateway.content.languages import fallback_chain, load_languages, supported_codes
 from smsgateway.content.rendering import (
     KINDS,
     Rendered,
@@ -33,6 +33,7 @@ from smsgateway.content.rendering import (
     segment_budget,
     template_blocks,
 )
+from smsgateway.loop.partner_questions import partner_words
 
 SAMPLE_TIME_ZONE = "Africa/Dakar"
 SAMPLE_APPOINTMENT_AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday
@@ -67,15 +68,24 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
         "results": [
             {"reference": "R1001", "outcome": "recorded", "reason": ""},
             {"reference": "R1002", "outcome": "refused", "reason": "unknown reference"},
+            {"reference": "R1004", "outcome": "already_recorded", "reason": ""},
         ],
         "referrals": [
             {
                 "reference": "R1001",
                 "partner_name": partner,
                 "appointment_at": SAMPLE_APPOINTMENT_AT,
+                "person": "Awa D.",
             },
-            {"reference": "R1003", "partner_name": "Centre Bokk Jom", "appointment_at": None},
+            {
+                "reference": "R1003",
+                "partner_name": "Centre Bokk Jom",
+                "appointment_at": None,
+                "person": "Moussa F.",
+            },
         ],
+        "reminder": False,
+        "partner_words": partner_words(supported_codes()),
     }
 
 
