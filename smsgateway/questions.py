@@ -7,7 +7,8 @@ Two rules the dispatcher applies to the notices it is about to send:
   until that one is answered, or its wait is over; two questions due at once go one after the
   other. An answer releases the next question `after_answer_minutes` later. So a bare "1"
   answers the question the person last received, and every question names its referral.
-  A question that would expire while waiting goes at once.
+  A question that would be left less than that wait to be answered (a reminder the day before
+  the appointment) goes at once.
 - **Nothing pointless.** A question whose referral moved on (`referrals.ASKED_WHILE`: no "did you
   go?" after a decline) is cancelled; a partner digest drops the referrals answered meanwhile.
 """
@@ -69,9 +70,10 @@ def held_questions(
         open_ones = busy.setdefault(notice.contact_point.phone_e164, {})
         others = [sent for referral, sent in open_ones.items() if referral != notice.referral_id]
         until = max(others) + wait if others else None
-        if until is None or (notice.expires_at is not None and until >= notice.expires_at):
-            # Nothing else open, or waiting would make it pointless: it goes now, naming its
-            # referral, and the next one waits for it.
+        if until is None or (notice.expires_at is not None and notice.expires_at - until < wait):
+            # Nothing else open, or after the wait too little time would be left to answer it
+            # (a reminder the day before): it goes now, naming its referral, and the next one
+            # waits for it.
             open_ones[notice.referral_id] = now
             continue
         held[notice.id] = until
@@ -92,7 +94,7 @@ def _open_since(
             Notice.question.is_not(None),
             Notice.state == NoticeState.SENT,
             Notice.answered_at.is_(None),
-            Notice.sent_at >= since,
+            Notice.sent_at > since,
             (Notice.expires_at.is_(None)) | (Notice.expires_at > now),
         )
         .group_by(ContactPoint.phone_e164, Notice.referral_id)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.content.languages import fallback_chain
-from smsgateway.models import Notice, Partner, PointPerson, Referral, Returnee
+from smsgateway.models import Notice, Partner, PointPerson, Referral, Returnee, Task
 from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.planning import at_local_time
 from smsgateway.programme import Programme
@@ -145,6 +145,37 @@ def _asked_since(session: Session, phone: str, referral_id: int, since: datetime
         if referral_id in notice.payload.get("referral_ids", []):
             return notice
     return None
+
+
+#: Step actions that put a referral to its partner.
+PARTNER_ACTIONS = frozenset({"ask_partner", "remind_partner"})
+
+
+def referrals_awaiting_partner(
+    session: Session, partner_id: int, *, programme: Programme
+) -> list[Referral]:
+    """The partner's referrals the loop has asked it about and still waits for (its page).
+
+    A referral is listed once a task has taken a step that asks the partner, until the task ends
+    (the partner's answer, on this page or by SMS, ends it: `partners.record_partner_outcome`).
+    """
+    first_ask = {
+        rule.name: min(i for i, step in enumerate(rule.steps) if step.action in PARTNER_ACTIONS)
+        for rule in programme.tasks
+        if any(step.action in PARTNER_ACTIONS for step in rule.steps)
+    }
+    tasks = session.scalars(
+        select(Task)
+        .join(Referral, Referral.id == Task.referral_id)
+        .where(Referral.partner_id == partner_id, Task.state.in_(("open", "flagged")))
+        .order_by(Task.referral_id)
+    )
+    asked = [
+        task.referral
+        for task in tasks
+        if task.rule in first_ask and (task.state == "flagged" or task.step > first_ask[task.rule])
+    ]
+    return list(dict.fromkeys(asked))
 
 
 def last_partner_question(session: Session, phone: str, *, now: datetime) -> Notice | None:

@@ -251,7 +251,7 @@ def _answered_since(session: Session, referral_id: int, since: datetime) -> bool
             select(Notice.id)
             .where(
                 Notice.referral_id == referral_id,
-                Notice.question.is_not(None),
+                Notice.kind.in_(RETURNEE_QUESTION_KINDS),
                 Notice.answered_at >= since,
             )
             .limit(1)
@@ -265,7 +265,7 @@ def _start_question_tasks(session: Session, rule: TaskRule, now: datetime) -> in
     answer: anchored on the first such question, so later reminders do not restart the clock."""
     answered = (
         select(Notice.referral_id, func.max(Notice.answered_at).label("last"))
-        .where(Notice.answered_at.is_not(None))
+        .where(Notice.kind.in_(RETURNEE_QUESTION_KINDS), Notice.answered_at.is_not(None))
         .group_by(Notice.referral_id)
         .subquery()
     )

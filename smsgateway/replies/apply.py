@@ -262,12 +262,12 @@ def apply_review_item(
 
 
 def _latest_question(session: Session, referral: Referral) -> Notice | None:
-    """The last question sent about this referral, answered or not."""
+    """The last question sent to the returnee about this referral, answered or not."""
     return session.scalars(
         select(Notice)
         .where(
             Notice.referral_id == referral.id,
-            Notice.question.is_not(None),
+            Notice.question.in_([question.value for question in Question]),
             Notice.state == NoticeState.SENT,
         )
         .order_by(Notice.sent_at.desc(), Notice.id.desc())

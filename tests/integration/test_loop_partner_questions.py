@@ -1,0 +1,304 @@
+"""Asking the partners: after the appointment (or some days after a referral without one), a
+reminder, then a flag for the caseworker; one message per referral or a daily digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+from loop_helpers import (
+    point_phone,
+    reply,
+    sent_to,
+    standing_of,
+    status_of,
+    tasks_of,
+    tick,
+    travel,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.loop.partner_questions import ask_partner_about, referrals_awaiting_partner
+from smsgateway.models import Notice, Partner, Referral, ReviewItem
+from smsgateway.partners import record_partner_outcome
+from smsgateway.programme import Programme, load_programme
+from smsgateway.referrals import Source
+from smsgateway.replies.partner_commands import PartnerAction
+from smsgateway.runtime import Runtime
+
+
+@pytest.fixture
+def digest_programme() -> Programme:
+    default = load_programme()
+    return replace(default, partner_questions=replace(default.partner_questions, delivery="digest"))
+
+
+def test_the_partner_is_asked_the_day_after_the_appointment_in_its_language_and_answers_1(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=2))
+    referral.partner.point_persons[0].language = "en"
+    referral.returnee.last_name = "Diop"
+    session.commit()
+    phone = point_phone(referral)
+
+    travel(runtime, now, now + timedelta(days=3))
+
+    (question,) = sent_to(session, phone, "partner_question")
+    assert question.language == "en"
+    assert question.created_at >= now + timedelta(days=3)  # appointment + 1 day
+    assert referral.reference in question.body and "Person1 D." in question.body
+    assert "Reply 1 enrolled, 2 did not come, 3 not eligible, 4 came" in question.body
+    assert "vocational" not in question.body  # never the service
+
+    result = reply(runtime, phone, "1", now + timedelta(days=3, hours=2))
+
+    assert result.outcome == "applied"
+    assert status_of(session, referral) == "enrolled"
+    (task,) = tasks_of(session, referral, "partner_outcome")
+    assert (task.state, task.resolution) == ("resolved", "status enrolled")
+    assert session.scalars(select(ReviewItem)).all() == []
+
+
+def test_a_referral_without_appointment_is_put_to_the_partner_after_a_week(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=None)
+    phone = point_phone(referral)
+
+    travel(runtime, now, now + timedelta(days=6, hours=23), step=timedelta(hours=6))
+    assert sent_to(session, phone, "partner_question") == []
+    travel(runtime, now + timedelta(days=7), now + timedelta(days=7, hours=2))
+
+    (question,) = sent_to(session, phone, "partner_question")
+    assert referral.reference in question.body
+    # The returnee is asked too, the same day: "have you started?"
+    (followup,) = sent_to(
+        session, referral.returnee.contact_points[0].phone_e164, "referral_followup"
+    )
+    assert followup.created_at.date() == (now + timedelta(days=7)).date()
+
+
+def test_no_answer_gets_a_reminder_then_the_flag_which_a_late_answer_clears(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+    phone = point_phone(referral)
+
+    travel(runtime, now, now + timedelta(days=4), step=timedelta(hours=2))
+    asked = sent_to(session, phone, "partner_question")
+    assert len(asked) == 2
+    assert asked[1].body.startswith("Rappel.")  # the point person reads French by default
+    assert standing_of(session, referral).flags == ()
+
+    # Asked the day after the appointment, reminded two days later, flagged two days after that.
+    travel(runtime, now + timedelta(days=4, hours=2), now + timedelta(days=6, hours=9))
+
+    standing = standing_of(session, referral)
+    assert standing.flags == ("awaiting_partner",)
+    assert standing.is_settled and not standing.is_known_outcome
+    assert len(sent_to(session, phone, "partner_question")) == 2  # then nothing more
+
+    result = reply(runtime, phone, f"{referral.reference} absent", now + timedelta(days=9))
+
+    assert result.outcome == "applied"
+    assert status_of(session, referral) == "no_show"
+    standing = standing_of(session, referral)
+    assert standing.flags == () and standing.is_known_outcome
+
+
+def test_came_without_a_decision_asks_again_a_week_later(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+    phone = point_phone(referral)
+    travel(runtime, now, now + timedelta(days=2, hours=2))
+
+    reply(runtime, phone, "4", now + timedelta(days=2, hours=3))
+
+    assert status_of(session, referral) == "attended"
+    (decision,) = [t for t in tasks_of(session, referral) if t.rule == "partner_decision"]
+    assert decision.due_at == decision.anchor_at + timedelta(days=7)
+    travel(runtime, now + timedelta(days=9, hours=3), now + timedelta(days=9, hours=5))
+    assert len(sent_to(session, phone, "partner_question")) == 2
+    reply(runtime, phone, "INSCRIT", now + timedelta(days=9, hours=6))
+    assert status_of(session, referral) == "enrolled"
+
+
+def test_reporting_the_status_a_referral_has_is_already_recorded_not_refused(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    phone = point_phone(referral)
+    reply(runtime, phone, f"ENROLLED {referral.reference}", now)
+
+    again = reply(runtime, phone, f"{referral.reference} inscrit", now + timedelta(hours=1))
+
+    assert again.outcome == "applied"
+    (ack_id,) = again.notice_ids
+    ack = session.get(Notice, ack_id)
+    assert ack is not None
+    assert ack.payload["results"] == [
+        {"reference": referral.reference, "outcome": "already_recorded", "reason": ""}
+    ]
+    assert session.scalars(select(ReviewItem).filter_by(message_id=again.message_id)).all() == []
+    dispatch_due_notices(
+        runtime.db, runtime.transport, runtime.settings, now=now + timedelta(hours=1)
+    )
+    (_, answer) = sent_to(session, phone, "ack_partner_results")
+    assert answer.body == f"{referral.reference} : déjà enregistré."
+
+
+def test_a_partners_no_show_after_a_returnees_decline_is_recorded(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    tick(runtime, now + timedelta(hours=9))  # the reminder
+    reply(runtime, referral.returnee.contact_points[0].phone_e164, "2", now + timedelta(hours=9))
+    assert status_of(session, referral) == "declined"
+
+    result = reply(
+        runtime, point_phone(referral), f"NOSHOW {referral.reference}", now + timedelta(days=1)
+    )
+
+    assert result.outcome == "applied"
+    assert status_of(session, referral) == "no_show"
+
+
+def test_a_digest_lists_the_day_s_referrals_numbered_and_reads_numbered_answers(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+    digest_programme: Programme,
+) -> None:
+    partner = make_partner()
+    first, second, third = (
+        make_referral(partner=partner, appointment_at=now + timedelta(hours=h)) for h in (2, 3, 4)
+    )
+    phone = point_phone(first)
+
+    travel(runtime, now, now + timedelta(days=2, hours=3), programme=digest_programme)
+
+    (digest,) = sent_to(session, phone, "partner_question")
+    assert digest.created_at.hour == 9  # the digest's local time (Dakar is UTC+0)
+    lines = digest.body.splitlines()
+    assert lines[0] == "Orientations en attente de votre réponse :"
+    assert [line.split()[:2] for line in lines[1:4]] == [
+        ["1.", first.reference],
+        ["2.", second.reference],
+        ["3.", third.reference],
+    ]
+    assert "1 INSCRIT, 2 ABSENT" in digest.body and "VENU" in digest.body
+
+    result = reply(runtime, phone, "1 inscrit, 2 absent\n3 4", now + timedelta(days=2, hours=5))
+
+    assert result.outcome == "applied"
+    assert [status_of(session, r) for r in (first, second, third)] == [
+        "enrolled",
+        "no_show",
+        "attended",
+    ]
+
+
+def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+    digest_programme: Programme,
+) -> None:
+    partner = make_partner()
+    first, second = (
+        make_referral(partner=partner, appointment_at=now + timedelta(hours=h)) for h in (2, 3)
+    )
+    travel(runtime, now, now + timedelta(days=2, hours=3), programme=digest_programme)
+
+    result = reply(runtime, point_phone(first), "1", now + timedelta(days=2, hours=5))
+
+    assert result.outcome == "review"
+    ack = session.get(Notice, result.notice_ids[0])
+    assert ack is not None
+    assert ack.payload["results"] == [
+        {"reference": "?", "outcome": "refused", "reason": "which referral"}
+    ]
+    assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
+
+
+def test_a_digest_drops_referrals_answered_before_it_goes(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+    digest_programme: Programme,
+) -> None:
+    partner = make_partner()
+    first, second = (
+        make_referral(partner=partner, appointment_at=now + timedelta(hours=h)) for h in (2, 3)
+    )
+    phone = point_phone(first)
+    with runtime.db.transaction() as tx:
+        for referral in (first, second):
+            found = tx.get(Referral, referral.id)
+            assert found is not None
+            ask_partner_about(tx, found, now=now, programme=digest_programme)
+    reply(runtime, phone, f"ENROLLED {first.reference}", now + timedelta(hours=1))
+
+    travel(
+        runtime,
+        now + timedelta(hours=2),
+        now + timedelta(days=1, hours=2),
+        programme=digest_programme,
+    )
+
+    (digest, *_) = sent_to(session, phone, "partner_question")
+    assert first.reference not in digest.body and second.reference in digest.body
+
+
+def test_the_partner_page_functions_list_what_is_asked_and_record_the_answer(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+    partner_id = referral.partner_id
+    with runtime.db.sessions() as check:
+        assert referrals_awaiting_partner(check, partner_id, programme=runtime.programme) == []
+    travel(runtime, now, now + timedelta(days=2, hours=1))
+
+    with runtime.db.transaction() as tx:
+        (asked,) = referrals_awaiting_partner(tx, partner_id, programme=runtime.programme)
+        assert asked.id == referral.id
+        result = record_partner_outcome(
+            tx,
+            asked,
+            PartnerAction.ENROLLED,
+            partner_id=partner_id,
+            now=now + timedelta(days=2, hours=2),
+            actor="partner page user",
+            source=Source.PARTNER_PAGE,
+        )
+        assert result.outcome == "recorded"
+        again = record_partner_outcome(
+            tx,
+            asked,
+            PartnerAction.ENROLLED,
+            partner_id=partner_id,
+            now=now + timedelta(days=2, hours=2),
+            actor="partner page user",
+            source=Source.PARTNER_PAGE,
+        )
+        assert again.outcome == "already_recorded"
+        other = record_partner_outcome(
+            tx, asked, PartnerAction.NO_SHOW, partner_id=partner_id + 1, now=now, actor="x"
+        )
+        assert (other.outcome, other.reason) == ("refused", "other partner's referral")
+
+    assert status_of(session, referral) == "enrolled"
+    with runtime.db.sessions() as check:
+        assert referrals_awaiting_partner(check, partner_id, programme=runtime.programme) == []
