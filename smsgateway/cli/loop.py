@@ -8,7 +8,6 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
-from smsgateway.clock import utcnow
 from smsgateway.loop.standing import reach_report
 from smsgateway.loop.tasks import advance_tasks
 from smsgateway.runtime import get_runtime
@@ -25,7 +24,7 @@ def sweep() -> None:
     """Start due tasks, run their steps and set flags now, once, and print the counts."""
     runtime = get_runtime()
     with runtime.db.transaction() as session:
-        report = advance_tasks(session, now=utcnow(), programme=runtime.programme)
+        report = advance_tasks(session, now=runtime.clock(), programme=runtime.programme)
     click.echo(
         f"started={report.started} steps={report.steps} flagged={report.flagged} "
         f"resolved={report.resolved} cancelled={report.cancelled}"
@@ -39,7 +38,7 @@ def report(age_days: int) -> None:
     """Referrals at least AGE days old: known outcome, flagged, silent (one JSON line)."""
     runtime = get_runtime()
     with runtime.db.sessions() as session:
-        found = reach_report(session, now=utcnow(), age=timedelta(days=age_days))
+        found = reach_report(session, now=runtime.clock(), age=timedelta(days=age_days))
     click.echo(
         json.dumps(
             {

@@ -4,7 +4,7 @@ Each action returns whether it could run; a step that cannot (no point person, n
 question left to ask) passes to the next step at once, without waiting.
 
 - `ask_partner`: put the referral to the partner's point person (one message or the digest),
-  unless they were asked about it within `[partner_questions] min_days_between`;
+  a question about it within `[partner_questions] min_days_between` counts as this one;
 - `remind_partner`: the same, as a reminder, whenever it falls due;
 - `ask_again`: send the returnee's last unanswered question again, on another channel;
 - `ask_proxy`: a discreet request to a proxy to have the returnee contact the office

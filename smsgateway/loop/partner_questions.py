@@ -50,15 +50,18 @@ def ask_partner_about(
 ) -> Notice | None:
     """Put the referral to its partner: in a question of its own, or in the next digest.
 
-    A referral already waiting in a digest, or asked about within `min_days_between` (unless
-    this is the reminder), is not asked again: that question is returned. None when the partner
-    has no point person to ask.
+    A referral already waiting in a digest, or asked about within `min_days_between` and since
+    its appointment (unless this is the reminder), is not asked again: that question is
+    returned. None when the partner has no point person to ask.
     """
     person = point_person_for(referral.partner)
     if person is None:
         return None
     settings = programme.partner_questions
     since = now - (timedelta(0) if is_reminder else settings.min_between)
+    appointment = referral.appointment_at
+    if appointment is not None and since < appointment <= now:
+        since = appointment  # a question about an earlier appointment does not count
     earlier = _asked_since(session, person.phone_e164, referral.id, since)
     if earlier is not None:
         return earlier

@@ -304,8 +304,18 @@ def _start_question_tasks(session: Session, rule: TaskRule, now: datetime) -> in
 def _recheck_flagged(
     session: Session, programme: Programme, now: datetime, report: TaskReport
 ) -> None:
-    """Clear flags whose event came by a path that did not sync the referral's tasks."""
-    for task in session.scalars(select(Task).where(Task.state == TaskState.FLAGGED)):
+    """Clear flags whose event came by a path that did not sync the referral's tasks, and those
+    of rules no longer in the programme; only referrals changed since the flag are read."""
+    names = [rule.name for rule in programme.tasks]
+    changed = (
+        select(Task)
+        .join(Referral, Referral.id == Task.referral_id)
+        .where(
+            Task.state == TaskState.FLAGGED,
+            (Referral.updated_at > Task.flagged_at) | Task.rule.not_in(names),
+        )
+    )
+    for task in session.scalars(changed):
         rule = programme.rule(task.rule)
         if rule is None:
             _end(task, TaskState.CANCELLED, "rule removed from the programme", now)

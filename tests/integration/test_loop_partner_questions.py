@@ -26,7 +26,7 @@ from smsgateway.loop.partner_questions import ask_partner_about, referrals_await
 from smsgateway.models import Notice, Partner, Referral, ReviewItem
 from smsgateway.partners import record_partner_outcome
 from smsgateway.programme import Programme, load_programme
-from smsgateway.referrals import Source
+from smsgateway.referrals import Source, move_appointment
 from smsgateway.replies.partner_commands import PartnerAction
 from smsgateway.runtime import Runtime
 
@@ -302,3 +302,25 @@ def test_the_partner_page_functions_list_what_is_asked_and_record_the_answer(
     assert status_of(session, referral) == "enrolled"
     with runtime.db.sessions() as check:
         assert referrals_awaiting_partner(check, partner_id, programme=runtime.programme) == []
+
+
+def test_the_stalled_policy_does_not_ask_a_partner_just_asked_but_a_new_appointment_does(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+    phone = point_phone(referral)
+    travel(runtime, now, now + timedelta(days=10), step=timedelta(hours=3))
+    # Asked after the appointment and reminded; the stalled policy's own "ask the partner" step
+    # found it done.
+    assert len(sent_to(session, phone, "partner_question")) == 2
+    assert {t.flag for t in tasks_of(session, referral)} == {"awaiting_partner", "no_response"}
+
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        move_appointment(
+            tx, found, now + timedelta(days=12), now=now + timedelta(days=10), actor="cw"
+        )
+    travel(runtime, now + timedelta(days=10), now + timedelta(days=13, hours=3))
+
+    assert len(sent_to(session, phone, "partner_question")) == 3

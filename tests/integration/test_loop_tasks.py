@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from loop_helpers import (
     notices_of,
     phone_of,
@@ -23,6 +24,7 @@ from loop_helpers import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway.cli.loop import loop_cli
 from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, reach_report
 from smsgateway.models import Notice, Partner, Referral, Returnee, ReviewItem
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
@@ -288,3 +290,35 @@ def test_the_console_shows_the_standing_and_moving_the_appointment_closes_the_re
     (task,) = tasks_of(session, referral, "rebooking")
     assert (task.state, task.resolution) == ("resolved", "status referred")
     assert "No appointment to move." in client.get("/").get_data(as_text=True)
+
+
+def test_the_loop_commands_sweep_once_and_report_reach(
+    runtime: Runtime,
+    session: Session,
+    runner: FlaskCliRunner,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    answered = make_referral(appointment_at=now + timedelta(days=1))
+    silent = make_referral(appointment_at=now + timedelta(days=1), partner=answered.partner)
+    reply(runtime, point_phone(answered), f"{answered.reference} inscrit", now)
+    runtime.clock = lambda: now + timedelta(days=2, hours=1)
+
+    swept = runner.invoke(loop_cli, ["sweep"])
+
+    assert swept.exit_code == 0, swept.output
+    assert swept.output.startswith("started=0 steps=1 ")  # the partner is asked about one
+    assert len(sent_to(session, point_phone(silent), "partner_question")) == 0  # planned only
+    assert [t.step for t in tasks_of(session, silent, "partner_outcome")] == [1]
+
+    runtime.clock = lambda: now + timedelta(days=30)
+    travel(
+        runtime, now + timedelta(days=2, hours=1), now + timedelta(days=30), step=timedelta(hours=6)
+    )
+    reported = runner.invoke(loop_cli, ["report"])
+
+    assert reported.exit_code == 0, reported.output
+    figures = json.loads(reported.output.strip().splitlines()[-1])
+    assert figures["referrals"] == 2 and figures["known_outcome"] == 1
+    assert figures["flagged_only"] == 1 and figures["silent"] == 0 and figures["reach"] == 1.0
+    assert figures["by_flag"]["awaiting_partner"] == 1
