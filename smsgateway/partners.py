@@ -10,7 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.loop.partner_questions import last_partner_question, referral_ids_of
+from smsgateway.loop.partner_questions import (
+    is_alone,
+    last_partner_question,
+    mark_answered,
+    referral_ids_of,
+)
 from smsgateway.models import Message, Notice, Partner, PointPerson, Referral
 from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.phones import parse_phone
@@ -109,8 +114,9 @@ def apply_partner_message(
     outcome = ReplyOutcome("applied" if settled else "review")
     if not settled or parsed.unparsed:
         queue_review(session, message, reason="partner_message", now=now)
-    if asked is not None and settled:
-        asked.answered_at = now
+    references = {result.reference for result in settled}
+    answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))
+    mark_answered(session, person.phone_e164, set(answered), now=now)
     if results:
         notice = plan_notice_to_number(
             session,
@@ -134,7 +140,7 @@ def _apply_command(
     asked: Notice | None,
     now: datetime,
 ) -> CommandResult:
-    referral, refusal = _referral_of(session, command, asked)
+    referral, refusal = _referral_of(session, command, asked, now)
     if referral is None:
         return CommandResult(command.reference or _label(command), REFUSED, refusal)
     result = record_partner_outcome(
@@ -153,9 +159,10 @@ def _apply_command(
 
 
 def _referral_of(
-    session: Session, command: PartnerCommand, asked: Notice | None
+    session: Session, command: PartnerCommand, asked: Notice | None, now: datetime
 ) -> tuple[Referral | None, str]:
-    """The referral a command is about: by reference, digest line, or the one question asked."""
+    """The referral a command is about: by reference, by a line of the last question received,
+    or (a bare answer) the one referral of that question when nothing else could be meant."""
     if command.reference:
         found = session.scalar(select(Referral).filter_by(reference=command.reference))
         return found, UNKNOWN_REFERENCE
@@ -164,7 +171,7 @@ def _referral_of(
         if not 1 <= command.line <= len(listed):
             return None, UNKNOWN_LINE
         return session.get(Referral, listed[command.line - 1]), UNKNOWN_LINE
-    if len(listed) != 1:
+    if asked is None or not is_alone(session, asked, now=now):
         return None, WHICH_REFERRAL
     return session.get(Referral, listed[0]), WHICH_REFERRAL
 

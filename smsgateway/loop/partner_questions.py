@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ScalarResult, select
 from sqlalchemy.orm import Session
 
 from smsgateway.content.languages import fallback_chain
@@ -32,6 +32,9 @@ DIGEST_SIZE = 6
 
 #: How long after it was sent a partner question still gives meaning to a line number or digit.
 ANSWERS_FOR = timedelta(days=14)
+
+#: Two questions sent to a partner within this time of each other make a bare answer ambiguous.
+BARE_ANSWER_GAP = timedelta(days=1)
 
 
 def point_person_for(partner: Partner) -> PointPerson | None:
@@ -183,6 +186,33 @@ def referrals_awaiting_partner(
 
 def last_partner_question(session: Session, phone: str, *, now: datetime) -> Notice | None:
     """The last partner question this number received, while its numbers still mean something."""
+    return _sent_to(session, phone, now=now).first()
+
+
+def is_alone(session: Session, question: Notice, *, now: datetime) -> bool:
+    """Whether a bare answer ("1", "INSCRIT") can only mean this question: it lists one referral,
+    is unanswered, and no other unanswered question reached the number in the day before it
+    (several questions sent together leave a bare answer ambiguous)."""
+    if len(referral_ids_of(question)) != 1 or question.answered_at is not None:
+        return False
+    assert question.sent_at is not None  # noqa: S101  (only sent questions are read)
+    for other in _sent_to(session, question.recipient_phone or "", now=now):
+        if other.id == question.id or other.answered_at is not None:
+            continue
+        if other.sent_at is not None and other.sent_at >= question.sent_at - BARE_ANSWER_GAP:
+            return False
+    return True
+
+
+def mark_answered(session: Session, phone: str, referral_ids: set[int], *, now: datetime) -> None:
+    """Partner questions to this number about these referrals now have their answer."""
+    for question in _sent_to(session, phone, now=now):
+        if question.answered_at is None and referral_ids & set(referral_ids_of(question)):
+            question.answered_at = now
+
+
+def _sent_to(session: Session, phone: str, *, now: datetime) -> ScalarResult[Notice]:
+    """Partner questions sent to this number within `ANSWERS_FOR`, the last first."""
     return session.scalars(
         select(Notice)
         .where(
@@ -192,8 +222,7 @@ def last_partner_question(session: Session, phone: str, *, now: datetime) -> Not
             Notice.sent_at >= now - ANSWERS_FOR,
         )
         .order_by(Notice.sent_at.desc(), Notice.id.desc())
-        .limit(1)
-    ).first()
+    )
 
 
 def referral_ids_of(notice: Notice) -> list[int]:

@@ -324,3 +324,30 @@ def test_the_stalled_policy_does_not_ask_a_partner_just_asked_but_a_new_appointm
     travel(runtime, now + timedelta(days=10), now + timedelta(days=13, hours=3))
 
     assert len(sent_to(session, phone, "partner_question")) == 3
+
+
+def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    first, second = (
+        make_referral(partner=partner, appointment_at=now + timedelta(hours=h)) for h in (2, 3)
+    )
+    phone = point_phone(first)
+    travel(runtime, now, now + timedelta(days=1, hours=4))
+    assert len(sent_to(session, phone, "partner_question")) == 2
+
+    bare = reply(runtime, phone, "1", now + timedelta(days=1, hours=5))
+
+    assert bare.outcome == "review"
+    assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
+    by_reference = reply(runtime, phone, f"{first.reference} 2", now + timedelta(days=1, hours=6))
+    assert by_reference.outcome == "applied"
+    assert status_of(session, first) == "no_show"
+    # Now only one question is waiting: a bare answer is its answer.
+    reply(runtime, phone, "1", now + timedelta(days=1, hours=7))
+    assert status_of(session, second) == "enrolled"
