@@ -16,8 +16,9 @@ from smsgateway.loop.partner_questions import (
     mark_answered,
     referral_ids_of,
 )
-from smsgateway.models import Message, Notice, Partner, PointPerson, Referral
+from smsgateway.models import Message, Notice, Partner, PointPerson, Referral, ReferralEvent, User
 from smsgateway.notices import NoticeKind, plan_notice_to_number
+from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
 from smsgateway.referrals import (
     Source,
@@ -180,6 +181,13 @@ def _label(command: PartnerCommand) -> str:
     return f"#{command.line}" if command.line is not None else "?"
 
 
+def is_already_recorded(referral: Referral, action: PartnerAction) -> bool:
+    """Whether the referral has the reported status already, or went past it: nothing to do,
+    and the partner is told so rather than refused."""
+    status = STATUS_FOR_ACTION[action]
+    return referral.status == status or is_superseded(referral.status, status)
+
+
 def record_partner_outcome(
     session: Session,
     referral: Referral,
@@ -192,7 +200,8 @@ def record_partner_outcome(
     message: Message | None = None,
     reason: str = "",
 ) -> CommandResult:
-    """Record what a partner reports about one of its referrals (SMS, or the partner page).
+    """Record what a partner's point person reports by SMS about one of its referrals (the
+    partner page calls `report_outcome`, which checks the account's permission).
 
     The status it already has (or one it went past) is "already recorded", not a refusal; a
     referral of another partner, or a change the transition table refuses, is refused and
@@ -201,9 +210,9 @@ def record_partner_outcome(
     reference = referral.reference or str(referral.id)
     if referral.partner_id != partner_id:
         return CommandResult(reference, REFUSED, OTHER_PARTNER)
-    status = STATUS_FOR_ACTION[action]
-    if referral.status == status or is_superseded(referral.status, status):
+    if is_already_recorded(referral, action):
         return CommandResult(reference, ALREADY_RECORDED)
+    status = STATUS_FOR_ACTION[action]
     try:
         change_status(
             session,
@@ -218,3 +227,41 @@ def record_partner_outcome(
     except TransitionRefused:
         return CommandResult(reference, REFUSED, NOT_ALLOWED)
     return CommandResult(reference, RECORDED)
+
+
+class NotPermitted(PermissionError):
+    """The acting user may not do this to this referral; nothing was changed."""
+
+
+def report_outcome(
+    session: Session,
+    referral: Referral,
+    action: PartnerAction,
+    *,
+    now: datetime,
+    actor: User,
+    note: str = "",
+) -> ReferralEvent | None:
+    """A partner account reports on its page what a point person would send by SMS.
+
+    Only the account's own organisation's referrals; `ineligible` flags the referral for
+    re-orientation by a caseworker. The status the referral already has (or one it went past)
+    is already recorded: None, nothing changes. `TransitionRefused` and `NotPermitted` change
+    nothing.
+    """
+    if not may_act_on(actor, Action.REPORT_OUTCOME, referral):
+        raise NotPermitted(f"{actor.username} may not report on referral {referral.reference}")
+    if is_already_recorded(referral, action):
+        return None
+    event = change_status(
+        session,
+        referral,
+        STATUS_FOR_ACTION[action],
+        source=Source.PARTNER_PAGE,
+        now=now,
+        actor=actor,
+        note=note.strip(),
+    )
+    if action is PartnerAction.INELIGIBLE:
+        referral.needs_reorientation = True
+    return event

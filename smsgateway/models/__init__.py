@@ -10,12 +10,14 @@ from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
 from smsgateway.models.tasks import Task
+from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",
+    "LoginAttempt",
     "Message",
     "MessageStatusEvent",
     "Notice",
@@ -28,6 +30,7 @@ __all__ = [
     "ReviewItem",
     "Suppression",
     "Task",
+    "User",
     "WebhookDelivery",
     "apscheduler_jobs",
 ]

@@ -3,11 +3,13 @@ reminder, then a flag for the caseworker; one message per referral or a daily di
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from loop_helpers import (
     point_phone,
     reply,
@@ -24,10 +26,8 @@ from sqlalchemy.orm import Session
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.loop.partner_questions import ask_partner_about, referrals_awaiting_partner
 from smsgateway.models import Notice, Partner, Referral, ReviewItem
-from smsgateway.partners import record_partner_outcome
 from smsgateway.programme import Programme, load_programme
-from smsgateway.referrals import Source, move_appointment
-from smsgateway.replies.partner_commands import PartnerAction
+from smsgateway.referrals import move_appointment
 from smsgateway.runtime import Runtime
 
 
@@ -262,46 +262,39 @@ def test_a_digest_drops_referrals_answered_before_it_goes(
     assert first.reference not in digest.body and second.reference in digest.body
 
 
-def test_the_partner_page_functions_list_what_is_asked_and_record_the_answer(
-    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+def test_the_partner_page_lists_what_is_asked_and_says_already_recorded(
+    runtime: Runtime,
+    session: Session,
+    client_as: Callable[..., FlaskClient],
+    now: datetime,
+    make_referral: Callable[..., Referral],
 ) -> None:
     referral = make_referral(appointment_at=now + timedelta(days=1))
-    partner_id = referral.partner_id
-    with runtime.db.sessions() as check:
-        assert referrals_awaiting_partner(check, partner_id, programme=runtime.programme) == []
+    client = client_as("partner", partner_id=referral.partner_id)
+    assert 'id="asked"' not in client.get("/partner/").get_data(as_text=True)
     travel(runtime, now, now + timedelta(days=2, hours=1))
+    runtime.clock = lambda: now + timedelta(days=2, hours=2)
 
-    with runtime.db.transaction() as tx:
-        (asked,) = referrals_awaiting_partner(tx, partner_id, programme=runtime.programme)
-        assert asked.id == referral.id
-        result = record_partner_outcome(
-            tx,
-            asked,
-            PartnerAction.ENROLLED,
-            partner_id=partner_id,
-            now=now + timedelta(days=2, hours=2),
-            actor="partner page user",
-            source=Source.PARTNER_PAGE,
-        )
-        assert result.outcome == "recorded"
-        again = record_partner_outcome(
-            tx,
-            asked,
-            PartnerAction.ENROLLED,
-            partner_id=partner_id,
-            now=now + timedelta(days=2, hours=2),
-            actor="partner page user",
-            source=Source.PARTNER_PAGE,
-        )
-        assert again.outcome == "already_recorded"
-        other = record_partner_outcome(
-            tx, asked, PartnerAction.NO_SHOW, partner_id=partner_id + 1, now=now, actor="x"
-        )
-        assert (other.outcome, other.reason) == ("refused", "other partner's referral")
+    home = client.get("/partner/").get_data(as_text=True)
+    assert 'id="asked"' in home and referral.reference in home
+    page = client.get(f"/partner/referrals/{referral.reference}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "outcome": "enrolled", "note": ""}
+
+    client.post(f"/partner/referrals/{referral.reference}/outcome", data=form)
+    again = client.post(
+        f"/partner/referrals/{referral.reference}/outcome", data=form, follow_redirects=True
+    )
 
     assert status_of(session, referral) == "enrolled"
+    assert "Already recorded." in again.get_data(as_text=True)
+    assert 'id="asked"' not in client.get("/partner/").get_data(as_text=True)
     with runtime.db.sessions() as check:
-        assert referrals_awaiting_partner(check, partner_id, programme=runtime.programme) == []
+        assert (
+            referrals_awaiting_partner(check, referral.partner_id, programme=runtime.programme)
+            == []
+        )
 
 
 def test_the_stalled_policy_does_not_ask_a_partner_just_asked_but_a_new_appointment_does(

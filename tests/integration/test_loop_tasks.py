@@ -262,17 +262,18 @@ def test_every_referral_ends_its_first_30_days_with_an_outcome_or_a_flag_when_no
 def test_the_console_shows_the_standing_and_moving_the_appointment_closes_the_rebooking(
     runtime: Runtime,
     session: Session,
-    client: FlaskClient,
+    caseworker_client: FlaskClient,
     now: datetime,
     make_referral: Callable[..., Referral],
 ) -> None:
+    client = caseworker_client
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     tick(runtime, now + timedelta(hours=9))
     reply(runtime, phone_of(referral), "3", now + timedelta(hours=9, minutes=5))
     travel(runtime, now + timedelta(hours=10), now + timedelta(days=3, hours=10))
     runtime.clock = lambda: now + timedelta(days=3, hours=11)
 
-    front = client.get("/").get_data(as_text=True)
+    front = client.get("/referrals").get_data(as_text=True)
     assert 'id="rebookings"' in front and "overdue" in front and referral.reference in front
     page = client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
     assert '<strong class="flag">awaiting_rebooking</strong>' in page
@@ -289,7 +290,9 @@ def test_the_console_shows_the_standing_and_moving_the_appointment_closes_the_re
     assert standing_of(session, referral).flags == ()
     (task,) = tasks_of(session, referral, "rebooking")
     assert (task.state, task.resolution) == ("resolved", "status referred")
-    assert "No appointment to move." in client.get("/").get_data(as_text=True)
+    event = session.get(Referral, referral.id).events[-1]  # type: ignore[union-attr]  # exists
+    assert (event.note, event.actor) == ("appointment moved", client.user.username)  # type: ignore[attr-defined]  # set by client_as
+    assert "No appointment to move." in client.get("/referrals").get_data(as_text=True)
 
 
 def test_the_loop_commands_sweep_once_and_report_reach(

@@ -4,7 +4,7 @@ The loop's tasks (one programme rule applied to one referral: steps, due time, f
 `is_shared` mark on contact points (an "ok" from a shared phone confirms nothing by itself).
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import smsgateway.db
 
 
 revision = '0007'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
