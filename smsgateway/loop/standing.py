@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsgateway.loop.tasks import TaskState, live_tasks_of
@@ -102,6 +102,17 @@ def flagged_referrals(session: Session, flag: str | None = None) -> list[Referra
         query = query.where(Task.flag == flag)
     rows = session.scalars(query.order_by(Task.flagged_at, Referral.id)).all()
     return list(dict.fromkeys(rows))
+
+
+def flag_counts(session: Session) -> dict[str, int]:
+    """How many referrals carry each task flag now (the dashboard); `unreachable` people are
+    counted on their own list."""
+    rows = session.execute(
+        select(Task.flag, func.count(func.distinct(Task.referral_id)))
+        .where(Task.state == TaskState.FLAGGED)
+        .group_by(Task.flag)
+    ).all()
+    return {flag: count for flag, count in rows}
 
 
 def caseworker_tasks(session: Session, *, rule: str = "rebooking") -> list[Task]:

@@ -325,3 +325,20 @@ def test_the_loop_commands_sweep_once_and_report_reach(
     assert figures["referrals"] == 2 and figures["known_outcome"] == 1
     assert figures["flagged_only"] == 1 and figures["silent"] == 0 and figures["reach"] == 1.0
     assert figures["by_flag"]["awaiting_partner"] == 1
+
+
+def test_the_managers_overview_counts_reach_and_flags(
+    runtime: Runtime,
+    manager_client: FlaskClient,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    make_referral(appointment_at=now + timedelta(days=1))
+    make_referral(appointment_at=None)
+    travel(runtime, now, now + timedelta(days=31), step=timedelta(hours=6))
+    runtime.clock = lambda: now + timedelta(days=31)
+
+    page = manager_client.get("/manager/").get_data(as_text=True)
+
+    assert "100.0 % of the 2 referrals at least 30 days old" in page
+    assert 'id="flag-counts"' in page and "awaiting_partner" in page
