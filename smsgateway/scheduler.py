@@ -63,8 +63,8 @@ def run_lease_sweep() -> None:
 def run_task_sweep() -> None:
     """Start, step and flag the loop's tasks (leader only)."""
     runtime = _current()
-    with runtime.db.transaction() as session:
-        report = advance_tasks(session, now=utcnow(), programme=runtime.programme)
+    with runtime.db.transaction() as session:  # the runtime's clock: a simulation may move it
+        report = advance_tasks(session, now=runtime.clock(), programme=runtime.programme)
     if report.started or report.steps or report.flagged or report.resolved:
         log.info(
             "task sweep: started=%d steps=%d flagged=%d resolved=%d cancelled=%d",
