@@ -1,18 +1,14 @@
 """What a reply means for the question it answers: conservative, never a guessed `confirm`.
 
-The rules of meaning are documented for translators and product people in `locales/KEYWORDS.md`;
-in short, in this order:
+The rules of meaning are documented for translators and product people in `locales/KEYWORDS.md`
+under the names of `RULES`, in the order they apply. Every decision names the rule that made it
+and the words it rests on, so `smsgateway replies classify --explain` can show why a reply was
+read the way it was.
 
-1. an opt-out keyword (or "stop sending me messages") is an opt-out whatever else is said;
-2. with no open question only opt-out, opt-in and help can come out, the rest is unclear;
-3. a hedge ("maybe") anywhere makes the answer unclear;
-4. a negation next to a positive word turns it negative ("not ok"); any other negation beside a
-   positive word is unclear;
-5. an explicit statement beats a bare yes/no/digit when it is negative ("yes but I can't come");
-   a request for another date beats every other statement of the reminder;
-6. positives need agreement: no contradiction, no number that is not an option, no "but",
-   question word or "?";
-7. politeness, blessings and unknown words change nothing, but alone they are unclear.
+An answer (confirm, decline, ...) must also look like one. Its confidence is the weight of the
+words that give it, plus a bonus when it leads the message and when several words agree, minus
+a cost per word that no keyword knows; below the margin the reply is `unclear` and goes to the
+review queue, because a wrong `confirm` costs a returnee and a review item costs a minute.
 """
 
 from __future__ import annotations
@@ -20,31 +16,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from smsgateway.replies.intents import OPTIONS, Intent, Question
-from smsgateway.replies.keywords import Match, Signal, reply_lexicon, scan
-from smsgateway.replies.normalize import matching_tokens, remove_reference_codes
-
-#: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
-NEGATION_REACH = 2
-
-_POSITIVE_FLIP = {
-    Signal.YES: Signal.NO,
-    Signal.ACK: Signal.NO,
-    Signal.CONFIRM: Signal.DECLINE,
-    Signal.ATTENDED_YES: Signal.ATTENDED_NO,
-}
-_STATEMENTS = frozenset(
-    {
-        Signal.CONFIRM,
-        Signal.DECLINE,
-        Signal.RESCHEDULE,
-        Signal.ATTENDED_YES,
-        Signal.ATTENDED_NO,
-    }
+from smsgateway.replies.keywords import Match, Signal
+from smsgateway.replies.reading import (
+    FILLER,
+    STATEMENTS,
+    Reading,
+    apply_negation,
+    read_reply,
 )
-_BARE = frozenset({Signal.YES, Signal.ACK, Signal.NO})
-_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
-_FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL})
 
+#: Longer replies are not read as answers (an opt-out still counts).
+MAX_WORDS = 25
+#: Unknown words a request phrase ("I need help", "send me the messages again") may carry.
+REQUEST_UNKNOWN_WORDS = 2
+
+#: Weights of the words that give an answer, the bonuses and the cost of each unknown word.
+WEIGHT_NUMBER = 3.0
+WEIGHT_PHRASE = 3.0
+WEIGHT_WORD = 2.0
+WEIGHT_ACK = 1.5
+LEAD_BONUS = 1.0
+AGREEMENT_BONUS = 1.0
+UNKNOWN_WORD_COST = 0.5
+#: The confidence a positive answer (confirm, attended_yes) needs, and any other answer.
+POSITIVE_MARGIN = 2.5
+ANSWER_MARGIN = 1.0
+
+#: The rules, in the order they apply, with what each means (shown by `--explain`).
+RULES: dict[str, str] = {
+    "nothing_readable": "no word, number or sign to read",
+    "opt_out": "an opt-out keyword or sentence wins whatever else is said",
+    "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
+    "too_long": "a long message is not read as an answer",
+    "opt_in": "a request to receive messages again, standing alone",
+    "help": "a request for help or 'who is this?', standing alone",
+    "no_open_question": "no question is open, so no answer can be read",
+    "request_beside_answer": "a help or opt-in request mixed with other words",
+    "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
+    "negation_out_of_reach": "a negation that is not next to the word it would negate",
+    "statement_does_not_fit": "a statement that does not answer this question",
+    "contradiction": "two readings that disagree",
+    "number_not_an_option": "a number that is not one of the question's options",
+    "no_answer": "nothing that answers the question",
+    "reservation": "'but', a question word or '?' leaves a positive answer in doubt",
+    "answer_shape": "too many other words around the answer: not answer-shaped enough",
+    "answer": "the answer, with enough confidence",
+}
+
+_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES})
+_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
 _REMINDER_MEANING = {
     Signal.YES: Intent.CONFIRM,
     Signal.ACK: Intent.CONFIRM,
@@ -63,123 +83,294 @@ _YES_NO_MEANING = {
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """The matches of one reply with numbers split out."""
+class Decision:
+    """An intent, the rule (a key of `RULES`) that decided it and the words it rests on."""
 
-    matches: list[Match]
-    numbers: list[int]
+    intent: Intent
+    rule: str
+    words: tuple[str, ...] = ()
+    confidence: float | None = None
 
-    def has(self, signal: Signal) -> bool:
-        return any(match.signal is signal for match in self.matches)
-
-    def only(self, signal: Signal, *, numbers_allowed: bool = False) -> bool:
-        """Whether `signal` is present and everything else is politeness (or numbers)."""
-        if not self.has(signal) or (self.numbers and not numbers_allowed):
-            return False
-        allowed = _FILLER | {signal}
-        return all(m.signal in allowed or m.text == "?" for m in self.matches)
+    def explain(self) -> dict[str, object]:
+        """The decision as a JSON-ready dict: intent, rule, what the rule means, its words."""
+        found: dict[str, object] = {
+            "intent": self.intent.value,
+            "rule": self.rule,
+            "because": RULES[self.rule],
+            "words": list(self.words),
+        }
+        if self.confidence is not None:
+            found["confidence"] = self.confidence
+        return found
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
     """Classify `text`, written in `language`, as an answer to `question` (None: nothing open)."""
-    reading = _read(text, language)
-    if not reading.matches and not reading.numbers:
-        return Intent.UNCLEAR
-    global_intent = _global_intent(reading)
-    if global_intent is not None:
-        return global_intent
-    if question is None or reading.has(Signal.HELP) or reading.has(Signal.OPT_IN):
+    return explain_reply(text, language, question).intent
+
+
+def explain_reply(text: str, language: str | None, question: Question | None) -> Decision:
+    """Like `classify_reply`, with the rule that decided and the words it rests on."""
+    reading = read_reply(text, language)
+    if not reading.matches:
+        return Decision(Intent.UNCLEAR, "nothing_readable")
+    decision = _global_decision(reading)
+    if decision is not None:
+        return decision
+    if question is None:
+        return Decision(Intent.UNCLEAR, "no_open_question")
+    request = reading.first(Signal.HELP, Signal.OPT_IN)
+    if request is not None:
         # "1 help", "yes start": an answer mixed with a request is not guessed.
-        return Intent.UNCLEAR
+        return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
     return _answer(reading, question)
 
 
-def _read(text: str, language: str | None) -> _Reading:
-    tokens = matching_tokens(remove_reference_codes(text))
-    matches = scan(tokens, reply_lexicon(language))
-    numbers = [int(m.text) for m in matches if _is_number(m)]
-    kept = [m for m in matches if not _is_number(m)]
-    return _Reading(kept, numbers)
-
-
-def _is_number(match: Match) -> bool:
-    return match.signal is None and match.text.isascii() and match.text.isdigit()
-
-
-def _global_intent(reading: _Reading) -> Intent | None:
+def _global_decision(reading: Reading) -> Decision | None:
     """Opt-out, opt-in and help, which work whatever the question (or with none open)."""
-    if reading.has(Signal.OPT_OUT):
-        return Intent.OPT_OUT
+    opt_out = reading.opt_outs[0] if reading.opt_outs else None
+    if opt_out is not None:
+        return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
-        return Intent.OPT_OUT
-    if reading.only(Signal.OPT_IN):
-        return Intent.OPT_IN
-    if reading.only(Signal.HELP) or _only_question_marks(reading):
-        return Intent.HELP
+        return Decision(Intent.OPT_OUT, "opt_out_alone", _texts(reading, Signal.OPT_OUT_ALONE))
+    if reading.words > MAX_WORDS:
+        return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
+    for signal, intent, rule in (
+        (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
+        (Signal.HELP, Intent.HELP, "help"),
+    ):
+        if _is_request(reading, signal):
+            return Decision(intent, rule, _texts(reading, signal))
+    if reading.only_question_marks:
+        return Decision(Intent.HELP, "help", ("?",))
     return None
 
 
-def _only_question_marks(reading: _Reading) -> bool:
-    return not reading.numbers and all(m.text == "?" for m in reading.matches)
+def _is_request(reading: Reading, signal: Signal) -> bool:
+    """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words."""
+    requests = [m for m in reading.matches if m.signal is signal]
+    if not requests:
+        return False
+    others = [
+        m
+        for m in reading.matches
+        if m.signal is not signal and m.signal not in FILLER and m.text != "?"
+    ]
+    if any(not m.is_unknown for m in others):
+        return False
+    allowed = REQUEST_UNKNOWN_WORDS if any(m.is_phrase for m in requests) else 0
+    return len(others) <= allowed
 
 
-def _answer(reading: _Reading, question: Question) -> Intent:
-    if reading.has(Signal.HEDGE):
-        return Intent.UNCLEAR
-    signals = _apply_negation(reading.matches)
-    if signals is None:
-        return Intent.UNCLEAR
+def _texts(reading: Reading, signal: Signal) -> tuple[str, ...]:
+    return tuple(m.text for m in reading.matches if m.signal is signal)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """One match that answers the question: its index, the intent it gives and its weight."""
+
+    index: int
+    intent: Intent | None
+    weight: float
+    kind: str  # statement, later, word, ack or number
+
+
+def _answer(reading: Reading, question: Question) -> Decision:
+    hedge = reading.first(Signal.HEDGE)
+    if hedge is not None:
+        return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
+    negated = apply_negation(reading.matches)
+    if negated is None:
+        return Decision(Intent.UNCLEAR, "negation_out_of_reach", _texts(reading, Signal.NEGATION))
+    evidence = _evidence(reading, negated.signals, question)
+    chosen = _choose(reading, evidence, question)
+    if isinstance(chosen, Decision):
+        return chosen
+    intent, support = chosen
+    words = tuple(reading.matches[e.index].text for e in support)
+    if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
+        # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
+        doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
+        if doubt is not None:
+            return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
+    confidence = _confidence(reading, support, negated.flipped)
+    margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
+    if confidence < margin:
+        return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
+    return Decision(intent, "answer", words, confidence)
+
+
+def _evidence(
+    reading: Reading, signals: tuple[Signal | None, ...], question: Question
+) -> list[_Evidence]:
     reminder = question is Question.APPOINTMENT_REMINDER
     meaning = _REMINDER_MEANING if reminder else _YES_NO_MEANING
-    statements = {meaning.get(s, Intent.UNCLEAR) for s in signals if s in _STATEMENTS}
-    if reminder and Intent.RESCHEDULE in statements:
-        statements = {Intent.RESCHEDULE}
-    if Intent.UNCLEAR in statements or len(statements) > 1:
-        return Intent.UNCLEAR
-    bare = {meaning[s] for s in signals if s in _BARE and s in meaning}
     options = OPTIONS[question]
-    bare |= {options.get(n, Intent.UNCLEAR) for n in reading.numbers}
-    if statements:
-        (statement,) = statements
-        if statement in _NEGATIVE_INTENTS:
-            return statement
-        bare.add(statement)
-    if len(bare) != 1:
-        return Intent.UNCLEAR
-    (intent,) = bare
-    if intent not in _NEGATIVE_INTENTS and _has_reservation(reading):
-        return Intent.UNCLEAR
-    return intent
+    found: list[_Evidence] = []
+    for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
+        if match.number is not None:
+            found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif signal in STATEMENTS:
+            weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+            intent = meaning.get(signal)
+            # "Not yet, next week" to "did you start?": a later date only sides with a no.
+            kind = "later" if signal is Signal.RESCHEDULE and not reminder else "statement"
+            found.append(_Evidence(index, intent, weight, kind))
+        elif signal is Signal.ACK and match.signal is Signal.ACK:
+            if reminder:
+                found.append(_Evidence(index, Intent.CONFIRM, WEIGHT_ACK, "ack"))
+        elif signal in (Signal.YES, Signal.NO, Signal.ACK):
+            # A negated "ok" ("not ok") is a no.
+            found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
+    return found
 
 
-def _has_reservation(reading: _Reading) -> bool:
-    """A "but", question word or "?" leaves a positive answer in doubt."""
-    return any(m.signal is Signal.RESERVATION or m.text == "?" for m in reading.matches)
+def _choose(
+    reading: Reading, evidence: list[_Evidence], question: Question
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    """The one intent the evidence gives, with its support, or the rule that refuses it."""
+    statements = [e for e in evidence if e.kind == "statement"]
+    later = [e for e in evidence if e.kind == "later"]
+    misfits = [e for e in statements if e.intent is None]
+    # "Not yet, next week", "no, next week" to "did you start?": a later date sides with a no.
+    sided = any(e.intent is Intent.ATTENDED_NO for e in evidence if e.kind != "number")
+    if misfits or (later and not sided):
+        words = _words(reading, misfits or later)
+        return Decision(Intent.UNCLEAR, "statement_does_not_fit", words)
+    if any(e.intent is Intent.RESCHEDULE for e in statements):
+        # A request for another date beats every other statement of the reminder.
+        statements = [e for e in statements if e.intent is Intent.RESCHEDULE]
+    kinds = {e.intent for e in statements if e.intent is not None}
+    if len(kinds) > 1:
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, statements))
+    bare = [e for e in evidence if e.kind in ("word", "number", "ack")]
+    if kinds:
+        (intent,) = kinds
+        return _with_statement(reading, intent, statements, bare)
+    return _bare_answer(reading, bare)
 
 
-def _apply_negation(matches: list[Match]) -> list[Signal] | None:
-    """Signals with negated positives turned negative; None when a negation's scope is unclear."""
-    signals = [m.signal for m in matches]
-    negations = [i for i, s in enumerate(signals) if s is Signal.NEGATION]
-    noes = [i for i, s in enumerate(signals) if s is Signal.NO]
-    refusals = [i for i, s in enumerate(signals) if s in (Signal.DECLINE, Signal.ATTENDED_NO)]
-    used: set[int] = set()
-    for index, signal in enumerate(signals):
-        if signal not in _POSITIVE_FLIP:
-            continue
-        near = [n for n in negations if abs(n - index) <= NEGATION_REACH]
-        # A bare "no" negates a statement beside it ("আসব না", "não vou") but not a bare
-        # "yes": "yes no" stays a contradiction. A refusal governs the verb after it
-        # ("won't be able to come", "not yet started").
-        if signal in _STATEMENTS and (
-            any(abs(n - index) <= 1 for n in noes)
-            or any(0 < index - r <= NEGATION_REACH for r in refusals)
-        ):
-            signals[index] = _POSITIVE_FLIP[signal]
-        if near:
-            signals[index] = _POSITIVE_FLIP[signal]
-            used.update(near)
-    has_positive = any(s in _POSITIVE_FLIP for s in signals)
-    if has_positive and set(negations) - used:
-        return None
-    return [s for s in signals if s is not None]
+def _with_statement(
+    reading: Reading, intent: Intent, statements: list[_Evidence], bare: list[_Evidence]
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    support = list(statements)
+    for item in bare:
+        if item.kind == "number" and intent in _NEGATIVE_INTENTS:
+            continue  # beside a decline or a new date, numbers are dates and times
+        if item.intent is intent:
+            support.append(item)
+        elif item.kind == "ack" and intent in _NEGATIVE_INTENTS:
+            continue  # "ok, I can't come": an acknowledgement, not a yes
+        elif item.intent is None:
+            return Decision(Intent.UNCLEAR, "number_not_an_option", (_text(reading, item),))
+        elif not _overruled(reading, item, statements, intent):
+            words = (_text(reading, item), *_words(reading, statements))
+            return Decision(Intent.UNCLEAR, "contradiction", words)
+    return intent, support
+
+
+def _overruled(
+    reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
+) -> bool:
+    """Whether a negative statement overrules an earlier yes: after a "but", or a new date."""
+    if intent is Intent.RESCHEDULE:
+        return True
+    if intent not in _NEGATIVE_INTENTS:
+        return False
+    first_statement = min(e.index for e in statements)
+    return any(
+        m.signal is Signal.CONTRAST for m in reading.matches[item.index + 1 : first_statement]
+    )
+
+
+def _bare_answer(
+    reading: Reading, bare: list[_Evidence]
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    """Yes, no, ok and numbers alone."""
+    not_options = [e for e in bare if e.intent is None]
+    if not_options:
+        return Decision(Intent.UNCLEAR, "number_not_an_option", _words(reading, not_options))
+    firm = [e for e in bare if e.kind != "ack"]
+    intents = {e.intent for e in firm if e.intent is not None}
+    if len(intents) > 1:
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, firm))
+    acks = [e for e in bare if e.kind == "ack"]
+    if not intents and not acks:
+        return Decision(Intent.UNCLEAR, "no_answer")
+    if not intents:
+        return Intent.CONFIRM, acks
+    (intent,) = intents
+    # An "ok" beside a no acknowledges ("ok, no I didn't go"); beside a yes it agrees.
+    return intent, firm + (acks if intent in _POSITIVE_INTENTS else [])
+
+
+def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:
+    """A "but", question word or "?" that leaves a positive answer in doubt (a bare no: "?")."""
+    signals = () if bare else (Signal.RESERVATION, Signal.CONTRAST)
+    return next((m for m in reading.matches if m.signal in signals or m.text == "?"), None)
+
+
+def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> float:
+    """Weight of the answer, plus leading and agreement bonuses, minus unknown words.
+
+    An "ok"-word ("good", "great") away from the answer judges something else ("yes, the
+    weather is good"): it costs like an unknown word instead of supporting the answer.
+    """
+    stray = [e for e in support if e.kind == "ack" and not _beside_another(reading, e, support)]
+    if len(stray) < len(support):
+        support = [e for e in support if e not in stray]
+    else:
+        stray = []
+    score = max(e.weight for e in support)
+    if any(_beside_another(reading, e, support) for e in support):
+        score += AGREEMENT_BONUS
+    if _leads(reading, support, flipped):
+        score += LEAD_BONUS
+    return score - UNKNOWN_WORD_COST * (len(reading.unknown) + len(stray))
+
+
+def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence]) -> bool:
+    """Whether another answer word stands right beside `item` ("yes I will come", "ok sure"),
+    politeness aside; answer words scattered through a message are the mark of chatter."""
+    supporting = {e.index for e in support} - {item.index}
+    for step in (-1, 1):
+        index = item.index + step
+        while 0 <= index < len(reading.matches) and _is_aside(reading.matches[index]):
+            index += step
+        if index in supporting:
+            return True
+    return False
+
+
+def _is_aside(match: Match) -> bool:
+    """Politeness, "?" and an "ok" that answers nothing (to a yes/no question)."""
+    return match.signal in FILLER or match.text == "?"
+
+
+def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
+    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"."""
+    supporting = {e.index for e in support}
+    first = next(
+        (
+            index
+            for index, m in enumerate(reading.matches)
+            # An "ok" that does not answer (to "did you go?") is an aside: "ok, yes I went".
+            if not _is_aside(m) and (m.signal is not Signal.ACK or index in supporting)
+        ),
+        None,
+    )
+    if first is None:
+        return False
+    if first in supporting:
+        return True
+    # "not ok", "je ne viens pas": the negation that turned the answer leads it.
+    return reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting)
+
+
+def _text(reading: Reading, item: _Evidence) -> str:
+    return reading.matches[item.index].text
+
+
+def _words(reading: Reading, items: list[_Evidence]) -> tuple[str, ...]:
+    return tuple(_text(reading, item) for item in items)
