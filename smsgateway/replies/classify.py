@@ -55,6 +55,7 @@ RULES: dict[str, str] = {
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",
     "statement_does_not_fit": "a statement that does not answer this question",
+    "proposal": "another day or time proposed: as a question, or after a refusal and a 'but'",
     "contradiction": "two readings that disagree",
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",
@@ -147,19 +148,28 @@ def _global_decision(reading: Reading) -> Decision | None:
 
 
 def _is_request(reading: Reading, signal: Signal) -> bool:
-    """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words."""
+    """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
+
+    An opt-in phrase may also carry a yes or an "ok" ("yes, send me the reminders again"); a
+    single word may not ("yes start": START may be a word of the answer), nor a request for help
+    ("ok who is this" may answer the reminder and ask besides).
+    """
     requests = [m for m in reading.matches if m.signal is signal]
     if not requests:
         return False
+    is_phrase = any(m.is_phrase for m in requests)
+    agreeing = (Signal.YES, Signal.ACK) if is_phrase and signal is Signal.OPT_IN else ()
     others = [
         m
         for m in reading.matches
-        if m.signal is not signal and m.signal not in FILLER and m.text != "?"
+        if m.signal is not signal
+        and m.signal not in FILLER
+        and m.signal not in agreeing
+        and m.text != "?"
     ]
     if any(not m.is_unknown for m in others):
         return False
-    allowed = REQUEST_UNKNOWN_WORDS if any(m.is_phrase for m in requests) else 0
-    return len(others) <= allowed
+    return len(others) <= (REQUEST_UNKNOWN_WORDS if is_phrase else 0)
 
 
 def _texts(reading: Reading, signal: Signal) -> tuple[str, ...]:
@@ -180,6 +190,10 @@ def _answer(reading: Reading, question: Question) -> Decision:
     hedge = reading.first(Signal.HEDGE)
     if hedge is not None:
         return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
+    if question is Question.APPOINTMENT_REMINDER:
+        proposal = _proposal(reading)
+        if proposal is not None:
+            return proposal
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", _texts(reading, Signal.NEGATION))
@@ -199,6 +213,51 @@ def _answer(reading: Reading, question: Question) -> Decision:
     if confidence < margin:
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
+
+
+_AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.CONFIRM})
+_REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
+
+
+def _proposal(reading: Reading) -> Decision | None:
+    """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
+    asked about, with nothing but agreement and "possible" around it), "I work that day, is
+    Friday possible?" (a refusal, then a day asked about) or "Tuesday no, but Wednesday yes" (a
+    refusal, a "but", then a day and an agreement)."""
+    signals = tuple(m.signal for m in reading.matches)
+    times = [i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME]
+    if not times:
+        return None
+    present = set(signals)
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    asked = any(m.text == "?" for m in reading.matches)
+    if asked and not present & doubt and not reading.numbers:
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    if _asked_after_refusal(reading, signals):
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    contrasts = [i for i, s in enumerate(signals) if s is Signal.CONTRAST]
+    if len(contrasts) != 1:
+        return None
+    (turn,) = contrasts
+    refused = any(s in _REFUSING for s in signals[:turn])
+    agreed_after = any(s in _AGREEING for s in signals[turn:])
+    refused_after = any(s in _REFUSING for s in signals[turn:])
+    if refused and agreed_after and not refused_after and any(i > turn for i in times):
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    return None
+
+
+def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
+    """ "I work that day, is Friday possible?": a refusal, then a day and a question mark."""
+    refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
+    if not refusals:
+        return False
+    after = reading.matches[refusals[0] + 1 :]
+    return any(m.signal is Signal.TIME for m in after) and any(m.text == "?" for m in after)
+
+
+def _time_words(reading: Reading, times: list[int]) -> tuple[str, ...]:
+    return tuple(reading.matches[i].text for i in times)
 
 
 def _evidence(
@@ -256,8 +315,8 @@ def _with_statement(
 ) -> Decision | tuple[Intent, list[_Evidence]]:
     support = list(statements)
     for item in bare:
-        if item.kind == "number" and intent in _NEGATIVE_INTENTS:
-            continue  # beside a decline or a new date, numbers are dates and times
+        if item.kind == "number" and item.intent is None and intent is not Intent.CONFIRM:
+            continue  # beside a statement other than "I will come", numbers are dates and times
         if item.intent is intent:
             support.append(item)
         elif item.kind == "ack" and intent in _NEGATIVE_INTENTS:
@@ -301,13 +360,15 @@ def _bare_answer(
     if not intents:
         return Intent.CONFIRM, acks
     (intent,) = intents
-    # An "ok" beside a no acknowledges ("ok, no I didn't go"); beside a yes it agrees.
-    return intent, firm + (acks if intent in _POSITIVE_INTENTS else [])
+    if acks and intent is not Intent.CONFIRM:
+        # "ok no", "👌 2": an "ok" accepts the reminder, a no refuses it.
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, acks + firm))
+    return intent, firm + acks
 
 
 def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:
     """A "but", question word or "?" that leaves a positive answer in doubt (a bare no: "?")."""
-    signals = () if bare else (Signal.RESERVATION, Signal.CONTRAST)
+    signals = () if bare else (Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE)
     return next((m for m in reading.matches if m.signal in signals or m.text == "?"), None)
 
 

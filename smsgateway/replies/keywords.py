@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from smsgateway.content.languages import fallback_chain, load_languages
 from smsgateway.paths import locales_dir
@@ -44,8 +45,10 @@ class Signal(StrEnum):
     HEDGE = "hedge"
     RESERVATION = "reservation"
     CONTRAST = "contrast"
+    POSSIBLE = "possible"
     POLITENESS = "politeness"
     NEUTRAL = "neutral"
+    TIME = "time"
     OPT_OUT = "opt_out"
     OPT_OUT_ALONE = "opt_out_alone"
     OPT_IN = "opt_in"
@@ -69,6 +72,8 @@ class KeywordFile:
     reply: dict[Signal, tuple[str, ...]]
     partner: dict[str, tuple[str, ...]]
     numbers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: `[spelling] fold`: (as typed, as read) pairs, e.g. Wolof's French-style "ou" for "u".
+    spelling: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,23 +121,49 @@ class Lexicon:
     #: Patterned phrases by their first word (None: it starts with a pattern).
     patterned: dict[str | None, list[_PatternedPhrase]] = field(default_factory=dict)
     longest: int = 1
+    #: Spelling folds of the chain's first language, applied to keywords and replies alike.
+    folds: tuple[tuple[str, str], ...] = ()
+
+    def words(self, text: str) -> list[str]:
+        """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed."""
+        return [self.fold(token) for token in matching_tokens(text)]
+
+    def fold(self, token: str) -> str:
+        """`token` with the spelling folds applied ("douma" → "duma" for Wolof)."""
+        if not self.folds:
+            return token
+        for typed, read in self.folds:
+            token = token.replace(typed, read)
+        return squeeze(token)
 
     def add(self, entry: str, meaning: str) -> None:
         """Add `entry` unless an earlier (higher-priority) language already gave it a meaning."""
         if _GAP in entry or ("*" in entry and len(entry.split()) > 1):
-            pieces = tuple(_pattern_words(piece) for piece in entry.split(_GAP))
+            pieces = tuple(self._pattern_words(piece) for piece in entry.split(_GAP))
             if all(pieces):
                 first = pieces[0][0]
                 start = first if isinstance(first, str) else None
                 self.patterned.setdefault(start, []).append(_PatternedPhrase(pieces, meaning))
             return
         if "*" in entry:
-            self.patterns.append((_compile_pattern(entry), meaning))
+            self.patterns.append((self._compile_pattern(entry), meaning))
             return
-        key = tuple(matching_tokens(entry))
+        key = tuple(self.words(entry))
         if key and key not in self.phrases:
             self.phrases[key] = meaning
             self.longest = max(self.longest, len(key))
+
+    def _pattern_words(self, piece: str) -> tuple[_Word, ...]:
+        return tuple(
+            self._compile_pattern(word) if "*" in word else self.words(word)[0]
+            for word in piece.split()
+            if self.words(word) or "*" in word
+        )
+
+    def _compile_pattern(self, entry: str) -> re.Pattern[str]:
+        """`n'*` or `*n't`: a single-token pattern where `*` stands for any letters."""
+        pieces = [self.fold(squeeze(normalize_text(piece.strip()))) for piece in entry.split("*")]
+        return re.compile(".+".join(re.escape(piece) for piece in pieces))
 
     def lookup(self, tokens: list[str], start: int) -> tuple[int, str] | None:
         """The longest keyword starting at `tokens[start]`: (length, meaning), or None."""
@@ -152,19 +183,11 @@ class Lexicon:
             if end is not None:
                 found.setdefault(end - start, phrase.meaning)
         if 1 not in found:
-            for pattern, meaning in self.patterns:
-                if pattern.fullmatch(tokens[start]):
-                    found[1] = meaning
-                    break
+            # The most specific pattern wins: "matb3at*" (opt-out) before "ma*ch" (negation).
+            fitting = [(p, m) for p, m in self.patterns if p.fullmatch(tokens[start])]
+            if fitting:
+                found[1] = max(fitting, key=lambda pair: len(pair[0].pattern))[1]
         return sorted(found.items(), reverse=True)
-
-
-def _pattern_words(piece: str) -> tuple[_Word, ...]:
-    return tuple(
-        _compile_pattern(word) if "*" in word else matching_tokens(word)[0]
-        for word in piece.split()
-        if matching_tokens(word) or "*" in word
-    )
 
 
 def _match_words(words: tuple[_Word, ...], tokens: list[str], at: int) -> bool:
@@ -194,12 +217,6 @@ def _match_patterned(
     return position
 
 
-def _compile_pattern(entry: str) -> re.Pattern[str]:
-    """`n'*` or `*n't`: a single-token pattern where `*` stands for any letters."""
-    pieces = [squeeze(normalize_text(piece.strip())) for piece in entry.split("*")]
-    return re.compile(".+".join(re.escape(piece) for piece in pieces))
-
-
 def keyword_path(code: str) -> str:
     """Where the keyword file of language `code` lives, relative to the locales folder."""
     return f"{code}/{KEYWORDS_FILE}"
@@ -209,7 +226,7 @@ def keyword_path(code: str) -> str:
 def load_keyword_file(code: str) -> KeywordFile:
     """Read `locales/<code>/keywords.toml`; a missing file is an empty one."""
     path = locales_dir() / keyword_path(code)
-    data: dict[str, dict[str, list[str]]] = {}
+    data: dict[str, dict[str, Any]] = {}
     if path.is_file():
         with path.open("rb") as f:
             data = tomllib.load(f)
@@ -223,12 +240,20 @@ def load_keyword_file(code: str) -> KeywordFile:
     numbers = data.get("number", {})
     if set(numbers) - set(NUMBER_WORDS):
         raise ValueError(f"{path}: [number] keys must be among {list(NUMBER_WORDS)}")
+    folds: Any = data.get("spelling", {}).get("fold", [])
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in folds):
+        raise ValueError(f"{path}: [spelling] fold must be a list of [typed, read] pairs")
     return KeywordFile(
         code=code,
         reply={Signal(name): tuple(words) for name, words in reply.items()},
         partner={name: tuple(words) for name, words in partner.items()},
         numbers={int(value): tuple(words) for value, words in numbers.items()},
+        spelling=tuple(_fold_pair(typed, read) for typed, read in folds),
     )
+
+
+def _fold_pair(typed: str, read: str) -> tuple[str, str]:
+    return squeeze(normalize_text(typed)), squeeze(normalize_text(read))
 
 
 def reply_chain(language: str | None) -> tuple[str, ...]:
@@ -238,7 +263,7 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
 
 @cache
 def _reply_lexicon(chain: tuple[str, ...]) -> Lexicon:
-    lexicon = Lexicon()
+    lexicon = Lexicon(folds=load_keyword_file(chain[0]).spelling if chain else ())
     for code in chain:
         keywords = load_keyword_file(code)
         for signal, words in keywords.reply.items():
@@ -269,8 +294,8 @@ def partner_lexicon() -> Lexicon:
 def find_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list[Match]:
     """The keywords of `signal` that start at any position, whatever the cut of the reply.
 
-    `scan` cuts a reply greedily from the left, so "abeg no send me message again" is cut into
-    "abeg no" + ...; a meaning that must never be missed (opt-out) is looked for at every word.
+    The cut `scan` chooses may hide a keyword inside another one; a meaning that must never be
+    missed (opt-out) is looked for at every word.
     """
     found = []
     for position in range(len(tokens)):

@@ -61,6 +61,12 @@ _ARABIC_LETTERS = str.maketrans(
         # Alef maqsura and Persian yeh: Arabic yeh (Dari and Pashto are typed on either keyboard).
         "\u0649": "\u064a",
         "\u06cc": "\u064a",
+        # Pashto's yeh forms (ې ۍ), yeh with hamza (ئ) and Pashto gaf (ګ): typed
+        # interchangeably with ی and گ on phones, read alike.
+        "\u06d0": "\u064a",
+        "\u06cd": "\u064a",
+        "\u0626": "\u064a",
+        "\u06ab": "\u06af",
         # Persian keheh: Arabic kaf, same reason.
         "\u06a9": "\u0643",
         # Ta marbuta and heh with yeh: heh.

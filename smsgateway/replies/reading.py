@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from smsgateway.replies.keywords import Match, Signal, find_everywhere, reply_lexicon, scan
-from smsgateway.replies.normalize import matching_tokens, remove_reference_codes
+from smsgateway.replies.keywords import (
+    Lexicon,
+    Match,
+    Signal,
+    find_everywhere,
+    reply_lexicon,
+    scan,
+)
+from smsgateway.replies.normalize import remove_reference_codes
 
 #: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
 NEGATION_REACH = 2
 
 #: Words that carry no answer and never count against a message's shape.
-FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL})
+FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME})
 
 POSITIVE_FLIP = {
     Signal.YES: Signal.NO,
@@ -87,16 +94,44 @@ def read_reply(text: str, language: str | None) -> Reading:
     Number words ("one", "deux", "ɗiɗi") count as numbers only when the reply holds no unknown
     word: "two" answers, "the two of us" and "un rendez-vous" do not.
     """
-    tokens = matching_tokens(remove_reference_codes(text))
     lexicon = reply_lexicon(language)
+    tokens = _split_conjunctions(lexicon.words(remove_reference_codes(text)), lexicon)
     matches = scan(tokens, lexicon)
     if any(match.is_unknown for match in matches):
         matches = [
             replace(match, number=None, is_number_word=False) if match.is_number_word else match
             for match in matches
         ]
-    opt_outs = find_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    requests = [m for m in matches if m.signal is Signal.OPT_IN]
+    opt_outs = [
+        found
+        for found in find_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
+        if not any(r.start <= found.start and found.end <= r.end for r in requests)
+    ]
     return Reading(tuple(matches), tuple(opt_outs))
+
+
+#: "And" written as the first letter of the next word in Arabic script ("وما رحتش").
+_CONJUNCTIONS = ("\u0648",)
+
+
+def _split_conjunctions(tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """Split a glued "و" off a word when the rest of the word starts a keyword and the whole
+    word does not ("وما رحتش" = "و" + "ما رحتش"; "وقف", a keyword, stays whole)."""
+    split: list[str] = []
+    for index, token in enumerate(tokens):
+        rest = token[1:]
+        if (
+            token.startswith(_CONJUNCTIONS)
+            and len(rest) > 1
+            and lexicon.lookup(tokens, index) is None
+            and lexicon.lookup([rest, *tokens[index + 1 :]], 0) is not None
+        ):
+            split.extend((token[0], rest))
+        else:
+            split.append(token)
+    return split
 
 
 @dataclass(frozen=True)
@@ -109,30 +144,30 @@ class Negated:
 
 
 def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
-    """Turn negated positive words negative; None when a negation's scope is unclear."""
+    """Turn negated positive words negative; None when a negation's scope is unclear.
+
+    A yes or an "ok" is negated from before ("not ok", "pas d'accord"); a statement from either
+    side ("je (ne) viens pas"). A refusal governs the verb after it ("won't be able to come",
+    "not yet started"). A "no" beside a statement does not negate it: "no, I will come" and "I
+    will come, no" are contradictions (languages that negate a verb with their word for "no",
+    as Bengali "আসব না", list those phrases).
+    """
     signals = [match.signal for match in matches]
     negations = [i for i, s in enumerate(signals) if s is Signal.NEGATION]
-    noes = [i for i, s in enumerate(signals) if s is Signal.NO]
     refusals = [i for i, s in enumerate(signals) if s in _REFUSALS]
     used: set[int] = set()
     flipped: set[int] = set()
     for index, signal in enumerate(signals):
         if signal not in POSITIVE_FLIP:
             continue
-        # A yes or an "ok" is negated from before ("not ok", "pas d'accord"); a statement from
-        # either side ("je (ne) viens pas").
         before_only = signal not in STATEMENTS
         near = [
             n
             for n in negations
             if abs(n - index) <= NEGATION_REACH and (n < index or not before_only)
         ]
-        # A "no" right after a statement negates it ("আসব না": "will come not"); a "no" before
-        # one does not ("no, I will come" is a contradiction). A refusal governs the verb after
-        # it ("won't be able to come", "not yet started").
-        negated_by_no = signal in STATEMENTS and (index + 1) in noes
         governed = signal in STATEMENTS and any(0 < index - r <= NEGATION_REACH for r in refusals)
-        if near or negated_by_no or governed:
+        if near or governed:
             signals[index] = POSITIVE_FLIP[signal]
             flipped.add(index)
             used.update(near)
