@@ -11,7 +11,14 @@ import click
 
 from smsgateway.replies.classify import explain_reply
 from smsgateway.replies.intents import Question
-from smsgateway.replies.scoring import CorpusError, Score, Tally, is_held_back, score_file
+from smsgateway.replies.scoring import (
+    CorpusError,
+    Score,
+    Tally,
+    format_language_table,
+    is_held_back,
+    score_file,
+)
 
 replies_cli = click.Group("replies", help="Read replies as the service does (classifier tools).")
 
@@ -87,7 +94,10 @@ def classify_command(ctx: click.Context, explain: bool) -> None:
     is_flag=True,
     help="List the misreadings with their text (refused for a held-back corpus).",
 )
-def score_command(files: tuple[str, ...], show_misses: bool) -> None:
+@click.option(
+    "--table", is_flag=True, help="Print only the per-language Markdown table of docs/replies.md."
+)
+def score_command(files: tuple[str, ...], show_misses: bool, table: bool) -> None:
     """Score labelled corpora (JSON lines with "intent"): accuracy and dangerous errors.
 
     Prints overall, per-language, per-kind and per-intent accuracy, false confirmations (a reply
@@ -101,6 +111,9 @@ def score_command(files: tuple[str, ...], show_misses: bool) -> None:
         scores = [score_file(path) for path in paths]
     except CorpusError as error:
         raise click.ClickException(str(error)) from None
+    if table:
+        click.echo(format_language_table(scores))
+        return
     for score in scores:
         _echo_score(score, show_misses=show_misses)
     summary = {score.name: _summary(score) for score in scores}

@@ -49,6 +49,7 @@ RULES: dict[str, str] = {
     "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
     "too_long": "a long message is not read as an answer",
     "opt_in": "a request to receive messages again, standing alone",
+    "stop_by_mistake": "a STOP said to be a mistake ('I sent STOP by mistake') asks for messages",
     "help": "a request for help or 'who is this?', standing alone",
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request mixed with other words",
@@ -136,6 +137,12 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.OPT_OUT, "opt_out_alone", _texts(reading, Signal.OPT_OUT_ALONE))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
+    if reading.mistaken_opt_outs:
+        words = tuple(m.text for m in reading.mistaken_opt_outs)
+        return Decision(Intent.OPT_IN, "stop_by_mistake", words)
+    again = _asks_again(reading)
+    if again is not None:
+        return again
     for signal, intent, rule in (
         (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
         (Signal.HELP, Intent.HELP, "help"),
@@ -170,6 +177,25 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if any(not m.is_unknown for m in others):
         return False
     return len(others) <= (REQUEST_UNKNOWN_WORDS if is_phrase else 0)
+
+
+_SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})
+_NOT_AGAIN = frozenset(
+    {Signal.NEGATION, Signal.NO, Signal.DECLINE, Signal.HEDGE, Signal.RESERVATION, Signal.HELP}
+)
+
+
+def _asks_again(reading: Reading) -> Decision | None:
+    """ "START again", "send me the messages again", "I want the reminders back": a word for
+    "again" beside START, a word for sending or for the messages, and no refusal or question."""
+    present = {m.signal for m in reading.matches}
+    if Signal.AGAIN not in present or not present & _SENDING or present & _NOT_AGAIN:
+        return None
+    unknown = [m for m in reading.matches if m.is_plain_unknown]
+    if len(unknown) > REQUEST_UNKNOWN_WORDS + 1 or reading.numbers:
+        return None
+    words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
+    return Decision(Intent.OPT_IN, "opt_in", words)
 
 
 def _texts(reading: Reading, signal: Signal) -> tuple[str, ...]:
@@ -231,7 +257,8 @@ def _proposal(reading: Reading) -> Decision | None:
     present = set(signals)
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
     asked = any(m.text == "?" for m in reading.matches)
-    if asked and not present & doubt and not reading.numbers:
+    offered = present & (_AGREEING | {Signal.POSSIBLE})
+    if asked and offered and not present & doubt and not reading.numbers:
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     if _asked_after_refusal(reading, signals):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))

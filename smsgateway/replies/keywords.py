@@ -53,7 +53,15 @@ class Signal(StrEnum):
     OPT_OUT_ALONE = "opt_out_alone"
     OPT_IN = "opt_in"
     HELP = "help"
+    AGAIN = "again"
+    MISTAKE = "mistake"
+    MESSAGES = "messages"
+    SEND = "send"
 
+
+#: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
+#: "send"): they answer nothing and count as other words around an answer.
+WORD_CLASSES = frozenset({Signal.AGAIN, Signal.MISTAKE, Signal.MESSAGES, Signal.SEND})
 
 #: Partner command sections of `[partner]`; values are referral status names.
 PARTNER_ACTIONS = ("enrolled", "ineligible", "no_show", "dropped_out")
@@ -93,6 +101,15 @@ class Match:
 
     @property
     def is_unknown(self) -> bool:
+        """A word that gives no answer: no keyword, or only a word class that rules look for
+        ("again", "messages"); it counts against the shape of an answer."""
+        if self.signal in WORD_CLASSES:
+            return True
+        return self.signal is None and self.number is None and self.text != "?"
+
+    @property
+    def is_plain_unknown(self) -> bool:
+        """A word no keyword knows at all."""
         return self.signal is None and self.number is None and self.text != "?"
 
     @property

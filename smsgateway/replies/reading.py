@@ -50,6 +50,8 @@ class Reading:
     matches: tuple[Match, ...]
     #: Opt-out keywords starting at any word, whatever the cut of the reply into matches.
     opt_outs: tuple[Match, ...] = ()
+    #: Opt-out keywords said to be a mistake ("I sent STOP by mistake").
+    mistaken_opt_outs: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -109,7 +111,15 @@ def read_reply(text: str, language: str | None) -> Reading:
         # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
         if not any(r.start <= found.start and found.end <= r.end for r in requests)
     ]
-    return Reading(tuple(matches), tuple(opt_outs))
+    mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
+    mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes)]
+    kept = [o for o in opt_outs if o not in mistaken]
+    return Reading(tuple(matches), tuple(kept), tuple(mistaken))
+
+
+def _said_by_mistake(opt_out: Match, mistakes: list[Match]) -> bool:
+    """ "STOP by mistake", "بالغلط stop": a mistake word at most one word away from the STOP."""
+    return any(0 <= m.start - opt_out.end <= 1 or 0 <= opt_out.start - m.end <= 1 for m in mistakes)
 
 
 #: "And" written as the first letter of the next word in Arabic script ("وما رحتش").
