@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",
     "reservation": "'but', a question word or '?' leaves a positive answer in doubt",
+    "laughter": "laughter or a laughing emoji: chatter, not a positive answer",
     "answer_shape": "too many other words around the answer: not answer-shaped enough",
     "answer": "the answer, with enough confidence",
 }
@@ -234,6 +235,9 @@ def _answer(reading: Reading, question: Question) -> Decision:
         doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
         if doubt is not None:
             return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
+    laughter = reading.first(Signal.LAUGHTER)
+    if intent in _POSITIVE_INTENTS and laughter is not None:
+        return Decision(Intent.UNCLEAR, "laughter", (laughter.text,))
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
@@ -241,7 +245,7 @@ def _answer(reading: Reading, question: Question) -> Decision:
     return Decision(intent, "answer", words, confidence)
 
 
-_AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.CONFIRM})
+_AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
 
 
@@ -303,10 +307,11 @@ def _evidence(
             # "Not yet, next week" to "did you start?": a later date only sides with a no.
             kind = "later" if signal is Signal.RESCHEDULE and not reminder else "statement"
             found.append(_Evidence(index, intent, weight, kind))
-        elif signal is Signal.ACK and match.signal is Signal.ACK:
+        elif signal in (Signal.ACK, Signal.PRAISE) and match.signal is signal:
             if reminder:
-                found.append(_Evidence(index, Intent.CONFIRM, WEIGHT_ACK, "ack"))
-        elif signal in (Signal.YES, Signal.NO, Signal.ACK):
+                kind = "ack" if signal is Signal.ACK else "praise"
+                found.append(_Evidence(index, Intent.CONFIRM, WEIGHT_ACK, kind))
+        elif signal in (Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE):
             # A negated "ok" ("not ok") is a no.
             found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
     return found
@@ -330,7 +335,7 @@ def _choose(
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, statements))
-    bare = [e for e in evidence if e.kind in ("word", "number", "ack")]
+    bare = [e for e in evidence if e.kind in ("word", "number", "ack", "praise")]
     if kinds:
         (intent,) = kinds
         return _with_statement(reading, intent, statements, bare)
@@ -346,7 +351,7 @@ def _with_statement(
             continue  # beside a statement other than "I will come", numbers are dates and times
         if item.intent is intent:
             support.append(item)
-        elif item.kind == "ack" and intent in _NEGATIVE_INTENTS:
+        elif item.kind in ("ack", "praise") and intent in _NEGATIVE_INTENTS:
             continue  # "ok, I can't come": an acknowledgement, not a yes
         elif item.intent is None:
             return Decision(Intent.UNCLEAR, "number_not_an_option", (_text(reading, item),))
@@ -377,13 +382,14 @@ def _bare_answer(
     not_options = [e for e in bare if e.intent is None]
     if not_options:
         return Decision(Intent.UNCLEAR, "number_not_an_option", _words(reading, not_options))
-    firm = [e for e in bare if e.kind != "ack"]
+    firm = [e for e in bare if e.kind not in ("ack", "praise")]
     intents = {e.intent for e in firm if e.intent is not None}
     if len(intents) > 1:
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, firm))
-    acks = [e for e in bare if e.kind == "ack"]
-    if not intents and not acks:
-        return Decision(Intent.UNCLEAR, "no_answer")
+    acks = [e for e in bare if e.kind in ("ack", "praise")]
+    if not intents and all(e.kind == "praise" for e in acks):
+        # "great", "perfect" judge something; alone they do not answer.
+        return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks))
     if not intents:
         return Intent.CONFIRM, acks
     (intent,) = intents
@@ -405,7 +411,11 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
     An "ok"-word ("good", "great") away from the answer judges something else ("yes, the
     weather is good"): it costs like an unknown word instead of supporting the answer.
     """
-    stray = [e for e in support if e.kind == "ack" and not _beside_another(reading, e, support)]
+    stray = [
+        e
+        for e in support
+        if e.kind in ("ack", "praise") and not _beside_another(reading, e, support)
+    ]
     if len(stray) < len(support):
         support = [e for e in support if e not in stray]
     else:

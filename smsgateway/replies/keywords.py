@@ -35,6 +35,7 @@ class Signal(StrEnum):
 
     YES = "yes"
     ACK = "ack"
+    PRAISE = "praise"
     NO = "no"
     CONFIRM = "confirm"
     DECLINE = "decline"
@@ -53,6 +54,7 @@ class Signal(StrEnum):
     OPT_OUT_ALONE = "opt_out_alone"
     OPT_IN = "opt_in"
     HELP = "help"
+    LAUGHTER = "laughter"
     AGAIN = "again"
     MISTAKE = "mistake"
     MESSAGES = "messages"

@@ -28,6 +28,7 @@ FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME})
 POSITIVE_FLIP = {
     Signal.YES: Signal.NO,
     Signal.ACK: Signal.NO,
+    Signal.PRAISE: Signal.NO,
     Signal.CONFIRM: Signal.DECLINE,
     Signal.ATTENDED_YES: Signal.ATTENDED_NO,
 }
@@ -93,13 +94,14 @@ class Reading:
 def read_reply(text: str, language: str | None) -> Reading:
     """Read `text`, written in `language`, into matches.
 
-    Number words ("one", "deux", "ɗiɗi") count as numbers only when the reply holds no unknown
-    word: "two" answers, "the two of us" and "un rendez-vous" do not.
+    Number words ("one", "deux", "ɗiɗi") count as numbers only beside nothing but politeness,
+    yes, no and "ok": "two", "ok two" and "option two" answer; "the two of us", "nice one" and
+    "un rendez-vous" do not.
     """
     lexicon = reply_lexicon(language)
     tokens = _split_conjunctions(lexicon.words(remove_reference_codes(text)), lexicon)
     matches = scan(tokens, lexicon)
-    if any(match.is_unknown for match in matches):
+    if any(_is_not_an_answer_word(match) for match in matches):
         matches = [
             replace(match, number=None, is_number_word=False) if match.is_number_word else match
             for match in matches
@@ -142,6 +144,16 @@ def _split_conjunctions(tokens: list[str], lexicon: Lexicon) -> list[str]:
         else:
             split.append(token)
     return split
+
+
+_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK})
+
+
+def _is_not_an_answer_word(match: Match) -> bool:
+    """A word that makes number words ordinary words ("the two of us", "nice one")."""
+    if match.number is not None or match.text == "?":
+        return False
+    return match.signal not in _BESIDE_NUMBERS
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,26 @@ def test_help_sentences_and_who_is_this(
     _check(language, None, text, intent)
 
 
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        pytest.param("en", R, "great", UNCLEAR, id="praise-alone"),
+        pytest.param("en", R, "ok great", CONFIRM, id="praise-beside-ok"),
+        pytest.param("en", R, "not good", DECLINE, id="praise-negated"),
+        pytest.param("fr", R, "parfait", UNCLEAR, id="fr-praise-alone"),
+        pytest.param("fr", R, "ok parfait merci", CONFIRM, id="fr-praise-beside-ok"),
+        pytest.param("en", R, "yes lol", UNCLEAR, id="laughter"),
+        pytest.param("es", R, "sí jajaja", UNCLEAR, id="es-laughter"),
+        pytest.param("en", R, "no lol", DECLINE, id="laughter-beside-no"),
+        pytest.param("en", R, "cool 😂", UNCLEAR, id="emoji-laughter"),
+    ],
+)
+def test_praise_and_laughter_do_not_confirm(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
 def test_who_is_this_beside_an_answer_is_unclear() -> None:
     assert classify_reply("ok but who are you", "en", R) is UNCLEAR
     assert classify_reply("1 who is this", "en", R) is UNCLEAR
@@ -505,7 +525,11 @@ def test_fula_in_adlam_script_reads_like_latin(
     ("text", "question", "rule"),
     [
         ("STOP", R, "opt_out"),
-        ("The weather is great today", R, "answer_shape"),
+        ("yes, the weather is very hot today", R, "answer_shape"),
+        ("great", R, "no_answer"),
+        ("ok 😂", R, "laughter"),
+        ("sorry, I typed STOP accidentally", R, "stop_by_mistake"),
+        ("is Friday possible?", R, "proposal"),
         ("yes I can't", R, "contradiction"),
         ("maybe", R, "hedge"),
         ("1", R, "answer"),

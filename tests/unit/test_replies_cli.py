@@ -85,7 +85,7 @@ def test_classify_explain_names_the_rule_and_its_words() -> None:
 
 
 def test_classify_explain_shows_why_chatter_is_not_a_confirm() -> None:
-    line = _line("en", "appointment_reminder", "The weather is great today :)")
+    line = _line("en", "appointment_reminder", "yes, the weather is very hot today :)")
     result = CliRunner().invoke(replies_cli, ["classify", "--explain"], input=line + "\n")
     (out,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (out["intent"], out["rule"]) == ("unclear", "answer_shape")
