@@ -15,6 +15,7 @@ from smsgateway.replies.scoring import (
     CorpusError,
     Score,
     Tally,
+    format_kind_table,
     format_language_table,
     is_held_back,
     score_file,
@@ -94,9 +95,7 @@ def classify_command(ctx: click.Context, explain: bool) -> None:
     is_flag=True,
     help="List the misreadings with their text (refused for a held-back corpus).",
 )
-@click.option(
-    "--table", is_flag=True, help="Print only the per-language Markdown table of docs/replies.md."
-)
+@click.option("--table", is_flag=True, help="Print only the Markdown tables of docs/replies.md.")
 def score_command(files: tuple[str, ...], show_misses: bool, table: bool) -> None:
     """Score labelled corpora (JSON lines with "intent"): accuracy and dangerous errors.
 
@@ -112,7 +111,8 @@ def score_command(files: tuple[str, ...], show_misses: bool, table: bool) -> Non
     except CorpusError as error:
         raise click.ClickException(str(error)) from None
     if table:
-        click.echo(format_language_table(scores))
+        click.echo(format_language_table(scores) + "\n")
+        click.echo(format_kind_table(scores))
         return
     for score in scores:
         _echo_score(score, show_misses=show_misses)

@@ -146,6 +146,17 @@ def format_language_table(scores: list[Score]) -> str:
     return "\n".join(rows)
 
 
+def format_kind_table(scores: list[Score]) -> str:
+    """A Markdown table: accuracy per kind of reply (issue 16's list) for each corpus."""
+    kinds = sorted({kind for score in scores for kind in score.by_kind})
+    rows = ["| kind | " + " | ".join(score.name for score in scores) + " |"]
+    rows.append("|---|" + "---|" * len(scores))
+    for kind in kinds:
+        cells = [_cell(score.by_kind.get(kind)) for score in scores]
+        rows.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def _cell(tally: Tally | None) -> str:
     if tally is None or not tally.total:
         return "—"

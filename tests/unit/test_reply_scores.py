@@ -7,11 +7,15 @@ do on replies they were not tuned on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from smsgateway.content.languages import supported_codes
-from smsgateway.replies.scoring import Score, format_language_table, score_file
+from smsgateway.replies.classify import RULES
+from smsgateway.replies.scoring import Score, format_kind_table, format_language_table, score_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEVELOPMENT = DATA / "replies_dev.jsonl"
@@ -52,9 +56,15 @@ def test_development_corpus_accuracy_overall_and_in_every_language() -> None:
     assert low == {}, _misses(score)
 
 
-def test_docs_hold_the_current_score_table() -> None:
-    table = format_language_table([_score(DEVELOPMENT), _score(HELD_BACK)])
+@pytest.mark.parametrize("format_table", [format_language_table, format_kind_table])
+def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]], str]) -> None:
+    table = format_table([_score(DEVELOPMENT), _score(HELD_BACK)])
     assert table in DOCS.read_text(encoding="utf-8"), (
-        "refresh the table in docs/replies.md from `smsgateway replies score "
+        "refresh the tables in docs/replies.md from `smsgateway replies score "
         "tests/data/replies_dev.jsonl tests/data/replies_heldback.jsonl --table`:\n" + table
     )
+
+
+def test_every_rule_is_documented_for_translators() -> None:
+    keywords = (DOCS.parents[1] / "locales" / "KEYWORDS.md").read_text(encoding="utf-8")
+    assert [rule for rule in RULES if f"`{rule}`" not in keywords] == []
