@@ -71,6 +71,10 @@ class Reading:
     def has(self, *signals: Signal) -> bool:
         return any(match.signal in signals for match in self.matches)
 
+    def texts(self, signal: Signal) -> tuple[str, ...]:
+        """The words of every match of `signal`."""
+        return tuple(match.text for match in self.matches if match.signal is signal)
+
     def first(self, *signals: Signal) -> Match | None:
         return next((match for match in self.matches if match.signal in signals), None)
 
