@@ -76,13 +76,18 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
 
     An opt-in phrase may also carry a yes or an "ok" ("yes, send me the reminders again"); a
     single word may not ("yes start": START may be a word of the answer), nor a request for help
-    ("ok who is this" may answer the reminder and ask besides).
+    ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
+    hedge ("call me, I don't understand").
     """
     requests = [m for m in reading.matches if m.signal is signal]
     if not requests:
         return False
     is_phrase = any(m.is_phrase for m in requests)
-    agreeing = (Signal.YES, Signal.ACK) if is_phrase and signal is Signal.OPT_IN else ()
+    agreeing: tuple[Signal, ...] = ()
+    if is_phrase and signal is Signal.OPT_IN:
+        agreeing = (Signal.YES, Signal.ACK)
+    elif signal is Signal.HELP:
+        agreeing = (Signal.HEDGE,)  # "call me, I don't understand"; "call me" alone is a hedge
     others = [
         m
         for m in reading.matches
