@@ -50,6 +50,7 @@ class Settings:
     # wider than the provider's second keeps its count under the cap too, at 4% of the rate.
     send_window_seconds: float = 1.04
     lease_sweep_seconds: float = 30.0
+    task_sweep_seconds: float = 60.0  # how often the loop's task sweep runs (leader only)
     leader_retry_seconds: float = 5.0  # how often a follower tries to become scheduler leader
     web_workers: int = 2  # gunicorn worker processes behind `serve` in production
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport

@@ -1,7 +1,7 @@
 """send windows shared by the dispatching processes (PostgreSQL)
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0019
+Revises: 0007
 """
 
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import smsgateway.db
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0019'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
