@@ -10,6 +10,7 @@ after a configurable delay, in order or reversed, as Twilio's may.
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
@@ -286,10 +287,8 @@ class FakeTwilio:
         if self.callback_order == "reversed":
             steps.reverse()
         for step_status, step_code in steps:
-            self._jobs.put(
-                lambda s=step_status, c=step_code: self._fire_automatic(sid, s, c),
-                self.callback_delay,
-            )
+            job = functools.partial(self._fire_automatic, sid, step_status, step_code)
+            self._jobs.put(job, self.callback_delay)
 
     def _fire_automatic(self, sid: str, status: str, code: int | None) -> None:
         resource, callback = self.state.update_message(sid, status, code)
