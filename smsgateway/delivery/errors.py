@@ -148,7 +148,7 @@ ERRORS: dict[str, ProviderError] = dict(
             "unknown_number",
             FAILING,
             Action.ESCALATE,
-            invalid_after=3,
+            invalid_after=2,
         ),
         _entry(30006, "Landline or unreachable carrier", "landline", FAILING, Action.VOICE),
         _entry(30007, "Message filtered", "carrier_filtered", FAILING, Action.VOICE),

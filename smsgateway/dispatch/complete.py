@@ -34,9 +34,19 @@ BACKOFF_CAP = timedelta(hours=6)
 
 
 def complete_notices(
-    session: Session, outcomes: list[Outcome], *, worker: str, now: datetime, report: DispatchReport
+    session: Session,
+    outcomes: list[Outcome],
+    *,
+    worker: str,
+    now: datetime,
+    report: DispatchReport,
+    ended_at: datetime | None = None,
 ) -> None:
-    """Record sent and refused messages and the outcome of notices this worker still holds."""
+    """Record sent and refused messages and the outcome of notices this worker still holds.
+
+    `ended_at` is when these calls ended (the round's `now` plus the time since): a call whose
+    outcome is unknown ends its lease then, the end of the window in which the provider is asked.
+    """
     rows: list[dict[str, Any]] = []
     sent: list[dict[str, Any]] = []
     refused: list[tuple[dict[str, Any], str]] = []
@@ -59,7 +69,7 @@ def complete_notices(
             report.released += 1
         else:
             reason = f"transport error: {outcome.unexpected}; asking the provider"
-            rows.append(_row(item, NoticeState.CLAIMED, reason, lease_expires_at=now))
+            rows.append(_row(item, NoticeState.CLAIMED, reason, lease_expires_at=ended_at or now))
             report.unknown += 1
     _update_notices(session, rows, worker)
     if sent:

@@ -61,20 +61,28 @@ def dispatch_due_notices(
         if pending and (
             len(pending) >= COMPLETE_EVERY or time.monotonic() - first_back >= RECORD_WITHIN_SECONDS
         ):
-            _complete(db, pending, worker=worker, now=now, report=report)
+            _complete(db, pending, worker=worker, now=now, report=report, ended_at=keeper.now())
             pending, first_back = [], 0.0
         keeper.renew_if_due()
     if pending:
-        _complete(db, pending, worker=worker, now=now, report=report)
+        _complete(db, pending, worker=worker, now=now, report=report, ended_at=keeper.now())
     _log(report)
     return report
 
 
 def _complete(
-    db: Database, outcomes: list[Outcome], *, worker: str, now: datetime, report: DispatchReport
+    db: Database,
+    outcomes: list[Outcome],
+    *,
+    worker: str,
+    now: datetime,
+    report: DispatchReport,
+    ended_at: datetime,
 ) -> None:
     with db.transaction() as session:
-        complete_notices(session, outcomes, worker=worker, now=now, report=report)
+        complete_notices(
+            session, outcomes, worker=worker, now=now, report=report, ended_at=ended_at
+        )
 
 
 def _log(report: DispatchReport) -> None:

@@ -49,7 +49,7 @@ def test_error_code_maps_to_its_outcome(
 def test_30005_is_a_wrong_number_only_when_repeated() -> None:
     error = error_of("30005")
 
-    assert error.invalid_after == 3
+    assert error.invalid_after == 2
     assert (error.repeated().state, error.repeated().action) == (INVALID, Action.PROXY)
 
 
