@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, Notice, Returnee, ReviewItem
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.notices import NoticeKind, NoticeState
@@ -173,6 +174,14 @@ def record_opt_out(
     session.flush()
     log.info("opt-out: a number of %d contact point(s) stopped (%s)", len(points), source)
     return points
+
+
+def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor: str) -> None:
+    """A caseworker has seen that a number stopped: the review item is resolved."""
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.reason != OPTED_OUT_REVIEW or item.resolved_at is not None:
+        raise InvalidInput("item_id", "no open opt-out review item with this id")
+    item.resolved_at, item.resolved_by = now, actor[:100]
 
 
 def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:

@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
-from smsgateway.reachability import unreachable_contact_points
+from smsgateway.outbound_webhooks import failed_deliveries
+from smsgateway.reachability import flagged_unreachable_returnees, unreachable_contact_points
 from smsgateway.referrals import OPEN, TransitionRefused, create_referral
 from smsgateway.replies.apply import apply_review_item
 from smsgateway.replies.intents import Intent
@@ -43,6 +44,7 @@ def index() -> str:
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             simulator=runtime.settings.is_simulator_enabled,
             intents=[i.value for i in Intent],
+            failed_webhooks=failed_deliveries(session),
         )
 
 
@@ -106,9 +108,11 @@ def unreachable() -> str:
     """Returnees the service could not reach on any channel: a manager's follow-up list."""
     with get_runtime().db.sessions() as session:
         points = unreachable_contact_points(session)
+        flagged = flagged_unreachable_returnees(session)
+        people = {p.returnee_id for p in points} | {r.id for r in flagged}
         rows = session.execute(
             select(Referral.returnee_id, Referral.reference).where(
-                Referral.returnee_id.in_({p.returnee_id for p in points}),
+                Referral.returnee_id.in_(people),
                 Referral.status.in_([str(s) for s in OPEN]),
             )
         ).all()
@@ -116,7 +120,9 @@ def unreachable() -> str:
         for returnee_id, reference in rows:
             references.setdefault(returnee_id, []).append(reference or "")
         open_references = {key: ", ".join(value) for key, value in references.items()}
-        return render_template("unreachable.html", points=points, open_references=open_references)
+        return render_template(
+            "unreachable.html", points=points, flagged=flagged, open_references=open_references
+        )
 
 
 @console.post("/reviews/<int:item_id>/apply")
