@@ -116,7 +116,9 @@ def test_serve_on_a_taken_port_claims_nothing(
             time.sleep(0.5)  # what a stray clock thread would have claimed by now
 
     assert states(session) == before
-    assert "in use" in (tmp_path / "serve.log").read_text()
+    log = (tmp_path / "serve.log").read_text()
+    assert "in use" in log
+    assert "Scheduler started" not in log  # the clock never started, so it could claim nothing
 
 
 def test_serve_dispatches_once_listening_and_stops_cleanly_on_sigterm(
