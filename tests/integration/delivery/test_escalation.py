@@ -267,3 +267,21 @@ def test_without_a_proxy_the_flag_follows_the_failed_call(
 
     assert planned(session) == []
     assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
+
+
+def test_the_unreachable_command_lists_flagged_returnees(
+    app: Any, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    from smsgateway.cli.twilio import twilio_cli
+    from smsgateway.reachability import flag_unreachable
+
+    with runtime.db.transaction() as tx:
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None
+        flag_unreachable(tx, returnee, reason="no_answer_after_proxy", now=now)
+
+    result = app.test_cli_runner().invoke(twilio_cli, ["unreachable"])
+
+    assert result.exit_code == 0
+    assert f"{referral.returnee.case_reference}\tflagged\tno_answer_after_proxy" in result.output
+    assert "1 returnee(s) flagged unreachable" in result.output
