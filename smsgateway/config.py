@@ -56,6 +56,8 @@ class Settings:
     outbound_webhook_secret: str = ""  # HMAC-SHA256 key for the outbound webhook signature
     outbound_webhook_give_up_hours: float = 24.0  # then the delivery is failed, shown, replayable
     office_phone: str = ""
+    session_idle_minutes: int = 60  # a console session ends after this long without a request
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""  # or twilio_auth_token_file, a secret file holding it
     twilio_auth_token_file: str = ""
@@ -163,6 +165,10 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}SEND_RATE_PER_SECOND must be 0 (no cap) or more")
     if settings.outbound_webhook_give_up_hours <= 0:
         raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_GIVE_UP_HOURS must be more than 0")
+    if settings.session_idle_minutes < 1:
+        raise ConfigError(f"{PREFIX}SESSION_IDLE_MINUTES must be at least 1")
+    if settings.trusted_proxies < 0:
+        raise ConfigError(f"{PREFIX}TRUSTED_PROXIES must be 0 (none) or more")
     if settings.outbound_webhook_url and not settings.outbound_webhook_secret:
         raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_SECRET must be set with the webhook URL")
     if settings.is_production and settings.transport == "local":

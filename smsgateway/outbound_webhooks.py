@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.models import ReferralEvent, WebhookDelivery
+from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def _fail(delivery: WebhookDelivery, reason: str, now: datetime) -> None:
 
 
 def replay_failed_deliveries(
-    session: Session, *, now: datetime, actor: str, delivery_ids: list[int] | None = None
+    session: Session, *, now: datetime, actor: Actor, delivery_ids: list[int] | None = None
 ) -> int:
     """Put failed deliveries (all, or these) back in line, due now, in their order; how many."""
     query = select(WebhookDelivery).where(WebhookDelivery.state == DeliveryState.FAILED)
@@ -223,7 +224,11 @@ def replay_failed_deliveries(
         delivery.replayed_at = now
         delivery.failed_at = None
     session.flush()
-    log.info("outbound webhook: %d failed deliveries replayed by %s", len(replayed), actor)
+    log.info(
+        "outbound webhook: %d failed deliveries replayed by %s",
+        len(replayed),
+        actor_identity(actor)[0],
+    )
     return len(replayed)
 
 

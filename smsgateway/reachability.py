@@ -29,6 +29,7 @@ from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, Notice, Returnee, ReviewItem
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
 
@@ -176,12 +177,13 @@ def record_opt_out(
     return points
 
 
-def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor: str) -> None:
+def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor: Actor) -> None:
     """A caseworker has seen that a number stopped: the review item is resolved."""
     item = session.get(ReviewItem, item_id)
     if item is None or item.reason != OPTED_OUT_REVIEW or item.resolved_at is not None:
         raise InvalidInput("item_id", "no open opt-out review item with this id")
-    item.resolved_at, item.resolved_by = now, actor[:100]
+    name, user_id = actor_identity(actor)
+    item.resolved_at, item.resolved_by, item.resolved_by_user_id = now, name[:100], user_id
 
 
 def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:
@@ -244,7 +246,7 @@ def flag_unreachable(session: Session, returnee: Returnee, *, reason: str, now: 
 
 
 def clear_unreachable(
-    session: Session, returnee: Returnee, *, now: datetime, actor: str, reason: str = "cleared"
+    session: Session, returnee: Returnee, *, now: datetime, actor: Actor, reason: str = "cleared"
 ) -> bool:
     """Clear the flag: the person answered (`actor` "system") or a caseworker cleared it."""
     if returnee.unreachable_flagged_at is None:
@@ -254,7 +256,12 @@ def clear_unreachable(
     session.execute(
         update(Escalation)
         .where(Escalation.returnee_id == returnee.id, Escalation.state == FLAGGED)
-        .values(state="cleared", reason=reason[:64], closed_by=actor[:100], updated_at=now),
+        .values(
+            state="cleared",
+            reason=reason[:64],
+            closed_by=actor_identity(actor)[0][:100],
+            updated_at=now,
+        ),
         execution_options={"synchronize_session": False},
     )
     session.flush()

@@ -49,6 +49,7 @@ from smsgateway.models import Message, Notice, ReviewItem
 from smsgateway.notices import NoticeState
 from smsgateway.reachability import open_whatsapp_sessions
 from smsgateway.transports.base import LooksUpSent, ProviderRecord, Transport, TransportError
+from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
 
@@ -331,14 +332,14 @@ def resend_notices(session: Session, item_ids: Iterable[int], *, now: datetime, 
 
 
 def mark_notices_sent(
-    session: Session, item_ids: Iterable[int], *, now: datetime, actor: str
+    session: Session, item_ids: Iterable[int], *, now: datetime, actor: Actor
 ) -> int:
     """A caseworker knows these notices arrived (the person confirmed): mark them sent."""
     return _resolve(session, item_ids, now=now, actor=actor, is_sent=True)
 
 
 def _resolve(
-    session: Session, item_ids: Iterable[int], *, now: datetime, actor: str, is_sent: bool
+    session: Session, item_ids: Iterable[int], *, now: datetime, actor: Actor, is_sent: bool
 ) -> int:
     wanted = sorted(set(item_ids))
     if not wanted:
@@ -354,15 +355,16 @@ def _resolve(
     )
     if len(items) != len(wanted):
         raise InvalidInput("item_ids", "some items are not open delivery review items")
+    name, user_id = actor_identity(actor)
     for item in items:
         notice = session.get(Notice, item.notice_id or 0)
         if notice is not None and notice.state == NoticeState.REVIEW:
             if is_sent:
-                finish_notice(notice, NoticeState.SENT, f"marked sent by {actor}")
+                finish_notice(notice, NoticeState.SENT, f"marked sent by {name}")
                 notice.sent_at = notice.sent_at or now
             else:
-                release_notice(notice, due_at=now, reason=f"sent again by {actor}")
-        item.resolved_at, item.resolved_by = now, actor[:100]
+                release_notice(notice, due_at=now, reason=f"sent again by {name}")
+        item.resolved_at, item.resolved_by, item.resolved_by_user_id = now, name[:100], user_id
     session.flush()
     log.info(
         "review: %d notice(s) %s by a caseworker",

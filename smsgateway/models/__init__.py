@@ -9,6 +9,7 @@ from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppre
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ChannelConsent",
     "ContactPoint",
     "Escalation",
+    "LoginAttempt",
     "Message",
     "MessageStatusEvent",
     "Notice",
@@ -28,6 +30,7 @@ __all__ = [
     "Returnee",
     "ReviewItem",
     "Suppression",
+    "User",
     "WebhookDelivery",
     "apscheduler_jobs",
 ]

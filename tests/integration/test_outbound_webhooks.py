@@ -172,11 +172,13 @@ def test_without_a_url_no_delivery_is_recorded_and_nothing_is_posted(
 def test_a_delivery_failing_past_the_give_up_time_fails_with_those_behind_it_and_is_replayed(
     runtime: Runtime,
     session: Session,
-    client: FlaskClient,
+    admin_client: FlaskClient,
+    caseworker_client: FlaskClient,
     now: datetime,
     receiver: Receiver,
     make_referral: Callable[..., Referral],
 ) -> None:
+    client = admin_client
     settings = replace(runtime.settings, outbound_webhook_give_up_hours=1.0)
     enable_outbound_webhooks(runtime.db, settings)
     receiver.failures = 10**6  # the receiver is down
@@ -207,8 +209,10 @@ def test_a_delivery_failing_past_the_give_up_time_fails_with_those_behind_it_and
     )
 
     runtime.clock = lambda: now + timedelta(hours=6)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/referrals").get_data(as_text=True)
     assert 'id="webhook-alert"' in page and "2 outbound webhook deliveries" in page
+    # Caseworkers cannot replay: they see no alert to act on.
+    assert 'id="webhook-alert"' not in caseworker_client.get("/referrals").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token is not None
     answer = client.post("/outbound-webhooks/replay", data={"csrf_token": token.group(1)})
@@ -221,7 +225,7 @@ def test_a_delivery_failing_past_the_give_up_time_fails_with_those_behind_it_and
         (None, "referred"),
         ("referred", "confirmed"),
     ]
-    assert 'id="webhook-alert"' not in client.get("/").get_data(as_text=True)
+    assert 'id="webhook-alert"' not in client.get("/referrals").get_data(as_text=True)
 
 
 def test_a_replayed_delivery_gets_the_give_up_time_again(

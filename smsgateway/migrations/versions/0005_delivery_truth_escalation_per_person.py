@@ -5,7 +5,7 @@ time of notices, review items for notices (delivery unknown), outbound webhook g
 already in `review` get a review item, so none stays where nobody looks.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
@@ -14,7 +14,7 @@ import smsgateway.db
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

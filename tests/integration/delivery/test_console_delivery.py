@@ -19,7 +19,7 @@ from smsgateway.reachability import flag_unreachable
 from smsgateway.runtime import Runtime
 
 
-def token(client: FlaskClient, path: str = "/") -> str:
+def token(client: FlaskClient, path: str = "/referrals") -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
     assert found is not None
     return found.group(1)
@@ -38,14 +38,15 @@ def in_review(runtime: Runtime, session: Session, referral: Referral, now: datet
 
 def test_the_review_queue_resends_one_notice_or_marks_several_sent(
     wired: FakeTwilio,
-    client: FlaskClient,
+    caseworker_client: FlaskClient,
     runtime: Runtime,
     session: Session,
     now: datetime,
     make_referral: Any,
 ) -> None:
+    client = caseworker_client
     items = [in_review(runtime, session, make_referral(), now) for _ in range(3)]
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/referrals").get_data(as_text=True)
     assert page.count("Delivery unknown: appointment_reminder by sms") == 3
     assert "Resend chosen" in page and "Mark chosen sent" in page
 
@@ -61,18 +62,26 @@ def test_the_review_queue_resends_one_notice_or_marks_several_sent(
     session.expire_all()
     states = [session.get(Notice, item.notice_id).state for item in items]  # type: ignore[union-attr, arg-type]
     assert states == [NoticeState.PLANNED, NoticeState.SENT, NoticeState.SENT]
-    assert all(session.get(ReviewItem, item.id).resolved_by == "console" for item in items)  # type: ignore[union-attr]
-    assert "Delivery unknown" not in client.get("/").get_data(as_text=True)
+    caseworker = client.user  # type: ignore[attr-defined]
+    for item in items:
+        resolved = session.get(ReviewItem, item.id)
+        assert resolved is not None
+        assert (resolved.resolved_by, resolved.resolved_by_user_id) == (
+            caseworker.username,
+            caseworker.id,
+        )
+    assert "Delivery unknown" not in client.get("/referrals").get_data(as_text=True)
 
 
 def test_a_stop_shows_on_the_review_queue_and_on_the_contact_point(
-    wired: FakeTwilio, client: FlaskClient, session: Session, make_referral: Any
+    wired: FakeTwilio, caseworker_client: FlaskClient, session: Session, make_referral: Any
 ) -> None:
+    client = caseworker_client
     referral = make_referral()
     phone = referral.returnee.contact_points[0].phone_e164
     wired.fire_inbound_message(f"{PUBLIC}/webhooks/twilio/messages", phone, SENDER, "STOP")
 
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/referrals").get_data(as_text=True)
     assert "Seen: this number stopped" in page
     referral_page = client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
     assert re.search(r'id="contact-points".*opted_out', referral_page, re.S)
@@ -86,8 +95,14 @@ def test_a_stop_shows_on_the_review_queue_and_on_the_contact_point(
 
 
 def test_a_caseworker_clears_the_unreachable_flag_from_the_unreachable_page(
-    client: FlaskClient, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+    caseworker_client: FlaskClient,
+    manager_client: FlaskClient,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Any,
 ) -> None:
+    client = caseworker_client
     referral = make_referral()
     with runtime.db.transaction() as tx:
         returnee = tx.get(Returnee, referral.returnee_id)
@@ -97,6 +112,10 @@ def test_a_caseworker_clears_the_unreachable_flag_from_the_unreachable_page(
     page = client.get("/unreachable").get_data(as_text=True)
     assert referral.returnee.case_reference in page and "no_answer_after_proxy" in page
     assert referral.reference in page
+    # A manager sees the list but may not clear the flag: no button.
+    assert "Reached: clear the flag" not in manager_client.get("/unreachable").get_data(
+        as_text=True
+    )
 
     answer = client.post(
         f"/returnees/{referral.returnee_id}/clear-unreachable",
