@@ -143,6 +143,7 @@ def apply_parked(
             select(ParkedCallback)
             .where(ParkedCallback.provider == provider, ParkedCallback.provider_id.in_(wanted))
             .order_by(ParkedCallback.id)
+            .with_for_update(skip_locked=True)
         )
     )
     return _apply_rows(session, parked, now=now)
@@ -151,8 +152,14 @@ def apply_parked(
 def sweep_parked(session: Session, *, now: datetime) -> ParkedSweep:
     """Apply parked reports whose message has appeared; drop those older than a day."""
     report = ParkedSweep()
+    # Rows another transaction is applying (PostgreSQL row locks) are left to it.
     parked = list(
-        session.scalars(select(ParkedCallback).order_by(ParkedCallback.id).limit(SWEEP_BATCH))
+        session.scalars(
+            select(ParkedCallback)
+            .order_by(ParkedCallback.id)
+            .limit(SWEEP_BATCH)
+            .with_for_update(skip_locked=True)
+        )
     )
     report.applied = _apply_rows(session, parked, now=now)
     result = session.execute(

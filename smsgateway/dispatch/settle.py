@@ -256,8 +256,8 @@ def _not_asked(
 
 
 def _still_stale(session: Session, stale: _Stale) -> Notice | None:
-    """The notice, if nothing settled it while the provider was being asked."""
-    notice = session.get(Notice, stale.notice_id)
+    """The notice, if nothing settled it while the provider was being asked (row locked)."""
+    notice = session.get(Notice, stale.notice_id, with_for_update=True)
     if (
         notice is None
         or notice.state != NoticeState.CLAIMED
