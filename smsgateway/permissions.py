@@ -27,6 +27,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     VIEW_REFERRALS = "view_referrals"  # every referral, its history and its messages
     CREATE_REFERRAL = "create_referral"
+    MOVE_APPOINTMENT = "move_appointment"  # a new time; closes a rebooking task
     APPLY_REVIEW = "apply_review"  # decide what a queued message (or notice) means; clear flags
     VIEW_OVERVIEW = "view_overview"  # counts per status and per partner
     VIEW_UNREACHABLE = "view_unreachable"
@@ -50,6 +51,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {
         **_STAFF,
         A.CREATE_REFERRAL: S.ALL,
+        A.MOVE_APPOINTMENT: S.ALL,
         A.APPLY_REVIEW: S.ALL,
         A.VIEW_OVERVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
@@ -60,6 +62,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.CASEWORKER: {
         **_STAFF,
         A.CREATE_REFERRAL: S.ALL,
+        A.MOVE_APPOINTMENT: S.ALL,
         A.APPLY_REVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
     },

@@ -26,9 +26,9 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import ContactPoint, Message, Notice, Returnee, ReviewItem
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
-from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,53 @@ def unreachable_contact_points(session: Session) -> list[ContactPoint]:
             .where(ContactPoint.reachability.in_((UNREACHABLE, INVALID)))
             .order_by(ContactPoint.reachability_changed_at)
         )
+    )
+
+
+#: A proxy asked this recently is not asked again by the loop's `ask_proxy` step.
+PROXY_REQUEST_SPACING = timedelta(days=2)
+
+
+def request_proxy_contact(
+    session: Session, returnee: Returnee, *, now: datetime, referral: Referral | None = None
+) -> Notice | None:
+    """A discreet request to one proxy of the returnee to have them contact the office.
+
+    The hook the loop's `ask_proxy` step calls. A request already planned, or sent in the last
+    `PROXY_REQUEST_SPACING`, counts as this one (one proxy request per step); None when the
+    returnee has no proxy that is not known to fail.
+    """
+    recent = session.scalar(
+        select(Notice)
+        .where(
+            Notice.returnee_id == returnee.id,
+            Notice.kind == NoticeKind.PROXY_CONTACT_REQUEST,
+            (Notice.state == NoticeState.PLANNED)
+            | ((Notice.state == NoticeState.SENT) & (Notice.sent_at > now - PROXY_REQUEST_SPACING)),
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return recent
+    proxy = next(
+        (
+            point
+            for point in returnee.contact_points
+            if point.is_proxy and point.reachability not in (UNREACHABLE, INVALID, OPTED_OUT)
+        ),
+        None,
+    )
+    if proxy is None:
+        return None
+    return plan_notice(
+        session,
+        kind=NoticeKind.PROXY_CONTACT_REQUEST,
+        returnee=returnee,
+        referral=referral,
+        contact_point=proxy,
+        channel="sms",
+        due_at=now,
+        now=now,
     )
 
 
@@ -284,3 +331,20 @@ def count_flagged_unreachable(session: Session) -> int:
     """How many returnees carry the unreachable flag (for dashboards)."""
     query = select(func.count()).where(Returnee.unreachable_flagged_at.is_not(None))
     return int(session.scalar(query) or 0)
+
+
+def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> set[int]:
+    """Those returnees carrying the explicit unreachable flag (the escalation's, see above).
+
+    The person-level `unreachable` flag that the loop's standing reports (`smsgateway.loop`).
+    """
+    wanted = sorted(set(returnee_ids))
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Returnee.id).where(
+                Returnee.id.in_(wanted), Returnee.unreachable_flagged_at.is_not(None)
+            )
+        )
+    )

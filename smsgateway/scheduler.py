@@ -4,9 +4,10 @@ The notices table is the source of truth; the scheduler is only the clock (DESIG
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
 processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, parked status
-reports, escalations waiting for an answer, outbound webhook delivery) run only in the process
-holding the leader lock (`smsgateway.leader`), from APScheduler's SQLAlchemy job store, whose
-table an Alembic migration creates. Followers try to take the lock every `leader_retry_seconds`.
+reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep)
+run only in the process holding the leader lock (`smsgateway.leader`), from APScheduler's
+SQLAlchemy job store, whose table an Alembic migration creates. Followers try to take the lock
+every `leader_retry_seconds`.
 
 `Clock.shutdown(wait=True)` stops a running dispatch round between provider calls (what was not
 sent goes back to `planned`) and waits for the jobs, before the interpreter starts tearing down:
@@ -32,6 +33,7 @@ from smsgateway.delivery.reports import sweep_parked
 from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
 from smsgateway.escalation import flag_unanswered
 from smsgateway.leader import LeaderLock, make_leader_lock
+from smsgateway.loop.tasks import advance_tasks
 from smsgateway.outbound_webhooks import deliver_pending_webhooks
 from smsgateway.runtime import Runtime
 
@@ -72,7 +74,7 @@ def run_delivery_sweeps() -> None:
     """Apply parked status reports whose message appeared, drop day-old ones; flag escalations
     whose proxy step got no answer in time (leader only)."""
     runtime = _current()
-    now = utcnow()
+    now = runtime.clock()  # the runtime's clock: a simulation may move it
     with runtime.db.transaction() as session:
         parked = sweep_parked(session, now=now)
         flagged = flag_unanswered(session, now=now)
@@ -82,6 +84,22 @@ def run_delivery_sweeps() -> None:
             parked.applied,
             parked.expired,
             flagged,
+        )
+
+
+def run_task_sweep() -> None:
+    """Start, step and flag the loop's tasks (leader only)."""
+    runtime = _current()
+    with runtime.db.transaction() as session:  # the runtime's clock: a simulation may move it
+        report = advance_tasks(session, now=runtime.clock(), programme=runtime.programme)
+    if report.started or report.steps or report.flagged or report.resolved:
+        log.info(
+            "task sweep: started=%d steps=%d flagged=%d resolved=%d cancelled=%d",
+            report.started,
+            report.steps,
+            report.flagged,
+            report.resolved,
+            report.cancelled,
         )
 
 
@@ -105,6 +123,7 @@ LEADER_JOBS = (
     PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),
     PeriodicJob("delivery_sweeps", run_delivery_sweeps, lambda s: s.lease_sweep_seconds),
     PeriodicJob("outbound_webhooks", run_outbound_webhooks, lambda s: s.dispatch_interval_seconds),
+    PeriodicJob("task_sweep", run_task_sweep, lambda s: s.task_sweep_seconds),
 )
 
 

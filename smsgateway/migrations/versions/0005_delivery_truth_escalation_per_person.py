@@ -2,10 +2,11 @@
 
 Parked status callbacks, escalation sequences per returnee and their unreachable flag, the claim
 time of notices, review items for notices (delivery unknown), outbound webhook give-up. Notices
-already in `review` get a review item, so none stays where nobody looks.
+already in `review` get a review item, so none stays where nobody looks; returnees whose every
+number is already unreachable or invalid carry the unreachable flag from the start.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0007
 """
 
 from alembic import op
@@ -14,7 +15,7 @@ import smsgateway.db
 
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -82,6 +83,14 @@ def upgrade() -> None:
         "COALESCE(n.lease_expires_at, n.created_at), '' FROM notices n "
         "WHERE n.state = 'review' AND NOT EXISTS "
         "(SELECT 1 FROM review_items r WHERE r.notice_id = n.id)"
+    )
+    op.execute(
+        "UPDATE returnees SET unreachable_reason = 'all_numbers_failed', unreachable_flagged_at = "
+        "COALESCE((SELECT MAX(c.reachability_changed_at) FROM contact_points c "
+        "WHERE c.returnee_id = returnees.id), returnees.created_at) "
+        "WHERE EXISTS (SELECT 1 FROM contact_points c WHERE c.returnee_id = returnees.id) "
+        "AND NOT EXISTS (SELECT 1 FROM contact_points c WHERE c.returnee_id = returnees.id "
+        "AND c.reachability NOT IN ('unreachable', 'invalid'))"
     )
 
 
