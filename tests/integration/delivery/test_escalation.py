@@ -285,3 +285,21 @@ def test_the_unreachable_command_lists_flagged_returnees(
     assert result.exit_code == 0
     assert f"{referral.returnee.case_reference}\tflagged\tno_answer_after_proxy" in result.output
     assert "1 returnee(s) flagged unreachable" in result.output
+
+
+def test_the_loop_s_standing_shows_the_flag_until_it_is_cleared(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    from smsgateway.loop.standing import referral_standing
+
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    assert "unreachable" not in referral_standing(session, referral).flags  # still waiting
+    with runtime.db.transaction() as tx:
+        flag_unanswered(tx, now=at + DEFAULT_POLICY.proxy_answer_window)
+    session.expire_all()
+    assert "unreachable" in referral_standing(session, referral).flags
+
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "bonjour")
+
+    session.expire_all()
+    assert "unreachable" not in referral_standing(session, referral).flags
