@@ -2,7 +2,8 @@
 
 Four `smsgateway worker` processes dispatch one due notice per returnee through the real
 `twilio` client to the fake Twilio API (50 ms per request, 100 messages/s for the whole
-account, 429 above), with SMSGATEWAY_SEND_RATE_PER_SECOND=100 in each:
+account, 429 above), with SMSGATEWAY_SEND_RATE_PER_SECOND=100 and 8 calls in flight in each
+(`--concurrency`):
 
 - ours: on PostgreSQL, where the processes share one send window per sender in the database;
 - naive: the same four processes on SQLite, where each keeps its own window, set to the cap
@@ -142,7 +143,9 @@ def _add_recipient(session: Any, partner: Partner, n: int, now: datetime) -> Non
     )
 
 
-def worker_environment(url: str, instance: Path, fake: FakeTwilio, rate: float) -> dict[str, str]:
+def worker_environment(
+    url: str, instance: Path, fake: FakeTwilio, rate: float, concurrency: int
+) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("SMSGATEWAY_")},
         "SMSGATEWAY_ENV": "test",
@@ -156,6 +159,7 @@ def worker_environment(url: str, instance: Path, fake: FakeTwilio, rate: float) 
         "SMSGATEWAY_PUBLIC_URL": "https://sms.bench.invalid",
         "SMSGATEWAY_SEND_RATE_PER_SECOND": str(rate),
         "SMSGATEWAY_DISPATCH_INTERVAL_SECONDS": "0.5",
+        "SMSGATEWAY_DISPATCH_CONCURRENCY": str(concurrency),
     }
 
 
@@ -232,7 +236,12 @@ def _rate(moments: list[float]) -> float:
 
 
 def scenario(
-    root: Path, name: str, url: str | None, count: int, rate: float, kill_after: float
+    root: Path,
+    name: str,
+    url: str | None,
+    count: int,
+    rate: float,
+    options: argparse.Namespace,
 ) -> dict[str, Any]:
     instance = root / name
     instance.mkdir()
@@ -243,9 +252,8 @@ def scenario(
     with FakeTwilio() as fake:
         fake.set_latency(LATENCY)
         fake.rate_limit(CAP)
-        killed_at = run_workers(
-            worker_environment(url, instance, fake, rate), fake, count, kill_after, instance
-        )
+        environ = worker_environment(url, instance, fake, rate, options.concurrency)
+        killed_at = run_workers(environ, fake, count, options.kill_after, instance)
         return figures(fake, killed_at, count)
 
 
@@ -259,20 +267,22 @@ def main() -> int:
     parser.add_argument("--notices", type=int, default=5000, help="notices for ours")
     parser.add_argument("--naive-notices", type=int, default=3000, help="notices for naive")
     parser.add_argument("--kill-after", type=float, default=0.5, help="share sent before the kill")
+    parser.add_argument("--concurrency", type=int, default=8, help="calls in flight per worker")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="smsgateway-scaleout-"))
     try:
         print("machine:", machine(), flush=True)
         with postgres_database() as url:
-            ours = scenario(root, "ours", url, args.notices, CAP, args.kill_after)
+            ours = scenario(root, "ours", url, args.notices, CAP, args)
         print("ours (PostgreSQL, one shared window):", ours, flush=True)
-        naive = scenario(root, "naive", None, args.naive_notices, CAP / WORKERS, args.kill_after)
+        naive = scenario(root, "naive", None, args.naive_notices, CAP / WORKERS, args)
         print(f"naive (SQLite, {CAP / WORKERS:g}/s per process):", naive, flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     summary = {
         "workers": WORKERS,
         "cap_per_s": CAP,
+        "concurrency": args.concurrency,
         "notices": args.notices,
         "sustained_per_s": round(ours["sustained_per_s"], 1),
         "max_in_any_second": ours["max_in_any_second"],
