@@ -50,6 +50,7 @@ class Source(StrEnum):
     PARTNER_SMS = "partner_sms"
     PARTNER_PAGE = "partner_page"  # a partner account on the console
     CASEWORKER = "caseworker"
+    API = "api"  # a case-management system, with an account's API token
     SYSTEM = "system"
 
 
@@ -134,7 +135,31 @@ def change_status(
     return event
 
 
-def record_creation(session: Session, referral: Referral, *, now: datetime, actor: Actor) -> None:
+def close_referral(
+    session: Session,
+    referral: Referral,
+    status: Status = Status.CANCELLED,
+    *,
+    source: Source,
+    now: datetime,
+    actor: Actor,
+    note: str = "",
+) -> ReferralEvent:
+    """End a referral in one of the closed statuses (by default `cancelled`), by the table."""
+    if status not in CLOSED:
+        closed = ", ".join(sorted(CLOSED))
+        raise InvalidInput("status", f"a referral closes as one of: {closed}")
+    return change_status(session, referral, status, source=source, now=now, actor=actor, note=note)
+
+
+def record_creation(
+    session: Session,
+    referral: Referral,
+    *,
+    now: datetime,
+    actor: Actor,
+    source: Source = Source.CASEWORKER,
+) -> None:
     """The first event of every referral: from nothing to `referred`."""
     actor_name, actor_user_id = actor_identity(actor)
     session.add(
@@ -142,7 +167,7 @@ def record_creation(session: Session, referral: Referral, *, now: datetime, acto
             referral=referral,
             old_status=None,
             new_status=Status.REFERRED,
-            source=Source.CASEWORKER,
+            source=source,
             actor=actor_name,
             actor_user_id=actor_user_id,
             created_at=now,
@@ -175,6 +200,7 @@ def create_referral(
     appointment_at: datetime | None = None,
     appointment_place: str = "",
     programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
 ) -> Referral:
     """Record a referral, its first event and its notices, in the caller's transaction.
 
@@ -182,6 +208,10 @@ def create_referral(
     """
     if not service_category.strip():
         raise InvalidInput("service_category", "a service category is required")
+    if len(service_category.strip()) > 64:
+        raise InvalidInput("service_category", "use at most 64 characters")
+    if len(appointment_place.strip()) > 200:
+        raise InvalidInput("appointment_place", "use at most 200 characters")
     if appointment_at is not None and appointment_at.tzinfo is None:
         raise InvalidInput("appointment_at", "the appointment time needs a time zone")
     referral = Referral(
@@ -200,7 +230,7 @@ def create_referral(
     session.add(referral)
     session.flush()
     referral.reference = f"R{1000 + referral.id}"
-    record_creation(session, referral, now=now, actor=created_by)
+    record_creation(session, referral, now=now, actor=created_by, source=source)
     plan_referral(session, referral, now=now, programme=programme)
     session.flush()
     return referral
@@ -219,6 +249,7 @@ def move_appointment(
     actor: Actor,
     place: str | None = None,
     programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
 ) -> Referral:
     """Give an open referral a new appointment time and replan its notices, same transaction."""
     if new_time.tzinfo is None:
@@ -227,6 +258,8 @@ def move_appointment(
         raise InvalidInput("appointment_at", f"referral {referral.reference} is closed")
     if new_time <= now:
         raise InvalidInput("appointment_at", "the new appointment time must be in the future")
+    if place is not None and len(place.strip()) > 200:
+        raise InvalidInput("appointment_place", "use at most 200 characters")
     referral.appointment_at = new_time
     if place is not None:
         referral.appointment_place = place.strip()
@@ -237,7 +270,7 @@ def move_appointment(
             session,
             referral,
             Status.REFERRED,
-            source=Source.CASEWORKER,
+            source=source,
             now=now,
             actor=actor,
             note="appointment moved",
