@@ -10,11 +10,13 @@ two in agreement.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, false
 
 from smsgateway.models import Partner, Referral
+
+Row = TypeVar("Row", bound=Any)
 
 
 class Role(StrEnum):
@@ -116,7 +118,7 @@ def may_act_on(user: Principal, action: Action, referral: Referral) -> bool:
     return scope is Scope.ALL
 
 
-def scope_referrals(query: Select[Referral], user: Principal, action: Action) -> Select[Referral]:
+def scope_referrals(query: Select[Row], user: Principal, action: Action) -> Select[Row]:
     """Narrow a query of referrals to those `user` may take `action` on (none if not allowed)."""
     scope = scope_of(user.role, action)
     if scope is Scope.ALL:
@@ -143,7 +145,7 @@ def _cell(scope: Scope | None) -> str:
     return {None: "-", Scope.ALL: "yes", Scope.OWN_PARTNER: "own partner's"}[scope]
 
 
-def scope_partners(query: Select[Partner], user: Principal, action: Action) -> Select[Partner]:
+def scope_partners(query: Select[Row], user: Principal, action: Action) -> Select[Row]:
     """Narrow a query of partners to those `user` may take `action` on (a partner: its own)."""
     scope = scope_of(user.role, action)
     if scope is Scope.ALL:

@@ -24,6 +24,7 @@ def main() -> None:
 
 
 def _register_command_groups(group: click.Group) -> None:
+    from smsgateway.cli.api import api_cli
     from smsgateway.cli.bulk import bulk_cli
     from smsgateway.cli.content import i18n_cli, messages_cli
     from smsgateway.cli.db import db_cli
@@ -38,6 +39,7 @@ def _register_command_groups(group: click.Group) -> None:
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)
+    group.add_command(api_cli)
 
 
 _register_command_groups(main)
