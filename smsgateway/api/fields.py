@@ -30,10 +30,11 @@ class Text(fields.String):
 
 
 class Id(fields.Integer):
-    """A row id: a whole number from 1 to 2³¹-1."""
+    """A row id: a whole number from 1 to 2³¹-1 (in a query string: its digits)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    def __init__(self, *, in_query: bool = False, **kwargs: Any) -> None:
+        range_ = validate.Range(min=1, max=MAX_ID)
+        super().__init__(strict=not in_query, validate=range_, **kwargs)
 
 
 class Moment(fields.AwareDateTime):

@@ -26,6 +26,7 @@ from smsgateway.api.schemas import (
 from smsgateway.api.versions import claim, etag_header, expected_version
 from smsgateway.models import ContactPoint, Returnee
 from smsgateway.permissions import Action
+from smsgateway.phones import parse_phone
 from smsgateway.returnees import (
     PhoneInput,
     add_contact_point,
@@ -65,6 +66,8 @@ def create_returnee(data: dict[str, Any]) -> tuple[Returnee, dict[str, str]]:
     """Register a returnee with at least one number (own or a proxy's)."""
     runtime = get_runtime()
     settings = runtime.settings
+    for n, point in enumerate(data["contact_points"]):  # errors name the request's own field
+        parse_phone(point["number"], settings.default_region, f"contact_points.{n}.number")
     with runtime.db.transaction() as session:
         returnee = register_returnee(
             session,

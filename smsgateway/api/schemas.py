@@ -228,7 +228,7 @@ class ReferralListArgs(PageArgs):
         fields.String(validate=_one_of(STATUSES)),
         metadata={"description": "One or more statuses, comma-separated"},
     )
-    partner_id = Id()
+    partner_id = Id(in_query=True)
     updated_since = Moment()
     case_reference = Text(max_length=64)
 
@@ -296,7 +296,7 @@ class EventFeedArgs(Strict):
         metadata={"description": "The cursor: the id of the last event already read"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    partner_id = Id()
+    partner_id = Id(in_query=True)
     status = DelimitedList(
         fields.String(validate=_one_of(STATUSES)),
         metadata={"description": "Events into these statuses only"},
