@@ -29,6 +29,7 @@ def _register_command_groups(group: click.Group) -> None:
     from smsgateway.cli.content import i18n_cli, messages_cli
     from smsgateway.cli.db import db_cli
     from smsgateway.cli.demo import demo_cli
+    from smsgateway.cli.import_export import export_cli, import_cli
     from smsgateway.cli.replies import replies_cli
     from smsgateway.cli.serve import dispatch_once, serve, worker
     from smsgateway.cli.twilio import twilio_cli
@@ -39,7 +40,8 @@ def _register_command_groups(group: click.Group) -> None:
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)
-    group.add_command(api_cli)
+    for command in (api_cli, import_cli, export_cli):
+        group.add_command(command)
 
 
 _register_command_groups(main)
