@@ -15,6 +15,8 @@ so those are reachable from every state before them. Every change writes a `Refe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -188,6 +190,18 @@ def _cancel_pointless_notices(session: Session, referral: Referral, new: Status)
         )
 
 
+@dataclass(frozen=True)
+class NewReferral:
+    """What one referral is made of (for `create_referrals`)."""
+
+    returnee: Returnee
+    partner: Partner
+    service_category: str
+    is_sensitive: bool = False
+    appointment_at: datetime | None = None
+    appointment_place: str = ""
+
+
 def create_referral(
     session: Session,
     now: datetime,
@@ -206,34 +220,66 @@ def create_referral(
 
     `created_by` is the logged-in user on the console, else a name (an import, the demo).
     """
-    if not service_category.strip():
-        raise InvalidInput("service_category", "a service category is required")
-    if len(service_category.strip()) > 64:
-        raise InvalidInput("service_category", "use at most 64 characters")
-    if len(appointment_place.strip()) > 200:
-        raise InvalidInput("appointment_place", "use at most 200 characters")
-    if appointment_at is not None and appointment_at.tzinfo is None:
-        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
-    referral = Referral(
-        returnee=returnee,
-        partner=partner,
-        service_category=service_category.strip(),
-        is_sensitive=is_sensitive or service_category.strip() in SENSITIVE_CATEGORIES,
-        status=Status.REFERRED,
-        appointment_at=appointment_at,
-        appointment_place=appointment_place.strip(),
-        created_by=actor_identity(created_by)[0],
-        created_by_user_id=actor_identity(created_by)[1],
-        created_at=now,
-        updated_at=now,
+    new = NewReferral(
+        returnee, partner, service_category, is_sensitive, appointment_at, appointment_place
     )
-    session.add(referral)
+    return create_referrals(
+        session, now, [new], created_by=created_by, programme=programme, source=source
+    )[0]
+
+
+def create_referrals(
+    session: Session,
+    now: datetime,
+    new: Sequence[NewReferral],
+    *,
+    created_by: Actor,
+    programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
+) -> list[Referral]:
+    """Record referrals exactly as `create_referral` does, in two flushes for all of them.
+
+    Every one is checked before any is added: `InvalidInput` leaves nothing behind.
+    """
+    for item in new:
+        check_new_referral(item)
+    actor_name, actor_user_id = actor_identity(created_by)
+    referrals = [
+        Referral(
+            returnee=item.returnee,
+            partner=item.partner,
+            service_category=item.service_category.strip(),
+            is_sensitive=item.is_sensitive or item.service_category.strip() in SENSITIVE_CATEGORIES,
+            status=Status.REFERRED,
+            appointment_at=item.appointment_at,
+            appointment_place=item.appointment_place.strip(),
+            created_by=actor_name,
+            created_by_user_id=actor_user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        for item in new
+    ]
+    session.add_all(referrals)
     session.flush()
-    referral.reference = f"R{1000 + referral.id}"
-    record_creation(session, referral, now=now, actor=created_by, source=source)
-    plan_referral(session, referral, now=now, programme=programme)
+    for referral in referrals:
+        referral.reference = f"R{1000 + referral.id}"
+        record_creation(session, referral, now=now, actor=created_by, source=source)
+        plan_referral(session, referral, now=now, programme=programme)
     session.flush()
-    return referral
+    return referrals
+
+
+def check_new_referral(item: NewReferral) -> None:
+    service = item.service_category.strip()
+    if not service:
+        raise InvalidInput("service_category", "a service category is required")
+    if len(service) > 64:
+        raise InvalidInput("service_category", "use at most 64 characters")
+    if len(item.appointment_place.strip()) > 200:
+        raise InvalidInput("appointment_place", "use at most 200 characters")
+    if item.appointment_at is not None and item.appointment_at.tzinfo is None:
+        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
 
 
 #: States a moved appointment puts back to `referred`: the returnee has a new time to answer.

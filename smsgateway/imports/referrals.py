@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from smsgateway.errors import InvalidInput
 from smsgateway.imports.csv_files import Table
 from smsgateway.imports.report import ImportReport
-from smsgateway.imports.returnees import ImportFailed, Progress, check_columns
+from smsgateway.imports.returnees import BATCH, ImportFailed, Progress, check_columns
 from smsgateway.imports.values import (
     ValueRefused,
     parse_date,
@@ -30,7 +30,7 @@ from smsgateway.imports.values import (
 )
 from smsgateway.models import Partner, Referral, Returnee
 from smsgateway.programme import Programme
-from smsgateway.referrals import OPEN, create_referral
+from smsgateway.referrals import OPEN, NewReferral, check_new_referral, create_referrals
 from smsgateway.users import Actor
 
 COLUMNS = (
@@ -110,28 +110,30 @@ def import_referrals(
         return report
     by_id = _load_returnees(session, [item.returnee_id for item in valid])
     partner_rows = {partner.id: partner for partner in partners.values()}
-    for done, item in enumerate(valid, start=1):
-        try:
-            referral = create_referral(
-                session,
-                now,
-                returnee=by_id[item.returnee_id],
-                partner=partner_rows[item.partner_id],
-                service_category=item.service,
-                created_by=actor,
-                is_sensitive=item.is_sensitive,
-                appointment_at=item.appointment_at,
-                appointment_place=item.place,
-                programme=programme,
+    for start in range(0, len(valid), BATCH):
+        batch = valid[start : start + BATCH]
+        new = []
+        for item in batch:
+            one = NewReferral(
+                by_id[item.returnee_id],
+                partner_rows[item.partner_id],
+                item.service,
+                item.is_sensitive,
+                item.appointment_at,
+                item.place,
             )
-        except InvalidInput as error:
-            report.add(item.number, error.field, error.message)
-            report.imported = 0
-            raise ImportFailed(report) from None
-        report.imported += 1
-        report.created.append(referral.reference or "")
+            try:
+                check_new_referral(one)
+            except InvalidInput as error:
+                report.add(item.number, error.field, error.message)
+                report.imported = 0
+                raise ImportFailed(report) from None
+            new.append(one)
+        referrals = create_referrals(session, now, new, created_by=actor, programme=programme)
+        report.imported += len(referrals)
+        report.created.extend(referral.reference or "" for referral in referrals)
         if progress is not None:
-            progress(done)
+            progress(report.imported)
     return report
 
 

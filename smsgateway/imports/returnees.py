@@ -25,10 +25,11 @@ from smsgateway.returnees import (
     CASE_REFERENCE_LENGTH,
     NAME_LENGTH,
     RELATION_LENGTH,
+    NewReturnee,
     PhoneInput,
     check_channel,
     check_time_zone,
-    register_returnee,
+    register_returnees,
 )
 from smsgateway.users import Actor
 
@@ -46,6 +47,8 @@ COLUMNS = (
     "time_zone",
 )
 Progress = Callable[[int], None]
+#: Rows saved per flush: large enough to batch the inserts, small enough to report progress.
+BATCH = 500
 
 
 class ImportFailed(RuntimeError):
@@ -128,30 +131,32 @@ def import_returnees(
     report.valid = len(valid)
     if dry_run or (report.errors and not skip_invalid):
         return report
-    for done, item in enumerate(valid, start=1):
-        try:
-            register_returnee(
-                session,
-                now,
-                case_reference=item.case_reference,
-                phones=item.phones,
-                region=region,
-                language=item.language,
-                time_zone=item.time_zone,
-                first_name=item.first_name,
-                last_name=item.last_name,
-                channel=item.channel,
-                fallback_languages=item.fallback_languages,
-                row=item.number,
+    for start in range(0, len(valid), BATCH):
+        batch = valid[start : start + BATCH]
+        new = [
+            NewReturnee(
+                item.case_reference,
+                item.phones,
+                item.language,
+                item.time_zone,
+                item.first_name,
+                item.last_name,
+                item.channel,
+                item.fallback_languages,
+                item.number,
             )
+            for item in batch
+        ]
+        try:
+            register_returnees(session, now, new, region=region)
         except InvalidInput as error:
-            report.add(item.number, error.field, error.message)
+            report.add(error.row, error.field, error.message)
             report.imported = 0
             raise ImportFailed(report) from None
-        report.imported += 1
-        report.created.append(item.case_reference)
+        report.imported += len(batch)
+        report.created.extend(item.case_reference for item in batch)
         if progress is not None:
-            progress(done)
+            progress(report.imported)
     return report
 
 
