@@ -29,6 +29,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     VIEW_REFERRALS = "view_referrals"  # every referral, its history and its messages
     CREATE_REFERRAL = "create_referral"
+    MOVE_APPOINTMENT = "move_appointment"  # a new time; closes a rebooking task
     APPLY_REVIEW = "apply_review"  # decide what a queued message means
     VIEW_OVERVIEW = "view_overview"  # counts per status and per partner
     VIEW_UNREACHABLE = "view_unreachable"
@@ -38,7 +39,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_RETURNEES = "view_returnees"  # returnees, their contact points and consent
     EDIT_RETURNEES = "edit_returnees"  # register returnees, change their contact points, consent
-    UPDATE_REFERRAL = "update_referral"  # move the appointment, change the status, close
+    UPDATE_REFERRAL = "update_referral"  # change the status by the table, close
     VIEW_PARTNERS = "view_partners"  # partners, their point persons and services
     SEND_BULK = "send_bulk"  # preview, send, follow and cancel bulk notices
     IMPORT_DATA = "import_data"  # CSV import of returnees and referrals
@@ -62,6 +63,7 @@ _STAFF = {
 }
 _CASEWORK = {
     A.CREATE_REFERRAL: S.ALL,
+    A.MOVE_APPOINTMENT: S.ALL,
     A.APPLY_REVIEW: S.ALL,
     A.EDIT_RETURNEES: S.ALL,
     A.UPDATE_REFERRAL: S.ALL,

@@ -30,12 +30,14 @@ NAME_LENGTH, CASE_REFERENCE_LENGTH, RELATION_LENGTH = 100, 64, 64
 
 @dataclass(frozen=True)
 class PhoneInput:
-    """A number as typed, and whether it belongs to a proxy (relative, friend)."""
+    """A number as typed, whether it belongs to a proxy (relative, friend), and whether others
+    are known to use it too (a family phone)."""
 
     number: str
     is_proxy: bool = False
     relation: str = ""
     proxy_name: str = ""
+    is_shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ def _build_returnee(item: NewReturnee, region: str, now: datetime) -> Returnee:
                 is_proxy=phone.is_proxy,
                 proxy_relation=phone.relation,
                 proxy_name=phone.proxy_name,
+                is_shared=phone.is_shared,
                 created_at=now,
             )
         )

@@ -122,7 +122,7 @@ def get_referral(reference: str) -> tuple[Referral, dict[str, str]]:
 @blp.arguments(AppointmentInSchema)
 @blp.response(200, ReferralSchema)
 @documents(*WRITE_ERRORS)
-@needs(Action.UPDATE_REFERRAL)
+@needs(Action.MOVE_APPOINTMENT)
 def move_appointment(data: dict[str, Any], reference: str) -> tuple[Referral, dict[str, str]]:
     """Move the appointment; notices are planned again (needs If-Match).
 
