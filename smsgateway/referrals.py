@@ -25,7 +25,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.loop.tasks import sync_tasks
+from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.planning import plan_call_announcement, plan_referral, replan_appointment
@@ -314,7 +314,7 @@ def create_referrals(
         referral.reference = f"R{1000 + referral.id}"
         record_creation(session, referral, now=now, actor=created_by, source=source)
         plan_referral(session, referral, now=now, programme=programme)
-        sync_tasks(session, referral, now=now, programme=programme)
+    start_tasks_of_new_referrals(session, referrals, now=now, programme=programme)
     session.flush()
     return referrals
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +256,52 @@ def test_semicolons_commas_and_a_bom_are_all_read() -> None:
         table = read_table(data)
         assert table.columns == ["a", "b"] and table.rows[0].number == 2
     assert read_table(b'a,b\n"1,5",2\n').rows[0].values == {"a": "1,5", "b": "2"}
+
+
+def test_a_batch_of_new_referrals_gets_the_tasks_and_notices_one_by_one_would(
+    session: Session, now: datetime, make_returnee: Callable[..., Returnee], partners: list[Partner]
+) -> None:
+    from smsgateway.models import Task
+    from smsgateway.programme import current_programme
+    from smsgateway.referrals import NewReferral, create_referral, create_referrals
+
+    programme = current_programme()
+    with_time, without = now + timedelta(days=5), None
+    singles = [
+        create_referral(
+            session,
+            now,
+            returnee=make_returnee(),
+            partner=partners[0],
+            service_category="vocational_training",
+            created_by="x",
+            appointment_at=when,
+            programme=programme,
+        )
+        for when in (with_time, without)
+    ]
+    batch = create_referrals(
+        session,
+        now,
+        [
+            NewReferral(make_returnee(), partners[0], "vocational_training", False, when)
+            for when in (with_time, without)
+        ],
+        created_by="x",
+        programme=programme,
+    )
+    session.commit()
+
+    def shape(referral: Referral) -> tuple[Any, ...]:
+        tasks = session.scalars(select(Task).filter_by(referral_id=referral.id).order_by(Task.rule))
+        notices = session.scalars(
+            select(Notice).filter_by(referral_id=referral.id).order_by(Notice.id)
+        )
+        return (
+            [(t.rule, t.state, t.anchor_at, t.due_at) for t in tasks],
+            [(n.kind, n.due_at, n.state) for n in notices],
+            [(e.old_status, e.new_status) for e in referral.events],
+        )
+
+    assert [shape(r) for r in batch] == [shape(r) for r in singles]
+    assert shape(singles[0])[0], "the programme gives a referral with an appointment its tasks"
