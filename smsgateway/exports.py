@@ -9,7 +9,9 @@ of each referral are computed with one grouped query per outcome, not per referr
 - `delivered`: whether any outbound message about it was reported delivered (or read), and when
   the last one was;
 - `replied`: whether the returnee wrote back about it, and when last;
-- `unreachable`: whether no channel reached the returnee (a contact point marked unreachable).
+- `unreachable`: whether no channel reaches the returnee (`reachability.unreachable_returnee_ids`);
+- `flags`, `stalled`: the loop's explicit flags (no_response, awaiting_partner, ...) and whether
+  its stalled task is under way (`loop.standing.standings`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from smsgateway.models import ContactPoint, Message, Notice, Referral, ReferralEvent
+from smsgateway.loop.standing import standings
+from smsgateway.models import Message, Notice, Referral, ReferralEvent
 from smsgateway.permissions import Action, Principal, scope_referrals
-from smsgateway.reachability import UNREACHABLE
+from smsgateway.reachability import unreachable_returnee_ids
 from smsgateway.referral_filters import ReferralFilter
 
 REFERRAL_COLUMNS = (
@@ -46,6 +49,8 @@ REFERRAL_COLUMNS = (
     "replied",
     "last_reply_at",
     "unreachable",
+    "flags",
+    "stalled",
 )
 EVENT_COLUMNS = (
     "event_id",
@@ -83,10 +88,15 @@ def referral_rows(
     ids = list(session.scalars(filters.apply(_scoped_ids(user)).order_by(Referral.id)))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        referrals = session.scalars(query.where(Referral.id.in_(chunk)).order_by(Referral.id))
+        referrals = list(
+            session.scalars(query.where(Referral.id.in_(chunk)).order_by(Referral.id)).unique()
+        )
         outcomes = _outcomes(session, chunk)
-        for referral in referrals.unique():
-            yield _referral_row(referral, outcomes)
+        for referral, standing in zip(referrals, standings(session, referrals), strict=True):
+            row = _referral_row(referral, outcomes)
+            row["flags"] = ";".join(standing.flags)
+            row["stalled"] = _yes(standing.is_stalled)
+            yield row
 
 
 def _scoped_ids(user: Principal | None) -> Any:
@@ -148,14 +158,10 @@ def _outcomes(session: Session, referral_ids: list[int]) -> dict[str, dict[Any, 
             .group_by(Message.referral_id)
         ).all()
     )
-    returnees = select(Referral.returnee_id).where(Referral.id.in_(referral_ids))
-    unreachable = set(
-        session.scalars(
-            select(ContactPoint.returnee_id).where(
-                ContactPoint.returnee_id.in_(returnees), ContactPoint.reachability == UNREACHABLE
-            )
-        )
-    )
+    returnees = session.scalars(
+        select(Referral.returnee_id).where(Referral.id.in_(referral_ids))
+    ).all()
+    unreachable = unreachable_returnee_ids(session, returnees)
     return {
         "notice": notices,
         "delivered": delivered,

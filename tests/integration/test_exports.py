@@ -79,6 +79,8 @@ def test_referrals_are_exported_with_their_messaging_outcomes_and_filtered_like_
     )
     second = by_reference[silent.reference]
     assert (second["delivered"], second["replied"], second["unreachable"]) == ("no", "no", "yes")
+    assert (second["flags"], second["stalled"]) == ("unreachable", "no")
+    assert first["flags"] == ""
 
     confirmed = rows(runner.invoke(export_cli, ["referrals", "--status", "confirmed"]).stdout)
     assert [row["reference"] for row in confirmed] == [reached.reference]
