@@ -20,10 +20,11 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from smsgateway.api import bulk, events, partners, reference, referrals, returnees  # noqa: F401
+from smsgateway.api import bulk, events, partners, referrals, returnees  # noqa: F401
 from smsgateway.api.access import authenticate_request
 from smsgateway.api.blueprint import IF_MATCH, IF_MATCH_PARAMETER, blp
 from smsgateway.api.errors import ApiError, api_error_response
+from smsgateway.api.reference import reference_page
 from smsgateway.api.schemas import ErrorSchema
 from smsgateway.errors import InvalidInput
 from smsgateway.partners import NotPermitted
@@ -94,6 +95,7 @@ def init_api(app: Flask) -> None:
     api = SmsgatewayApi(app)
     api.spec.components.parameter(IF_MATCH, "header", {"name": "If-Match", **IF_MATCH_PARAMETER})
     api.register_blueprint(blp)
+    app.register_blueprint(reference_page)
     csrf.exempt(blp)
     app.extensions["smsgateway_api"] = api
 

@@ -6,22 +6,34 @@ No script and no CDN: the page is built on the server from the same document as
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import current_app, render_template
-
-from smsgateway.api.access import open_to_all
-from smsgateway.api.blueprint import blp
+from flask import Blueprint, current_app, render_template
+from markupsafe import Markup, escape
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
+#: Not one of the API's operations (it is not in the document): a page for people, open to all.
+reference_page = Blueprint(
+    "api_reference", __name__, url_prefix="/api/v1", template_folder="templates"
+)
 
-@blp.route("/", methods=["GET"])
-@blp.doc(hide=True)
-@open_to_all("the API's reference page: documentation, no data")
+
+@reference_page.get("/")
 def reference() -> str:
     spec = current_app.extensions["smsgateway_api"].spec.to_dict()
-    return render_template("api/reference.html", spec=spec, groups=operation_groups(spec))
+    paragraphs = [inline(part) for part in spec["info"].get("description", "").split("\n\n")]
+    return render_template(
+        "api/reference.html", spec=spec, groups=operation_groups(spec), paragraphs=paragraphs
+    )
+
+
+def inline(text: str) -> Markup:
+    """The document's bits of Markdown: **bold** and `code`, everything else escaped."""
+    html = str(escape(text))
+    html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
+    return Markup(re.sub(r"`(.+?)`", r"<code>\1</code>", html))  # noqa: S704 (escaped above)
 
 
 def operation_groups(spec: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:

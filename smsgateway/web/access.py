@@ -43,6 +43,7 @@ PUBLIC_BLUEPRINTS = {
     # same permission table by `smsgateway.api.access` (tests/integration/test_api_access.py).
     "api": Public("bearer tokens, checked per view by smsgateway.api.access"),
     "api-docs": Public("the OpenAPI document: documentation, no data"),
+    "api_reference": Public("the API's reference page: documentation, no data"),
 }
 PUBLIC_ENDPOINTS = {"static": Public("the stylesheet")}
 

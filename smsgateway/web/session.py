@@ -25,7 +25,7 @@ login_manager.login_message_category = "info"
 
 SEEN_AT = "seen_at"  # session key: wall-clock time of the last request
 #: Faces without login sessions: their requests neither read nor refresh the session cookie.
-SESSIONLESS_BLUEPRINTS = frozenset({"webhooks", "api", "api-docs"})
+SESSIONLESS_BLUEPRINTS = frozenset({"webhooks", "api", "api-docs", "api_reference"})
 NO_ADMIN = "No admin account yet: create one with `smsgateway users create NAME --role admin`."
 
 
