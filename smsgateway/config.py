@@ -55,6 +55,7 @@ class Settings:
     public_url: str = ""
     outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere
     outbound_webhook_secret: str = ""  # HMAC-SHA256 key for the outbound webhook signature
+    outbound_webhook_give_up_hours: float = 24.0  # then the delivery is failed, shown, replayable
     office_phone: str = ""
     session_idle_minutes: int = 60  # a console session ends after this long without a request
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
@@ -66,6 +67,8 @@ class Settings:
     twilio_voice_from: str = ""
     twilio_messaging_service_sid: str = ""  # sends SMS through the service instead of a number
     twilio_api_base: str = ""  # a Twilio-compatible API (the local fake); empty: Twilio itself
+    # Twilio's Advanced Opt-Out answers STOP/HELP/START itself: the service then does not.
+    twilio_advanced_opt_out: bool = False
     # Approved WhatsApp templates, "kind:language=HX..." each, used outside the session window.
     twilio_whatsapp_templates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
@@ -161,6 +164,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}DISPATCH_CONCURRENCY must be at least 1")
     if settings.send_rate_per_second < 0:
         raise ConfigError(f"{PREFIX}SEND_RATE_PER_SECOND must be 0 (no cap) or more")
+    if settings.outbound_webhook_give_up_hours <= 0:
+        raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_GIVE_UP_HOURS must be more than 0")
     if settings.session_idle_minutes < 1:
         raise ConfigError(f"{PREFIX}SESSION_IDLE_MINUTES must be at least 1")
     if settings.trusted_proxies < 0:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.config import Settings
+from smsgateway.delivery.outcomes import apply_reply
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
 from smsgateway.notices import (
@@ -25,6 +26,7 @@ from smsgateway.notices import (
 )
 from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.phones import parse_phone
+from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import ReplyOutcome, apply_answer, apply_global_intent, queue_review
 from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import GLOBAL_INTENTS, Question
@@ -68,6 +70,7 @@ def receive_message(
     phone = _phone_of(inbound.sender, settings.default_region)
     message = _store(session, inbound, phone, now)
     outcome = _route(session, message, now=now, settings=settings)
+    apply_reply(session, message, now=now)  # the number works; from own number: the person
     session.flush()
     log.info("inbound message %d: %s", message.id, outcome.outcome)
     return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
@@ -148,7 +151,14 @@ def _understand(
     global_intent = classify_reply(message.body, language, None)
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
-        return apply_global_intent(session, message, points, global_intent, now=now)
+        return apply_global_intent(
+            session,
+            message,
+            points,
+            global_intent,
+            now=now,
+            is_answered_by_provider=provider_answers_keywords(settings, message.channel),
+        )
     questions, late = _questions_for(session, message, now=now, settings=settings)
     if not questions and late is not None:
         return _queue_late(session, message, late, now=now)

@@ -2,14 +2,14 @@
 
 Every POST is checked with twilio's `RequestValidator` against the configured public URL (not
 `request.url`, which a TLS-terminating proxy rewrites); a missing or wrong signature gets 403
-before anything is read or written. Status callbacks are idempotent and never move a message
-backwards. Each answer is one short transaction, well inside Twilio's 15-second limit.
+before anything is read or written. Status callbacks are parsed here and applied by
+`smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
+is recorded). Each answer is one short transaction, well inside Twilio's 15-second limit.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
 from sqlalchemy import select
@@ -23,38 +23,16 @@ from smsgateway.config import Settings, twilio_auth_token
 from smsgateway.content.languages import get_language
 from smsgateway.content.rendering import RenderError, render_message
 from smsgateway.content.voice import plan_voice, recording_path
+from smsgateway.delivery.reports import StatusReport, record_status_report
 from smsgateway.dispatch import render_notice
-from smsgateway.models import Message, MessageStatusEvent, Notice
-from smsgateway.reachability import (
-    call_outcome,
-    lift_suppression,
-    mark_reachable_by_phone,
-    outcome_of,
-    record_delivered,
-    record_failure,
-    suppress,
-)
+from smsgateway.models import Message, Notice
 from smsgateway.replies.inbound import InboundMessage, receive_message
-from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
-#: Message statuses by progress; a status never replaces one of a higher rank.
-STATUS_RANK = {
-    "accepted": 0,
-    "scheduled": 0,
-    "queued": 0,
-    "sending": 1,
-    "sent": 2,
-    "delivered": 3,
-    "undelivered": 3,
-    "failed": 3,
-    "read": 4,
-}
-CALL_FINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
@@ -109,8 +87,7 @@ def inbound_message() -> Response:
     now = runtime.clock()
     try:
         with runtime.db.transaction() as session:
-            result = receive_message(session, inbound, now=now, settings=runtime.settings)
-            _after_reply(session, result.message_id, result.intent, now=now)
+            receive_message(session, inbound, now=now, settings=runtime.settings)
     except IntegrityError:
         # Twilio retried while the first delivery was still uncommitted: that one was stored
         # and applied; this one is the duplicate (the unique provider id said so).
@@ -127,59 +104,22 @@ def _is_stored(inbound: InboundMessage) -> bool:
     return found is not None
 
 
-def _after_reply(session: Session, message_id: int, intent: str | None, *, now: datetime) -> None:
-    """A reply proves the number works; STOP and START feed the suppression list."""
-    message = session.get(Message, message_id)
-    if message is None:
-        return
-    if intent == Intent.OPT_OUT:
-        suppress(session, message.phone_e164, "stop_reply", now=now)
-    elif intent == Intent.OPT_IN:
-        lift_suppression(session, message.phone_e164)
-    mark_reachable_by_phone(session, message.phone_e164, f"reply:{message.channel}", now=now)
-
-
 # -- message status ----------------------------------------------------------------------------
 
 
 @webhooks.post("/twilio/message-status")
 def message_status() -> Response:
-    """Record a message's new status once; a late or repeated status moves nothing."""
+    """A message's new status: applied once, or parked until the message is recorded."""
     runtime = get_runtime()
-    sid = request.form.get("MessageSid", "")
-    status = request.form.get("MessageStatus", "")
-    error_code = request.form.get("ErrorCode", "")
-    now = runtime.clock()
-    with runtime.db.transaction() as session:
-        message = session.scalar(select(Message).filter_by(provider="twilio", provider_id=sid))
-        if message is None or status not in STATUS_RANK:
-            log.info("message status %r for an unknown message ignored", status)
-            return Response("", 204)
-        apply_status(session, message, status, error_code, now=now)
-    return Response("", 204)
-
-
-def apply_status(
-    session: Session, message: Message, status: str, error_code: str, *, now: datetime
-) -> bool:
-    """Add the status to the history once and move the message forward; True when it moved."""
-    seen = {(event.status, event.error_code) for event in message.status_events}
-    if (status, error_code) in seen:
-        return False
-    message.status_events.append(
-        MessageStatusEvent(status=status, error_code=error_code, created_at=now)
+    report = StatusReport(
+        provider="twilio",
+        provider_id=request.form.get("MessageSid", ""),
+        status=request.form.get("MessageStatus", ""),
+        error_code=request.form.get("ErrorCode", ""),
     )
-    if STATUS_RANK[status] <= STATUS_RANK.get(message.delivery_status, 0):
-        return False
-    message.delivery_status = status
-    message.error_code = error_code
-    message.updated_at = now
-    session.flush()
-    if status in ("delivered", "read"):
-        record_delivered(session, message, now=now)
-    elif status in ("undelivered", "failed"):
-        record_failure(session, message, outcome_of(error_code), now=now)
-    return True
+    with runtime.db.transaction() as session:
+        record_status_report(session, report, now=runtime.clock())
+    return Response("", 204)
 
 
 # -- voice -------------------------------------------------------------------------------------
@@ -283,7 +223,6 @@ def voice_gather() -> Response:
             recipient=_bare(request.form.get("From", "")),
         )
         result = receive_message(session, inbound, now=now, settings=settings)
-        _after_reply(session, result.message_id, result.intent, now=now)
         for notice_id in result.notice_ids:
             answer = session.get(Notice, notice_id)
             if answer is not None:
@@ -310,25 +249,13 @@ def _speak_notice(response: VoiceResponse, notice: Notice, settings: Settings) -
 def voice_status() -> Response:
     """A call ended: answered by a person counts as delivered; otherwise escalate."""
     runtime = get_runtime()
-    sid = request.form.get("CallSid", "")
-    status = request.form.get("CallStatus", "")
-    answered_by = request.form.get("AnsweredBy", "")
-    now = runtime.clock()
+    report = StatusReport(
+        provider="twilio",
+        provider_id=request.form.get("CallSid", ""),
+        status=request.form.get("CallStatus", ""),
+        kind="call",
+        answered_by=request.form.get("AnsweredBy", ""),
+    )
     with runtime.db.transaction() as session:
-        message = session.scalar(select(Message).filter_by(provider="twilio", provider_id=sid))
-        if message is None or status not in CALL_FINAL:
-            return Response("", 204)
-        if any(event.status in CALL_FINAL for event in message.status_events):
-            return Response("", 204)  # a repeated final status is applied once
-        message.status_events.append(
-            MessageStatusEvent(status=status, error_code=answered_by[:16], created_at=now)
-        )
-        outcome = call_outcome(status, answered_by)
-        message.delivery_status = "delivered" if outcome is None else "undelivered"
-        message.updated_at = now
-        session.flush()
-        if outcome is None:
-            record_delivered(session, message, now=now)
-        else:
-            record_failure(session, message, outcome, now=now)
+        record_status_report(session, report, now=runtime.clock())
     return Response("", 204)

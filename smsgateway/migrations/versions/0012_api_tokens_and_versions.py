@@ -1,7 +1,7 @@
 """API tokens; versions and updated_at for returnees and referrals
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0005
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import smsgateway.db
 
 
 revision = '0012'
-down_revision = '0007'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
