@@ -9,7 +9,8 @@ of each referral are computed with one grouped query per outcome, not per referr
 - `delivered`: whether any outbound message about it was reported delivered (or read), and when
   the last one was;
 - `replied`: whether the returnee wrote back about it, and when last;
-- `unreachable`: whether no channel reaches the returnee (`reachability.unreachable_returnee_ids`);
+- `unreachable`: whether the returnee carries the unreachable flag
+  (`reachability.unreachable_returnee_ids`);
 - `flags`, `stalled`: the loop's explicit flags (no_response, awaiting_partner, ...) and whether
   its stalled task is under way (`loop.standing.standings`).
 """

@@ -52,7 +52,7 @@ def test_referrals_are_exported_with_their_messaging_outcomes_and_filtered_like_
     session.add_all(
         [message(reached, "out", "delivered", later), message(reached, "in", "received", later)]
     )
-    silent.returnee.contact_points[0].reachability = "unreachable"
+    silent.returnee.unreachable_flagged_at = later  # the escalation ended without an answer
     change_status(session, reached, Status.CONFIRMED, source=Source.RETURNEE_REPLY, now=later)
     session.commit()
 
