@@ -137,6 +137,10 @@ class ReturneeSchema(Schema):
     channel = fields.String(attribute="preferred_channel", required=True)
     time_zone = fields.String(required=True)
     opted_out = fields.Method("_opted_out", metadata={"type": "boolean"})
+    unreachable_flagged_at = fields.DateTime(
+        allow_none=True, metadata={"description": "Set when no channel reached the person"}
+    )
+    unreachable_reason = fields.String()
     contact_points = fields.List(fields.Nested(ContactPointSchema))
     consents = fields.List(fields.Nested(ConsentSchema))
     created_at = fields.DateTime(required=True)

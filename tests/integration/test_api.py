@@ -362,6 +362,7 @@ def test_a_case_management_system_registers_a_returnee_and_refers_them(
     assert [p["number"] for p in returnee["contact_points"]] == ["+221771234567", "+221765551212"]
     assert returnee["contact_points"][1]["relation"] == "sister"
     assert created.headers["ETag"] == f'"{returnee["version"]}"'
+    assert returnee["unreachable_flagged_at"] is None and returnee["opted_out"] is False
 
     duplicate = api.post("/returnees", json=returnee_body())
     assert duplicate.status_code == 422 and "case_reference" in duplicate.get_json()["fields"]
