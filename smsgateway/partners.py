@@ -60,10 +60,10 @@ STATUS_FOR_ACTION: dict[PartnerAction, Status] = {
     PartnerAction.DROPPED_OUT: Status.DROPPED_OUT,
 }
 
-#: Why a command was refused, as the reply to the partner says it.
-UNKNOWN_REFERENCE = "unknown reference"
-OTHER_PARTNER = "other partner's referral"
-NOT_ALLOWED = "transition not allowed"
+#: Why a command was refused: a code, worded in the partner's language by `ack_partner_results`.
+UNKNOWN_REFERENCE = "unknown_reference"
+OTHER_PARTNER = "other_partner"
+NOT_ALLOWED = "transition_not_allowed"
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,9 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
         "office_phone": "+221 33 800 00 00",
         "results": [
             {"reference": "R1001", "outcome": "recorded", "reason": ""},
-            {"reference": "R1002", "outcome": "refused", "reason": "unknown reference"},
+            {"reference": "R1002", "outcome": "refused", "reason": "unknown_reference"},
+            {"reference": "R1003", "outcome": "refused", "reason": "other_partner"},
+            {"reference": "R1004", "outcome": "refused", "reason": "transition_not_allowed"},
         ],
         "referrals": [
             {

@@ -48,6 +48,7 @@ ACKNOWLEDGEMENT_KINDS = (
     "ack_help",
     "ack_unclear",
     "ack_unknown_sender",
+    "ack_received",
     "ack_which_referral",
     "ack_partner_results",
 )
@@ -74,6 +75,7 @@ SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
     "ack_help": (2, 3),
     "ack_unclear": (1, 3),
     "ack_unknown_sender": (1, 2),
+    "ack_received": (1, 2),
     "ack_which_referral": (2, 4),
     "ack_partner_results": (2, 4),
 }
