@@ -8,7 +8,7 @@ values from outside may be personal data and are never logged.
 - Text loses NUL and the other control characters except tab and line breaks (PostgreSQL
   refuses NUL in text; the rest are invisible and only ever an attack or a transmission error).
 - Ids must look like ids: a provider's id fits its column, a Twilio SID is two capital letters
-  and 32 hex digits, a notice reference is `notice-` and a few ASCII digits.
+  and 32 hex digits, a notice reference is `notice-` and ASCII digits that fit the id column.
 - A sender is kept whatever it is, bounded to its column; only a valid phone number (E.164,
   optionally `whatsapp:`) is ever answered.
 - Digits are parsed only when ASCII and short: `"²".isdigit()` is true but `int("²")` fails, and
@@ -39,14 +39,14 @@ READING_LIMIT = 1_600
 DIGIT_RUN_LIMIT = 12
 #: Key presses of one <Gather> (digits, `*` and `#`).
 DIGITS_LIMIT = 20
-#: A notice reference's number fits a 64-bit integer column with room to spare.
-NOTICE_ID_DIGITS = 18
+#: Integer primary keys are 32-bit on PostgreSQL: a larger id is refused, not sent to the database.
+ID_MAX = 2**31 - 1
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _KEYS = re.compile(rf"[0-9*#]{{0,{DIGITS_LIMIT}}}")
-_NOTICE_REFERENCE = re.compile(rf"(?:notice-)?([0-9]{{1,{NOTICE_ID_DIGITS}}})")
+_NOTICE_REFERENCE = re.compile(rf"(?:notice-)?([0-9]{{1,{len(str(ID_MAX))}}})")
 _ERROR_CODE = re.compile(rf"[0-9]{{1,{ERROR_CODE_COLUMN}}}")
 _WHATSAPP = "whatsapp:"
 
@@ -109,8 +109,8 @@ def keys(value: str, field: str = "Digits") -> str:
 def notice_id(value: str, field: str = "notice") -> int:
     """The id in a notice reference (`notice-42`, or `42`), parsed from ASCII digits only."""
     found = _NOTICE_REFERENCE.fullmatch(value)
-    if found is None:
-        raise InvalidInput(field, "a notice reference looks like notice-42")
+    if found is None or int(found.group(1)) > ID_MAX:
+        raise InvalidInput(field, f"a notice reference looks like notice-42 (at most {ID_MAX})")
     return int(found.group(1))
 
 

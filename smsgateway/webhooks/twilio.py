@@ -1,12 +1,12 @@
 """Twilio's webhooks: inbound messages, message and call status, and the voice call's TwiML.
 
 Every POST is checked with twilio's `RequestValidator` against the configured public URL (not
-`request.url`, which a TLS-terminating proxy rewrites); a missing or wrong signature, or another
-account's `AccountSid`, gets 403 before anything is read or written. Then every field is checked
-(`twilio_forms`): a body that is not a UTF-8 form, or a field that cannot be used, gets 400 and a
-log line naming the field. An inbound message is committed before it is processed, so a failure
-while processing still answers 200 (`replies.inbound.accept_message`). Status callbacks are
-idempotent and never move a message backwards. Answers come well inside Twilio's 15 seconds.
+`request.url`, which a TLS-terminating proxy rewrites): a missing or wrong signature gets 403. A
+body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), gets 400 and a log
+line naming the field; another account's `AccountSid` gets 403. An inbound message is committed
+before it is processed, so a failure while processing still answers 200
+(`replies.inbound.accept_message`). Status callbacks are idempotent and never move a message
+backwards. Answers come well inside Twilio's 15 seconds.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def is_signed(settings: Settings) -> bool:
 
 @webhooks.before_request
 def _verify_request() -> None:
-    """Signature and account first (403), then the body's type and encoding (400)."""
+    """Signature (403), then the body's type and encoding (400), then the account (403)."""
     if request.method != "POST":
         return
     settings = get_runtime().settings
@@ -90,10 +90,10 @@ def _verify_request() -> None:
     if not is_signed(settings):
         log.warning("webhook %s: missing or invalid signature", request.path)
         abort(403)
+    twilio_forms.check_body(request.content_type or "", request.get_data(cache=True))
     if not twilio_forms.is_our_account(request.form, settings.twilio_account_sid):
         log.warning("webhook %s: AccountSid is not the configured account", request.path)
         abort(403)
-    twilio_forms.check_body(request.content_type or "", request.get_data(cache=True))
 
 
 @webhooks.errorhandler(InvalidInput)
