@@ -8,6 +8,7 @@ from typing import IO, Any
 
 import click
 
+from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import Question
 
@@ -32,7 +33,8 @@ def classify_line(line: str) -> dict[str, str]:
         question = _question(item.get("question"))
     except ValueError as error:
         return {"error": str(error)}
-    return {"intent": classify_reply(text, language, question).value}
+    # As the service reads a reply: bounded, so a run of thousands of digits is no crash.
+    return {"intent": classify_reply(reading_text(text), language, question).value}
 
 
 def _question(value: object) -> Question | None:

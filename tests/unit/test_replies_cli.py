@@ -68,3 +68,11 @@ def test_malformed_lines_give_an_error_on_their_line_and_a_failing_exit() -> Non
 def test_empty_input_writes_nothing() -> None:
     result = CliRunner().invoke(replies_cli, ["classify"], input="")
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_a_run_of_thousands_of_digits_is_read_not_a_crash() -> None:
+    code, out = _run(
+        [_line("fr", "appointment_reminder", "1" * 5000), _line("ar", None, "٢" * 5000)]
+    )
+    assert code == 0
+    assert out == [{"intent": "unclear"}, {"intent": "unclear"}]
