@@ -15,7 +15,12 @@ from smsgateway.web import init_web
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """The Flask application: settings, database, transport, blueprints."""
     settings = load_settings(overrides=overrides)
-    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path.resolve()),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
     app.config["SECRET_KEY"] = settings.secret_key
     init_runtime(app, settings)
     init_web(app)

@@ -58,6 +58,8 @@ NUMBER_RANGES: dict[str, Range] = {
     "web_workers": Range(1, 1_000),
     "local_send_delay_seconds": Range(0, 3_600),
     "reply_window_hours": Range(1, 24 * 366),
+    "session_idle_minutes": Range(1, 60 * 24 * 366),
+    "trusted_proxies": Range(0, 100),  # 0: none
 }
 
 
@@ -91,6 +93,8 @@ class Settings:
     outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere
     outbound_webhook_secret: str = ""  # HMAC-SHA256 key for the outbound webhook signature
     office_phone: str = ""
+    session_idle_minutes: int = 60  # a console session ends after this long without a request
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""  # or twilio_auth_token_file, a secret file holding it
     twilio_auth_token_file: str = ""

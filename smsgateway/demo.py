@@ -7,11 +7,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsgateway.models import Returnee
+from smsgateway.models import Partner, Returnee, User
 from smsgateway.partners import register_partner
 from smsgateway.programme import Programme
 from smsgateway.referrals import create_referral
 from smsgateway.returnees import PhoneInput, register_returnee
+from smsgateway.users import create_user
 
 # Numbers from the ranges the numbering plans keep for drama and documentation where they
 # exist; they belong to nobody.
@@ -24,6 +25,34 @@ DEMO_RETURNEES = [
 ]
 
 
+#: One account per role, for the demo only: (username, password, role). The partner account
+#: belongs to the training centre.
+DEMO_USERS = [
+    ("admin", "demo-admin", "admin"),
+    ("manager", "demo-manager", "manager"),
+    ("caseworker", "demo-caseworker", "caseworker"),
+    ("partner", "demo-partner", "partner"),
+]
+DEMO_PARTNER_NAME = "Centre de Formation Professionnelle de Pikine"
+
+
+def seed_demo_users(session: Session, now: datetime) -> int:
+    """Add the demo accounts unless accounts exist; returns the number added."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return 0
+    partner_id = session.scalar(select(Partner.id).filter_by(name=DEMO_PARTNER_NAME))
+    for username, password, role in DEMO_USERS:
+        create_user(
+            session,
+            now,
+            username=username,
+            role=role,
+            password=password,
+            partner_id=partner_id if role == "partner" else None,
+        )
+    return len(DEMO_USERS)
+
+
 def seed_demo(session: Session, now: datetime, *, programme: Programme) -> int:
     """Add the demo data unless it is there already; returns the number of referrals added."""
     if session.scalar(select(Returnee.id).limit(1)) is not None:
@@ -31,7 +60,7 @@ def seed_demo(session: Session, now: datetime, *, programme: Programme) -> int:
     training = register_partner(
         session,
         now,
-        name="Centre de Formation Professionnelle de Pikine",
+        name=DEMO_PARTNER_NAME,
         display_name="CFP Pikine",
         service_categories=["vocational_training"],
         region="SN",

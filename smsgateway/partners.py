@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Message, Partner, PointPerson, Referral
+from smsgateway.models import Message, Partner, PointPerson, Referral, ReferralEvent, User
 from smsgateway.notices import NoticeKind, plan_notice_to_number
+from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
 from smsgateway.referrals import Source, Status, TransitionRefused, change_status
 from smsgateway.replies.apply import ReplyOutcome, queue_review
@@ -135,3 +136,37 @@ def _apply_command(
     if command.action is PartnerAction.INELIGIBLE:
         queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
     return CommandResult(command.reference, "recorded")
+
+
+class NotPermitted(PermissionError):
+    """The acting user may not do this to this referral; nothing was changed."""
+
+
+def report_outcome(
+    session: Session,
+    referral: Referral,
+    action: PartnerAction,
+    *,
+    now: datetime,
+    actor: User,
+    note: str = "",
+) -> ReferralEvent:
+    """A partner account reports on its page what a point person would send by SMS.
+
+    Only the account's own organisation's referrals; `ineligible` flags the referral for
+    re-orientation by a caseworker. `TransitionRefused` and `NotPermitted` change nothing.
+    """
+    if not may_act_on(actor, Action.REPORT_OUTCOME, referral):
+        raise NotPermitted(f"{actor.username} may not report on referral {referral.reference}")
+    event = change_status(
+        session,
+        referral,
+        STATUS_FOR_ACTION[action],
+        source=Source.PARTNER_PAGE,
+        now=now,
+        actor=actor,
+        note=note.strip(),
+    )
+    if action is PartnerAction.INELIGIBLE:
+        referral.needs_reorientation = True
+    return event

@@ -25,6 +25,7 @@ from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent,
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.planning import plan_call_announcement, plan_referral, replan_appointment
 from smsgateway.programme import Programme
+from smsgateway.users import Actor, actor_identity
 
 
 class Status(StrEnum):
@@ -47,6 +48,7 @@ class Source(StrEnum):
     RETURNEE_REPLY = "returnee_reply"
     VOICE_KEYPRESS = "voice_keypress"
     PARTNER_SMS = "partner_sms"
+    PARTNER_PAGE = "partner_page"  # a partner account on the console
     CASEWORKER = "caseworker"
     SYSTEM = "system"
 
@@ -102,24 +104,29 @@ def change_status(
     *,
     source: Source,
     now: datetime,
-    actor: str = "",
+    actor: Actor = "",
     message: Message | None = None,
     note: str = "",
 ) -> ReferralEvent:
-    """Move `referral` to `new` and append the event; `TransitionRefused` changes nothing."""
+    """Move `referral` to `new` and append the event; `TransitionRefused` changes nothing.
+
+    `actor` is the logged-in user for changes made on the console, else a name (a point person).
+    """
     old = referral.status
     if not is_allowed(old, new):
         raise TransitionRefused(referral.reference or str(referral.id), old, new)
     referral.status = new
     referral.updated_at = now
     _cancel_pointless_notices(session, referral, Status(new))
+    actor_name, actor_user_id = actor_identity(actor)
     event = ReferralEvent(
         referral=referral,
         old_status=old,
         new_status=new,
         source=source,
         message_id=message.id if message is not None else None,
-        actor=actor,
+        actor=actor_name,
+        actor_user_id=actor_user_id,
         note=note,
         created_at=now,
     )
@@ -127,15 +134,17 @@ def change_status(
     return event
 
 
-def record_creation(session: Session, referral: Referral, *, now: datetime, actor: str) -> None:
+def record_creation(session: Session, referral: Referral, *, now: datetime, actor: Actor) -> None:
     """The first event of every referral: from nothing to `referred`."""
+    actor_name, actor_user_id = actor_identity(actor)
     session.add(
         ReferralEvent(
             referral=referral,
             old_status=None,
             new_status=Status.REFERRED,
             source=Source.CASEWORKER,
-            actor=actor,
+            actor=actor_name,
+            actor_user_id=actor_user_id,
             created_at=now,
         )
     )
@@ -161,13 +170,16 @@ def create_referral(
     returnee: Returnee,
     partner: Partner,
     service_category: str,
-    created_by: str,
+    created_by: Actor,
     is_sensitive: bool = False,
     appointment_at: datetime | None = None,
     appointment_place: str = "",
     programme: Programme | None = None,
 ) -> Referral:
-    """Record a referral, its first event and its notices, in the caller's transaction."""
+    """Record a referral, its first event and its notices, in the caller's transaction.
+
+    `created_by` is the logged-in user on the console, else a name (an import, the demo).
+    """
     if not service_category.strip():
         raise InvalidInput("service_category", "a service category is required")
     if appointment_at is not None and appointment_at.tzinfo is None:
@@ -180,7 +192,8 @@ def create_referral(
         status=Status.REFERRED,
         appointment_at=appointment_at,
         appointment_place=appointment_place.strip(),
-        created_by=created_by,
+        created_by=actor_identity(created_by)[0],
+        created_by_user_id=actor_identity(created_by)[1],
         created_at=now,
         updated_at=now,
     )
@@ -203,7 +216,7 @@ def move_appointment(
     new_time: datetime,
     *,
     now: datetime,
-    actor: str,
+    actor: Actor,
     place: str | None = None,
     programme: Programme | None = None,
 ) -> Referral:

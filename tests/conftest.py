@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
-from smsgateway import create_app, migrations
-from smsgateway.models import Partner, Referral, Returnee
+from smsgateway import create_app, migrations, users
+from smsgateway.models import Partner, Referral, Returnee, User
 from smsgateway.partners import register_partner
 from smsgateway.programme import single_reminder
 from smsgateway.referrals import create_referral
@@ -21,6 +23,25 @@ from smsgateway.returnees import PhoneInput, register_returnee
 from smsgateway.runtime import Runtime, get_runtime
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"  # every test account's password unless given
+
+
+def read_form_token(client: FlaskClient, path: str = "/account") -> str:
+    """The CSRF token of the logged-in (or anonymous, with path="/login") client's session."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert found, f"{path} carries no CSRF token"
+    return found.group(1)
+
+
+def post_login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Post the login form as a person would; returns the response."""
+    token = read_form_token(client, "/login")
+    return client.post(
+        "/login", data={"csrf_token": token, "username": username, "password": password}
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +50,24 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("SMSGATEWAY_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id still, with the smallest cost: tests log in hundreds of times."""
+    monkeypatch.setattr(users, "hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+@pytest.fixture
+def form_token() -> Callable[..., str]:
+    """`form_token(client)`: the CSRF token a logged-in client's forms carry."""
+    return read_form_token
+
+
+@pytest.fixture
+def log_in() -> Callable[..., Any]:
+    """`log_in(client, username, password=PASSWORD)`: post the login form."""
+    return post_login
 
 
 @pytest.fixture
@@ -140,3 +179,64 @@ def make_referral(
         return referral
 
     return make
+
+
+@pytest.fixture
+def make_user(session: Session, now: datetime) -> Callable[..., User]:
+    """An account: `make_user("caseworker")`, `make_user("partner", partner_id=3)`."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "caseworker", **overrides: Any) -> User:
+        values: dict[str, Any] = {
+            "username": f"{role}{next(counter)}",
+            "role": role,
+            "password": PASSWORD,
+        }
+        values.update(overrides)
+        user = users.create_user(session, now, **values)
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
+    """A test client logged in with a new account of `role`: `client_as("manager")`.
+
+    A partner account needs its organisation: `client_as("partner", partner_id=p.id)`. The
+    account is on the client as `client.user`.
+    """
+
+    def make(role: str, **overrides: Any) -> FlaskClient:
+        user = make_user(role, **overrides)
+        client = app.test_client()
+        response = post_login(client, user.username)
+        assert response.status_code == 303, f"could not log in as {role}"
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def caseworker_client(client_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_as("caseworker")
+
+
+@pytest.fixture
+def manager_client(client_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_as("manager")
+
+
+@pytest.fixture
+def admin_client(client_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_as("admin")
+
+
+@pytest.fixture
+def partner_client(
+    client_as: Callable[..., FlaskClient], make_partner: Callable[..., Partner]
+) -> FlaskClient:
+    """Logged in as a partner account of a new partner (`client.user.partner_id`)."""
+    return client_as("partner", partner_id=make_partner().id)

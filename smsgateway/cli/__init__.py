@@ -36,9 +36,10 @@ def _register_command_groups(group: click.Group) -> None:
     from smsgateway.cli.replies import replies_cli
     from smsgateway.cli.serve import dispatch_once, serve, worker
     from smsgateway.cli.twilio import twilio_cli
+    from smsgateway.cli.users import users_cli
     from smsgateway.fakes.twilio_cli import fake_twilio_cli
 
-    for command in (db_cli, demo_cli, serve, worker, dispatch_once):
+    for command in (db_cli, demo_cli, users_cli, serve, worker, dispatch_once):
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)

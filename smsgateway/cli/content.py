@@ -24,6 +24,12 @@ from smsgateway.content.catalogs import (
     pot_is_stale,
     update_catalogs,
 )
+from smsgateway.content.console_catalogs import (
+    compile_console_catalogs,
+    console_catalog_problems,
+    extract_console_pot,
+    update_console_catalogs,
+)
 from smsgateway.content.languages import fallback_chain, load_languages, normalize_code
 from smsgateway.content.rendering import (
     KINDS,
@@ -274,32 +280,35 @@ i18n_cli = click.Group("i18n", help="Extract, update, compile and check translat
 
 @i18n_cli.command("extract")
 def extract_command() -> None:
-    """Extract the wording of every template into locales/messages.pot."""
+    """Extract the notices' wording (messages.pot) and the console's (console.pot)."""
     click.echo(f"wrote {extract_pot()}")
+    click.echo(f"wrote {extract_console_pot()}")
 
 
 @i18n_cli.command("update")
 def update_command() -> None:
-    """Merge locales/messages.pot into every language's catalog (creating missing ones)."""
-    for path in update_catalogs():
+    """Merge each .pot into every language's catalog of its domain (creating missing ones)."""
+    for path in [*update_catalogs(), *update_console_catalogs()]:
         click.echo(f"updated {path}")
 
 
 @i18n_cli.command("compile")
 def compile_command() -> None:
-    """Compile every catalog into its .mo file (fuzzy entries left out)."""
-    for path in compile_catalogs():
+    """Compile every catalog, notices' and console's, into its .mo file (fuzzy left out)."""
+    for path in [*compile_catalogs(), *compile_console_catalogs()]:
         click.echo(f"compiled {path}")
 
 
 @i18n_cli.command("check")
 def i18n_check_command() -> None:
-    """Fail when the .pot is stale, a catalog or keyword file is missing, or a render breaks."""
+    """Fail when a .pot is stale, a catalog or keyword file is missing, a render breaks, or the
+    console lacks a translation."""
     problems: list[str] = []
     if pot_is_stale():
         problems.append("locales/messages.pot is stale: run `smsgateway i18n extract`")
     for code in load_languages():
         problems += _language_problems(code)
+    problems += console_catalog_problems()
     _finish(problems)
 
 

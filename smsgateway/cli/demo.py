@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from smsgateway.clock import utcnow
-from smsgateway.demo import seed_demo
+from smsgateway.demo import DEMO_USERS, seed_demo, seed_demo_users
 from smsgateway.runtime import get_runtime
 
 
@@ -18,8 +18,14 @@ def demo_cli() -> None:
 @demo_cli.command("seed")
 @with_appcontext
 def demo_seed() -> None:
-    """Add demo partners, returnees and referrals (once)."""
+    """Add demo partners, returnees, referrals and one account per role (once)."""
     runtime = get_runtime()
+    if runtime.settings.is_production:
+        raise click.ClickException("the demo data and its known passwords never go in production")
     with runtime.db.transaction() as session:
         added = seed_demo(session, utcnow(), programme=runtime.programme)
+        seed_demo_users(session, utcnow())
     click.echo(f"demo: {added} referrals added" if added else "demo: data already there")
+    click.echo("demo logins (demo passwords, for this demo only):")
+    for username, password, role in DEMO_USERS:
+        click.echo(f"  {role:<11} username {username:<11} password {password}")

@@ -24,6 +24,7 @@ def serve() -> None:
     settings = get_runtime().settings
     require_database(settings)
     if settings.is_production:
+        _warn_without_admin()
         _exec_gunicorn(settings.host, settings.port, settings.web_workers)
     from werkzeug.serving import run_simple
 
@@ -37,6 +38,16 @@ def serve() -> None:
     finally:
         if clock is not None:
             clock.shutdown()
+
+
+def _warn_without_admin() -> None:
+    """Production serves no console page until an admin exists: say how to make one."""
+    from smsgateway.users import has_active_admin
+    from smsgateway.web.session import NO_ADMIN
+
+    with get_runtime().db.sessions() as session:
+        if not has_active_admin(session):
+            click.echo(NO_ADMIN, err=True)
 
 
 def _exec_gunicorn(host: str, port: int, workers: int) -> NoReturn:

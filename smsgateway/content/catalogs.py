@@ -179,18 +179,28 @@ def repository_root() -> Path:
 
 def extract_pot(output: Path | None = None) -> Path:
     """Run `pybabel extract` over the message templates and drop the creation date line."""
-    root = repository_root()
-    target = output or pot_path()
+    return run_extract(message_templates_dir(), output or pot_path())
+
+
+def run_extract(
+    source: Path, target: Path, keywords: Iterable[str] = (), root: Path | None = None
+) -> Path:
+    """`pybabel extract` with babel.cfg over `source` into `target`, without a creation date.
+
+    `root` is the checkout holding babel.cfg (by default the message templates' checkout).
+    """
+    root = root or repository_root()
     command = [
         sys.executable, "-m", "babel.messages.frontend", "extract",
         "-F", str(root / "babel.cfg"),
+        *(f"--keywords={keyword}" for keyword in keywords),
         "--add-comments=Translators:",
         "--sort-output",
         "--project=smsgateway",
         "--copyright-holder=smsgateway contributors",
         "--msgid-bugs-address=",
         "-o", str(target),
-        str(message_templates_dir().relative_to(root)),
+        str(source.relative_to(root)),
     ]  # fmt: skip
     subprocess.run(command, cwd=root, check=True, capture_output=True)  # noqa: S603 (fixed argv)
     target.write_text(_CREATION_DATE.sub("", target.read_text(encoding="utf-8")), encoding="utf-8")

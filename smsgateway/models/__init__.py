@@ -9,12 +9,14 @@ from smsgateway.models.reachability import ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",
+    "LoginAttempt",
     "Message",
     "MessageStatusEvent",
     "Notice",
@@ -26,6 +28,7 @@ __all__ = [
     "Returnee",
     "ReviewItem",
     "Suppression",
+    "User",
     "WebhookDelivery",
     "apscheduler_jobs",
 ]

@@ -26,6 +26,8 @@ class Referral(Base):
     appointment_place: Mapped[str] = mapped_column(String(200), default="")
     needs_reorientation: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(100))
+    # The console account that recorded it; None for imports, commands and the demo seed.
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -48,6 +50,9 @@ class ReferralEvent(Base):
     source: Mapped[str] = mapped_column(String(32))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
     actor: Mapped[str] = mapped_column(String(100), default="")
+    # The console account that acted (its username is `actor`); None for replies, partner SMS,
+    # commands and the system.
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

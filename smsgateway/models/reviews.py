@@ -22,5 +22,6 @@ class ReviewItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
     message: Mapped[Message] = relationship()

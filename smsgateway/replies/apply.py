@@ -18,6 +18,7 @@ from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_not
 from smsgateway.referrals import Source, Status, TransitionRefused, change_status
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.returnees import set_opt_out
+from smsgateway.users import Actor, actor_identity
 
 #: (question, intent) → the referral status it records. Absent pairs change no status.
 STATUS_FOR: dict[tuple[Question, Intent], Status] = {
@@ -195,7 +196,7 @@ def apply_review_item(
     intent: Intent,
     *,
     now: datetime,
-    actor: str,
+    actor: Actor,
     referral_id: int | None = None,
 ) -> ReplyOutcome:
     """A caseworker applies a queued message (a late reply, say) as `intent`, then resolves it.
@@ -230,7 +231,8 @@ def apply_review_item(
         referral.needs_reorientation = True
     if intent in (Intent.OPT_OUT, Intent.OPT_IN):
         _set_consent(session, referral, message, intent, now)
-    item.resolved_at, item.resolved_by = now, actor
+    item.resolved_at = now
+    item.resolved_by, item.resolved_by_user_id = actor_identity(actor)
     notice = plan_notice(
         session,
         kind=ACK_FOR[intent],

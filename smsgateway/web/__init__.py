@@ -1,21 +1,62 @@
-"""The web console and the phone simulator (blueprints), with CSRF protection on every form."""
+"""The web faces: one blueprint per audience or concern, all behind login and one permission table.
+
+- `auth`: login, logout, one's account, each role's start page, the list of accounts;
+- `caseworker`: referrals, their history, the review queue;
+- `manager`: the overview and the unreachable list;
+- `partner`: a partner organisation's own referrals and its outcome reports;
+- `simulator`: the demo's phone simulator (local transport, never in production);
+- `webhooks` (in `smsgateway.webhooks`): public, authenticated by the provider's signature.
+
+Templates live in `web/templates/<blueprint>/`, the stylesheet in `web/static/`. Each view
+declares the action it needs (`web.access`); forms carry Flask-WTF's CSRF token.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFProtect
 
+from smsgateway.permissions import Role
 from smsgateway.runtime import get_runtime
-from smsgateway.web import csrf
-from smsgateway.web.console import console
+from smsgateway.web.access import init_access
+from smsgateway.web.auth import auth
+from smsgateway.web.caseworker import caseworker
+from smsgateway.web.errors import init_errors
+from smsgateway.web.i18n import init_i18n
+from smsgateway.web.manager import manager
+from smsgateway.web.partner import partner
+from smsgateway.web.security import init_security
+from smsgateway.web.session import init_sessions
 from smsgateway.web.simulator import simulator
 from smsgateway.webhooks import webhooks
 
+csrf = CSRFProtect()
+
+ROLE_LABELS = {
+    Role.ADMIN: lazy_gettext("administrator"),
+    Role.MANAGER: lazy_gettext("manager"),
+    Role.CASEWORKER: lazy_gettext("caseworker"),
+    Role.PARTNER: lazy_gettext("partner"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(Role(role), role)) if role in set(Role) else role
+
 
 def init_web(app: Flask) -> None:
-    csrf.init_csrf(app)
-    app.register_blueprint(console)
-    app.register_blueprint(webhooks)
+    init_security(app)
+    init_i18n(app)
+    init_sessions(app)
+    csrf.init_app(app)
+    csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
+    init_errors(app)
+    for blueprint in (auth, caseworker, manager, partner, webhooks):
+        app.register_blueprint(blueprint)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled
+    app.jinja_env.globals["role_label"] = role_label
     if enabled:
         app.register_blueprint(simulator)
+    init_access(app)

@@ -1,7 +1,7 @@
 """The phone simulator: see what each contact's phone received and answer as that contact.
 
 Registered only with the local transport outside production. A reply typed here enters through
-`receive_message`, the same inbound path the provider webhooks use.
+`accept_message`, the same inbound path the provider webhooks use.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from werkzeug.wrappers import Response
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message
+from smsgateway.permissions import Action
 from smsgateway.replies.inbound import InboundMessage, accept_message
 from smsgateway.runtime import get_runtime
+from smsgateway.web.access import requires
 
-simulator = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+simulator = Blueprint("simulator", __name__, url_prefix="/simulator")
 
 
 @simulator.get("/")
+@requires(Action.USE_SIMULATOR)
 def phones() -> str:
     with get_runtime().db.sessions() as session:
         points = session.scalars(select(ContactPoint).order_by(ContactPoint.id)).all()
@@ -33,10 +36,13 @@ def phones() -> str:
                     select(Message).filter_by(phone_e164=selected.phone_e164).order_by(Message.id)
                 )
             )
-        return render_template("simulator.html", points=points, selected=selected, thread=thread)
+        return render_template(
+            "simulator/phones.html", points=points, selected=selected, thread=thread
+        )
 
 
 @simulator.post("/<int:contact_id>/reply")
+@requires(Action.USE_SIMULATOR)
 def reply(contact_id: int) -> Response:
     runtime = get_runtime()
     body = request.form.get("body", "")
@@ -56,6 +62,7 @@ def reply(contact_id: int) -> Response:
 
 
 @simulator.post("/dispatch")
+@requires(Action.USE_SIMULATOR)
 def dispatch_now() -> Response:
     """Send every due notice now instead of waiting for the next scheduler tick."""
     runtime = get_runtime()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -30,7 +30,7 @@ def live_url(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
@@ -49,6 +49,21 @@ def page() -> Iterator[Any]:
                 "--no-first-run",
             ],
         )
-        page = browser.new_page()
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    return browser.new_page()
+
+
+@pytest.fixture
+def browser_page(browser: Any) -> Callable[..., Any]:
+    """`browser_page(locale="fr", width=375)`: a page in a fresh browser context (no cookies)."""
+
+    def make(locale: str = "en", width: int = 1280) -> Any:
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": 800})
+        return context.new_page()
+
+    return make

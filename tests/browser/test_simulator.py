@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsgateway.demo import seed_demo
+from smsgateway.demo import seed_demo, seed_demo_users
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import Notice, Referral
 from smsgateway.runtime import Runtime
@@ -24,8 +24,11 @@ class SimulatorPage:
         self.page = page
         self.base_url = base_url
 
-    def open_from_console(self) -> None:
+    def open_from_console(self, username: str, password: str) -> None:
         self.page.goto(self.base_url + "/")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("#login")
         self.page.click("#nav-simulator")
 
     def choose_contact(self, name: str) -> None:
@@ -44,6 +47,7 @@ def test_reminder_answered_from_the_simulator_confirms_the_referral(
 ) -> None:
     with runtime.db.transaction() as tx:
         seed_demo(tx, now, programme=runtime.programme)
+        seed_demo_users(tx, now)
     referral = session.scalar(select(Referral).filter_by(reference="R1002"))
     assert referral is not None
     reminder = session.scalars(
@@ -54,7 +58,7 @@ def test_reminder_answered_from_the_simulator_confirms_the_referral(
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=reminder.due_at)
 
     simulator = SimulatorPage(page, live_url)
-    simulator.open_from_console()
+    simulator.open_from_console("caseworker", "demo-caseworker")
     simulator.choose_contact("Moussa")
     assert "R1002" in simulator.thread_text()
     simulator.reply("1")

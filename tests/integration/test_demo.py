@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsgateway.demo import seed_demo
+from smsgateway.demo import DEMO_USERS, seed_demo
 from smsgateway.dispatch import dispatch_due_notices
-from smsgateway.models import Message
+from smsgateway.models import Message, User
 from smsgateway.runtime import Runtime
 
 
@@ -24,3 +28,38 @@ def test_demo_started_at_night_still_sends_every_first_notice_and_reminder(
     kinds = session.scalars(select(Message.kind).filter_by(direction="out")).all()
     assert kinds.count("referral_created") == 5
     assert kinds.count("appointment_reminder") == 5
+
+
+def test_demo_seed_adds_one_account_per_role_and_prints_the_logins(
+    app: Flask, runner: FlaskCliRunner, session: Session, log_in: Callable[..., Any]
+) -> None:
+    from smsgateway.cli.demo import demo_cli
+
+    result = runner.invoke(demo_cli, ["seed"])
+    assert result.exit_code == 0, result.output
+    accounts = session.scalars(select(User).order_by(User.id)).all()
+    assert [a.role for a in accounts] == ["admin", "manager", "caseworker", "partner"]
+    assert accounts[-1].partner is not None and "Pikine" in accounts[-1].partner.name
+    homes = {"admin": "/users", "manager": "/manager/", "caseworker": "/referrals"}
+    homes["partner"] = "/partner/"
+    for username, password, role in DEMO_USERS:
+        assert f"username {username}" in result.output and f"password {password}" in result.output
+        client = app.test_client()
+        assert log_in(client, username, password).status_code == 303
+        assert client.get("/").headers["Location"] == homes[role]
+
+    again = runner.invoke(demo_cli, ["seed"])  # once only, and the logins are shown again
+    assert "data already there" in again.output and "username caseworker" in again.output
+    assert session.scalar(select(func.count()).select_from(User)) == len(DEMO_USERS)
+
+
+def test_the_partner_demo_account_sees_its_centre_referrals_only(
+    app: Flask, runner: FlaskCliRunner, log_in: Callable[..., Any]
+) -> None:
+    from smsgateway.cli.demo import demo_cli
+
+    runner.invoke(demo_cli, ["seed"])
+    client = app.test_client()
+    log_in(client, "partner", "demo-partner")
+    page = client.get("/partner/").get_data(as_text=True)
+    assert page.count('class="status"') == 4  # the sensitive referral went to the clinic

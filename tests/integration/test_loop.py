@@ -16,7 +16,13 @@ from smsgateway.models import Message, Notice, Partner, Referral, Returnee, Revi
 from smsgateway.runtime import Runtime
 
 
-def csrf(client: FlaskClient, path: str = "/") -> str:
+@pytest.fixture
+def client(caseworker_client: FlaskClient) -> FlaskClient:
+    """The console and the simulator need a login: these tests act as a caseworker."""
+    return caseworker_client
+
+
+def csrf(client: FlaskClient, path: str = "/referrals") -> str:
     page = client.get(path).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found, "the page carries no CSRF token"
@@ -169,7 +175,7 @@ def test_reply_with_no_open_question_is_stored_and_shown_for_review(
     item = session.scalar(select(ReviewItem))
     assert item is not None and item.reason == "no_open_question"
     assert item.message_id == stored.id
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/referrals").get_data(as_text=True)
     assert "Bonjour, j&#39;ai une question" in page and "no_open_question" in page
 
 
@@ -261,3 +267,9 @@ def test_caseworker_applies_a_late_reply_from_the_review_queue(
     session.refresh(item)
     assert referral.status == "confirmed" and item.resolved_at is not None
     assert referral.events[-1].message_id == item.message_id
+    caseworker = client.user  # type: ignore[attr-defined]
+    assert (referral.events[-1].actor, referral.events[-1].actor_user_id) == (
+        caseworker.username,
+        caseworker.id,
+    )
+    assert (item.resolved_by, item.resolved_by_user_id) == (caseworker.username, caseworker.id)

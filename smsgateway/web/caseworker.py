@@ -1,4 +1,7 @@
-"""Console pages: referrals, their history, the review queue, and a form to add a referral."""
+"""The caseworker's pages: referrals, their history, the review queue, a form to add a referral.
+
+Every action is recorded under the logged-in user (`acting_user()`), never a name from a form.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,25 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
-from smsgateway.reachability import unreachable_contact_points
-from smsgateway.referrals import OPEN, TransitionRefused, create_referral
+from smsgateway.permissions import Action
+from smsgateway.referrals import TransitionRefused, create_referral
 from smsgateway.replies.apply import apply_review_item
 from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
+from smsgateway.web.access import requires
+from smsgateway.web.session import acting_user
 
-console = Blueprint("console", __name__, template_folder="templates")
+caseworker = Blueprint("caseworker", __name__)
 
 
-@console.get("/")
+@caseworker.get("/referrals")
+@requires(Action.VIEW_REFERRALS)
 def index() -> str:
     runtime = get_runtime()
     with runtime.db.sessions() as session:
@@ -35,7 +42,7 @@ def index() -> str:
             .limit(50)
         ).all()
         return render_template(
-            "index.html",
+            "caseworker/index.html",
             referrals=referrals,
             counts=counts,
             reviews=reviews,
@@ -46,7 +53,8 @@ def index() -> str:
         )
 
 
-@console.get("/referrals/<reference>")
+@caseworker.get("/referrals/<reference>")
+@requires(Action.VIEW_REFERRALS)
 def referral(reference: str) -> str:
     with get_runtime().db.sessions() as session:
         found = session.scalar(select(Referral).filter_by(reference=reference))
@@ -55,10 +63,11 @@ def referral(reference: str) -> str:
         messages = session.scalars(
             select(Message).filter_by(referral_id=found.id).order_by(Message.id)
         ).all()
-        return render_template("referral.html", referral=found, messages=messages)
+        return render_template("caseworker/referral.html", referral=found, messages=messages)
 
 
-@console.post("/referrals")
+@caseworker.post("/referrals")
+@requires(Action.CREATE_REFERRAL)
 def add_referral() -> Response:
     runtime = get_runtime()
     form = request.form
@@ -76,7 +85,7 @@ def add_referral() -> Response:
                 returnee=returnee,
                 partner=partner,
                 service_category=form.get("service_category", ""),
-                created_by=form.get("created_by") or "console",
+                created_by=acting_user(),
                 programme=runtime.programme,
                 is_sensitive=form.get("is_sensitive") == "on",
                 appointment_at=_local_time(form.get("appointment_at", ""), returnee.time_zone),
@@ -85,9 +94,9 @@ def add_referral() -> Response:
             reference = created.reference
     except InvalidInput as error:
         flash(str(error), "error")
-        return redirect(url_for("console.index"), 303)
-    flash(f"Referral {reference} recorded.", "info")
-    return redirect(url_for("console.referral", reference=reference), 303)
+        return redirect(url_for("caseworker.index"), 303)
+    flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
+    return redirect(url_for("caseworker.referral", reference=reference), 303)
 
 
 def _local_time(value: str, time_zone: str) -> datetime | None:
@@ -101,25 +110,8 @@ def _local_time(value: str, time_zone: str) -> datetime | None:
     return naive.replace(tzinfo=ZoneInfo(time_zone))
 
 
-@console.get("/unreachable")
-def unreachable() -> str:
-    """Returnees the service could not reach on any channel: a manager's follow-up list."""
-    with get_runtime().db.sessions() as session:
-        points = unreachable_contact_points(session)
-        rows = session.execute(
-            select(Referral.returnee_id, Referral.reference).where(
-                Referral.returnee_id.in_({p.returnee_id for p in points}),
-                Referral.status.in_([str(s) for s in OPEN]),
-            )
-        ).all()
-        references: dict[int, list[str]] = {}
-        for returnee_id, reference in rows:
-            references.setdefault(returnee_id, []).append(reference or "")
-        open_references = {key: ", ".join(value) for key, value in references.items()}
-        return render_template("unreachable.html", points=points, open_references=open_references)
-
-
-@console.post("/reviews/<int:item_id>/apply")
+@caseworker.post("/reviews/<int:item_id>/apply")
+@requires(Action.APPLY_REVIEW)
 def apply_review(item_id: int) -> Response:
     """A caseworker decides what a queued message meant; the referral is updated as for a reply."""
     runtime = get_runtime()
@@ -127,8 +119,8 @@ def apply_review(item_id: int) -> Response:
     try:
         intent = Intent(form.get("intent", ""))
     except ValueError:
-        flash("field 'intent': choose what the message means", "error")
-        return redirect(url_for("console.index"), 303)
+        flash(gettext("Choose what the message means."), "error")
+        return redirect(url_for("caseworker.index"), 303)
     try:
         with runtime.db.transaction() as session:
             apply_review_item(
@@ -136,11 +128,11 @@ def apply_review(item_id: int) -> Response:
                 item_id,
                 intent,
                 now=runtime.clock(),
-                actor=form.get("actor") or "console",
+                actor=acting_user(),
                 referral_id=int(form["referral_id"]) if form.get("referral_id") else None,
             )
     except (InvalidInput, TransitionRefused) as error:
         flash(str(error), "error")
-        return redirect(url_for("console.index"), 303)
-    flash("Applied.", "info")
-    return redirect(url_for("console.index"), 303)
+        return redirect(url_for("caseworker.index"), 303)
+    flash(gettext("Applied."), "info")
+    return redirect(url_for("caseworker.index"), 303)

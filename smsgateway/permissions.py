@@ -1,0 +1,126 @@
+"""Who may do what: the roles, the actions, and the one table joining them.
+
+Every face asks this module: each console route declares the action it needs
+(`smsgateway.web.access`), and the JSON API and the commands are to do the same. A role has an
+action everywhere (`Scope.ALL`), only on its own partner organisation's referrals
+(`Scope.OWN_PARTNER`), or not at all. `docs/permissions.md` shows this table; a test keeps the
+two in agreement.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import Select, false
+
+from smsgateway.models import Referral
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    CASEWORKER = "caseworker"
+    PARTNER = "partner"  # bound to one partner organisation
+
+
+class Action(StrEnum):
+    VIEW_REFERRALS = "view_referrals"  # every referral, its history and its messages
+    CREATE_REFERRAL = "create_referral"
+    APPLY_REVIEW = "apply_review"  # decide what a queued message means
+    VIEW_OVERVIEW = "view_overview"  # counts per status and per partner
+    VIEW_UNREACHABLE = "view_unreachable"
+    USE_SIMULATOR = "use_simulator"  # the demo's phone simulator (local transport only)
+    VIEW_PARTNER_REFERRALS = "view_partner_referrals"  # the partner page: referrals and history
+    REPORT_OUTCOME = "report_outcome"  # enrolled, ineligible, no-show, dropped out
+    MANAGE_USERS = "manage_users"
+    USE_ACCOUNT = "use_account"  # one's own account: language, log out
+
+
+class Scope(StrEnum):
+    ALL = "all"
+    OWN_PARTNER = "own_partner"  # referrals of the account's partner organisation only
+
+
+A, S = Action, Scope
+_STAFF = {A.VIEW_REFERRALS: S.ALL, A.VIEW_UNREACHABLE: S.ALL, A.USE_ACCOUNT: S.ALL}
+
+PERMISSIONS: dict[Role, dict[Action, Scope]] = {
+    Role.ADMIN: {
+        **_STAFF,
+        A.CREATE_REFERRAL: S.ALL,
+        A.APPLY_REVIEW: S.ALL,
+        A.VIEW_OVERVIEW: S.ALL,
+        A.USE_SIMULATOR: S.ALL,
+        A.MANAGE_USERS: S.ALL,
+    },
+    Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL},
+    Role.CASEWORKER: {
+        **_STAFF,
+        A.CREATE_REFERRAL: S.ALL,
+        A.APPLY_REVIEW: S.ALL,
+        A.USE_SIMULATOR: S.ALL,
+    },
+    Role.PARTNER: {
+        A.VIEW_PARTNER_REFERRALS: S.OWN_PARTNER,
+        A.REPORT_OUTCOME: S.OWN_PARTNER,
+        A.USE_ACCOUNT: S.ALL,
+    },
+}
+
+
+class Principal(Protocol):
+    """What a permission check reads of the acting user."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def partner_id(self) -> int | None: ...
+
+
+def scope_of(role: str, action: Action) -> Scope | None:
+    """How far `role` may take `action`: everywhere, its own partner's referrals, or not at all."""
+    try:
+        return PERMISSIONS[Role(role)].get(action)
+    except ValueError:  # a role this version does not know has no rights
+        return None
+
+
+def is_allowed(role: str, action: Action) -> bool:
+    return scope_of(role, action) is not None
+
+
+def may_act_on(user: Principal, action: Action, referral: Referral) -> bool:
+    """Whether `user` may take `action` on this referral, its scope included."""
+    scope = scope_of(user.role, action)
+    if scope is Scope.OWN_PARTNER:
+        return user.partner_id is not None and referral.partner_id == user.partner_id
+    return scope is Scope.ALL
+
+
+def scope_referrals(query: Select[Referral], user: Principal, action: Action) -> Select[Referral]:
+    """Narrow a query of referrals to those `user` may take `action` on (none if not allowed)."""
+    scope = scope_of(user.role, action)
+    if scope is Scope.ALL:
+        return query
+    if scope is Scope.OWN_PARTNER and user.partner_id is not None:
+        return query.where(Referral.partner_id == user.partner_id)
+    return query.where(false())
+
+
+def permissions_table() -> str:
+    """The table as Markdown, for docs/permissions.md."""
+    roles = list(Role)
+    lines = [
+        "| action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for action in Action:
+        cells = [_cell(scope_of(role, action)) for role in roles]
+        lines.append(f"| `{action.value}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(scope: Scope | None) -> str:
+    return {None: "-", Scope.ALL: "yes", Scope.OWN_PARTNER: "own partner's"}[scope]

@@ -1,0 +1,38 @@
+"""The console's language (Flask-Babel, catalog domain `console`): the user's choice, else the
+browser's, else English. Notices have their own catalogs (domain `messages`, in every language).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+from smsgateway.content.console_catalogs import CONSOLE_LANGUAGES, DOMAIN, SOURCE_LANGUAGE
+from smsgateway.paths import locales_dir
+
+__all__ = ["CONSOLE_LANGUAGES", "init_i18n", "select_locale"]
+
+
+def select_locale() -> str:
+    """The logged-in user's stored choice, else the best match of Accept-Language, else English."""
+    chosen = getattr(current_user, "language", "")
+    if chosen in CONSOLE_LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(list(CONSOLE_LANGUAGES)) or SOURCE_LANGUAGE
+
+
+def current_locale() -> str:
+    return str(get_locale() or SOURCE_LANGUAGE)
+
+
+def init_i18n(app: Flask) -> None:
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_locale=SOURCE_LANGUAGE,
+        default_domain=DOMAIN,
+        default_translation_directories=str(locales_dir()),
+    )
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals["current_locale"] = current_locale

@@ -1,0 +1,84 @@
+"""The partner's page: its own organisation's referrals, their history, and outcome reports.
+
+Everything is narrowed to the account's partner (`permissions.scope_referrals`): another
+partner's referral answers 404, as if it did not exist, and a form posted for it changes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from smsgateway.models import Partner, Referral
+from smsgateway.partners import report_outcome
+from smsgateway.permissions import Action, scope_referrals
+from smsgateway.referrals import TransitionRefused
+from smsgateway.replies.partner_commands import PartnerAction
+from smsgateway.runtime import get_runtime
+from smsgateway.web.access import requires
+from smsgateway.web.forms import OutcomeForm
+from smsgateway.web.session import acting_user
+
+partner = Blueprint("partner", __name__, url_prefix="/partner")
+
+
+def _scoped_referral(session: Session, reference: str, action: Action) -> Referral:
+    query = select(Referral).filter_by(reference=reference)
+    found = session.scalar(scope_referrals(query, acting_user(), action))
+    if found is None:
+        abort(404)
+    return found
+
+
+@partner.get("/")
+@requires(Action.VIEW_PARTNER_REFERRALS)
+def home() -> str:
+    with get_runtime().db.sessions() as session:
+        query = select(Referral).order_by(Referral.id.desc()).limit(200)
+        referrals = session.scalars(
+            scope_referrals(query, acting_user(), Action.VIEW_PARTNER_REFERRALS)
+        ).all()
+        organisation = session.get(Partner, acting_user().partner_id or 0)
+        return render_template("partner/home.html", referrals=referrals, organisation=organisation)
+
+
+@partner.get("/referrals/<reference>")
+@requires(Action.VIEW_PARTNER_REFERRALS)
+def referral(reference: str) -> str:
+    with get_runtime().db.sessions() as session:
+        found = _scoped_referral(session, reference, Action.VIEW_PARTNER_REFERRALS)
+        return render_template("partner/referral.html", referral=found, form=OutcomeForm())
+
+
+@partner.post("/referrals/<reference>/outcome")
+@requires(Action.REPORT_OUTCOME)
+def outcome(reference: str) -> Response | tuple[str, int]:
+    runtime = get_runtime()
+    form = OutcomeForm()
+    try:
+        with runtime.db.transaction() as session:
+            found = _scoped_referral(session, reference, Action.REPORT_OUTCOME)
+            if not form.validate_on_submit():
+                flash(gettext("Choose an outcome."), "error")
+                return redirect(url_for("partner.referral", reference=reference), 303)
+            report_outcome(
+                session,
+                found,
+                PartnerAction(form.outcome.data),
+                now=runtime.clock(),
+                actor=acting_user(),
+                note=form.note.data or "",
+            )
+    except TransitionRefused as error:
+        flash(
+            gettext(
+                "This referral is %(old)s: it cannot become %(new)s.", old=error.old, new=error.new
+            ),
+            "error",
+        )
+    else:
+        flash(gettext("Recorded."), "info")
+    return redirect(url_for("partner.referral", reference=reference), 303)

@@ -1,0 +1,73 @@
+"""Login sessions (Flask-Login): who is logged in, idle expiry, and the production admin check.
+
+The session is Flask's signed cookie holding the account's session id ("<id>.<token>"); the
+account is loaded again on every request, so a disabled account or a new password ends its
+sessions at once. A session ends after `SMSGATEWAY_SESSION_IDLE_MINUTES` without a request.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
+from flask_login import LoginManager, current_user, logout_user
+
+from smsgateway.models import User
+from smsgateway.runtime import get_runtime
+from smsgateway.users import has_active_admin, load_session_user
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Log in to see this page.")
+login_manager.login_message_category = "info"
+
+SEEN_AT = "seen_at"  # session key: wall-clock time of the last request
+NO_ADMIN = "No admin account yet: create one with `smsgateway users create NAME --role admin`."
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    with get_runtime().db.sessions() as db_session:
+        return load_session_user(db_session, session_id)
+
+
+def expire_idle_session() -> ResponseReturnValue | None:
+    """End a login session left idle too long; the access check then asks to log in again."""
+    if not current_user.is_authenticated:
+        return None
+    idle_seconds = get_runtime().settings.session_idle_minutes * 60
+    seen_at = session.get(SEEN_AT)
+    now = time.time()
+    if isinstance(seen_at, int | float) and now - seen_at > idle_seconds:
+        logout_user()
+        session.clear()
+        flash(gettext("Your session expired. Log in again."), "info")
+        return None
+    session[SEEN_AT] = now
+    return None
+
+
+def refuse_console_without_admin() -> ResponseReturnValue | None:
+    """In production, no console until an admin account exists; the webhooks keep working."""
+    if request.blueprint == "webhooks" or current_app.extensions.get("smsgateway_has_admin"):
+        return None
+    with get_runtime().db.sessions() as db_session:
+        if not has_active_admin(db_session):
+            return NO_ADMIN + "\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
+    current_app.extensions["smsgateway_has_admin"] = True
+    return None
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.init_app(app)
+    if get_runtime(app).settings.is_production:
+        app.before_request(refuse_console_without_admin)
+    app.before_request(expire_idle_session)
+
+
+def acting_user() -> User:
+    """The logged-in user as the domain's acting user (the account, not Flask's proxy)."""
+    user: User = current_user._get_current_object()
+    return user

@@ -1,0 +1,83 @@
+"""The console speaks the user's language: their stored choice, else the browser's, else English."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from smsgateway.content.console_catalogs import (
+    console_catalog_problems,
+    console_po_path,
+    console_pot_is_stale,
+)
+from smsgateway.paths import locales_dir
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+def test_the_login_page_follows_the_browser_language(client: FlaskClient) -> None:
+    french = client.get("/login", headers=FRENCH).get_data(as_text=True)
+    assert '<html lang="fr">' in french and "Se connecter" in french
+    assert "Mot de passe" in french
+    english = client.get("/login", headers={"Accept-Language": "de, en;q=0.5"})
+    assert "Log in" in english.get_data(as_text=True)
+    default = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in default
+
+
+def test_a_stored_choice_beats_the_browser(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
+) -> None:
+    client = client_as("caseworker", language="en")
+    page = client.get("/referrals", headers=FRENCH).get_data(as_text=True)
+    assert "Needs review" in page and "À examiner" not in page
+
+    response = client.post("/account", data={"csrf_token": form_token(client), "language": "fr"})
+    assert response.status_code == 303
+    page = client.get("/referrals").get_data(as_text=True)
+    assert "À examiner" in page and "Se déconnecter" in page
+
+
+@pytest.mark.parametrize("code", [403, 404])
+def test_error_pages_speak_french(client_as: Callable[..., FlaskClient], code: int) -> None:
+    caseworker = client_as("caseworker", language="fr")
+    page = caseworker.get({403: "/users", 404: "/nowhere"}[code]).get_data(as_text=True)
+    assert f"Erreur {code}" in page
+
+
+def test_the_console_catalogs_are_complete_and_fresh() -> None:
+    assert console_catalog_problems() == []
+
+
+@pytest.fixture
+def locales_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "locales"
+    shutil.copytree(locales_dir(), copy, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("SMSGATEWAY_LOCALES_DIR", str(copy))
+    return copy
+
+
+def test_an_untranslated_french_entry_is_reported(locales_copy: Path) -> None:
+    path = console_po_path("fr")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "Se connecter"', 'msgstr ""'), encoding="utf-8")
+    assert "console/fr: not translated: 'Log in'" in console_catalog_problems()
+
+
+def test_a_new_console_string_makes_the_pot_stale(locales_copy: Path) -> None:
+    pot = locales_copy / "console.pot"
+    pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Log out"', 'msgid "Sign out"'))
+    assert console_pot_is_stale()
+
+
+def test_i18n_compile_writes_the_console_catalogs(locales_copy: Path, app: Flask) -> None:
+    from smsgateway.cli.content import i18n_cli
+
+    result = app.test_cli_runner().invoke(i18n_cli, ["compile"])
+    assert result.exit_code == 0, result.output
+    assert (locales_copy / "fr" / "LC_MESSAGES" / "console.mo").exists()
