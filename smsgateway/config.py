@@ -84,6 +84,7 @@ class Settings:
     dispatch_concurrency: int = 8  # provider calls in flight per worker process
     send_rate_per_second: float = 10.0  # per sender and per process; 0 means no cap
     lease_sweep_seconds: float = 30.0
+    task_sweep_seconds: float = 60.0  # how often the loop's task sweep runs (leader only)
     leader_retry_seconds: float = 5.0  # how often a follower tries to become scheduler leader
     web_workers: int = 2  # gunicorn worker processes behind `serve` in production
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport

@@ -33,10 +33,12 @@ from smsgateway.config import Settings
 from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.db import Database
+from smsgateway.loop.partner_questions import partner_question_context, person_label
 from smsgateway.models import Message, MessageStatusEvent, Notice, Referral, Returnee
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import programme_of
+from smsgateway.questions import HELD, held_questions, is_pointless
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 from smsgateway.ratelimit import SenderLimits, process_limits
 from smsgateway.reachability import open_whatsapp_sessions, suppressed_numbers
@@ -256,7 +258,7 @@ def prepare_notices(
     phones = [recipient_phone(notice) for notice in notices]
     suppressed = suppressed_numbers(session, phones)
     sessions_open = open_whatsapp_sessions(session, phones, now=now)
-    prepared: list[Prepared] = []
+    candidates: list[Notice] = []
     for notice in notices:
         if notice.state != NoticeState.CLAIMED:
             continue
@@ -265,6 +267,18 @@ def prepare_notices(
             report.cancelled += 1
             continue
         if _settle_without_sending(notice, settings, now, report):
+            continue
+        if is_pointless(session, notice):
+            _finish(notice, NoticeState.CANCELLED, "no longer worth asking")
+            report.cancelled += 1
+            continue
+        candidates.append(notice)
+    held = held_questions(session, candidates, now=now, programme=programme_of(settings))
+    prepared: list[Prepared] = []
+    for notice in candidates:
+        if notice.id in held:  # one open question per number (smsgateway.questions)
+            _release(notice, due_at=held[notice.id], reason=HELD)
+            report.deferred += 1
             continue
         try:
             rendered = render_notice(notice, settings)
@@ -521,6 +535,8 @@ def render_notice(notice: Notice, settings: Settings) -> Rendered:
         if not referral.is_sensitive:
             context["service"] = referral.service_category
     context.update(_payload_context(notice))
+    if notice.kind == NoticeKind.PARTNER_QUESTION:
+        context.update(partner_question_context(notice, languages))
     return render_message(
         notice.kind,
         channel=notice.channel,
@@ -547,6 +563,7 @@ def _payload_context(notice: Notice) -> dict[str, object]:
                 "reference": r.reference,
                 "partner_name": r.partner.message_name,
                 "appointment_at": r.appointment_at,
+                "person": person_label(r.returnee),
             }
             for r in rows
         ]

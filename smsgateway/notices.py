@@ -29,6 +29,7 @@ class NoticeKind(StrEnum):
     REFERRAL_FOLLOWUP = "referral_followup"
     CALL_ANNOUNCEMENT = "call_announcement"
     PROXY_CONTACT_REQUEST = "proxy_contact_request"
+    PARTNER_QUESTION = "partner_question"
     BULK_INFORMATION = "bulk_information"
     ACK_CONFIRMED = "ack_confirmed"
     ACK_DECLINED = "ack_declined"
@@ -39,6 +40,7 @@ class NoticeKind(StrEnum):
     ACK_OPTED_IN = "ack_opted_in"
     ACK_HELP = "ack_help"
     ACK_UNCLEAR = "ack_unclear"
+    ACK_NEEDS_CONFIRMATION = "ack_needs_confirmation"
     ACK_UNKNOWN_SENDER = "ack_unknown_sender"
     ACK_RECEIVED = "ack_received"
     ACK_WHICH_REFERRAL = "ack_which_referral"
@@ -172,3 +174,18 @@ def open_questions(session: Session, phone_e164: str, *, since: datetime) -> lis
     for notice in session.scalars(query):
         latest.setdefault(notice.referral_id, notice)
     return list(latest.values())
+
+
+def last_question_received(session: Session, phone_e164: str) -> Notice | None:
+    """The last question sent to this number, answered or not (what a bare "1" refers to)."""
+    return session.scalars(
+        select(Notice)
+        .join(ContactPoint, Notice.contact_point_id == ContactPoint.id)
+        .where(
+            ContactPoint.phone_e164 == phone_e164,
+            Notice.question.is_not(None),
+            Notice.state == NoticeState.SENT,
+        )
+        .order_by(Notice.sent_at.desc(), Notice.id.desc())
+        .limit(1)
+    ).first()

@@ -10,11 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Message, Partner, PointPerson, Referral, ReferralEvent, User
+from smsgateway.inputs import reading_text
+from smsgateway.loop.partner_questions import (
+    is_alone,
+    last_partner_question,
+    mark_answered,
+    referral_ids_of,
+)
+from smsgateway.models import Message, Notice, Partner, PointPerson, Referral, ReferralEvent, User
 from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
-from smsgateway.referrals import Source, Status, TransitionRefused, change_status
+from smsgateway.referrals import (
+    Source,
+    Status,
+    TransitionRefused,
+    change_status,
+    is_superseded,
+)
 from smsgateway.replies.apply import ReplyOutcome, queue_review
 from smsgateway.replies.partner_commands import PartnerAction, PartnerCommand, parse_partner_message
 
@@ -59,20 +72,27 @@ STATUS_FOR_ACTION: dict[PartnerAction, Status] = {
     PartnerAction.INELIGIBLE: Status.INELIGIBLE,
     PartnerAction.NO_SHOW: Status.NO_SHOW,
     PartnerAction.DROPPED_OUT: Status.DROPPED_OUT,
+    PartnerAction.ATTENDED: Status.ATTENDED,
 }
 
 #: Why a command was refused: a code, worded in the partner's language by `ack_partner_results`.
 UNKNOWN_REFERENCE = "unknown_reference"
 OTHER_PARTNER = "other_partner"
 NOT_ALLOWED = "transition_not_allowed"
+UNKNOWN_LINE = "unknown_line"
+WHICH_REFERRAL = "which_referral"
+
+RECORDED = "recorded"
+ALREADY_RECORDED = "already_recorded"
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
 class CommandResult:
-    """One line of the reply to a point person: recorded, or refused and why."""
+    """One line of the reply to a point person: recorded, already recorded, or refused and why."""
 
     reference: str
-    outcome: str  # recorded | refused
+    outcome: str  # recorded | already_recorded | refused
     reason: str = ""
 
 
@@ -81,18 +101,24 @@ def apply_partner_message(
 ) -> ReplyOutcome:
     """Apply a point person's SMS commands to their own partner's referrals, then answer them.
 
-    Each command is recorded or refused on its own; `INELIGIBLE` puts the referral in front of a
-    caseworker at once, and a message with nothing recorded or with words not understood is
-    queued for review too, so nothing a partner sends is lost.
+    Each command is recorded or refused on its own; a line number reads the last digest the
+    number received, a bare answer the last question about one referral. `INELIGIBLE` puts the
+    referral in front of a caseworker at once, and a message with nothing recorded or with words
+    not understood is queued for review too, so nothing a partner sends is lost. Reporting the
+    status a referral already has is answered "already recorded".
     """
-    parsed = parse_partner_message(message.body)
+    parsed = parse_partner_message(reading_text(message.body))
+    asked = last_partner_question(session, person.phone_e164, now=now) if parsed.commands else None
     results = [
-        _apply_command(session, message, person, command, now) for command in parsed.commands
+        _apply_command(session, message, person, command, asked, now) for command in parsed.commands
     ]
-    recorded = [result for result in results if result.outcome == "recorded"]
-    outcome = ReplyOutcome("applied" if recorded else "review")
-    if not recorded or parsed.unparsed:
+    settled = [result for result in results if result.outcome != REFUSED]
+    outcome = ReplyOutcome("applied" if settled else "review")
+    if not settled or parsed.unparsed:
         queue_review(session, message, reason="partner_message", now=now)
+    references = {result.reference for result in settled}
+    answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))
+    mark_answered(session, person.phone_e164, set(answered), now=now)
     if results:
         notice = plan_notice_to_number(
             session,
@@ -113,29 +139,95 @@ def _apply_command(
     message: Message,
     person: PointPerson,
     command: PartnerCommand,
+    asked: Notice | None,
     now: datetime,
 ) -> CommandResult:
-    referral = session.scalar(select(Referral).filter_by(reference=command.reference))
+    referral, refusal = _referral_of(session, command, asked, now)
     if referral is None:
-        return CommandResult(command.reference, "refused", UNKNOWN_REFERENCE)
-    if referral.partner_id != person.partner_id:
-        return CommandResult(command.reference, "refused", OTHER_PARTNER)
+        return CommandResult(command.reference or _label(command), REFUSED, refusal)
+    result = record_partner_outcome(
+        session,
+        referral,
+        command.action,
+        partner_id=person.partner_id,
+        now=now,
+        actor=person.name or f"point person {person.id}",
+        message=message,
+        reason=command.reason,
+    )
+    if result.outcome == RECORDED and command.action is PartnerAction.INELIGIBLE:
+        queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
+    return result
+
+
+def _referral_of(
+    session: Session, command: PartnerCommand, asked: Notice | None, now: datetime
+) -> tuple[Referral | None, str]:
+    """The referral a command is about: by reference, by a line of the last question received,
+    or (a bare answer) the one referral of that question when nothing else could be meant."""
+    if command.reference:
+        found = session.scalar(select(Referral).filter_by(reference=command.reference))
+        return found, UNKNOWN_REFERENCE
+    listed = referral_ids_of(asked) if asked is not None else []
+    if command.line is not None:
+        if not 1 <= command.line <= len(listed):
+            return None, UNKNOWN_LINE
+        return session.get(Referral, listed[command.line - 1]), UNKNOWN_LINE
+    if asked is None or not is_alone(session, asked, now=now):
+        return None, WHICH_REFERRAL
+    return session.get(Referral, listed[0]), WHICH_REFERRAL
+
+
+def _label(command: PartnerCommand) -> str:
+    return f"#{command.line}" if command.line is not None else "?"
+
+
+def is_already_recorded(referral: Referral, action: PartnerAction) -> bool:
+    """Whether the referral has the reported status already, or went past it: nothing to do,
+    and the partner is told so rather than refused."""
+    status = STATUS_FOR_ACTION[action]
+    return referral.status == status or is_superseded(referral.status, status)
+
+
+def record_partner_outcome(
+    session: Session,
+    referral: Referral,
+    action: PartnerAction,
+    *,
+    partner_id: int,
+    now: datetime,
+    actor: str,
+    source: Source = Source.PARTNER_SMS,
+    message: Message | None = None,
+    reason: str = "",
+) -> CommandResult:
+    """Record what a partner's point person reports by SMS about one of its referrals (the
+    partner page calls `report_outcome`, which checks the account's permission).
+
+    The status it already has (or one it went past) is "already recorded", not a refusal; a
+    referral of another partner, or a change the transition table refuses, is refused and
+    changes nothing.
+    """
+    reference = referral.reference or str(referral.id)
+    if referral.partner_id != partner_id:
+        return CommandResult(reference, REFUSED, OTHER_PARTNER)
+    if is_already_recorded(referral, action):
+        return CommandResult(reference, ALREADY_RECORDED)
+    status = STATUS_FOR_ACTION[action]
     try:
         change_status(
             session,
             referral,
-            STATUS_FOR_ACTION[command.action],
-            source=Source.PARTNER_SMS,
+            status,
+            source=source,
             now=now,
-            actor=person.name or f"point person {person.id}",
+            actor=actor,
             message=message,
-            note=command.reason,
+            note=reason,
         )
     except TransitionRefused:
-        return CommandResult(command.reference, "refused", NOT_ALLOWED)
-    if command.action is PartnerAction.INELIGIBLE:
-        queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
-    return CommandResult(command.reference, "recorded")
+        return CommandResult(reference, REFUSED, NOT_ALLOWED)
+    return CommandResult(reference, RECORDED)
 
 
 class NotPermitted(PermissionError):
@@ -150,14 +242,18 @@ def report_outcome(
     now: datetime,
     actor: User,
     note: str = "",
-) -> ReferralEvent:
+) -> ReferralEvent | None:
     """A partner account reports on its page what a point person would send by SMS.
 
     Only the account's own organisation's referrals; `ineligible` flags the referral for
-    re-orientation by a caseworker. `TransitionRefused` and `NotPermitted` change nothing.
+    re-orientation by a caseworker. The status the referral already has (or one it went past)
+    is already recorded: None, nothing changes. `TransitionRefused` and `NotPermitted` change
+    nothing.
     """
     if not may_act_on(actor, Action.REPORT_OUTCOME, referral):
         raise NotPermitted(f"{actor.username} may not report on referral {referral.reference}")
+    if is_already_recorded(referral, action):
+        return None
     event = change_status(
         session,
         referral,

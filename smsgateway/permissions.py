@@ -27,6 +27,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     VIEW_REFERRALS = "view_referrals"  # every referral, its history and its messages
     CREATE_REFERRAL = "create_referral"
+    MOVE_APPOINTMENT = "move_appointment"  # a new time; closes a rebooking task
     APPLY_REVIEW = "apply_review"  # decide what a queued message means
     VIEW_OVERVIEW = "view_overview"  # counts per status and per partner
     VIEW_UNREACHABLE = "view_unreachable"
@@ -49,6 +50,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {
         **_STAFF,
         A.CREATE_REFERRAL: S.ALL,
+        A.MOVE_APPOINTMENT: S.ALL,
         A.APPLY_REVIEW: S.ALL,
         A.VIEW_OVERVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
@@ -58,6 +60,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.CASEWORKER: {
         **_STAFF,
         A.CREATE_REFERRAL: S.ALL,
+        A.MOVE_APPOINTMENT: S.ALL,
         A.APPLY_REVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
     },

@@ -195,12 +195,16 @@ def _plan_created(
 def _plan_followups(
     session: Session, referral: Referral, *, now: datetime, programme: Programme
 ) -> list[Notice]:
+    """Follow-ups some months after the referral, and some days after one recorded without an
+    appointment (its first question would otherwise come only a month later)."""
     zone = referral.returnee.time_zone
     start = referral.created_at.astimezone(ZoneInfo(zone)).date()
+    days = [add_months(start, months) for months in sorted(set(programme.followup_months))]
+    if referral.appointment_at is None:
+        days += [start + timedelta(days=d) for d in programme.followup_days_without_appointment]
     validity = programme.validity_of(NoticeKind.REFERRAL_FOLLOWUP)
     notices = []
-    for months in sorted(set(programme.followup_months)):
-        day = add_months(start, months)
+    for day in sorted(set(days)):
         due = _allowed(
             referral.returnee, at_local_time(day, programme.followup_time, zone), programme
         )

@@ -1,7 +1,9 @@
-"""The notice programme: offsets, local times, validity and prices, read from a TOML file.
+"""The notice programme: offsets, local times, validity, prices and the loop's task rules.
 
 The package ships `programme.toml` with the documented defaults; `SMSGATEWAY_PROGRAMME_FILE`
-(the `programme_file` setting) points at a replacement. Parsed once per path.
+(the `programme_file` setting) points at a replacement. Parsed once per path. A replacement
+written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`) gets that
+section from the shipped file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,50 @@ from typing import Any
 from smsgateway.errors import InvalidInput
 from smsgateway.quiet_hours import AllowedHours
 
+#: Anchors a task rule may count from (`smsgateway.loop.tasks`).
+ANCHORS = ("appointment", "referral", "status", "question")
+PARTNER_DELIVERIES = ("each", "digest")
+
+
+@dataclass(frozen=True)
+class TaskStep:
+    """One step of a task rule: an action, then a wait for the matching event."""
+
+    action: str
+    wait: timedelta
+
+
+@dataclass(frozen=True)
+class TaskRule:
+    """A rule that gives a referral a task (CHT tasks): anchor, first due time, steps, flag."""
+
+    name: str
+    anchor: str
+    start: timedelta
+    no_appointment_start: timedelta | None  # appointment anchor: from the referral when none
+    while_status: frozenset[str]
+    resolved_by_answer: bool
+    steps: tuple[TaskStep, ...]
+    flag: str
+
+
+@dataclass(frozen=True)
+class QuestionPacing:
+    """One open question per number: how long a question waits for an earlier one's answer."""
+
+    wait_for_answer: timedelta
+    after_answer: timedelta
+    ask_again_channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerQuestions:
+    """How partners are asked what became of a referral: one message each, or a daily digest."""
+
+    delivery: str  # "each" | "digest"
+    digest_time: time
+    min_between: timedelta
+
 
 @dataclass(frozen=True)
 class Programme:
@@ -30,11 +76,19 @@ class Programme:
     attendance_days_after: int
     attendance_time: time
     followup_months: tuple[int, ...]
+    followup_days_without_appointment: tuple[int, ...]
     followup_time: time
     allowed_hours: AllowedHours
     validity: dict[str, timedelta]
     currency: str
     prices: dict[str, float]
+    questions: QuestionPacing
+    partner_questions: PartnerQuestions
+    tasks: tuple[TaskRule, ...]
+
+    def rule(self, name: str) -> TaskRule | None:
+        """The task rule called `name`, if the programme has it."""
+        return next((rule for rule in self.tasks if rule.name == name), None)
 
     def validity_of(self, kind: str) -> timedelta | None:
         """How long a notice of `kind` stays worth sending after its due time, if limited."""
@@ -68,12 +122,9 @@ def current_programme() -> Programme:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> Programme:
-    if path:
-        raw = Path(path).read_text(encoding="utf-8")
-    else:
-        raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
     try:
-        return parse_programme(tomllib.loads(raw))
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8")) if path else _default_data()
+        return parse_programme(data)
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput("programme_file", f"the programme file is not valid: {error}") from None
 
@@ -85,6 +136,7 @@ def parse_programme(data: dict[str, Any]) -> Programme:
     followups = data["followups"]
     quiet = data["quiet_hours"]
     prices = data["prices"]
+    defaults = _default_data()
     return Programme(
         kinds=frozenset(str(kind) for kind in data["plan"]["kinds"]),
         reminder_days_before=tuple(int(d) for d in reminders["days_before"]),
@@ -94,6 +146,9 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         attendance_days_after=int(attendance["days_after"]),
         attendance_time=_clock(attendance["local_time"]),
         followup_months=tuple(int(m) for m in followups["months_after_referral"]),
+        followup_days_without_appointment=tuple(
+            int(d) for d in followups.get("days_after_referral_without_appointment", ())
+        ),
         followup_time=_clock(followups["local_time"]),
         allowed_hours=AllowedHours(
             start=_clock(quiet["allowed_start"]), end=_clock(quiet["allowed_end"])
@@ -103,7 +158,93 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         },
         currency=str(prices.get("currency", "")),
         prices={k: float(v) for k, v in prices.items() if k != "currency"},
+        questions=_question_pacing(data.get("questions", defaults["questions"])),
+        partner_questions=_partner_questions(
+            data.get("partner_questions", defaults["partner_questions"])
+        ),
+        tasks=tuple(
+            _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
+        ),
     )
+
+
+def _question_pacing(section: dict[str, Any]) -> QuestionPacing:
+    channels = tuple(str(channel) for channel in section["ask_again_channels"])
+    unknown = set(channels) - {"sms", "whatsapp", "voice"}
+    if unknown:
+        raise ValueError(f"[questions] ask_again_channels: unknown channels {sorted(unknown)}")
+    return QuestionPacing(
+        wait_for_answer=_non_negative_hours(section["wait_for_answer_hours"]),
+        after_answer=timedelta(minutes=float(section["after_answer_minutes"])),
+        ask_again_channels=channels,
+    )
+
+
+def _partner_questions(section: dict[str, Any]) -> PartnerQuestions:
+    delivery = str(section["delivery"])
+    if delivery not in PARTNER_DELIVERIES:
+        raise ValueError(f"[partner_questions] delivery must be one of {PARTNER_DELIVERIES}")
+    return PartnerQuestions(
+        delivery=delivery,
+        digest_time=_clock(section["digest_local_time"]),
+        min_between=_days(section.get("min_days_between", 0), "min_days_between"),
+    )
+
+
+def _task_rule(name: str, rule: dict[str, Any]) -> TaskRule:
+    """One `[tasks.<name>]` table; statuses and actions are checked against their vocabularies."""
+    # Imported here: the status and action vocabularies live with the rules that use them, and
+    # those modules read the programme (no import cycle at load time).
+    from smsgateway.loop.actions import ACTIONS
+    from smsgateway.referrals import Status
+
+    anchor = str(rule["anchor"])
+    if anchor not in ANCHORS:
+        raise ValueError(f"[tasks.{name}] anchor must be one of {ANCHORS}")
+    statuses = frozenset(str(status) for status in rule["while_status"])
+    unknown = statuses - {status.value for status in Status}
+    if unknown:
+        raise ValueError(f"[tasks.{name}] while_status: unknown statuses {sorted(unknown)}")
+    steps = tuple(
+        TaskStep(str(step["action"]), _days(step["wait_days"], "wait_days"))
+        for step in rule["steps"]
+    )
+    actions = {step.action for step in steps} - set(ACTIONS)
+    if actions or not steps:
+        raise ValueError(f"[tasks.{name}] steps: unknown actions {sorted(actions)} or none")
+    no_appointment = rule.get("no_appointment_start_days")
+    return TaskRule(
+        name=name,
+        anchor=anchor,
+        start=_days(rule["start_days"], "start_days"),
+        no_appointment_start=(
+            None if no_appointment is None else _days(no_appointment, "no_appointment_start_days")
+        ),
+        while_status=statuses,
+        resolved_by_answer=bool(rule.get("resolved_by_answer", False)),
+        steps=steps,
+        flag=str(rule["flag"]),
+    )
+
+
+def _days(value: Any, name: str) -> timedelta:
+    days = float(value)
+    if not days >= 0:  # also refuses nan
+        raise ValueError(f"{name} must be zero or more days")
+    return timedelta(days=days)
+
+
+def _non_negative_hours(value: Any) -> timedelta:
+    hours = float(value)
+    if not hours >= 0:
+        raise ValueError("hours must be zero or more")
+    return timedelta(hours=hours)
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict[str, Any]:
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
 
 
 def single_reminder(lead: timedelta) -> Programme:

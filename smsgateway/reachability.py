@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from smsgateway.models import ContactPoint, Message, Notice
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee
 from smsgateway.models.reachability import ReachabilityEvent, Suppression
-from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.returnees import set_opt_out
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,72 @@ def unreachable_contact_points(session: Session) -> list[ContactPoint]:
             .where(ContactPoint.reachability.in_((UNREACHABLE, INVALID)))
             .order_by(ContactPoint.reachability_changed_at)
         )
+    )
+
+
+def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> set[int]:
+    """Those returnees whom no contact point reaches: every number unreachable or invalid.
+
+    The person-level `unreachable` flag that the loop's standing reports (`smsgateway.loop`);
+    one function so that a person-level escalation can replace the rule in one place.
+    """
+    wanted = sorted(set(returnee_ids))
+    if not wanted:
+        return set()
+    states: dict[int, set[str]] = {}
+    for returnee_id, state in session.execute(
+        select(ContactPoint.returnee_id, ContactPoint.reachability).where(
+            ContactPoint.returnee_id.in_(wanted)
+        )
+    ):
+        states.setdefault(returnee_id, set()).add(state)
+    return {rid for rid, seen in states.items() if seen <= {UNREACHABLE, INVALID}}
+
+
+#: A proxy asked this recently is not asked again by the loop's `ask_proxy` step.
+PROXY_REQUEST_SPACING = timedelta(days=2)
+
+
+def request_proxy_contact(
+    session: Session, returnee: Returnee, *, now: datetime, referral: Referral | None = None
+) -> Notice | None:
+    """A discreet request to one proxy of the returnee to have them contact the office.
+
+    The hook the loop's `ask_proxy` step calls. A request already planned, or sent in the last
+    `PROXY_REQUEST_SPACING`, counts as this one (one proxy request per step); None when the
+    returnee has no proxy that is not known to fail.
+    """
+    recent = session.scalar(
+        select(Notice)
+        .where(
+            Notice.returnee_id == returnee.id,
+            Notice.kind == NoticeKind.PROXY_CONTACT_REQUEST,
+            (Notice.state == NoticeState.PLANNED)
+            | ((Notice.state == NoticeState.SENT) & (Notice.sent_at > now - PROXY_REQUEST_SPACING)),
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return recent
+    proxy = next(
+        (
+            point
+            for point in returnee.contact_points
+            if point.is_proxy and point.reachability not in (UNREACHABLE, INVALID, OPTED_OUT)
+        ),
+        None,
+    )
+    if proxy is None:
+        return None
+    return plan_notice(
+        session,
+        kind=NoticeKind.PROXY_CONTACT_REQUEST,
+        returnee=returnee,
+        referral=referral,
+        contact_point=proxy,
+        channel="sms",
+        due_at=now,
+        now=now,
     )
 
 

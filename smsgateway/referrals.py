@@ -1,16 +1,18 @@
 """Referral statuses, the one transition table, and the one function that changes a status.
 
     referred ──▶ confirmed ──────────────▶ attended ──▶ enrolled ──▶ completed
-       │  ╲          │  ▲                      │            │
-       │   ╲         ▼  │                      ▼            ▼
-       │    ▶ declined / reschedule_requested  ineligible   dropped_out
-       │                      │
-       └──────────────────────┴──▶ no_show ──▶ (rebooked) referred
-
+       │  ╲          │  ▲                      │  ╲          │
+       │   ╲         ▼  │                      │   ╲         ▼
+       │    ▶ declined / reschedule_requested  │    ▶ ineligible, dropped_out
+       │                      │                ▼
+       ├──────────────────────┴──▶ no_show / not_started ──▶ (rebooked) referred
+       │
     cancelled: from every open state.   Closed: completed, ineligible, dropped_out, cancelled.
 
-Partners may report `enrolled`, `ineligible` or `no_show` without the returnee having answered,
-so those are reachable from every state before them. Every change writes a `ReferralEvent`.
+Partners may report `attended`, `enrolled`, `ineligible` or `no_show` without the returnee
+having answered, and after a returnee's decline (people change their minds; the partner saw
+them or did not), so those are reachable from every state before them. `not_started` is a
+returnee's "no, I did not start" to a follow-up. Every change writes a `ReferralEvent`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
+from smsgateway.loop.tasks import sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.planning import plan_call_announcement, plan_referral, replan_appointment
@@ -39,6 +42,7 @@ class Status(StrEnum):
     INELIGIBLE = "ineligible"
     DROPPED_OUT = "dropped_out"
     COMPLETED = "completed"
+    NOT_STARTED = "not_started"
     CANCELLED = "cancelled"
 
 
@@ -55,17 +59,23 @@ class Source(StrEnum):
 
 S = Status
 _OUTCOMES = {S.ENROLLED, S.INELIGIBLE}
+#: What a partner may report from any state before it (and after a returnee's decline).
+_PARTNER_SEEN = {S.ATTENDED, S.NO_SHOW, *_OUTCOMES}
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.REFERRED: frozenset(
-        {S.CONFIRMED, S.DECLINED, S.RESCHEDULE_REQUESTED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}
+        {S.CONFIRMED, S.DECLINED, S.RESCHEDULE_REQUESTED, S.NOT_STARTED, *_PARTNER_SEEN}
     ),
-    S.CONFIRMED: frozenset({S.DECLINED, S.RESCHEDULE_REQUESTED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}),
-    S.DECLINED: frozenset({S.CONFIRMED, S.RESCHEDULE_REQUESTED, S.REFERRED}),
+    S.CONFIRMED: frozenset({S.DECLINED, S.RESCHEDULE_REQUESTED, S.NOT_STARTED, *_PARTNER_SEEN}),
+    S.DECLINED: frozenset(
+        {S.CONFIRMED, S.RESCHEDULE_REQUESTED, S.REFERRED, S.NOT_STARTED, *_PARTNER_SEEN}
+    ),
     S.RESCHEDULE_REQUESTED: frozenset(
-        {S.REFERRED, S.CONFIRMED, S.DECLINED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}
+        {S.REFERRED, S.CONFIRMED, S.DECLINED, S.NOT_STARTED, *_PARTNER_SEEN}
     ),
-    S.ATTENDED: frozenset(_OUTCOMES),
+    # A partner's "dropped out" after attendance implies the enrolment nobody reported.
+    S.ATTENDED: frozenset({S.NOT_STARTED, S.DROPPED_OUT, *_OUTCOMES}),
     S.NO_SHOW: frozenset({S.REFERRED, S.RESCHEDULE_REQUESTED, S.ATTENDED, *_OUTCOMES}),
+    S.NOT_STARTED: frozenset({S.REFERRED, S.ATTENDED, S.NO_SHOW, *_OUTCOMES}),
     S.ENROLLED: frozenset({S.DROPPED_OUT, S.COMPLETED}),
     S.INELIGIBLE: frozenset(),
     S.DROPPED_OUT: frozenset(),
@@ -76,6 +86,26 @@ CLOSED = frozenset(status for status, targets in TRANSITIONS.items() if not targ
 OPEN = frozenset(Status) - CLOSED
 for _status in OPEN:  # cancelled: from every open state
     TRANSITIONS[_status] = TRANSITIONS[_status] | {S.CANCELLED}
+
+#: Statuses that say nothing of what became of the referral: every referral still in one of these
+#: after its first 30 days must carry an explicit flag (`smsgateway.loop.standing`).
+SILENT = frozenset({S.REFERRED, S.CONFIRMED, S.RESCHEDULE_REQUESTED})
+
+#: The usual path; a status earlier on it than the current one adds nothing when reported late.
+PROGRESSION = (S.REFERRED, S.CONFIRMED, S.ATTENDED, S.ENROLLED, S.COMPLETED)
+
+#: Statuses that already say what another would: a no-show has not started either.
+_IMPLIED_BY: dict[Status, frozenset[Status]] = {S.NO_SHOW: frozenset({S.NOT_STARTED})}
+
+#: The statuses in which each question is still worth asking; in any other, a planned question
+#: is cancelled when the status changes and never sent (no "did you go?" after a decline).
+ASKED_WHILE: dict[str, frozenset[Status]] = {
+    NoticeKind.APPOINTMENT_REMINDER: frozenset({S.REFERRED, S.CONFIRMED}),
+    NoticeKind.ATTENDANCE_CHECK: frozenset({S.REFERRED, S.CONFIRMED}),
+    NoticeKind.REFERRAL_FOLLOWUP: OPEN - {S.ENROLLED},
+    # A digest drops the referrals that got their answer meanwhile (`smsgateway.questions`).
+    NoticeKind.PARTNER_QUESTION: frozenset({S.REFERRED, S.CONFIRMED, S.ATTENDED}),
+}
 
 
 #: Service categories whose referrals are sensitive whatever the caseworker ticks: messages never
@@ -97,6 +127,22 @@ def is_allowed(old: str, new: str) -> bool:
     return Status(new) in TRANSITIONS[Status(old)]
 
 
+def is_superseded(current: str, new: str) -> bool:
+    """Whether the referral already went past `new` on the usual path (a late "1" after the
+    partner reported the enrolment): nothing to record, and nothing for a caseworker either."""
+    if Status(new) in _IMPLIED_BY.get(Status(current), ()):
+        return True
+    if Status(new) not in PROGRESSION or Status(current) not in PROGRESSION:
+        return False
+    return PROGRESSION.index(Status(current)) > PROGRESSION.index(Status(new))
+
+
+def is_worth_asking(kind: str, status: str) -> bool:
+    """Whether a notice of `kind` still makes sense for a referral in `status`."""
+    asked = ASKED_WHILE.get(kind)
+    return asked is None or Status(status) in asked
+
+
 def change_status(
     session: Session,
     referral: Referral,
@@ -107,8 +153,10 @@ def change_status(
     actor: Actor = "",
     message: Message | None = None,
     note: str = "",
+    programme: Programme | None = None,
 ) -> ReferralEvent:
-    """Move `referral` to `new` and append the event; `TransitionRefused` changes nothing.
+    """Move `referral` to `new`, append the event and bring its tasks up to date (the loop);
+    `TransitionRefused` changes nothing.
 
     `actor` is the logged-in user for changes made on the console, else a name (a point person).
     """
@@ -131,6 +179,7 @@ def change_status(
         created_at=now,
     )
     session.add(event)
+    sync_tasks(session, referral, now=now, programme=programme, message=message)
     return event
 
 
@@ -151,15 +200,14 @@ def record_creation(session: Session, referral: Referral, *, now: datetime, acto
 
 
 def _cancel_pointless_notices(session: Session, referral: Referral, new: Status) -> None:
-    """A closed referral gets no more notices; a declined appointment no more reminders."""
+    """A closed referral gets no more notices; a question no longer worth asking is dropped."""
     if new in CLOSED:
         cancel_pending(session, referral_ids=[referral.id], reason=f"referral {new}")
-    elif new in (Status.DECLINED, Status.RESCHEDULE_REQUESTED):
+        return
+    pointless = [kind for kind, statuses in ASKED_WHILE.items() if new not in statuses]
+    if pointless:
         cancel_pending(
-            session,
-            referral_ids=[referral.id],
-            kinds=[NoticeKind.APPOINTMENT_REMINDER],
-            reason=f"referral {new}",
+            session, referral_ids=[referral.id], kinds=pointless, reason=f"referral {new}"
         )
 
 
@@ -202,12 +250,15 @@ def create_referral(
     referral.reference = f"R{1000 + referral.id}"
     record_creation(session, referral, now=now, actor=created_by)
     plan_referral(session, referral, now=now, programme=programme)
+    sync_tasks(session, referral, now=now, programme=programme)
     session.flush()
     return referral
 
 
 #: States a moved appointment puts back to `referred`: the returnee has a new time to answer.
-_REBOOKED_FROM = frozenset({Status.DECLINED, Status.RESCHEDULE_REQUESTED, Status.NO_SHOW})
+_REBOOKED_FROM = frozenset(
+    {Status.DECLINED, Status.RESCHEDULE_REQUESTED, Status.NO_SHOW, Status.NOT_STARTED}
+)
 
 
 def move_appointment(
@@ -241,7 +292,9 @@ def move_appointment(
             now=now,
             actor=actor,
             note="appointment moved",
+            programme=programme,
         )
+    sync_tasks(session, referral, now=now, programme=programme)  # tasks of the old time end
     session.flush()
     return referral
 

@@ -19,12 +19,14 @@ from smsgateway.phones import parse_phone
 
 @dataclass(frozen=True)
 class PhoneInput:
-    """A number as typed, and whether it belongs to a proxy (relative, friend)."""
+    """A number as typed, whether it belongs to a proxy (relative, friend), and whether others
+    are known to use it too (a family phone)."""
 
     number: str
     is_proxy: bool = False
     relation: str = ""
     proxy_name: str = ""
+    is_shared: bool = False
 
 
 def register_returnee(
@@ -78,6 +80,7 @@ def register_returnee(
                 is_proxy=phone.is_proxy,
                 proxy_relation=phone.relation,
                 proxy_name=phone.proxy_name,
+                is_shared=phone.is_shared,
                 created_at=now,
             )
         )

@@ -3,8 +3,8 @@
 The notices table is the source of truth; the scheduler is only the clock (DESIGN.md). It holds
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
-processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep and outbound
-webhook delivery) run only in the process holding the leader lock
+processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, outbound
+webhook delivery and the loop's task sweep) run only in the process holding the leader lock
 (`smsgateway.leader`), from APScheduler's SQLAlchemy job store, whose table an Alembic
 migration creates. Followers try to take the lock every `leader_retry_seconds`.
 """
@@ -26,6 +26,7 @@ from smsgateway.config import Settings
 from smsgateway.db import make_engine
 from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
 from smsgateway.leader import LeaderLock, make_leader_lock
+from smsgateway.loop.tasks import advance_tasks
 from smsgateway.outbound_webhooks import deliver_pending_webhooks
 from smsgateway.runtime import Runtime
 
@@ -59,6 +60,22 @@ def run_lease_sweep() -> None:
     log.info("lease sweep: %d notices resolved", resolved)
 
 
+def run_task_sweep() -> None:
+    """Start, step and flag the loop's tasks (leader only)."""
+    runtime = _current()
+    with runtime.db.transaction() as session:  # the runtime's clock: a simulation may move it
+        report = advance_tasks(session, now=runtime.clock(), programme=runtime.programme)
+    if report.started or report.steps or report.flagged or report.resolved:
+        log.info(
+            "task sweep: started=%d steps=%d flagged=%d resolved=%d cancelled=%d",
+            report.started,
+            report.steps,
+            report.flagged,
+            report.resolved,
+            report.cancelled,
+        )
+
+
 def run_outbound_webhooks() -> None:
     """Post pending referral events to the external case-management system (leader only)."""
     runtime = _current()
@@ -78,6 +95,7 @@ class PeriodicJob:
 LEADER_JOBS = (
     PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),
     PeriodicJob("outbound_webhooks", run_outbound_webhooks, lambda s: s.dispatch_interval_seconds),
+    PeriodicJob("task_sweep", run_task_sweep, lambda s: s.task_sweep_seconds),
 )
 
 

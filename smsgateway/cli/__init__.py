@@ -33,13 +33,14 @@ def _register_command_groups(group: click.Group) -> None:
     from smsgateway.cli.content import i18n_cli, messages_cli
     from smsgateway.cli.db import db_cli
     from smsgateway.cli.demo import demo_cli
+    from smsgateway.cli.loop import loop_cli
     from smsgateway.cli.replies import replies_cli
     from smsgateway.cli.serve import dispatch_once, serve, worker
     from smsgateway.cli.twilio import twilio_cli
     from smsgateway.cli.users import users_cli
     from smsgateway.fakes.twilio_cli import fake_twilio_cli
 
-    for command in (db_cli, demo_cli, users_cli, serve, worker, dispatch_once):
+    for command in (db_cli, demo_cli, users_cli, serve, worker, dispatch_once, loop_cli):
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)

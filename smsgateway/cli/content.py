@@ -30,7 +30,12 @@ from smsgateway.content.console_catalogs import (
     extract_console_pot,
     update_console_catalogs,
 )
-from smsgateway.content.languages import fallback_chain, load_languages, normalize_code
+from smsgateway.content.languages import (
+    fallback_chain,
+    load_languages,
+    normalize_code,
+    supported_codes,
+)
 from smsgateway.content.rendering import (
     KINDS,
     Rendered,
@@ -39,6 +44,7 @@ from smsgateway.content.rendering import (
     segment_budget,
     template_blocks,
 )
+from smsgateway.loop.partner_questions import partner_words
 
 SAMPLE_TIME_ZONE = "Africa/Dakar"
 SAMPLE_APPOINTMENT_AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday
@@ -74,16 +80,24 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
             {"reference": "R1001", "outcome": "recorded", "reason": ""},
             {"reference": "R1002", "outcome": "refused", "reason": "unknown_reference"},
             {"reference": "R1003", "outcome": "refused", "reason": "other_partner"},
-            {"reference": "R1004", "outcome": "refused", "reason": "transition_not_allowed"},
+            {"reference": "R1004", "outcome": "already_recorded", "reason": ""},
         ],
         "referrals": [
             {
                 "reference": "R1001",
                 "partner_name": partner,
                 "appointment_at": SAMPLE_APPOINTMENT_AT,
+                "person": "Awa D.",
             },
-            {"reference": "R1003", "partner_name": "Centre Bokk Jom", "appointment_at": None},
+            {
+                "reference": "R1003",
+                "partner_name": "Centre Bokk Jom",
+                "appointment_at": None,
+                "person": "Moussa F.",
+            },
         ],
+        "reminder": False,
+        "partner_words": partner_words(supported_codes()),
     }
 
 

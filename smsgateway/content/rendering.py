@@ -35,6 +35,7 @@ NOTICE_KINDS = (
     "referral_followup",
     "call_announcement",
     "proxy_contact_request",
+    "partner_question",
     "bulk_information",
 )
 ACKNOWLEDGEMENT_KINDS = (
@@ -47,6 +48,7 @@ ACKNOWLEDGEMENT_KINDS = (
     "ack_opted_in",
     "ack_help",
     "ack_unclear",
+    "ack_needs_confirmation",
     "ack_unknown_sender",
     "ack_received",
     "ack_which_referral",
@@ -64,6 +66,7 @@ SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
     "referral_followup": (1, 3),
     "call_announcement": (1, 3),
     "proxy_contact_request": (1, 2),
+    "partner_question": (3, 6),
     "bulk_information": (3, 6),
     "ack_confirmed": (1, 2),
     "ack_declined": (1, 2),
@@ -74,6 +77,7 @@ SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
     "ack_opted_in": (1, 2),
     "ack_help": (2, 3),
     "ack_unclear": (1, 3),
+    "ack_needs_confirmation": (1, 2),
     "ack_unknown_sender": (1, 2),
     "ack_received": (1, 2),
     "ack_which_referral": (2, 4),
@@ -99,6 +103,8 @@ CONTEXT_KEYS = (
     "office_phone",
     "results",
     "referrals",
+    "reminder",
+    "partner_words",
 )
 
 

@@ -9,6 +9,7 @@ from smsgateway.models.reachability import ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.tasks import Task
 from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
@@ -28,6 +29,7 @@ __all__ = [
     "Returnee",
     "ReviewItem",
     "Suppression",
+    "Task",
     "User",
     "WebhookDelivery",
     "apscheduler_jobs",

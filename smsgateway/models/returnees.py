@@ -56,6 +56,8 @@ class ContactPoint(Base):
     is_proxy: Mapped[bool] = mapped_column(Boolean, default=False)
     proxy_relation: Mapped[str] = mapped_column(String(64), default="")
     proxy_name: Mapped[str] = mapped_column(String(100), default="")
+    # Known to be used by others too (a family phone): an "ok" from it confirms nothing alone.
+    is_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     reachability: Mapped[str] = mapped_column(String(16), default="unknown")
     reachability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

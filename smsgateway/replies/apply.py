@@ -13,10 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
+from smsgateway.inputs import reading_text
+from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
 from smsgateway.models import ContactPoint, Message, Notice, Referral, ReviewItem
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
-from smsgateway.referrals import Source, Status, TransitionRefused, change_status
+from smsgateway.programme import Programme, current_programme
+from smsgateway.questions import release_held_questions
+from smsgateway.referrals import (
+    Source,
+    Status,
+    TransitionRefused,
+    change_status,
+    is_superseded,
+)
 from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.shared_phones import is_bare_acknowledgement, is_shared_phone
 from smsgateway.returnees import set_opt_out
 from smsgateway.users import Actor, actor_identity
 
@@ -27,8 +38,10 @@ STATUS_FOR: dict[tuple[Question, Intent], Status] = {
     (Question.APPOINTMENT_REMINDER, Intent.RESCHEDULE): Status.RESCHEDULE_REQUESTED,
     (Question.ATTENDANCE_CHECK, Intent.ATTENDED_YES): Status.ATTENDED,
     (Question.ATTENDANCE_CHECK, Intent.ATTENDED_NO): Status.NO_SHOW,
-    # "Did you start the service?" yes: the returnee is enrolled (no change if already recorded).
+    # "Did you start the service?" yes: the returnee is enrolled (no change if already recorded);
+    # no: they have not started, which a caseworker follows up (re-orientation).
     (Question.FOLLOWUP, Intent.ATTENDED_YES): Status.ENROLLED,
+    (Question.FOLLOWUP, Intent.ATTENDED_NO): Status.NOT_STARTED,
 }
 
 #: What an intent records when a caseworker applies a message that answers no question.
@@ -92,16 +105,32 @@ def queue_review(
 def apply_answer(
     session: Session, message: Message, question: Notice, intent: Intent, *, now: datetime
 ) -> ReplyOutcome:
-    """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language."""
+    """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language.
+
+    An "ok" to a reminder from a shared phone or a proxy confirms nothing by itself: the person
+    is asked for the digit and the question stays open (`replies.shared_phones`).
+    """
     referral = question.referral
     message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
+    programme = current_programme()
+    if _confirms_nothing_by_itself(session, message, question, intent):
+        ack = _acknowledge(session, message, question, NoticeKind.ACK_NEEDS_CONFIRMATION, now)
+        return ReplyOutcome("needs_confirmation", [ack])
     outcome = ReplyOutcome("applied")
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
-    if referral is not None and new_status is not None and referral.status != new_status:
+    if referral is not None and new_status is not None and _changes(referral, new_status):
         source = Source.VOICE_KEYPRESS if message.channel == "voice" else Source.RETURNEE_REPLY
         try:
-            change_status(session, referral, new_status, source=source, now=now, message=message)
+            change_status(
+                session,
+                referral,
+                new_status,
+                source=source,
+                now=now,
+                message=message,
+                programme=programme,
+            )
         except TransitionRefused:
             refused = queue_review(session, message, reason="transition_refused", now=now)
             if question.contact_point is not None:
@@ -111,10 +140,13 @@ def apply_answer(
             return refused
     if intent is not Intent.UNCLEAR:
         question.answered_at = now
+        release_held_questions(session, message.phone_e164, now=now, programme=programme)
+        if referral is not None:
+            sync_tasks(session, referral, now=now, programme=programme)
     if question.question == Question.FOLLOWUP and intent is Intent.ATTENDED_NO and referral:
         referral.needs_reorientation = True
         queue_review(session, message, reason="reorientation", now=now)
-    if intent in NEEDS_CASEWORKER:
+    if _needs_caseworker(intent, programme):
         queue_review(session, message, reason=intent.value, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     outcome.notice_ids.append(_acknowledge(session, message, question, ACK_FOR[intent], now))
@@ -153,6 +185,33 @@ def acknowledge_receipt(
     )
     session.flush()
     return [notice.id]
+
+
+def _needs_caseworker(intent: Intent, programme: Programme) -> bool:
+    """Declines and unclear answers go to the review queue; a request for another date too,
+    unless a task rule already puts it on a caseworker's list (the rebooking task)."""
+    if intent is Intent.RESCHEDULE and caseworker_task_covers(
+        programme, Status.RESCHEDULE_REQUESTED
+    ):
+        return False
+    return intent in NEEDS_CASEWORKER
+
+
+def _confirms_nothing_by_itself(
+    session: Session, message: Message, question: Notice, intent: Intent
+) -> bool:
+    """An "ok"-style confirmation of a reminder from a shared phone or a proxy."""
+    if intent is not Intent.CONFIRM or question.question != Question.APPOINTMENT_REMINDER:
+        return False
+    language = question.returnee.preferred_language if question.returnee else None
+    return is_bare_acknowledgement(reading_text(message.body), language) and is_shared_phone(
+        session, message.phone_e164
+    )
+
+
+def _changes(referral: Referral, new_status: Status) -> bool:
+    """Whether an answer records something: not the current status, nor one it went past."""
+    return referral.status != new_status and not is_superseded(referral.status, new_status)
 
 
 def apply_global_intent(
@@ -214,7 +273,7 @@ def apply_review_item(
     question = _latest_question(session, referral)
     asked = Question(question.question) if question and question.question else None
     status = STATUS_FOR.get((asked, intent)) if asked else STATUS_WITHOUT_QUESTION.get(intent)
-    if status is not None and referral.status != status:
+    if status is not None and _changes(referral, status):
         change_status(
             session,
             referral,
@@ -227,6 +286,7 @@ def apply_review_item(
     message.referral_id, message.intent = referral.id, intent
     if question is not None and intent is not Intent.UNCLEAR:
         question.answered_at = now
+        sync_tasks(session, referral, now=now)
     if asked is Question.FOLLOWUP and intent is Intent.ATTENDED_NO:
         referral.needs_reorientation = True
     if intent in (Intent.OPT_OUT, Intent.OPT_IN):
@@ -248,12 +308,12 @@ def apply_review_item(
 
 
 def _latest_question(session: Session, referral: Referral) -> Notice | None:
-    """The last question sent about this referral, answered or not."""
+    """The last question sent to the returnee about this referral, answered or not."""
     return session.scalars(
         select(Notice)
         .where(
             Notice.referral_id == referral.id,
-            Notice.question.is_not(None),
+            Notice.question.in_([question.value for question in Question]),
             Notice.state == NoticeState.SENT,
         )
         .order_by(Notice.sent_at.desc(), Notice.id.desc())

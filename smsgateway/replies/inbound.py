@@ -23,7 +23,13 @@ from smsgateway import inputs
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
-from smsgateway.notices import NoticeKind, open_questions, plan_notice, plan_notice_to_number
+from smsgateway.notices import (
+    NoticeKind,
+    last_question_received,
+    open_questions,
+    plan_notice,
+    plan_notice_to_number,
+)
 from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.replies.apply import (
     ReplyOutcome,
@@ -277,17 +283,32 @@ def _understand(
 def _questions_for(
     session: Session, message: Message, *, now: datetime, settings: Settings
 ) -> tuple[list[Notice], Notice | None]:
-    """Open questions this reply may answer within the window, and the latest one of any age.
+    """The question a reply answers (several only when they cannot be told apart), and else the
+    open question it may belong to late, for a caseworker.
 
-    A reference code narrows both to that referral; a code matching nothing leaves none.
+    A reply quoting a reference answers that referral's open question while it is within the
+    reply window or not yet expired. Any other reply answers the last question the number
+    received, if that one is still open and within the window: never an older question that
+    happens to be open (one open question per person, `smsgateway.questions`).
     """
     every = open_questions(session, message.phone_e164, since=_EPOCH)
+    since = now - timedelta(hours=settings.reply_window_hours)
     codes = set(find_reference_codes(message.body))
     if codes:
-        every = [q for q in every if q.referral is not None and q.referral.reference in codes]
-    since = now - timedelta(hours=settings.reply_window_hours)
-    recent = [q for q in every if q.sent_at is not None and q.sent_at >= since]
-    return recent, (every[0] if every else None)
+        quoted = [q for q in every if q.referral is not None and q.referral.reference in codes]
+        usable = [q for q in quoted if _is_within(q, since, now)]
+        return usable, (quoted[0] if quoted else None)
+    last = last_question_received(session, message.phone_e164)
+    if last is None or last.answered_at is not None or not _is_within(last, since, None):
+        return [], (every[0] if every else None)
+    return [q for q in every if q.sent_at == last.sent_at], None
+
+
+def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:
+    """Sent within the reply window, or (when `now` is given) not expired yet."""
+    if question.sent_at is not None and question.sent_at >= since:
+        return True
+    return now is not None and question.expires_at is not None and question.expires_at > now
 
 
 def _queue_late(

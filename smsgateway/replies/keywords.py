@@ -44,7 +44,7 @@ class Signal(StrEnum):
 
 
 #: Partner command sections of `[partner]`; values are referral status names.
-PARTNER_ACTIONS = ("enrolled", "ineligible", "no_show", "dropped_out")
+PARTNER_ACTIONS = ("enrolled", "ineligible", "no_show", "dropped_out", "attended")
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from smsgateway.errors import InvalidInput
+from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, referral_standing
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
 from smsgateway.permissions import Action
-from smsgateway.referrals import TransitionRefused, create_referral
+from smsgateway.referrals import TransitionRefused, create_referral, move_appointment
 from smsgateway.replies.apply import apply_review_item
 from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
@@ -50,6 +51,8 @@ def index() -> str:
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             simulator=runtime.settings.is_simulator_enabled,
             intents=[i.value for i in Intent],
+            rebookings=caseworker_tasks(session),
+            flagged=flagged_referrals(session)[:100],
         )
 
 
@@ -63,7 +66,39 @@ def referral(reference: str) -> str:
         messages = session.scalars(
             select(Message).filter_by(referral_id=found.id).order_by(Message.id)
         ).all()
-        return render_template("caseworker/referral.html", referral=found, messages=messages)
+        return render_template(
+            "caseworker/referral.html",
+            referral=found,
+            messages=messages,
+            standing=referral_standing(session, found),
+        )
+
+
+@caseworker.post("/referrals/<reference>/appointment")
+@requires(Action.MOVE_APPOINTMENT)
+def move_referral_appointment(reference: str) -> Response:
+    """A caseworker gives the referral a new appointment; a rebooking task closes with it."""
+    runtime = get_runtime()
+    form = request.form
+    try:
+        with runtime.db.transaction() as session:
+            found = session.scalar(select(Referral).filter_by(reference=reference))
+            if found is None:
+                abort(404)
+            move_appointment(
+                session,
+                found,
+                _required_time(form.get("appointment_at", ""), found.returnee.time_zone),
+                now=runtime.clock(),
+                actor=acting_user(),
+                place=form.get("appointment_place"),
+                programme=runtime.programme,
+            )
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("caseworker.referral", reference=reference), 303)
+    flash(gettext("Appointment moved."), "info")
+    return redirect(url_for("caseworker.referral", reference=reference), 303)
 
 
 @caseworker.post("/referrals")
@@ -97,6 +132,13 @@ def add_referral() -> Response:
         return redirect(url_for("caseworker.index"), 303)
     flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
     return redirect(url_for("caseworker.referral", reference=reference), 303)
+
+
+def _required_time(value: str, time_zone: str) -> datetime:
+    moment = _local_time(value, time_zone)
+    if moment is None:
+        raise InvalidInput("appointment_at", "give the new appointment time")
+    return moment
 
 
 def _local_time(value: str, time_zone: str) -> datetime | None:

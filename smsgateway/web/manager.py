@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
+from smsgateway.loop.standing import flag_counts, reach_report
 from smsgateway.models import Partner, Referral
 from smsgateway.permissions import Action
 from smsgateway.reachability import unreachable_contact_points
@@ -18,7 +19,10 @@ manager = Blueprint("manager", __name__)
 @manager.get("/manager/")
 @requires(Action.VIEW_OVERVIEW)
 def home() -> str:
-    with get_runtime().db.sessions() as session:
+    runtime = get_runtime()
+    with runtime.db.sessions() as session:
+        reach = reach_report(session, now=runtime.clock())
+        flags = flag_counts(session)
         counts = dict(
             session.execute(select(Referral.status, func.count()).group_by(Referral.status)).all()
         )
@@ -33,7 +37,12 @@ def home() -> str:
         partners.setdefault(name, {})[status] = count
     open_statuses = {str(status) for status in OPEN}
     return render_template(
-        "manager/home.html", counts=counts, partners=partners, open_statuses=open_statuses
+        "manager/home.html",
+        counts=counts,
+        partners=partners,
+        open_statuses=open_statuses,
+        reach=reach,
+        flags=flags,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from smsgateway.loop.partner_questions import referrals_awaiting_partner
 from smsgateway.models import Partner, Referral
 from smsgateway.partners import report_outcome
 from smsgateway.permissions import Action, scope_referrals
@@ -42,7 +43,14 @@ def home() -> str:
             scope_referrals(query, acting_user(), Action.VIEW_PARTNER_REFERRALS)
         ).all()
         organisation = session.get(Partner, acting_user().partner_id or 0)
-        return render_template("partner/home.html", referrals=referrals, organisation=organisation)
+        asked = (
+            referrals_awaiting_partner(session, organisation.id, programme=get_runtime().programme)
+            if organisation is not None
+            else []
+        )
+        return render_template(
+            "partner/home.html", referrals=referrals, organisation=organisation, asked=asked
+        )
 
 
 @partner.get("/referrals/<reference>")
@@ -64,7 +72,7 @@ def outcome(reference: str) -> Response | tuple[str, int]:
             if not form.validate_on_submit():
                 flash(gettext("Choose an outcome."), "error")
                 return redirect(url_for("partner.referral", reference=reference), 303)
-            report_outcome(
+            event = report_outcome(
                 session,
                 found,
                 PartnerAction(form.outcome.data),
@@ -80,5 +88,5 @@ def outcome(reference: str) -> Response | tuple[str, int]:
             "error",
         )
     else:
-        flash(gettext("Recorded."), "info")
+        flash(gettext("Recorded.") if event else gettext("Already recorded."), "info")
     return redirect(url_for("partner.referral", reference=reference), 303)

@@ -187,6 +187,17 @@ def test_a_body_of_thousands_of_digits_is_stored_whole_and_read_as_unclear(
     assert reviews_of(session, message) == ["unclear"]
 
 
+@pytest.mark.parametrize("body", ["1" * 5000, "ENROLLED " + "9" * 5000, "INSCRIT R" + "1" * 4400])
+def test_a_partner_message_of_thousands_of_digits_is_read_not_a_crash(
+    fake: FakeTwilio, client: FlaskClient, session: Session, scene: Scene, body: str
+) -> None:
+    form = sms(fake, scene.partner_phone, body)
+    assert post_form(client, fake, MESSAGES, form) == 200
+    message = stored(session, form["MessageSid"])
+    assert message.body == body and message.processing_error == ""
+    assert reviews_of(session, message) == ["partner_message"]
+
+
 @pytest.mark.parametrize("path", [VOICE, GATHER])
 @pytest.mark.parametrize(
     "reference",

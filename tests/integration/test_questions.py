@@ -1,0 +1,240 @@
+"""One open question per person, and fewer false confirmations from shared phones and "ok"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from loop_helpers import phone_of, reply, sent_to, status_of
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.models import Notice, Referral, Returnee, ReviewItem
+from smsgateway.notices import NoticeKind, plan_notice
+from smsgateway.questions import HELD
+from smsgateway.returnees import PhoneInput
+from smsgateway.runtime import Runtime
+
+
+def ask(runtime: Runtime, referral: Referral, kind: NoticeKind, at: datetime) -> int:
+    """Plan a question about `referral` due at `at`; its notice id."""
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        notice = plan_notice(
+            tx,
+            kind=kind,
+            returnee=found.returnee,
+            referral=found,
+            due_at=at,
+            expires_at=at + timedelta(days=14),
+            now=at,
+        )
+        tx.flush()
+        return notice.id
+
+
+def dispatch(runtime: Runtime, at: datetime) -> None:
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=at)
+
+
+def notice(session: Session, notice_id: int) -> Notice:
+    session.expire_all()
+    found = session.get(Notice, notice_id)
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def two_referrals(
+    now: datetime, make_returnee: Callable[..., Returnee], make_referral: Callable[..., Referral]
+) -> tuple[Referral, Referral]:
+    """One returnee, two referrals, with no notice of their own due in the tests' hours."""
+    returnee = make_returnee()
+    return (
+        make_referral(returnee=returnee, appointment_at=None, now=now - timedelta(days=60)),
+        make_referral(returnee=returnee, appointment_at=None, now=now - timedelta(days=60)),
+    )
+
+
+def test_two_questions_due_together_go_one_after_the_other(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    a = ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    b = ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now)
+
+    dispatch(runtime, now)
+
+    assert notice(session, a).state == "sent"
+    held = notice(session, b)
+    assert (held.state, held.last_error) == ("planned", HELD)
+    assert held.due_at == now + timedelta(hours=24)
+    (only,) = sent_to(session, phone_of(first), "referral_followup")
+    assert first.reference in only.body  # each question names its referral
+
+    result = reply(runtime, phone_of(first), "1", now + timedelta(hours=2))
+
+    assert result.outcome == "applied" and status_of(session, first) == "enrolled"
+    assert status_of(session, second) == "referred"
+    released = notice(session, b)
+    assert released.due_at == now + timedelta(hours=2, minutes=2)
+    dispatch(runtime, released.due_at)
+    assert notice(session, b).state == "sent"
+
+
+def test_a_held_question_goes_after_the_wait_even_without_an_answer(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    b = ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+
+    dispatch(runtime, now + timedelta(hours=24))
+
+    assert notice(session, b).state == "sent"
+
+
+def test_a_reminder_left_too_little_time_by_waiting_goes_at_once(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee()
+    earlier = make_referral(returnee=returnee, appointment_at=None, now=now - timedelta(days=60))
+    soon = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=28))
+    ask(runtime, earlier, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=3))
+    dispatch(runtime, now + timedelta(hours=3))
+
+    dispatch(runtime, now + timedelta(hours=4))  # the reminder, 24 hours before
+
+    (reminder,) = sent_to(session, phone_of(soon), "appointment_reminder")
+    assert soon.reference in reminder.body
+
+
+def test_a_bare_digit_answers_the_question_last_received_and_a_reference_an_earlier_one(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
+    dispatch(runtime, now + timedelta(hours=25))
+
+    reply(runtime, phone_of(first), "2", now + timedelta(hours=26))
+
+    assert (status_of(session, first), status_of(session, second)) == ("referred", "not_started")
+
+    late = reply(runtime, phone_of(first), f"{first.reference} 1", now + timedelta(hours=27))
+
+    assert late.outcome == "applied"
+    assert status_of(session, first) == "enrolled"
+
+
+def test_a_bare_answer_after_the_last_question_was_answered_is_queued_not_guessed(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
+    dispatch(runtime, now + timedelta(hours=25))
+    reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+    assert status_of(session, second) == "enrolled"
+
+    again = reply(runtime, phone_of(first), "2", now + timedelta(hours=27))
+
+    assert again.outcome == "review"
+    item = session.scalar(select(ReviewItem).filter_by(message_id=again.message_id))
+    assert item is not None and item.reason == "late_reply" and item.referral_id == first.id
+    assert status_of(session, first) == "referred"
+
+
+# -- shared phones and "ok" ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shared", ["marked", "two_returnees", "proxy"])
+def test_an_ok_on_a_shared_phone_confirms_nothing_and_asks_for_the_digit(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+    shared: str,
+) -> None:
+    phone = "+221771234400"
+    if shared == "marked":
+        returnee = make_returnee(phones=[PhoneInput(phone, is_shared=True)])
+    elif shared == "two_returnees":
+        returnee = make_returnee(phones=[PhoneInput(phone)])
+        make_returnee(phones=[PhoneInput(phone)])
+    else:
+        returnee = make_returnee(phones=[PhoneInput(phone, is_proxy=True, relation="brother")])
+    referral = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+    (reminder,) = sent_to(session, phone, "appointment_reminder")
+    name = returnee.first_name
+    assert name in reminder.body  # the question names the person it is for
+
+    result = reply(runtime, phone, "ok", now + timedelta(hours=9, minutes=5))
+
+    assert result.outcome == "needs_confirmation"
+    assert status_of(session, referral) == "referred"
+    (ack_id,) = result.notice_ids
+    assert notice(session, ack_id).kind == "ack_needs_confirmation"
+    dispatch(runtime, now + timedelta(hours=9, minutes=5))
+    (answer,) = sent_to(session, phone, "ack_needs_confirmation")
+    assert f"rendez-vous de {name}" in answer.body and "1" in answer.body
+
+    reply(runtime, phone, "1", now + timedelta(hours=9, minutes=8))
+
+    assert status_of(session, referral) == "confirmed"
+
+
+def test_a_question_to_a_proxy_says_whom_it_is_for(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee(phones=[PhoneInput("+221771234401", is_proxy=True)])
+    make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    (reminder,) = sent_to(session, "+221771234401", "appointment_reminder")
+    assert reminder.body.startswith(f"Message pour {returnee.first_name}.")
+
+
+@pytest.mark.parametrize("text", ["oui", "1", "je viendrai"])
+def test_a_real_answer_from_a_shared_phone_still_confirms(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+    text: str,
+) -> None:
+    returnee = make_returnee(phones=[PhoneInput("+221771234402", is_shared=True)])
+    referral = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    reply(runtime, "+221771234402", text, now + timedelta(hours=9, minutes=5))
+
+    assert status_of(session, referral) == "confirmed"
+
+
+def test_an_ok_on_the_returnees_own_phone_still_confirms(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    reply(runtime, phone_of(referral), "ok", now + timedelta(hours=9, minutes=5))
+
+    assert status_of(session, referral) == "confirmed"

@@ -1,0 +1,99 @@
+"""The loop's rules in the programme file: parsed, checked against their vocabularies, defaulted."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from smsgateway.errors import InvalidInput
+from smsgateway.programme import TaskStep, load_programme
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "programme.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def without_section(name: str) -> str:
+    """The shipped file without one top-level table (and its sub-tables)."""
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    kept, skipping = [], False
+    for line in raw.splitlines():
+        if line.startswith("["):
+            skipping = line.strip("[] ").split(".")[0] == name
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def test_the_shipped_rules_are_the_documented_defaults() -> None:
+    programme = load_programme()
+    assert [rule.name for rule in programme.tasks] == [
+        "partner_outcome",
+        "partner_decision",
+        "stalled",
+        "rebooking",
+    ]
+    outcome = programme.rule("partner_outcome")
+    assert outcome is not None
+    assert (outcome.anchor, outcome.start, outcome.no_appointment_start) == (
+        "appointment",
+        timedelta(days=1),
+        timedelta(days=7),
+    )
+    assert outcome.steps == (
+        TaskStep("ask_partner", timedelta(days=2)),
+        TaskStep("remind_partner", timedelta(days=2)),
+    )
+    assert (outcome.flag, outcome.while_status) == (
+        "awaiting_partner",
+        frozenset({"referred", "confirmed"}),
+    )
+    stalled = programme.rule("stalled")
+    assert stalled is not None and stalled.resolved_by_answer
+    assert [step.action for step in stalled.steps] == ["ask_again", "ask_proxy", "ask_partner"]
+    assert stalled.flag == "no_response"
+    assert programme.partner_questions.delivery == "each"
+    assert programme.partner_questions.digest_time == time(9, 0)
+    assert programme.questions.wait_for_answer == timedelta(hours=24)
+    assert programme.followup_days_without_appointment == (7,)
+
+
+@pytest.mark.parametrize("section", ["tasks", "questions", "partner_questions"])
+def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
+    tmp_path: Path, section: str
+) -> None:
+    programme = load_programme(write(tmp_path, without_section(section)))
+    assert programme.tasks == load_programme().tasks
+    assert programme.questions == load_programme().questions
+    assert programme.partner_questions == load_programme().partner_questions
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ('anchor = "appointment"', 'anchor = "birthday"', "anchor"),
+        ('while_status = ["reschedule_requested"]', 'while_status = ["lost"]', "lost"),
+        ('{ action = "caseworker", wait_days = 3 }', '{ action = "pray", wait_days = 3 }', "pray"),
+        (
+            '{ action = "caseworker", wait_days = 3 }',
+            '{ action = "caseworker", wait_days = -1 }',
+            "wait",
+        ),
+        ('delivery = "each"', 'delivery = "pigeon"', "delivery"),
+        ('ask_again_channels = ["voice", "sms"]', 'ask_again_channels = ["fax"]', "fax"),
+    ],
+)
+def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
+    tmp_path: Path, old: str, new: str, named: str
+) -> None:
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    assert old in raw
+    with pytest.raises(InvalidInput) as refused:
+        load_programme(write(tmp_path, raw.replace(old, new, 1)))
+    assert refused.value.field == "programme_file"
+    assert named in str(refused.value)
