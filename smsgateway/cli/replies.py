@@ -1,22 +1,35 @@
-"""`smsgateway replies …` commands: run the reply classifier on corpora of JSON lines."""
+"""`smsgateway replies …` commands: run and score the reply classifier on corpora of JSON lines."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from smsgateway.inputs import reading_text
-from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.classify import explain_reply
 from smsgateway.replies.intents import Question
+from smsgateway.replies.scoring import (
+    CorpusError,
+    Score,
+    Tally,
+    format_kind_table,
+    format_language_table,
+    is_held_back,
+    score_file,
+)
 
 replies_cli = click.Group("replies", help="Read replies as the service does (classifier tools).")
 
 
-def classify_line(line: str) -> dict[str, str]:
-    """Classify one JSON line `{"lang", "question", "text"}` into `{"intent"}` or `{"error"}`."""
+def classify_line(line: str, *, explain: bool = False) -> dict[str, object]:
+    """Classify one JSON line `{"lang", "question", "text"}` into `{"intent"}` or `{"error"}`.
+
+    With `explain`, the result also names the rule that decided and the words it rests on.
+    """
     try:
         item: Any = json.loads(line)
     except json.JSONDecodeError as error:
@@ -34,7 +47,8 @@ def classify_line(line: str) -> dict[str, str]:
     except ValueError as error:
         return {"error": str(error)}
     # As the service reads a reply: bounded, so a run of thousands of digits is no crash.
-    return {"intent": classify_reply(reading_text(text), language, question).value}
+    decision = explain_reply(reading_text(text), language, question)
+    return decision.explain() if explain else {"intent": decision.intent.value}
 
 
 def _question(value: object) -> Question | None:
@@ -47,27 +61,101 @@ def _question(value: object) -> Question | None:
     raise ValueError(f"question: expected one of {names} or null")
 
 
-def classify_stream(lines: IO[str], out: IO[str]) -> int:
+def classify_stream(lines: IO[str], out: IO[str], *, explain: bool = False) -> int:
     """Write one result line per input line; return how many lines were malformed."""
     errors = 0
     for line in lines:
         if not line.strip():
-            result: dict[str, str] = {"error": "empty line"}
+            result: dict[str, object] = {"error": "empty line"}
         else:
-            result = classify_line(line)
+            result = classify_line(line, explain=explain)
         errors += "error" in result
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return errors
 
 
 @replies_cli.command("classify")
+@click.option(
+    "--explain", is_flag=True, help="Also print the rule that decided and the words it rests on."
+)
 @click.pass_context
-def classify_command(ctx: click.Context) -> None:
+def classify_command(ctx: click.Context, explain: bool) -> None:
     """Read JSON lines {"lang", "question", "text"} on stdin, write {"intent"} per line on stdout.
 
     A malformed line gives {"error": "..."} on its line; the exit status is then 1.
     """
-    errors = classify_stream(sys.stdin, sys.stdout)
+    errors = classify_stream(sys.stdin, sys.stdout, explain=explain)
     if errors:
         click.echo(f"{errors} malformed line(s)", err=True)
         ctx.exit(1)
+
+
+@replies_cli.command("score")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--show-misses",
+    is_flag=True,
+    help="List the misreadings with their text (refused for a held-back corpus).",
+)
+@click.option("--table", is_flag=True, help="Print only the Markdown tables of docs/replies.md.")
+def score_command(files: tuple[str, ...], show_misses: bool, table: bool) -> None:
+    """Score labelled corpora (JSON lines with "intent"): accuracy and dangerous errors.
+
+    Prints overall, per-language, per-kind and per-intent accuracy, false confirmations (a reply
+    of any other intent read as confirm) and missed opt-outs; the last line is JSON.
+    """
+    paths = [Path(name) for name in files]
+    held_back = [path.name for path in paths if is_held_back(path)]
+    if show_misses and held_back:
+        raise click.UsageError(f"a held-back corpus is never shown line by line: {held_back}")
+    try:
+        scores = [score_file(path) for path in paths]
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    if table:
+        click.echo(format_language_table(scores) + "\n")
+        click.echo(format_kind_table(scores))
+        return
+    for score in scores:
+        _echo_score(score, show_misses=show_misses)
+    summary = {score.name: _summary(score) for score in scores}
+    click.echo(json.dumps(summary, sort_keys=True))
+
+
+def _echo_score(score: Score, *, show_misses: bool) -> None:
+    click.echo(f"== {score.name}: {score.overall.total} replies")
+    click.echo(
+        f"overall {_percent(score.overall)}; false confirms {score.false_confirms}; "
+        f"missed opt-outs {score.missed_opt_outs}"
+    )
+    for title, tallies in (
+        ("language", score.by_language),
+        ("kind", score.by_kind),
+        ("intent", score.by_intent),
+    ):
+        click.echo(f"-- per {title}")
+        for name, tally in sorted(tallies.items()):
+            misses = tally.total - tally.right
+            click.echo(f"  {name:<24} {_percent(tally):>22}  misses {misses}")
+    if show_misses:
+        click.echo("-- misses")
+        for miss in score.misses:
+            reply = miss.reply
+            click.echo(
+                f"  {reply.language} {reply.question} [{reply.kind}] {reply.text!r}: "
+                f"want {reply.intent}, got {miss.got}"
+            )
+
+
+def _percent(tally: Tally) -> str:
+    return f"{tally.accuracy:.1%} ({tally.right}/{tally.total})"
+
+
+def _summary(score: Score) -> dict[str, object]:
+    return {
+        "replies": score.overall.total,
+        "accuracy": round(score.overall.accuracy, 4),
+        "false_confirms": score.false_confirms,
+        "missed_opt_outs": score.missed_opt_outs,
+        "by_language": {k: round(v.accuracy, 4) for k, v in sorted(score.by_language.items())},
+    }

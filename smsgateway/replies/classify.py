@@ -1,185 +1,120 @@
 """What a reply means for the question it answers: conservative, never a guessed `confirm`.
 
-The rules of meaning are documented for translators and product people in `locales/KEYWORDS.md`;
-in short, in this order:
-
-1. an opt-out keyword (or "stop sending me messages") is an opt-out whatever else is said;
-2. with no open question only opt-out, opt-in and help can come out, the rest is unclear;
-3. a hedge ("maybe") anywhere makes the answer unclear;
-4. a negation next to a positive word turns it negative ("not ok"); any other negation beside a
-   positive word is unclear;
-5. an explicit statement beats a bare yes/no/digit when it is negative ("yes but I can't come");
-   a request for another date beats every other statement of the reminder;
-6. positives need agreement: no contradiction, no number that is not an option, no "but",
-   question word or "?";
-7. politeness, blessings and unknown words change nothing, but alone they are unclear.
+The rules of meaning apply in the order of `RULES` (documented for translators and product people
+in `locales/KEYWORDS.md`): first what works whatever the question (opt-out, opt-in, help), then
+the answer to the open question (`answers`). Every decision names the rule that made it and the
+words it rests on, so `smsgateway replies classify --explain` can show why a reply was read the
+way it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from smsgateway.replies.answers import read_answer
+from smsgateway.replies.decision import RULES, Decision
+from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.keywords import Signal
+from smsgateway.replies.reading import FILLER, Reading, read_reply
 
-from smsgateway.replies.intents import OPTIONS, Intent, Question
-from smsgateway.replies.keywords import Match, Signal, reply_lexicon, scan
-from smsgateway.replies.normalize import matching_tokens, remove_reference_codes
+__all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
 
-#: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
-NEGATION_REACH = 2
-
-_POSITIVE_FLIP = {
-    Signal.YES: Signal.NO,
-    Signal.ACK: Signal.NO,
-    Signal.CONFIRM: Signal.DECLINE,
-    Signal.ATTENDED_YES: Signal.ATTENDED_NO,
-}
-_STATEMENTS = frozenset(
-    {
-        Signal.CONFIRM,
-        Signal.DECLINE,
-        Signal.RESCHEDULE,
-        Signal.ATTENDED_YES,
-        Signal.ATTENDED_NO,
-    }
-)
-_BARE = frozenset({Signal.YES, Signal.ACK, Signal.NO})
-_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
-_FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL})
-
-_REMINDER_MEANING = {
-    Signal.YES: Intent.CONFIRM,
-    Signal.ACK: Intent.CONFIRM,
-    Signal.CONFIRM: Intent.CONFIRM,
-    Signal.NO: Intent.DECLINE,
-    Signal.DECLINE: Intent.DECLINE,
-    Signal.RESCHEDULE: Intent.RESCHEDULE,
-}
-_YES_NO_MEANING = {
-    Signal.YES: Intent.ATTENDED_YES,
-    Signal.ATTENDED_YES: Intent.ATTENDED_YES,
-    Signal.NO: Intent.ATTENDED_NO,
-    Signal.DECLINE: Intent.ATTENDED_NO,
-    Signal.ATTENDED_NO: Intent.ATTENDED_NO,
-}
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """The matches of one reply with numbers split out."""
-
-    matches: list[Match]
-    numbers: list[int]
-
-    def has(self, signal: Signal) -> bool:
-        return any(match.signal is signal for match in self.matches)
-
-    def only(self, signal: Signal, *, numbers_allowed: bool = False) -> bool:
-        """Whether `signal` is present and everything else is politeness (or numbers)."""
-        if not self.has(signal) or (self.numbers and not numbers_allowed):
-            return False
-        allowed = _FILLER | {signal}
-        return all(m.signal in allowed or m.text == "?" for m in self.matches)
+#: Longer replies are not read as answers (an opt-out still counts).
+MAX_WORDS = 25
+#: Unknown words a request phrase ("I need help", "send me the messages again") may carry.
+REQUEST_UNKNOWN_WORDS = 2
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
     """Classify `text`, written in `language`, as an answer to `question` (None: nothing open)."""
-    reading = _read(text, language)
-    if not reading.matches and not reading.numbers:
-        return Intent.UNCLEAR
-    global_intent = _global_intent(reading)
-    if global_intent is not None:
-        return global_intent
-    if question is None or reading.has(Signal.HELP) or reading.has(Signal.OPT_IN):
+    return explain_reply(text, language, question).intent
+
+
+def explain_reply(text: str, language: str | None, question: Question | None) -> Decision:
+    """Like `classify_reply`, with the rule that decided and the words it rests on."""
+    reading = read_reply(text, language)
+    if not reading.matches:
+        return Decision(Intent.UNCLEAR, "nothing_readable")
+    decision = _global_decision(reading)
+    if decision is not None:
+        return decision
+    if question is None:
+        return Decision(Intent.UNCLEAR, "no_open_question")
+    request = reading.first(Signal.HELP, Signal.OPT_IN)
+    if request is not None:
         # "1 help", "yes start": an answer mixed with a request is not guessed.
-        return Intent.UNCLEAR
-    return _answer(reading, question)
+        return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
+    return read_answer(reading, question)
 
 
-def _read(text: str, language: str | None) -> _Reading:
-    tokens = matching_tokens(remove_reference_codes(text))
-    matches = scan(tokens, reply_lexicon(language))
-    numbers = [int(m.text) for m in matches if _is_number(m)]
-    kept = [m for m in matches if not _is_number(m)]
-    return _Reading(kept, numbers)
-
-
-def _is_number(match: Match) -> bool:
-    return match.signal is None and match.text.isascii() and match.text.isdigit()
-
-
-def _global_intent(reading: _Reading) -> Intent | None:
+def _global_decision(reading: Reading) -> Decision | None:
     """Opt-out, opt-in and help, which work whatever the question (or with none open)."""
-    if reading.has(Signal.OPT_OUT):
-        return Intent.OPT_OUT
+    opt_out = reading.opt_outs[0] if reading.opt_outs else None
+    if opt_out is not None:
+        return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
-        return Intent.OPT_OUT
-    if reading.only(Signal.OPT_IN):
-        return Intent.OPT_IN
-    if reading.only(Signal.HELP) or _only_question_marks(reading):
-        return Intent.HELP
+        return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
+    if reading.words > MAX_WORDS:
+        return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
+    if reading.mistaken_opt_outs:
+        words = tuple(m.text for m in reading.mistaken_opt_outs)
+        return Decision(Intent.OPT_IN, "stop_by_mistake", words)
+    again = _asks_again(reading)
+    if again is not None:
+        return again
+    for signal, intent, rule in (
+        (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
+        (Signal.HELP, Intent.HELP, "help"),
+    ):
+        if _is_request(reading, signal):
+            return Decision(intent, rule, reading.texts(signal))
+    if reading.only_question_marks:
+        return Decision(Intent.HELP, "help", ("?",))
     return None
 
 
-def _only_question_marks(reading: _Reading) -> bool:
-    return not reading.numbers and all(m.text == "?" for m in reading.matches)
+def _is_request(reading: Reading, signal: Signal) -> bool:
+    """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
+
+    An opt-in phrase may also carry a yes or an "ok" ("yes, send me the reminders again"); a
+    single word may not ("yes start": START may be a word of the answer), nor a request for help
+    ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
+    hedge ("call me, I don't understand").
+    """
+    requests = [m for m in reading.matches if m.signal is signal]
+    if not requests:
+        return False
+    is_phrase = any(m.is_phrase for m in requests)
+    agreeing: tuple[Signal, ...] = ()
+    if is_phrase and signal is Signal.OPT_IN:
+        agreeing = (Signal.YES, Signal.ACK)
+    elif signal is Signal.HELP:
+        agreeing = (Signal.HEDGE,)  # "call me, I don't understand"; "call me" alone is a hedge
+    others = [
+        m
+        for m in reading.matches
+        if m.signal is not signal
+        and m.signal not in FILLER
+        and m.signal not in agreeing
+        and m.text != "?"
+    ]
+    if any(not m.is_unknown for m in others):
+        return False
+    return len(others) <= (REQUEST_UNKNOWN_WORDS if is_phrase else 0)
 
 
-def _answer(reading: _Reading, question: Question) -> Intent:
-    if reading.has(Signal.HEDGE):
-        return Intent.UNCLEAR
-    signals = _apply_negation(reading.matches)
-    if signals is None:
-        return Intent.UNCLEAR
-    reminder = question is Question.APPOINTMENT_REMINDER
-    meaning = _REMINDER_MEANING if reminder else _YES_NO_MEANING
-    statements = {meaning.get(s, Intent.UNCLEAR) for s in signals if s in _STATEMENTS}
-    if reminder and Intent.RESCHEDULE in statements:
-        statements = {Intent.RESCHEDULE}
-    if Intent.UNCLEAR in statements or len(statements) > 1:
-        return Intent.UNCLEAR
-    bare = {meaning[s] for s in signals if s in _BARE and s in meaning}
-    options = OPTIONS[question]
-    bare |= {options.get(n, Intent.UNCLEAR) for n in reading.numbers}
-    if statements:
-        (statement,) = statements
-        if statement in _NEGATIVE_INTENTS:
-            return statement
-        bare.add(statement)
-    if len(bare) != 1:
-        return Intent.UNCLEAR
-    (intent,) = bare
-    if intent not in _NEGATIVE_INTENTS and _has_reservation(reading):
-        return Intent.UNCLEAR
-    return intent
+_SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})
+_NOT_AGAIN = frozenset(
+    {Signal.NEGATION, Signal.NO, Signal.DECLINE, Signal.HEDGE, Signal.RESERVATION, Signal.HELP}
+)
 
 
-def _has_reservation(reading: _Reading) -> bool:
-    """A "but", question word or "?" leaves a positive answer in doubt."""
-    return any(m.signal is Signal.RESERVATION or m.text == "?" for m in reading.matches)
-
-
-def _apply_negation(matches: list[Match]) -> list[Signal] | None:
-    """Signals with negated positives turned negative; None when a negation's scope is unclear."""
-    signals = [m.signal for m in matches]
-    negations = [i for i, s in enumerate(signals) if s is Signal.NEGATION]
-    noes = [i for i, s in enumerate(signals) if s is Signal.NO]
-    refusals = [i for i, s in enumerate(signals) if s in (Signal.DECLINE, Signal.ATTENDED_NO)]
-    used: set[int] = set()
-    for index, signal in enumerate(signals):
-        if signal not in _POSITIVE_FLIP:
-            continue
-        near = [n for n in negations if abs(n - index) <= NEGATION_REACH]
-        # A bare "no" negates a statement beside it ("আসব না", "não vou") but not a bare
-        # "yes": "yes no" stays a contradiction. A refusal governs the verb after it
-        # ("won't be able to come", "not yet started").
-        if signal in _STATEMENTS and (
-            any(abs(n - index) <= 1 for n in noes)
-            or any(0 < index - r <= NEGATION_REACH for r in refusals)
-        ):
-            signals[index] = _POSITIVE_FLIP[signal]
-        if near:
-            signals[index] = _POSITIVE_FLIP[signal]
-            used.update(near)
-    has_positive = any(s in _POSITIVE_FLIP for s in signals)
-    if has_positive and set(negations) - used:
+def _asks_again(reading: Reading) -> Decision | None:
+    """ "START again", "send me the messages again", "I want the reminders back": a word for
+    "again" beside START, a word for sending or for the messages, and no refusal or question."""
+    present = {m.signal for m in reading.matches}
+    if Signal.AGAIN not in present or not present & _SENDING or present & _NOT_AGAIN:
         return None
-    return [s for s in signals if s is not None]
+    unknown = [m for m in reading.matches if m.is_plain_unknown]
+    if len(unknown) > REQUEST_UNKNOWN_WORDS + 1 or reading.numbers:
+        return None
+    words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
+    return Decision(Intent.OPT_IN, "opt_in", words)

@@ -4,6 +4,11 @@ A language's keywords are combined with those of its fallback chain, which alway
 the English file also holds what every language understands (carrier keywords, emoji). When two
 languages of a chain give a phrase different meanings, the earlier language wins. The meaning of
 each section is documented in `locales/KEYWORDS.md`.
+
+An entry is a word, a phrase (consecutive words), a word with `*` for any letters (`"*n't"`),
+a phrase with such words (`"bana son sako*"`), or a phrase with gaps: `"don't want ... messages"`
+also matches "don't want your messages" and "don't want to receive these messages" (at most
+`GAP_WORDS` words per gap).
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from smsgateway.content.languages import fallback_chain, load_languages
 from smsgateway.paths import locales_dir
 from smsgateway.replies.normalize import matching_tokens, normalize_text, squeeze
 
 KEYWORDS_FILE = "keywords.toml"
+#: How many words a `...` gap in a keyword phrase may stand for.
+GAP_WORDS = 3
+_GAP = "..."
 
 
 class Signal(StrEnum):
@@ -26,6 +35,7 @@ class Signal(StrEnum):
 
     YES = "yes"
     ACK = "ack"
+    PRAISE = "praise"
     NO = "no"
     CONFIRM = "confirm"
     DECLINE = "decline"
@@ -35,16 +45,33 @@ class Signal(StrEnum):
     NEGATION = "negation"
     HEDGE = "hedge"
     RESERVATION = "reservation"
+    CONTRAST = "contrast"
+    POSSIBLE = "possible"
     POLITENESS = "politeness"
     NEUTRAL = "neutral"
+    TIME = "time"
     OPT_OUT = "opt_out"
     OPT_OUT_ALONE = "opt_out_alone"
     OPT_IN = "opt_in"
     HELP = "help"
+    LAUGHTER = "laughter"
+    AGAIN = "again"
+    MISTAKE = "mistake"
+    MESSAGES = "messages"
+    SEND = "send"
 
+
+#: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
+#: "send"): they answer nothing and count as other words around an answer.
+WORD_CLASSES = frozenset({Signal.AGAIN, Signal.MISTAKE, Signal.MESSAGES, Signal.SEND})
 
 #: Partner command sections of `[partner]`; values are referral status names.
 PARTNER_ACTIONS = ("enrolled", "ineligible", "no_show", "dropped_out", "attended")
+
+
+#: Number words, the `[number]` table: "1" = ["one", "un", ...]; read as the digit they name.
+NUMBER_WORDS = ("1", "2", "3")
+_NUMBER_MEANING = "number:"
 
 
 @dataclass(frozen=True)
@@ -54,52 +81,159 @@ class KeywordFile:
     code: str
     reply: dict[Signal, tuple[str, ...]]
     partner: dict[str, tuple[str, ...]]
+    numbers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    #: `[spelling] fold`: (as typed, as read) pairs, e.g. Wolof's French-style "ou" for "u".
+    spelling: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Match:
-    """One run of reply tokens: a keyword's signal, a number, or an unknown word (`signal=None`)."""
+    """One run of reply tokens: a keyword's signal, a number, or an unknown word.
+
+    `number` is set for digits ("2") and number words ("two"); `signal` is None for both and for
+    words no keyword knows.
+    """
 
     start: int
     end: int
     signal: Signal | None
     text: str
+    number: int | None = None
+    is_number_word: bool = False
+
+    @property
+    def is_unknown(self) -> bool:
+        """A word that gives no answer: no keyword, or only a word class that rules look for
+        ("again", "messages"); it counts against the shape of an answer."""
+        if self.signal in WORD_CLASSES:
+            return True
+        return self.signal is None and self.number is None and self.text != "?"
+
+    @property
+    def is_plain_unknown(self) -> bool:
+        """A word no keyword knows at all."""
+        return self.signal is None and self.number is None and self.text != "?"
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.end - self.start > 1
+
+
+#: One word of a patterned phrase: the exact word, or a pattern when it holds `*`.
+_Word = str | re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _PatternedPhrase:
+    """A phrase with gaps (`...`) between its pieces or `*` in its words."""
+
+    pieces: tuple[tuple[_Word, ...], ...]
+    meaning: str
 
 
 @dataclass
 class Lexicon:
-    """Phrases (as token tuples) and single-token patterns with their meaning."""
+    """Phrases (as token tuples), gapped phrases and single-token patterns with their meaning."""
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    #: Patterned phrases by their first word (None: it starts with a pattern).
+    patterned: dict[str | None, list[_PatternedPhrase]] = field(default_factory=dict)
     longest: int = 1
+    #: Spelling folds of the chain's first language, applied to keywords and replies alike.
+    folds: tuple[tuple[str, str], ...] = ()
+
+    def words(self, text: str) -> list[str]:
+        """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed."""
+        return [self.fold(token) for token in matching_tokens(text)]
+
+    def fold(self, token: str) -> str:
+        """`token` with the spelling folds applied ("douma" → "duma" for Wolof)."""
+        if not self.folds:
+            return token
+        for typed, read in self.folds:
+            token = token.replace(typed, read)
+        return squeeze(token)
 
     def add(self, entry: str, meaning: str) -> None:
         """Add `entry` unless an earlier (higher-priority) language already gave it a meaning."""
-        if "*" in entry:
-            self.patterns.append((_compile_pattern(entry), meaning))
+        if _GAP in entry or ("*" in entry and len(entry.split()) > 1):
+            pieces = tuple(self._pattern_words(piece) for piece in entry.split(_GAP))
+            if all(pieces):
+                first = pieces[0][0]
+                start = first if isinstance(first, str) else None
+                self.patterned.setdefault(start, []).append(_PatternedPhrase(pieces, meaning))
             return
-        key = tuple(matching_tokens(entry))
+        if "*" in entry:
+            self.patterns.append((self._compile_pattern(entry), meaning))
+            return
+        key = tuple(self.words(entry))
         if key and key not in self.phrases:
             self.phrases[key] = meaning
             self.longest = max(self.longest, len(key))
 
+    def _pattern_words(self, piece: str) -> tuple[_Word, ...]:
+        return tuple(
+            self._compile_pattern(word) if "*" in word else self.words(word)[0]
+            for word in piece.split()
+            if self.words(word) or "*" in word
+        )
+
+    def _compile_pattern(self, entry: str) -> re.Pattern[str]:
+        """`n'*` or `*n't`: a single-token pattern where `*` stands for any letters."""
+        pieces = [self.fold(squeeze(normalize_text(piece.strip()))) for piece in entry.split("*")]
+        return re.compile(".+".join(re.escape(piece) for piece in pieces))
+
     def lookup(self, tokens: list[str], start: int) -> tuple[int, str] | None:
         """The longest keyword starting at `tokens[start]`: (length, meaning), or None."""
+        found = self.lookup_all(tokens, start)
+        return found[0] if found else None
+
+    def lookup_all(self, tokens: list[str], start: int) -> list[tuple[int, str]]:
+        """Every keyword starting at `tokens[start]`, longest first: [(length, meaning)]."""
+        found: dict[int, str] = {}
         for length in range(min(self.longest, len(tokens) - start), 0, -1):
             meaning = self.phrases.get(tuple(tokens[start : start + length]))
             if meaning is not None:
-                return length, meaning
-        for pattern, meaning in self.patterns:
-            if pattern.fullmatch(tokens[start]):
-                return 1, meaning
+                found.setdefault(length, meaning)
+        candidates = self.patterned.get(tokens[start], []) + self.patterned.get(None, [])
+        for phrase in candidates:
+            end = _match_patterned(phrase.pieces, tokens, start)
+            if end is not None:
+                found.setdefault(end - start, phrase.meaning)
+        if 1 not in found:
+            # The most specific pattern wins: "matb3at*" (opt-out) before "ma*ch" (negation).
+            fitting = [(p, m) for p, m in self.patterns if p.fullmatch(tokens[start])]
+            if fitting:
+                found[1] = max(fitting, key=lambda pair: len(pair[0].pattern))[1]
+        return sorted(found.items(), reverse=True)
+
+
+def _match_words(words: tuple[_Word, ...], tokens: list[str], at: int) -> bool:
+    if at + len(words) > len(tokens):
+        return False
+    return all(
+        token == word if isinstance(word, str) else word.fullmatch(token) is not None
+        for word, token in zip(words, tokens[at : at + len(words)], strict=True)
+    )
+
+
+def _match_patterned(
+    pieces: tuple[tuple[_Word, ...], ...], tokens: list[str], start: int
+) -> int | None:
+    """Where a patterned phrase starting at `tokens[start]` ends (exclusive), or None."""
+    first = pieces[0]
+    if not _match_words(first, tokens, start):
         return None
-
-
-def _compile_pattern(entry: str) -> re.Pattern[str]:
-    """`n'*` or `*n't`: a single-token pattern where `*` stands for any letters."""
-    pieces = [squeeze(normalize_text(piece.strip())) for piece in entry.split("*")]
-    return re.compile(".+".join(re.escape(piece) for piece in pieces))
+    position = start + len(first)
+    for piece in pieces[1:]:
+        for skip in range(GAP_WORDS + 1):
+            if _match_words(piece, tokens, position + skip):
+                position += skip + len(piece)
+                break
+        else:
+            return None
+    return position
 
 
 def keyword_path(code: str) -> str:
@@ -111,7 +245,7 @@ def keyword_path(code: str) -> str:
 def load_keyword_file(code: str) -> KeywordFile:
     """Read `locales/<code>/keywords.toml`; a missing file is an empty one."""
     path = locales_dir() / keyword_path(code)
-    data: dict[str, dict[str, list[str]]] = {}
+    data: dict[str, dict[str, Any]] = {}
     if path.is_file():
         with path.open("rb") as f:
             data = tomllib.load(f)
@@ -122,11 +256,23 @@ def load_keyword_file(code: str) -> KeywordFile:
     partner = data.get("partner", {})
     if set(partner) - set(PARTNER_ACTIONS):
         raise ValueError(f"{path}: unknown [partner] sections {sorted(partner)}")
+    numbers = data.get("number", {})
+    if set(numbers) - set(NUMBER_WORDS):
+        raise ValueError(f"{path}: [number] keys must be among {list(NUMBER_WORDS)}")
+    folds: Any = data.get("spelling", {}).get("fold", [])
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in folds):
+        raise ValueError(f"{path}: [spelling] fold must be a list of [typed, read] pairs")
     return KeywordFile(
         code=code,
         reply={Signal(name): tuple(words) for name, words in reply.items()},
         partner={name: tuple(words) for name, words in partner.items()},
+        numbers={int(value): tuple(words) for value, words in numbers.items()},
+        spelling=tuple(_fold_pair(typed, read) for typed, read in folds),
     )
+
+
+def _fold_pair(typed: str, read: str) -> tuple[str, str]:
+    return squeeze(normalize_text(typed)), squeeze(normalize_text(read))
 
 
 def reply_chain(language: str | None) -> tuple[str, ...]:
@@ -136,11 +282,15 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
 
 @cache
 def _reply_lexicon(chain: tuple[str, ...]) -> Lexicon:
-    lexicon = Lexicon()
+    lexicon = Lexicon(folds=load_keyword_file(chain[0]).spelling if chain else ())
     for code in chain:
-        for signal, words in load_keyword_file(code).reply.items():
+        keywords = load_keyword_file(code)
+        for signal, words in keywords.reply.items():
             for word in words:
                 lexicon.add(word, signal.value)
+        for value, words in keywords.numbers.items():
+            for word in words:
+                lexicon.add(word, f"{_NUMBER_MEANING}{value}")
     return lexicon
 
 
@@ -160,14 +310,62 @@ def partner_lexicon() -> Lexicon:
     return lexicon
 
 
+def find_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list[Match]:
+    """The keywords of `signal` that start at any position, whatever the cut of the reply.
+
+    The cut `scan` chooses may hide a keyword inside another one; a meaning that must never be
+    missed (opt-out) is looked for at every word.
+    """
+    found = []
+    for position in range(len(tokens)):
+        hit = lexicon.lookup(tokens, position)
+        if hit is not None and hit[1] == signal.value:
+            text = " ".join(tokens[position : position + hit[0]])
+            found.append(Match(position, position + hit[0], signal, text))
+    return found
+
+
 def scan(tokens: list[str], lexicon: Lexicon) -> list[Match]:
-    """Cut `tokens` into keyword matches, longest first, and unknown single tokens."""
+    """Cut `tokens` into keyword matches, numbers and unknown single tokens.
+
+    Of all the ways to cut a reply into keywords, the one that leaves the fewest unknown words
+    wins, then the one with the fewest pieces, then the one with the longest keyword: "waaw
+    dinaa fa nekk" is "waaw" + "dinaa fa nekk", not "waaw dinaa" + two unknown words.
+    """
+    count = len(tokens)
+    # best[i]: (unknown words, pieces, -longest piece) of the best cut of tokens[i:], and its
+    # first piece as (length, meaning or None).
+    nothing: tuple[int, str | None] = (0, None)
+    best = [((0, 0, 0), nothing)] * (count + 1)
+    for start in range(count - 1, -1, -1):
+        options: list[tuple[int, str | None]] = list(lexicon.lookup_all(tokens, start))
+        options.append((1, None))
+        choices = []
+        for length, meaning in options:
+            rest, _ = best[start + length]
+            unknown = rest[0] + (meaning is None and not _is_digits(tokens[start]))
+            cost = (unknown, rest[1] + 1, min(rest[2], -length))
+            choices.append((cost, (length, meaning)))
+        best[start] = min(choices, key=lambda choice: choice[0])
     matches: list[Match] = []
     position = 0
-    while position < len(tokens):
-        found = lexicon.lookup(tokens, position)
-        length, signal = (found[0], Signal(found[1])) if found else (1, None)
-        text = " ".join(tokens[position : position + length])
-        matches.append(Match(position, position + length, signal, text))
+    while position < count:
+        length, meaning = best[position][1]
+        matches.append(_match(tokens, position, position + length, meaning))
         position += length
     return matches
+
+
+def _is_digits(token: str) -> bool:
+    return token.isascii() and token.isdigit()
+
+
+def _match(tokens: list[str], start: int, end: int, meaning: str | None) -> Match:
+    text = " ".join(tokens[start:end])
+    if meaning is None:
+        number = int(text) if _is_digits(text) else None
+        return Match(start, end, None, text, number)
+    if meaning.startswith(_NUMBER_MEANING):
+        value = int(meaning.removeprefix(_NUMBER_MEANING))
+        return Match(start, end, None, text, value, is_number_word=True)
+    return Match(start, end, Signal(meaning), text)

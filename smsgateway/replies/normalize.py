@@ -11,12 +11,45 @@ import unicodedata
 
 #: Apostrophe look-alikes typed on phones (Hausa writes "a'a" with U+02BC).
 _APOSTROPHES = "\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\uff07"
-#: Question marks of other scripts; a lone "?" asks for help.
-_QUESTION_MARKS = "\u061f\u1367\u2e2e"
+#: Question marks of other scripts (Arabic, Ethiopic, reversed, Adlam's initial one); a lone "?"
+#: asks for help.
+_QUESTION_MARKS = "\u061f\u1367\u2e2e\U0001e95f"
 #: Joiners and direction marks that phones insert invisibly (Persian ZWNJ, RTL marks).
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufe0e\ufe0f\u061c"
 #: Emoji skin-tone modifiers carry no meaning for a reply.
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
+#: The keycap that turns "1" into 1️⃣ (after the invisible variation selector is dropped).
+_KEYCAP = "\u20e3"
+
+#: Letters of African Latin alphabets that phones often cannot type: ɓ ɗ ƴ ƙ are typed b d y k,
+#: ŋ and ɲ as n, ɛ ɔ as e o (Fula, Hausa, Wolof). Keywords and replies meet in the plain form.
+_HOOKED_LETTERS = str.maketrans(
+    {"ɓ": "b", "ɗ": "d", "ƴ": "y", "ƙ": "k", "ŋ": "n", "ɲ": "n", "ɛ": "e", "ɔ": "o"}
+)
+
+# Fula in Adlam script (Unicode block 1E900), read as the Latin orthography it was made for, so
+# one keyword list serves both scripts. Small letters (capitals are casefolded first) in
+# alphabetical order of their code points; doubled letters need no care because matching
+# squeezes repeats ("aa" = "a"). Marks: the alif lengthener is a long "a", the hamza is the
+# apostrophe of "go'o"; lengthener, gemination, nukta and the nasalisation mark of "nd", "mb"
+# (written after the nasal) add nothing to the plain spelling.
+_ADLAM_SMALL_LETTERS = (
+    "a", "d", "l", "m", "b", "s", "p", "b", "r", "e", "f", "i", "o", "d", "y", "w", "n", "k",
+    "y", "u", "j", "c", "h", "q", "g", "n", "t", "n", "v", "x", "gb", "z", "kp", "sh",
+)  # fmt: skip
+_ADLAM = str.maketrans(
+    {
+        **{chr(0x1E922 + i): latin for i, latin in enumerate(_ADLAM_SMALL_LETTERS)},
+        "\U0001e944": "a",
+        "\U0001e945": None,
+        "\U0001e946": None,
+        "\U0001e947": "'",
+        "\U0001e948": None,
+        "\U0001e949": None,
+        "\U0001e94a": None,
+        "\U0001e94b": None,
+    }
+)
 
 _ARABIC_LETTERS = str.maketrans(
     {
@@ -28,6 +61,12 @@ _ARABIC_LETTERS = str.maketrans(
         # Alef maqsura and Persian yeh: Arabic yeh (Dari and Pashto are typed on either keyboard).
         "\u0649": "\u064a",
         "\u06cc": "\u064a",
+        # Pashto's yeh forms (ې ۍ), yeh with hamza (ئ) and Pashto gaf (ګ): typed
+        # interchangeably with ی and گ on phones, read alike.
+        "\u06d0": "\u064a",
+        "\u06cd": "\u064a",
+        "\u0626": "\u064a",
+        "\u06ab": "\u06af",
         # Persian keheh: Arabic kaf, same reason.
         "\u06a9": "\u0643",
         # Ta marbuta and heh with yeh: heh.
@@ -76,9 +115,10 @@ def normalize_text(text: str, *, strip_accents: bool = True) -> str:
     """Return `text` in matching form: NFKC, casefolded, ASCII digits, unified Arabic letters."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(_to_ascii_digit(char) for char in text)
+    text = text.translate(_ADLAM).translate(_HOOKED_LETTERS)
     text = text.translate(_ARABIC_LETTERS)
     text = "".join(char for char in text if not _is_harakah(char))
-    for char in _INVISIBLE:
+    for char in _INVISIBLE + _KEYCAP:
         text = text.replace(char, "")
     for char in _APOSTROPHES:
         text = text.replace(char, "'")

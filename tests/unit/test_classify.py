@@ -216,7 +216,6 @@ def test_a_bare_yes_answers_the_question_and_is_never_an_opt_in(
         _case("pcm", R, "yes but I no fit come", Intent.DECLINE),
         _case("en", R, "1 but I can't come", Intent.DECLINE),
         _case("en", R, "I can't come on the 12th", Intent.DECLINE),
-        _case("en", R, "no I will come", Intent.DECLINE),
     ],
 )
 def test_an_explicit_negative_statement_beats_a_leading_yes(
@@ -273,6 +272,9 @@ def test_a_plain_ok_accepts_a_reminder_but_does_not_answer_yes_no(
     ("language", "question", "text", "intent"),
     [
         _case("en", R, "yes no", Intent.UNCLEAR),
+        # Issue 16: a leading no against a statement is a contradiction, not a decline.
+        _case("en", R, "no I will come", Intent.UNCLEAR),
+        _case("en", R, "yes I can't", Intent.UNCLEAR),
         _case("en", R, "maybe", Intent.UNCLEAR),
         _case("fr", R, "peut-être", Intent.UNCLEAR),
         _case("fr", R, "peut etre", Intent.UNCLEAR),

@@ -115,3 +115,26 @@ def test_find_reference_codes(text: str, expected: list[str]) -> None:
 def test_reference_codes_can_be_removed_or_written_as_one_word() -> None:
     assert tokenize(remove_reference_codes("1 R-1001")) == ["1"]
     assert canonicalize_reference_codes("ok #r-1001").split() == ["ok", "R1001"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1\ufe0f\u20e3", ["1"]),
+        ("2\u20e3 3\ufe0f\u20e3", ["2", "3"]),
+        ("𞤉𞤴𞤴𞤮", ["eyyo"]),
+        ("𞤃𞤭 𞤢𞤪𞤢𞤼", ["mi", "arat"]),
+        ("𞤣𞤢𞥄𞤲𞥋𞤣𞤫", ["daande"]),
+        ("𞤺𞤮𞥇𞤮", ["go'o"]),
+        ("𞥑", ["1"]),
+        ("𞥟 𞤢𞤤𞤢𞥄 ؟", ["?", "alaa", "?"]),
+        ("ɗum moƴƴi", ["dum", "moyyi"]),
+        ("ƙila", ["kila"]),
+        ("رالېږئ", ["راليږي"]),
+        ("ګډ", ["گډ"]),
+    ],
+)
+def test_keycaps_adlam_hooked_letters_and_pashto_letters_read_plainly(
+    text: str, expected: list[str]
+) -> None:
+    assert tokenize(text) == expected

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -76,3 +78,69 @@ def test_a_run_of_thousands_of_digits_is_read_not_a_crash() -> None:
     )
     assert code == 0
     assert out == [{"intent": "unclear"}, {"intent": "unclear"}]
+
+
+def test_classify_explain_names_the_rule_and_its_words() -> None:
+    line = _line("en", "appointment_reminder", "yes I will come")
+    result = CliRunner().invoke(replies_cli, ["classify", "--explain"], input=line + "\n")
+    (out,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0
+    assert out["intent"] == "confirm"
+    assert out["rule"] == "answer"
+    assert any("come" in word for word in out["words"])
+    assert out["confidence"] > 0
+    assert out["because"]
+
+
+def test_classify_explain_shows_why_chatter_is_not_a_confirm() -> None:
+    line = _line("en", "appointment_reminder", "yes, the weather is very hot today :)")
+    result = CliRunner().invoke(replies_cli, ["classify", "--explain"], input=line + "\n")
+    (out,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (out["intent"], out["rule"]) == ("unclear", "answer_shape")
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+_ROWS: list[dict[str, object]] = [
+    {"lang": "en", "question": "appointment_reminder", "text": "1", "intent": "confirm",
+     "kind": "plain"},
+    {"lang": "en", "question": "appointment_reminder", "text": "great weather today",
+     "intent": "unclear", "kind": "chatter"},
+    {"lang": "fr", "question": "appointment_reminder", "text": "oui", "intent": "decline",
+     "kind": "plain"},
+    {"lang": "fr", "question": None, "text": "merci", "intent": "opt_out", "kind": "plain"},
+]  # fmt: skip
+
+
+def test_score_prints_accuracy_and_the_dangerous_errors(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "replies.jsonl", _ROWS)
+    result = CliRunner().invoke(replies_cli, ["score", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "overall 50.0% (2/4); false confirms 1; missed opt-outs 1" in result.output
+    assert re.search(r"fr +0\.0% \(0/2\)  misses 2", result.output)
+    assert "chatter" in result.output
+    summary = json.loads(result.output.splitlines()[-1])
+    assert summary["replies.jsonl"]["false_confirms"] == 1
+    assert "merci" not in result.output
+
+
+def test_score_shows_misses_of_a_development_corpus_only(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "replies_dev.jsonl", _ROWS)
+    held_back = _write(tmp_path / "replies_heldback.jsonl", _ROWS)
+    shown = CliRunner().invoke(replies_cli, ["score", str(corpus), "--show-misses"])
+    assert "'merci': want opt_out, got unclear" in shown.output
+    refused = CliRunner().invoke(replies_cli, ["score", str(held_back), "--show-misses"])
+    assert refused.exit_code != 0
+    assert "never shown" in refused.output
+    assert "merci" not in refused.output
+
+
+def test_score_refuses_a_malformed_corpus_naming_the_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text('{"lang": "en", "text": "1", "intent": "maybe"}\n', encoding="utf-8")
+    result = CliRunner().invoke(replies_cli, ["score", str(corpus)])
+    assert result.exit_code != 0
+    assert "bad.jsonl:1" in result.output

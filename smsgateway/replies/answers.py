@@ -1,0 +1,319 @@
+"""Reading an answer to the open question: what it says, and whether it looks like an answer.
+
+An answer (confirm, decline, ...) must look like one. Its confidence is the weight of the words
+that give it, plus a bonus when it leads the message and when answer words stand together,
+minus a cost per word that no keyword knows; below the margin the reply is `unclear` and goes to
+the review queue, because a wrong `confirm` costs a returnee and a review item costs a minute.
+The rules are documented in `locales/KEYWORDS.md` under the names used here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smsgateway.replies.decision import Decision
+from smsgateway.replies.intents import OPTIONS, Intent, Question
+from smsgateway.replies.keywords import Match, Signal
+from smsgateway.replies.reading import FILLER, STATEMENTS, Reading, apply_negation
+
+#: Weights of the words that give an answer, the bonuses and the cost of each unknown word.
+WEIGHT_NUMBER = 3.0
+WEIGHT_PHRASE = 3.0
+WEIGHT_WORD = 2.0
+WEIGHT_ACK = 1.5
+LEAD_BONUS = 1.0
+AGREEMENT_BONUS = 1.0
+UNKNOWN_WORD_COST = 0.5
+#: The confidence a positive answer (confirm, attended_yes) needs, and any other answer.
+POSITIVE_MARGIN = 2.5
+ANSWER_MARGIN = 1.0
+
+_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES})
+_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
+_REMINDER_MEANING = {
+    Signal.YES: Intent.CONFIRM,
+    Signal.ACK: Intent.CONFIRM,
+    Signal.CONFIRM: Intent.CONFIRM,
+    Signal.NO: Intent.DECLINE,
+    Signal.DECLINE: Intent.DECLINE,
+    Signal.RESCHEDULE: Intent.RESCHEDULE,
+}
+_YES_NO_MEANING = {
+    Signal.YES: Intent.ATTENDED_YES,
+    Signal.ATTENDED_YES: Intent.ATTENDED_YES,
+    Signal.NO: Intent.ATTENDED_NO,
+    Signal.DECLINE: Intent.ATTENDED_NO,
+    Signal.ATTENDED_NO: Intent.ATTENDED_NO,
+}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """One match that answers the question: its index, the intent it gives and its weight."""
+
+    index: int
+    intent: Intent | None
+    weight: float
+    kind: str  # statement, later, word, ack or number
+
+
+def read_answer(reading: Reading, question: Question) -> Decision:
+    """The answer `reading` gives to `question`, or the rule that finds none."""
+    hedge = reading.first(Signal.HEDGE)
+    if hedge is not None:
+        return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
+    if question is Question.APPOINTMENT_REMINDER:
+        proposal = _proposal(reading)
+        if proposal is not None:
+            return proposal
+    negated = apply_negation(reading.matches)
+    if negated is None:
+        return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
+    evidence = _evidence(reading, negated.signals, question)
+    chosen = _choose(reading, evidence, question)
+    if isinstance(chosen, Decision):
+        return chosen
+    intent, support = chosen
+    words = tuple(reading.matches[e.index].text for e in support)
+    if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
+        # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
+        doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
+        if doubt is not None:
+            return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
+    laughter = reading.first(Signal.LAUGHTER)
+    if intent in _POSITIVE_INTENTS and laughter is not None:
+        return Decision(Intent.UNCLEAR, "laughter", (laughter.text,))
+    confidence = _confidence(reading, support, negated.flipped)
+    margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
+    if confidence < margin:
+        return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
+    return Decision(intent, "answer", words, confidence)
+
+
+_AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
+_REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
+
+
+def _proposal(reading: Reading) -> Decision | None:
+    """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
+    asked about, with nothing but agreement and "possible" around it), "I work that day, is
+    Friday possible?" (a refusal, then a day asked about) or "Tuesday no, but Wednesday yes" (a
+    refusal, a "but", then a day and an agreement)."""
+    signals = tuple(m.signal for m in reading.matches)
+    times = [i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME]
+    if not times:
+        return None
+    present = set(signals)
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    asked = any(m.text == "?" for m in reading.matches)
+    offered = present & (_AGREEING | {Signal.POSSIBLE})
+    if asked and offered and not present & doubt and not reading.numbers:
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    if _asked_after_refusal(reading, signals):
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    contrasts = [i for i, s in enumerate(signals) if s is Signal.CONTRAST]
+    if len(contrasts) != 1:
+        return None
+    (turn,) = contrasts
+    refused = any(s in _REFUSING for s in signals[:turn])
+    agreed_after = any(s in _AGREEING for s in signals[turn:])
+    refused_after = any(s in _REFUSING for s in signals[turn:])
+    if refused and agreed_after and not refused_after and any(i > turn for i in times):
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
+    return None
+
+
+def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
+    """ "I work that day, is Friday possible?": a refusal, then a day and a question mark."""
+    refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
+    if not refusals:
+        return False
+    after = reading.matches[refusals[0] + 1 :]
+    return any(m.signal is Signal.TIME for m in after) and any(m.text == "?" for m in after)
+
+
+def _time_words(reading: Reading, times: list[int]) -> tuple[str, ...]:
+    return tuple(reading.matches[i].text for i in times)
+
+
+def _evidence(
+    reading: Reading, signals: tuple[Signal | None, ...], question: Question
+) -> list[_Evidence]:
+    reminder = question is Question.APPOINTMENT_REMINDER
+    meaning = _REMINDER_MEANING if reminder else _YES_NO_MEANING
+    options = OPTIONS[question]
+    found: list[_Evidence] = []
+    for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
+        if match.number is not None:
+            found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif signal in STATEMENTS:
+            weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+            intent = meaning.get(signal)
+            # "Not yet, next week" to "did you start?": a later date only sides with a no.
+            kind = "later" if signal is Signal.RESCHEDULE and not reminder else "statement"
+            found.append(_Evidence(index, intent, weight, kind))
+        elif signal in (Signal.ACK, Signal.PRAISE) and match.signal is signal:
+            if reminder:
+                kind = "ack" if signal is Signal.ACK else "praise"
+                found.append(_Evidence(index, Intent.CONFIRM, WEIGHT_ACK, kind))
+        elif signal in (Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE):
+            # A negated "ok" ("not ok") is a no.
+            found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
+    return found
+
+
+def _choose(
+    reading: Reading, evidence: list[_Evidence], question: Question
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    """The one intent the evidence gives, with its support, or the rule that refuses it."""
+    statements = [e for e in evidence if e.kind == "statement"]
+    later = [e for e in evidence if e.kind == "later"]
+    misfits = [e for e in statements if e.intent is None]
+    # "Not yet, next week", "no, next week" to "did you start?": a later date sides with a no.
+    sided = any(e.intent is Intent.ATTENDED_NO for e in evidence if e.kind != "number")
+    if misfits or (later and not sided):
+        words = _words(reading, misfits or later)
+        return Decision(Intent.UNCLEAR, "statement_does_not_fit", words)
+    if any(e.intent is Intent.RESCHEDULE for e in statements):
+        # A request for another date beats every other statement of the reminder.
+        statements = [e for e in statements if e.intent is Intent.RESCHEDULE]
+    kinds = {e.intent for e in statements if e.intent is not None}
+    if len(kinds) > 1:
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, statements))
+    bare = [e for e in evidence if e.kind in ("word", "number", "ack", "praise")]
+    if kinds:
+        (intent,) = kinds
+        return _with_statement(reading, intent, statements, bare)
+    return _bare_answer(reading, bare)
+
+
+def _with_statement(
+    reading: Reading, intent: Intent, statements: list[_Evidence], bare: list[_Evidence]
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    support = list(statements)
+    for item in bare:
+        if item.kind == "number" and item.intent is None and intent is not Intent.CONFIRM:
+            continue  # beside a statement other than "I will come", numbers are dates and times
+        if item.intent is intent:
+            support.append(item)
+        elif item.kind in ("ack", "praise") and intent in _NEGATIVE_INTENTS:
+            continue  # "ok, I can't come": an acknowledgement, not a yes
+        elif item.intent is None:
+            return Decision(Intent.UNCLEAR, "number_not_an_option", (_text(reading, item),))
+        elif not _overruled(reading, item, statements, intent):
+            words = (_text(reading, item), *_words(reading, statements))
+            return Decision(Intent.UNCLEAR, "contradiction", words)
+    return intent, support
+
+
+def _overruled(
+    reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
+) -> bool:
+    """Whether a negative statement overrules an earlier yes: after a "but", or a new date."""
+    if intent is Intent.RESCHEDULE:
+        return True
+    if intent not in _NEGATIVE_INTENTS:
+        return False
+    first_statement = min(e.index for e in statements)
+    return any(
+        m.signal is Signal.CONTRAST for m in reading.matches[item.index + 1 : first_statement]
+    )
+
+
+def _bare_answer(
+    reading: Reading, bare: list[_Evidence]
+) -> Decision | tuple[Intent, list[_Evidence]]:
+    """Yes, no, ok and numbers alone."""
+    not_options = [e for e in bare if e.intent is None]
+    if not_options:
+        return Decision(Intent.UNCLEAR, "number_not_an_option", _words(reading, not_options))
+    firm = [e for e in bare if e.kind not in ("ack", "praise")]
+    intents = {e.intent for e in firm if e.intent is not None}
+    if len(intents) > 1:
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, firm))
+    acks = [e for e in bare if e.kind in ("ack", "praise")]
+    if not intents and all(e.kind == "praise" for e in acks):
+        # "great", "perfect" judge something; alone they do not answer.
+        return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks))
+    if not intents:
+        return Intent.CONFIRM, acks
+    (intent,) = intents
+    if acks and intent is not Intent.CONFIRM:
+        # "ok no", "👌 2": an "ok" accepts the reminder, a no refuses it.
+        return Decision(Intent.UNCLEAR, "contradiction", _words(reading, acks + firm))
+    return intent, firm + acks
+
+
+def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:
+    """A "but", question word or "?" that leaves a positive answer in doubt (a bare no: "?")."""
+    signals = () if bare else (Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE)
+    return next((m for m in reading.matches if m.signal in signals or m.text == "?"), None)
+
+
+def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> float:
+    """Weight of the answer, plus leading and agreement bonuses, minus unknown words.
+
+    An "ok"-word ("good", "great") away from the answer judges something else ("yes, the
+    weather is good"): it costs like an unknown word instead of supporting the answer.
+    """
+    stray = [
+        e
+        for e in support
+        if e.kind in ("ack", "praise") and not _beside_another(reading, e, support)
+    ]
+    if len(stray) < len(support):
+        support = [e for e in support if e not in stray]
+    else:
+        stray = []
+    score = max(e.weight for e in support)
+    if any(_beside_another(reading, e, support) for e in support):
+        score += AGREEMENT_BONUS
+    if _leads(reading, support, flipped):
+        score += LEAD_BONUS
+    return score - UNKNOWN_WORD_COST * (len(reading.unknown) + len(stray))
+
+
+def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence]) -> bool:
+    """Whether another answer word stands right beside `item` ("yes I will come", "ok sure"),
+    politeness aside; answer words scattered through a message are the mark of chatter."""
+    supporting = {e.index for e in support} - {item.index}
+    for step in (-1, 1):
+        index = item.index + step
+        while 0 <= index < len(reading.matches) and _is_aside(reading.matches[index]):
+            index += step
+        if index in supporting:
+            return True
+    return False
+
+
+def _is_aside(match: Match) -> bool:
+    """Politeness, "?" and an "ok" that answers nothing (to a yes/no question)."""
+    return match.signal in FILLER or match.text == "?"
+
+
+def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
+    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"."""
+    supporting = {e.index for e in support}
+    first = next(
+        (
+            index
+            for index, m in enumerate(reading.matches)
+            # An "ok" that does not answer (to "did you go?") is an aside: "ok, yes I went".
+            if not _is_aside(m) and (m.signal is not Signal.ACK or index in supporting)
+        ),
+        None,
+    )
+    if first is None:
+        return False
+    if first in supporting:
+        return True
+    # "not ok", "je ne viens pas": the negation that turned the answer leads it.
+    return reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting)
+
+
+def _text(reading: Reading, item: _Evidence) -> str:
+    return reading.matches[item.index].text
+
+
+def _words(reading: Reading, items: list[_Evidence]) -> tuple[str, ...]:
+    return tuple(_text(reading, item) for item in items)

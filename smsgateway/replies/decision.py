@@ -1,0 +1,57 @@
+"""A decision on a reply: its intent, the rule that made it and the words it rests on.
+
+`RULES` lists the rules of meaning in the order they apply, with what each means; the same names
+document them for translators in `locales/KEYWORDS.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smsgateway.replies.intents import Intent
+
+#: The rules, in the order they apply, with what each means (shown by `--explain`).
+RULES: dict[str, str] = {
+    "nothing_readable": "no word, number or sign to read",
+    "opt_out": "an opt-out keyword or sentence wins whatever else is said",
+    "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
+    "too_long": "a long message is not read as an answer",
+    "stop_by_mistake": "a STOP said to be a mistake ('I sent STOP by mistake') asks for messages",
+    "opt_in": "a request to receive messages again, standing alone",
+    "help": "a request for help or 'who is this?', standing alone",
+    "no_open_question": "no question is open, so no answer can be read",
+    "request_beside_answer": "a help or opt-in request mixed with other words",
+    "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
+    "proposal": "another day or time proposed: as a question, or after a refusal",
+    "negation_out_of_reach": "a negation that is not next to the word it would negate",
+    "statement_does_not_fit": "a statement that does not answer this question",
+    "contradiction": "two readings that disagree",
+    "number_not_an_option": "a number that is not one of the question's options",
+    "no_answer": "nothing that answers the question",
+    "reservation": "'but', a question word or '?' leaves the answer in doubt",
+    "laughter": "laughter or a laughing emoji: chatter, not a positive answer",
+    "answer_shape": "too many other words around the answer: not answer-shaped enough",
+    "answer": "the answer, with enough confidence",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An intent, the rule (a key of `RULES`) that decided it and the words it rests on."""
+
+    intent: Intent
+    rule: str
+    words: tuple[str, ...] = ()
+    confidence: float | None = None
+
+    def explain(self) -> dict[str, object]:
+        """The decision as a JSON-ready dict: intent, rule, what the rule means, its words."""
+        found: dict[str, object] = {
+            "intent": self.intent.value,
+            "rule": self.rule,
+            "because": RULES[self.rule],
+            "words": list(self.words),
+        }
+        if self.confidence is not None:
+            found["confidence"] = self.confidence
+        return found

@@ -1,0 +1,203 @@
+"""A reply read into keyword matches: what the classifier's rules look at.
+
+Reading is the same for every question: normalise, cut into keyword matches (longest first), numbers
+and unknown words, then turn negated positive words negative. The rules that decide what the
+reading means live in `classify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from smsgateway.replies.keywords import (
+    Lexicon,
+    Match,
+    Signal,
+    find_everywhere,
+    reply_lexicon,
+    scan,
+)
+from smsgateway.replies.normalize import remove_reference_codes
+
+#: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
+NEGATION_REACH = 2
+
+#: Words that carry no answer and never count against a message's shape.
+FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME})
+
+POSITIVE_FLIP = {
+    Signal.YES: Signal.NO,
+    Signal.ACK: Signal.NO,
+    Signal.PRAISE: Signal.NO,
+    Signal.CONFIRM: Signal.DECLINE,
+    Signal.ATTENDED_YES: Signal.ATTENDED_NO,
+}
+STATEMENTS = frozenset(
+    {
+        Signal.CONFIRM,
+        Signal.DECLINE,
+        Signal.RESCHEDULE,
+        Signal.ATTENDED_YES,
+        Signal.ATTENDED_NO,
+    }
+)
+_REFUSALS = frozenset({Signal.DECLINE, Signal.ATTENDED_NO})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The matches of one reply, in order: keywords, numbers, unknown words and "?"."""
+
+    matches: tuple[Match, ...]
+    #: Opt-out keywords starting at any word, whatever the cut of the reply into matches.
+    opt_outs: tuple[Match, ...] = ()
+    #: Opt-out keywords said to be a mistake ("I sent STOP by mistake").
+    mistaken_opt_outs: tuple[Match, ...] = ()
+
+    @property
+    def words(self) -> int:
+        """How many words (tokens) the reply has."""
+        return sum(match.end - match.start for match in self.matches)
+
+    @property
+    def unknown(self) -> list[Match]:
+        """Words no keyword knows (numbers and "?" are not among them)."""
+        return [match for match in self.matches if match.is_unknown]
+
+    @property
+    def numbers(self) -> list[Match]:
+        return [match for match in self.matches if match.number is not None]
+
+    def has(self, *signals: Signal) -> bool:
+        return any(match.signal in signals for match in self.matches)
+
+    def texts(self, signal: Signal) -> tuple[str, ...]:
+        """The words of every match of `signal`."""
+        return tuple(match.text for match in self.matches if match.signal is signal)
+
+    def first(self, *signals: Signal) -> Match | None:
+        return next((match for match in self.matches if match.signal in signals), None)
+
+    def only(self, signal: Signal, *, numbers_allowed: bool = False) -> bool:
+        """Whether `signal` is present and everything else is politeness, "?" (or numbers)."""
+        if not self.has(signal):
+            return False
+        for match in self.matches:
+            if match.signal in FILLER or match.signal is signal or match.text == "?":
+                continue
+            if numbers_allowed and match.number is not None:
+                continue
+            return False
+        return True
+
+    @property
+    def only_question_marks(self) -> bool:
+        return bool(self.matches) and all(match.text == "?" for match in self.matches)
+
+
+def read_reply(text: str, language: str | None) -> Reading:
+    """Read `text`, written in `language`, into matches.
+
+    Number words ("one", "deux", "ɗiɗi") count as numbers only beside nothing but politeness,
+    yes, no and "ok": "two", "ok two" and "option two" answer; "the two of us", "nice one" and
+    "un rendez-vous" do not.
+    """
+    lexicon = reply_lexicon(language)
+    tokens = _split_conjunctions(lexicon.words(remove_reference_codes(text)), lexicon)
+    matches = scan(tokens, lexicon)
+    if any(_is_not_an_answer_word(match) for match in matches):
+        matches = [
+            replace(match, number=None, is_number_word=False) if match.is_number_word else match
+            for match in matches
+        ]
+    requests = [m for m in matches if m.signal is Signal.OPT_IN]
+    opt_outs = [
+        found
+        for found in find_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
+        if not any(r.start <= found.start and found.end <= r.end for r in requests)
+    ]
+    mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
+    mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes)]
+    kept = [o for o in opt_outs if o not in mistaken]
+    return Reading(tuple(matches), tuple(kept), tuple(mistaken))
+
+
+def _said_by_mistake(opt_out: Match, mistakes: list[Match]) -> bool:
+    """ "STOP by mistake", "بالغلط stop": a mistake word at most one word away from the STOP."""
+    return any(0 <= m.start - opt_out.end <= 1 or 0 <= opt_out.start - m.end <= 1 for m in mistakes)
+
+
+#: "And" written as the first letter of the next word in Arabic script ("وما رحتش").
+_CONJUNCTIONS = ("\u0648",)
+
+
+def _split_conjunctions(tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """Split a glued "و" off a word when the rest of the word starts a keyword and the whole
+    word does not ("وما رحتش" = "و" + "ما رحتش"; "وقف", a keyword, stays whole)."""
+    split: list[str] = []
+    for index, token in enumerate(tokens):
+        rest = token[1:]
+        if (
+            token.startswith(_CONJUNCTIONS)
+            and len(rest) > 1
+            and lexicon.lookup(tokens, index) is None
+            and lexicon.lookup([rest, *tokens[index + 1 :]], 0) is not None
+        ):
+            split.extend((token[0], rest))
+        else:
+            split.append(token)
+    return split
+
+
+_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK})
+
+
+def _is_not_an_answer_word(match: Match) -> bool:
+    """A word that makes number words ordinary words ("the two of us", "nice one")."""
+    if match.number is not None or match.text == "?":
+        return False
+    return match.signal not in _BESIDE_NUMBERS
+
+
+@dataclass(frozen=True)
+class Negated:
+    """Signals after negation (one per match, None for numbers and unknown words)."""
+
+    signals: tuple[Signal | None, ...]
+    #: Indexes of matches whose positive meaning a negation turned negative.
+    flipped: frozenset[int]
+
+
+def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
+    """Turn negated positive words negative; None when a negation's scope is unclear.
+
+    A yes or an "ok" is negated from before ("not ok", "pas d'accord"); a statement from either
+    side ("je (ne) viens pas"). A refusal governs the verb after it ("won't be able to come",
+    "not yet started"). A "no" beside a statement does not negate it: "no, I will come" and "I
+    will come, no" are contradictions (languages that negate a verb with their word for "no",
+    as Bengali "আসব না", list those phrases).
+    """
+    signals = [match.signal for match in matches]
+    negations = [i for i, s in enumerate(signals) if s is Signal.NEGATION]
+    refusals = [i for i, s in enumerate(signals) if s in _REFUSALS]
+    used: set[int] = set()
+    flipped: set[int] = set()
+    for index, signal in enumerate(signals):
+        if signal not in POSITIVE_FLIP:
+            continue
+        before_only = signal not in STATEMENTS
+        near = [
+            n
+            for n in negations
+            if abs(n - index) <= NEGATION_REACH and (n < index or not before_only)
+        ]
+        governed = signal in STATEMENTS and any(0 < index - r <= NEGATION_REACH for r in refusals)
+        if near or governed:
+            signals[index] = POSITIVE_FLIP[signal]
+            flipped.add(index)
+            used.update(near)
+    has_positive = any(s in POSITIVE_FLIP for s in signals)
+    if has_positive and set(negations) - used:
+        return None
+    return Negated(tuple(signals), frozenset(flipped))

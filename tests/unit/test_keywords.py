@@ -1,0 +1,90 @@
+"""Keyword matching: phrases with gaps and patterns, the best cut of a reply, spelling folds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from smsgateway.replies.keywords import Lexicon, Signal, load_keyword_file, scan
+from smsgateway.replies.reading import read_reply
+
+
+def _lexicon(*entries: tuple[str, Signal], folds: tuple[tuple[str, str], ...] = ()) -> Lexicon:
+    lexicon = Lexicon(folds=folds)
+    for entry, signal in entries:
+        lexicon.add(entry, signal.value)
+    return lexicon
+
+
+def _cut(lexicon: Lexicon, text: str) -> list[tuple[str, str | None]]:
+    return [
+        (m.text, m.signal.value if m.signal else None) for m in scan(lexicon.words(text), lexicon)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("don't want messages", True),
+        ("don't want your messages", True),
+        ("don't want to receive these messages", True),
+        ("don't want to receive any of these messages", False),
+        ("messages don't want", False),
+    ],
+)
+def test_a_gap_stands_for_up_to_three_words(text: str, matches: bool) -> None:
+    lexicon = _lexicon(("don't want ... messages", Signal.OPT_OUT))
+    assert (lexicon.lookup(lexicon.words(text), 0) is not None) is matches
+
+
+def test_a_phrase_may_hold_patterned_words_and_the_most_specific_pattern_wins() -> None:
+    lexicon = _lexicon(
+        ("bana son sako*", Signal.OPT_OUT),
+        ("ma*ch", Signal.NEGATION),
+        ("matb3at*", Signal.OPT_OUT),
+    )
+    assert _cut(lexicon, "bana son sakonninku") == [("bana son sakoninku", "opt_out")]
+    assert _cut(lexicon, "matb3atlich") == [("matb3atlich", "opt_out")]
+    assert _cut(lexicon, "mamchitch") == [("mamchitch", "negation")]
+
+
+def test_the_cut_with_fewest_unknown_words_wins() -> None:
+    lexicon = _lexicon(
+        ("waaw dinaa", Signal.YES), ("waaw", Signal.YES), ("dinaa fa nekk", Signal.CONFIRM)
+    )
+    assert _cut(lexicon, "waaw dinaa fa nekk") == [("waw", "yes"), ("dina fa nek", "confirm")]
+
+
+def test_spelling_folds_meet_keywords_typed_another_way() -> None:
+    lexicon = _lexicon(("duma ñëw", Signal.DECLINE), folds=(("ou", "u"), ("gn", "n")))
+    assert _cut(lexicon, "douma gnew") == [("duma new", "decline")]
+
+
+def test_an_opt_out_is_found_inside_whatever_cut_is_chosen() -> None:
+    reading = read_reply("Abeg no send me message again", "pcm")
+    assert [m.text for m in reading.opt_outs] == ["no send me mesage again"]
+
+
+def test_a_glued_arabic_and_is_split_off_only_before_a_keyword() -> None:
+    reading = read_reply("فاتني الباص وما رحتش", "ar")
+    assert [m.signal for m in reading.matches][-1] is Signal.ATTENDED_NO
+    assert read_reply("وقفوا", "ar").matches[0].signal is Signal.OPT_OUT
+
+
+@pytest.fixture
+def broken_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A locales folder of one keyword file a test may break; caches cleared around it."""
+    (tmp_path / "wo").mkdir()
+    monkeypatch.setenv("SMSGATEWAY_LOCALES_DIR", str(tmp_path))
+    load_keyword_file.cache_clear()
+    yield tmp_path
+    load_keyword_file.cache_clear()
+
+
+def test_a_keyword_file_with_a_malformed_spelling_table_is_refused(broken_locales: Path) -> None:
+    path = broken_locales / "wo" / "keywords.toml"
+    path.write_text('[spelling]\nfold = [["ou"]]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[spelling\] fold"):
+        load_keyword_file("wo")
