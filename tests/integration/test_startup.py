@@ -93,9 +93,14 @@ def late_postgres() -> Iterator[str]:
     stop = threading.Event()
 
     def pipe(source: socket.socket, target: socket.socket) -> None:
-        with source, target:
+        try:
             while chunk := source.recv(65536):
                 target.sendall(chunk)
+        except OSError:
+            pass  # the other direction finished first and closed both sockets
+        finally:
+            source.close()
+            target.close()
 
     def serve() -> None:
         time.sleep(1.5)

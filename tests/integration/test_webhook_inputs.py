@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from webhook_scene import (
     FORM,
@@ -282,10 +282,18 @@ def test_a_form_that_is_not_utf8_gets_400_and_stores_nothing(
 # -- every reply is answered -------------------------------------------------------------------
 
 
-def answer_both_questions(client: FlaskClient, fake: FakeTwilio, scene: Scene) -> None:
-    """Confirm the voice reminder, then the SMS one: no question is open afterwards."""
-    for _ in range(2):
-        assert post_form(client, fake, MESSAGES, sms(fake, scene.returnee_phone, "1")) == 200
+def confirm_and_close_questions(
+    client: FlaskClient, fake: FakeTwilio, session: Session, scene: Scene, now: datetime
+) -> None:
+    """The returnee confirms ("1"); the other reminder of the same appointment is closed too,
+    as a caseworker would: no question is open afterwards."""
+    assert post_form(client, fake, MESSAGES, sms(fake, scene.returnee_phone, "1")) == 200
+    session.execute(
+        update(Notice)
+        .where(Notice.question.is_not(None), Notice.answered_at.is_(None))
+        .values(answered_at=now)
+    )
+    session.commit()
 
 
 def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_caseworker(
@@ -296,7 +304,7 @@ def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_casewor
     now: datetime,
     scene: Scene,
 ) -> None:
-    answer_both_questions(client, fake, scene)
+    confirm_and_close_questions(client, fake, session, scene, now)
     before = last_notice_id(session)
 
     oui = sms(fake, scene.returnee_phone, "OUI!!")
@@ -330,7 +338,7 @@ def test_the_receipt_of_a_sensitive_referral_names_no_service(
     partner = make_partner(name="Clinique Espoir Santé Mentale", display_name="Centre Keur Yaay")
     referral = make_referral(partner=partner, service_category="mental_health", is_sensitive=True)
     scene = set_scene(fake, client, runtime, session, now, referral)
-    answer_both_questions(client, fake, scene)
+    confirm_and_close_questions(client, fake, session, scene, now)
     assert post_form(client, fake, MESSAGES, sms(fake, scene.returnee_phone, "ok")) == 200
 
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
