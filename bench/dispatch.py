@@ -190,7 +190,8 @@ def _send_one_notice(notice_id: int) -> None:
         prepared = prepare_notices(
             session, [notice_id], runtime.settings, worker=worker, now=NOW, report=report
         )
-    outcomes = list(send_all(runtime.transport, prepared, process_limits(0.0), 1))
+    sent = send_all(runtime.transport, prepared, process_limits(0.0), 1)
+    outcomes = [outcome for outcome in sent if outcome is not None]
     with runtime.db.transaction() as session:
         complete_notices(session, outcomes, worker=worker, now=NOW, report=report)
 

@@ -26,6 +26,7 @@ from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_not
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import Programme, current_programme, programme_of
 from smsgateway.quiet_hours import next_allowed_time
+from smsgateway.reachability import OPTED_OUT
 from smsgateway.returnees import is_opted_out
 
 #: Template kinds a bulk notice may use besides free text; each needs the returnee's referral.
@@ -124,10 +125,10 @@ def select_recipients(
     for returnee, referral in candidates:
         if content.kind in REFERRAL_KINDS and referral is None:
             excluded["no_referral"] += 1
-        elif returnee.own_contact_point() is None:
+        elif (point := returnee.own_contact_point()) is None:
             excluded["no_number"] += 1
-        elif is_opted_out(returnee, returnee.preferred_channel):
-            excluded["opted_out"] += 1
+        elif is_opted_out(returnee, returnee.preferred_channel) or point.reachability == OPTED_OUT:
+            excluded["opted_out"] += 1  # the returnee's choice, or STOP from that number
         else:
             recipients.append(Recipient(returnee, referral))
     return recipients, excluded

@@ -54,10 +54,12 @@ NUMBER_RANGES: dict[str, Range] = {
     "dispatch_concurrency": Range(1, 1_000),
     "send_rate_per_second": Range(0, 1_000_000),  # 0: no cap
     "lease_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "task_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "leader_retry_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "web_workers": Range(1, 1_000),
     "local_send_delay_seconds": Range(0, 3_600),
     "reply_window_hours": Range(1, 24 * 366),
+    "outbound_webhook_give_up_hours": Range(0, 24 * 366, is_low_allowed=False),
     "session_idle_minutes": Range(1, 60 * 24 * 366),
     "trusted_proxies": Range(0, 100),  # 0: none
 }
@@ -93,6 +95,7 @@ class Settings:
     public_url: str = ""
     outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere
     outbound_webhook_secret: str = ""  # HMAC-SHA256 key for the outbound webhook signature
+    outbound_webhook_give_up_hours: float = 24.0  # then the delivery is failed, shown, replayable
     office_phone: str = ""
     session_idle_minutes: int = 60  # a console session ends after this long without a request
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
@@ -104,6 +107,8 @@ class Settings:
     twilio_voice_from: str = ""
     twilio_messaging_service_sid: str = ""  # sends SMS through the service instead of a number
     twilio_api_base: str = ""  # a Twilio-compatible API (the local fake); empty: Twilio itself
+    # Twilio's Advanced Opt-Out answers STOP/HELP/START itself: the service then does not.
+    twilio_advanced_opt_out: bool = False
     # Approved WhatsApp templates, "kind:language=HX..." each, used outside the session window.
     twilio_whatsapp_templates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)

@@ -5,7 +5,8 @@ planned ──claim──▶ claimed ──send──▶ sent
    │                  └──permanent failure / too many attempts──▶ failed
    ├──▶ cancelled (referral closed, appointment moved, opt-out, bulk cancelled)
    └──▶ expired (pointless now: appointment passed, older than its kind's validity)
-claimed with an expired lease ──▶ review (a crash mid-send: sent or not is unknown)
+claimed with an expired lease ──lease sweep asks the provider──▶ sent | planned | review
+   (smsgateway.dispatch.settle; review: a review item with "resend" and "mark sent")
 """
 
 from __future__ import annotations

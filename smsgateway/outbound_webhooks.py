@@ -3,8 +3,14 @@
 A delivery row is written in the same flush, hence the same transaction, as its referral event,
 so an event is never committed without it. A periodic job posts pending deliveries in order per
 referral (a later event waits until the earlier one is delivered) and retries failures with
-exponential backoff, never giving up, since skipping one would break the order. Payload and
-signature: docs/outbound-webhooks.md.
+exponential backoff. After `outbound_webhook_give_up_hours` without success a delivery is
+given up: `failed`, with its last error, and the later events of its referral with it (sending
+them would break the order); the console shows the failure and `replay_failed_deliveries` puts
+them back in line. Payload and signature: docs/outbound-webhooks.md.
+
+    pending ──2xx──▶ delivered
+       └──give-up time passed, or an earlier event of the referral failed──▶ failed
+    failed ──replay──▶ pending
 """
 
 from __future__ import annotations
@@ -20,12 +26,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event, exists, insert, select
+from sqlalchemy import event, exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.models import ReferralEvent, WebhookDelivery
+from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +43,29 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 TIMEOUT_SECONDS = 10.0
 BATCH_SIZE = 200
+BLOCKED = "an earlier event of this referral was not delivered"
 
 
 class DeliveryState(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 @dataclass
 class DeliveryReport:
     delivered: int = 0
-    failed: int = 0
+    failed: int = 0  # attempts that failed this run
+    given_up: int = 0
+
+
+@dataclass(frozen=True)
+class FailedDeliveries:
+    """What the console shows while deliveries are given up: how many, and the latest error."""
+
+    count: int
+    last_error: str = ""
+    last_failed_at: datetime | None = None
 
 
 def enable_outbound_webhooks(db: Database, settings: Settings) -> bool:
@@ -120,6 +139,10 @@ def deliver_pending_webhooks(db: Database, settings: Settings, *, now: datetime)
     report = DeliveryReport()
     if not settings.outbound_webhook_url:
         return report
+    with db.transaction() as session:
+        report.given_up = give_up_overdue(
+            session, now=now, after=timedelta(hours=settings.outbound_webhook_give_up_hours)
+        )
     waiting: set[int] = set()
     for _ in range(BATCH_SIZE):
         with db.transaction() as session:
@@ -137,6 +160,93 @@ def deliver_pending_webhooks(db: Database, settings: Settings, *, now: datetime)
         else:
             report.delivered += 1
     return report
+
+
+def give_up_overdue(session: Session, *, now: datetime, after: timedelta) -> int:
+    """Fail deliveries pending longer than `after`, and those queued behind a failed one."""
+    overdue = list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.state == DeliveryState.PENDING,
+                func.coalesce(WebhookDelivery.replayed_at, WebhookDelivery.created_at)
+                <= now - after,
+            )
+            .order_by(WebhookDelivery.id)
+        )
+    )
+    stopped: set[int] = set()  # referrals whose earlier event was just given up
+    for delivery in overdue:
+        reason = delivery.last_error or "never attempted"
+        _fail(delivery, BLOCKED if delivery.referral_id in stopped else reason, now)
+        stopped.add(delivery.referral_id)
+    session.flush()
+    earlier = aliased(WebhookDelivery)
+    blocked = list(
+        session.scalars(
+            select(WebhookDelivery).where(
+                WebhookDelivery.state == DeliveryState.PENDING,
+                exists().where(
+                    earlier.referral_id == WebhookDelivery.referral_id,
+                    earlier.state == DeliveryState.FAILED,
+                    earlier.id < WebhookDelivery.id,
+                ),
+            )
+        )
+    )
+    for delivery in blocked:
+        _fail(delivery, BLOCKED, now)
+    given_up = len(overdue) + len(blocked)
+    if given_up:
+        log.error(
+            "outbound webhook: %d deliveries given up; replay them from the console", given_up
+        )
+    return given_up
+
+
+def _fail(delivery: WebhookDelivery, reason: str, now: datetime) -> None:
+    delivery.state = DeliveryState.FAILED
+    delivery.failed_at = now
+    delivery.last_error = reason[:200]
+
+
+def replay_failed_deliveries(
+    session: Session, *, now: datetime, actor: Actor, delivery_ids: list[int] | None = None
+) -> int:
+    """Put failed deliveries (all, or these) back in line, due now, in their order; how many."""
+    query = select(WebhookDelivery).where(WebhookDelivery.state == DeliveryState.FAILED)
+    if delivery_ids is not None:
+        query = query.where(WebhookDelivery.id.in_(delivery_ids))
+    replayed = list(session.scalars(query))
+    for delivery in replayed:
+        delivery.state = DeliveryState.PENDING
+        delivery.next_attempt_at = now
+        delivery.replayed_at = now
+        delivery.failed_at = None
+    session.flush()
+    log.info(
+        "outbound webhook: %d failed deliveries replayed by %s",
+        len(replayed),
+        actor_identity(actor)[0],
+    )
+    return len(replayed)
+
+
+def failed_deliveries(session: Session) -> FailedDeliveries:
+    """How many deliveries are given up, with the latest one's error (for the console alert)."""
+    count = session.scalar(
+        select(func.count()).where(WebhookDelivery.state == DeliveryState.FAILED)
+    )
+    if not count:
+        return FailedDeliveries(0)
+    latest = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.state == DeliveryState.FAILED)
+        .order_by(WebhookDelivery.failed_at.desc(), WebhookDelivery.id.desc())
+        .limit(1)
+    ).first()
+    assert latest is not None  # noqa: S101  (counted above, in the same transaction)
+    return FailedDeliveries(int(count), latest.last_error, latest.failed_at)
 
 
 def _next_due(session: Session, now: datetime, waiting: set[int]) -> WebhookDelivery | None:

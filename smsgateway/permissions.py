@@ -28,13 +28,14 @@ class Action(StrEnum):
     VIEW_REFERRALS = "view_referrals"  # every referral, its history and its messages
     CREATE_REFERRAL = "create_referral"
     MOVE_APPOINTMENT = "move_appointment"  # a new time; closes a rebooking task
-    APPLY_REVIEW = "apply_review"  # decide what a queued message means
+    APPLY_REVIEW = "apply_review"  # decide what a queued message (or notice) means; clear flags
     VIEW_OVERVIEW = "view_overview"  # counts per status and per partner
     VIEW_UNREACHABLE = "view_unreachable"
     USE_SIMULATOR = "use_simulator"  # the demo's phone simulator (local transport only)
     VIEW_PARTNER_REFERRALS = "view_partner_referrals"  # the partner page: referrals and history
     REPORT_OUTCOME = "report_outcome"  # enrolled, ineligible, no-show, dropped out
     MANAGE_USERS = "manage_users"
+    REPLAY_WEBHOOKS = "replay_webhooks"  # outbound webhook deliveries given up, sent again
     USE_ACCOUNT = "use_account"  # one's own account: language, log out
 
 
@@ -55,6 +56,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         A.VIEW_OVERVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
         A.MANAGE_USERS: S.ALL,
+        A.REPLAY_WEBHOOKS: S.ALL,
     },
     Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL},
     Role.CASEWORKER: {

@@ -1,27 +1,39 @@
-"""Delivery outcomes, contact point reachability, the suppression list and the escalation policy.
+"""Reachability of contact points, the suppression list, opt-out per number, the unreachable flag.
 
-A failed delivery moves a notice along its programme's escalation policy (by default: retry the
-same channel later → voice call → discreet proxy contact → contact point marked unreachable and
-listed for managers). A reply or a delivery on any channel makes the contact point reachable.
+A contact point (one number of a returnee, own or a proxy's) has a reachability state with a
+history: `reachable` (a delivery or a reply), `failing` (a delivery failed), `invalid` (a wrong
+number), `unreachable` (an escalation ended on it), `opted_out` (STOP from that number, or
+Twilio's 21610), `unknown` (nothing known yet). `opted_out` stays until START from that number.
+
+STOP works per number: the number goes on the suppression list (checked before every send, on
+every sender and channel), its contact points become `opted_out`, what is planned for it is
+cancelled and the caseworker is told; the returnee's other numbers keep receiving.
+
+A returnee carries an explicit **unreachable flag** (`Returnee.unreachable_flagged_at`, with a
+reason) set when an escalation sequence ends with nobody answering (smsgateway.escalation). A
+delivery report does not clear it (a phone that is on is not a person who answered): only the
+person answering from their own number, or a caseworker, does. Lists and counts:
+`flagged_unreachable_returnees`, `count_flagged_unreachable`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee
-from smsgateway.models.reachability import ReachabilityEvent, Suppression
+from smsgateway.errors import InvalidInput
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem
+from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
-from smsgateway.returnees import set_opt_out
+from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
 
+UNKNOWN = "unknown"
 REACHABLE = "reachable"
 FAILING = "failing"
 UNREACHABLE = "unreachable"
@@ -29,59 +41,10 @@ INVALID = "invalid"
 OPTED_OUT = "opted_out"
 
 WHATSAPP_SESSION = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class DeliveryOutcome:
-    """What a provider error means for the contact point and for the next attempt."""
-
-    name: str
-    state: str  # the contact point's reachability after it
-    action: str  # "escalate" | "voice" | "proxy" | "sms" | "suppress"
-
-
-#: Twilio error codes (messages and calls) and what they mean for us.
-ERROR_OUTCOMES: dict[str, DeliveryOutcome] = {
-    "30003": DeliveryOutcome("unreachable_handset", FAILING, "escalate"),
-    "30005": DeliveryOutcome("unknown_number", INVALID, "proxy"),
-    "30006": DeliveryOutcome("landline", FAILING, "voice"),
-    "30007": DeliveryOutcome("carrier_filtered", FAILING, "voice"),
-    "30008": DeliveryOutcome("unknown_error", FAILING, "escalate"),
-    "30004": DeliveryOutcome("blocked", FAILING, "voice"),
-    "21211": DeliveryOutcome("invalid_number", INVALID, "proxy"),
-    "21614": DeliveryOutcome("not_mobile", FAILING, "voice"),
-    "21610": DeliveryOutcome("unsubscribed", OPTED_OUT, "suppress"),
-    "63016": DeliveryOutcome("outside_whatsapp_session", FAILING, "sms"),
-    "63003": DeliveryOutcome("not_on_whatsapp", FAILING, "sms"),
-}
-NO_ANSWER = DeliveryOutcome("no_answer", FAILING, "escalate")
-UNEXPLAINED = DeliveryOutcome("undelivered", FAILING, "escalate")
-
-
-def outcome_of(error_code: str | int | None) -> DeliveryOutcome:
-    """The outcome an error code stands for (unknown codes: undelivered, escalate)."""
-    return ERROR_OUTCOMES.get(str(error_code or ""), UNEXPLAINED)
-
-
-def call_outcome(status: str, answered_by: str = "") -> DeliveryOutcome | None:
-    """The outcome of a finished call: None when a person answered, else why it failed."""
-    if answered_by.startswith("machine") or answered_by == "fax":
-        return DeliveryOutcome("answering_machine", FAILING, "voice_retry")
-    if status == "completed":
-        return None
-    return NO_ANSWER
-
-
-@dataclass(frozen=True)
-class EscalationPolicy:
-    """The steps tried, in order, after a failed delivery; a programme may define its own."""
-
-    steps: tuple[str, ...] = ("retry", "voice", "proxy")
-    retry_after: timedelta = timedelta(hours=4)
-    voice_retries: int = 1  # calls again after an answering machine, before moving on
-
-
-DEFAULT_POLICY = EscalationPolicy()
+#: Review item reason that tells a caseworker a number sent STOP (or Twilio reports it stopped).
+OPTED_OUT_REVIEW = "opted_out"
+#: Escalation state of a sequence that ended with the flag (smsgateway.escalation).
+FLAGGED = "unreachable"
 
 
 # -- reachability ------------------------------------------------------------------------------
@@ -95,9 +58,13 @@ def set_reachability(
     *,
     now: datetime,
     message_id: int | None = None,
+    lifts_opt_out: bool = False,
 ) -> bool:
-    """Record a new reachability state with its reason; False when it was already that state."""
-    if point.reachability == state:
+    """Record a new reachability state with its reason; False when unchanged.
+
+    `opted_out` is left only through `record_opt_in` (START): no delivery or failure moves it.
+    """
+    if point.reachability == state or (point.reachability == OPTED_OUT and not lifts_opt_out):
         return False
     point.reachability = state
     point.reachability_changed_at = now
@@ -116,8 +83,7 @@ def set_reachability(
 def mark_reachable_by_phone(session: Session, phone: str, reason: str, *, now: datetime) -> None:
     """A reply from a number makes every contact point with it reachable again."""
     for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
-        if point.reachability != OPTED_OUT:
-            set_reachability(session, point, REACHABLE, reason, now=now)
+        set_reachability(session, point, REACHABLE, reason, now=now)
 
 
 def unreachable_contact_points(session: Session) -> list[ContactPoint]:
@@ -129,25 +95,6 @@ def unreachable_contact_points(session: Session) -> list[ContactPoint]:
             .order_by(ContactPoint.reachability_changed_at)
         )
     )
-
-
-def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> set[int]:
-    """Those returnees whom no contact point reaches: every number unreachable or invalid.
-
-    The person-level `unreachable` flag that the loop's standing reports (`smsgateway.loop`);
-    one function so that a person-level escalation can replace the rule in one place.
-    """
-    wanted = sorted(set(returnee_ids))
-    if not wanted:
-        return set()
-    states: dict[int, set[str]] = {}
-    for returnee_id, state in session.execute(
-        select(ContactPoint.returnee_id, ContactPoint.reachability).where(
-            ContactPoint.returnee_id.in_(wanted)
-        )
-    ):
-        states.setdefault(returnee_id, set()).add(state)
-    return {rid for rid, seen in states.items() if seen <= {UNREACHABLE, INVALID}}
 
 
 #: A proxy asked this recently is not asked again by the loop's `ask_proxy` step.
@@ -197,31 +144,6 @@ def request_proxy_contact(
     )
 
 
-# -- suppression -------------------------------------------------------------------------------
-
-
-def suppress(session: Session, phone: str, reason: str, *, now: datetime) -> None:
-    """Add a number to the suppression list (idempotent)."""
-    if session.scalar(select(Suppression).filter_by(phone_e164=phone)) is None:
-        session.add(Suppression(phone_e164=phone, reason=reason[:64], created_at=now))
-        session.flush()
-
-
-def lift_suppression(session: Session, phone: str) -> None:
-    """Take a number off the suppression list (the person sent START)."""
-    session.execute(delete(Suppression).where(Suppression.phone_e164 == phone))
-
-
-def suppressed_numbers(session: Session, phones: Iterable[str]) -> set[str]:
-    """Those of `phones` on the suppression list."""
-    wanted = [phone for phone in set(phones) if phone]
-    if not wanted:
-        return set()
-    return set(
-        session.scalars(select(Suppression.phone_e164).where(Suppression.phone_e164.in_(wanted)))
-    )
-
-
 def open_whatsapp_sessions(session: Session, phones: Iterable[str], *, now: datetime) -> set[str]:
     """Those of `phones` that wrote on WhatsApp in the last 24 hours (free text allowed)."""
     wanted = [phone for phone in set(phones) if phone]
@@ -239,171 +161,190 @@ def open_whatsapp_sessions(session: Session, phones: Iterable[str], *, now: date
     )
 
 
-# -- delivery results --------------------------------------------------------------------------
+# -- suppression and opt-out per number --------------------------------------------------------
 
 
-def record_delivered(session: Session, message: Message, *, now: datetime) -> None:
-    """A delivery (or an answered call) makes the contact point reachable."""
-    point = _point_of(session, message)
-    if point is not None and point.reachability != OPTED_OUT:
-        set_reachability(session, point, REACHABLE, "delivered", now=now, message_id=message.id)
+def suppress(session: Session, phone: str, reason: str, *, now: datetime) -> bool:
+    """Add a number to the suppression list; False when it was already there."""
+    if session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None:
+        return False
+    session.add(Suppression(phone_e164=phone, reason=reason[:64], created_at=now))
+    session.flush()
+    return True
 
 
-def record_failure(
+def lift_suppression(session: Session, phone: str) -> None:
+    """Take a number off the suppression list (the person sent START)."""
+    session.execute(delete(Suppression).where(Suppression.phone_e164 == phone))
+
+
+def suppressed_numbers(session: Session, phones: Iterable[str]) -> set[str]:
+    """Those of `phones` on the suppression list."""
+    wanted = [phone for phone in set(phones) if phone]
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(select(Suppression.phone_e164).where(Suppression.phone_e164.in_(wanted)))
+    )
+
+
+def record_opt_out(
     session: Session,
-    message: Message,
-    outcome: DeliveryOutcome,
+    phone: str,
     *,
+    source: str,
     now: datetime,
-    policy: EscalationPolicy = DEFAULT_POLICY,
-) -> Notice | None:
-    """Apply a failed delivery: reachability, suppression, and the next escalation step."""
-    point = _point_of(session, message)
-    if outcome.action == "suppress":
-        _opt_out(session, message, point, now=now)
-        return None
-    if point is not None:
-        set_reachability(
-            session, point, outcome.state, outcome.name, now=now, message_id=message.id
-        )
-    notice = session.get(Notice, message.notice_id) if message.notice_id else None
-    if notice is None or notice.kind.startswith("ack_"):
-        return None
-    return escalate(session, notice, outcome, now=now, policy=policy)
+    message_id: int | None = None,
+    notice_id: int | None = None,
+) -> list[ContactPoint]:
+    """STOP (or Twilio's 21610) for one number: suppress it on every sender and channel, mark
+    its contact points `opted_out`, cancel what is planned for it, tell the caseworker.
 
-
-def _opt_out(
-    session: Session, message: Message, point: ContactPoint | None, *, now: datetime
-) -> None:
-    suppress(session, message.phone_e164, "error_21610", now=now)
-    if point is not None:
-        set_reachability(session, point, OPTED_OUT, "unsubscribed", now=now, message_id=message.id)
-        set_opt_out(session, point.returnee, is_opted_out=True, source="error_21610", now=now)
-
-
-def escalate(
-    session: Session,
-    notice: Notice,
-    outcome: DeliveryOutcome,
-    *,
-    now: datetime,
-    policy: EscalationPolicy = DEFAULT_POLICY,
-) -> Notice | None:
-    """Plan the next attempt for a notice that did not arrive, or mark its contact unreachable."""
-    if outcome.action == "sms":
-        return _follow_up(
-            session, notice, channel="sms", step=notice.escalation_step, due=now, now=now
-        )
-    if outcome.action == "voice_retry":
-        retries = int((notice.payload or {}).get("voice_retry", 0))
-        if retries < policy.voice_retries:
-            later = now + policy.retry_after
-            return _follow_up(
-                session,
-                notice,
-                channel="voice",
-                step=notice.escalation_step,
-                due=later,
-                now=now,
-                payload={"voice_retry": retries + 1},
+    The returnee's other numbers are untouched. Repeated reports for a number already
+    suppressed change nothing and tell nobody again.
+    """
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    if not suppress(session, phone, source, now=now):
+        return points
+    for point in points:
+        set_reachability(session, point, OPTED_OUT, source, now=now, message_id=message_id)
+    _cancel_planned_for(session, phone, [point.id for point in points])
+    for returnee_id in sorted({point.returnee_id for point in points}):
+        session.add(
+            ReviewItem(
+                message_id=message_id,
+                notice_id=notice_id,
+                returnee_id=returnee_id,
+                reason=OPTED_OUT_REVIEW,
+                created_at=now,
             )
-    step = notice.escalation_step
-    if outcome.action in policy.steps:
-        step = max(step, policy.steps.index(outcome.action))
-    while step < len(policy.steps):
-        planned = _take_step(session, notice, policy, policy.steps[step], step + 1, now=now)
-        if planned is not None:
-            return planned
-        step += 1
-    for point in _exhausted_points(notice):
-        set_reachability(session, point, UNREACHABLE, "escalation_exhausted", now=now)
-    log.info("notice %d: escalation exhausted", notice.id)
-    return None
-
-
-def _take_step(
-    session: Session,
-    notice: Notice,
-    policy: EscalationPolicy,
-    action: str,
-    next_step: int,
-    *,
-    now: datetime,
-) -> Notice | None:
-    if action == "retry":
-        due = now + policy.retry_after
-        return _follow_up(session, notice, channel=notice.channel, step=next_step, due=due, now=now)
-    if action == "voice" and notice.channel != "voice":
-        return _follow_up(session, notice, channel="voice", step=next_step, due=now, now=now)
-    if action == "proxy":
-        proxy = _proxy_of(notice)
-        if proxy is not None:
-            follow = _follow_up(session, notice, channel="sms", step=next_step, due=now, now=now)
-            follow.kind = NoticeKind.PROXY_CONTACT_REQUEST
-            follow.question = None
-            follow.contact_point = proxy
-            return follow
-    return None
-
-
-def _exhausted_points(notice: Notice) -> list[ContactPoint]:
-    """The notice's contact point and, past a proxy, the returnee's failing numbers."""
-    points = [notice.contact_point] if notice.contact_point is not None else []
-    if notice.returnee is not None:
-        points += [
-            point
-            for point in notice.returnee.contact_points
-            if point.reachability == FAILING and point not in points
-        ]
+        )
+    session.flush()
+    log.info("opt-out: a number of %d contact point(s) stopped (%s)", len(points), source)
     return points
 
 
-def _proxy_of(notice: Notice) -> ContactPoint | None:
-    """A proxy contact point of the returnee that is not known to fail."""
-    if notice.returnee is None:
-        return None
-    for point in notice.returnee.contact_points:
-        usable = point.reachability not in (UNREACHABLE, INVALID, OPTED_OUT)
-        if point.is_proxy and point.id != notice.contact_point_id and usable:
-            return point
-    return None
+def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor: Actor) -> None:
+    """A caseworker has seen that a number stopped: the review item is resolved."""
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.reason != OPTED_OUT_REVIEW or item.resolved_at is not None:
+        raise InvalidInput("item_id", "no open opt-out review item with this id")
+    name, user_id = actor_identity(actor)
+    item.resolved_at, item.resolved_by, item.resolved_by_user_id = now, name[:100], user_id
 
 
-def _follow_up(
-    session: Session,
-    notice: Notice,
-    *,
-    channel: str,
-    step: int,
-    due: datetime,
-    now: datetime,
-    payload: dict[str, object] | None = None,
-) -> Notice:
-    """A copy of the notice on another channel or later, one escalation step further."""
-    follow = Notice(
-        kind=notice.kind,
-        referral_id=notice.referral_id,
-        returnee_id=notice.returnee_id,
-        contact_point_id=notice.contact_point_id,
-        recipient_phone=notice.recipient_phone,
-        channel=channel,
-        language=notice.language,
-        question=notice.question,
-        payload={**(notice.payload or {}), **(payload or {})},
-        due_at=due,
-        expires_at=notice.expires_at,
-        state=NoticeState.PLANNED,
-        attempts=0,
-        escalation_step=step,
-        created_at=now,
+def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:
+    """START from a number: off the suppression list; its contact points reachable again."""
+    lift_suppression(session, phone)
+    for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
+        if point.reachability == OPTED_OUT:
+            set_reachability(session, point, REACHABLE, "opt_in", now=now, lifts_opt_out=True)
+    log.info("opt-in: a number started again (%s)", source)
+
+
+def _cancel_planned_for(session: Session, phone: str, point_ids: list[int]) -> None:
+    """Cancel planned notices to this number, except answers to STOP and START."""
+    addressed = Notice.recipient_phone == phone
+    if point_ids:
+        addressed = or_(addressed, Notice.contact_point_id.in_(point_ids))
+    session.execute(
+        update(Notice)
+        .where(
+            Notice.state == NoticeState.PLANNED,
+            addressed,
+            Notice.kind.not_in((NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN)),
+        )
+        .values(state=NoticeState.CANCELLED, last_error="number opted out"),
+        execution_options={"synchronize_session": False},
     )
-    session.add(follow)
+
+
+def provider_answers_keywords(settings: object, channel: str) -> bool:
+    """Whether the provider itself answers STOP, HELP and START on this channel.
+
+    With Twilio's Advanced Opt-Out (`SMSGATEWAY_TWILIO_ADVANCED_OPT_OUT`), Twilio replies to
+    those keywords on SMS; the service then records the opt-out but sends no answer of its own,
+    so the person does not get two.
+    """
+    return (
+        getattr(settings, "transport", "") == "twilio"
+        and bool(getattr(settings, "twilio_advanced_opt_out", False))
+        and channel == "sms"
+    )
+
+
+# -- the unreachable flag of a returnee --------------------------------------------------------
+
+
+def is_flagged_unreachable(returnee: Returnee) -> bool:
+    """Whether the returnee carries the explicit unreachable flag."""
+    return returnee.unreachable_flagged_at is not None
+
+
+def flag_unreachable(session: Session, returnee: Returnee, *, reason: str, now: datetime) -> bool:
+    """Set the unreachable flag (kept if already set); False when it was already set."""
+    if returnee.unreachable_flagged_at is not None:
+        return False
+    returnee.unreachable_flagged_at = now
+    returnee.unreachable_reason = reason[:64]
     session.flush()
-    session.refresh(follow)
-    return follow
+    log.info("returnee %d flagged unreachable (%s)", returnee.id, reason)
+    return True
 
 
-def _point_of(session: Session, message: Message) -> ContactPoint | None:
-    if message.contact_point_id is None:
-        return None
-    return session.get(ContactPoint, message.contact_point_id)
+def clear_unreachable(
+    session: Session, returnee: Returnee, *, now: datetime, actor: Actor, reason: str = "cleared"
+) -> bool:
+    """Clear the flag: the person answered (`actor` "system") or a caseworker cleared it."""
+    if returnee.unreachable_flagged_at is None:
+        return False
+    returnee.unreachable_flagged_at = None
+    returnee.unreachable_reason = ""
+    session.execute(
+        update(Escalation)
+        .where(Escalation.returnee_id == returnee.id, Escalation.state == FLAGGED)
+        .values(
+            state="cleared",
+            reason=reason[:64],
+            closed_by=actor_identity(actor)[0][:100],
+            updated_at=now,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    session.flush()
+    log.info("returnee %d: unreachable flag cleared (%s)", returnee.id, reason)
+    return True
+
+
+def flagged_unreachable_returnees(session: Session) -> list[Returnee]:
+    """Returnees carrying the unreachable flag, longest flagged first."""
+    return list(
+        session.scalars(
+            select(Returnee)
+            .where(Returnee.unreachable_flagged_at.is_not(None))
+            .order_by(Returnee.unreachable_flagged_at, Returnee.id)
+        )
+    )
+
+
+def count_flagged_unreachable(session: Session) -> int:
+    """How many returnees carry the unreachable flag (for dashboards)."""
+    query = select(func.count()).where(Returnee.unreachable_flagged_at.is_not(None))
+    return int(session.scalar(query) or 0)
+
+
+def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> set[int]:
+    """Those returnees carrying the explicit unreachable flag (the escalation's, see above).
+
+    The person-level `unreachable` flag that the loop's standing reports (`smsgateway.loop`).
+    """
+    wanted = sorted(set(returnee_ids))
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Returnee.id).where(
+                Returnee.id.in_(wanted), Returnee.unreachable_flagged_at.is_not(None)
+            )
+        )
+    )

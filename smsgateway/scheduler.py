@@ -3,10 +3,15 @@
 The notices table is the source of truth; the scheduler is only the clock (DESIGN.md). It holds
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
-processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, outbound
-webhook delivery and the loop's task sweep) run only in the process holding the leader lock
-(`smsgateway.leader`), from APScheduler's SQLAlchemy job store, whose table an Alembic
-migration creates. Followers try to take the lock every `leader_retry_seconds`.
+processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, parked status
+reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep)
+run only in the process holding the leader lock (`smsgateway.leader`), from APScheduler's
+SQLAlchemy job store, whose table an Alembic migration creates. Followers try to take the lock
+every `leader_retry_seconds`.
+
+`Clock.shutdown(wait=True)` stops a running dispatch round between provider calls (what was not
+sent goes back to `planned`) and waits for the jobs, before the interpreter starts tearing down:
+gunicorn calls it from its `worker_exit` hook (smsgateway.gunicorn_conf).
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from smsgateway.clock import utcnow
 from smsgateway.config import Settings
 from smsgateway.db import make_engine
+from smsgateway.delivery.reports import sweep_parked
 from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
+from smsgateway.escalation import flag_unanswered
 from smsgateway.leader import LeaderLock, make_leader_lock
 from smsgateway.loop.tasks import advance_tasks
 from smsgateway.outbound_webhooks import deliver_pending_webhooks
@@ -38,6 +45,8 @@ logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 JOB_TABLE = "apscheduler_jobs"
 
 _runtime: Runtime | None = None
+#: Set when the process is stopping: a dispatch round stops between provider calls.
+_stopping = threading.Event()
 
 
 def _current() -> Runtime:
@@ -49,15 +58,33 @@ def _current() -> Runtime:
 def run_dispatch() -> None:
     """Send due notices until none is left (every process)."""
     runtime = _current()
-    dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
+    dispatch_until_idle(
+        runtime.db, runtime.transport, runtime.settings, clock=utcnow, stop=_stopping
+    )
 
 
 def run_lease_sweep() -> None:
-    """Settle claimed notices whose worker died (leader only)."""
+    """Settle claimed notices whose worker died, asking the provider (leader only)."""
     runtime = _current()
+    report = resolve_expired_leases(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    log.info("lease sweep: %d notices resolved", report.settled)
+
+
+def run_delivery_sweeps() -> None:
+    """Apply parked status reports whose message appeared, drop day-old ones; flag escalations
+    whose proxy step got no answer in time (leader only)."""
+    runtime = _current()
+    now = runtime.clock()  # the runtime's clock: a simulation may move it
     with runtime.db.transaction() as session:
-        resolved = resolve_expired_leases(session, now=utcnow(), transport=runtime.transport)
-    log.info("lease sweep: %d notices resolved", resolved)
+        parked = sweep_parked(session, now=now)
+        flagged = flag_unanswered(session, now=now)
+    if parked.applied or parked.expired or flagged:
+        log.info(
+            "delivery sweeps: %d parked reports applied, %d dropped; %d returnees flagged",
+            parked.applied,
+            parked.expired,
+            flagged,
+        )
 
 
 def run_task_sweep() -> None:
@@ -94,6 +121,7 @@ class PeriodicJob:
 #: Jobs only the leader runs. Stored by reference in the job store, so module-level functions.
 LEADER_JOBS = (
     PeriodicJob("lease_sweep", run_lease_sweep, lambda s: s.lease_sweep_seconds),
+    PeriodicJob("delivery_sweeps", run_delivery_sweeps, lambda s: s.lease_sweep_seconds),
     PeriodicJob("outbound_webhooks", run_outbound_webhooks, lambda s: s.dispatch_interval_seconds),
     PeriodicJob("task_sweep", run_task_sweep, lambda s: s.task_sweep_seconds),
 )
@@ -117,6 +145,7 @@ class Clock:
         """Start dispatching now and try for leadership now, then at their intervals."""
         global _runtime
         _runtime = self.runtime
+        _stopping.clear()
         settings = self.runtime.settings
         common = {"max_instances": 1, "coalesce": True, "next_run_time": utcnow()}
         self.local.add_job(
@@ -168,11 +197,16 @@ class Clock:
             )
         return scheduler
 
-    def shutdown(self) -> None:
-        """Stop every job and let go of the leader lock."""
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop every job and let go of the leader lock.
+
+        A running dispatch round stops between provider calls; `wait` waits for it (and the
+        leader's jobs) to end, which a process must do before interpreter shutdown begins.
+        """
+        _stopping.set()
         with self._mutex:
             if self.local.running:
-                self.local.shutdown(wait=False)
+                self.local.shutdown(wait=wait)
             if self.leader is not None:
                 self.leader.shutdown(wait=True)
                 self.leader = None
@@ -191,4 +225,4 @@ def run_until_stopped(runtime: Runtime, stop: threading.Event) -> None:
         while not stop.wait(1.0):
             pass
     finally:
-        clock.shutdown()
+        clock.shutdown(wait=True)

@@ -1,8 +1,11 @@
-"""The WSGI entry point for gunicorn: `gunicorn --workers 3 smsgateway.wsgi:app`.
+"""The WSGI entry point for gunicorn:
+`gunicorn -c python:smsgateway.gunicorn_conf --workers 3 smsgateway.wsgi:app`.
 
 Each gunicorn worker imports this module and starts its own clock: every worker dispatches, and
 the one holding the leader lock runs the leader jobs, so they run once, not once per worker.
-Do not use `--preload`: the clock's threads would start in the master and not survive the fork.
+The clock starts here, after gunicorn's master has bound the port. The configuration's
+`worker_exit` hook calls `stop_clock` for a clean shutdown. Do not use `--preload`: the clock's
+threads would start in the master and not survive the fork.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from flask import Flask
 from smsgateway import create_app
 from smsgateway.config import ConfigError
 from smsgateway.runtime import get_runtime
+from smsgateway.scheduler import Clock
 from smsgateway.startup import wait_for_database
 
 logging.basicConfig(
@@ -37,8 +41,16 @@ def _load() -> Flask:
 
 
 app = _load()
+clock: Clock | None = None
 
 if get_runtime(app).settings.scheduler:
     from smsgateway.scheduler import start_clock
 
-    atexit.register(start_clock(get_runtime(app)).shutdown)
+    clock = start_clock(get_runtime(app))
+    atexit.register(clock.shutdown)  # servers without the worker_exit hook
+
+
+def stop_clock() -> None:
+    """Stop this process's periodic jobs and wait for a running one to end."""
+    if clock is not None:
+        clock.shutdown(wait=True)

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import NoReturn
 
 import click
@@ -20,24 +21,38 @@ from smsgateway.runtime import get_runtime
 @click.command("serve")
 @with_appcontext
 def serve() -> None:
-    """Serve the web console with the periodic jobs; in production under gunicorn."""
+    """Serve the web console with the periodic jobs; in production under gunicorn.
+
+    The port is bound before the clock starts: a server that cannot listen claims nothing.
+    """
     settings = get_runtime().settings
     require_database(settings)
     if settings.is_production:
         _warn_without_admin()
         _exec_gunicorn(settings.host, settings.port, settings.web_workers)
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from smsgateway.scheduler import start_clock
 
     app = create_app()
+    # Binds now; a port in use ends the command here (werkzeug explains and exits with 1).
+    server = make_server(settings.host, settings.port, app, threaded=True)
     clock = start_clock(get_runtime(app)) if settings.scheduler else None
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: _stop_in_thread(server.shutdown))
     click.echo(f"serving on http://{settings.host}:{settings.port}/")
     try:
-        run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.server_close()
         if clock is not None:
-            clock.shutdown()
+            clock.shutdown(wait=True)
+
+
+def _stop_in_thread(stop: Callable[[], None]) -> None:
+    """`shutdown` waits for the serving loop, so it cannot run in the loop's own thread."""
+    threading.Thread(target=stop, daemon=True).start()
 
 
 def _warn_without_admin() -> None:
@@ -52,7 +67,8 @@ def _warn_without_admin() -> None:
 
 def _exec_gunicorn(host: str, port: int, workers: int) -> NoReturn:
     """Replace this process with gunicorn serving `smsgateway.wsgi:app` (settings from env)."""
-    argv = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:smsgateway.gunicorn_conf"]
+    argv += ["--workers", str(workers)]
     argv += ["--bind", f"{host}:{port}", "smsgateway.wsgi:app"]
     os.execv(sys.executable, argv)  # noqa: S606  (our own interpreter, fixed arguments)
 

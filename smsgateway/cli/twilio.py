@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from twilio.base.exceptions import TwilioRestException
 
 from smsgateway.config import Settings, twilio_auth_token
-from smsgateway.reachability import unreachable_contact_points
+from smsgateway.reachability import flagged_unreachable_returnees, unreachable_contact_points
 from smsgateway.runtime import get_runtime
 from smsgateway.transports.twilio_http import make_twilio_client
 
@@ -63,8 +63,13 @@ def check() -> None:
 @twilio_cli.command("unreachable")
 @with_appcontext
 def unreachable() -> None:
-    """List contact points marked unreachable or invalid, for managers to follow up."""
+    """List returnees flagged unreachable, then contact points marked unreachable or invalid."""
     with get_runtime().db.sessions() as session:
+        flagged = flagged_unreachable_returnees(session)
+        for returnee in flagged:
+            when = returnee.unreachable_flagged_at.date() if returnee.unreachable_flagged_at else ""
+            click.echo(f"{returnee.case_reference}\tflagged\t{returnee.unreachable_reason}\t{when}")
+        click.echo(f"{len(flagged)} returnee(s) flagged unreachable")
         points = unreachable_contact_points(session)
         for point in points:
             when = point.reachability_changed_at.date() if point.reachability_changed_at else ""

@@ -4,17 +4,16 @@
 paths, Basic auth, JSON shapes and error JSON, so the real `twilio` client (see
 `smsgateway.transports.twilio_http.make_twilio_client`) runs against it unchanged. It records
 every request, can answer slowly, with 429 or 500, or over a rate cap, and fires status,
-inbound and voice webhooks signed exactly as Twilio signs them.
+inbound and voice webhooks signed exactly as Twilio signs them. Automatic status callbacks come
+after a configurable delay, in order or reversed, as Twilio's may.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import queue
 import signal
 import threading
-import time
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +32,7 @@ from smsgateway.fakes.twilio_callbacks import (
     signed_form,
 )
 from smsgateway.fakes.twilio_faults import max_in_any_window
+from smsgateway.fakes.twilio_jobs import DelayedJobs
 from smsgateway.fakes.twilio_state import (
     FakeState,
     RecordedCallback,
@@ -70,7 +70,9 @@ class FakeTwilio:
         self.auto_callbacks = auto_callbacks
         self.callback_target: CallbackTarget = callback_target or post_over_http
         self.app = TwilioApiApp(self.state, self._message_accepted)
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._jobs = DelayedJobs()
+        self.callback_delay = 0.0
+        self.callback_order = "in_order"
         self._server: BaseWSGIServer | None = None
         self._threads: list[threading.Thread] = []
 
@@ -108,7 +110,7 @@ class FakeTwilio:
                 name="fake-twilio",
                 daemon=True,
             ),
-            threading.Thread(target=self._run_jobs, name="fake-twilio-callbacks", daemon=True),
+            threading.Thread(target=self._jobs.run, name="fake-twilio-callbacks", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -120,7 +122,7 @@ class FakeTwilio:
             return
         self._server.shutdown()
         self._server.server_close()
-        self._jobs.put(None)
+        self._jobs.stop()
         for thread in self._threads:
             thread.join(timeout=5)
         self._server = None
@@ -178,6 +180,13 @@ class FakeTwilio:
         with self.state.lock:
             self.state.rejected[e164] = code
 
+    def set_callback_delay(self, seconds: float, order: str = "in_order") -> None:
+        """Fire automatic status callbacks `seconds` after the message was accepted, in order
+        ("sent" then the final status) or "reversed" (the final status first)."""
+        if order not in ("in_order", "reversed"):
+            raise ValueError("order is in_order or reversed")
+        self.callback_delay, self.callback_order = seconds, order
+
     def set_outcome(self, e164: str, status: str, error_code: int | None = None) -> None:
         """Script the final delivery status fired for messages to this number."""
         with self.state.lock:
@@ -211,12 +220,7 @@ class FakeTwilio:
 
     def wait_for_callbacks(self, timeout: float = 5.0) -> bool:
         """Wait until automatic callbacks queued so far are fired; tell whether they were."""
-        deadline = time.monotonic() + timeout
-        while self._jobs.unfinished_tasks:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        return self._jobs.wait(timeout)
 
     # -- webhooks ----------------------------------------------------------------------------
 
@@ -275,18 +279,22 @@ class FakeTwilio:
         return self.fire_voice_request(url, call_sid, Digits=digits, FinishedOnKey="")
 
     def _message_accepted(self, sid: str) -> None:
-        if self.auto_callbacks:
-            self._jobs.put(lambda: self._fire_automatic(sid))
-
-    def _fire_automatic(self, sid: str) -> None:
+        if not self.auto_callbacks:
+            return
         status, code = self.state.outcome_for(sid)
         # A message Twilio cannot hand to a carrier fails without ever being sent.
         steps = [(status, code)] if status == "failed" else [("sent", None), (status, code)]
+        if self.callback_order == "reversed":
+            steps.reverse()
         for step_status, step_code in steps:
-            resource, callback = self.state.update_message(sid, step_status, step_code)
-            if callback:
-                params = message_status_params(resource, step_status, step_code)
-                self._deliver(callback, params, is_automatic=True)
+            job = functools.partial(self._fire_automatic, sid, step_status, step_code)
+            self._jobs.put(job, self.callback_delay)
+
+    def _fire_automatic(self, sid: str, status: str, code: int | None) -> None:
+        resource, callback = self.state.update_message(sid, status, code)
+        if callback:
+            params = message_status_params(resource, status, code)
+            self._deliver(callback, params, is_automatic=True)
 
     def _deliver(
         self, url: str, params: dict[str, Any], *, is_automatic: bool = False
@@ -303,15 +311,3 @@ class FakeTwilio:
         with self.state.lock:
             self.state.callbacks.append(RecordedCallback(url, form, answer.status))
         return answer
-
-    def _run_jobs(self) -> None:
-        while True:
-            job = self._jobs.get()
-            try:
-                if job is None:
-                    return
-                job()
-            except Exception:
-                logger.exception("automatic callback failed")
-            finally:
-                self._jobs.task_done()

@@ -32,6 +32,7 @@ ERROR_MESSAGES = {
     21612: "The 'To' phone number is not currently reachable via SMS",
     21614: "'To' number is not a valid mobile number",
     21617: "The concatenated message body exceeds the 1600 character limit.",
+    21624: "Invalid validity period value",
     63003: "Channel could not find To address",
     63016: "Failed to send freeform message because you are outside the allowed window.",
 }
@@ -43,6 +44,8 @@ _GSM7_BASIC = (
 )
 _GSM7_EXTENDED = "^{}\\[~]|€\f"
 MAX_BODY = 1600
+#: ValidityPeriod, in seconds, that Twilio accepts (error 21624 outside it).
+VALIDITY_RANGE = range(1, 36_001)
 
 
 def new_sid(prefix: str) -> str:
@@ -69,6 +72,13 @@ def strip_channel(address: str) -> tuple[str, str]:
 def is_e164(address: str) -> bool:
     """Tell whether an address (with or without a channel prefix) is an E.164 number."""
     return bool(_E164.match(strip_channel(address)[1]))
+
+
+def is_valid_validity(value: str | None) -> bool:
+    """Whether a ValidityPeriod form value is absent or a whole number Twilio accepts."""
+    if value is None:
+        return True
+    return value.isdigit() and int(value) in VALIDITY_RANGE
 
 
 def count_segments(body: str) -> int:

@@ -15,6 +15,8 @@ from smsgateway.fakes import twilio_resources as res
 from smsgateway.fakes.twilio_faults import Faults
 
 _SENT_STATUSES = {"sent", "delivered", "undelivered", "read"}
+# A message resource shows its furthest status; a late report of an earlier one leaves it.
+_RANK = {"accepted": 0, "queued": 0, "sending": 1, "sent": 2, "delivered": 3, "read": 4}
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,9 @@ class FakeState:
             stored = self.messages[sid]
             resource = stored.resource
             now = res.rfc2822(res.now_utc())
-            resource.update(status=status, error_code=error_code, date_updated=now)
-            resource["error_message"] = res.ERROR_MESSAGES.get(error_code or 0)
+            if _RANK.get(status, 3) >= _RANK.get(resource["status"], 0):
+                resource.update(status=status, error_code=error_code, date_updated=now)
+                resource["error_message"] = res.ERROR_MESSAGES.get(error_code or 0)
             if status in _SENT_STATUSES and resource["date_sent"] is None:
                 resource["date_sent"] = now
             return copy.deepcopy(resource), stored.form.get("StatusCallback")

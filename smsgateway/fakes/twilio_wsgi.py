@@ -61,6 +61,7 @@ def message_error(form: dict[str, str], media: list[str]) -> int | None:
             (not (form.get("From") or form.get("MessagingServiceSid")), 21603),
             (not (form.get("Body") or media or form.get("ContentSid")), 21602),
             (len(form.get("Body", "")) > res.MAX_BODY, 21617),
+            (not res.is_valid_validity(form.get("ValidityPeriod")), 21624),
         )
     )
 

@@ -7,8 +7,8 @@ use. A referral has a **known outcome** once its status says what became of it (
 
 - `no_response`, `awaiting_partner`, `awaiting_rebooking`: a task of the loop whose last step's
   wait passed without the matching event (`smsgateway.loop.tasks`, rules in the programme);
-- `unreachable`: no contact point of the returnee reaches them
-  (`reachability.unreachable_returnee_ids`).
+- `unreachable`: the returnee carries the escalation's explicit unreachable flag (every step
+  tried, nobody answered; `reachability.unreachable_returnee_ids`, `smsgateway.escalation`).
 
 A referral with a task under way (asking again, asking the proxy, asking the partner) is
 **stalled** (the `stalled` rule) or waiting, not yet flagged.
@@ -94,7 +94,7 @@ def referral_standing(session: Session, referral: Referral) -> Standing:
 
 def flagged_referrals(session: Session, flag: str | None = None) -> list[Referral]:
     """Referrals carrying a task flag (`flag`, or any), oldest flag first: a caseworker's and a
-    manager's list. The `unreachable` flag is listed by `reachability.unreachable_contact_points`.
+    manager's list. The `unreachable` flag: `reachability.flagged_unreachable_returnees`.
     """
     query = select(Referral).join(Task, Task.referral_id == Referral.id)
     query = query.where(Task.state == TaskState.FLAGGED)

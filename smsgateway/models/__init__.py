@@ -2,10 +2,10 @@
 
 from smsgateway.models.bulk import BulkSend
 from smsgateway.models.jobs import apscheduler_jobs
-from smsgateway.models.messages import Message, MessageStatusEvent
+from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
 from smsgateway.models.partners import Partner, PointPerson
-from smsgateway.models.reachability import ReachabilityEvent, Suppression
+from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
@@ -17,10 +17,12 @@ __all__ = [
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",
+    "Escalation",
     "LoginAttempt",
     "Message",
     "MessageStatusEvent",
     "Notice",
+    "ParkedCallback",
     "Partner",
     "PointPerson",
     "ReachabilityEvent",

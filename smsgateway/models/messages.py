@@ -54,3 +54,22 @@ class MessageStatusEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     message: Mapped[Message] = relationship(back_populates="status_events")
+
+
+class ParkedCallback(Base):
+    """A status report for a message or call not recorded yet, kept until it is.
+
+    The provider may report before the dispatcher has written the message row; the report is
+    applied, in arrival order, when the row appears, and dropped (with a log line) after a day.
+    """
+
+    __tablename__ = "parked_callbacks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "message" | "call"
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str] = mapped_column(String(16), default="")
+    answered_by: Mapped[str] = mapped_column(String(32), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -34,6 +34,9 @@ class Notice(Base):
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When the current claim began: the start of the window in which the provider is asked
+    # whether a send of a dead worker left (smsgateway.dispatch.settle).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

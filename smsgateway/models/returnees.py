@@ -23,6 +23,10 @@ class Returnee(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     quiet_hours_start: Mapped[time | None] = mapped_column(Time, default=None)
     quiet_hours_end: Mapped[time | None] = mapped_column(Time, default=None)
+    # The explicit unreachable flag (smsgateway.reachability): set when an escalation sequence
+    # ends with nobody answering; cleared only by the person answering or a caseworker.
+    unreachable_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    unreachable_reason: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     contact_points: Mapped[list[ContactPoint]] = relationship(

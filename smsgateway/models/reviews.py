@@ -1,4 +1,5 @@
-"""The caseworkers' review queue: inbound messages nobody could apply automatically."""
+"""The caseworkers' review queue: inbound messages nobody could apply automatically, and notices
+whose delivery nobody could establish (`notice_id`, reason `delivery_unknown`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
 from smsgateway.models.messages import Message
+from smsgateway.models.notices import Notice
 
 
 class ReviewItem(Base):
     __tablename__ = "review_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notices.id"), index=True, default=None
+    )
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), default=None)
     returnee_id: Mapped[int | None] = mapped_column(ForeignKey("returnees.id"), default=None)
     reason: Mapped[str] = mapped_column(String(32))
@@ -24,4 +29,5 @@ class ReviewItem(Base):
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
-    message: Mapped[Message] = relationship()
+    message: Mapped[Message | None] = relationship()
+    notice: Mapped[Notice | None] = relationship()

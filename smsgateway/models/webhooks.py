@@ -22,4 +22,7 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Given up after `outbound_webhook_give_up_hours`; a replay makes it pending again.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

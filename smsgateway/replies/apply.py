@@ -19,6 +19,7 @@ from smsgateway.models import ContactPoint, Message, Notice, Referral, ReviewIte
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
+from smsgateway.reachability import record_opt_in, record_opt_out
 from smsgateway.referrals import (
     Source,
     Status,
@@ -221,20 +222,21 @@ def apply_global_intent(
     intent: Intent,
     *,
     now: datetime,
+    is_answered_by_provider: bool = False,
 ) -> ReplyOutcome:
-    """Opt-out, opt-in and help work whatever the question; opt-out stops every channel at once."""
-    returnees = {point.returnee_id: point.returnee for point in points}
-    if intent in (Intent.OPT_OUT, Intent.OPT_IN):
-        for returnee in returnees.values():
-            set_opt_out(
-                session,
-                returnee,
-                is_opted_out=intent is Intent.OPT_OUT,
-                source=f"reply:{message.channel}",
-                now=now,
-            )
-            if intent is Intent.OPT_OUT:
-                cancel_pending(session, returnee_id=returnee.id, reason="opted out")
+    """Opt-out, opt-in and help work whatever the question.
+
+    STOP and START act on the number they came from, on every channel and sender; the
+    returnee's other numbers keep receiving (smsgateway.reachability.record_opt_out). When the
+    provider answers these keywords itself, the service sends no answer of its own.
+    """
+    source = f"reply:{message.channel}"
+    if intent is Intent.OPT_OUT:
+        record_opt_out(session, message.phone_e164, source=source, now=now, message_id=message.id)
+    elif intent is Intent.OPT_IN:
+        record_opt_in(session, message.phone_e164, source=source, now=now)
+    if is_answered_by_provider:
+        return ReplyOutcome("applied")
     point = points[0]
     notice = plan_notice(
         session,
@@ -267,6 +269,8 @@ def apply_review_item(
     if item is None or item.resolved_at is not None:
         raise InvalidInput("item_id", "no open review item with this id")
     message = item.message
+    if message is None:  # a notice whose delivery is unknown: resend or mark sent instead
+        raise InvalidInput("item_id", "this review item is about a notice, not a message")
     referral = session.get(Referral, referral_id or item.referral_id or message.referral_id or 0)
     if referral is None:
         raise InvalidInput("referral_id", "choose the referral this message answers")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from smsgateway import inputs
 from smsgateway.config import Settings
 from smsgateway.db import Database
+from smsgateway.delivery.outcomes import apply_reply
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
 from smsgateway.notices import (
     NoticeKind,
@@ -31,6 +31,7 @@ from smsgateway.notices import (
     plan_notice_to_number,
 )
 from smsgateway.partners import apply_partner_message, find_point_person
+from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
     ReplyOutcome,
     acknowledge_receipt,
@@ -70,17 +71,12 @@ class InboundResult:
     notice_ids: list[int] = field(default_factory=list)
 
 
-#: Work a face adds to the processing transaction (the Twilio webhook: suppression, reachability).
-AfterProcessing = Callable[[Session, InboundResult], None]
-
-
 def accept_message(
     db: Database,
     inbound: InboundMessage,
     *,
     now: datetime,
     settings: Settings,
-    then: AfterProcessing | None = None,
 ) -> InboundResult:
     """Store the message (committed), then process it in a second transaction.
 
@@ -92,10 +88,7 @@ def accept_message(
         return stored
     try:
         with db.transaction() as session:
-            result = process_message(session, stored.message_id, now=now, settings=settings)
-            if then is not None:
-                then(session, result)
-            return result
+            return process_message(session, stored.message_id, now=now, settings=settings)
     except Exception as error:  # any failure after storing: keep the message for a caseworker
         _log_failure(stored.message_id, error)
         with db.transaction() as session:
@@ -156,6 +149,7 @@ def process_message(
     if message is None:
         raise LookupError(f"no message {message_id}")
     outcome = _route(session, message, now=now, settings=settings)
+    apply_reply(session, message, now=now)  # the number works; from own number: the person
     session.flush()
     log.info("inbound message %d: %s", message.id, outcome.outcome)
     return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
@@ -260,7 +254,14 @@ def _understand(
     global_intent = classify_reply(inputs.reading_text(message.body), language, None)
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
-        return apply_global_intent(session, message, points, global_intent, now=now)
+        return apply_global_intent(
+            session,
+            message,
+            points,
+            global_intent,
+            now=now,
+            is_answered_by_provider=provider_answers_keywords(settings, message.channel),
+        )
     questions, late = _questions_for(session, message, now=now, settings=settings)
     if not questions:
         if late is not None:

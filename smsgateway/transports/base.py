@@ -1,13 +1,16 @@
 """The transport interface: what a transport is given, what it answers, how it fails.
 
-A transport never touches the database: the dispatcher records messages and outcomes.
+A transport never touches the database: the dispatcher records messages and outcomes. A
+transport that can list what it sent (`LooksUpSent`) lets the lease sweep settle a notice whose
+worker died mid-send without a blind retry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from smsgateway.config import Settings
@@ -22,6 +25,9 @@ class OutboundMessage:
     language: str
     reference: str = ""  # our id for the message, for status callbacks
     extra: dict[str, str] = field(default_factory=dict)
+    # Seconds the provider may keep trying before the message is pointless (the notice's
+    # expiry); None: the provider's default.
+    valid_for: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,32 @@ class Transport(Protocol):
     slug: str
 
     def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class ProviderRecord:
+    """A message or call the provider holds, as its list shows it."""
+
+    provider_id: str
+    status: str
+    created_at: datetime
+    body: str | None = None  # None: the provider shows nothing comparable (calls, templates)
+
+
+@runtime_checkable
+class LooksUpSent(Protocol):
+    """A transport that can list what it sent to the recipient of a message."""
+
+    def find_sent(self, message: OutboundMessage, *, since: datetime) -> list[ProviderRecord]:
+        """What went to `message.to` on its channel since `since`, newest first.
+
+        Raises `TransportError` when the provider cannot be asked.
+        """
+        ...
+
+    def visible_body(self, message: OutboundMessage) -> str | None:
+        """The body the provider's list will show for this message, None if not comparable."""
+        ...
 
 
 TransportFactory = Callable[["Settings"], Transport]

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from smsgateway.transports.base import OutboundMessage, SendResult, register_transport
+from smsgateway.transports.base import (
+    OutboundMessage,
+    ProviderRecord,
+    SendResult,
+    register_transport,
+)
 
 if TYPE_CHECKING:
     from smsgateway.config import Settings
@@ -28,13 +34,16 @@ class LocalTransport:
             time.sleep(self.send_delay)
         return SendResult(provider_id=f"LO{uuid.uuid4().hex}", status="delivered")
 
-    def was_sent(self, reference: str) -> bool | None:
-        """Never, when the dispatcher recorded no message: that record is the only delivery.
+    def find_sent(self, message: OutboundMessage, *, since: datetime) -> list[ProviderRecord]:
+        """Nothing beyond what the dispatcher recorded: that record is the only delivery.
 
         Nothing leaves the machine; a phone (the simulator) sees only recorded messages, so a
         notice whose message was not recorded reached nobody and may safely go out again.
         """
-        return False
+        return []
+
+    def visible_body(self, message: OutboundMessage) -> str | None:
+        return message.body
 
 
 @register_transport("local")

@@ -2,6 +2,8 @@
 
 - `auth`: login, logout, one's account, each role's start page, the list of accounts;
 - `caseworker`: referrals, their history, the review queue;
+- `delivery`: actions on delivery (notices in review resent or marked sent, opt-outs seen, the
+  unreachable flag cleared, outbound webhook deliveries replayed), buttons on the pages above;
 - `manager`: the overview and the unreachable list;
 - `partner`: a partner organisation's own referrals and its outcome reports;
 - `simulator`: the demo's phone simulator (local transport, never in production);
@@ -22,6 +24,7 @@ from smsgateway.runtime import get_runtime
 from smsgateway.web.access import init_access
 from smsgateway.web.auth import auth
 from smsgateway.web.caseworker import caseworker
+from smsgateway.web.delivery import delivery
 from smsgateway.web.errors import init_errors
 from smsgateway.web.i18n import init_i18n
 from smsgateway.web.manager import manager
@@ -52,7 +55,7 @@ def init_web(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
     init_errors(app)
-    for blueprint in (auth, caseworker, manager, partner, webhooks):
+    for blueprint in (auth, caseworker, delivery, manager, partner, webhooks):
         app.register_blueprint(blueprint)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled

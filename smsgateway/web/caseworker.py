@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, referral_standing
 from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
+from smsgateway.outbound_webhooks import failed_deliveries
 from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused, create_referral, move_appointment
 from smsgateway.replies.apply import apply_review_item
@@ -51,6 +52,7 @@ def index() -> str:
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             simulator=runtime.settings.is_simulator_enabled,
             intents=[i.value for i in Intent],
+            failed_webhooks=failed_deliveries(session),
             rebookings=caseworker_tasks(session),
             flagged=flagged_referrals(session)[:100],
         )

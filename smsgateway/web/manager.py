@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from smsgateway.loop.standing import flag_counts, reach_report
 from smsgateway.models import Partner, Referral
 from smsgateway.permissions import Action
-from smsgateway.reachability import unreachable_contact_points
+from smsgateway.reachability import flagged_unreachable_returnees, unreachable_contact_points
 from smsgateway.referrals import OPEN
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
@@ -49,12 +49,14 @@ def home() -> str:
 @manager.get("/unreachable")
 @requires(Action.VIEW_UNREACHABLE)
 def unreachable() -> str:
-    """Returnees the service could not reach on any channel: a manager's follow-up list."""
+    """Returnees flagged unreachable and numbers that failed: a manager's follow-up list."""
     with get_runtime().db.sessions() as session:
         points = unreachable_contact_points(session)
+        flagged = flagged_unreachable_returnees(session)
+        people = {p.returnee_id for p in points} | {r.id for r in flagged}
         rows = session.execute(
             select(Referral.returnee_id, Referral.reference).where(
-                Referral.returnee_id.in_({p.returnee_id for p in points}),
+                Referral.returnee_id.in_(people),
                 Referral.status.in_([str(s) for s in OPEN]),
             )
         ).all()
@@ -63,5 +65,8 @@ def unreachable() -> str:
             references.setdefault(returnee_id, []).append(reference or "")
         open_references = {key: ", ".join(value) for key, value in references.items()}
         return render_template(
-            "manager/unreachable.html", points=points, open_references=open_references
+            "manager/unreachable.html",
+            points=points,
+            flagged=flagged,
+            open_references=open_references,
         )

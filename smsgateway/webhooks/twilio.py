@@ -5,18 +5,16 @@ Every POST is checked with twilio's `RequestValidator` against the configured pu
 body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), gets 400 and a log
 line naming the field; another account's `AccountSid` gets 403. An inbound message is committed
 before it is processed, so a failure while processing still answers 200
-(`replies.inbound.accept_message`). Status callbacks are idempotent and never move a message
-backwards. Answers come well inside Twilio's 15 seconds.
+(`replies.inbound.accept_message`). Status callbacks are parsed here and applied by
+`smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
+is recorded). Answers come well inside Twilio's 15 seconds.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -26,20 +24,11 @@ from smsgateway.config import Settings, twilio_auth_token
 from smsgateway.content.languages import get_language
 from smsgateway.content.rendering import RenderError, render_message
 from smsgateway.content.voice import plan_voice, recording_path
+from smsgateway.delivery.reports import StatusReport, record_status_report
 from smsgateway.dispatch import render_notice
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Message, MessageStatusEvent, Notice
-from smsgateway.reachability import (
-    call_outcome,
-    lift_suppression,
-    mark_reachable_by_phone,
-    outcome_of,
-    record_delivered,
-    record_failure,
-    suppress,
-)
-from smsgateway.replies.inbound import InboundResult, accept_message
-from smsgateway.replies.intents import Intent
+from smsgateway.models import Notice
+from smsgateway.replies.inbound import accept_message
 from smsgateway.runtime import get_runtime
 from smsgateway.webhooks import twilio_forms
 
@@ -47,19 +36,6 @@ log = logging.getLogger(__name__)
 
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
-#: Message statuses by progress; a status never replaces one of a higher rank.
-STATUS_RANK = {
-    "accepted": 0,
-    "scheduled": 0,
-    "queued": 0,
-    "sending": 1,
-    "sent": 2,
-    "delivered": 3,
-    "undelivered": 3,
-    "failed": 3,
-    "read": 4,
-}
-CALL_FINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
@@ -116,29 +92,8 @@ def inbound_message() -> Response:
     runtime = get_runtime()
     inbound = twilio_forms.inbound_message(request.form, runtime.settings.default_region)
     now = runtime.clock()
-    accept_message(
-        runtime.db, inbound, now=now, settings=runtime.settings, then=_after_reply_at(now)
-    )
+    accept_message(runtime.db, inbound, now=now, settings=runtime.settings)
     return _twiml(MessagingResponse())
-
-
-def _after_reply_at(now: datetime) -> Callable[[Session, InboundResult], None]:
-    def after(session: Session, result: InboundResult) -> None:
-        _after_reply(session, result.message_id, result.intent, now=now)
-
-    return after
-
-
-def _after_reply(session: Session, message_id: int, intent: str | None, *, now: datetime) -> None:
-    """A reply proves the number works; STOP and START feed the suppression list."""
-    message = session.get(Message, message_id)
-    if message is None:
-        return
-    if intent == Intent.OPT_OUT:
-        suppress(session, message.phone_e164, "stop_reply", now=now)
-    elif intent == Intent.OPT_IN:
-        lift_suppression(session, message.phone_e164)
-    mark_reachable_by_phone(session, message.phone_e164, f"reply:{message.channel}", now=now)
 
 
 # -- message status ----------------------------------------------------------------------------
@@ -146,41 +101,18 @@ def _after_reply(session: Session, message_id: int, intent: str | None, *, now: 
 
 @webhooks.post("/twilio/message-status")
 def message_status() -> Response:
-    """Record a message's new status once; a late or repeated status moves nothing."""
+    """A message's new status: applied once, or parked until the message is recorded."""
     runtime = get_runtime()
     form = twilio_forms.message_status(request.form)
-    sid, status, error_code = form.message_sid, form.status, form.error_code
-    now = runtime.clock()
-    with runtime.db.transaction() as session:
-        message = session.scalar(select(Message).filter_by(provider="twilio", provider_id=sid))
-        if message is None or status not in STATUS_RANK:
-            log.info("message status %r for an unknown message ignored", status)
-            return Response("", 204)
-        apply_status(session, message, status, error_code, now=now)
-    return Response("", 204)
-
-
-def apply_status(
-    session: Session, message: Message, status: str, error_code: str, *, now: datetime
-) -> bool:
-    """Add the status to the history once and move the message forward; True when it moved."""
-    seen = {(event.status, event.error_code) for event in message.status_events}
-    if (status, error_code) in seen:
-        return False
-    message.status_events.append(
-        MessageStatusEvent(status=status, error_code=error_code, created_at=now)
+    report = StatusReport(
+        provider="twilio",
+        provider_id=form.message_sid,
+        status=form.status,
+        error_code=form.error_code,
     )
-    if STATUS_RANK[status] <= STATUS_RANK.get(message.delivery_status, 0):
-        return False
-    message.delivery_status = status
-    message.error_code = error_code
-    message.updated_at = now
-    session.flush()
-    if status in ("delivered", "read"):
-        record_delivered(session, message, now=now)
-    elif status in ("undelivered", "failed"):
-        record_failure(session, message, outcome_of(error_code), now=now)
-    return True
+    with runtime.db.transaction() as session:
+        record_status_report(session, report, now=runtime.clock())
+    return Response("", 204)
 
 
 # -- voice -------------------------------------------------------------------------------------
@@ -271,9 +203,7 @@ def voice_gather() -> Response:
     now = runtime.clock()
     with runtime.db.sessions() as session:
         _notice_of(session)  # a key press belongs to one of our notice calls
-    result = accept_message(
-        runtime.db, inbound, now=now, settings=settings, then=_after_reply_at(now)
-    )
+    result = accept_message(runtime.db, inbound, now=now, settings=settings)
     with runtime.db.sessions() as session:
         for notice_id in result.notice_ids:
             answer = session.get(Notice, notice_id)
@@ -302,23 +232,13 @@ def voice_status() -> Response:
     """A call ended: answered by a person counts as delivered; otherwise escalate."""
     runtime = get_runtime()
     form = twilio_forms.call(request.form)
-    sid, status, answered_by = form.call_sid, form.status, form.answered_by
-    now = runtime.clock()
+    report = StatusReport(
+        provider="twilio",
+        provider_id=form.call_sid,
+        status=form.status,
+        kind="call",
+        answered_by=form.answered_by,
+    )
     with runtime.db.transaction() as session:
-        message = session.scalar(select(Message).filter_by(provider="twilio", provider_id=sid))
-        if message is None or status not in CALL_FINAL:
-            return Response("", 204)
-        if any(event.status in CALL_FINAL for event in message.status_events):
-            return Response("", 204)  # a repeated final status is applied once
-        message.status_events.append(
-            MessageStatusEvent(status=status, error_code=answered_by[:16], created_at=now)
-        )
-        outcome = call_outcome(status, answered_by)
-        message.delivery_status = "delivered" if outcome is None else "undelivered"
-        message.updated_at = now
-        session.flush()
-        if outcome is None:
-            record_delivered(session, message, now=now)
-        else:
-            record_failure(session, message, outcome, now=now)
+        record_status_report(session, report, now=runtime.clock())
     return Response("", 204)

@@ -29,6 +29,7 @@ from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.errors import InvalidInput
 from smsgateway.models import BulkSend, ContactPoint, Notice, Partner, Referral, Returnee
 from smsgateway.programme import load_programme
+from smsgateway.reachability import record_opt_out
 from smsgateway.returnees import set_opt_out
 from smsgateway.runtime import Runtime
 
@@ -91,6 +92,28 @@ def per_recipient_figures(
         segments += rendered.segments
         encodings[rendered.encoding] = encodings.get(rendered.encoding, 0) + 1
     return segments, encodings
+
+
+def test_a_returnee_whose_number_sent_stop_is_left_out_as_opted_out(
+    runtime: Runtime, session: Session, cohort_data: dict[str, object]
+) -> None:
+    partner = cohort_data["a"]
+    assert isinstance(partner, Partner)
+    people = cohort_data["people"]
+    assert isinstance(people, list)
+    record_opt_out(session, people[0].own_contact_point().phone_e164, source="test", now=NOW)
+    session.commit()
+
+    preview = preview_bulk(
+        session,
+        Cohort(partner_id=partner.id),
+        Content(texts=TEXTS),
+        settings=runtime.settings,
+        now=NOW,
+    )
+
+    assert preview.recipients == 3
+    assert dict(preview.excluded) == {"opted_out": 2, "no_number": 1}
 
 
 def test_preview_counts_languages_channels_encodings_segments_cost_and_exclusions(

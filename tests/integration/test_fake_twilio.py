@@ -422,6 +422,27 @@ def test_auto_callbacks_fire_sent_then_the_scripted_outcome(receiver: Receiver) 
     assert all(is_signed_for(r, fake.auth_token) for r in got)
 
 
+def test_auto_callbacks_wait_their_delay_and_can_come_in_reverse_order(
+    receiver: Receiver,
+) -> None:
+    with FakeTwilio(auto_callbacks=True) as fake:
+        fake.set_callback_delay(0.3, order="reversed")
+        client = make_twilio_client(fake.account_sid, fake.auth_token, api_base=fake.url)
+        url = f"{receiver.url}/status"
+        created = client.messages.create(to=RETURNEE, from_=SENDER, body="a", status_callback=url)
+        accepted = time.monotonic()
+        time.sleep(0.15)
+        assert receiver.received == []  # not before its delay
+        assert fake.wait_for_callbacks()
+        fired = time.monotonic()
+        resource = client.messages(created.sid).fetch()
+
+    got = receiver.wait_for(2)
+    assert [r.form["MessageStatus"] for r in got] == ["delivered", "sent"]
+    assert fired - accepted >= 0.25
+    assert resource.status == "delivered"  # a late "sent" does not move the message back
+
+
 def test_inbound_message_is_signed_and_carries_twilio_fields(
     fake: FakeTwilio, receiver: Receiver
 ) -> None:

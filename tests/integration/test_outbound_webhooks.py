@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -12,13 +13,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from smsgateway.models import Referral, ReferralEvent, WebhookDelivery
-from smsgateway.outbound_webhooks import deliver_pending_webhooks, enable_outbound_webhooks
+from smsgateway.outbound_webhooks import (
+    deliver_pending_webhooks,
+    enable_outbound_webhooks,
+    failed_deliveries,
+    replay_failed_deliveries,
+)
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.runtime import Runtime
 
@@ -160,3 +167,82 @@ def test_without_a_url_no_delivery_is_recorded_and_nothing_is_posted(
     assert count(session, ReferralEvent) == 1 and count(session, WebhookDelivery) == 0
     assert deliver_pending_webhooks(runtime.db, settings, now=now).delivered == 0
     assert receiver.requests == []
+
+
+def test_a_delivery_failing_past_the_give_up_time_fails_with_those_behind_it_and_is_replayed(
+    runtime: Runtime,
+    session: Session,
+    admin_client: FlaskClient,
+    caseworker_client: FlaskClient,
+    now: datetime,
+    receiver: Receiver,
+    make_referral: Callable[..., Referral],
+) -> None:
+    client = admin_client
+    settings = replace(runtime.settings, outbound_webhook_give_up_hours=1.0)
+    enable_outbound_webhooks(runtime.db, settings)
+    receiver.failures = 10**6  # the receiver is down
+    referral = make_referral()
+    confirm(runtime, referral, now)
+
+    deliver_pending_webhooks(runtime.db, settings, now=now)
+    assert (
+        deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(minutes=59)).given_up
+        == 0
+    )
+    report = deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(hours=1))
+
+    assert report.given_up == 2 and report.failed == 0  # nothing more is posted
+    session.expire_all()
+    deliveries = session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    assert [(d.state, d.last_error) for d in deliveries] == [
+        ("failed", "HTTP 500"),
+        ("failed", "an earlier event of this referral was not delivered"),
+    ]
+    posted = len(receiver.requests)
+    deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(hours=5))
+    assert len(receiver.requests) == posted
+    summary = failed_deliveries(session)
+    assert (summary.count, summary.last_error) == (
+        2,
+        "an earlier event of this referral was not delivered",
+    )
+
+    runtime.clock = lambda: now + timedelta(hours=6)
+    page = client.get("/referrals").get_data(as_text=True)
+    assert 'id="webhook-alert"' in page and "2 outbound webhook deliveries" in page
+    # Caseworkers cannot replay: they see no alert to act on.
+    assert 'id="webhook-alert"' not in caseworker_client.get("/referrals").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    answer = client.post("/outbound-webhooks/replay", data={"csrf_token": token.group(1)})
+    assert answer.status_code == 303
+
+    receiver.failures = 0  # back up
+    replayed = deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(hours=6))
+    assert replayed.delivered == 2
+    assert [(e["old_status"], e["new_status"]) for e in receiver.accepted()] == [
+        (None, "referred"),
+        ("referred", "confirmed"),
+    ]
+    assert 'id="webhook-alert"' not in client.get("/referrals").get_data(as_text=True)
+
+
+def test_a_replayed_delivery_gets_the_give_up_time_again(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    receiver: Receiver,
+    make_referral: Callable[..., Referral],
+) -> None:
+    settings = replace(runtime.settings, outbound_webhook_give_up_hours=1.0)
+    enable_outbound_webhooks(runtime.db, settings)
+    receiver.failures = 10**6
+    make_referral()
+    deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(hours=2))
+    with runtime.db.transaction() as tx:
+        assert replay_failed_deliveries(tx, now=now + timedelta(hours=3), actor="cw") == 1
+
+    later = deliver_pending_webhooks(runtime.db, settings, now=now + timedelta(hours=3, minutes=30))
+
+    assert (later.failed, later.given_up) == (1, 0)  # tried again, not given up at once

@@ -77,6 +77,7 @@ def world(
             "reference": mine.reference,
             "item_id": item.id,
             "contact_id": mine.returnee.contact_points[0].id,
+            "returnee_id": mine.returnee_id,
         },
     }
 

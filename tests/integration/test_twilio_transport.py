@@ -5,12 +5,13 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from twilio.base.exceptions import TwilioRestException
 
 from smsgateway.cli.twilio import twilio_cli
 from smsgateway.config import Settings, load_settings
@@ -139,8 +140,90 @@ def test_unreachable_api_is_a_temporary_failure(runtime: Runtime) -> None:
         TwilioTransport(settings).send(outbound())
 
 
-def test_transport_cannot_tell_what_was_sent(runtime: Runtime) -> None:
-    assert TwilioTransport(runtime.settings).was_sent("notice-1") is None
+def test_find_sent_lists_what_went_to_the_number_newest_first_back_to_a_time(
+    fake: FakeTwilio, runtime: Runtime
+) -> None:
+    transport = TwilioTransport(runtime.settings)
+    first = transport.send(outbound())
+    second = transport.send(replace(outbound(), body="Encore"))
+    transport.send(outbound(to="+221771234568"))
+    before = datetime.now(UTC) - timedelta(minutes=1)
+
+    records = transport.find_sent(outbound(), since=before)
+
+    assert [(r.provider_id, r.body) for r in records] == [
+        (second.provider_id, "Encore"),
+        (first.provider_id, "Bonjour"),
+    ]
+    assert all(r.status == "queued" and r.created_at >= before for r in records)
+    assert transport.find_sent(outbound(), since=datetime.now(UTC) + timedelta(minutes=1)) == []
+    (listing, *_) = [r for r in fake.requests() if r.method == "GET"]
+    assert listing.query["To"] == "+221771234567" and "DateSent>" not in listing.query
+
+
+def test_find_sent_reads_every_page_of_the_window(fake: FakeTwilio, runtime: Runtime) -> None:
+    transport = TwilioTransport(runtime.settings)
+    sids = {transport.send(replace(outbound(), body=f"n{n}")).provider_id for n in range(60)}
+
+    records = transport.find_sent(outbound(), since=datetime.now(UTC) - timedelta(minutes=1))
+
+    assert {r.provider_id for r in records} == sids
+    assert len([r for r in fake.requests() if r.method == "GET"]) == 2  # 50 a page
+
+
+def test_find_sent_lists_calls_with_no_comparable_body(fake: FakeTwilio, runtime: Runtime) -> None:
+    transport = TwilioTransport(runtime.settings)
+    call = transport.send(outbound("voice"))
+
+    (record,) = transport.find_sent(outbound("voice"), since=datetime.now(UTC) - timedelta(1))
+
+    assert record.provider_id == call.provider_id and record.body is None
+    assert transport.visible_body(outbound("voice")) is None
+    assert transport.visible_body(outbound()) == "Bonjour"
+
+
+def test_find_sent_when_the_provider_fails_is_a_transport_error(
+    fake: FakeTwilio, runtime: Runtime
+) -> None:
+    fake.fail_next(1, 500)
+
+    with pytest.raises(TemporaryFailure):
+        TwilioTransport(runtime.settings).find_sent(outbound(), since=datetime.now(UTC))
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "validity"),
+    [(timedelta(hours=2), "7200"), (timedelta(days=3), "36000"), (None, None)],
+)
+def test_an_expiring_notice_carries_its_validity_period_capped_as_twilio_allows(
+    fake: FakeTwilio,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Any,
+    expires_in: timedelta | None,
+    validity: str | None,
+) -> None:
+    notice = due_reminder(session, make_referral(), now)
+    notice.expires_at = now + expires_in if expires_in else None
+    session.commit()
+
+    assert dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now).sent == 1
+
+    (sent,) = fake.sent_messages()
+    assert sent.form.get("ValidityPeriod") == validity
+
+
+@pytest.mark.parametrize("validity", [0, 36_001])
+def test_the_fake_refuses_a_validity_period_twilio_refuses(
+    fake: FakeTwilio, runtime: Runtime, validity: int
+) -> None:
+    client = TwilioTransport(runtime.settings).client
+
+    with pytest.raises(TwilioRestException) as raised:
+        client.messages.create(to="+221771234567", from_=SENDER, body="x", validity_period=validity)
+
+    assert raised.value.code == 21624
 
 
 @pytest.mark.parametrize("status", [429, 500])

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import (
-    ChannelConsent,
     Message,
     Notice,
     Referral,
     ReferralEvent,
     Returnee,
     ReviewItem,
+    Suppression,
 )
 from smsgateway.referrals import Source, Status, TransitionRefused, change_status
 from smsgateway.replies.apply import apply_review_item
@@ -130,7 +130,7 @@ def test_each_answer_records_status_event_acknowledgement_and_review(
     assert sent is not None and sent.language == "fr" and sent.body
 
 
-def test_opt_out_stops_every_channel_is_acknowledged_and_opt_in_restores(
+def test_stop_stops_the_number_is_acknowledged_and_start_restores(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
     referral = make_referral(appointment_at=now + timedelta(days=3))
@@ -139,16 +139,13 @@ def test_opt_out_stops_every_channel_is_acknowledged_and_opt_in_restores(
     stopped = reply(runtime, phone, "STOP", now)
 
     session.expire_all()
-    consents = session.scalars(select(ChannelConsent).filter_by(returnee_id=referral.returnee_id))
-    assert {c.channel: c.is_opted_out for c in consents} == {
-        "sms": True,
-        "whatsapp": True,
-        "voice": True,
-    }
+    assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
+    assert referral.returnee.contact_points[0].reachability == "opted_out"
     pending = session.scalars(
         select(Notice).filter_by(referral_id=referral.id, state="planned")
     ).all()
     assert pending == []
+    assert reviews_of(session, stopped.message_id) == ["opted_out"]  # the caseworker is told
     send_due(runtime, now)
     answers = session.scalars(select(Message).filter_by(direction="out")).all()
     assert [m.kind for m in answers] == ["ack_opted_out"]
@@ -157,8 +154,8 @@ def test_opt_out_stops_every_channel_is_acknowledged_and_opt_in_restores(
     started = reply(runtime, phone, "START", now + timedelta(hours=1))
 
     session.expire_all()
-    consents = session.scalars(select(ChannelConsent).filter_by(returnee_id=referral.returnee_id))
-    assert not any(c.is_opted_out for c in consents)
+    assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is None
+    assert referral.returnee.contact_points[0].reachability == "reachable"
     (ack,) = acks_after(session, referral.returnee_id, started.notice_ids)
     assert ack.kind == "ack_opted_in"
 

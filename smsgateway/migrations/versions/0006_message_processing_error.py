@@ -1,7 +1,7 @@
 """inbound messages keep the error that stopped their processing
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0005
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0007'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

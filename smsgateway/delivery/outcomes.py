@@ -1,0 +1,133 @@
+"""The one outcome path: a failure, a delivery or a reply, and what it does to the person.
+
+A failure comes either from the API call (Twilio refused the message; the dispatcher records it
+as a failed message) or from a status callback (the message was not delivered). Both arrive
+here with the entry of their error code (smsgateway.delivery.errors), and the entry alone
+decides: the contact point's reachability, the suppression list, the escalation step.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsgateway.delivery.errors import Action, ProviderError
+from smsgateway.escalation import (
+    DEFAULT_POLICY,
+    EscalationPolicy,
+    escalate_failure,
+    follow_up_by_sms,
+    record_answer,
+    record_step_delivered,
+)
+from smsgateway.models import ContactPoint, Message, Notice
+from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
+from smsgateway.reachability import (
+    REACHABLE,
+    mark_reachable_by_phone,
+    record_opt_out,
+    set_reachability,
+)
+
+log = logging.getLogger(__name__)
+
+DELIVERED_STATUSES = ("delivered", "read")
+
+
+def apply_failure(
+    session: Session,
+    message: Message,
+    error: ProviderError,
+    *,
+    now: datetime,
+    policy: EscalationPolicy = DEFAULT_POLICY,
+) -> Notice | None:
+    """Apply a failed outbound message; returns the follow-up notice planned, if any."""
+    error = _as_repeated(session, message, error)
+    notice = session.get(Notice, message.notice_id) if message.notice_id else None
+    if error.action is Action.SUPPRESS:
+        record_opt_out(
+            session,
+            message.phone_e164,
+            source=f"error_{error.code}",
+            now=now,
+            notice_id=notice.id if notice else None,
+        )
+        return None
+    point = _point_of(session, message)
+    if point is not None and error.state is not None:
+        set_reachability(session, point, error.state, error.name, now=now, message_id=message.id)
+    if notice is None:
+        return None
+    if error.action is Action.EXPIRE:
+        if notice.state == NoticeState.SENT:
+            notice.state, notice.last_error = NoticeState.EXPIRED, error.meaning[:200]
+        return None
+    if error.action is Action.NONE:
+        log.error("provider refused notice %d: %s %s", notice.id, error.code, error.meaning)
+        return None
+    if error.action is Action.RETRY or notice.kind in IMMEDIATE_KINDS:
+        return None
+    if error.action is Action.SMS:
+        return follow_up_by_sms(session, notice, now=now)
+    return escalate_failure(session, notice, error.action, error.name, now=now, policy=policy)
+
+
+def apply_delivered(
+    session: Session,
+    message: Message,
+    *,
+    now: datetime,
+    policy: EscalationPolicy = DEFAULT_POLICY,
+) -> None:
+    """A delivery (or a call a person answered): the number works; a step may be reached.
+
+    It never clears a returnee's unreachable flag: a phone that is on is not a person who
+    answered.
+    """
+    point = _point_of(session, message)
+    if point is not None:
+        set_reachability(session, point, REACHABLE, "delivered", now=now, message_id=message.id)
+    notice = session.get(Notice, message.notice_id) if message.notice_id else None
+    if notice is not None:
+        record_step_delivered(session, notice, now=now, policy=policy)
+
+
+def apply_reply(session: Session, message: Message, *, now: datetime) -> None:
+    """An inbound message: its number works; from a returnee's own number, the person answered."""
+    mark_reachable_by_phone(session, message.phone_e164, f"reply:{message.channel}", now=now)
+    point = _point_of(session, message)
+    if point is None or point.is_proxy or message.returnee_id != point.returnee_id:
+        return  # a proxy, or a number several returnees share: not known to be the person
+    record_answer(session, point.returnee, now=now)
+
+
+def _as_repeated(session: Session, message: Message, error: ProviderError) -> ProviderError:
+    """30005 and its kind: a wrong number only after `invalid_after` reports in a row."""
+    if error.invalid_after <= 0 or message.contact_point_id is None:
+        return error
+    last_delivered = session.scalar(
+        select(func.max(Message.id)).where(
+            Message.contact_point_id == message.contact_point_id,
+            Message.direction == "out",
+            Message.delivery_status.in_(DELIVERED_STATUSES),
+        )
+    )
+    in_a_row = session.scalar(
+        select(func.count()).where(
+            Message.contact_point_id == message.contact_point_id,
+            Message.direction == "out",
+            Message.error_code == error.code,
+            Message.id > (last_delivered or 0),
+        )
+    )
+    return error.repeated() if (in_a_row or 0) >= error.invalid_after else error
+
+
+def _point_of(session: Session, message: Message) -> ContactPoint | None:
+    if message.contact_point_id is None:
+        return None
+    return session.get(ContactPoint, message.contact_point_id)

@@ -1,0 +1,266 @@
+"""Preparing claimed notices: render each in its recipient's language and time zone, and settle
+those that must not go out now (expired, suppressed, opted out, quiet hours, unrenderable)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session, selectinload
+
+from smsgateway.config import Settings
+from smsgateway.content.languages import fallback_chain
+from smsgateway.content.rendering import Rendered, render_message
+from smsgateway.dispatch.report import DispatchReport
+from smsgateway.loop.partner_questions import partner_question_context, person_label
+from smsgateway.models import Notice, Referral, Returnee
+from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
+from smsgateway.planning import allowed_hours_for
+from smsgateway.programme import programme_of
+from smsgateway.questions import HELD, held_questions, is_pointless
+from smsgateway.quiet_hours import AllowedHours, next_allowed_time
+from smsgateway.reachability import open_whatsapp_sessions, suppressed_numbers
+from smsgateway.returnees import is_opted_out
+from smsgateway.transports.base import OutboundMessage
+from smsgateway.transports.twilio import WHATSAPP_SESSION_OPEN
+
+log = logging.getLogger(__name__)
+
+# Answers to STOP and START still go out to a suppressed number.
+UNSUPPRESSED_KINDS = frozenset({NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN})
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A rendered notice ready for the transport, detached from any session."""
+
+    notice_id: int
+    attempts: int
+    due_at: datetime
+    outbound: OutboundMessage
+    rendered: Rendered
+    contact_point_id: int | None
+    returnee_id: int | None
+    referral_id: int | None
+
+
+def reference_of(notice_id: int) -> str:
+    """Our reference for a notice's message, given to the transport."""
+    return f"notice-{notice_id}"
+
+
+def load_notices(session: Session, ids: list[int]) -> list[Notice]:
+    """Notices with what rendering and settling need, loaded in a few queries."""
+    return list(
+        session.scalars(
+            select(Notice)
+            .where(Notice.id.in_(ids))
+            .options(
+                selectinload(Notice.returnee).selectinload(Returnee.consents),
+                selectinload(Notice.contact_point),
+                selectinload(Notice.referral).selectinload(Referral.partner),
+            )
+            .order_by(Notice.id)
+        )
+    )
+
+
+def prepare_notices(
+    session: Session,
+    ids: list[int],
+    settings: Settings,
+    *,
+    worker: str,
+    now: datetime,
+    report: DispatchReport,
+) -> list[Prepared]:
+    """Render claimed notices; settle those that must not go out now (expired, opted out,
+    quiet hours, unrenderable) without calling the transport."""
+    notices = [n for n in load_notices(session, ids) if n.claimed_by == worker]
+    phones = [recipient_phone(notice) for notice in notices]
+    suppressed = suppressed_numbers(session, phones)
+    sessions_open = open_whatsapp_sessions(session, phones, now=now)
+    candidates: list[Notice] = []
+    for notice in notices:
+        if notice.state != NoticeState.CLAIMED:
+            continue
+        if recipient_phone(notice) in suppressed and notice.kind not in UNSUPPRESSED_KINDS:
+            finish_notice(notice, NoticeState.CANCELLED, "suppressed")  # STOP or error 21610
+            report.cancelled += 1
+            continue
+        if _settle_without_sending(notice, settings, now, report):
+            continue
+        if is_pointless(session, notice):
+            finish_notice(notice, NoticeState.CANCELLED, "no longer worth asking")
+            report.cancelled += 1
+            continue
+        candidates.append(notice)
+    held = held_questions(session, candidates, now=now, programme=programme_of(settings))
+    prepared: list[Prepared] = []
+    for notice in candidates:
+        if notice.id in held:  # one open question per number (smsgateway.questions)
+            release_notice(notice, due_at=held[notice.id], reason=HELD)
+            report.deferred += 1
+            continue
+        try:
+            prepared.append(prepare_one(notice, settings, now=now, sessions_open=sessions_open))
+        except Exception as exc:  # a template bug must not block the rest of the batch
+            log.exception("dispatch: notice %d failed to render", notice.id)
+            finish_notice(notice, NoticeState.FAILED, f"render error: {type(exc).__name__}")
+            report.failed += 1
+    return prepared
+
+
+def prepare_one(
+    notice: Notice, settings: Settings, *, now: datetime, sessions_open: set[str]
+) -> Prepared:
+    """Render one notice into what the transport is given."""
+    rendered = render_notice(notice, settings)
+    phone = recipient_phone(notice)
+    extra = {WHATSAPP_SESSION_OPEN: "1"} if phone in sessions_open else {}
+    valid_for = None
+    if notice.expires_at is not None:
+        valid_for = max(int((notice.expires_at - now).total_seconds()), 1)
+    outbound = OutboundMessage(
+        to=phone,
+        channel=notice.channel,
+        body=rendered.text,
+        kind=notice.kind,
+        language=rendered.language,
+        reference=reference_of(notice.id),
+        extra=extra,
+        valid_for=valid_for,
+    )
+    return Prepared(
+        notice_id=notice.id,
+        attempts=notice.attempts,
+        due_at=notice.due_at,
+        outbound=outbound,
+        rendered=rendered,
+        contact_point_id=notice.contact_point_id,
+        returnee_id=notice.returnee_id,
+        referral_id=notice.referral_id,
+    )
+
+
+def _settle_without_sending(
+    notice: Notice, settings: Settings, now: datetime, report: DispatchReport
+) -> bool:
+    """Expire, cancel or defer a notice that must not go out now; True when it was settled."""
+    if notice.expires_at is not None and notice.expires_at <= now:
+        finish_notice(notice, NoticeState.EXPIRED, "too late to be useful")
+        report.expired += 1
+        return True
+    if notice.kind in IMMEDIATE_KINDS:
+        return False  # the person just wrote: answer whatever the hour and their consent
+    if notice.returnee is not None and is_opted_out(notice.returnee, notice.channel):
+        finish_notice(notice, NoticeState.CANCELLED, "opted out")
+        report.cancelled += 1
+        return True
+    allowed = next_allowed_time(now, *recipient_hours(notice, settings))
+    if allowed > now:
+        release_notice(notice, due_at=allowed, reason="quiet hours")
+        report.deferred += 1
+        return True
+    return False
+
+
+def recipient_hours(notice: Notice, settings: Settings) -> tuple[str, AllowedHours]:
+    """The recipient's time zone and allowed hours: the returnee's own, else the programme's."""
+    programme = programme_of(settings)
+    returnee = notice.returnee
+    if returnee is None:
+        return settings.default_time_zone, programme.allowed_hours
+    return returnee.time_zone, allowed_hours_for(returnee, programme)
+
+
+def recipient_phone(notice: Notice) -> str:
+    """The number a notice goes to: its contact point, or the number it was planned for."""
+    if notice.contact_point is not None:
+        return notice.contact_point.phone_e164
+    return notice.recipient_phone or ""
+
+
+def render_notice(notice: Notice, settings: Settings) -> Rendered:
+    """Render a notice in its recipient's language chain and time zone."""
+    returnee = notice.returnee
+    referral = notice.referral
+    languages = fallback_chain(
+        notice.language,
+        returnee.language_chain[1:] if returnee else (),
+        default=settings.default_language,
+    )
+    context: dict[str, object] = {"office_phone": settings.office_phone}
+    if returnee is not None and not (notice.contact_point and notice.contact_point.is_proxy):
+        context["first_name"] = returnee.first_name
+    if returnee is not None and notice.contact_point is not None and notice.contact_point.is_proxy:
+        context["proxy_for"] = returnee.first_name
+    if referral is not None:
+        context.update(
+            reference=referral.reference,
+            partner_name=referral.partner.message_name,
+            place=referral.appointment_place,
+            appointment_at=referral.appointment_at,
+        )
+        if not referral.is_sensitive:
+            context["service"] = referral.service_category
+    context.update(_payload_context(notice))
+    if notice.kind == NoticeKind.PARTNER_QUESTION:
+        context.update(partner_question_context(notice, languages))
+    return render_message(
+        notice.kind,
+        channel=notice.channel,
+        languages=languages,
+        time_zone=returnee.time_zone if returnee else settings.default_time_zone,
+        is_sensitive=bool(referral and referral.is_sensitive),
+        context=context,
+    )
+
+
+def _payload_context(notice: Notice) -> dict[str, object]:
+    """The notice's own content, with referral ids turned into what a message may show.
+
+    JSON keeps no datetimes: `call_at` is stored as ISO 8601 and read back here.
+    """
+    payload = dict(notice.payload or {})
+    if isinstance(payload.get("call_at"), str):
+        payload["call_at"] = datetime.fromisoformat(payload["call_at"])
+    ids = payload.pop("referral_ids", None)
+    if ids:
+        rows = [r for r in (notice_session(notice).get(Referral, i) for i in ids) if r]
+        payload["referrals"] = [
+            {
+                "reference": r.reference,
+                "partner_name": r.partner.message_name,
+                "appointment_at": r.appointment_at,
+                "person": person_label(r.returnee),
+            }
+            for r in rows
+        ]
+    return payload
+
+
+def notice_session(notice: Notice) -> Session:
+    session = object_session(notice)
+    if session is None:
+        raise RuntimeError("notice is not attached to a session")
+    return session
+
+
+def finish_notice(notice: Notice, state: NoticeState, reason: str) -> None:
+    """Settle a notice for good (sent, failed, cancelled, expired, review)."""
+    notice.state = state
+    notice.last_error = reason[:200]
+    notice.lease_expires_at = None
+    notice.claimed_by = None
+
+
+def release_notice(notice: Notice, *, due_at: datetime, reason: str) -> None:
+    """Back to planned for a later round (quiet hours, or a send that never left)."""
+    notice.state = NoticeState.PLANNED
+    notice.due_at = due_at
+    notice.claimed_by = None
+    notice.lease_expires_at = None
+    notice.last_error = reason[:200]

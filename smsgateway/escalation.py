@@ -1,0 +1,377 @@
+"""Escalation per person: one sequence per returnee at a time, moved on one step at a time.
+
+A notice to a returnee that is not delivered starts a sequence, unless one is already open for
+that person: then the failed notice is held, and planned again once the person is reached.
+Each step of the policy plans exactly one follow-up notice (the step notice), and only the
+outcome of that notice moves the sequence on, so a repeated or late report never plans a second
+call or a second proxy request:
+
+    open ──step notice delivered (retry, voice)──▶ reached (held notices planned again)
+      ├──the person answers from their own number──▶ answered (held notices planned again)
+      ├──proxy request planned, no answer by `answer_due_at`──▶ unreachable (flag set)
+      └──step notice failed and no step left──▶ unreachable (flag set)
+    unreachable ──the person answers, or a caseworker clears the flag──▶ cleared
+
+Default steps: retry (same channel, `retry_after` later) → voice (a call now) → proxy (one
+discreet request to a proxy, then `proxy_answer_window` for the person to answer). A provider
+error may jump ahead (a landline goes straight to voice, a wrong number to the proxy; see
+smsgateway.delivery.errors). A returnee who carries the unreachable flag gets no new sequence:
+the flag already puts them in front of a caseworker, and their proxy is not asked again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.models import ContactPoint, Notice, Returnee
+from smsgateway.models.reachability import Escalation
+from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
+from smsgateway.reachability import (
+    FAILING,
+    INVALID,
+    OPTED_OUT,
+    UNREACHABLE,
+    clear_unreachable,
+    flag_unreachable,
+    is_flagged_unreachable,
+    set_reachability,
+)
+
+log = logging.getLogger(__name__)
+
+
+class EscalationState(StrEnum):
+    OPEN = "open"
+    REACHED = "reached"
+    ANSWERED = "answered"
+    UNREACHABLE = "unreachable"  # the returnee carries the flag
+    CLEARED = "cleared"
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """The steps tried, in order, after a failed delivery; a programme may define its own."""
+
+    steps: tuple[str, ...] = ("retry", "voice", "proxy")
+    retry_after: timedelta = timedelta(hours=4)
+    voice_retries: int = 1  # calls again after an answering machine, before moving on
+    proxy_answer_window: timedelta = timedelta(days=3)
+
+
+DEFAULT_POLICY = EscalationPolicy()
+
+
+def open_escalation(session: Session, returnee_id: int) -> Escalation | None:
+    """The returnee's open sequence, if any (there is at most one)."""
+    return session.scalars(
+        select(Escalation)
+        .where(Escalation.returnee_id == returnee_id, Escalation.state == EscalationState.OPEN)
+        .order_by(Escalation.id)
+        .limit(1)
+    ).first()
+
+
+def escalate_failure(
+    session: Session,
+    notice: Notice,
+    action: str,
+    reason: str,
+    *,
+    now: datetime,
+    policy: EscalationPolicy = DEFAULT_POLICY,
+) -> Notice | None:
+    """A notice to a returnee was not delivered: move the person's sequence on, or hold it.
+
+    `action` is the provider error's action (escalate, voice, proxy, voice_retry). Returns the
+    follow-up notice planned, if any.
+    """
+    returnee = notice.returnee
+    if returnee is None or notice.kind in IMMEDIATE_KINDS:
+        return None
+    _lock(session, returnee)
+    if is_flagged_unreachable(returnee):
+        log.info(
+            "notice %d: returnee %d already flagged, no new escalation", notice.id, returnee.id
+        )
+        return None
+    escalation = open_escalation(session, returnee.id)
+    if escalation is None:
+        escalation = _start(session, returnee, notice, reason, now=now)
+    elif escalation.step_notice_id != notice.id:
+        _hold(escalation, notice, now=now)
+        return None
+    follow = _next_step(session, escalation, notice, action, policy, now=now)
+    if follow is None:
+        failed = notice.contact_point
+        _flag(session, escalation, returnee, failed, reason="escalation_exhausted", now=now)
+    return follow
+
+
+def record_step_delivered(
+    session: Session, notice: Notice, *, now: datetime, policy: EscalationPolicy = DEFAULT_POLICY
+) -> None:
+    """A notice was delivered: when it is a step of an open sequence, the person was reached.
+
+    A delivered proxy request reached the proxy, not the person: the sequence waits for the
+    person's answer until `answer_due_at`.
+    """
+    if notice.returnee_id is None:
+        return
+    escalation = open_escalation(session, notice.returnee_id)
+    if escalation is None or escalation.step_notice_id != notice.id:
+        return
+    if _is_proxy_step(escalation, policy):
+        return
+    _close(escalation, EscalationState.REACHED, "delivered", now=now)
+    _plan_held_again(session, escalation, now=now)
+
+
+def record_answer(session: Session, returnee: Returnee, *, now: datetime) -> None:
+    """The person answered from their own number: the sequence ends and the flag is cleared."""
+    escalation = open_escalation(session, returnee.id)
+    if escalation is not None:
+        step_notice = session.get(Notice, escalation.step_notice_id or 0)
+        if (
+            step_notice is not None
+            and step_notice.kind == NoticeKind.PROXY_CONTACT_REQUEST
+            and step_notice.state == NoticeState.PLANNED
+        ):
+            step_notice.state = NoticeState.CANCELLED
+            step_notice.last_error = "the person answered"
+        _close(escalation, EscalationState.ANSWERED, "answered", now=now)
+        _plan_held_again(session, escalation, now=now)
+    clear_unreachable(session, returnee, now=now, actor="system", reason="answered")
+
+
+def flag_unanswered(session: Session, *, now: datetime) -> int:
+    """Set the flag for sequences whose proxy step got no answer in time; how many."""
+    due = list(
+        session.scalars(
+            select(Escalation).where(
+                Escalation.state == EscalationState.OPEN,
+                Escalation.answer_due_at.is_not(None),
+                Escalation.answer_due_at <= now,
+            )
+        )
+    )
+    for escalation in due:
+        returnee = session.get(Returnee, escalation.returnee_id)
+        if returnee is not None:
+            _flag(session, escalation, returnee, None, reason="no_answer_after_proxy", now=now)
+    return len(due)
+
+
+def follow_up_by_sms(session: Session, notice: Notice, *, now: datetime) -> Notice:
+    """The same notice by SMS at once (WhatsApp could not carry it); the sequence, if this
+    notice was its step, now waits on the SMS."""
+    follow = _copy(session, notice, channel="sms", step=notice.escalation_step, due=now, now=now)
+    if notice.returnee_id is not None:
+        escalation = open_escalation(session, notice.returnee_id)
+        if escalation is not None and escalation.step_notice_id == notice.id:
+            escalation.step_notice_id = follow.id
+            escalation.updated_at = now
+    return follow
+
+
+# -- the sequence ------------------------------------------------------------------------------
+
+
+def _lock(session: Session, returnee: Returnee) -> None:
+    """Serialise escalation decisions per returnee (PostgreSQL row lock; SQLite has one writer)."""
+    session.execute(select(Returnee.id).where(Returnee.id == returnee.id).with_for_update())
+
+
+def _start(
+    session: Session, returnee: Returnee, notice: Notice, reason: str, *, now: datetime
+) -> Escalation:
+    escalation = Escalation(
+        returnee_id=returnee.id,
+        state=EscalationState.OPEN,
+        # A notice planned as a later step (escalation_step > 0) starts the sequence there.
+        step=notice.escalation_step - 1,
+        step_notice_id=notice.id,
+        held_notice_ids=[],
+        reason=reason[:64],
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(escalation)
+    session.flush()
+    log.info("returnee %d: escalation %d started (%s)", returnee.id, escalation.id, reason)
+    return escalation
+
+
+def _hold(escalation: Escalation, notice: Notice, *, now: datetime) -> None:
+    """Another notice of the same person failed meanwhile: keep it for when they are reached."""
+    held = list(escalation.held_notice_ids or [])
+    if notice.id not in held:
+        escalation.held_notice_ids = [*held, notice.id]
+        escalation.updated_at = now
+
+
+def _next_step(
+    session: Session,
+    escalation: Escalation,
+    notice: Notice,
+    action: str,
+    policy: EscalationPolicy,
+    *,
+    now: datetime,
+) -> Notice | None:
+    if action == "voice_retry" and notice.channel == "voice":
+        retries = int((notice.payload or {}).get("voice_retry", 0))
+        if retries < policy.voice_retries:
+            later = now + policy.retry_after
+            again = _copy(
+                session,
+                notice,
+                channel="voice",
+                step=notice.escalation_step,
+                due=later,
+                now=now,
+                payload={"voice_retry": retries + 1},
+            )
+            return _advance(escalation, again, escalation.step, policy, now=now)
+    start = escalation.step + 1
+    if action in ("voice", "proxy") and action in policy.steps:
+        start = max(start, policy.steps.index(action))
+    for index in range(max(start, 0), len(policy.steps)):
+        follow = _take_step(session, notice, policy.steps[index], index + 1, policy, now=now)
+        if follow is not None:
+            return _advance(escalation, follow, index, policy, now=now)
+    return None
+
+
+def _advance(
+    escalation: Escalation,
+    follow: Notice,
+    index: int,
+    policy: EscalationPolicy,
+    *,
+    now: datetime,
+) -> Notice:
+    escalation.step = index
+    escalation.step_notice_id = follow.id
+    escalation.updated_at = now
+    if _is_proxy_step(escalation, policy):
+        escalation.answer_due_at = follow.due_at + policy.proxy_answer_window
+    return follow
+
+
+def _take_step(
+    session: Session,
+    notice: Notice,
+    action: str,
+    next_step: int,
+    policy: EscalationPolicy,
+    *,
+    now: datetime,
+) -> Notice | None:
+    point = notice.contact_point
+    usable = point is not None and point.reachability not in (INVALID, OPTED_OUT)
+    if action == "retry" and usable:
+        due = now + policy.retry_after
+        return _copy(session, notice, channel=notice.channel, step=next_step, due=due, now=now)
+    if action == "voice" and usable and notice.channel != "voice":
+        return _copy(session, notice, channel="voice", step=next_step, due=now, now=now)
+    if action == "proxy":
+        proxy = _proxy_of(notice)
+        if proxy is not None:
+            follow = _copy(session, notice, channel="sms", step=next_step, due=now, now=now)
+            follow.kind = NoticeKind.PROXY_CONTACT_REQUEST
+            follow.question = None
+            follow.contact_point = proxy
+            session.flush()
+            return follow
+    return None
+
+
+def _is_proxy_step(escalation: Escalation, policy: EscalationPolicy) -> bool:
+    return 0 <= escalation.step < len(policy.steps) and policy.steps[escalation.step] == "proxy"
+
+
+def _close(escalation: Escalation, state: EscalationState, reason: str, *, now: datetime) -> None:
+    escalation.state = state
+    escalation.reason = reason[:64]
+    escalation.answer_due_at = None
+    escalation.ended_at = now
+    escalation.updated_at = now
+
+
+def _flag(
+    session: Session,
+    escalation: Escalation,
+    returnee: Returnee,
+    failed_point: ContactPoint | None,
+    *,
+    reason: str,
+    now: datetime,
+) -> None:
+    """End the sequence with the unreachable flag; the numbers that failed become unreachable."""
+    _close(escalation, EscalationState.UNREACHABLE, reason, now=now)
+    points = [failed_point] if failed_point is not None else []
+    points += [p for p in returnee.contact_points if p.reachability == FAILING and p not in points]
+    for point in points:
+        set_reachability(session, point, UNREACHABLE, reason, now=now)
+    flag_unreachable(session, returnee, reason=reason, now=now)
+
+
+def _plan_held_again(session: Session, escalation: Escalation, *, now: datetime) -> None:
+    """Notices that failed while the sequence ran go out again, unless they are out of date."""
+    for notice_id in escalation.held_notice_ids or []:
+        held = session.get(Notice, int(notice_id))
+        if held is None or (held.expires_at is not None and held.expires_at <= now):
+            continue
+        _copy(session, held, channel=held.channel, step=0, due=now, now=now)
+    escalation.held_notice_ids = []
+
+
+def _proxy_of(notice: Notice) -> ContactPoint | None:
+    """A proxy contact point of the returnee that is not known to fail."""
+    if notice.returnee is None:
+        return None
+    for point in notice.returnee.contact_points:
+        usable = point.reachability not in (UNREACHABLE, INVALID, OPTED_OUT)
+        if point.is_proxy and point.id != notice.contact_point_id and usable:
+            return point
+    return None
+
+
+def _copy(
+    session: Session,
+    notice: Notice,
+    *,
+    channel: str,
+    step: int,
+    due: datetime,
+    now: datetime,
+    payload: dict[str, object] | None = None,
+) -> Notice:
+    """A copy of the notice on another channel or later, at an escalation step."""
+    follow = Notice(
+        kind=notice.kind,
+        referral_id=notice.referral_id,
+        returnee_id=notice.returnee_id,
+        contact_point_id=notice.contact_point_id,
+        recipient_phone=notice.recipient_phone,
+        channel=channel,
+        language=notice.language,
+        question=notice.question,
+        payload={**(notice.payload or {}), **(payload or {})},
+        due_at=due,
+        expires_at=notice.expires_at,
+        state=NoticeState.PLANNED,
+        attempts=0,
+        escalation_step=step,
+        created_at=now,
+    )
+    session.add(follow)
+    session.flush()
+    session.refresh(follow)
+    return follow

@@ -1,0 +1,305 @@
+"""Escalation per person: one sequence at a time, one proxy request per step, an explicit flag."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from delivery_helpers import (
+    PUBLIC,
+    SENDER,
+    dispatch,
+    message_of,
+    only_reminder,
+    own_point,
+    reminder,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsgateway.escalation import DEFAULT_POLICY, flag_unanswered, open_escalation
+from smsgateway.fakes import FakeTwilio
+from smsgateway.models import Escalation, Notice, Referral, Returnee
+from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.reachability import (
+    clear_unreachable,
+    count_flagged_unreachable,
+    flagged_unreachable_returnees,
+    is_flagged_unreachable,
+)
+from smsgateway.returnees import PhoneInput
+from smsgateway.runtime import Runtime
+
+OWN = "+221771600001"
+PROXY = "+221771600002"
+INBOUND_URL = f"{PUBLIC}/webhooks/twilio/messages"
+
+
+@pytest.fixture
+def referral(make_referral: Any, make_returnee: Any) -> Referral:
+    returnee = make_returnee(phones=[PhoneInput(OWN), PhoneInput(PROXY, is_proxy=True)])
+    created: Referral = make_referral(returnee=returnee)
+    return created
+
+
+def planned(session: Session, **filters: Any) -> list[Notice]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(Notice).filter_by(state=NoticeState.PLANNED, **filters).order_by(Notice.id)
+        )
+    )
+
+
+def fail_last(fake: FakeTwilio, code: int = 30003) -> None:
+    fake.fire_message_status(fake.sent_messages()[-1].sid, "undelivered", code)
+
+
+def returnee_of(session: Session, referral: Referral) -> Returnee:
+    session.expire_all()
+    returnee = session.get(Returnee, referral.returnee_id)
+    assert returnee is not None
+    return returnee
+
+
+def run_to_the_proxy_step(
+    fake: FakeTwilio, runtime: Runtime, session: Session, referral: Referral, now: datetime
+) -> tuple[Notice, datetime]:
+    """SMS undelivered → retry undelivered → call not answered → the proxy request."""
+    only_reminder(session, referral, now)
+    dispatch(runtime, now)
+    fail_last(fake)
+    (retry,) = planned(session)
+    dispatch(runtime, retry.due_at)
+    fail_last(fake)
+    (call,) = planned(session, channel="voice")
+    dispatch(runtime, call.due_at)
+    fake.fire_call_status(fake.calls()[-1].sid, "no-answer")
+    (proxy_request,) = planned(session, kind=NoticeKind.PROXY_CONTACT_REQUEST)
+    return proxy_request, call.due_at
+
+
+def test_two_failed_notices_of_one_person_make_one_sequence_and_the_held_one_goes_again(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    first = only_reminder(session, referral, now)
+    second = reminder(session, referral, now)
+    dispatch(runtime, now)
+    for notice in (first, second):  # the first notice's report comes first
+        wired.fire_message_status(
+            message_of(session, notice).provider_id or "", "undelivered", 30003
+        )
+
+    (retry,) = planned(session)  # one step for the person, not one per notice
+    assert retry.escalation_step == 1 and retry.due_at > now
+    escalation = open_escalation(session, referral.returnee_id)
+    assert escalation is not None and escalation.step_notice_id == retry.id
+    assert escalation.held_notice_ids == [second.id]
+
+    dispatch(runtime, retry.due_at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
+
+    (again,) = planned(session)  # the held notice goes out again once the person is reached
+    assert (again.kind, again.payload, again.channel) == (second.kind, second.payload, "sms")
+    assert first.id != again.id and open_escalation(session, referral.returnee_id) is None
+
+
+def test_repeated_and_late_reports_make_exactly_one_proxy_request(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    call_sid = wired.calls()[-1].sid
+    first_sms = wired.sent_messages()[0].sid
+
+    wired.fire_call_status(call_sid, "no-answer")  # repeated
+    wired.fire_call_status(call_sid, "busy")  # contradicting, late
+    wired.fire_message_status(first_sms, "failed", 30008)  # late report of the first SMS
+    dispatch(runtime, at)
+
+    session.expire_all()
+    requests = session.scalar(
+        select(func.count()).where(Notice.kind == NoticeKind.PROXY_CONTACT_REQUEST)
+    )
+    assert requests == 1
+    assert [m.to for m in wired.sent_messages()].count(PROXY) == 1
+
+
+def test_after_the_proxy_step_without_an_answer_the_flag_is_set_and_a_delivery_keeps_it(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    dispatch(runtime, at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")  # the proxy got it
+    window = DEFAULT_POLICY.proxy_answer_window
+
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=at + window - timedelta(minutes=1)) == 0
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=at + window) == 1
+
+    returnee = returnee_of(session, referral)
+    assert is_flagged_unreachable(returnee)
+    assert returnee.unreachable_reason == "no_answer_after_proxy"
+    assert own_point(session, referral).reachability == "unreachable"
+    assert [r.id for r in flagged_unreachable_returnees(session)] == [returnee.id]
+    assert count_flagged_unreachable(session) == 1
+
+    later = at + window + timedelta(days=1)
+    only_reminder(session, referral, later)
+    dispatch(runtime, later)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
+
+    assert own_point(session, referral).reachability == "reachable"  # the phone is on...
+    assert is_flagged_unreachable(returnee_of(session, referral))  # ...not the person
+
+
+def test_while_flagged_a_failure_starts_no_new_sequence_and_asks_no_proxy(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    dispatch(runtime, at)
+    fail_last(wired)  # the proxy request itself is not delivered: flag at once
+    assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
+
+    later = at + timedelta(days=1)
+    only_reminder(session, referral, later)
+    dispatch(runtime, later)
+    fail_last(wired)
+
+    assert planned(session) == []
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Escalation)) == 1
+
+
+def test_the_person_answering_from_their_own_number_clears_the_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    with runtime.db.transaction() as tx:
+        flag_unanswered(tx, now=at + DEFAULT_POLICY.proxy_answer_window)
+    assert is_flagged_unreachable(returnee_of(session, referral))
+
+    wired.fire_inbound_message(INBOUND_URL, PROXY, SENDER, "il est parti")
+    assert is_flagged_unreachable(returnee_of(session, referral))  # a proxy is not the person
+
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "bonjour")
+
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    session.expire_all()
+    (escalation,) = session.scalars(select(Escalation)).all()
+    assert (escalation.state, escalation.reason, escalation.closed_by) == (
+        "cleared",
+        "answered",
+        "system",
+    )
+
+
+def test_the_person_answering_during_the_proxy_wait_ends_the_sequence_without_a_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    proxy_request, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "bonjour")  # before the request went
+
+    session.expire_all()
+    assert session.get(Notice, proxy_request.id).state == NoticeState.CANCELLED  # type: ignore[union-attr]
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=at + timedelta(days=30)) == 0
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    assert open_escalation(session, referral.returnee_id) is None
+
+
+def test_a_caseworker_clears_the_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    with runtime.db.transaction() as tx:
+        flag_unanswered(tx, now=at + DEFAULT_POLICY.proxy_answer_window)
+
+    with runtime.db.transaction() as tx:
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None
+        assert clear_unreachable(tx, returnee, now=at, actor="caseworker@example.org")
+
+    assert count_flagged_unreachable(session) == 0
+    session.expire_all()
+    (escalation,) = session.scalars(select(Escalation)).all()
+    assert (escalation.state, escalation.closed_by) == ("cleared", "caseworker@example.org")
+
+
+@pytest.mark.parametrize("code", [21211, 21217])
+def test_an_invalid_number_refused_on_the_api_call_reaches_reachability_and_the_proxy(
+    wired: FakeTwilio,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    referral: Referral,
+    code: int,
+) -> None:
+    wired.reject_number(OWN, code)
+    only_reminder(session, referral, now, channel="voice" if code == 21217 else "sms")
+    dispatch(runtime, now)
+
+    assert own_point(session, referral).reachability == "invalid"
+    (proxy_request,) = planned(session)
+    assert proxy_request.kind == NoticeKind.PROXY_CONTACT_REQUEST
+    dispatch(runtime, now)
+    fail_last(wired)  # the proxy's number fails too: nobody left to try
+
+    returnee = returnee_of(session, referral)
+    assert is_flagged_unreachable(returnee)
+    assert own_point(session, referral).reachability == "invalid"  # stays what it is
+
+
+def test_without_a_proxy_the_flag_follows_the_failed_call(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+) -> None:
+    referral = make_referral()
+    only_reminder(session, referral, now, channel="voice")
+    dispatch(runtime, now)
+    wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+    (again,) = planned(session)  # retry the call later
+    dispatch(runtime, again.due_at)
+
+    wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+
+    assert planned(session) == []
+    assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
+
+
+def test_the_unreachable_command_lists_flagged_returnees(
+    app: Any, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    from smsgateway.cli.twilio import twilio_cli
+    from smsgateway.reachability import flag_unreachable
+
+    with runtime.db.transaction() as tx:
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None
+        flag_unreachable(tx, returnee, reason="no_answer_after_proxy", now=now)
+
+    result = app.test_cli_runner().invoke(twilio_cli, ["unreachable"])
+
+    assert result.exit_code == 0
+    assert f"{referral.returnee.case_reference}\tflagged\tno_answer_after_proxy" in result.output
+    assert "1 returnee(s) flagged unreachable" in result.output
+
+
+def test_the_loop_s_standing_shows_the_flag_until_it_is_cleared(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    from smsgateway.loop.standing import referral_standing
+
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    assert "unreachable" not in referral_standing(session, referral).flags  # still waiting
+    with runtime.db.transaction() as tx:
+        flag_unanswered(tx, now=at + DEFAULT_POLICY.proxy_answer_window)
+    session.expire_all()
+    assert "unreachable" in referral_standing(session, referral).flags
+
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "bonjour")
+
+    session.expire_all()
+    assert "unreachable" not in referral_standing(session, referral).flags
