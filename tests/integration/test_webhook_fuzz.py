@@ -168,8 +168,7 @@ def check_reached(statuses: list[int], *expected: int) -> None:
 def check_no_crash_afterwards(runtime: Runtime, now: datetime) -> None:
     """The worker's jobs run over whatever the requests planned, and nothing is stored twice."""
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
-    with runtime.db.transaction() as session:
-        resolve_expired_leases(session, now=now, transport=runtime.transport)
+    resolve_expired_leases(runtime.db, runtime.transport, runtime.settings, now=now)
     with runtime.db.sessions() as session:
         repeated = session.scalar(
             select(func.count()).select_from(
