@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask
 
+from smsgateway.api import init_api
 from smsgateway.config import load_settings
 from smsgateway.runtime import init_runtime
 from smsgateway.web import init_web
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask application: settings, database, transport, blueprints."""
+    """The Flask application: settings, database, transport, console, API."""
     settings = load_settings(overrides=overrides)
     app = Flask(
         __name__,
@@ -24,4 +25,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key
     init_runtime(app, settings)
     init_web(app)
+    init_api(app)
     return app

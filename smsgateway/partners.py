@@ -242,8 +242,10 @@ def report_outcome(
     now: datetime,
     actor: User,
     note: str = "",
+    source: Source = Source.PARTNER_PAGE,
 ) -> ReferralEvent | None:
-    """A partner account reports on its page what a point person would send by SMS.
+    """A partner account reports on its page (or through the API) what a point person would
+    send by SMS.
 
     Only the account's own organisation's referrals; `ineligible` flags the referral for
     re-orientation by a caseworker. The status the referral already has (or one it went past)
@@ -258,7 +260,7 @@ def report_outcome(
         session,
         referral,
         STATUS_FOR_ACTION[action],
-        source=Source.PARTNER_PAGE,
+        source=source,
         now=now,
         actor=actor,
         note=note.strip(),

@@ -10,11 +10,13 @@ two in agreement.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, false
 
-from smsgateway.models import Referral
+from smsgateway.models import Partner, Referral
+
+Row = TypeVar("Row", bound=Any)
 
 
 class Role(StrEnum):
@@ -36,6 +38,13 @@ class Action(StrEnum):
     REPORT_OUTCOME = "report_outcome"  # enrolled, ineligible, no-show, dropped out
     MANAGE_USERS = "manage_users"
     REPLAY_WEBHOOKS = "replay_webhooks"  # outbound webhook deliveries given up, sent again
+    VIEW_RETURNEES = "view_returnees"  # returnees, their contact points and consent
+    EDIT_RETURNEES = "edit_returnees"  # register returnees, change their contact points, consent
+    UPDATE_REFERRAL = "update_referral"  # change the status by the table, close
+    VIEW_PARTNERS = "view_partners"  # partners, their point persons and services
+    SEND_BULK = "send_bulk"  # preview, send, follow and cancel bulk notices
+    IMPORT_DATA = "import_data"  # CSV import of returnees and referrals
+    EXPORT_DATA = "export_data"  # CSV export of referrals and their events
     USE_ACCOUNT = "use_account"  # one's own account: language, log out
 
 
@@ -45,31 +54,40 @@ class Scope(StrEnum):
 
 
 A, S = Action, Scope
-_STAFF = {A.VIEW_REFERRALS: S.ALL, A.VIEW_UNREACHABLE: S.ALL, A.USE_ACCOUNT: S.ALL}
+_STAFF = {
+    A.VIEW_REFERRALS: S.ALL,
+    A.VIEW_UNREACHABLE: S.ALL,
+    A.USE_ACCOUNT: S.ALL,
+    A.VIEW_RETURNEES: S.ALL,
+    A.VIEW_PARTNERS: S.ALL,
+    A.EXPORT_DATA: S.ALL,
+}
+_CASEWORK = {
+    A.CREATE_REFERRAL: S.ALL,
+    A.MOVE_APPOINTMENT: S.ALL,
+    A.APPLY_REVIEW: S.ALL,
+    A.EDIT_RETURNEES: S.ALL,
+    A.UPDATE_REFERRAL: S.ALL,
+    A.IMPORT_DATA: S.ALL,
+}
 
 PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {
         **_STAFF,
-        A.CREATE_REFERRAL: S.ALL,
-        A.MOVE_APPOINTMENT: S.ALL,
-        A.APPLY_REVIEW: S.ALL,
+        **_CASEWORK,
         A.VIEW_OVERVIEW: S.ALL,
         A.USE_SIMULATOR: S.ALL,
         A.MANAGE_USERS: S.ALL,
+        A.SEND_BULK: S.ALL,
         A.REPLAY_WEBHOOKS: S.ALL,
     },
-    Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL},
-    Role.CASEWORKER: {
-        **_STAFF,
-        A.CREATE_REFERRAL: S.ALL,
-        A.MOVE_APPOINTMENT: S.ALL,
-        A.APPLY_REVIEW: S.ALL,
-        A.USE_SIMULATOR: S.ALL,
-    },
+    Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL, A.SEND_BULK: S.ALL},
+    Role.CASEWORKER: {**_STAFF, **_CASEWORK, A.USE_SIMULATOR: S.ALL},
     Role.PARTNER: {
         A.VIEW_PARTNER_REFERRALS: S.OWN_PARTNER,
         A.REPORT_OUTCOME: S.OWN_PARTNER,
         A.USE_ACCOUNT: S.ALL,
+        A.VIEW_PARTNERS: S.OWN_PARTNER,
     },
 }
 
@@ -104,7 +122,7 @@ def may_act_on(user: Principal, action: Action, referral: Referral) -> bool:
     return scope is Scope.ALL
 
 
-def scope_referrals(query: Select[Referral], user: Principal, action: Action) -> Select[Referral]:
+def scope_referrals(query: Select[Row], user: Principal, action: Action) -> Select[Row]:
     """Narrow a query of referrals to those `user` may take `action` on (none if not allowed)."""
     scope = scope_of(user.role, action)
     if scope is Scope.ALL:
@@ -129,3 +147,13 @@ def permissions_table() -> str:
 
 def _cell(scope: Scope | None) -> str:
     return {None: "-", Scope.ALL: "yes", Scope.OWN_PARTNER: "own partner's"}[scope]
+
+
+def scope_partners(query: Select[Row], user: Principal, action: Action) -> Select[Row]:
+    """Narrow a query of partners to those `user` may take `action` on (a partner: its own)."""
+    scope = scope_of(user.role, action)
+    if scope is Scope.ALL:
+        return query
+    if scope is Scope.OWN_PARTNER and user.partner_id is not None:
+        return query.where(Partner.id == user.partner_id)
+    return query.where(false())

@@ -17,13 +17,15 @@ returnee's "no, I did not start" to a follow-up. Every change writes a `Referral
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
-from smsgateway.loop.tasks import sync_tasks
+from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.planning import plan_call_announcement, plan_referral, replan_appointment
@@ -54,6 +56,7 @@ class Source(StrEnum):
     PARTNER_SMS = "partner_sms"
     PARTNER_PAGE = "partner_page"  # a partner account on the console
     CASEWORKER = "caseworker"
+    API = "api"  # a case-management system, with an account's API token
     SYSTEM = "system"
 
 
@@ -183,7 +186,31 @@ def change_status(
     return event
 
 
-def record_creation(session: Session, referral: Referral, *, now: datetime, actor: Actor) -> None:
+def close_referral(
+    session: Session,
+    referral: Referral,
+    status: Status = Status.CANCELLED,
+    *,
+    source: Source,
+    now: datetime,
+    actor: Actor,
+    note: str = "",
+) -> ReferralEvent:
+    """End a referral in one of the closed statuses (by default `cancelled`), by the table."""
+    if status not in CLOSED:
+        closed = ", ".join(sorted(CLOSED))
+        raise InvalidInput("status", f"a referral closes as one of: {closed}")
+    return change_status(session, referral, status, source=source, now=now, actor=actor, note=note)
+
+
+def record_creation(
+    session: Session,
+    referral: Referral,
+    *,
+    now: datetime,
+    actor: Actor,
+    source: Source = Source.CASEWORKER,
+) -> None:
     """The first event of every referral: from nothing to `referred`."""
     actor_name, actor_user_id = actor_identity(actor)
     session.add(
@@ -191,7 +218,7 @@ def record_creation(session: Session, referral: Referral, *, now: datetime, acto
             referral=referral,
             old_status=None,
             new_status=Status.REFERRED,
-            source=Source.CASEWORKER,
+            source=source,
             actor=actor_name,
             actor_user_id=actor_user_id,
             created_at=now,
@@ -211,6 +238,18 @@ def _cancel_pointless_notices(session: Session, referral: Referral, new: Status)
         )
 
 
+@dataclass(frozen=True)
+class NewReferral:
+    """What one referral is made of (for `create_referrals`)."""
+
+    returnee: Returnee
+    partner: Partner
+    service_category: str
+    is_sensitive: bool = False
+    appointment_at: datetime | None = None
+    appointment_place: str = ""
+
+
 def create_referral(
     session: Session,
     now: datetime,
@@ -223,36 +262,73 @@ def create_referral(
     appointment_at: datetime | None = None,
     appointment_place: str = "",
     programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
 ) -> Referral:
     """Record a referral, its first event and its notices, in the caller's transaction.
 
     `created_by` is the logged-in user on the console, else a name (an import, the demo).
     """
-    if not service_category.strip():
-        raise InvalidInput("service_category", "a service category is required")
-    if appointment_at is not None and appointment_at.tzinfo is None:
-        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
-    referral = Referral(
-        returnee=returnee,
-        partner=partner,
-        service_category=service_category.strip(),
-        is_sensitive=is_sensitive or service_category.strip() in SENSITIVE_CATEGORIES,
-        status=Status.REFERRED,
-        appointment_at=appointment_at,
-        appointment_place=appointment_place.strip(),
-        created_by=actor_identity(created_by)[0],
-        created_by_user_id=actor_identity(created_by)[1],
-        created_at=now,
-        updated_at=now,
+    new = NewReferral(
+        returnee, partner, service_category, is_sensitive, appointment_at, appointment_place
     )
-    session.add(referral)
+    return create_referrals(
+        session, now, [new], created_by=created_by, programme=programme, source=source
+    )[0]
+
+
+def create_referrals(
+    session: Session,
+    now: datetime,
+    new: Sequence[NewReferral],
+    *,
+    created_by: Actor,
+    programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
+) -> list[Referral]:
+    """Record referrals exactly as `create_referral` does, in two flushes for all of them.
+
+    Every one is checked before any is added: `InvalidInput` leaves nothing behind.
+    """
+    for item in new:
+        check_new_referral(item)
+    actor_name, actor_user_id = actor_identity(created_by)
+    referrals = [
+        Referral(
+            returnee=item.returnee,
+            partner=item.partner,
+            service_category=item.service_category.strip(),
+            is_sensitive=item.is_sensitive or item.service_category.strip() in SENSITIVE_CATEGORIES,
+            status=Status.REFERRED,
+            appointment_at=item.appointment_at,
+            appointment_place=item.appointment_place.strip(),
+            created_by=actor_name,
+            created_by_user_id=actor_user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        for item in new
+    ]
+    session.add_all(referrals)
     session.flush()
-    referral.reference = f"R{1000 + referral.id}"
-    record_creation(session, referral, now=now, actor=created_by)
-    plan_referral(session, referral, now=now, programme=programme)
-    sync_tasks(session, referral, now=now, programme=programme)
+    for referral in referrals:
+        referral.reference = f"R{1000 + referral.id}"
+        record_creation(session, referral, now=now, actor=created_by, source=source)
+        plan_referral(session, referral, now=now, programme=programme)
+    start_tasks_of_new_referrals(session, referrals, now=now, programme=programme)
     session.flush()
-    return referral
+    return referrals
+
+
+def check_new_referral(item: NewReferral) -> None:
+    service = item.service_category.strip()
+    if not service:
+        raise InvalidInput("service_category", "a service category is required")
+    if len(service) > 64:
+        raise InvalidInput("service_category", "use at most 64 characters")
+    if len(item.appointment_place.strip()) > 200:
+        raise InvalidInput("appointment_place", "use at most 200 characters")
+    if item.appointment_at is not None and item.appointment_at.tzinfo is None:
+        raise InvalidInput("appointment_at", "the appointment time needs a time zone")
 
 
 #: States a moved appointment puts back to `referred`: the returnee has a new time to answer.
@@ -270,6 +346,7 @@ def move_appointment(
     actor: Actor,
     place: str | None = None,
     programme: Programme | None = None,
+    source: Source = Source.CASEWORKER,
 ) -> Referral:
     """Give an open referral a new appointment time and replan its notices, same transaction."""
     if new_time.tzinfo is None:
@@ -278,6 +355,8 @@ def move_appointment(
         raise InvalidInput("appointment_at", f"referral {referral.reference} is closed")
     if new_time <= now:
         raise InvalidInput("appointment_at", "the new appointment time must be in the future")
+    if place is not None and len(place.strip()) > 200:
+        raise InvalidInput("appointment_place", "use at most 200 characters")
     referral.appointment_at = new_time
     if place is not None:
         referral.appointment_place = place.strip()
@@ -288,7 +367,7 @@ def move_appointment(
             session,
             referral,
             Status.REFERRED,
-            source=Source.CASEWORKER,
+            source=source,
             now=now,
             actor=actor,
             note="appointment moved",

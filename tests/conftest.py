@@ -240,3 +240,48 @@ def partner_client(
 ) -> FlaskClient:
     """Logged in as a partner account of a new partner (`client.user.partner_id`)."""
     return client_as("partner", partner_id=make_partner().id)
+
+
+class ApiClient:
+    """A test client that sends a bearer token with every request (`api.get("/referrals")`)."""
+
+    def __init__(self, client: FlaskClient, secret: str, user: User, token_id: int) -> None:
+        self.client, self.secret, self.user, self.token_id = client, secret, user, token_id
+
+    def open(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.secret}", **kwargs.pop("headers", {})}
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.open("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.open("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Any:
+        return self.open("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.open("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_as(
+    app: Flask, session: Session, now: datetime, make_user: Callable[..., User]
+) -> Callable[..., ApiClient]:
+    """`api_as("caseworker", scope="write")`: a client with a new account's API token.
+
+    A partner account names its organisation: `api_as("partner", partner_id=p.id)`.
+    """
+    from smsgateway.api_tokens import create_token
+
+    def make(role: str, scope: str = "write", **overrides: Any) -> ApiClient:
+        user = make_user(role, **overrides)
+        new = create_token(session, now, user=user, scope=scope)
+        session.commit()
+        return ApiClient(app.test_client(), new.secret, user, new.token.id)
+
+    return make

@@ -29,10 +29,12 @@ def main() -> None:
 
 
 def _register_command_groups(group: click.Group) -> None:
+    from smsgateway.cli.api import api_cli
     from smsgateway.cli.bulk import bulk_cli
     from smsgateway.cli.content import i18n_cli, messages_cli
     from smsgateway.cli.db import db_cli
     from smsgateway.cli.demo import demo_cli
+    from smsgateway.cli.import_export import export_cli, import_cli
     from smsgateway.cli.loop import loop_cli
     from smsgateway.cli.replies import replies_cli
     from smsgateway.cli.serve import dispatch_once, serve, worker
@@ -43,6 +45,8 @@ def _register_command_groups(group: click.Group) -> None:
     for command in (db_cli, demo_cli, users_cli, serve, worker, dispatch_once, loop_cli):
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
+        group.add_command(command)
+    for command in (api_cli, import_cli, export_cli):
         group.add_command(command)
 
 

@@ -84,6 +84,31 @@ def sync_tasks(
             _start(session, rule, referral, now, message=message)
 
 
+def start_tasks_of_new_referrals(
+    session: Session,
+    referrals: list[Referral],
+    *,
+    now: datetime,
+    programme: Programme | None = None,
+) -> None:
+    """What `sync_tasks` does for referrals just created, for many at once (an import).
+
+    A new referral has no task yet and has been in its status since it was created, so no
+    query is needed: each rule not anchored on a question starts its task when it applies.
+    """
+    programme = programme or current_programme()
+    for referral in referrals:
+        for rule in programme.tasks:
+            if rule.anchor == "question" or referral.status not in rule.while_status:
+                continue
+            if rule.anchor == "status":
+                anchor: tuple[datetime, timedelta] | None = (referral.created_at, rule.start)
+            else:
+                anchor = anchor_of(rule, referral)
+            if anchor is not None:
+                _new_task(session, rule, referral.id, anchor[0], anchor[0] + anchor[1], now)
+
+
 def advance_tasks(
     session: Session, *, now: datetime, programme: Programme | None = None
 ) -> TaskReport:

@@ -1,5 +1,6 @@
 """Typed ORM models, one module per aggregate. Importing this package registers every table."""
 
+from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
@@ -14,6 +15,7 @@ from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
+    "ApiToken",
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",

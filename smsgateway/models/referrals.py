@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
 from smsgateway.models.partners import Partner
 from smsgateway.models.returnees import Returnee
+from smsgateway.models.versions import count_versions
 
 
 class Referral(Base):
@@ -29,7 +30,9 @@ class Referral(Base):
     # The console account that recorded it; None for imports, commands and the demo seed.
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Counts changes, so that two writers cannot overwrite each other (the API's ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     returnee: Mapped[Returnee] = relationship()
     partner: Mapped[Partner] = relationship()
@@ -57,3 +60,6 @@ class ReferralEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     referral: Mapped[Referral] = relationship(back_populates="events")
+
+
+count_versions(Referral)

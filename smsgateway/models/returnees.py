@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
+from smsgateway.models.versions import count_versions
+
+
+def _created_at(context: DefaultExecutionContext) -> datetime:
+    created: datetime = context.get_current_parameters()["created_at"]
+    return created
 
 
 class Returnee(Base):
@@ -28,6 +35,10 @@ class Returnee(Base):
     unreachable_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     unreachable_reason: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last change to the returnee or its contact points and consent (API: updated_since).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, default=_created_at)
+    # Counts changes, so that two writers cannot overwrite each other (the API's ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     contact_points: Mapped[list[ContactPoint]] = relationship(
         back_populates="returnee", order_by="ContactPoint.id", cascade="all, delete-orphan"
@@ -83,3 +94,6 @@ class ChannelConsent(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     returnee: Mapped[Returnee] = relationship(back_populates="consents")
+
+
+count_versions(Returnee)

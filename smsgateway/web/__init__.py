@@ -7,6 +7,7 @@
 - `manager`: the overview and the unreachable list;
 - `partner`: a partner organisation's own referrals and its outcome reports;
 - `simulator`: the demo's phone simulator (local transport, never in production);
+- `import_export`: CSV upload of returnees and referrals, CSV export of referrals and events;
 - `webhooks` (in `smsgateway.webhooks`): public, authenticated by the provider's signature.
 
 Templates live in `web/templates/<blueprint>/`, the stylesheet in `web/static/`. Each view
@@ -27,6 +28,7 @@ from smsgateway.web.caseworker import caseworker
 from smsgateway.web.delivery import delivery
 from smsgateway.web.errors import init_errors
 from smsgateway.web.i18n import init_i18n
+from smsgateway.web.import_export import import_export
 from smsgateway.web.manager import manager
 from smsgateway.web.partner import partner
 from smsgateway.web.security import init_security
@@ -55,7 +57,7 @@ def init_web(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
     init_errors(app)
-    for blueprint in (auth, caseworker, delivery, manager, partner, webhooks):
+    for blueprint in (auth, caseworker, delivery, manager, partner, import_export, webhooks):
         app.register_blueprint(blueprint)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled

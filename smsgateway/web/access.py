@@ -37,7 +37,14 @@ class Public:
 
 
 #: Blueprints open to anyone, and why.
-PUBLIC_BLUEPRINTS = {"webhooks": Public("signed by the provider: each view checks the signature")}
+PUBLIC_BLUEPRINTS = {
+    "webhooks": Public("signed by the provider: each view checks the signature"),
+    # The JSON API has no login session: each view needs a bearer token, checked against the
+    # same permission table by `smsgateway.api.access` (tests/integration/test_api_access.py).
+    "api": Public("bearer tokens, checked per view by smsgateway.api.access"),
+    "api-docs": Public("the OpenAPI document: documentation, no data"),
+    "api_reference": Public("the API's reference page: documentation, no data"),
+}
 PUBLIC_ENDPOINTS = {"static": Public("the stylesheet")}
 
 

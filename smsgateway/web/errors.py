@@ -1,11 +1,16 @@
-"""Error pages in the console's layout: 400, 403, 404, 405, 429, 500, in the user's language."""
+"""Error pages in the console's layout: 400, 403, 404, 405, 429, 500, in the user's language.
+
+Under /api/ the answer is the API's JSON error instead (`smsgateway.api.errors`).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from smsgateway.api.errors import api_error_response, is_api_request
 
 TITLES = {
     400: lazy_gettext("The request could not be understood"),
@@ -45,13 +50,17 @@ def render_error(code: int, explanation: object = None) -> tuple[str, int]:
     return page, code
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(error: HTTPException) -> tuple[str | Response, int]:
+    if is_api_request():  # the API answers in JSON, even for a path that does not exist
+        return api_error_response(error)
     if isinstance(error, CSRFError):
         return render_error(400, CSRF_EXPLANATION)
     return render_error(error.code or 500)
 
 
-def handle_unexpected_error(error: InternalServerError) -> tuple[str, int]:
+def handle_unexpected_error(error: InternalServerError) -> tuple[str | Response, int]:
+    if is_api_request():
+        return api_error_response(error)
     return render_error(500)  # Flask has logged the exception already
 
 

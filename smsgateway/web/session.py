@@ -24,6 +24,8 @@ login_manager.login_message = lazy_gettext("Log in to see this page.")
 login_manager.login_message_category = "info"
 
 SEEN_AT = "seen_at"  # session key: wall-clock time of the last request
+#: Faces without login sessions: their requests neither read nor refresh the session cookie.
+SESSIONLESS_BLUEPRINTS = frozenset({"webhooks", "api", "api-docs", "api_reference"})
 NO_ADMIN = "No admin account yet: create one with `smsgateway users create NAME --role admin`."
 
 
@@ -35,7 +37,7 @@ def load_user(session_id: str) -> User | None:
 
 def expire_idle_session() -> ResponseReturnValue | None:
     """End a login session left idle too long; the access check then asks to log in again."""
-    if not current_user.is_authenticated:
+    if request.blueprint in SESSIONLESS_BLUEPRINTS or not current_user.is_authenticated:
         return None
     idle_seconds = get_runtime().settings.session_idle_minutes * 60
     seen_at = session.get(SEEN_AT)
@@ -51,7 +53,9 @@ def expire_idle_session() -> ResponseReturnValue | None:
 
 def refuse_console_without_admin() -> ResponseReturnValue | None:
     """In production, no console until an admin account exists; the webhooks keep working."""
-    if request.blueprint == "webhooks" or current_app.extensions.get("smsgateway_has_admin"):
+    if request.blueprint in SESSIONLESS_BLUEPRINTS or current_app.extensions.get(
+        "smsgateway_has_admin"
+    ):
         return None
     with get_runtime().db.sessions() as db_session:
         if not has_active_admin(db_session):

@@ -1,7 +1,7 @@
 """inbound messages keep the error that stopped their processing
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0012
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0005'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,70 @@
+"""What an import did, row by row: the exact report a person fixes their file with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # None: the file as a whole
+    field: str
+    message: str
+    is_warning: bool = False  # imported all the same (a default was assumed)
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        kind = "note" if self.is_warning else "error"
+        return f"{where}, field {self.field!r}: {self.message}" + (
+            f" ({kind})" if self.is_warning else ""
+        )
+
+
+@dataclass
+class ImportReport:
+    """Rows read, rows imported or that would be, and every problem with its row and field."""
+
+    kind: str  # returnees | referrals
+    dry_run: bool
+    skip_invalid: bool
+    rows: int = 0
+    valid: int = 0
+    imported: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # case or referral references
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_warning]
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        return sorted({p.row for p in self.errors if p.row is not None})
+
+    @property
+    def file_errors(self) -> list[Problem]:
+        return [p for p in self.errors if p.row is None]
+
+    def add(self, row: int | None, field_name: str, message: str, *, warning: bool = False) -> None:
+        self.problems.append(Problem(row, field_name, message, warning))
+
+    def summary(self) -> str:
+        invalid = len(self.invalid_rows)
+        head = f"{self.rows} rows read: {self.valid} valid, {invalid} with errors."
+        if self.file_errors:
+            return f"{head} Nothing was imported: the file itself must be fixed first."
+        if self.dry_run:
+            if invalid and not self.skip_invalid:
+                return f"{head} Dry run: as it is, nothing would be imported (all or nothing)."
+            return f"{head} Dry run: {self.valid} {self.kind} would be imported; nothing was saved."
+        if invalid and not self.skip_invalid:
+            return (
+                f"{head} Nothing was imported (all or nothing): fix the rows above, or import "
+                "the valid rows only with --skip-invalid."
+            )
+        skipped = f", {invalid} rows skipped" if invalid else ""
+        return f"{head} {self.imported} {self.kind} imported{skipped}."
+
+    def lines(self) -> list[str]:
+        ordered = sorted(self.problems, key=lambda p: (p.row or 0, p.is_warning))
+        return [str(problem) for problem in ordered] + [self.summary()]

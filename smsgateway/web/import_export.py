@@ -1,0 +1,151 @@
+"""Console pages to import returnees and referrals from CSV, and to export referrals and events.
+
+The upload page runs the same import as `smsgateway import` and shows the same per-row report;
+a dry run is the default choice, so a person sees the report before anything is saved. Exports
+are filtered like the lists and download as CSV (UTF-8 with a BOM, which spreadsheets expect).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import BooleanField, SelectChoice, SelectField
+
+from smsgateway.errors import InvalidInput
+from smsgateway.exports import EVENT_COLUMNS, REFERRAL_COLUMNS, event_rows, referral_rows, write_csv
+from smsgateway.imports import (
+    ImportFailed,
+    ImportReport,
+    import_referrals,
+    import_returnees,
+    read_table,
+)
+from smsgateway.models import Partner
+from smsgateway.permissions import Action
+from smsgateway.referral_filters import ReferralFilter
+from smsgateway.referrals import Status
+from smsgateway.runtime import get_runtime
+from smsgateway.web.access import requires
+from smsgateway.web.session import acting_user
+
+import_export = Blueprint("import_export", __name__)
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(
+        lazy_gettext("What the file holds"),
+        choices=[
+            SelectChoice("returnees", lazy_gettext("Returnees")),
+            SelectChoice("referrals", lazy_gettext("Referrals")),
+        ],
+    )
+    file = FileField(lazy_gettext("CSV file"), validators=[FileRequired()])
+    dry_run = BooleanField(lazy_gettext("Dry run: check and report, save nothing"), default=True)
+    skip_invalid = BooleanField(lazy_gettext("Save the valid rows and skip the others"))
+
+
+@import_export.route("/import", methods=["GET", "POST"])
+@requires(Action.IMPORT_DATA)
+def upload() -> tuple[str, int] | str:
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "import_export/import.html", form=form, report=None
+        ), 400 if form.errors else 200
+    runtime = get_runtime()
+    report: ImportReport | None = None
+    try:
+        table = read_table(form.file.data.read())
+    except InvalidInput as error:
+        report = ImportReport(
+            form.kind.data or "", bool(form.dry_run.data), bool(form.skip_invalid.data)
+        )
+        report.add(None, "file", error.message)
+        return render_template("import_export/import.html", form=form, report=report), 200
+    options: dict[str, Any] = {
+        "now": runtime.clock(),
+        "actor": acting_user(),
+        "dry_run": bool(form.dry_run.data),
+        "skip_invalid": bool(form.skip_invalid.data),
+    }
+    try:
+        with runtime.db.transaction() as session:
+            if form.kind.data == "referrals":
+                report = import_referrals(session, table, programme=runtime.programme, **options)
+            else:
+                report = import_returnees(
+                    session,
+                    table,
+                    region=runtime.settings.default_region,
+                    default_time_zone=runtime.settings.default_time_zone,
+                    **options,
+                )
+    except ImportFailed as failure:
+        report = failure.report
+    return render_template("import_export/import.html", form=form, report=report), 200
+
+
+@import_export.get("/export")
+@requires(Action.EXPORT_DATA)
+def choose() -> str:
+    with get_runtime().db.sessions() as session:
+        partners = session.scalars(select(Partner).order_by(Partner.name)).all()
+        return render_template(
+            "import_export/export.html", partners=partners, statuses=[s.value for s in Status]
+        )
+
+
+def _filters() -> ReferralFilter:
+    """The list filters from the query string; a value that is not one is ignored."""
+    statuses = tuple(s for s in request.args.getlist("status") if s in {v.value for v in Status})
+    partner = request.args.get("partner_id", "")
+    since = request.args.get("updated_since", "")
+    moment = None
+    if since:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    return ReferralFilter(
+        statuses,
+        int(partner) if partner.isdigit() and len(partner) < 10 else None,
+        moment,
+        request.args.get("case_reference", "")[:64],
+    )
+
+
+def _download(name: str, columns: tuple[str, ...], rows: object) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")
+    write_csv(rows, columns, out)  # type: ignore[arg-type]
+    stamp = get_runtime().clock().strftime("%Y%m%d-%H%M")
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'},
+    )
+
+
+@import_export.get("/export/referrals.csv")
+@requires(Action.EXPORT_DATA)
+def referrals_csv() -> Response:
+    with get_runtime().db.sessions() as session:
+        rows = list(referral_rows(session, _filters(), user=acting_user()))
+    return _download("referrals", REFERRAL_COLUMNS, iter(rows))
+
+
+@import_export.get("/export/events.csv")
+@requires(Action.EXPORT_DATA)
+def events_csv() -> Response:
+    with get_runtime().db.sessions() as session:
+        rows = list(event_rows(session, _filters(), user=acting_user()))
+    return _download("referral-events", EVENT_COLUMNS, iter(rows))

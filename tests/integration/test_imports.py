@@ -1,0 +1,307 @@
+"""CSV import: messy files give the exact per-row report, and all or nothing means nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient, FlaskCliRunner
+from markupsafe import escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsgateway.cli.import_export import import_cli
+from smsgateway.imports import read_table
+from smsgateway.imports.values import ValueRefused, parse_language, parse_moment
+from smsgateway.models import ContactPoint, Notice, Partner, Referral, ReferralEvent, Returnee
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+RETURNEES = DATA / "returnees-messy.csv"
+REFERRALS = DATA / "referrals-messy.csv"
+
+RETURNEE_REPORT = [
+    "row 3, field 'phone': this phone number does not exist in its country",
+    "row 4, field 'language': 'klingon' is not a supported language (code or name)",
+    "row 5, field 'case_reference': also on row 2",
+    "row 8, field 'channel': must be sms, whatsapp or voice",
+]
+REFERRAL_REPORT = [
+    "row 3, field 'case_reference': the same referral is on row 2",
+    "row 3, field 'appointment': no time given: 09:00 assumed (note)",
+    "row 4, field 'partner': no partner named 'Nowhere Clinic'",
+    "row 4, field 'appointment': no time given: 09:00 assumed (note)",
+    "row 5, field 'case_reference': no returnee with this case reference (import the returnees "
+    "first)",
+    "row 6, field 'sensitive': 'maybe' is not yes or no",
+    "row 6, field 'appointment': no time given: 09:00 assumed (note)",
+    "row 7, field 'appointment': '12/31/2026' is not a date: write 31/12/2026 or 2026-12-31 "
+    "(day first)",
+    "row 8, field 'appointment': no time given: 09:00 assumed (note)",
+]
+
+
+def counts(session: Session) -> tuple[int, ...]:
+    session.expire_all()
+    return tuple(
+        session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Returnee, ContactPoint, Referral, ReferralEvent, Notice)
+    )
+
+
+def run(runner: FlaskCliRunner, *args: str) -> Any:
+    return runner.invoke(import_cli, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def partners(make_partner: Callable[..., Partner]) -> list[Partner]:
+    """`Training Centre 1` (vocational training), and `Training Centre 2` shown as `Centre 2`."""
+    return [make_partner(), make_partner(service_categories=["housing", "legal"])]
+
+
+def test_a_messy_returnee_file_gives_the_exact_report_and_imports_nothing(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    before = counts(session)
+    result = run(runner, "returnees", RETURNEES)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        *RETURNEE_REPORT,
+        "7 rows read: 3 valid, 4 with errors. Nothing was imported (all or nothing): fix the rows "
+        "above, or import the valid rows only with --skip-invalid.",
+    ]
+    assert counts(session) == before
+
+
+def test_a_dry_run_reports_the_same_and_saves_nothing(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    before = counts(session)
+    result = run(runner, "returnees", RETURNEES, "--dry-run", "--skip-invalid")
+    assert result.stdout.splitlines() == [
+        *RETURNEE_REPORT,
+        "7 rows read: 3 valid, 4 with errors. Dry run: 3 returnees would be imported; nothing was "
+        "saved.",
+    ]
+    assert counts(session) == before
+
+
+def test_skip_invalid_imports_the_valid_rows_as_typed_in_the_sheet(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    result = run(runner, "returnees", RETURNEES, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "7 rows read: 3 valid, 4 with errors. 3 returnees imported, 4 rows skipped."
+    )
+    rows = {
+        r.case_reference: r
+        for r in session.scalars(select(Returnee).order_by(Returnee.case_reference))
+    }
+    assert sorted(rows) == ["MIM-001", "MIM-005", "MIM-007"]
+    awa, dior, fatou = rows["MIM-001"], rows["MIM-005"], rows["MIM-007"]
+    assert (awa.preferred_language, awa.contact_points[0].phone_e164) == ("wo", "+221771234567")
+    assert (dior.preferred_language, dior.preferred_channel) == ("fr", "whatsapp")  # Français
+    proxy = dior.contact_points[0]
+    assert (proxy.is_proxy, proxy.proxy_relation, proxy.phone_e164) == (
+        True,
+        "mère",
+        "+221782223344",
+    )
+    assert fatou.preferred_language == "en"  # Anglais
+    assert [p.phone_e164 for p in fatou.contact_points] == ["+33612345678", "+221774445566"]
+    again = run(runner, "returnees", RETURNEES, "--skip-invalid")
+    assert (
+        "row 2, field 'case_reference': this case reference is already registered" in again.stdout
+    )
+
+
+def test_a_messy_referral_file_gives_the_exact_report_and_nothing_half_imported(
+    runner: FlaskCliRunner, session: Session, partners: list[Partner]
+) -> None:
+    assert run(runner, "returnees", RETURNEES, "--skip-invalid").exit_code == 0
+    before = counts(session)
+    result = run(runner, "referrals", REFERRALS)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        *REFERRAL_REPORT,
+        "8 rows read: 3 valid, 5 with errors. Nothing was imported (all or nothing): fix the rows "
+        "above, or import the valid rows only with --skip-invalid.",
+    ]
+    assert counts(session) == before
+
+    imported = run(runner, "referrals", REFERRALS, "--skip-invalid")
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout.splitlines()[-1] == (
+        "8 rows read: 3 valid, 5 with errors. 3 referrals imported, 5 rows skipped."
+    )
+    referrals = list(session.scalars(select(Referral).order_by(Referral.id)))
+    first, housing, morning = referrals
+    assert (first.returnee.case_reference, first.appointment_place) == ("MIM-001", "Pikine, room 2")
+    # 31/12/2026 14:00 in Dakar (UTC+0); 09:00 assumed for a date alone; 9h30 read as 09:30.
+    assert first.appointment_at == datetime(2026, 12, 31, 14, 0, tzinfo=UTC)
+    assert (housing.partner_id, housing.service_category) == (partners[1].id, "housing")
+    assert housing.appointment_at == datetime(2026, 12, 31, 9, 0, tzinfo=UTC)
+    assert (morning.service_category, morning.is_sensitive) == ("vocational_training", True)
+    assert morning.appointment_at == datetime(2026, 12, 31, 9, 30, tzinfo=UTC)
+    assert all(r.events[0].new_status == "referred" for r in referrals)
+    assert session.scalar(
+        select(func.count()).select_from(Notice).where(Notice.referral_id == first.id)
+    )
+
+    twice = run(runner, "referrals", REFERRALS, "--skip-invalid")
+    assert (
+        "row 2, field 'case_reference': this returnee already has an open referral to this "
+        "partner for this service" in twice.stdout
+    )
+    assert len(list(session.scalars(select(Referral)))) == 3
+
+
+def test_a_file_that_is_not_utf8_or_lacks_columns_is_refused_whole(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes("case_reference,language,phone\nA,français,771234567\n".encode("latin-1"))
+    result = run(runner, "returnees", latin)
+    assert result.exit_code != 0 and "not UTF-8" in result.output
+    missing = tmp_path / "missing.csv"
+    missing.write_text("case_reference;phone\nA;771234567\n", encoding="utf-8")
+    result = run(runner, "returnees", missing)
+    assert result.stdout.splitlines()[0] == "file, field 'language': this column is missing"
+    assert counts(session)[0] == 0
+
+
+def test_the_console_upload_shows_the_same_report(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str], session: Session
+) -> None:
+    client = client_as("caseworker")
+    before = counts(session)
+    response = client.post(
+        "/import",
+        data={
+            "csrf_token": form_token(client, "/import"),
+            "kind": "returnees",
+            "file": (RETURNEES.open("rb"), "returnees.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for line in RETURNEE_REPORT:
+        assert f"<li>{escape(line)}</li>" in page, line
+    assert counts(session) == before
+    response = client.post(
+        "/import",
+        data={
+            "csrf_token": form_token(client, "/import"),
+            "kind": "returnees",
+            "skip_invalid": "y",
+            "file": (RETURNEES.open("rb"), "returnees.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert "3 returnees imported, 4 rows skipped." in response.get_data(as_text=True)
+    assert counts(session)[0] == 3
+    assert client_as("manager").get("/import").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31/12/2026 14:00", datetime(2026, 12, 31, 14, 0)),
+        ("2026-12-31 14:00", datetime(2026, 12, 31, 14, 0)),
+        ("2026-12-31T14:00:00", datetime(2026, 12, 31, 14, 0)),
+        ("31-12-2026 2:00 PM", datetime(2026, 12, 31, 14, 0)),
+        ("31.12.2026 14h00", datetime(2026, 12, 31, 14, 0)),
+        ("31/12/26 14:00", datetime(2026, 12, 31, 14, 0)),
+    ],
+)
+def test_spreadsheet_dates_and_times_are_read_in_the_returnees_zone(
+    text: str, expected: datetime
+) -> None:
+    moment, has_time = parse_moment(text, "Asia/Kabul")
+    assert has_time and moment.replace(tzinfo=None) == expected
+    assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 4.5 * 3600  # type: ignore[union-attr]
+
+
+def test_dates_alone_and_wrong_dates() -> None:
+    moment, has_time = parse_moment("2026-12-31", "Africa/Dakar")
+    assert (moment.date().isoformat(), has_time) == ("2026-12-31", False)
+    for wrong in ("12/31/2026", "31/12/9999", "tomorrow", "2026-02-30"):
+        with pytest.raises(ValueRefused):
+            parse_moment(wrong, "Africa/Dakar")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("wo", "wo"),
+        ("WOLOF", "wo"),
+        ("Français", "fr"),
+        ("fr-SN", "fr"),
+        ("Anglais", "en"),
+        ("Arabic", "ar"),
+        ("Nigerian Pidgin", "pcm"),
+        ("Dari", "prs"),
+    ],
+)
+def test_languages_are_read_by_code_or_name(text: str, code: str) -> None:
+    assert parse_language(text) == code
+
+
+def test_semicolons_commas_and_a_bom_are_all_read() -> None:
+    for data in (b"\xef\xbb\xbfa;b\r\n1;2\r\n", b"a,b\n1,2\n", b'a,b\n"1,5",2\n'):
+        table = read_table(data)
+        assert table.columns == ["a", "b"] and table.rows[0].number == 2
+    assert read_table(b'a,b\n"1,5",2\n').rows[0].values == {"a": "1,5", "b": "2"}
+
+
+def test_a_batch_of_new_referrals_gets_the_tasks_and_notices_one_by_one_would(
+    session: Session, now: datetime, make_returnee: Callable[..., Returnee], partners: list[Partner]
+) -> None:
+    from smsgateway.models import Task
+    from smsgateway.programme import current_programme
+    from smsgateway.referrals import NewReferral, create_referral, create_referrals
+
+    programme = current_programme()
+    with_time, without = now + timedelta(days=5), None
+    singles = [
+        create_referral(
+            session,
+            now,
+            returnee=make_returnee(),
+            partner=partners[0],
+            service_category="vocational_training",
+            created_by="x",
+            appointment_at=when,
+            programme=programme,
+        )
+        for when in (with_time, without)
+    ]
+    batch = create_referrals(
+        session,
+        now,
+        [
+            NewReferral(make_returnee(), partners[0], "vocational_training", False, when)
+            for when in (with_time, without)
+        ],
+        created_by="x",
+        programme=programme,
+    )
+    session.commit()
+
+    def shape(referral: Referral) -> tuple[Any, ...]:
+        tasks = session.scalars(select(Task).filter_by(referral_id=referral.id).order_by(Task.rule))
+        notices = session.scalars(
+            select(Notice).filter_by(referral_id=referral.id).order_by(Notice.id)
+        )
+        return (
+            [(t.rule, t.state, t.anchor_at, t.due_at) for t in tasks],
+            [(n.kind, n.due_at, n.state) for n in notices],
+            [(e.old_status, e.new_status) for e in referral.events],
+        )
+
+    assert [shape(r) for r in batch] == [shape(r) for r in singles]
+    assert shape(singles[0])[0], "the programme gives a referral with an appointment its tasks"
