@@ -6,6 +6,7 @@ start-up so a typo fails loudly instead of running with a surprise.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -23,6 +24,46 @@ PREFIX = "SMSGATEWAY_"
 
 class ConfigError(ValueError):
     """A setting has a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Where a number setting must lie; `low` itself is allowed only when `is_low_allowed`."""
+
+    low: float
+    high: float
+    is_low_allowed: bool = True
+
+    def refuses(self, value: float) -> bool:
+        too_low = value < self.low or (value == self.low and not self.is_low_allowed)
+        return too_low or value > self.high
+
+    def describe(self) -> str:
+        low = f"{self.low:g} or more" if self.is_low_allowed else f"more than {self.low:g}"
+        return f"{low} and at most {self.high:g}"
+
+
+DAY_SECONDS = 86_400.0
+
+#: Every number setting and its range: intervals and windows are positive, counts at least one.
+NUMBER_RANGES: dict[str, Range] = {
+    "port": Range(1, 65_535),
+    "dispatch_interval_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "dispatch_batch_size": Range(1, 100_000),
+    "lease_seconds": Range(1, DAY_SECONDS),
+    "dispatch_concurrency": Range(1, 1_000),
+    "send_rate_per_second": Range(0, 1_000_000),  # 0: no cap
+    "send_window_seconds": Range(1, 2),  # at least the provider's second
+    "lease_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "task_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "leader_retry_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "web_workers": Range(1, 1_000),
+    "local_send_delay_seconds": Range(0, 3_600),
+    "reply_window_hours": Range(1, 24 * 366),
+    "outbound_webhook_give_up_hours": Range(0, 24 * 366, is_low_allowed=False),
+    "session_idle_minutes": Range(1, 60 * 24 * 366),
+    "trusted_proxies": Range(0, 100),  # 0: none
+}
 
 
 @dataclass(frozen=True)
@@ -105,12 +146,18 @@ def _parse(name: str, raw: str, current: Any) -> Any:
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(f"{PREFIX}{name.upper()} must be a whole number") from None
+            shown = raw if len(raw) <= 20 else raw[:20] + "..."
+            raise ConfigError(
+                f"{PREFIX}{name.upper()} must be a whole number, not {shown!r}"
+            ) from None
     if isinstance(current, float):
         try:
-            return float(raw)
+            number = float(raw)
         except ValueError:
-            raise ConfigError(f"{PREFIX}{name.upper()} must be a number") from None
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a number, not {raw!r}") from None
+        if not math.isfinite(number):
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a finite number, not {raw!r}")
+        return number
     if isinstance(current, tuple):
         return tuple(part.strip() for part in raw.split(",") if part.strip())
     if isinstance(current, Path):
@@ -156,32 +203,85 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}")
     if settings.transport not in TRANSPORTS:
         raise ConfigError(f"{PREFIX}TRANSPORT must be one of {', '.join(TRANSPORTS)}")
-    if not 0 < settings.port < 65536:
-        raise ConfigError(f"{PREFIX}PORT must be between 1 and 65535")
+    _validate_numbers(settings)
+    _validate_database_url(settings.database_url)
+    _validate_languages(settings)
+    _validate_programme(settings.programme_file)
     if settings.default_region.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise ConfigError(f"{PREFIX}DEFAULT_REGION must be a two-letter region such as SN")
     try:
         ZoneInfo(settings.default_time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{PREFIX}DEFAULT_TIME_ZONE is not a known time zone") from None
-    if settings.dispatch_concurrency < 1:
-        raise ConfigError(f"{PREFIX}DISPATCH_CONCURRENCY must be at least 1")
-    if settings.send_rate_per_second < 0:
-        raise ConfigError(f"{PREFIX}SEND_RATE_PER_SECOND must be 0 (no cap) or more")
-    if not 1.0 <= settings.send_window_seconds <= 2.0:
-        raise ConfigError(f"{PREFIX}SEND_WINDOW_SECONDS must be between 1 and 2 (seconds)")
-    if settings.outbound_webhook_give_up_hours <= 0:
-        raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_GIVE_UP_HOURS must be more than 0")
-    if settings.session_idle_minutes < 1:
-        raise ConfigError(f"{PREFIX}SESSION_IDLE_MINUTES must be at least 1")
-    if settings.trusted_proxies < 0:
-        raise ConfigError(f"{PREFIX}TRUSTED_PROXIES must be 0 (none) or more")
     if settings.outbound_webhook_url and not settings.outbound_webhook_secret:
         raise ConfigError(f"{PREFIX}OUTBOUND_WEBHOOK_SECRET must be set with the webhook URL")
     if settings.is_production and settings.transport == "local":
         raise ConfigError(f"{PREFIX}TRANSPORT=local sends nothing; production needs a real one")
     if settings.transport == "twilio":
         _validate_twilio(settings)
+
+
+def _validate_numbers(settings: Settings) -> None:
+    for name, allowed in NUMBER_RANGES.items():
+        value = getattr(settings, name)
+        if not math.isfinite(value) or allowed.refuses(value):
+            raise ConfigError(f"{PREFIX}{name.upper()} must be {allowed.describe()}, not {value!r}")
+
+
+def _validate_database_url(url: str) -> None:
+    """The URL parses, names a database SQLAlchemy knows, and its driver is installed.
+
+    (Whether the database answers is checked when a process starts: `startup.wait_for_database`.)
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if not url:
+        return
+    name = f"{PREFIX}DATABASE_URL"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            f"{name} is not a database URL (e.g. postgresql+psycopg://user@host/db)"
+        ) from None
+    try:
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise ConfigError(f"{name} names an unknown database {parsed.drivername!r}") from None
+    except ImportError:
+        raise ConfigError(
+            f"{name} needs the driver of {parsed.drivername!r}, not installed"
+        ) from None
+
+
+def _validate_languages(settings: Settings) -> None:
+    from smsgateway.content.languages import load_languages, normalize_code
+
+    known = load_languages()
+    checks = [("DEFAULT_LANGUAGE", settings.default_language)]
+    checks += [("FALLBACK_LANGUAGES", code) for code in settings.fallback_languages]
+    for name, code in checks:
+        if normalize_code(code) not in known:
+            raise ConfigError(
+                f"{PREFIX}{name}: unknown language {code!r} (known: {', '.join(known)})"
+            )
+
+
+def _validate_programme(path: str) -> None:
+    """The programme file is read and parsed now, not when the first referral is planned."""
+    from smsgateway.errors import InvalidInput
+    from smsgateway.programme import load_programme
+
+    name = f"{PREFIX}PROGRAMME_FILE"
+    try:
+        load_programme(path)
+    except OSError as error:
+        raise ConfigError(f"{name}: cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: {path} is not UTF-8 text") from None
+    except InvalidInput as error:
+        raise ConfigError(f"{name}: {error.message}") from None
 
 
 def twilio_auth_token(settings: Settings) -> str:

@@ -43,6 +43,7 @@ class NoticeKind(StrEnum):
     ACK_UNCLEAR = "ack_unclear"
     ACK_NEEDS_CONFIRMATION = "ack_needs_confirmation"
     ACK_UNKNOWN_SENDER = "ack_unknown_sender"
+    ACK_RECEIVED = "ack_received"
     ACK_WHICH_REFERRAL = "ack_which_referral"
     ACK_PARTNER_RESULTS = "ack_partner_results"
 

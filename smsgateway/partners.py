@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
+from smsgateway.inputs import reading_text
 from smsgateway.loop.partner_questions import (
     is_alone,
     last_partner_question,
@@ -74,12 +75,12 @@ STATUS_FOR_ACTION: dict[PartnerAction, Status] = {
     PartnerAction.ATTENDED: Status.ATTENDED,
 }
 
-#: Why a command was refused, as the reply to the partner says it.
-UNKNOWN_REFERENCE = "unknown reference"
-OTHER_PARTNER = "other partner's referral"
-NOT_ALLOWED = "transition not allowed"
-UNKNOWN_LINE = "unknown line"
-WHICH_REFERRAL = "which referral"
+#: Why a command was refused: a code, worded in the partner's language by `ack_partner_results`.
+UNKNOWN_REFERENCE = "unknown_reference"
+OTHER_PARTNER = "other_partner"
+NOT_ALLOWED = "transition_not_allowed"
+UNKNOWN_LINE = "unknown_line"
+WHICH_REFERRAL = "which_referral"
 
 RECORDED = "recorded"
 ALREADY_RECORDED = "already_recorded"
@@ -106,7 +107,7 @@ def apply_partner_message(
     not understood is queued for review too, so nothing a partner sends is lost. Reporting the
     status a referral already has is answered "already recorded".
     """
-    parsed = parse_partner_message(message.body)
+    parsed = parse_partner_message(reading_text(message.body))
     asked = last_partner_question(session, person.phone_e164, now=now) if parsed.commands else None
     results = [
         _apply_command(session, message, person, command, asked, now) for command in parsed.commands

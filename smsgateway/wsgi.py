@@ -13,15 +13,34 @@ from __future__ import annotations
 import atexit
 import logging
 
+from flask import Flask
+
 from smsgateway import create_app
+from smsgateway.config import ConfigError
 from smsgateway.runtime import get_runtime
 from smsgateway.scheduler import Clock
+from smsgateway.startup import wait_for_database
 
 logging.basicConfig(
     level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 )
 
-app = create_app()
+#: gunicorn's WORKER_BOOT_ERROR: its master stops rather than restarting workers for ever.
+WORKER_BOOT_ERROR = 3
+
+
+def _load() -> Flask:
+    """The app, once its settings are valid and its database answers; else one line and exit."""
+    try:
+        app = create_app()
+        wait_for_database(get_runtime(app).settings)
+    except ConfigError as error:
+        logging.getLogger(__name__).error("smsgateway: %s", error)
+        raise SystemExit(WORKER_BOOT_ERROR) from None
+    return app
+
+
+app = _load()
 clock: Clock | None = None
 
 if get_runtime(app).settings.scheduler:

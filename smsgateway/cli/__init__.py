@@ -9,10 +9,15 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from smsgateway import create_app
+from smsgateway.cli.checks import refuse_to_start
+from smsgateway.config import ConfigError
 
 
 def _create_app() -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        refuse_to_start(error)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

@@ -30,7 +30,12 @@ from smsgateway.content.console_catalogs import (
     extract_console_pot,
     update_console_catalogs,
 )
-from smsgateway.content.languages import fallback_chain, load_languages, supported_codes
+from smsgateway.content.languages import (
+    fallback_chain,
+    load_languages,
+    normalize_code,
+    supported_codes,
+)
 from smsgateway.content.rendering import (
     KINDS,
     Rendered,
@@ -73,7 +78,8 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
         "office_phone": "+221 33 800 00 00",
         "results": [
             {"reference": "R1001", "outcome": "recorded", "reason": ""},
-            {"reference": "R1002", "outcome": "refused", "reason": "unknown reference"},
+            {"reference": "R1002", "outcome": "refused", "reason": "unknown_reference"},
+            {"reference": "R1003", "outcome": "refused", "reason": "other_partner"},
             {"reference": "R1004", "outcome": "already_recorded", "reason": ""},
         ],
         "referrals": [
@@ -219,9 +225,29 @@ def format_recordings() -> str:
 messages_cli = click.Group("messages", help="Render and check notice wording.")
 
 
+def known_language(
+    _ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]
+) -> str | tuple[str, ...]:
+    """A `--lang` value must be a shipped language (exit 2 naming them), not a silent English."""
+    known = load_languages()
+    for code in (value,) if isinstance(value, str) else value:
+        if normalize_code(code) not in known:
+            raise click.BadParameter(
+                f"unknown language {code!r}; known: {', '.join(known)}", param_hint="'--lang'"
+            )
+    return value
+
+
 @messages_cli.command("render")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.option("--lang", "code", default="en", show_default=True, help="Recipient language.")
+@click.option(
+    "--lang",
+    "code",
+    default="en",
+    show_default=True,
+    callback=known_language,
+    help="Recipient language.",
+)
 @click.option("--sensitive", is_flag=True, help="Render the discreet variant.")
 @click.option(
     "--channel",
@@ -243,7 +269,13 @@ def render_command(kind: str, code: str, sensitive: bool, channel: str) -> None:
 
 
 @messages_cli.command("check")
-@click.option("--lang", "codes", multiple=True, help="Only these languages (default: all).")
+@click.option(
+    "--lang",
+    "codes",
+    multiple=True,
+    callback=known_language,
+    help="Only these languages (default: all).",
+)
 def check_command(codes: tuple[str, ...]) -> None:
     """Render every template in every language; fail on errors or over-budget messages."""
     rows = check_rows(codes or None)

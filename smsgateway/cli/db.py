@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from smsgateway import migrations
+from smsgateway.cli.checks import require_database
 from smsgateway.runtime import get_runtime
 
 
@@ -19,6 +20,7 @@ def db_cli() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the newest)."""
+    require_database(get_runtime().settings)
     migrations.upgrade(get_runtime().settings.sqlalchemy_url, revision)
     click.echo(f"database at {revision}")
 

@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from smsgateway import create_app
+from smsgateway.cli.checks import require_database
 from smsgateway.clock import utcnow
 from smsgateway.runtime import get_runtime
 
@@ -25,6 +26,7 @@ def serve() -> None:
     The port is bound before the clock starts: a server that cannot listen claims nothing.
     """
     settings = get_runtime().settings
+    require_database(settings)
     if settings.is_production:
         _warn_without_admin()
         _exec_gunicorn(settings.host, settings.port, settings.web_workers)
@@ -77,6 +79,7 @@ def worker() -> None:
     """Run the periodic jobs (dispatch; leader jobs when leader) until SIGTERM or Ctrl-C."""
     from smsgateway.scheduler import run_until_stopped
 
+    require_database(get_runtime().settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     click.echo(f"worker {os.getpid()}: running periodic jobs; stop with Ctrl-C")
@@ -93,6 +96,7 @@ def dispatch_once() -> None:
     from smsgateway.dispatch import dispatch_until_idle
 
     runtime = get_runtime()
+    require_database(runtime.settings)
     report = dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
     click.echo(
         f"claimed={report.claimed} sent={report.sent} retried={report.retried} "

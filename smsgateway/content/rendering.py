@@ -53,6 +53,7 @@ ACKNOWLEDGEMENT_KINDS = (
     "ack_unclear",
     "ack_needs_confirmation",
     "ack_unknown_sender",
+    "ack_received",
     "ack_which_referral",
     "ack_partner_results",
 )
@@ -81,6 +82,7 @@ SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
     "ack_unclear": (1, 3),
     "ack_needs_confirmation": (1, 2),
     "ack_unknown_sender": (1, 2),
+    "ack_received": (1, 2),
     "ack_which_referral": (2, 4),
     "ack_partner_results": (2, 4),
 }

@@ -32,6 +32,8 @@ class Message(Base):
     delivery_status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str] = mapped_column(String(16), default="")
     intent: Mapped[str | None] = mapped_column(String(16), default=None)
+    # Why an inbound message, stored, could not be processed (a review item says so too).
+    processing_error: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -7,12 +7,13 @@ the transition rules refuse, goes to a caseworker's review queue instead of bein
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
+from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
 from smsgateway.models import ContactPoint, Message, Notice, Referral, ReviewItem
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
@@ -68,6 +69,10 @@ ACK_FOR: dict[Intent, NoticeKind] = {
 
 #: Answers a caseworker must act on even though they were understood.
 NEEDS_CASEWORKER = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.UNCLEAR})
+
+#: A number that writes without an open question hears at most this often that its message
+#: reached the caseworker: every reply gets an answer, a chatty phone does not get a stream.
+RECEIPT_INTERVAL = timedelta(days=1)
 
 
 @dataclass
@@ -128,7 +133,12 @@ def apply_answer(
                 programme=programme,
             )
         except TransitionRefused:
-            return queue_review(session, message, reason="transition_refused", now=now)
+            refused = queue_review(session, message, reason="transition_refused", now=now)
+            if question.contact_point is not None:
+                refused.notice_ids += acknowledge_receipt(
+                    session, message, question.contact_point, now=now
+                )
+            return refused
     if intent is not Intent.UNCLEAR:
         question.answered_at = now
         release_held_questions(session, message.phone_e164, now=now, programme=programme)
@@ -142,6 +152,40 @@ def apply_answer(
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     outcome.notice_ids.append(_acknowledge(session, message, question, ACK_FOR[intent], now))
     return outcome
+
+
+def acknowledge_receipt(
+    session: Session, message: Message, point: ContactPoint, *, now: datetime
+) -> list[int]:
+    """Tell a returnee their message reached the caseworker (`ack_received`), at most once per
+    number per `RECEIPT_INTERVAL`; the notice ids planned (none when already told).
+
+    The wording names no referral, partner or service: it is discreet on any phone.
+    """
+    since = now - RECEIPT_INTERVAL
+    already = session.scalar(
+        select(Notice.id)
+        .join(ContactPoint, Notice.contact_point_id == ContactPoint.id)
+        .where(
+            Notice.kind == NoticeKind.ACK_RECEIVED,
+            ContactPoint.phone_e164 == point.phone_e164,
+            Notice.created_at > since,
+        )
+        .limit(1)
+    )
+    if already is not None:
+        return []
+    notice = plan_notice(
+        session,
+        kind=NoticeKind.ACK_RECEIVED,
+        returnee=point.returnee,
+        contact_point=point,
+        channel=_answer_channel(message),
+        due_at=now,
+        now=now,
+    )
+    session.flush()
+    return [notice.id]
 
 
 def _needs_caseworker(intent: Intent, programme: Programme) -> bool:
@@ -161,7 +205,7 @@ def _confirms_nothing_by_itself(
     if intent is not Intent.CONFIRM or question.question != Question.APPOINTMENT_REMINDER:
         return False
     language = question.returnee.preferred_language if question.returnee else None
-    return is_bare_acknowledgement(message.body, language) and is_shared_phone(
+    return is_bare_acknowledgement(reading_text(message.body), language) and is_shared_phone(
         session, message.phone_e164
     )
 

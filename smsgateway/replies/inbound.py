@@ -1,21 +1,27 @@
-"""The one inbound path: every reply (simulator, SMS, WhatsApp, key press) enters here.
+"""The one inbound path: every reply (simulator, SMS, WhatsApp, key press, speech) enters here.
 
-Store first, then understand: the message row is written before anything else can fail, so no
-inbound message is ever lost, even when nobody understands it.
+Store, then process: `accept_message` commits the message in a transaction of its own before
+anything else can fail, then reads and applies it in a second one. When processing fails the
+message stays, with the error, in front of a caseworker ("could not be processed") and the
+provider is still answered 200; only a failure to store reaches the provider as an error, so that
+it delivers the message again.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from smsgateway import inputs
 from smsgateway.config import Settings
+from smsgateway.db import Database
 from smsgateway.delivery.outcomes import apply_reply
-from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
 from smsgateway.notices import (
     NoticeKind,
@@ -25,9 +31,14 @@ from smsgateway.notices import (
     plan_notice_to_number,
 )
 from smsgateway.partners import apply_partner_message, find_point_person
-from smsgateway.phones import parse_phone
 from smsgateway.reachability import provider_answers_keywords
-from smsgateway.replies.apply import ReplyOutcome, apply_answer, apply_global_intent, queue_review
+from smsgateway.replies.apply import (
+    ReplyOutcome,
+    acknowledge_receipt,
+    apply_answer,
+    apply_global_intent,
+    queue_review,
+)
 from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import GLOBAL_INTENTS, Question
 from smsgateway.replies.normalize import find_reference_codes
@@ -35,6 +46,9 @@ from smsgateway.replies.normalize import find_reference_codes
 log = logging.getLogger(__name__)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: The review reason of a message whose processing failed after it was stored.
+NOT_PROCESSED = "could_not_be_processed"
 
 
 @dataclass(frozen=True)
@@ -57,18 +71,83 @@ class InboundResult:
     notice_ids: list[int] = field(default_factory=list)
 
 
+def accept_message(
+    db: Database,
+    inbound: InboundMessage,
+    *,
+    now: datetime,
+    settings: Settings,
+) -> InboundResult:
+    """Store the message (committed), then process it in a second transaction.
+
+    A failed processing keeps the message with its error and queues it for review; the error is
+    logged with the message id only. A failure to store raises: the provider should retry.
+    """
+    stored = _store_committed(db, inbound, now=now, settings=settings)
+    if stored.outcome == "duplicate":
+        return stored
+    try:
+        with db.transaction() as session:
+            return process_message(session, stored.message_id, now=now, settings=settings)
+    except Exception as error:  # any failure after storing: keep the message for a caseworker
+        _log_failure(stored.message_id, error)
+        with db.transaction() as session:
+            keep_unprocessed(session, stored.message_id, error, now=now)
+        return InboundResult(stored.message_id, "not_processed")
+
+
 def receive_message(
     session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> InboundResult:
-    """Store the message, then apply what it means or queue it for review."""
-    if inbound.provider_id:
-        existing = session.scalar(
-            select(Message).filter_by(provider=inbound.provider, provider_id=inbound.provider_id)
-        )
+    """Store and process in the caller's one transaction (tests, a corpus replayed at once).
+
+    Faces use `accept_message`, which commits the message before processing it.
+    """
+    stored = store_message(session, inbound, now=now, settings=settings)
+    if stored.outcome == "duplicate":
+        return stored
+    return process_message(session, stored.message_id, now=now, settings=settings)
+
+
+def store_message(
+    session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
+) -> InboundResult:
+    """Write the message as received (outcome `stored`), or find it already there (`duplicate`).
+
+    The sender is kept whatever it is (bounded to its column); the body without control
+    characters. `InvalidInput` for a body or provider id that cannot be stored.
+    """
+    provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
+    body = inputs.body_text(inbound.body)
+    if provider_id:
+        existing = _find(session, inbound.provider, provider_id)
         if existing is not None:
             return InboundResult(existing.id, "duplicate", existing.intent)
-    phone = _phone_of(inbound.sender, settings.default_region)
-    message = _store(session, inbound, phone, now)
+    sender = inputs.sender(inbound.sender, settings.default_region)
+    message = Message(
+        direction="in",
+        channel=inbound.channel,
+        phone_e164=sender.phone,
+        provider=inbound.provider,
+        provider_id=provider_id,
+        body=body,
+        delivery_status="received",
+        created_at=now,
+        updated_at=now,
+    )
+    message.status_events.append(MessageStatusEvent(status="received", created_at=now))
+    session.add(message)
+    session.flush()
+    return InboundResult(message.id, "stored")
+
+
+def process_message(
+    session: Session, message_id: int, *, now: datetime, settings: Settings
+) -> InboundResult:
+    """Apply what a stored message means, or queue it for review."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise LookupError(f"no message {message_id}")
     outcome = _route(session, message, now=now, settings=settings)
     apply_reply(session, message, now=now)  # the number works; from own number: the person
     session.flush()
@@ -76,10 +155,60 @@ def receive_message(
     return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
 
 
+def keep_unprocessed(
+    session: Session, message_id: int, error: BaseException, *, now: datetime
+) -> None:
+    """Record why a stored message could not be processed and put it in front of a caseworker."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise LookupError(f"no message {message_id}")
+    lines = str(error).splitlines()
+    message.processing_error = f"{type(error).__name__}: {lines[0] if lines else ''}"[:200]
+    message.updated_at = now
+    queue_review(session, message, reason=NOT_PROCESSED, now=now)
+
+
+def _store_committed(
+    db: Database, inbound: InboundMessage, *, now: datetime, settings: Settings
+) -> InboundResult:
+    try:
+        with db.transaction() as session:
+            return store_message(session, inbound, now=now, settings=settings)
+    except IntegrityError:
+        # The provider delivered the same message again while the first delivery was still
+        # uncommitted: that one stored it (the unique provider id says so) and processes it.
+        with db.sessions() as session:
+            existing = _find(session, inbound.provider, inbound.provider_id or "")
+        if existing is None:
+            raise
+        return InboundResult(existing.id, "duplicate", existing.intent)
+
+
+def _find(session: Session, provider: str, provider_id: str) -> Message | None:
+    return session.scalar(select(Message).filter_by(provider=provider, provider_id=provider_id))
+
+
+def _log_failure(message_id: int, error: BaseException) -> None:
+    """The message id, the error's type and where it happened: never the error's text, which
+    may quote the message (a database error echoes its parameters)."""
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "inbound message %d could not be processed (%s); kept for review\n%s",
+        message_id,
+        type(error).__name__,
+        stack,
+    )
+
+
 def _route(
     session: Session, message: Message, *, now: datetime, settings: Settings
 ) -> ReplyOutcome:
-    """A point person's commands, a returnee's (or proxy's) answer, or an unknown sender."""
+    """A point person's commands, a returnee's (or proxy's) answer, or an unknown sender.
+
+    A sender that is no valid phone number is kept for review and never answered.
+    """
+    if not inputs.is_answerable(message.phone_e164, settings.default_region):
+        return queue_review(session, message, reason="invalid_sender", now=now)
     person = find_point_person(session, message.phone_e164)
     if person is not None:
         return apply_partner_message(
@@ -92,32 +221,6 @@ def _route(
     if len({point.returnee_id for point in points}) == 1:
         message.returnee_id = points[0].returnee_id
     return _understand(session, message, points, now=now, settings=settings)
-
-
-def _phone_of(sender: str, region: str) -> str:
-    """E.164 when the sender parses; otherwise the raw text, kept so nothing is dropped."""
-    try:
-        return parse_phone(sender, region)
-    except InvalidInput:
-        return sender.strip()[:20]
-
-
-def _store(session: Session, inbound: InboundMessage, phone: str, now: datetime) -> Message:
-    message = Message(
-        direction="in",
-        channel=inbound.channel,
-        phone_e164=phone,
-        provider=inbound.provider,
-        provider_id=inbound.provider_id,
-        body=inbound.body,
-        delivery_status="received",
-        created_at=now,
-        updated_at=now,
-    )
-    message.status_events.append(MessageStatusEvent(status="received", created_at=now))
-    session.add(message)
-    session.flush()
-    return message
 
 
 def _from_stranger(
@@ -148,7 +251,7 @@ def _understand(
 ) -> ReplyOutcome:
     point = points[0]
     language = point.returnee.preferred_language
-    global_intent = classify_reply(message.body, language, None)
+    global_intent = classify_reply(inputs.reading_text(message.body), language, None)
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
         return apply_global_intent(
@@ -160,15 +263,20 @@ def _understand(
             is_answered_by_provider=provider_answers_keywords(settings, message.channel),
         )
     questions, late = _questions_for(session, message, now=now, settings=settings)
-    if not questions and late is not None:
-        return _queue_late(session, message, late, now=now)
     if not questions:
-        return queue_review(session, message, reason="no_open_question", now=now)
+        if late is not None:
+            outcome = _queue_late(session, message, late, now=now)
+        else:
+            outcome = queue_review(session, message, reason="no_open_question", now=now)
+        outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
+        return outcome
     if len(questions) > 1:
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
-    intent = classify_reply(message.body, answered, Question(question.question or ""))
+    intent = classify_reply(
+        inputs.reading_text(message.body), answered, Question(question.question or "")
+    )
     message.intent = intent
     return apply_answer(session, message, question, intent, now=now)
 
@@ -211,7 +319,9 @@ def _queue_late(
     message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
     language = question.returnee.preferred_language if question.returnee else ""
-    message.intent = classify_reply(message.body, language, Question(question.question or ""))
+    message.intent = classify_reply(
+        inputs.reading_text(message.body), language, Question(question.question or "")
+    )
     return queue_review(
         session, message, reason="late_reply", now=now, referral_id=question.referral_id
     )

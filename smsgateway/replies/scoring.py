@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import Intent, Question
 
@@ -123,7 +124,8 @@ def score_replies(name: str, replies: Iterable[LabelledReply]) -> Score:
     """Classify every reply and tally the results."""
     score = Score(name)
     for reply in replies:
-        score.add(reply, classify_reply(reply.text, reply.language, reply.question))
+        # Read as the service reads a reply (bounded): the score is the service's.
+        score.add(reply, classify_reply(reading_text(reply.text), reply.language, reply.question))
     return score
 
 

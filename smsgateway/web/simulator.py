@@ -1,7 +1,7 @@
 """The phone simulator: see what each contact's phone received and answer as that contact.
 
 Registered only with the local transport outside production. A reply typed here enters through
-`receive_message`, the same inbound path the provider webhooks use.
+`accept_message`, the same inbound path the provider webhooks use.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message
 from smsgateway.permissions import Action
-from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.replies.inbound import InboundMessage, accept_message
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 
@@ -47,12 +48,15 @@ def reply(contact_id: int) -> Response:
     body = request.form.get("body", "")
     if not body.strip():
         return redirect(url_for("simulator.phones", contact=contact_id), 303)
-    with runtime.db.transaction() as session:
+    with runtime.db.sessions() as session:
         point = session.get(ContactPoint, contact_id)
         if point is None:
             abort(404)
         inbound = InboundMessage(sender=point.phone_e164, body=body, channel="sms")
-        receive_message(session, inbound, now=runtime.clock(), settings=runtime.settings)
+    try:
+        accept_message(runtime.db, inbound, now=runtime.clock(), settings=runtime.settings)
+    except InvalidInput as error:
+        abort(400, error.message)
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=runtime.clock())
     return redirect(url_for("simulator.phones", contact=contact_id), 303)
 

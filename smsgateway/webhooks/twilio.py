@@ -1,10 +1,13 @@
 """Twilio's webhooks: inbound messages, message and call status, and the voice call's TwiML.
 
 Every POST is checked with twilio's `RequestValidator` against the configured public URL (not
-`request.url`, which a TLS-terminating proxy rewrites); a missing or wrong signature gets 403
-before anything is read or written. Status callbacks are parsed here and applied by
+`request.url`, which a TLS-terminating proxy rewrites): a missing or wrong signature gets 403. A
+body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), gets 400 and a log
+line naming the field; another account's `AccountSid` gets 403. An inbound message is committed
+before it is processed, so a failure while processing still answers 200
+(`replies.inbound.accept_message`). Status callbacks are parsed here and applied by
 `smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
-is recorded). Each answer is one short transaction, well inside Twilio's 15-second limit.
+is recorded). Answers come well inside Twilio's 15 seconds.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, request, send_file
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -25,9 +26,11 @@ from smsgateway.content.rendering import RenderError, render_message
 from smsgateway.content.voice import plan_voice, recording_path
 from smsgateway.delivery.reports import StatusReport, record_status_report
 from smsgateway.dispatch import render_notice
-from smsgateway.models import Message, Notice
-from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.errors import InvalidInput
+from smsgateway.models import Notice
+from smsgateway.replies.inbound import accept_message
 from smsgateway.runtime import get_runtime
+from smsgateway.webhooks import twilio_forms
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +57,30 @@ def is_signed(settings: Settings) -> bool:
 
 
 @webhooks.before_request
-def _verify_signature() -> None:
-    if request.method == "POST" and not is_signed(get_runtime().settings):
+def _verify_request() -> None:
+    """Signature (403), then the body's type and encoding (400), then the account (403)."""
+    if request.method != "POST":
+        return
+    settings = get_runtime().settings
+    request.get_data(cache=True)  # the raw body stays readable after the form is parsed
+    if not is_signed(settings):
         log.warning("webhook %s: missing or invalid signature", request.path)
         abort(403)
+    twilio_forms.check_body(request.content_type or "", request.get_data(cache=True))
+    if not twilio_forms.is_our_account(request.form, settings.twilio_account_sid):
+        log.warning("webhook %s: AccountSid is not the configured account", request.path)
+        abort(403)
+
+
+@webhooks.errorhandler(InvalidInput)
+def _refuse_input(error: InvalidInput) -> Response:
+    """400 for a field that cannot be used; the log names the field, never its value."""
+    log.warning("webhook %s: refused: field %r: %s", request.path, error.field, error.message)
+    return Response(f"{error.field}: {error.message}\n", 400, mimetype="text/plain")
 
 
 def _twiml(response: MessagingResponse | VoiceResponse) -> Response:
     return Response(str(response), mimetype="text/xml")
-
-
-def _bare(phone: str) -> str:
-    return phone.removeprefix("whatsapp:")
 
 
 # -- inbound messages --------------------------------------------------------------------------
@@ -75,33 +90,10 @@ def _bare(phone: str) -> str:
 def inbound_message() -> Response:
     """An SMS or WhatsApp message from a person: the one inbound path, then an empty answer."""
     runtime = get_runtime()
-    sender = request.form.get("From", "")
-    inbound = InboundMessage(
-        sender=_bare(sender),
-        body=request.form.get("Body", ""),
-        channel="whatsapp" if sender.startswith("whatsapp:") else "sms",
-        provider="twilio",
-        provider_id=request.form.get("MessageSid") or None,
-        recipient=_bare(request.form.get("To", "")),
-    )
+    inbound = twilio_forms.inbound_message(request.form, runtime.settings.default_region)
     now = runtime.clock()
-    try:
-        with runtime.db.transaction() as session:
-            receive_message(session, inbound, now=now, settings=runtime.settings)
-    except IntegrityError:
-        # Twilio retried while the first delivery was still uncommitted: that one was stored
-        # and applied; this one is the duplicate (the unique provider id said so).
-        if not _is_stored(inbound):
-            raise
+    accept_message(runtime.db, inbound, now=now, settings=runtime.settings)
     return _twiml(MessagingResponse())
-
-
-def _is_stored(inbound: InboundMessage) -> bool:
-    with get_runtime().db.sessions() as session:
-        found = session.scalar(
-            select(Message.id).filter_by(provider=inbound.provider, provider_id=inbound.provider_id)
-        )
-    return found is not None
 
 
 # -- message status ----------------------------------------------------------------------------
@@ -111,11 +103,12 @@ def _is_stored(inbound: InboundMessage) -> bool:
 def message_status() -> Response:
     """A message's new status: applied once, or parked until the message is recorded."""
     runtime = get_runtime()
+    form = twilio_forms.message_status(request.form)
     report = StatusReport(
         provider="twilio",
-        provider_id=request.form.get("MessageSid", ""),
-        status=request.form.get("MessageStatus", ""),
-        error_code=request.form.get("ErrorCode", ""),
+        provider_id=form.message_sid,
+        status=form.status,
+        error_code=form.error_code,
     )
     with runtime.db.transaction() as session:
         record_status_report(session, report, now=runtime.clock())
@@ -126,9 +119,7 @@ def message_status() -> Response:
 
 
 def _notice_of(session: Session) -> Notice:
-    reference = request.args.get("notice", "")
-    notice_id = reference.removeprefix("notice-")
-    notice = session.get(Notice, int(notice_id)) if notice_id.isdigit() else None
+    notice = session.get(Notice, twilio_forms.notice_id(request.args.get("notice", "")))
     if notice is None:
         abort(404)
     return notice
@@ -156,9 +147,9 @@ def voice() -> Response:
     runtime = get_runtime()
     settings = runtime.settings
     response = VoiceResponse()
+    answered_by = twilio_forms.call(request.form).answered_by
     with runtime.db.transaction() as session:
         notice = _notice_of(session)
-        answered_by = request.form.get("AnsweredBy", "")
         if answered_by.startswith("machine") or answered_by == "fax":
             _machine_message(response, notice, settings)
             return _twiml(response)
@@ -207,22 +198,13 @@ def voice_gather() -> Response:
     """A key pressed during a notice call goes through the one inbound path, then is answered."""
     runtime = get_runtime()
     settings = runtime.settings
-    digits = request.form.get("Digits", "")
-    call_sid = request.form.get("CallSid", "")
+    inbound = twilio_forms.gathered(request.form, settings.default_region)
     response = VoiceResponse()
     now = runtime.clock()
-    with runtime.db.transaction() as session:
+    with runtime.db.sessions() as session:
         _notice_of(session)  # a key press belongs to one of our notice calls
-        phone = _bare(request.form.get("To", ""))
-        inbound = InboundMessage(
-            sender=phone,
-            body=digits,
-            channel="voice",
-            provider="twilio",
-            provider_id=f"{call_sid}:{digits}" if call_sid else None,
-            recipient=_bare(request.form.get("From", "")),
-        )
-        result = receive_message(session, inbound, now=now, settings=settings)
+    result = accept_message(runtime.db, inbound, now=now, settings=settings)
+    with runtime.db.sessions() as session:
         for notice_id in result.notice_ids:
             answer = session.get(Notice, notice_id)
             if answer is not None:
@@ -249,12 +231,13 @@ def _speak_notice(response: VoiceResponse, notice: Notice, settings: Settings) -
 def voice_status() -> Response:
     """A call ended: answered by a person counts as delivered; otherwise escalate."""
     runtime = get_runtime()
+    form = twilio_forms.call(request.form)
     report = StatusReport(
         provider="twilio",
-        provider_id=request.form.get("CallSid", ""),
-        status=request.form.get("CallStatus", ""),
+        provider_id=form.call_sid,
+        status=form.status,
         kind="call",
-        answered_by=request.form.get("AnsweredBy", ""),
+        answered_by=form.answered_by,
     )
     with runtime.db.transaction() as session:
         record_status_report(session, report, now=runtime.clock())

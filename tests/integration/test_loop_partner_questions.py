@@ -226,7 +226,7 @@ def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
     ack = session.get(Notice, result.notice_ids[0])
     assert ack is not None
     assert ack.payload["results"] == [
-        {"reference": "?", "outcome": "refused", "reason": "which referral"}
+        {"reference": "?", "outcome": "refused", "reason": "which_referral"}
     ]
     assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
 

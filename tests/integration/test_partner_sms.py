@@ -112,13 +112,13 @@ def test_refusals_name_the_reason_and_change_nothing(
 
     assert result.outcome == "review"
     assert results_of(session, result) == [
-        {"reference": closed.reference, "outcome": "refused", "reason": "transition not allowed"},
+        {"reference": closed.reference, "outcome": "refused", "reason": "transition_not_allowed"},
         {
             "reference": foreign.reference,
             "outcome": "refused",
-            "reason": "other partner's referral",
+            "reason": "other_partner",
         },
-        {"reference": "R99999", "outcome": "refused", "reason": "unknown reference"},
+        {"reference": "R99999", "outcome": "refused", "reason": "unknown_reference"},
     ]
     assert (status_of(session, closed), status_of(session, foreign)) == ("ineligible", "referred")
     assert (

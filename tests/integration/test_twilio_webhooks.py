@@ -379,13 +379,19 @@ def snapshot(session: Session) -> tuple[int, int]:
     return int(messages or 0), int(events or 0)
 
 
-def inbound_form(phone: str) -> dict[str, Any]:
-    return {"From": phone, "To": SENDER, "Body": "1", "MessageSid": "SM" + "b" * 32}
+def inbound_form(fake: FakeTwilio, phone: str) -> dict[str, Any]:
+    return {
+        "AccountSid": fake.account_sid,
+        "From": phone,
+        "To": SENDER,
+        "Body": "1",
+        "MessageSid": "SM" + "b" * 32,
+    }
 
 
 def test_signed_request_is_accepted(fake: FakeTwilio, client: FlaskClient) -> None:
     url = f"{PUBLIC}/webhooks/twilio/messages"
-    form, headers = fake.signed_form(url, inbound_form("+221771234567"))
+    form, headers = fake.signed_form(url, inbound_form(fake, "+221771234567"))
 
     assert client.post(url, data=form, headers=headers).status_code == 200
 
@@ -395,7 +401,7 @@ def test_missing_or_invalid_signature_gets_403_and_changes_nothing(
     fake: FakeTwilio, client: FlaskClient, session: Session, header: str
 ) -> None:
     url = f"{PUBLIC}/webhooks/twilio/messages"
-    form, headers = fake.signed_form(url, inbound_form("+221771234567"))
+    form, headers = fake.signed_form(url, inbound_form(fake, "+221771234567"))
     if header == "missing":
         del headers["X-Twilio-Signature"]
     else:
@@ -418,7 +424,9 @@ def test_signature_covers_the_query_string(
     dispatch(runtime, now)
     (call,) = wired.calls()
     signed_for = f"{PUBLIC}/webhooks/twilio/voice?notice=notice-{notice.id}"
-    form, headers = wired.signed_form(signed_for, {"CallSid": call.sid, "To": call.form["To"]})
+    form, headers = wired.signed_form(
+        signed_for, {"AccountSid": wired.account_sid, "CallSid": call.sid, "To": call.form["To"]}
+    )
 
     assert client.post(signed_for, data=form, headers=headers).status_code == 200
     other = f"{PUBLIC}/webhooks/twilio/voice?notice=notice-{notice.id + 1}"
@@ -431,12 +439,14 @@ def test_behind_a_tls_proxy_the_public_https_url_is_verified(
     # The proxy forwards plain http to an internal address; Twilio signed the public https URL.
     internal = "http://10.0.0.5:8000/webhooks/twilio/messages"
     form, headers = fake.signed_form(
-        f"{PUBLIC}/webhooks/twilio/messages", inbound_form("+221771234568")
+        f"{PUBLIC}/webhooks/twilio/messages", inbound_form(fake, "+221771234568")
     )
     assert client.post(internal, data=form, headers=headers).status_code == 200
 
     before = snapshot(session)
-    form, headers = fake.signed_form(internal, {**inbound_form("+2217712"), "MessageSid": "SMx"})
+    form, headers = fake.signed_form(
+        internal, {**inbound_form(fake, "+2217712"), "MessageSid": "SMx"}
+    )
     assert client.post(internal, data=form, headers=headers).status_code == 403
     assert snapshot(session) == before
 

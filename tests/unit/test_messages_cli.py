@@ -55,6 +55,20 @@ def test_render_voice_reports_no_segments() -> None:
     assert facts == f"encoding=- segments=0 chars={len(text)} language=en"
 
 
+@pytest.mark.parametrize("command", ["render ack_help", "check"])
+def test_an_unknown_language_exits_2_naming_the_known_ones(command: str) -> None:
+    result = CliRunner().invoke(messages_cli, [*command.split(), "--lang", "xx"])
+    assert result.exit_code == 2
+    assert "unknown language 'xx'; known: en, fr, ar," in result.output
+    assert all(code in result.output for code in supported_codes())
+
+
+def test_a_regional_tag_of_a_known_language_renders_in_it() -> None:
+    result = CliRunner().invoke(messages_cli, ["render", "ack_help", "--lang", "fr-SN"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("language=fr")
+
+
 def test_check_passes_and_lists_every_template_in_every_language() -> None:
     result = CliRunner().invoke(messages_cli, ["check"])
     assert result.exit_code == 0, result.output

@@ -72,6 +72,14 @@ def test_empty_input_writes_nothing() -> None:
     assert (result.exit_code, result.stdout) == (0, "")
 
 
+def test_a_run_of_thousands_of_digits_is_read_not_a_crash() -> None:
+    code, out = _run(
+        [_line("fr", "appointment_reminder", "1" * 5000), _line("ar", None, "٢" * 5000)]
+    )
+    assert code == 0
+    assert out == [{"intent": "unclear"}, {"intent": "unclear"}]
+
+
 def test_classify_explain_names_the_rule_and_its_words() -> None:
     line = _line("en", "appointment_reminder", "yes I will come")
     result = CliRunner().invoke(replies_cli, ["classify", "--explain"], input=line + "\n")

@@ -1,7 +1,7 @@
 """send windows shared by the dispatching processes (PostgreSQL)
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0006
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import smsgateway.db
 
 
 revision = '0019'
-down_revision = '0012'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
