@@ -36,8 +36,9 @@ i18n-compile: ## .po -> .mo
 i18n-check: ## stale .pot, broken placeholders, missing catalogs or keywords
 	$(SG) i18n check
 
-bench: ## dispatch benchmark (a few minutes)
+bench: ## dispatch and scale-out benchmarks (several minutes; scale-out needs PostgreSQL)
 	.venv/bin/python bench/dispatch.py
+	.venv/bin/python bench/scaleout.py
 
 check: ## every gate CI cares about besides the tests
 	./run check

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import resource
 import shutil
@@ -371,8 +372,6 @@ def bench_provider(root: Path, count: int, settings: dict[str, Any]) -> dict[str
 
 
 def machine() -> dict[str, str]:
-    import os
-
     return {
         "cpus": str(os.cpu_count()),
         "python": platform.python_version(),
@@ -420,6 +419,8 @@ def main() -> None:
                 "provider_sustained_per_s": round(provider["sustained_per_s"], 1),
                 "provider_max_in_any_second": provider["max_in_any_second"],
                 "peak_rss_mb": round(ours["peak_rss_mb"], 1),
+                # The machine's load at the end: figures from a shared machine are pessimistic.
+                "load_avg_1m": round(os.getloadavg()[0], 1),
             }
         )
     )

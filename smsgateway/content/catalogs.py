@@ -3,6 +3,8 @@
 Catalogs live in `locales/<code>/LC_MESSAGES/messages.po` (template `locales/messages.pot`).
 Rendering reads the compiled `messages.mo` when it is at least as new as its `.po`, and otherwise
 compiles the `.po` in memory with Babel, so a fresh checkout works before `i18n compile`.
+Rendering loads each catalog once per process and keeps it until the content commands say the
+content changed (`content.cache`).
 
 Review state: a translator comment `# needs review` on an entry marks a good-faith translation
 nobody has checked yet. Such entries are still used; renders that use them report "needs review".
@@ -28,6 +30,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from smsgateway.content.cache import content_changed
 from smsgateway.content.languages import get_language, load_languages
 from smsgateway.paths import locales_dir, message_templates_dir
 
@@ -179,7 +182,10 @@ def repository_root() -> Path:
 
 def extract_pot(output: Path | None = None) -> Path:
     """Run `pybabel extract` over the message templates and drop the creation date line."""
-    return run_extract(message_templates_dir(), output or pot_path())
+    target = run_extract(message_templates_dir(), output or pot_path())
+    if output is None:
+        content_changed()  # extracted because the templates changed: reload them everywhere
+    return target
 
 
 def run_extract(
@@ -246,6 +252,7 @@ def write_catalog(code: str, catalog: Catalog) -> Path:
     write_po(buffer, catalog, ignore_obsolete=True, width=100)
     text = _CREATION_DATE.sub("", buffer.getvalue().decode("utf-8"))
     po_path(code).write_text(text, encoding="utf-8")
+    content_changed()
     return po_path(code)
 
 
@@ -258,4 +265,5 @@ def compile_catalogs(codes: Iterable[str] | None = None) -> list[Path]:
         with mo_path(code).open("wb") as f:
             write_mo(f, read_catalog(code), use_fuzzy=False)
         written.append(mo_path(code))
+    content_changed()
     return written

@@ -58,6 +58,9 @@ GSM7_EXTENSION = "\f^{}\\[~]|€"
 
 _GSM7_BASIC_SET = frozenset(GSM7_BASIC)
 _GSM7_EXTENSION_SET = frozenset(GSM7_EXTENSION)
+_GSM7_SET = _GSM7_BASIC_SET | _GSM7_EXTENSION_SET
+# Text that is one UTF-16 unit per character (no emoji or other astral characters).
+_BASIC_PLANE = re.compile("[\u0000-\uffff]*")
 
 # Letters GSM-7 lacks, folded to the closest GSM-7 letter. Only these are folded: a letter missing
 # here (Fula and Hausa hooked letters, Cyrillic...) keeps the text in UCS-2.
@@ -115,7 +118,10 @@ PUNCTUATION_FOLDING: dict[str, str] = {
 _GUILLEMET_SPACE = f"[ {_SPACES}]*"
 _OPENING_GUILLEMET = re.compile("«" + _GUILLEMET_SPACE)
 _CLOSING_GUILLEMET = re.compile(_GUILLEMET_SPACE + "»")
-_FOLDING = str.maketrans({**PUNCTUATION_FOLDING, **LETTER_FOLDING})
+_FOLDING = {**PUNCTUATION_FOLDING, **LETTER_FOLDING}
+# A regular expression finds the few characters to fold in C; `str.translate` with a dict looks
+# up every character in Python and took most of the time of normalising a message.
+_FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in _FOLDING) + "]")
 
 
 @dataclass(frozen=True)
@@ -130,18 +136,29 @@ class SmsBudget:
 
 def is_gsm7(text: str) -> bool:
     """Whether every character is in the GSM 03.38 basic set or its extension table."""
-    return all(char in _GSM7_BASIC_SET or char in _GSM7_EXTENSION_SET for char in text)
+    return _GSM7_SET.issuperset(text)
 
 
 def measure_sms(text: str) -> SmsBudget:
     """Encoding, segments, characters and units of `text` as sent, GSM-7 when it fits."""
     if is_gsm7(text):
+        if _GSM7_EXTENSION_SET.isdisjoint(text):  # one septet each: nothing to pack
+            segments = _count_even_segments(len(text), GSM7_SINGLE_SEPTETS, GSM7_PART_SEPTETS)
+            return SmsBudget(GSM7, segments, len(text), len(text))
         costs = [2 if char in _GSM7_EXTENSION_SET else 1 for char in text]
         segments = _count_segments(costs, GSM7_SINGLE_SEPTETS, GSM7_PART_SEPTETS)
         return SmsBudget(GSM7, segments, len(text), sum(costs))
+    if _BASIC_PLANE.fullmatch(text):  # one UTF-16 unit each: nothing to pack
+        segments = _count_even_segments(len(text), UCS2_SINGLE_UNITS, UCS2_PART_UNITS)
+        return SmsBudget(UCS2, segments, len(text), len(text))
     costs = [2 if ord(char) > 0xFFFF else 1 for char in text]
     segments = _count_segments(costs, UCS2_SINGLE_UNITS, UCS2_PART_UNITS)
     return SmsBudget(UCS2, segments, len(text), sum(costs))
+
+
+def _count_even_segments(units: int, single_limit: int, part_limit: int) -> int:
+    """Segments for characters of one unit each, which split anywhere."""
+    return 1 if units <= single_limit else -(-units // part_limit)
 
 
 def _count_segments(costs: list[int], single_limit: int, part_limit: int) -> int:
@@ -161,7 +178,11 @@ def normalize_for_gsm7(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _OPENING_GUILLEMET.sub('"', text)
     text = _CLOSING_GUILLEMET.sub('"', text)
-    return text.translate(_FOLDING)
+    return _FOLDABLE.sub(_fold, text)
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _FOLDING[match.group()]
 
 
 def prepare_sms(text: str, *, allow_gsm7: bool) -> tuple[str, SmsBudget]:

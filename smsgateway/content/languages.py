@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
+from smsgateway.content.cache import content_cache
 from smsgateway.paths import locales_dir
 
 DEFAULT_LANGUAGE = "en"
@@ -33,7 +33,7 @@ class Language:
         return self.sms == "gsm7"
 
 
-@cache
+@content_cache
 def load_languages() -> dict[str, Language]:
     """Every supported language by code, in file order."""
     with (locales_dir() / "languages.toml").open("rb") as f:
@@ -73,6 +73,11 @@ def fallback_chain(
 
     Unknown codes are skipped; the result is never empty and never repeats a code.
     """
+    return list(_fallback_chain(preferred, tuple(extra), default))
+
+
+@content_cache  # asked for every rendered message, with a handful of distinct chains
+def _fallback_chain(preferred: str | None, extra: tuple[str, ...], default: str) -> tuple[str, ...]:
     languages = load_languages()
     chain: list[str] = []
 
@@ -90,4 +95,4 @@ def fallback_chain(
         add(code)
     add(default)
     add(DEFAULT_LANGUAGE)
-    return chain
+    return tuple(chain)

@@ -6,24 +6,27 @@ Wording sits in `{% trans %}` blocks (trimmed: every stray space costs SMS chara
 translated with the language's gettext catalog (see `catalogs`). A language whose catalog lacks
 any message the block uses is skipped for the next one in the chain, and the language actually
 used is returned so the caller can record it on the message.
+
+What one (kind, channel, language, discretion) needs, its template block, catalog and language
+data, is looked up once per process (`render_plan`, see `content.cache`), not per message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 
 from smsgateway.content import voice
+from smsgateway.content.cache import content_cache, refresh_if_changed
 from smsgateway.content.catalogs import LoadedCatalog, MissingTranslation, load_catalog
 from smsgateway.content.encoding import prepare_sms
 from smsgateway.content.formatting import format_clock, format_day, format_spoken_time
-from smsgateway.content.languages import get_language, normalize_code
+from smsgateway.content.languages import Language, get_language, normalize_code
 from smsgateway.paths import message_templates_dir
 
 CHANNELS = ("sms", "whatsapp", "voice")
@@ -124,6 +127,16 @@ class RenderError(LookupError):
     """No language of the chain can render this message."""
 
 
+@dataclass(frozen=True)
+class RenderPlan:
+    """What rendering one kind on one channel in one language takes, loaded once per process."""
+
+    template: Template
+    block: str
+    language: Language
+    catalog: LoadedCatalog
+
+
 def render_message(
     kind: str,
     *,
@@ -136,25 +149,37 @@ def render_message(
     """Render `kind` for `channel` in the first language of `languages` that has a translation."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    template = _template(kind)
-    block = select_block(template, channel, is_sensitive=is_sensitive)
-    codes = [normalize_code(code) for code in languages]
-    for position, code in enumerate(codes):
-        language = get_language(code)
-        if language is None:
+    refresh_if_changed()
+    for position, requested in enumerate(languages):
+        plan = render_plan(kind, channel, requested, is_sensitive=is_sensitive)
+        if plan is None:
             continue
+        code = plan.language.code
+        # Looked at per call: a recording dropped into its folder is played from the next call.
         if channel == "voice" and not voice.can_speak(code, kind):
             continue
-        catalog = load_catalog(code)
-        lookup = _Lookup(catalog)
-        values = _values(context, is_sensitive, code, language.babel, time_zone, lookup)
+        lookup = _Lookup(plan.catalog)
+        values = _values(context, is_sensitive, code, plan.language.babel, time_zone, lookup)
         try:
-            body = "".join(template.blocks[block](template.new_context(values)))
+            body = "".join(plan.template.blocks[plan.block](plan.template.new_context(values)))
         except MissingTranslation:
             continue
         state = MISSING if position else lookup.state()
-        return _finish(_tidy(body, channel), channel, code, state, allow_gsm7=language.is_gsm7)
+        return _finish(_tidy(body, channel), channel, code, state, allow_gsm7=plan.language.is_gsm7)
     raise RenderError(f"{kind} has no translation in any of {list(languages)}")
+
+
+@content_cache
+def render_plan(
+    kind: str, channel: str, requested: str, *, is_sensitive: bool
+) -> RenderPlan | None:
+    """The template block, language and catalog for one render; None for an unknown language."""
+    template = _template(kind)
+    block = select_block(template, channel, is_sensitive=is_sensitive)
+    language = get_language(normalize_code(requested))
+    if language is None:
+        return None
+    return RenderPlan(template, block, language, load_catalog(language.code))
 
 
 def segment_budget(kind: str, code: str) -> int | None:
@@ -271,13 +296,27 @@ def _missing(what: str) -> NoReturn:
     raise MissingTranslation(what)
 
 
-@cache
+class _MessageEnvironment(Environment):
+    """Jinja's environment, with each template's globals merged once into a plain dict.
+
+    Jinja chains a template's globals to the environment's (a `ChainMap`) and flattens the chain
+    again for every context it creates, twice per message here (the block and the imported
+    service labels), which cost more than the rest of the template. Every global is set before
+    the first template loads, so one merge per template says the same.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
+@content_cache
 def _environment() -> Environment:
-    env = Environment(
+    env = _MessageEnvironment(
         loader=FileSystemLoader(message_templates_dir()),
+        auto_reload=False,  # content.cache drops the whole environment when the content changes
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
-        autoescape=False,  # noqa: S701 (plain-text SMS and speech, never HTML)
+        autoescape=False,  # plain-text SMS and speech, never HTML
     )
     env.policies["ext.i18n.trimmed"] = True
     # Sets newstyle gettext (named placeholders, formatting by the callable); the real callables

@@ -15,8 +15,8 @@ from smsgateway.dispatch.claim import LeaseKeeper, claim_due_notices, claim_limi
 from smsgateway.dispatch.complete import complete_notices
 from smsgateway.dispatch.prepare import prepare_notices
 from smsgateway.dispatch.report import DispatchReport
-from smsgateway.dispatch.send import SENDER_WINDOW_SECONDS, Outcome, send_all
-from smsgateway.ratelimit import SenderLimits, process_limits
+from smsgateway.dispatch.send import Outcome, send_all
+from smsgateway.ratelimit import SenderLimits, sender_limits
 from smsgateway.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ def dispatch_due_notices(
     keeper = LeaseKeeper(db, worker, lease, now)
     with db.transaction() as session:
         prepared = prepare_notices(session, ids, settings, worker=worker, now=now, report=report)
-    limits = limits or process_limits(settings.send_rate_per_second, SENDER_WINDOW_SECONDS)
+    limits = limits or sender_limits(
+        db.engine, settings.send_rate_per_second, settings.send_window_seconds
+    )
     pending: list[Outcome] = []
     first_back = 0.0
     for outcome in send_all(transport, prepared, limits, settings.dispatch_concurrency, stop):

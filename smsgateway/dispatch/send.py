@@ -1,7 +1,9 @@
 """Provider calls: each prepared notice sent once, `concurrency` at a time, spaced per sender.
 
-Only the dispatching thread touches the database: the calls run on a small pool and their
-outcomes come back through a queue. While it waits, the dispatching thread gets an idle tick
+Only the dispatching thread reads and writes notices: the calls run on a small pool and their
+outcomes come back through a queue. Each call first waits for its sender's limit
+(`smsgateway.ratelimit`: one window in the database for all processes on PostgreSQL, one per
+process on SQLite). While it waits, the dispatching thread gets an idle tick
 (`None`) every `TICK_SECONDS`, so it can record what has come back and renew the lease.
 """
 
@@ -20,10 +22,6 @@ from smsgateway.transports.base import SendResult, Transport, TransportError
 
 log = logging.getLogger(__name__)
 
-# The provider counts arrivals, which jitter by tens of milliseconds after our starts (measured
-# against the fake provider: 1.02 s still drew a few 429s, 1.04 s none); a slightly wider window
-# keeps its count under the cap too, at 4% of the rate.
-SENDER_WINDOW_SECONDS = 1.04
 TICK_SECONDS = 0.1
 
 
@@ -86,8 +84,9 @@ def _sender(
     def send(item: Prepared) -> Outcome:
         if stop is not None and stop.is_set():
             return Outcome(item, slug, is_skipped=True)
-        limits.for_sender(f"{slug}:{item.outbound.channel}").acquire()
         try:
+            # Inside the try: a shared window that cannot answer is a temporary failure.
+            limits.for_sender(f"{slug}:{item.outbound.channel}").acquire()
             return Outcome(item, slug, result=transport.send(item.outbound))
         except TransportError as exc:
             return Outcome(item, slug, error=exc)

@@ -10,6 +10,7 @@ from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppre
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
 from smsgateway.models.reviews import ReviewItem
+from smsgateway.models.send_windows import SendWindow
 from smsgateway.models.tasks import Task
 from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
@@ -32,6 +33,7 @@ __all__ = [
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "SendWindow",
     "Suppression",
     "Task",
     "User",

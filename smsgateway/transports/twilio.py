@@ -9,6 +9,7 @@ Messages or Calls list, filtered by recipient, read back to a time), for the lea
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from collections.abc import Iterable
@@ -76,6 +77,10 @@ class TwilioTransport:
         self.public_url = settings.public_url.rstrip("/")
         self.templates = whatsapp_templates(settings)
         self._local = threading.local()
+        # The client imports its Messages and Calls resources at their first use, about 0.3 s
+        # during which every sending thread waits and then sends at once, past the rate limit's
+        # spacing: import them with the transport instead.
+        importlib.import_module("twilio.rest.api.v2010.account")
 
     @property
     def client(self) -> Client:

@@ -44,6 +44,8 @@ def test_variables_override_defaults(tmp_path: Path) -> None:
         ("SMSGATEWAY_DEFAULT_TIME_ZONE", "Mars/Olympus"),
         ("SMSGATEWAY_DEFAULT_REGION", "XX"),
         ("SMSGATEWAY_SCHEDULER", "maybe"),
+        ("SMSGATEWAY_SEND_WINDOW_SECONDS", "0.5"),
+        ("SMSGATEWAY_SEND_WINDOW_SECONDS", "soon"),
     ],
 )
 def test_bad_values_fail_naming_the_variable(tmp_path: Path, name: str, value: str) -> None:

@@ -258,3 +258,8 @@ def test_prepare_sms_does_not_normalise_when_gsm7_is_not_allowed():
 def test_empty_text_still_costs_one_segment():
     assert prepare_sms("", allow_gsm7=True) == ("", measure_sms(""))
     assert measure_sms("").segments == 1
+
+
+def test_normalising_text_already_in_gsm7_changes_nothing():
+    alphabet = GSM7_BASIC + GSM7_EXTENSION
+    assert normalize_for_gsm7(alphabet) == alphabet

@@ -1,9 +1,10 @@
-"""Per-sender send limits: at most `rate` provider calls start in any window of one second.
+"""Per-sender send limits kept in this process: at most `rate` provider calls start in any window.
 
 A sliding window, not a token bucket: a bucket lets a full burst follow a quiet spell, which a
 provider counting "messages in any one second" would refuse. Each call reserves the earliest
-start time that keeps the last `rate` starts within the window, then sleeps until it. The limit
-holds per process; several worker processes each keep their own (README, "Scaling out").
+start time that keeps the last `rate` starts within the window, then sleeps until it. These
+limits hold per process: they serve SQLite, where one machine dispatches; on PostgreSQL every
+process shares one window per sender in the database (`ratelimit.shared`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class SlidingWindowLimiter:
         return start
 
 
-class SenderLimits:
+class ProcessSenderLimits:
     """One limiter per sender (transport and channel), created on first use."""
 
     def __init__(self, rate: float, window: float = 1.0) -> None:
@@ -79,15 +80,15 @@ class SenderLimits:
             return limiter
 
 
-_PROCESS_LIMITS: dict[tuple[float, float], SenderLimits] = {}
+_PROCESS_LIMITS: dict[tuple[float, float], ProcessSenderLimits] = {}
 _PROCESS_LOCK = threading.Lock()
 
 
-def process_limits(rate: float, window: float = 1.0) -> SenderLimits:
+def process_limits(rate: float, window: float = 1.0) -> ProcessSenderLimits:
     """The limits this process shares between its dispatch rounds for one rate setting."""
     with _PROCESS_LOCK:
         limits = _PROCESS_LIMITS.get((rate, window))
         if limits is None:
-            limits = SenderLimits(rate, window)
+            limits = ProcessSenderLimits(rate, window)
             _PROCESS_LIMITS[(rate, window)] = limits
         return limits
