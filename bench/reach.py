@@ -111,6 +111,8 @@ class Person:
     says_ok: float  # chance that an answer is a bare "ok" meaning "received"
     uses_digits: float
     intake_at: datetime = START
+    last_question: dict[int, str] = field(default_factory=dict)  # referral id: kind
+    recorded_languages: list[str] = field(default_factory=list)  # what the intake wrote down
     returnee_id: int = 0
     cases: list[Case] = field(default_factory=list)
 
@@ -234,7 +236,10 @@ class Caseload:
         if rng.random() < 0.08:
             sim_change = START + timedelta(hours=rng.randint(48, 25 * 24))
         silent = rng.random() < 0.12  # never answers a message
-        return Person(
+        recorded = sorted(understands - {language})
+        if "fr" not in understands and rng.random() < 0.1:
+            recorded.append("fr")  # the caseworker assumed French
+        person = Person(
             index=index,
             language=language,
             understands=understands,
@@ -250,6 +255,8 @@ class Caseload:
             says_ok=rng.choice([0.0, 0.0, 0.1, 0.3]),
             uses_digits=rng.uniform(0.4, 0.95),
         )
+        person.recorded_languages = recorded
+        return person
 
     def _case(self, person: Person, intake: datetime) -> Case:
         rng = self.rng
@@ -324,6 +331,8 @@ class Simulation:
         self.runtime.clock = lambda: self.now
         scheduler._runtime = self.runtime  # the jobs below are the scheduler's own functions
         self.by_number: dict[str, tuple[str, Any]] = {}
+        self.labels: dict[str, str] = {}
+        self.bare_answers: dict[int, list[Case]] = {}  # inbound provider id: who sent it and what they meant
         self.cases: dict[int, Case] = {}
         self.seen_messages = 0
         self.seen_calls = 0
@@ -341,9 +350,14 @@ class Simulation:
         self.sequence += 1
         heapq.heappush(self.events, (max(when, self.now), self.sequence, action))
 
-    def inbound(self, number: str, body: str) -> None:
-        self.counts.replies["sent"] += 1
-        self.fake.fire_inbound_message(INBOUND, number, SENDER, body)
+    def inbound(self, number: str, body: str, label: str = "") -> None:
+        self.counts.replies[label or "other"] += 1
+        self.sequence += 1
+        sid = f"SM{self.sequence:032x}"
+        self.labels[sid] = label
+        self.fake.fire_inbound_message(
+            INBOUND, number, SENDER, body, MessageSid=sid, SmsSid=sid, SmsMessageSid=sid
+        )
 
     def jobs(self) -> None:
         scheduler.run_task_sweep()
@@ -372,7 +386,7 @@ class Simulation:
         phones = [PhoneInput(person.number, is_shared=person.shared)]
         if person.proxy_number:
             phones.append(PhoneInput(person.proxy_number, is_proxy=True, relation="brother"))
-        fallback = [code for code in ("fr", "en") if code != person.language]
+        fallback = person.recorded_languages
         with self.runtime.db.transaction() as session:
             returnee = register_returnee(
                 session,
@@ -468,6 +482,8 @@ class Simulation:
             self.at(now + timedelta(minutes=5), lambda: self.proxy_relays(owner))
         elif who == "partner" and kind == "partner_question":
             self.at(now + timedelta(minutes=5), lambda: self.partner_asked(owner, referral_id))
+        elif who == "partner" and kind == "ack_partner_results":
+            self.at(now + timedelta(minutes=5), lambda: self.partner_corrects(owner, sid))
 
     def status(self, sid: str, status: str, code: int | None = None) -> None:
         self.fake.fire_message_status(sid, status, code)
@@ -506,6 +522,9 @@ class Simulation:
             key = self.key_for(person, case, kind, understood)
             if key is None:
                 break
+            self.labels[f"{sid}:{key}"] = (
+                "key_relative" if relative else "key" if understood else "key_not_understood"
+            )
             answer = self.fake.fire_gather(gather.group(1).replace("&amp;", "&"), sid, key)
         self.fake.fire_call_status(sid, "completed", answered_by="human")
 
@@ -536,7 +555,7 @@ class Simulation:
             # A relative reads it first and answers "ok" (received), now and then a digit.
             if kind in QUESTION_KINDS and rng.random() < 0.45:
                 body = rng.choice(["ok", "Ok", "ok merci", "d'accord", "1"])
-                self.at(self.now + timedelta(minutes=rng.randint(2, 90)), lambda: self.inbound(person.number, body))
+                self.at(self.now + timedelta(minutes=rng.randint(2, 90)), lambda: self.inbound(person.number, body, "relative"))
             if rng.random() < 0.4:
                 return  # and never passes it on
         if kind not in QUESTION_KINDS and kind not in ("referral_created", "ack_needs_confirmation", "ack_which_referral", "ack_unclear"):
@@ -547,40 +566,53 @@ class Simulation:
         if not understood:
             roll = rng.random()
             if kind in QUESTION_KINDS and roll < 0.15:
-                self.at(when, lambda: self.inbound(person.number, rng.choice(["?", "1", "ok"])))
+                self.at(when, lambda: self.inbound(person.number, rng.choice(["?", "1", "ok"]), "not_understood"))
             elif kind in QUESTION_KINDS and roll < 0.22:
                 self.at(when, lambda: self.office_call(person))
             return
         if kind == "referral_created":
             if rng.random() < person.says_ok:
-                self.at(when, lambda: self.inbound(person.number, rng.choice(["ok", "merci", "ok merci"])))
+                self.at(when, lambda: self.inbound(person.number, rng.choice(["ok", "merci", "ok merci"]), "receipt"))
             return
         if kind in ("ack_needs_confirmation", "ack_which_referral", "ack_unclear"):
             if case is None or rng.random() > person.answers:
                 return
-            digit = self.answer_digit(case, "appointment_reminder")
+            asked = person.last_question.get(case.referral_id) or self.likely_question(case)
+            digit = self.answer_digit(case, asked)
             body = f"{case.reference} {digit}" if kind == "ack_which_referral" else digit
-            self.at(when, lambda: self.inbound(person.number, body))
+            self.at(when, lambda: self.inbound(person.number, body, "answer_to_ack"))
             return
-        if case is None or rng.random() > person.answers:
+        if case is None:
+            return
+        person.last_question[case.referral_id] = kind
+        if rng.random() > person.answers:
             return
         self.at(when, lambda: self.answer(person, case, kind))
 
+    def likely_question(self, case: Case) -> str:
+        if case.appointment_at is None:
+            return "referral_followup"
+        return "appointment_reminder" if case.appointment_at > self.now else "attendance_check"
+
     def answer(self, person: Person, case: Case, kind: str) -> None:
         rng = self.rng
+        label = "answer"
         if rng.random() < person.says_ok:
             body = rng.choice(["ok", "Ok", "OK", "ok merci", "d'accord"])
+            label = "ok_receipt"
         elif rng.random() < person.uses_digits:
             body = self.answer_digit(case, kind)
         else:
             body = self.answer_words(person, case, kind)
         if kind == "appointment_reminder" and case.intent == "reschedule" and rng.random() < 0.5:
             pass
-        self.inbound(person.number, body)
+        self.inbound(person.number, body, label)
 
     def answer_digit(self, case: Case, kind: str) -> str:
         if kind == "appointment_reminder":
             return {"go": "1", "decline": "2", "reschedule": "3"}[case.intent]
+        if kind == "referral_followup":  # "did you start?": only an enrolment is a start
+            return "1" if case.truth_at(self.now) == "enrolled" else "2"
         went = case.attended_at is not None and case.attended_at <= self.now
         return "1" if went else "2"
 
@@ -589,8 +621,7 @@ class Simulation:
         if kind == "appointment_reminder":
             section = {"go": "confirm", "decline": "decline", "reschedule": "reschedule"}[case.intent]
         else:
-            went = case.attended_at is not None and case.attended_at <= self.now
-            section = "attended_yes" if went else "no"
+            section = "attended_yes" if self.answer_digit(case, kind) == "1" else "no"
         choices = words.get(section) or words.get("yes" if section in ("confirm", "attended_yes") else "no") or ["1"]
         return self.rng.choice(choices[:8])
 
@@ -624,8 +655,8 @@ class Simulation:
         when = self.now + timedelta(hours=rng.randint(2, 36))
         if person.number_works(when) and rng.random() < 0.4 and person.answers > 0:
             case = rng.choice(person.cases)
-            kind = "attendance_check" if case.appointment_at and case.appointment_at < when else "appointment_reminder"
-            self.at(when, lambda: self.inbound(person.number, self.answer_digit(case, kind)))
+            kind = self.likely_question(case)
+            self.at(when, lambda: self.inbound(person.number, self.answer_digit(case, kind), "proxy_relayed"))
         elif rng.random() < 0.6:
             self.at(when, lambda: self.office_call(person))
 
@@ -640,6 +671,16 @@ class Simulation:
             return
         delay = timedelta(hours=rng.uniform(0.5, 30))
         self.at(self.now + delay, lambda: self.partner_reports(case, asked=True))
+
+    def partner_corrects(self, partner: SimPartner, sid: str) -> None:
+        """Told that a bare answer could not be placed, most partners send it with the reference."""
+        with self.fake.state.lock:
+            body = self.fake.state.messages[sid].form.get("Body", "")
+        pending = self.bare_answers.pop(partner.index, [])
+        if not body.startswith("?") or not pending or self.rng.random() > 0.7:
+            return
+        for case in pending:
+            self.at(self.now + timedelta(hours=self.rng.uniform(1, 20)), lambda c=case: self.partner_reports(c, asked=False))
 
     def partner_reports(self, case: Case, *, asked: bool) -> None:
         partner = case.partner
@@ -659,13 +700,14 @@ class Simulation:
         roll = self.rng.random()
         if asked and roll < 0.5:
             body = digit
+            self.bare_answers.setdefault(partner.index, []).append(case)
         elif roll < 0.75:
             body = f"{case.reference} {word}"
         elif roll < 0.95:
             body = f"{word.lower()} {case.reference}"
         else:
             body = f"{word} {case.reference.lower()} merci"
-        self.inbound(partner.number, body)
+        self.inbound(partner.number, body, "partner")
 
     # -- the caseworker's daily round
 
@@ -762,6 +804,34 @@ class Simulation:
             "messages": self.seen_messages,
         }
 
+    def details(self) -> dict[str, Any]:
+        """Samples for reading the model against the product (--verbose)."""
+        with self.runtime.db.sessions() as session:
+            rows = session.execute(
+                select(ReviewItem.reason, Message.body, Message.phone_e164)
+                .join(Message, Message.id == ReviewItem.message_id)
+                .order_by(ReviewItem.id)
+            ).all()
+            samples: dict[str, list[str]] = {}
+            for reason, body, phone in rows:
+                who = self.by_number.get(phone, ("stranger", None))[0]
+                samples.setdefault(reason, [])
+                if len(samples[reason]) < 12:
+                    samples[reason].append(f"{who}: {body}")
+            events = session.scalars(select(ReferralEvent).order_by(ReferralEvent.id)).all()
+            origin = dict(session.execute(select(Message.id, Message.provider_id)).all())
+            wrong = []
+            for event in events:
+                case = self.cases.get(event.referral_id)
+                if case is None or event.source in (Source.CASEWORKER, Source.SYSTEM):
+                    continue
+                why = contradicts(event.new_status, case, event.created_at)
+                if why:
+                    sid = origin.get(event.message_id or 0) or ""
+                    wrong.append(f"{why} by {event.source}/{self.labels.get(sid, '?')} {event.old_status}->{event.new_status} "
+                                 f"intent={case.intent} appt={case.appointment_at} went={case.attended_at} at={event.created_at}")
+        return {"review_samples": samples, "wrong": wrong[:30]}
+
     def close(self) -> None:
         self.runtime.db.dispose()
         self.fake.stop()
@@ -813,8 +883,10 @@ def contradicts(new: str, case: Case, at: datetime) -> str | None:
         return "declined_but_wanted_to_go"
     if new in ("attended", "enrolled", "ineligible") and not went:
         return f"{new}_but_never_went"
-    if new in ("no_show", "not_started") and went:
-        return f"{new}_but_went"
+    if new == "no_show" and went:
+        return "no_show_but_went"
+    if new == "not_started" and case.truth_at(at) == "enrolled":
+        return "not_started_but_enrolled"
     if new in ("enrolled", "ineligible") and went and new != case.decision:
         return f"{new}_but_{case.decision}"
     return None
@@ -861,6 +933,7 @@ def main() -> None:
     parser.add_argument(
         "--compare", action="store_true", help="also run the programme without partner questions"
     )
+    parser.add_argument("--verbose", action="store_true", help="samples of review items and errors")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     shipped = args.programme or ROOT / "smsgateway" / "programme.toml"
@@ -877,6 +950,8 @@ def main() -> None:
             sim = Simulation(args.people, args.seed, programme, workdir)
             try:
                 result = sim.run(args.days)
+                if args.verbose:
+                    print(json.dumps(sim.details(), indent=1), file=sys.stderr)
             finally:
                 sim.close()
             result["seconds"] = round(time.perf_counter() - started, 1)
