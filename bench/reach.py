@@ -332,7 +332,9 @@ class Simulation:
         scheduler._runtime = self.runtime  # the jobs below are the scheduler's own functions
         self.by_number: dict[str, tuple[str, Any]] = {}
         self.labels: dict[str, str] = {}
-        self.bare_answers: dict[int, list[Case]] = {}  # inbound provider id: who sent it and what they meant
+        self.bare_answers: dict[
+            int, list[Case]
+        ] = {}  # inbound provider id: who sent it and what they meant
         self.cases: dict[int, Case] = {}
         self.seen_messages = 0
         self.seen_calls = 0
@@ -429,7 +431,9 @@ class Simulation:
         if self.rng.random() >= partner.volunteers:
             return
         if case.attended_at is not None:
-            when = case.attended_at + timedelta(days=case.decision_days, hours=self.rng.randint(4, 72))
+            when = case.attended_at + timedelta(
+                days=case.decision_days, hours=self.rng.randint(4, 72)
+            )
         elif case.appointment_at is not None:
             when = case.appointment_at + timedelta(hours=self.rng.randint(6, 96))
         else:
@@ -449,15 +453,19 @@ class Simulation:
         sids = [m.sid for m in messages] + [c.sid for c in calls]
         with self.runtime.db.sessions() as session:
             rows = session.execute(
-                select(Message.provider_id, Message.kind, Message.referral_id, Message.language)
-                .where(Message.provider_id.in_(sids))
+                select(
+                    Message.provider_id, Message.kind, Message.referral_id, Message.language
+                ).where(Message.provider_id.in_(sids))
             ).all()
         info = {row[0]: (row[1], row[2], row[3]) for row in rows}
         for stored in messages:
             kind, referral_id, language = info.get(stored.sid, ("", None, ""))
             self.deliver_sms(stored.sid, stored.to, kind, referral_id, language)
         for stored in calls:
-            self.at(self.now + timedelta(seconds=30), lambda s=stored.sid, to=stored.to: self.call(s, to))
+            self.at(
+                self.now + timedelta(seconds=30),
+                lambda s=stored.sid, to=stored.to: self.call(s, to),
+            )
 
     def deliver_sms(
         self, sid: str, number: str, kind: str, referral_id: int | None, language: str
@@ -477,7 +485,9 @@ class Simulation:
             return
         self.at(now + timedelta(seconds=20), lambda: self.status(sid, "delivered"))
         if who == "own":
-            self.at(now + timedelta(seconds=30), lambda: self.read(owner, kind, referral_id, language))
+            self.at(
+                now + timedelta(seconds=30), lambda: self.read(owner, kind, referral_id, language)
+            )
         elif who == "proxy" and kind == "proxy_contact_request":
             self.at(now + timedelta(minutes=5), lambda: self.proxy_relays(owner))
         elif who == "partner" and kind == "partner_question":
@@ -555,10 +565,18 @@ class Simulation:
             # A relative reads it first and answers "ok" (received), now and then a digit.
             if kind in QUESTION_KINDS and rng.random() < 0.45:
                 body = rng.choice(["ok", "Ok", "ok merci", "d'accord", "1"])
-                self.at(self.now + timedelta(minutes=rng.randint(2, 90)), lambda: self.inbound(person.number, body, "relative"))
+                self.at(
+                    self.now + timedelta(minutes=rng.randint(2, 90)),
+                    lambda: self.inbound(person.number, body, "relative"),
+                )
             if rng.random() < 0.4:
                 return  # and never passes it on
-        if kind not in QUESTION_KINDS and kind not in ("referral_created", "ack_needs_confirmation", "ack_which_referral", "ack_unclear"):
+        if kind not in QUESTION_KINDS and kind not in (
+            "referral_created",
+            "ack_needs_confirmation",
+            "ack_which_referral",
+            "ack_unclear",
+        ):
             return
         understood = language in person.understands
         delay = timedelta(minutes=rng.expovariate(1 / 150))
@@ -566,13 +584,23 @@ class Simulation:
         if not understood:
             roll = rng.random()
             if kind in QUESTION_KINDS and roll < 0.15:
-                self.at(when, lambda: self.inbound(person.number, rng.choice(["?", "1", "ok"]), "not_understood"))
+                self.at(
+                    when,
+                    lambda: self.inbound(
+                        person.number, rng.choice(["?", "1", "ok"]), "not_understood"
+                    ),
+                )
             elif kind in QUESTION_KINDS and roll < 0.22:
                 self.at(when, lambda: self.office_call(person))
             return
         if kind == "referral_created":
             if rng.random() < person.says_ok:
-                self.at(when, lambda: self.inbound(person.number, rng.choice(["ok", "merci", "ok merci"]), "receipt"))
+                self.at(
+                    when,
+                    lambda: self.inbound(
+                        person.number, rng.choice(["ok", "merci", "ok merci"]), "receipt"
+                    ),
+                )
             return
         if kind in ("ack_needs_confirmation", "ack_which_referral", "ack_unclear"):
             if case is None or rng.random() > person.answers:
@@ -619,10 +647,16 @@ class Simulation:
     def answer_words(self, person: Person, case: Case, kind: str) -> str:
         words = keywords(person.language).get("reply", {}) or keywords("fr").get("reply", {})
         if kind == "appointment_reminder":
-            section = {"go": "confirm", "decline": "decline", "reschedule": "reschedule"}[case.intent]
+            section = {"go": "confirm", "decline": "decline", "reschedule": "reschedule"}[
+                case.intent
+            ]
         else:
             section = "attended_yes" if self.answer_digit(case, kind) == "1" else "no"
-        choices = words.get(section) or words.get("yes" if section in ("confirm", "attended_yes") else "no") or ["1"]
+        choices = (
+            words.get(section)
+            or words.get("yes" if section in ("confirm", "attended_yes") else "no")
+            or ["1"]
+        )
         return self.rng.choice(choices[:8])
 
     def office_call(self, person: Person) -> None:
@@ -634,7 +668,9 @@ class Simulation:
                 if referral is None or referral.status not in SILENT:
                     continue
                 truth = case.truth_at(self.now)
-                if truth not in ("referred", referral.status) and is_allowed(referral.status, truth):
+                if truth not in ("referred", referral.status) and is_allowed(
+                    referral.status, truth
+                ):
                     change_status(
                         session,
                         referral,
@@ -656,7 +692,10 @@ class Simulation:
         if person.number_works(when) and rng.random() < 0.4 and person.answers > 0:
             case = rng.choice(person.cases)
             kind = self.likely_question(case)
-            self.at(when, lambda: self.inbound(person.number, self.answer_digit(case, kind), "proxy_relayed"))
+            self.at(
+                when,
+                lambda: self.inbound(person.number, self.answer_digit(case, kind), "proxy_relayed"),
+            )
         elif rng.random() < 0.6:
             self.at(when, lambda: self.office_call(person))
 
@@ -680,7 +719,10 @@ class Simulation:
         if not body.startswith("?") or not pending or self.rng.random() > 0.7:
             return
         for case in pending:
-            self.at(self.now + timedelta(hours=self.rng.uniform(1, 20)), lambda c=case: self.partner_reports(c, asked=False))
+            self.at(
+                self.now + timedelta(hours=self.rng.uniform(1, 20)),
+                lambda c=case: self.partner_reports(c, asked=False),
+            )
 
     def partner_reports(self, case: Case, *, asked: bool) -> None:
         partner = case.partner
@@ -713,7 +755,9 @@ class Simulation:
 
     def caseworker_round(self) -> None:
         with self.runtime.db.transaction() as session:
-            items = session.scalars(select(ReviewItem).where(ReviewItem.id > self.review_seen)).all()
+            items = session.scalars(
+                select(ReviewItem).where(ReviewItem.id > self.review_seen)
+            ).all()
             for item in items:
                 self.counts.touches[f"review:{item.reason}"] += 1
                 self.review_seen = max(self.review_seen, item.id)
@@ -828,8 +872,10 @@ class Simulation:
                 why = contradicts(event.new_status, case, event.created_at)
                 if why:
                     sid = origin.get(event.message_id or 0) or ""
-                    wrong.append(f"{why} by {event.source}/{self.labels.get(sid, '?')} {event.old_status}->{event.new_status} "
-                                 f"intent={case.intent} appt={case.appointment_at} went={case.attended_at} at={event.created_at}")
+                    wrong.append(
+                        f"{why} by {event.source}/{self.labels.get(sid, '?')} {event.old_status}->{event.new_status} "
+                        f"intent={case.intent} appt={case.appointment_at} went={case.attended_at} at={event.created_at}"
+                    )
         return {"review_samples": samples, "wrong": wrong[:30]}
 
     def close(self) -> None:

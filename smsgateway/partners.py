@@ -102,9 +102,11 @@ def apply_partner_message(
     """Apply a point person's SMS commands to their own partner's referrals, then answer them.
 
     Each command is recorded or refused on its own; a line number reads the last digest the
-    number received, a bare answer the last question about one referral. `INELIGIBLE` puts the
-    referral in front of a caseworker at once, and a message with nothing recorded or with words
-    not understood is queued for review too, so nothing a partner sends is lost. Reporting the
+    number received, a bare answer the last question about one referral (a bare answer that
+    could mean several is answered with a request for the reference). `INELIGIBLE` puts the
+    referral in front of a caseworker at once, and a message with words not understood or with
+    a command refused for any other reason is queued for review too, so nothing a partner sends
+    is lost. Reporting the
     status a referral already has is answered "already recorded".
     """
     parsed = parse_partner_message(reading_text(message.body))
@@ -114,7 +116,10 @@ def apply_partner_message(
     ]
     settled = [result for result in results if result.outcome != REFUSED]
     outcome = ReplyOutcome("applied" if settled else "review")
-    if not settled or parsed.unparsed:
+    # A bare answer that could mean several referrals is answered with a request for the
+    # reference; the partner's task asks again if none comes. Anything else unread is reviewed.
+    asked_again = [result for result in results if result.reason == WHICH_REFERRAL]
+    if parsed.unparsed or (not settled and len(asked_again) < len(results)) or not results:
         queue_review(session, message, reason="partner_message", now=now)
     references = {result.reference for result in settled}
     answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))

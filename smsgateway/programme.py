@@ -64,6 +64,20 @@ class PartnerQuestions:
     min_between: timedelta
 
 
+#: What `[replies] review` may name: answers that also go to the review queue.
+REVIEW_ANSWERS = frozenset({"decline", "reschedule", "unclear", "chatter", "reorientation"})
+#: `[replies] ok_confirms`: where a bare "ok" to a reminder may confirm an appointment.
+OK_CONFIRMS = ("own_phone", "never")
+
+
+@dataclass(frozen=True)
+class ReplyPolicy:
+    """What an answer sets in motion beyond its status: the review queue, and "ok"."""
+
+    review: frozenset[str]
+    ok_confirms: str  # "own_phone" | "never"
+
+
 @dataclass(frozen=True)
 class Programme:
     """When notices are planned, how long they stay useful, and what a message costs."""
@@ -85,6 +99,7 @@ class Programme:
     questions: QuestionPacing
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
+    replies: ReplyPolicy = ReplyPolicy(frozenset({"decline", "unclear"}), "never")
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -165,7 +180,19 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         tasks=tuple(
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
+        replies=_reply_policy(data.get("replies", defaults["replies"])),
     )
+
+
+def _reply_policy(section: dict[str, Any]) -> ReplyPolicy:
+    review = frozenset(str(answer) for answer in section["review"])
+    unknown = review - REVIEW_ANSWERS
+    if unknown:
+        raise ValueError(f"[replies] review: unknown answers {sorted(unknown)}")
+    ok_confirms = str(section["ok_confirms"])
+    if ok_confirms not in OK_CONFIRMS:
+        raise ValueError(f"[replies] ok_confirms must be one of {OK_CONFIRMS}")
+    return ReplyPolicy(review=review, ok_confirms=ok_confirms)
 
 
 def _question_pacing(section: dict[str, Any]) -> QuestionPacing:
