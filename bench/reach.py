@@ -319,6 +319,7 @@ class Simulation:
             "twilio_sms_from": SENDER,
             "twilio_voice_from": SENDER,
             "send_rate_per_second": 0.0,
+            "dispatch_concurrency": 1,  # one provider call at a time: the same seed, the same run
             "office_phone": "+221338000000",
         }
         if programme is not None:
@@ -339,8 +340,7 @@ class Simulation:
         self.seen_messages = 0
         self.seen_calls = 0
         self.review_seen = 0
-        self.flags_seen: set[tuple[int, str]] = set()
-        self.unreachable_seen: set[int] = set()
+        self.flags_seen: set[int] = set()
         self.intakes = sorted(
             ((person.intake_at, person.index, person) for person in self.caseload.people),
             key=lambda item: (item[0], item[1]),
@@ -564,7 +564,7 @@ class Simulation:
         if person.shared and rng.random() < 0.25:
             # A relative reads it first and answers "ok" (received), now and then a digit.
             if kind in QUESTION_KINDS and rng.random() < 0.45:
-                body = rng.choice(["ok", "Ok", "ok merci", "d'accord", "1"])
+                body = rng.choice([*self.receipt_words(person), "1"])
                 self.at(
                     self.now + timedelta(minutes=rng.randint(2, 90)),
                     lambda: self.inbound(person.number, body, "relative"),
@@ -617,6 +617,13 @@ class Simulation:
             return
         self.at(when, lambda: self.answer(person, case, kind))
 
+    def receipt_words(self, person: Person) -> list[str]:
+        """How this person says "received": "ok", their language's ok-words, a thanks."""
+        words = keywords(person.language).get("reply", {})
+        acks = words.get("ack", [])[:3]
+        thanks = words.get("politeness", [])[:2]
+        return ["ok", "Ok", *acks, *(f"ok {word}" for word in thanks)]
+
     def likely_question(self, case: Case) -> str:
         if case.appointment_at is None:
             return "referral_followup"
@@ -626,7 +633,7 @@ class Simulation:
         rng = self.rng
         label = "answer"
         if rng.random() < person.says_ok:
-            body = rng.choice(["ok", "Ok", "OK", "ok merci", "d'accord"])
+            body = rng.choice(self.receipt_words(person))
             label = "ok_receipt"
         elif rng.random() < person.uses_digits:
             body = self.answer_digit(case, kind)
@@ -761,20 +768,28 @@ class Simulation:
             for item in items:
                 self.counts.touches[f"review:{item.reason}"] += 1
                 self.review_seen = max(self.review_seen, item.id)
+            # A flagged referral is one entry on a caseworker's list, whatever its flags: a task
+            # flag, or its returnee's unreachable flag (the rebooking task is counted below).
             flagged = session.execute(
-                select(Task.referral_id, Task.flag).where(Task.flagged_at.is_not(None))
+                select(Task.referral_id, Task.flag).where(
+                    Task.flagged_at.is_not(None), Task.flag != "awaiting_rebooking"
+                )
             ).all()
-            for referral_id, flag in flagged:
-                if (referral_id, flag) not in self.flags_seen:
-                    self.flags_seen.add((referral_id, flag))
-                    if flag != "awaiting_rebooking":
-                        self.counts.touches[f"flag:{flag}"] += 1
-            unreachable = session.scalars(
-                select(Escalation.returnee_id).where(Escalation.state == "unreachable")
-            ).all()
-            for returnee_id in set(unreachable) - self.unreachable_seen:
-                self.unreachable_seen.add(returnee_id)
-                self.counts.touches["unreachable"] += 1
+            unreachable = set(
+                session.scalars(
+                    select(Escalation.returnee_id).where(Escalation.state == "unreachable")
+                ).all()
+            )
+            entries = {(referral_id, flag) for referral_id, flag in flagged}
+            entries |= {
+                (case.referral_id, "unreachable")
+                for case in self.cases.values()
+                if case.person.returnee_id in unreachable
+            }
+            for referral_id, flag in sorted(entries):
+                if referral_id not in self.flags_seen:
+                    self.flags_seen.add(referral_id)
+                    self.counts.touches[f"flag:{flag}"] += 1
             rebooking = session.scalars(
                 select(Task).where(Task.rule == "rebooking", Task.state.in_(("open", "flagged")))
             ).all()
