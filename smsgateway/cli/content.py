@@ -188,8 +188,7 @@ def _voice_summary(kind: str, code: str, spoken: Rendered | None) -> str:
     plan = voice.plan_voice(code, kind)
     if plan is not None:
         return "recorded" if plan.mode == "recorded" else f"tts {plan.tts_language}"
-    used = spoken.language if spoken else "none"
-    return f"recording missing, tts {used}"
+    return "recording missing: no call"
 
 
 def check_rows(codes: Iterable[str] | None = None) -> list[CheckRow]:

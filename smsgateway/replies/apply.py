@@ -204,7 +204,7 @@ def _needs_caseworker(
     if intent is Intent.RESCHEDULE:
         covered = caseworker_task_covers(programme, Status.RESCHEDULE_REQUESTED)
         return not covered or "reschedule" in review
-    if intent is Intent.UNCLEAR and is_chatter(message.body, _language_of(question)):
+    if intent is Intent.UNCLEAR and is_chatter(reading_text(message.body), _language_of(question)):
         return "chatter" in review
     return intent in NEEDS_CASEWORKER and intent.value in review
 

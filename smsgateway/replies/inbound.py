@@ -269,7 +269,7 @@ def _understand(
         if late is not None:
             outcome = _queue_late(session, message, late, now=now)
         elif (
-            is_chatter(message.body, language)
+            is_chatter(inputs.reading_text(message.body), language)
             and "chatter" not in current_programme().replies.review
         ):
             outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read

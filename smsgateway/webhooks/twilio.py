@@ -220,7 +220,9 @@ def recording(language: str, kind: str) -> Response:
 @webhooks.post("/twilio/voice/gather")
 def voice_gather() -> Response:
     """A key pressed during a notice call is repeated back and counts only when the same key is
-    pressed a second time; then it goes through the one inbound path, and is answered."""
+    pressed a second time; then it goes through the one inbound path, and is answered. Speech,
+    and keys that are no answer (a long string of digits), go through the inbound path at once:
+    they change no status by themselves, and nothing sent is lost."""
     runtime = get_runtime()
     settings = runtime.settings
     inbound = twilio_forms.gathered(request.form, settings.default_region)
@@ -230,12 +232,11 @@ def voice_gather() -> Response:
     first = request.args.get("first", "")
     with runtime.db.sessions() as session:
         notice = _notice_of(session)  # a key press belongs to one of our notice calls
-        if not first:
-            if key in ANSWER_KEYS and _ask_to_confirm(response, notice, key, settings):
-                return _twiml(response)
-            response.hangup()  # no answer key, or nothing to say it back with: nothing counts
+        if key in ANSWER_KEYS and not first:
+            if not _ask_to_confirm(response, notice, key, settings):
+                response.hangup()  # nothing to say it back with: the key counts for nothing
             return _twiml(response)
-    if key != first:
+    if first and key != first:
         response.hangup()  # the second key differs: nothing is recorded
         return _twiml(response)
     result = accept_message(runtime.db, inbound, now=now, settings=settings)

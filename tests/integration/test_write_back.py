@@ -87,7 +87,9 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
         ("attendance_check", "1", "attended_yes", "attended", "ack_attended_yes", []),
         ("attendance_check", "2", "attended_no", "no_show", "ack_attended_no", []),
         ("followup", "1", "attended_yes", "enrolled", "ack_attended_yes", []),
-        ("followup", "2", "attended_no", "not_started", "ack_attended_no", ["reorientation"]),
+        # A "no" marks the referral not_started and "needs re-orientation"; the review queue
+        # gets it only when the programme's [replies] review names "reorientation".
+        ("followup", "2", "attended_no", "not_started", "ack_attended_no", []),
         ("appointment_reminder", "peut-être", "unclear", "referred", "ack_unclear", ["unclear"]),
     ],
 )

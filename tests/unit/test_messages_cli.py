@@ -75,7 +75,8 @@ def test_check_passes_and_lists_every_template_in_every_language() -> None:
     rows = [line.split("|") for line in result.output.splitlines() if line.startswith("| ")]
     table = [row for row in rows if row[2].strip() in KINDS]
     assert len(table) == len(KINDS) * len(supported_codes())
-    assert "spoken meanwhile by" in result.output
+    assert "no call until recorded" in result.output
+    assert "recording missing: no call" in result.output
 
 
 def test_check_fails_on_a_broken_placeholder(locales_copy: Path) -> None:
