@@ -19,14 +19,17 @@ from smsgateway.models import Message, Notice, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
-from tests.integration.test_twilio_webhooks import (  # noqa: F401  (fixtures)
-    PUBLIC,
-    app_overrides,
-    dispatch,
-    fake,
-    follow_ups,
-    reminder,
-    wired,
+from tests.integration import test_twilio_webhooks as twilio
+
+# The Twilio-wired app of tests/integration/test_twilio_webhooks.py.
+fake = twilio.fake
+app_overrides = twilio.app_overrides
+wired = twilio.wired
+PUBLIC, dispatch, follow_ups, reminder = (
+    twilio.PUBLIC,
+    twilio.dispatch,
+    twilio.follow_ups,
+    twilio.reminder,
 )
 
 GATHER = f"{PUBLIC}/webhooks/twilio/voice/gather"
