@@ -121,6 +121,8 @@ def apply_partner_message(
     asked_again = [result for result in results if result.reason == WHICH_REFERRAL]
     if parsed.unparsed or (not settled and len(asked_again) < len(results)) or not results:
         queue_review(session, message, reason="partner_message", now=now)
+    elif not settled:
+        outcome.outcome = WHICH_REFERRAL
     references = {result.reference for result in settled}
     answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))
     mark_answered(session, person.phone_e164, set(answered), now=now)

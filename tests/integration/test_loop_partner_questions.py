@@ -206,7 +206,7 @@ def test_a_digest_lists_the_day_s_referrals_numbered_and_reads_numbered_answers(
     ]
 
 
-def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
+def test_a_bare_answer_to_a_digest_asks_for_the_reference_without_a_review_item(
     runtime: Runtime,
     session: Session,
     now: datetime,
@@ -222,7 +222,9 @@ def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
 
     result = reply(runtime, point_phone(first), "1", now + timedelta(days=2, hours=5))
 
-    assert result.outcome == "review"
+    # The partner is asked for the reference; nothing waits in the review queue.
+    assert result.outcome == "which_referral"
+    assert session.scalars(select(ReviewItem)).all() == []
     ack = session.get(Notice, result.notice_ids[0])
     assert ack is not None
     assert ack.payload["results"] == [
@@ -336,7 +338,8 @@ def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
 
     bare = reply(runtime, phone, "1", now + timedelta(days=1, hours=5))
 
-    assert bare.outcome == "review"
+    assert bare.outcome == "which_referral"
+    assert session.scalars(select(ReviewItem)).all() == []
     assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
     by_reference = reply(runtime, phone, f"{first.reference} 2", now + timedelta(days=1, hours=6))
     assert by_reference.outcome == "applied"
