@@ -61,9 +61,11 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert programme.partner_questions.digest_time == time(9, 0)
     assert programme.questions.wait_for_answer == timedelta(hours=24)
     assert programme.followup_days_without_appointment == (7,)
+    assert programme.replies.review == frozenset({"decline", "unclear"})
+    assert programme.replies.ok_confirms == "never"
 
 
-@pytest.mark.parametrize("section", ["tasks", "questions", "partner_questions"])
+@pytest.mark.parametrize("section", ["tasks", "questions", "partner_questions", "replies"])
 def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     tmp_path: Path, section: str
 ) -> None:
@@ -71,6 +73,7 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     assert programme.tasks == load_programme().tasks
     assert programme.questions == load_programme().questions
     assert programme.partner_questions == load_programme().partner_questions
+    assert programme.replies == load_programme().replies
 
 
 @pytest.mark.parametrize(
@@ -86,6 +89,8 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
         ),
         ('delivery = "each"', 'delivery = "pigeon"', "delivery"),
         ('ask_again_channels = ["voice", "sms"]', 'ask_again_channels = ["fax"]', "fax"),
+        ('review = ["decline", "unclear"]', 'review = ["gossip"]', "gossip"),
+        ('ok_confirms = "never"', 'ok_confirms = "sometimes"', "ok_confirms"),
     ],
 )
 def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
