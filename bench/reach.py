@@ -44,9 +44,8 @@ from smsgateway import create_app, migrations, scheduler
 from smsgateway.fakes import FakeTwilio, via_test_client
 from smsgateway.loop.standing import REACH_AGE, reach_report
 from smsgateway.models import Message, Notice, Referral, ReferralEvent, ReviewItem, Task
-from smsgateway.models.reachability import Escalation
 from smsgateway.partners import register_partner
-from smsgateway.reachability import clear_unreachable
+from smsgateway.reachability import clear_unreachable, unreachable_returnee_ids
 from smsgateway.referrals import (
     SILENT,
     Source,
@@ -598,7 +597,7 @@ class Simulation:
                 self.at(
                     when,
                     lambda: self.inbound(
-                        person.number, rng.choice(["ok", "merci", "ok merci"]), "receipt"
+                        person.number, rng.choice(self.receipt_words(person)), "receipt"
                     ),
                 )
             return
@@ -769,16 +768,15 @@ class Simulation:
                 self.counts.touches[f"review:{item.reason}"] += 1
                 self.review_seen = max(self.review_seen, item.id)
             # A flagged referral is one entry on a caseworker's list, whatever its flags: a task
-            # flag, or its returnee's unreachable flag (the rebooking task is counted below).
+            # flag, or its returnee's unreachable flag, standing at the round (a flag set and
+            # cleared between two rounds reaches nobody; the rebooking task is counted below).
             flagged = session.execute(
                 select(Task.referral_id, Task.flag).where(
-                    Task.flagged_at.is_not(None), Task.flag != "awaiting_rebooking"
+                    Task.state == "flagged", Task.flag != "awaiting_rebooking"
                 )
             ).all()
-            unreachable = set(
-                session.scalars(
-                    select(Escalation.returnee_id).where(Escalation.state == "unreachable")
-                ).all()
+            unreachable = unreachable_returnee_ids(
+                session, {case.person.returnee_id for case in self.cases.values()}
             )
             entries = {(referral_id, flag) for referral_id, flag in flagged}
             entries |= {
@@ -887,9 +885,12 @@ class Simulation:
                 why = contradicts(event.new_status, case, event.created_at)
                 if why:
                     sid = origin.get(event.message_id or 0) or ""
+                    who = self.labels.get(sid, "?")
+                    change = f"{event.old_status}->{event.new_status}"
                     wrong.append(
-                        f"{why} by {event.source}/{self.labels.get(sid, '?')} {event.old_status}->{event.new_status} "
-                        f"intent={case.intent} appt={case.appointment_at} went={case.attended_at} at={event.created_at}"
+                        f"{why} by {event.source}/{who} {change} intent={case.intent} "
+                        f"appointment={case.appointment_at} went={case.attended_at} "
+                        f"at={event.created_at}"
                     )
         return {"review_samples": samples, "wrong": wrong[:30]}
 

@@ -21,6 +21,7 @@ from smsgateway.models import Message, Notice, Partner, PointPerson, Referral, R
 from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
+from smsgateway.programme import current_programme
 from smsgateway.referrals import (
     Source,
     Status,
@@ -162,7 +163,11 @@ def _apply_command(
         message=message,
         reason=command.reason,
     )
-    if result.outcome == RECORDED and command.action is PartnerAction.INELIGIBLE:
+    if (
+        result.outcome == RECORDED
+        and command.action is PartnerAction.INELIGIBLE
+        and "reorientation" in current_programme().replies.review
+    ):
         queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
     return result
 

@@ -155,6 +155,8 @@ def apply_answer(
     if _needs_caseworker(intent, programme, message, question):
         queue_review(session, message, reason=intent.value, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
+    elif intent is Intent.UNCLEAR:
+        outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for
     outcome.notice_ids.append(_acknowledge(session, message, question, ACK_FOR[intent], now))
     return outcome
 

@@ -304,3 +304,24 @@ def test_an_ok_to_did_you_go_asks_again_and_is_no_review_item(
     assert session.scalars(select(ReviewItem)).all() == []
     assert notice(session, question).answered_at is None
     assert status_of(session, referral) == "referred"
+
+
+def test_a_programme_that_reviews_declines_puts_them_in_the_review_queue(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_programme()
+    reviewing = replace(
+        default, replies=replace(default.replies, review=frozenset({"decline", "unclear"}))
+    )
+    monkeypatch.setattr(apply, "current_programme", lambda: reviewing)
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    reply(runtime, phone_of(referral), "2", now + timedelta(hours=9, minutes=5))
+
+    assert status_of(session, referral) == "declined"
+    assert [item.reason for item in session.scalars(select(ReviewItem))] == ["decline"]

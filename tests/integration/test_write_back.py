@@ -80,7 +80,8 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
     ("question", "text", "intent", "status", "ack", "reviews"),
     [
         ("appointment_reminder", "1", "confirm", "confirmed", "ack_confirmed", []),
-        ("appointment_reminder", "2", "decline", "declined", "ack_declined", ["decline"]),
+        # Declines reach the review queue only when the programme's [replies] review says so.
+        ("appointment_reminder", "2", "decline", "declined", "ack_declined", []),
         # A request for another date is on the caseworker's list as a rebooking task
         # (tests/integration/test_loop_tasks.py), not also in the review queue.
         ("appointment_reminder", "3", "reschedule", "reschedule_requested", "ack_reschedule", []),

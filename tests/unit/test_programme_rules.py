@@ -61,7 +61,7 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert programme.partner_questions.digest_time == time(9, 0)
     assert programme.questions.wait_for_answer == timedelta(hours=24)
     assert programme.followup_days_without_appointment == (7,)
-    assert programme.replies.review == frozenset({"decline", "unclear"})
+    assert programme.replies.review == frozenset({"unclear"})
     assert programme.replies.ok_confirms == "never"
 
 
@@ -89,7 +89,7 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
         ),
         ('delivery = "each"', 'delivery = "pigeon"', "delivery"),
         ('ask_again_channels = ["voice", "sms"]', 'ask_again_channels = ["fax"]', "fax"),
-        ('review = ["decline", "unclear"]', 'review = ["gossip"]', "gossip"),
+        ('review = ["unclear"]', 'review = ["gossip"]', "gossip"),
         ('ok_confirms = "never"', 'ok_confirms = "sometimes"', "ok_confirms"),
     ],
 )
