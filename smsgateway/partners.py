@@ -163,12 +163,10 @@ def _apply_command(
         message=message,
         reason=command.reason,
     )
-    if (
-        result.outcome == RECORDED
-        and command.action is PartnerAction.INELIGIBLE
-        and "reorientation" in current_programme().replies.review
-    ):
-        queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
+    if result.outcome == RECORDED and command.action is PartnerAction.INELIGIBLE:
+        referral.needs_reorientation = True
+        if "reorientation" in current_programme().replies.review:
+            queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
     return result
 
 
