@@ -79,6 +79,14 @@ class ReplyPolicy:
 
 
 @dataclass(frozen=True)
+class EscalationTiming:
+    """`[escalation]`: how long the per-person sequence waits (smsgateway.escalation)."""
+
+    retry_after: timedelta
+    proxy_answer_window: timedelta
+
+
+@dataclass(frozen=True)
 class Programme:
     """When notices are planned, how long they stay useful, and what a message costs."""
 
@@ -99,7 +107,8 @@ class Programme:
     questions: QuestionPacing
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
-    replies: ReplyPolicy = ReplyPolicy(frozenset({"decline", "unclear"}), "never")
+    replies: ReplyPolicy = ReplyPolicy(frozenset({"unclear"}), "never")
+    escalation: EscalationTiming = EscalationTiming(timedelta(hours=4), timedelta(days=3))
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -181,6 +190,14 @@ def parse_programme(data: dict[str, Any]) -> Programme:
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
         replies=_reply_policy(data.get("replies", defaults["replies"])),
+        escalation=_escalation(data.get("escalation", defaults["escalation"])),
+    )
+
+
+def _escalation(section: dict[str, Any]) -> EscalationTiming:
+    return EscalationTiming(
+        retry_after=_non_negative_hours(section["retry_after_hours"]),
+        proxy_answer_window=_days(section["proxy_answer_days"], "proxy_answer_days"),
     )
 
 
@@ -250,7 +267,7 @@ def _task_rule(name: str, rule: dict[str, Any]) -> TaskRule:
         while_status=statuses,
         resolved_by_answer=bool(rule.get("resolved_by_answer", False)),
         steps=steps,
-        flag=str(rule["flag"]),
+        flag=str(rule.get("flag", "")),
     )
 
 
