@@ -347,3 +347,21 @@ def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
     # Now only one question is waiting: a bare answer is its answer.
     reply(runtime, phone, "1", now + timedelta(days=1, hours=7))
     assert status_of(session, second) == "enrolled"
+
+
+def test_a_rule_without_a_flag_asks_then_lapses_without_alerting_anyone(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    default = load_programme()
+    rules = tuple(
+        replace(rule, flag="") if rule.name == "partner_outcome" else rule for rule in default.tasks
+    )
+    asking_only = replace(default, tasks=rules)
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+
+    travel(runtime, now, now + timedelta(days=6, hours=9), programme=asking_only)
+
+    assert len(sent_to(session, point_phone(referral), "partner_question")) == 2
+    (task,) = tasks_of(session, referral, "partner_outcome")
+    assert (task.state, task.resolution, task.flag) == ("resolved", "lapsed", "")
+    assert standing_of(session, referral).flags == ()

@@ -1,4 +1,5 @@
-"""Voice only in a language the person understands, and a key press confirmed by a second one.
+"""Voice only in a language the person understands, a key press confirmed by a second one, and
+the escalation's timing from the programme.
 
 Through the real Twilio transport against the local fake and its signed callbacks.
 """
@@ -6,7 +7,8 @@ Through the real Twilio transport against the local fake and its signed callback
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +16,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from smsgateway.delivery import outcomes
 from smsgateway.fakes import FakeTwilio
 from smsgateway.models import Message, Notice, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState
+from smsgateway.programme import load_programme
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 from tests.integration import test_twilio_webhooks as twilio
@@ -217,3 +221,26 @@ def test_a_key_press_counts_only_when_the_same_key_is_pressed_again(
     wired.fire_gather(f"{action}&first=2", call.sid, "2")
     session.expire_all()
     assert session.get(Referral, referral.id).status == "declined"  # type: ignore[union-attr]
+
+
+def test_the_programme_sets_when_an_undelivered_notice_is_tried_again(
+    wired: FakeTwilio,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_programme()
+    slower = replace(
+        default, escalation=replace(default.escalation, retry_after=timedelta(hours=12))
+    )
+    monkeypatch.setattr(outcomes, "current_programme", lambda: slower)
+    referral = make_referral()
+    notice = reminder(session, referral, now)
+    dispatch(runtime, now)
+
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
+
+    (retry,) = follow_ups(session, notice)
+    assert retry.due_at == now + timedelta(hours=12)

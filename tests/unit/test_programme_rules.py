@@ -65,7 +65,9 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert programme.replies.ok_confirms == "never"
 
 
-@pytest.mark.parametrize("section", ["tasks", "questions", "partner_questions", "replies"])
+@pytest.mark.parametrize(
+    "section", ["tasks", "questions", "partner_questions", "replies", "escalation"]
+)
 def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     tmp_path: Path, section: str
 ) -> None:
@@ -74,6 +76,7 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     assert programme.questions == load_programme().questions
     assert programme.partner_questions == load_programme().partner_questions
     assert programme.replies == load_programme().replies
+    assert programme.escalation == load_programme().escalation
 
 
 @pytest.mark.parametrize(
@@ -102,3 +105,14 @@ def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
         load_programme(write(tmp_path, raw.replace(old, new, 1)))
     assert refused.value.field == "programme_file"
     assert named in str(refused.value)
+
+
+def test_escalation_timing_and_a_rule_without_a_flag_are_read(tmp_path: Path) -> None:
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    raw = raw.replace("retry_after_hours = 4", "retry_after_hours = 12")
+    raw = raw.replace('flag = "awaiting_rebooking"\n', "")
+    programme = load_programme(write(tmp_path, raw))
+    assert programme.escalation.retry_after == timedelta(hours=12)
+    assert programme.escalation.proxy_answer_window == timedelta(days=3)
+    rebooking = programme.rule("rebooking")
+    assert rebooking is not None and rebooking.flag == ""
