@@ -416,7 +416,8 @@ class Simulation:
                 case.referral_id = referral.id
                 case.reference = referral.reference or ""
                 self.cases[referral.id] = case
-        self.by_number[person.number] = ("own", person)
+        # A number written down wrong at intake belongs to a stranger.
+        self.by_number[person.number] = ("stranger" if person.wrong_number else "own", person)
         if person.proxy_number:
             self.by_number[person.proxy_number] = ("proxy", person)
         if person.refused_number:
@@ -489,6 +490,11 @@ class Simulation:
             )
         elif who == "proxy" and kind == "proxy_contact_request":
             self.at(now + timedelta(minutes=5), lambda: self.proxy_relays(owner))
+        elif who == "stranger" and owner is not None and kind in QUESTION_KINDS:
+            if self.rng.random() < 0.2:  # "who is this?", or STOP
+                body = self.rng.choice(["who is this?", "wrong number", "STOP", "?"])
+                later = now + timedelta(minutes=self.rng.randint(5, 300))
+                self.at(later, lambda: self.inbound(number, body, "stranger"))
         elif who == "partner" and kind == "partner_question":
             self.at(now + timedelta(minutes=5), lambda: self.partner_asked(owner, referral_id))
         elif who == "partner" and kind == "ack_partner_results":
