@@ -233,7 +233,7 @@ def test_the_programme_sets_when_an_undelivered_notice_is_tried_again(
 ) -> None:
     default = load_programme()
     slower = replace(
-        default, escalation=replace(default.escalation, retry_after=timedelta(hours=12))
+        default, escalation=replace(default.escalation, retry_after=timedelta(hours=5))
     )
     monkeypatch.setattr(outcomes, "current_programme", lambda: slower)
     referral = make_referral()
@@ -243,4 +243,4 @@ def test_the_programme_sets_when_an_undelivered_notice_is_tried_again(
     wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
 
     (retry,) = follow_ups(session, notice)
-    assert retry.due_at == now + timedelta(hours=12)
+    assert retry.due_at == now + timedelta(hours=5)

@@ -63,6 +63,9 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert programme.followup_days_without_appointment == (7,)
     assert programme.replies.review == frozenset({"unclear"})
     assert programme.replies.ok_confirms == "never"
+    assert programme.escalation.retry_after == timedelta(hours=4)
+    decision = programme.rule("partner_decision")
+    assert decision is not None and decision.flag == ""
 
 
 @pytest.mark.parametrize(
@@ -109,10 +112,10 @@ def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
 
 def test_escalation_timing_and_a_rule_without_a_flag_are_read(tmp_path: Path) -> None:
     raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
-    raw = raw.replace("retry_after_hours = 4", "retry_after_hours = 12")
+    raw = raw.replace("retry_after_hours = 4", "retry_after_hours = 6")
     raw = raw.replace('flag = "awaiting_rebooking"\n', "")
     programme = load_programme(write(tmp_path, raw))
-    assert programme.escalation.retry_after == timedelta(hours=12)
+    assert programme.escalation.retry_after == timedelta(hours=6)
     assert programme.escalation.proxy_answer_window == timedelta(days=3)
     rebooking = programme.rule("rebooking")
     assert rebooking is not None and rebooking.flag == ""
