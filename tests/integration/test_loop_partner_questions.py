@@ -365,3 +365,24 @@ def test_a_rule_without_a_flag_asks_then_lapses_without_alerting_anyone(
     (task,) = tasks_of(session, referral, "partner_outcome")
     assert (task.state, task.resolution, task.flag) == ("resolved", "lapsed", "")
     assert standing_of(session, referral).flags == ()
+
+
+def test_a_late_bare_answer_is_not_given_to_a_later_question_about_another_referral(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    first = make_referral(partner=partner, appointment_at=now + timedelta(hours=2))
+    second = make_referral(partner=partner, appointment_at=now + timedelta(days=1, hours=6))
+    phone = point_phone(first)
+    travel(runtime, now, now + timedelta(days=2, hours=7))
+    asked = sent_to(session, phone, "partner_question")
+    assert len(asked) == 2 and asked[1].created_at - asked[0].created_at > timedelta(days=1)
+
+    late = reply(runtime, phone, "1", now + timedelta(days=2, hours=8))  # meant for the first
+
+    assert late.outcome == "which_referral"
+    assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
