@@ -68,7 +68,52 @@ def _global_decision(reading: Reading) -> Decision | None:
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
-    return None
+    return _composed_help(reading)
+
+
+#: Words that may stand around a composed help request without making it an answer.
+_AROUND_HELP = frozenset(
+    {
+        *FILLER,
+        Signal.HELP,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.POSSIBLE,
+        Signal.MESSAGES,
+        Signal.UNDERSTAND,
+        Signal.NEGATION,
+    }
+)
+#: Unknown words a composed help request may carry ("I don't understand what this message means").
+HELP_UNKNOWN_WORDS = 3
+
+
+def _composed_help(reading: Reading) -> Decision | None:
+    """Help composed from classes of words: a negated word for understanding ("I don't
+    understand", "je comprends rien", "bujhte parchi na"), a question word about the message
+    ("what is this message?", "این پیام چیست؟") or a help word ("dama soxla ndimbal", "I need
+    some help please"), with a few unknown words and nothing that answers around it."""
+    if reading.not_understood:
+        words = tuple(m.text for m in reading.not_understood)
+        around = _AROUND_HELP | {Signal.NO}
+    elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES):
+        words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
+        around = _AROUND_HELP
+    elif reading.has(Signal.HELP):
+        words = reading.texts(Signal.HELP)
+        around = _AROUND_HELP
+    else:
+        return None
+    unknown = 0
+    for match in reading.matches:
+        if match.signal in around or match.text == "?":
+            continue
+        if not match.is_plain_unknown:
+            return None
+        unknown += 1
+    if unknown > HELP_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.HELP, "help", words)
 
 
 def _is_request(reading: Reading, signal: Signal) -> bool:
@@ -87,7 +132,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if is_phrase and signal is Signal.OPT_IN:
         agreeing = (Signal.YES, Signal.ACK)
     elif signal is Signal.HELP:
-        agreeing = (Signal.HEDGE,)  # "call me, I don't understand"; "call me" alone is a hedge
+        # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
+        agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
     others = [
         m
         for m in reading.matches
