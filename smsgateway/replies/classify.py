@@ -21,6 +21,9 @@ __all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
 MAX_WORDS = 25
 #: Unknown words a request phrase ("I need help", "send me the messages again") may carry.
 REQUEST_UNKNOWN_WORDS = 2
+#: Unknown words a wish for the messages again may carry ("I would like to get the reminders
+#: again").
+AGAIN_UNKNOWN_WORDS = 6
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
@@ -89,16 +92,18 @@ HELP_UNKNOWN_WORDS = 3
 
 
 def _composed_help(reading: Reading) -> Decision | None:
-    """Help composed from classes of words: a negated word for understanding ("I don't
-    understand", "je comprends rien", "bujhte parchi na"), a question word about the message
-    ("what is this message?", "این پیام چیست؟") or a help word ("dama soxla ndimbal", "I need
-    some help please"), with a few unknown words and nothing that answers around it."""
+    """Help composed from classes of words, with a few unknown words and nothing that answers
+    around it: a negated word for understanding ("I don't understand", "je comprends rien",
+    "bujhte parchi na"); a question word beside a word for the messages or for sending ("what is
+    this message?", "این پیام چیست؟", "quién me manda esto?"); a help word ("dama soxla
+    ndimbal", "I need some help please")."""
     if reading.not_understood:
         words = tuple(m.text for m in reading.not_understood)
         around = _AROUND_HELP | {Signal.NO}
-    elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES):
+    elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES, Signal.SEND):
+        # "what is this message?", "who is sending me this?"
         words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
-        around = _AROUND_HELP
+        around = _AROUND_HELP | {Signal.SEND}
     elif reading.has(Signal.HELP):
         words = reading.texts(Signal.HELP)
         around = _AROUND_HELP
@@ -155,12 +160,19 @@ _NOT_AGAIN = frozenset(
 
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
-    "again" beside START, a word for sending or for the messages, and no refusal or question."""
+    "again" beside START, a word for sending or for the messages, or START ("resume",
+    "recommencer") beside a word for sending or for the messages ("recommencez à m'envoyer les
+    messages"), and no refusal or question."""
     present = {m.signal for m in reading.matches}
-    if Signal.AGAIN not in present or not present & _SENDING or present & _NOT_AGAIN:
+    again = Signal.AGAIN in present and bool(present & _SENDING)
+    resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
+    if not (again or resumed) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
-    if len(unknown) > REQUEST_UNKNOWN_WORDS + 1 or reading.numbers:
+    # "again" beside the messages themselves may carry a longer wish ("I would like to get the
+    # reminders again"); beside START or a word for sending, a short one.
+    allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
+    if len(unknown) > allowed or reading.numbers:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
     return Decision(Intent.OPT_IN, "opt_in", words)

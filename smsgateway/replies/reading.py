@@ -116,7 +116,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
     opt_outs = [
         found
-        for found in find_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
         + composed_opt_outs(tokens, lexicon)
         # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
         if not any(r.start <= found.start and found.end <= r.end for r in requests)
