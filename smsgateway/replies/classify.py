@@ -24,6 +24,8 @@ REQUEST_UNKNOWN_WORDS = 2
 #: Unknown words a wish for the messages again may carry ("I would like to get the reminders
 #: again").
 AGAIN_UNKNOWN_WORDS = 6
+#: ... and a whole opt-in phrase ("I changed my mind, please send the messages again").
+OPT_IN_PHRASE_UNKNOWN_WORDS = 4
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
@@ -149,7 +151,12 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     ]
     if any(not m.is_unknown for m in others):
         return False
-    return len(others) <= (REQUEST_UNKNOWN_WORDS if is_phrase else 0)
+    if not is_phrase:
+        return not others
+    # A whole opt-in phrase ("send ... messages again") may follow a preface ("I changed my
+    # mind, please send the messages again").
+    allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
+    return len(others) <= allowed
 
 
 _SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})
