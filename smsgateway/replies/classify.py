@@ -86,6 +86,7 @@ _AROUND_HELP = frozenset(
         Signal.POSSIBLE,
         Signal.MESSAGES,
         Signal.UNDERSTAND,
+        Signal.RESPOND,
         Signal.NEGATION,
     }
 )
@@ -97,8 +98,9 @@ def _composed_help(reading: Reading) -> Decision | None:
     """Help composed from classes of words, with a few unknown words and nothing that answers
     around it: a negated word for understanding ("I don't understand", "je comprends rien",
     "bujhte parchi na"); a question word beside a word for the messages or for sending ("what is
-    this message?", "این پیام چیست؟", "quién me manda esto?"); a help word ("dama soxla
-    ndimbal", "I need some help please")."""
+    this message?", "این پیام چیست؟", "quién me manda esto?"); a word for answering beside a
+    question word or "I don't know" ("no sé qué contestar", "شو لازم رد؟"); a help word ("dama
+    soxla ndimbal", "I need some help please")."""
     if reading.not_understood:
         words = tuple(m.text for m in reading.not_understood)
         around = _AROUND_HELP | {Signal.NO}
@@ -106,6 +108,10 @@ def _composed_help(reading: Reading) -> Decision | None:
         # "what is this message?", "who is sending me this?"
         words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
         around = _AROUND_HELP | {Signal.SEND}
+    elif reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE):
+        # "what should I answer?", "no sé qué contestar", "ምን መመለስ እንዳለብኝ አላውቅም"
+        words = reading.texts(Signal.RESPOND)
+        around = _AROUND_HELP
     elif reading.has(Signal.HELP):
         words = reading.texts(Signal.HELP)
         around = _AROUND_HELP

@@ -63,11 +63,12 @@ class Signal(StrEnum):
     REMOVE = "remove"
     CONTACT = "contact"
     UNDERSTAND = "understand"
+    RESPOND = "respond"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
-#: "send", "don't want", "remove", "my number", "understand"): they answer nothing and count as
-#: other words around an answer.
+#: "send", "don't want", "remove", "my number", "understand", "reply"): they answer nothing and
+#: count as other words around an answer.
 WORD_CLASSES = frozenset(
     {
         Signal.AGAIN,
@@ -78,6 +79,7 @@ WORD_CLASSES = frozenset(
         Signal.REMOVE,
         Signal.CONTACT,
         Signal.UNDERSTAND,
+        Signal.RESPOND,
     }
 )
 
