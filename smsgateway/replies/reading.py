@@ -148,8 +148,9 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     - a word for sending with a negation or a "no" beside it: "don't send", "ne m'envoyez plus",
       "no me manden", "পাঠাবেন না", "ნუ მიგზავნით"; a negation right before a word for the
       messages ("don't message me", "dont sms");
-    - a "don't want / no more / enough" word near a word for the messages or for sending:
-      "I don't want your messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa";
+    - a "don't want / no more / enough" word, or a word that stops only when alone ("cancel",
+      "daina", "bondho"), near a word for the messages or for sending: "I don't want your
+      messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa", "cancel the texts";
     - a word for removing beside a word for one's number or name: "remove my number",
       "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim".
     """
@@ -168,7 +169,7 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
         *(
             (m, u)
             for m in sending + messages
-            for u in find(Signal.UNWANTED)
+            for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
             if _near(m, u, UNWANTED_GAP)
         ),
         *(
