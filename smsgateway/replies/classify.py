@@ -167,7 +167,16 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
 
 _SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})
 _NOT_AGAIN = frozenset(
-    {Signal.NEGATION, Signal.NO, Signal.DECLINE, Signal.HEDGE, Signal.RESERVATION, Signal.HELP}
+    {
+        Signal.NEGATION,
+        Signal.NO,
+        Signal.DECLINE,
+        Signal.ATTENDED_NO,
+        Signal.UNWANTED,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.HELP,
+    }
 )
 
 

@@ -114,10 +114,16 @@ def read_reply(text: str, language: str | None) -> Reading:
             for match in matches
         ]
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
+    listed = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    # A composed opt-out counts where no listed one already stands ("no send me ... again").
+    composed = [
+        found
+        for found in composed_opt_outs(tokens, lexicon)
+        if not any(found.start < other.end and other.start < found.end for other in listed)
+    ]
     opt_outs = [
         found
-        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        + composed_opt_outs(tokens, lexicon)
+        for found in listed + composed
         # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
         if not any(r.start <= found.start and found.end <= r.end for r in requests)
     ]
