@@ -99,8 +99,9 @@ def _composed_help(reading: Reading) -> Decision | None:
     around it: a negated word for understanding ("I don't understand", "je comprends rien",
     "bujhte parchi na"); a question word beside a word for the messages or for sending ("what is
     this message?", "این پیام چیست؟", "quién me manda esto?"); a word for answering beside a
-    question word or "I don't know" ("no sé qué contestar", "شو لازم رد؟"); a help word ("dama
-    soxla ndimbal", "I need some help please")."""
+    question word or "I don't know" ("no sé qué contestar", "شو لازم رد؟"); "I don't know" beside
+    a question word ("I don't know what this is"); a help word ("dama soxla ndimbal", "I need
+    some help please")."""
     if reading.not_understood:
         words = tuple(m.text for m in reading.not_understood)
         around = _AROUND_HELP | {Signal.NO}
@@ -111,6 +112,10 @@ def _composed_help(reading: Reading) -> Decision | None:
     elif reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE):
         # "what should I answer?", "no sé qué contestar", "ምን መመለስ እንዳለብኝ አላውቅም"
         words = reading.texts(Signal.RESPOND)
+        around = _AROUND_HELP
+    elif reading.has(Signal.HEDGE) and reading.has(Signal.RESERVATION) and not reading.numbers:
+        # "I don't know what this is", "je ne sais pas ce que c'est"
+        words = reading.texts(Signal.HEDGE) + reading.texts(Signal.RESERVATION)
         around = _AROUND_HELP
     elif reading.has(Signal.HELP):
         words = reading.texts(Signal.HELP)

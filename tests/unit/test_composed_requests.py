@@ -1,5 +1,6 @@
 """Opt-outs, opt-ins and help requests composed from classes of words (locales/KEYWORDS.md, rules
-2, 6 and 7): the rules on a small lexicon of their own, then on the shipped keyword data."""
+2, 6 and 7): the rules on a small lexicon of their own, then on the shipped keyword data; and a
+statement that closes the message (rule 19)."""
 
 from __future__ import annotations
 
@@ -161,3 +162,22 @@ def test_opt_in_sentences_are_composed(language: str, text: str) -> None:
 )
 def test_again_with_a_refusal_or_a_question_is_no_opt_in(text: str) -> None:
     assert classify_reply(text, "en", None) is not Intent.OPT_IN
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "intent"),
+    [
+        # A statement that closes the message counts like one that leads it (verb-last word
+        # order) ...
+        ("ka", "ორი კვირის წინ დავიწყე", Intent.ATTENDED_YES),
+        ("am", "ከሁለት ሳምንት በፊት ጀመርኩ", Intent.ATTENDED_YES),
+        # ... but a yes or an "ok" that closes chatter does not.
+        ("en", "the weather is very nice today, yes", Intent.UNCLEAR),
+        ("en", "my sister is getting married, ok", Intent.UNCLEAR),
+    ],
+)
+def test_a_statement_may_close_the_answer_but_a_closing_yes_does_not_confirm(
+    language: str, text: str, intent: Intent
+) -> None:
+    question = F if intent is Intent.ATTENDED_YES else R
+    assert classify_reply(text, language, question) is intent
