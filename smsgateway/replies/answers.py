@@ -317,7 +317,8 @@ def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) 
 def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:
     """Whether a statement ends the message (politeness aside): languages that put the verb
     last tell progress that way ("ორი კვირის წინ დავიწყე", "ከሁለት ሳምንት በፊት ጀመርኩ"). A yes or
-    an "ok" at the end does not count: "the weather is nice, yes" is chatter."""
+    an "ok" at the end does not count ("the weather is nice, yes" is chatter), nor does "I will
+    come": a confirmation keeps the stricter shape, since a wrong one loses a returnee."""
     last = next(
         (
             index
@@ -326,7 +327,10 @@ def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:
         ),
         None,
     )
-    return any(e.index == last and e.kind == "statement" for e in support)
+    return any(
+        e.index == last and e.kind == "statement" and e.intent is not Intent.CONFIRM
+        for e in support
+    )
 
 
 def _text(reading: Reading, item: _Evidence) -> str:

@@ -174,6 +174,10 @@ def test_again_with_a_refusal_or_a_question_is_no_opt_in(text: str) -> None:
         # ... but a yes or an "ok" that closes chatter does not.
         ("en", "the weather is very nice today, yes", Intent.UNCLEAR),
         ("en", "my sister is getting married, ok", Intent.UNCLEAR),
+        # ... nor does "I will come" closing chatter, nor a yes before a weather verb.
+        ("en", "the rain is coming", Intent.UNCLEAR),
+        ("es", "sí hace calor", Intent.UNCLEAR),
+        ("pt", "sim faz calor", Intent.UNCLEAR),
     ],
 )
 def test_a_statement_may_close_the_answer_but_a_closing_yes_does_not_confirm(
