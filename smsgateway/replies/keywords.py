@@ -59,6 +59,8 @@ class Signal(StrEnum):
     MISTAKE = "mistake"
     MESSAGES = "messages"
     SEND = "send"
+    PARTLY = "partly"  # "partly", "a little": the middle answer to the satisfaction question
+    FEEDBACK = "feedback"  # FEEDBACK, AVIS, PLAINTE: leading a message, opens a complaint
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
