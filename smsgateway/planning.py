@@ -74,7 +74,7 @@ SATISFACTION_SPACING = timedelta(days=31)
 def plan_satisfaction_after_enrolment(
     session: Session, referral: Referral, *, now: datetime, programme: Programme | None = None
 ) -> Notice | None:
-    """"Did the help match what you needed?" some months after the enrolment, unless the
+    """ "Did the help match what you needed?" some months after the enrolment, unless the
     programme does not ask then or one is already planned about that time."""
     programme = programme or current_programme()
     months = programme.satisfaction.months_after_enrolment

@@ -23,7 +23,9 @@ class SatisfactionAnswer(Base):
     """One answer to one satisfaction question; a proxy's answer is kept but never counted."""
 
     __tablename__ = "satisfaction_answers"
-    __table_args__ = (Index("ix_satisfaction_answers_partner_id_asked_at", "partner_id", "asked_at"),)
+    __table_args__ = (
+        Index("ix_satisfaction_answers_partner_id_asked_at", "partner_id", "asked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), unique=True)
@@ -71,6 +73,7 @@ class FeedbackItem(Base):
     returnee: Mapped[Returnee | None] = relationship()
     referral: Mapped[Referral | None] = relationship()
     partner: Mapped[Partner | None] = relationship()
+    satisfaction_answer: Mapped[SatisfactionAnswer | None] = relationship()
     notes: Mapped[list[FeedbackNote]] = relationship(
         back_populates="item", order_by="FeedbackNote.id"
     )

@@ -265,6 +265,8 @@ def apply_review_item(
     The referral is the item's own unless `referral_id` picks one (a message that asked "which?").
     `TransitionRefused` leaves everything unchanged and the item open.
     """
+    if intent not in ACK_FOR:  # satisfaction answers and feedback are not a caseworker's
+        raise InvalidInput("intent", "choose one of the offered intents")
     item = session.get(ReviewItem, item_id)
     if item is None or item.resolved_at is not None:
         raise InvalidInput("item_id", "no open review item with this id")
