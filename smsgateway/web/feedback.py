@@ -73,13 +73,13 @@ def items() -> str:
         return render_template("feedback/items.html", items=found, state=state)
 
 
-@feedback.get("/manager/feedback/<int:item_id>")
+@feedback.get("/manager/feedback/<int:feedback_id>")
 @requires(Action.HANDLE_FEEDBACK)
-def item(item_id: int) -> str:
+def item(feedback_id: int) -> str:
     runtime = get_runtime()
     with runtime.db.sessions() as session:
         try:
-            found = get_item(session, item_id)
+            found = get_item(session, feedback_id)
         except InvalidInput:
             abort(404)
         return render_template(
@@ -87,15 +87,15 @@ def item(item_id: int) -> str:
         )
 
 
-@feedback.post("/manager/feedback/<int:item_id>/notes")
+@feedback.post("/manager/feedback/<int:feedback_id>/notes")
 @requires(Action.HANDLE_FEEDBACK)
-def note(item_id: int) -> BaseResponse:
+def note(feedback_id: int) -> BaseResponse:
     runtime = get_runtime()
     try:
         with runtime.db.transaction() as session:
             add_note(
                 session,
-                item_id,
+                feedback_id,
                 request.form.get("note", ""),
                 now=runtime.clock(),
                 actor=acting_user(),
@@ -104,18 +104,18 @@ def note(item_id: int) -> BaseResponse:
         flash(_refusal(error), "error")
     else:
         flash(gettext("Note added."), "info")
-    return redirect(url_for("feedback.item", item_id=item_id), 303)
+    return redirect(url_for("feedback.item", feedback_id=feedback_id), 303)
 
 
-@feedback.post("/manager/feedback/<int:item_id>/close")
+@feedback.post("/manager/feedback/<int:feedback_id>/close")
 @requires(Action.HANDLE_FEEDBACK)
-def close(item_id: int) -> BaseResponse:
+def close(feedback_id: int) -> BaseResponse:
     runtime = get_runtime()
     try:
         with runtime.db.transaction() as session:
             close_item(
                 session,
-                item_id,
+                feedback_id,
                 theme=request.form.get("theme", ""),
                 note=request.form.get("note", ""),
                 now=runtime.clock(),
@@ -126,7 +126,7 @@ def close(item_id: int) -> BaseResponse:
         flash(_refusal(error), "error")
     else:
         flash(gettext("Closed: the sender is told their message was dealt with."), "info")
-    return redirect(url_for("feedback.item", item_id=item_id), 303)
+    return redirect(url_for("feedback.item", feedback_id=feedback_id), 303)
 
 
 @feedback.get("/partner/satisfaction")
