@@ -464,3 +464,26 @@ def test_only_console_users_of_the_right_role_reach_the_pages(
     assert (
         client_as("partner", partner_id=partner.id).get("/partner/satisfaction").status_code == 200
     )
+
+
+def test_why_goes_at_once_even_with_another_question_open_on_the_number(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        plan_notice(
+            tx,
+            kind=NoticeKind.APPOINTMENT_REMINDER,
+            returnee=found.returnee,
+            referral=found,
+            due_at=now,
+            expires_at=now + timedelta(days=2),
+            now=now,
+        )
+    dispatch(runtime, now)
+    ask(runtime, referral, now + timedelta(minutes=1))
+    reply(runtime, phone_of(referral), "3", now + timedelta(minutes=2))
+    dispatch(runtime, now + timedelta(minutes=2))
+    assert sent_to(session, phone_of(referral), "satisfaction_reason")
