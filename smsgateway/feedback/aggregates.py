@@ -64,6 +64,8 @@ def satisfaction_rows(session: Session) -> list[Row]:
         .where(Notice.kind == NoticeKind.SATISFACTION_QUESTION, Notice.state == NoticeState.SENT)
     ).all()
     for partner, service, sent_at in sent:
+        if sent_at is None:  # a sent notice always has its time; the column allows none
+            continue
         cells.setdefault((partner, service, _month(sent_at)), Tally()).asked += 1
     for partner, answer in _answers(session):
         tally = cells.setdefault(

@@ -187,7 +187,7 @@ def test_three_then_a_reason_opens_an_item_for_managers_and_tells_the_sender(
     dispatch(runtime, now + timedelta(minutes=5))
     (answer,) = session.scalars(select(SatisfactionAnswer)).all()
     assert (answer.notice_id, answer.answer, answer.is_proxy) == (question, "not_satisfied", False)
-    (why,) = sent_to(session, phone, "satisfaction_reason")
+    assert len(sent_to(session, phone, "satisfaction_reason")) == 1
 
     text = "ils ne m'ont jamais rappelé"
     result = reply(runtime, phone, text, now + timedelta(minutes=9))

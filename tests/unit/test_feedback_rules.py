@@ -2,8 +2,6 @@
 the classifier, the `[satisfaction]` section of the programme, and the discretion of the new
 messages (they never name a service, whatever the referral)."""
 
-# ruff: noqa: RUF001  # replies in Arabic, Amharic and other scripts are the data under test
-
 from __future__ import annotations
 
 from pathlib import Path
