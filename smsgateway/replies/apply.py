@@ -45,6 +45,11 @@ STATUS_FOR: dict[tuple[Question, Intent], Status] = {
     (Question.FOLLOWUP, Intent.ATTENDED_NO): Status.NOT_STARTED,
 }
 
+#: The questions whose answers may change a referral's status.
+_STATUS_QUESTIONS = frozenset(
+    q.value for q in (Question.APPOINTMENT_REMINDER, Question.ATTENDANCE_CHECK, Question.FOLLOWUP)
+)
+
 #: What an intent records when a caseworker applies a message that answers no question.
 STATUS_WITHOUT_QUESTION: dict[Intent, Status] = {
     Intent.CONFIRM: Status.CONFIRMED,
@@ -319,7 +324,8 @@ def _latest_question(session: Session, referral: Referral) -> Notice | None:
         select(Notice)
         .where(
             Notice.referral_id == referral.id,
-            Notice.question.in_([question.value for question in Question]),
+            # The satisfaction questions are not about the referral's status (smsgateway.feedback).
+            Notice.question.in_([q.value for q in Question if q.value in _STATUS_QUESTIONS]),
             Notice.state == NoticeState.SENT,
         )
         .order_by(Notice.sent_at.desc(), Notice.id.desc())
