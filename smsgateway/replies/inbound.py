@@ -327,8 +327,13 @@ def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:
 def _queue_late(
     session: Session, message: Message, question: Notice, *, now: datetime
 ) -> ReplyOutcome:
-    """After the window: keep what it seems to say, link the referral, let a caseworker apply it."""
-    message.referral_id = question.referral_id
+    """After the window: keep what it seems to say, link the referral, let a caseworker apply it.
+
+    A late answer to a satisfaction question stays off the referral's page (only the review
+    item names the referral): it may carry a complaint (smsgateway.feedback).
+    """
+    if Question(question.question or "") not in FEEDBACK_QUESTIONS:
+        message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
     language = question.returnee.preferred_language if question.returnee else ""
     message.intent = classify_reply(

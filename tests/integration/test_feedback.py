@@ -28,6 +28,7 @@ from smsgateway.models import (
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.programme import load_programme
 from smsgateway.referrals import Source, Status, change_status, close_referral
+from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
@@ -487,3 +488,57 @@ def test_why_goes_at_once_even_with_another_question_open_on_the_number(
     reply(runtime, phone_of(referral), "3", now + timedelta(minutes=2))
     dispatch(runtime, now + timedelta(minutes=2))
     assert sent_to(session, phone_of(referral), "satisfaction_reason")
+
+
+def test_a_key_press_is_answered_with_why_by_sms(
+    runtime: Runtime, session: Session, now: datetime, enrolled: Callable[..., Referral]
+) -> None:
+    referral = enrolled()
+    ask(runtime, referral, now)
+    with runtime.db.transaction() as tx:
+        inbound = InboundMessage(phone_of(referral), "3", channel="voice")
+        receive_message(tx, inbound, now=now + timedelta(minutes=1), settings=runtime.settings)
+    dispatch(runtime, now + timedelta(minutes=1))
+    (why,) = sent_to(session, phone_of(referral), "satisfaction_reason")
+    assert why.channel == "sms"
+    (answer,) = session.scalars(select(SatisfactionAnswer)).all()
+    assert answer.answer == "not_satisfied"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("ar", "شكوى المركز طلب مني فلوس", "مسؤولو البرنامج"),
+        ("ha", "korafi babu mai amsawa", "Shugabannin shirin"),
+        ("es", "QUEJA nadie contesta", "responsables del programa"),
+    ],
+)
+def test_the_acknowledgement_is_in_the_senders_language(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    enrolled: Callable[..., Referral],
+    language: str,
+    text: str,
+    expected: str,
+) -> None:
+    referral = enrolled(returnee=make_returnee(language=language))
+    reply(runtime, phone_of(referral), text, now)
+    dispatch(runtime, now)
+    (ack,) = sent_to(session, phone_of(referral), "ack_feedback")
+    assert expected in ack.body and ack.language == language
+
+
+def test_a_late_answer_goes_to_review_but_not_on_the_referrals_page(
+    runtime: Runtime, session: Session, now: datetime, enrolled: Callable[..., Referral]
+) -> None:
+    referral = enrolled()
+    ask(runtime, referral, now)
+    late = now + timedelta(days=5)  # after the reply window, before the question expires
+    reply(runtime, phone_of(referral), "3 ils étaient impolis", late)
+    session.expire_all()
+    items = session.scalars(select(ReviewItem).filter_by(reason="late_reply")).all()
+    assert [item.referral_id for item in items] == [referral.id]
+    on_page = session.scalars(select(Message).filter_by(referral_id=referral.id, direction="in"))
+    assert list(on_page) == []
