@@ -28,8 +28,16 @@ UNKNOWN_WORD_COST = 0.5
 POSITIVE_MARGIN = 2.5
 ANSWER_MARGIN = 1.0
 
-_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES})
-_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
+_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES, Intent.SATISFIED})
+_NEGATIVE_INTENTS = frozenset(
+    {
+        Intent.DECLINE,
+        Intent.RESCHEDULE,
+        Intent.ATTENDED_NO,
+        Intent.PARTLY_SATISFIED,
+        Intent.NOT_SATISFIED,
+    }
+)
 _REMINDER_MEANING = {
     Signal.YES: Intent.CONFIRM,
     Signal.ACK: Intent.CONFIRM,
@@ -44,6 +52,14 @@ _YES_NO_MEANING = {
     Signal.NO: Intent.ATTENDED_NO,
     Signal.DECLINE: Intent.ATTENDED_NO,
     Signal.ATTENDED_NO: Intent.ATTENDED_NO,
+}
+#: "Did the help match what you needed?": yes, partly, no; "nobody called me", "I never
+#: started" side with the no. Other statements answer another question and stay unclear.
+_SATISFACTION_MEANING = {
+    Signal.YES: Intent.SATISFIED,
+    Signal.PARTLY: Intent.PARTLY_SATISFIED,
+    Signal.NO: Intent.NOT_SATISFIED,
+    Signal.ATTENDED_NO: Intent.NOT_SATISFIED,
 }
 
 
@@ -141,11 +157,17 @@ def _evidence(
 ) -> list[_Evidence]:
     reminder = question is Question.APPOINTMENT_REMINDER
     meaning = _REMINDER_MEANING if reminder else _YES_NO_MEANING
+    if question is Question.SATISFACTION:
+        meaning = _SATISFACTION_MEANING
     options = OPTIONS[question]
     found: list[_Evidence] = []
     for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
         if match.number is not None:
             found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif signal is Signal.PARTLY:
+            # "partly" answers only the satisfaction question; to any other it does not fit.
+            weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+            found.append(_Evidence(index, meaning.get(signal), weight, "statement"))
         elif signal in STATEMENTS:
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
             intent = meaning.get(signal)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
-from smsgateway.replies.intents import Intent, Question
-from smsgateway.replies.keywords import Signal
+from smsgateway.replies.intents import FREE_TEXT, Intent, Question
+from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.reading import FILLER, Reading, read_reply
 
 __all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
@@ -39,6 +39,10 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
     if not reading.matches:
         return Decision(Intent.UNCLEAR, "nothing_readable")
     decision = _global_decision(reading)
+    free_text = FREE_TEXT.get(question) if question is not None else None
+    if free_text is not None and (decision is None or decision.rule == "too_long"):
+        # "Why?": a long answer is still a reason; what else it says is for the managers.
+        return _free_text(reading, free_text)
     if decision is not None:
         return decision
     if question is None:
@@ -57,6 +61,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
         return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
+    command = _leading(reading)
+    if command is not None and command.signal is Signal.FEEDBACK:
+        return Decision(Intent.FEEDBACK, "feedback", (command.text,))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
     if reading.mistaken_opt_outs:
@@ -132,6 +139,27 @@ def _composed_help(reading: Reading) -> Decision | None:
     if unknown > HELP_UNKNOWN_WORDS:
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _leading(reading: Reading) -> Match | None:
+    """The first match that is not politeness: where a command word must stand."""
+    return next((m for m in reading.matches if m.signal not in FILLER), None)
+
+
+#: Words that answer a yes/no question but say nothing of why.
+_NOT_A_REASON = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE})
+
+
+def _free_text(reading: Reading, intent: Intent) -> Decision:
+    """A few words of why: anything beyond yes, no, ok, numbers and politeness."""
+    words = tuple(
+        m.text
+        for m in reading.matches
+        if m.signal not in _NOT_A_REASON and m.number is None and m.text != "?"
+    )
+    if not words:
+        return Decision(Intent.UNCLEAR, "no_reason", tuple(m.text for m in reading.matches))
+    return Decision(intent, "reason", words[:5])
 
 
 def _is_request(reading: Reading, signal: Signal) -> bool:

@@ -64,6 +64,8 @@ class Signal(StrEnum):
     CONTACT = "contact"
     UNDERSTAND = "understand"
     RESPOND = "respond"
+    PARTLY = "partly"  # "partly", "a little": the middle answer to the satisfaction question
+    FEEDBACK = "feedback"  # FEEDBACK, AVIS, PLAINTE: leading a message, opens a complaint
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",

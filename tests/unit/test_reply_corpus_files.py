@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from smsgateway.content.languages import supported_codes
-from smsgateway.replies.intents import GLOBAL_INTENTS, OPTIONS, Intent, Question
+from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question, answers_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("replies_dev.jsonl", "replies_dev2.jsonl", "replies_heldback.jsonl")
@@ -41,6 +41,7 @@ KINDS = {
     "progress",
     "contradiction",
     "adlam",
+    "satisfaction",
 }
 BORROWED = "sms_spam_collection"
 MIN_PER_LANGUAGE = 120
@@ -93,9 +94,7 @@ def test_an_answer_intent_only_answers_its_own_question() -> None:
     anytime = {intent.value for intent in GLOBAL_INTENTS} | {Intent.UNCLEAR.value}
     for row in _all_rows():
         question = row["question"]
-        answers = (
-            set() if question is None else {i.value for i in OPTIONS[Question(question)].values()}
-        )
+        answers = set() if question is None else {i.value for i in answers_of(Question(question))}
         assert row["intent"] in answers | anytime, row
 
 
