@@ -85,6 +85,8 @@ class Programme:
     questions: QuestionPacing
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
+    #: The service categories referrals may name (codes; the wording is in the templates).
+    services: tuple[str, ...] = ()
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -164,6 +166,10 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         ),
         tasks=tuple(
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
+        ),
+        services=tuple(
+            str(code)
+            for code in data.get("services", defaults.get("services", {})).get("codes", ())
         ),
     )
 
