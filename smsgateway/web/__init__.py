@@ -2,6 +2,7 @@
 
 - `auth`: login, logout, one's account, each role's start page, the list of accounts;
 - `caseworker`: the front page, the referral list, a referral's timeline and actions;
+- `bulk`: the bulk notice composer (preview, schedule, progress, cancel);
 - `reviews`: the review queue (apply as an intent, dismiss with a note);
 - `returnees`: the returnee list, registering and editing, consent and reachability;
 - `delivery`: actions on delivery (notices in review resent or marked sent, opt-outs seen, the
@@ -26,6 +27,7 @@ from smsgateway.permissions import Role
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import init_access
 from smsgateway.web.auth import auth
+from smsgateway.web.bulk import bulk
 from smsgateway.web.caseworker import caseworker
 from smsgateway.web.delivery import delivery
 from smsgateway.web.errors import init_errors
@@ -63,7 +65,8 @@ def init_web(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
     init_errors(app)
-    blueprints = (auth, caseworker, reviews, returnees, delivery, manager, partner, import_export)
+    blueprints = (auth, caseworker, reviews, returnees, bulk, delivery, manager, partner)
+    blueprints += (import_export,)
     for blueprint in (*blueprints, webhooks):
         app.register_blueprint(blueprint)
     init_labels(app)

@@ -151,7 +151,23 @@ FLAG = {
     "unreachable": _("unreachable"),
 }
 
-ENCODING = {"gsm7": _("plain (GSM-7)"), "ucs2": _("Unicode (UCS-2)")}
+ENCODING = {
+    "GSM-7": _("plain text (GSM-7)"),
+    "UCS-2": _("Unicode (UCS-2): fewer characters per segment"),
+    "gsm7": _("plain text (GSM-7)"),
+    "ucs2": _("Unicode (UCS-2): fewer characters per segment"),
+    "voice": _("spoken"),
+}
+
+BULK_STATE = {"draft": _("draft"), "confirmed": _("scheduled"), "cancelled": _("cancelled")}
+
+EXCLUSION = {
+    "no_referral": _("no matching referral"),
+    "no_number": _("no phone number"),
+    "opted_out": _("opted out"),
+    "unreachable": _("unreachable"),
+    "no_translation": _("no text in any of their languages"),
+}
 
 VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "status": STATUS,
@@ -167,6 +183,8 @@ VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "encoding": ENCODING,
     "service": SERVICE,
     "flag": FLAG,
+    "bulk_state": BULK_STATE,
+    "exclusion": EXCLUSION,
 }
 
 
