@@ -12,7 +12,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -209,7 +209,8 @@ def preview_bulk(
         preview.segments += rendered.segments * count
         cost = units * count * programme.price_of(channel)
         preview.cost += cost
-        preview.groups.append(
+        _add_group(
+            preview,
             PreviewGroup(
                 rendered.language,
                 channel,
@@ -219,7 +220,7 @@ def preview_bulk(
                 rendered.segments,
                 round(cost, 2),
                 rendered.text,
-            )
+            ),
         )
     start = max(window_start or now, now)
     preview.waiting = sum(
@@ -231,6 +232,19 @@ def preview_bulk(
     preview.cost = round(preview.cost, 2)
     preview.groups.sort(key=lambda group: (-group.recipients, group.language, group.channel))
     return preview
+
+
+def _add_group(preview: BulkPreview, new: PreviewGroup) -> None:
+    """One row per message actually sent: groups that render the same text are merged."""
+    for n, group in enumerate(preview.groups):
+        if (group.language, group.channel, group.text) == (new.language, new.channel, new.text):
+            preview.groups[n] = replace(
+                group,
+                recipients=group.recipients + new.recipients,
+                cost=round(group.cost + new.cost, 2),
+            )
+            return
+    preview.groups.append(new)
 
 
 def create_bulk(

@@ -112,6 +112,7 @@ def show(bulk_id: int) -> str:
             progress=progress,
             outcomes=bulk_outcomes(session, found),
             is_running=progress["planned"] + progress["claimed"] > 0,
+            languages=load_languages(),
             zone=runtime.settings.default_time_zone,
         )
 

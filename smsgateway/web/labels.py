@@ -8,7 +8,7 @@ unknown value is shown as it is, with its underscores turned into spaces.
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import LazyString, format_datetime, lazy_gettext
+from flask_babel import LazyString, format_date, format_time, lazy_gettext
 
 _ = lazy_gettext
 
@@ -151,6 +151,13 @@ FLAG = {
     "unreachable": _("unreachable"),
 }
 
+TASK = {
+    "partner_outcome": _("asking the partner what became of it"),
+    "partner_decision": _("waiting for the partner's decision"),
+    "stalled": _("no news: asking again"),
+    "rebooking": _("a new date to give"),
+}
+
 ENCODING = {
     "GSM-7": _("plain text (GSM-7)"),
     "UCS-2": _("Unicode (UCS-2): fewer characters per segment"),
@@ -183,6 +190,7 @@ VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "encoding": ENCODING,
     "service": SERVICE,
     "flag": FLAG,
+    "task": TASK,
     "bulk_state": BULK_STATE,
     "exclusion": EXCLUSION,
 }
@@ -201,7 +209,8 @@ def label(vocabulary: str, value: str | None) -> str:
 
 
 def when(moment: object, time_zone: str | None = None, form: str = "medium") -> str:
-    """A UTC moment in the console's locale, in `time_zone` when given (the returnee's)."""
+    """A UTC moment in the console's locale, in `time_zone` when given (the returnee's), else
+    the programme's; the date in `form` (short, medium, full) and the time to the minute."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -211,7 +220,8 @@ def when(moment: object, time_zone: str | None = None, form: str = "medium") -> 
         from smsgateway.runtime import get_runtime
 
         time_zone = get_runtime().settings.default_time_zone
-    return format_datetime(moment.astimezone(ZoneInfo(time_zone)), form, rebase=False)
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return f"{format_date(local, form, rebase=False)}, {format_time(local, 'short', rebase=False)}"
 
 
 def service_label(code: str) -> str:

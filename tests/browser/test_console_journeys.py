@@ -7,7 +7,7 @@ Screenshots go to `tests/browser/screenshots/` (git-ignored) for a person to loo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsgateway.demo import seed_demo, seed_demo_users
+from smsgateway.demo import DEMO_USERS, seed_demo, seed_demo_users
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import Notice, Referral, Returnee, ReviewItem
 from smsgateway.replies.inbound import InboundMessage, receive_message
@@ -34,7 +34,8 @@ class Console:
         self.page = page
         self.base_url = base_url
 
-    def log_in(self, username: str = "caseworker", password: str = "demo-caseworker") -> None:
+    def log_in(self, username: str = "caseworker") -> None:
+        password = next(secret for name, secret, _ in DEMO_USERS if name == username)
         self.page.goto(self.base_url + "/")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
@@ -57,12 +58,11 @@ class Console:
 
 
 @pytest.fixture
-def demo(runtime: Runtime, now: datetime) -> Iterator[None]:
+def demo(runtime: Runtime, now: datetime) -> None:
     with runtime.db.transaction() as tx:
         seed_demo(tx, now, programme=runtime.programme)
         seed_demo_users(tx, now)
     runtime.clock = lambda: now
-    yield
 
 
 @pytest.fixture
@@ -196,8 +196,9 @@ def test_a_bulk_notice_from_a_csv_upload_goes_out_and_completes(
     upload.write_text("case_reference\n" + "\n".join(references) + "\n", encoding="utf-8")
     console.go("/bulk/")
     console.page.set_input_files("input[name=case_file]", str(upload))
-    console.page.get_by_role("textbox", name="French", exact=True).fill("Le bureau est fermé lundi.")
-    console.page.get_by_role("textbox", name="English", exact=True).fill("The office is closed on Monday.")
+    text_in = lambda name: console.page.get_by_role("textbox", name=name, exact=True)  # noqa: E731
+    text_in("French").fill("Le bureau est fermé lundi.")
+    text_in("English").fill("The office is closed on Monday.")
     console.shot("bulk-compose")
     console.page.click("#bulk-preview")
     console.page.wait_for_load_state("load")
@@ -229,7 +230,7 @@ FRENCH = {
     "referral": "Chronologie",
     "referrals": "Chercher",
     "returnees": "Enregistrer une personne de retour",
-    "returnee-form": "Langues, dans l’ordre",
+    "returnee-form": "Langues, dans l’ordre",  # noqa: RUF001  (French typography)
     "reviews": "À examiner",
     "bulk": "Envois groupés",
 }
