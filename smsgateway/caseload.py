@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import CompoundSelect, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from smsgateway.loop.tasks import LIVE, TaskState
@@ -46,15 +46,18 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+#: Above this many matching returnees a search stays a subquery instead of a list of ids.
+ID_LIST_LIMIT = 2000
+
+
 def matching_returnee_ids(text: str) -> Select[Any]:
-    """Returnees whose case reference, name or (4 digits or more) phone number has `text`."""
+    """Returnees whose case reference, name or (4 digits or more) phone number has `text`.
+
+    One LIKE over the three columns joined, so a search reads each returnee once.
+    """
     pattern = _like(text.strip())
-    conditions = [
-        Returnee.case_reference.ilike(pattern, escape="\\"),
-        Returnee.first_name.ilike(pattern, escape="\\"),
-        Returnee.last_name.ilike(pattern, escape="\\"),
-        (Returnee.first_name + " " + Returnee.last_name).ilike(pattern, escape="\\"),
-    ]
+    joined = Returnee.case_reference + " " + Returnee.first_name + " " + Returnee.last_name
+    conditions = [joined.ilike(pattern, escape="\\")]
     digits = _digits(text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "").lstrip("+")) - 1:
         conditions.append(
@@ -87,7 +90,10 @@ class ReferralQuery:
     is_stalled: bool = False
     is_unreachable: bool = False
 
-    def apply(self, query: Select[Any], *, now: datetime) -> Select[Any]:
+    def apply(
+        self, query: Select[Any], *, now: datetime, found: SearchIds | None = None
+    ) -> Select[Any]:
+        """Narrow a query of referrals; `found` is the search already run (`search_ids`)."""
         if self.status:
             query = query.where(Referral.status == self.status)
         if self.partner_id is not None:
@@ -100,33 +106,54 @@ class ReferralQuery:
             )
         if self.is_stalled:
             query = query.where(
-                exists().where(
-                    Task.referral_id == Referral.id,
-                    or_(
-                        Task.state == TaskState.FLAGGED,
-                        (Task.state == TaskState.OPEN) & (Task.rule == "stalled"),
-                    ),
+                Referral.id.in_(
+                    select(Task.referral_id).where(
+                        or_(
+                            Task.state == TaskState.FLAGGED,
+                            (Task.state == TaskState.OPEN) & (Task.rule == "stalled"),
+                        )
+                    )
                 )
             )
         if self.is_unreachable:
             query = query.where(Referral.returnee_id.in_(unreachable_returnees()))
-        return self._search(query)
+        return self._search(query, found)
 
-    def _search(self, query: Select[Any]) -> Select[Any]:
+    def _search(self, query: Select[Any], found: SearchIds | None) -> Select[Any]:
         text = self.search.strip()
         if not text:
             return query
         if _REFERENCE.match(text):
             return query.where(Referral.reference == text.upper())
+        returnees: Any = matching_returnee_ids(text)
+        partners: Any = matching_partner_ids(text)
+        if found is not None:
+            returnees = found.returnee_ids if found.returnee_ids is not None else returnees
+            partners = found.partner_ids
         return query.where(
-            or_(
-                Referral.returnee_id.in_(matching_returnee_ids(text)),
-                Referral.partner_id.in_(matching_partner_ids(text)),
-            )
+            or_(Referral.returnee_id.in_(returnees), Referral.partner_id.in_(partners))
         )
 
 
-def unreachable_returnees() -> Select[Any]:
+@dataclass(frozen=True)
+class SearchIds:
+    """A search run ahead of the list: the matching ids, so the list reads the referrals by
+    index; `returnee_ids` None when too many matched to be worth listing."""
+
+    returnee_ids: tuple[int, ...] | None
+    partner_ids: tuple[int, ...]
+
+
+def search_ids(session: Session, text: str) -> SearchIds | None:
+    text = text.strip()
+    if not text or _REFERENCE.match(text):
+        return None
+    found = session.scalars(matching_returnee_ids(text).limit(ID_LIST_LIMIT + 1)).all()
+    partners = tuple(session.scalars(matching_partner_ids(text)))
+    return SearchIds(tuple(found) if len(found) <= ID_LIST_LIMIT else None, partners)
+
+
+def unreachable_returnees() -> CompoundSelect[Any]:
     """Returnees flagged unreachable, or with a number that does not reach them."""
     return (
         select(Returnee.id)
@@ -154,7 +181,7 @@ def list_referrals(
 
     `scope` narrows the query (a partner account's own referrals: `permissions.scope_referrals`).
     """
-    query = filters.apply(select(Referral), now=now)
+    query = filters.apply(select(Referral), now=now, found=search_ids(session, filters.search))
     if scope is not None:
         query = scope(query)
     total = session.scalar(query.with_only_columns(func.count(Referral.id)).order_by(None)) or 0
@@ -172,14 +199,13 @@ def list_returnees(
 ) -> Listing:
     """One page of returnees, newest first, by case reference, name, phone or partner."""
     query = select(Returnee)
-    text = search.strip()
-    if text:
-        by_partner = select(Referral.returnee_id).where(
-            Referral.partner_id.in_(matching_partner_ids(text))
-        )
-        query = query.where(
-            or_(Returnee.id.in_(matching_returnee_ids(text)), Returnee.id.in_(by_partner))
-        )
+    found = search_ids(session, search)
+    if found is not None:
+        ids: Any = found.returnee_ids
+        if ids is None:
+            ids = matching_returnee_ids(search.strip())
+        by_partner = select(Referral.returnee_id).where(Referral.partner_id.in_(found.partner_ids))
+        query = query.where(or_(Returnee.id.in_(ids), Returnee.id.in_(by_partner)))
     total = session.scalar(query.with_only_columns(func.count(Returnee.id))) or 0
     items = session.scalars(
         query.options(selectinload(Returnee.contact_points), selectinload(Returnee.consents))
@@ -191,9 +217,8 @@ def list_returnees(
 
 
 def count_referrals_by_status(session: Session) -> dict[str, int]:
-    return dict(
-        session.execute(select(Referral.status, func.count()).group_by(Referral.status)).all()
-    )  # type: ignore[arg-type]  # rows of two
+    rows = session.execute(select(Referral.status, func.count()).group_by(Referral.status))
+    return {status: int(count) for status, count in rows}
 
 
 def services_in_use(session: Session) -> list[str]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, PointPerson, Referral, ReviewItem
-from smsgateway.notices import NoticeKind, plan_notice_to_number
+from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import (
     RECORDED,
     STATUS_FOR_ACTION,
@@ -35,6 +35,7 @@ from smsgateway.referrals import CLOSED, Source, change_status
 from smsgateway.replies.apply import ReplyOutcome, apply_review_item
 from smsgateway.replies.intents import Intent
 from smsgateway.replies.partner_commands import PartnerAction
+from smsgateway.returnees import is_opted_out
 from smsgateway.users import Actor, actor_identity
 
 #: The longest note a caseworker leaves on a review item.
@@ -54,6 +55,12 @@ class SenderKind(StrEnum):
 class Resolution(StrEnum):
     APPLIED = "applied"
     DISMISSED = "dismissed"
+    REPLIED = "replied"
+
+
+#: Templates a caseworker may answer a returnee's (or proxy's) message with: none names a
+#: referral, partner or service, so they are discreet on any phone.
+REPLY_KINDS = (NoticeKind.ACK_HELP, NoticeKind.ACK_RECEIVED)
 
 
 #: What a caseworker may apply a message as, by who sent it.
@@ -244,6 +251,37 @@ def _tell_partner(
     notice.payload = {"results": [asdict(CommandResult(referral.reference or "", RECORDED))]}
     session.flush()
     return [notice.id]
+
+
+def reply_to_review_item(
+    session: Session, item_id: int, kind: str, *, now: datetime, actor: Actor
+) -> ReplyOutcome:
+    """Answer the sender with a template (how replies work, or "your message reached us") and
+    resolve the item; nothing changes on the referral. Refused for a partner or an unknown
+    number, and for a contact that stopped messages."""
+    item = _open_item(session, item_id)
+    sender = sender_of(session, item)
+    point = sender.contact_point
+    if kind not in REPLY_KINDS:
+        raise InvalidInput("template", "choose one of the reply templates")
+    if point is None or item.message is None:
+        raise InvalidInput("template", "only a returnee's or a proxy's message gets a template")
+    returnee = point.returnee
+    channel = "sms" if item.message.channel == "voice" else item.message.channel
+    if is_opted_out(returnee, channel) or suppressed_numbers(session, [point.phone_e164]):
+        raise InvalidInput("template", "this contact stopped messages: nothing can be sent")
+    notice = plan_notice(
+        session,
+        kind=NoticeKind(kind),
+        returnee=returnee,
+        contact_point=point,
+        channel=channel,
+        due_at=now,
+        now=now,
+    )
+    _resolve(item, Resolution.REPLIED, now, actor)
+    session.flush()
+    return ReplyOutcome("replied", [notice.id])
 
 
 def dismiss_review_item(

@@ -65,9 +65,8 @@ def init_web(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
     init_errors(app)
-    blueprints = (auth, caseworker, reviews, returnees, bulk, delivery, manager, partner)
-    blueprints += (import_export,)
-    for blueprint in (*blueprints, webhooks):
+    faces = (auth, caseworker, reviews, returnees, bulk, delivery, manager, partner, import_export)
+    for blueprint in (*faces, webhooks):
         app.register_blueprint(blueprint)
     init_labels(app)
     app.jinja_env.globals["page_args"] = page_args

@@ -19,6 +19,7 @@ from smsgateway.reviews import (
     dismiss_review_item,
     open_review_items,
     referral_from_form,
+    reply_to_review_item,
     sender_of,
 )
 from smsgateway.runtime import get_runtime
@@ -76,6 +77,27 @@ def apply(item_id: int) -> Response:
         flash(_refusal(error, typed), "error")
         return _back()
     flash(gettext("Applied."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/reply")
+@requires(Action.APPLY_REVIEW)
+def reply(item_id: int) -> Response:
+    """Answer the sender with a template; nothing changes on the referral."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            reply_to_review_item(
+                session,
+                item_id,
+                request.form.get("template", ""),
+                now=runtime.clock(),
+                actor=acting_user(),
+            )
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return _back()
+    flash(gettext("Answer sent."), "info")
     return _back()
 
 

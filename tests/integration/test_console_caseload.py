@@ -344,3 +344,49 @@ def test_a_referral_for_a_service_the_partner_does_not_offer_is_refused(
         },
     )
     assert created.status_code == 303 and "/referrals/R" in created.headers["Location"]
+
+
+def test_a_caseworker_edits_languages_numbers_proxy_consent_and_quiet_hours(
+    caseworker_client: FlaskClient,
+    session: Session,
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    returnee = make_returnee(
+        phones=[PhoneInput("+221770000001"), PhoneInput("+221760000002", is_proxy=True)]
+    )
+    own, proxy = returnee.contact_points
+    form = caseworker_client.get(f"/returnees/{returnee.id}/edit").get_data(as_text=True)
+    assert f'name="point-{proxy.id}-consent"' in form
+
+    response = caseworker_client.post(
+        f"/returnees/{returnee.id}",
+        data={
+            "csrf_token": token_of(caseworker_client),
+            "first_name": "Awa",
+            "language": "en",
+            "fallback_language": ["wo", ""],
+            "channel": "voice",
+            "time_zone": "Africa/Bamako",
+            f"point-{own.id}-number": "+221770000009",
+            f"point-{proxy.id}-number": proxy.phone_e164,
+            f"point-{proxy.id}-relation": "uncle",
+            f"point-{proxy.id}-consent": "on",
+            "quiet_start": "22:00",
+            "quiet_end": "06:00",
+        },
+    )
+
+    assert response.status_code == 303
+    session.expire_all()
+    fresh = session.get(Returnee, returnee.id)
+    assert fresh is not None
+    assert (fresh.first_name, fresh.language_chain, fresh.preferred_channel) == (
+        "Awa",
+        ["en", "wo"],
+        "voice",
+    )
+    assert fresh.time_zone == "Africa/Bamako" and str(fresh.quiet_hours_end) == "06:00:00"
+    assert fresh.contact_points[0].phone_e164 == "+221770000009"
+    assert fresh.contact_points[0].reachability == "unknown"
+    assert fresh.contact_points[1].proxy_relation == "uncle"
+    assert fresh.contact_points[1].proxy_consented_at is not None

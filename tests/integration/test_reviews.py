@@ -25,6 +25,7 @@ from smsgateway.reviews import (
     apply_review,
     dismiss_review_item,
     find_referral,
+    reply_to_review_item,
     sender_of,
 )
 from smsgateway.runtime import Runtime
@@ -308,3 +309,24 @@ def test_the_queue_shows_sender_referral_link_and_dismisses_with_a_note(
     dismissed = session.get(ReviewItem, item.id)
     assert dismissed is not None and dismissed.resolution == "dismissed"
     assert dismissed.resolved_by == caseworker_client.user.username  # type: ignore[attr-defined]
+
+
+def test_a_template_answer_goes_to_the_number_that_wrote_unless_it_stopped(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    asked = write(runtime, phone_of(referral.returnee), "comment ça marche ?", now)
+    stopped = write(runtime, phone_of(referral.returnee), "encore moi", now)
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        reply_to_review_item(tx, asked.id, "ack_help", now=now, actor="cw")
+    suppress(session, phone_of(referral.returnee), "stop", now=now)
+    session.commit()
+    with pytest.raises(InvalidInput, match="stopped"), runtime.db.transaction() as tx:
+        reply_to_review_item(tx, stopped.id, "ack_help", now=now, actor="cw")
+
+    (answer,) = planned_since(session, before)
+    assert answer.kind == "ack_help" and answer.referral_id is None
+    assert session.get(ReviewItem, asked.id).resolution == "replied"  # type: ignore[union-attr]  # made above
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
