@@ -235,7 +235,23 @@ def error_words(code: str | None) -> str:
     return error_of(code).meaning if code else ""
 
 
+def language_name(code: str) -> str:
+    """A language's name in the console's language (Babel's CLDR names), else the list's."""
+    from babel import Locale, UnknownLocaleError
+    from flask_babel import get_locale
+
+    from smsgateway.content.languages import load_languages
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(get_locale())
+    except (UnknownLocaleError, ValueError):
+        name = None
+    known = load_languages().get(code)
+    return str(name or (known.name if known else code))
+
+
 def init_labels(app: Flask) -> None:
+    app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["error_words"] = error_words
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["service_label"] = service_label
