@@ -50,14 +50,22 @@ def _digits(text: str) -> str:
 ID_LIST_LIMIT = 2000
 
 
-def matching_returnee_ids(text: str) -> Select[Any]:
+def _contains(column: Any, pattern: str, dialect: str) -> Any:
+    """`column` LIKE `pattern`, whatever the case: SQLite's LIKE already ignores (ASCII) case,
+    and its lower() knows no more than that, so there a plain LIKE says the same, faster."""
+    if dialect == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def matching_returnee_ids(text: str, dialect: str = "") -> Select[Any]:
     """Returnees whose case reference, name or (4 digits or more) phone number has `text`.
 
     One LIKE over the three columns joined, so a search reads each returnee once.
     """
     pattern = _like(text.strip())
     joined = Returnee.case_reference + " " + Returnee.first_name + " " + Returnee.last_name
-    conditions = [joined.ilike(pattern, escape="\\")]
+    conditions = [_contains(joined, pattern, dialect)]
     digits = _digits(text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "").lstrip("+")) - 1:
         conditions.append(
@@ -68,12 +76,12 @@ def matching_returnee_ids(text: str) -> Select[Any]:
     return select(Returnee.id).where(or_(*conditions))
 
 
-def matching_partner_ids(text: str) -> Select[Any]:
+def matching_partner_ids(text: str, dialect: str = "") -> Select[Any]:
     pattern = _like(text.strip())
     return select(Partner.id).where(
         or_(
-            Partner.name.ilike(pattern, escape="\\"),
-            Partner.display_name.ilike(pattern, escape="\\"),
+            _contains(Partner.name, pattern, dialect),
+            _contains(Partner.display_name, pattern, dialect),
         )
     )
 
@@ -148,8 +156,9 @@ def search_ids(session: Session, text: str) -> SearchIds | None:
     text = text.strip()
     if not text or _REFERENCE.match(text):
         return None
-    found = session.scalars(matching_returnee_ids(text).limit(ID_LIST_LIMIT + 1)).all()
-    partners = tuple(session.scalars(matching_partner_ids(text)))
+    dialect = session.get_bind().dialect.name
+    found = session.scalars(matching_returnee_ids(text, dialect).limit(ID_LIST_LIMIT + 1)).all()
+    partners = tuple(session.scalars(matching_partner_ids(text, dialect)))
     return SearchIds(tuple(found) if len(found) <= ID_LIST_LIMIT else None, partners)
 
 
@@ -203,7 +212,7 @@ def list_returnees(
     if found is not None:
         ids: Any = found.returnee_ids
         if ids is None:
-            ids = matching_returnee_ids(search.strip())
+            ids = matching_returnee_ids(search.strip(), session.get_bind().dialect.name)
         by_partner = select(Referral.returnee_id).where(Referral.partner_id.in_(found.partner_ids))
         query = query.where(or_(Returnee.id.in_(ids), Returnee.id.in_(by_partner)))
     total = session.scalar(query.with_only_columns(func.count(Returnee.id))) or 0
