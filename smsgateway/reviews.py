@@ -147,6 +147,32 @@ def only_open_referral(session: Session, returnee_id: int | None) -> Referral | 
     return found[0] if len(found) == 1 else None
 
 
+def referral_of_item(session: Session, item: ReviewItem) -> Referral | None:
+    """The referral an item is about: its own, its message's, else the sender's only open one
+    (what applying it without typing a reference would use)."""
+    referral_id = item.referral_id or (item.message.referral_id if item.message else None)
+    if referral_id:
+        return session.get(Referral, referral_id)
+    if item.message is not None and item.notice_id is None:
+        return only_open_referral(session, item.message.returnee_id)
+    return None
+
+
+def open_referrals_of(session: Session, returnee_id: int | None, limit: int = 5) -> list[str]:
+    """References of a returnee's open referrals, newest first (a hint for the reviewer)."""
+    if returnee_id is None:
+        return []
+    return [
+        str(reference)
+        for reference in session.scalars(
+            select(Referral.reference)
+            .where(Referral.returnee_id == returnee_id, Referral.status.not_in(CLOSED))
+            .order_by(Referral.id.desc())
+            .limit(limit)
+        )
+    ]
+
+
 def _open_item(session: Session, item_id: int) -> ReviewItem:
     item = session.get(ReviewItem, item_id)
     if item is None or item.resolved_at is not None:

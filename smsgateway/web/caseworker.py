@@ -39,7 +39,14 @@ from smsgateway.referrals import (
     move_appointment,
     schedule_call,
 )
-from smsgateway.reviews import INTENTS_FOR, count_open_review_items, open_review_items, sender_of
+from smsgateway.reviews import (
+    INTENTS_FOR,
+    count_open_review_items,
+    open_referrals_of,
+    open_review_items,
+    referral_of_item,
+    sender_of,
+)
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.listing import Page, page_number
@@ -62,7 +69,8 @@ def index() -> str:
             counts=count_referrals_by_status(session),
             review_total=count_open_review_items(session),
             rows=[(item, sender_of(session, item)) for item in items],
-            referrals={item.id: _referral_of_item(session, item) for item in items},
+            referrals={item.id: referral_of_item(session, item) for item in items},
+            hints={item.id: open_referrals_of(session, item.returnee_id) for item in items},
             intents_for=INTENTS_FOR,
             returnee_total=session.scalar(select(func.count(Returnee.id))) or 0,
             due_this_week=list_referrals(
@@ -73,13 +81,6 @@ def index() -> str:
             rebookings=caseworker_tasks(session),
             flagged=flagged_referrals(session)[:100],
         )
-
-
-def _referral_of_item(session: Session, item: object) -> Referral | None:
-    referral_id = getattr(item, "referral_id", None)
-    message = getattr(item, "message", None)
-    referral_id = referral_id or (message.referral_id if message is not None else None)
-    return session.get(Referral, referral_id) if referral_id else None
 
 
 @caseworker.get("/referrals/list")

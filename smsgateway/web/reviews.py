@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Referral, ReviewItem
 from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused
 from smsgateway.reviews import (
@@ -17,8 +15,10 @@ from smsgateway.reviews import (
     apply_review,
     count_open_review_items,
     dismiss_review_item,
+    open_referrals_of,
     open_review_items,
     referral_from_form,
+    referral_of_item,
     reply_to_review_item,
     sender_of,
 )
@@ -38,19 +38,16 @@ def queue() -> str:
         page = Page(page_number(), PER_PAGE, count_open_review_items(session))
         items = open_review_items(session, limit=PER_PAGE, offset=page.offset)
         rows = [(item, sender_of(session, item)) for item in items]
-        referrals = {item.id: _referral_of(session, item) for item in items}
+        referrals = {item.id: referral_of_item(session, item) for item in items}
+        hints = {item.id: open_referrals_of(session, item.returnee_id) for item in items}
         return render_template(
             "reviews/queue.html",
             rows=rows,
             referrals=referrals,
+            hints=hints,
             intents_for=INTENTS_FOR,
             page=page,
         )
-
-
-def _referral_of(session: Session, item: ReviewItem) -> Referral | None:
-    referral_id = item.referral_id or (item.message.referral_id if item.message else None)
-    return session.get(Referral, referral_id) if referral_id else None
 
 
 @reviews.post("/reviews/<int:item_id>/apply")
