@@ -98,6 +98,8 @@ class Programme:
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
     satisfaction: Satisfaction
+    #: The service categories referrals may name (codes; the wording is in the templates).
+    services: tuple[str, ...] = ()
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -179,6 +181,10 @@ def parse_programme(data: dict[str, Any]) -> Programme:
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
         satisfaction=_satisfaction(data.get("satisfaction", defaults["satisfaction"])),
+        services=tuple(
+            str(code)
+            for code in data.get("services", defaults.get("services", {})).get("codes", ())
+        ),
     )
 
 
