@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from smsgateway import create_app
 from smsgateway.cli.checks import refuse_to_start
 from smsgateway.config import ConfigError
+from smsgateway.logs import configure_logging
 
 
 def _create_app() -> Flask:
@@ -23,9 +24,7 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """smsgateway: referral notices and replies by SMS, WhatsApp and voice."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(logging.INFO)
 
 
 def _register_command_groups(group: click.Group) -> None:

@@ -34,6 +34,9 @@ class Returnee(Base):
     # ends with nobody answering; cleared only by the person answering or a caseworker.
     unreachable_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     unreachable_reason: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Set when the returnee's personal data was erased (smsgateway.privacy.erasure): nothing is
+    # sent to them any more, and their numbers are strangers'.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The last change to the returnee or its contact points and consent (API: updated_since).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, default=_created_at)
