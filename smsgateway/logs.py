@@ -60,7 +60,7 @@ def _private_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record = _base_factory(*args, **kwargs)
     try:
         message = record.getMessage()
-    except Exception:  # noqa: BLE001 (a bad format string: leave it to logging to report)
+    except Exception:
         return record
     masked = mask_personal(message)
     if masked != message:

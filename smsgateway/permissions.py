@@ -46,6 +46,9 @@ class Action(StrEnum):
     IMPORT_DATA = "import_data"  # CSV import of returnees and referrals
     EXPORT_DATA = "export_data"  # CSV export of referrals and their events
     USE_ACCOUNT = "use_account"  # one's own account: language, log out
+    EXPORT_SUBJECT_DATA = "export_subject_data"  # all held about one returnee (docs/privacy.md)
+    ERASE_RETURNEE = "erase_returnee"  # remove a returnee's personal data, keep the figures
+    VIEW_ACCESS_LOG = "view_access_log"  # who viewed or exported whose data, refusals
 
 
 class Scope(StrEnum):
@@ -90,6 +93,14 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         A.VIEW_PARTNERS: S.OWN_PARTNER,
     },
 }
+
+
+# Data protection (docs/privacy.md): subject access and erasure for admins and managers, the
+# access log for admins.
+PERMISSIONS[Role.ADMIN].update(
+    {A.EXPORT_SUBJECT_DATA: S.ALL, A.ERASE_RETURNEE: S.ALL, A.VIEW_ACCESS_LOG: S.ALL}
+)
+PERMISSIONS[Role.MANAGER].update({A.EXPORT_SUBJECT_DATA: S.ALL, A.ERASE_RETURNEE: S.ALL})
 
 
 class Principal(Protocol):

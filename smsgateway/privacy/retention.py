@@ -19,8 +19,15 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from smsgateway.models import ContactPoint, Message, Notice, PointPerson, Referral, ReferralEvent
-from smsgateway.models import Returnee
+from smsgateway.models import (
+    ContactPoint,
+    Message,
+    Notice,
+    PointPerson,
+    Referral,
+    ReferralEvent,
+    Returnee,
+)
 from smsgateway.privacy.access_log import Face
 from smsgateway.privacy.erasure import ERASED_PHONE, erase_returnee
 from smsgateway.programme import Retention

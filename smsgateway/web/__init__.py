@@ -8,6 +8,7 @@
 - `partner`: a partner organisation's own referrals and its outcome reports;
 - `simulator`: the demo's phone simulator (local transport, never in production);
 - `import_export`: CSV upload of returnees and referrals, CSV export of referrals and events;
+- `privacy`: a returnee's data (page and JSON), erasure, the access log (`audit` writes it);
 - `webhooks` (in `smsgateway.webhooks`): public, authenticated by the provider's signature.
 
 Templates live in `web/templates/<blueprint>/`, the stylesheet in `web/static/`. Each view
@@ -23,6 +24,7 @@ from flask_wtf.csrf import CSRFProtect
 from smsgateway.permissions import Role
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import init_access
+from smsgateway.web.audit import init_audit
 from smsgateway.web.auth import auth
 from smsgateway.web.caseworker import caseworker
 from smsgateway.web.delivery import delivery
@@ -31,6 +33,7 @@ from smsgateway.web.i18n import init_i18n
 from smsgateway.web.import_export import import_export
 from smsgateway.web.manager import manager
 from smsgateway.web.partner import partner
+from smsgateway.web.privacy import privacy
 from smsgateway.web.security import init_security
 from smsgateway.web.session import init_sessions
 from smsgateway.web.simulator import simulator
@@ -59,9 +62,11 @@ def init_web(app: Flask) -> None:
     init_errors(app)
     for blueprint in (auth, caseworker, delivery, manager, partner, import_export, webhooks):
         app.register_blueprint(blueprint)
+    app.register_blueprint(privacy)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled
     app.jinja_env.globals["role_label"] = role_label
     if enabled:
         app.register_blueprint(simulator)
     init_access(app)
+    init_audit(app)

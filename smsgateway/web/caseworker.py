@@ -23,6 +23,7 @@ from smsgateway.replies.apply import apply_review_item
 from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.session import acting_user
 
 caseworker = Blueprint("caseworker", __name__)
@@ -68,6 +69,7 @@ def referral(reference: str) -> str:
         messages = session.scalars(
             select(Message).filter_by(referral_id=found.id).order_by(Message.id)
         ).all()
+        note_access("referral", [found.id], returnee_id=found.returnee_id)
         return render_template(
             "caseworker/referral.html",
             referral=found,
