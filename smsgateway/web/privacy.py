@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -73,7 +74,7 @@ def data_json(returnee_id: int) -> Response:
 
 @privacy.post("/returnees/<int:returnee_id>/erase")
 @requires(Action.ERASE_RETURNEE)
-def erase(returnee_id: int) -> Response | tuple[str, int]:
+def erase(returnee_id: int) -> WerkzeugResponse:
     runtime = get_runtime()
     form = ErasureForm()
     try:
