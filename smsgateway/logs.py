@@ -28,7 +28,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
-TEXT_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+TEXT_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 #: Libraries whose INFO lines carry a request's fields (numbers, texts).
 QUIET_LOGGERS = ("twilio.http_client",)
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -80,6 +80,18 @@ def install_record_factory() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+class TextFormatter(logging.Formatter):
+    """`TEXT_FORMAT`, and the request id at the end of a line written during a request."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        request_id = getattr(record, "request_id", "-")
+        return line if request_id == "-" else f"{line} (request {request_id})"
+
+
 class JsonLinesFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, request id, traceback."""
 
@@ -113,7 +125,7 @@ def configure_logging(level: int = logging.INFO) -> None:
     if log_format() == "json":
         handler.setFormatter(JsonLinesFormatter())
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(TextFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "smsgateway", False):

@@ -20,7 +20,7 @@ from webhook_scene import SENDER, STRANGER, post_form, set_scene, twilio_overrid
 
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.fakes import FakeTwilio
-from smsgateway.logs import JsonLinesFormatter, mask_personal
+from smsgateway.logs import JsonLinesFormatter, TextFormatter, mask_personal
 from smsgateway.models import Message
 from smsgateway.runtime import Runtime
 
@@ -152,6 +152,8 @@ def test_json_lines_carry_the_request_id(client: FlaskClient, caplog: Any) -> No
         logging.getLogger("smsgateway.test").warning("inside a request")
     line = json.loads(JsonLinesFormatter().format(caplog.records[-1]))
     assert line["request_id"] == "abc-request-1" and line["level"] == "WARNING"
+    text_line = TextFormatter().format(caplog.records[-1])
+    assert text_line.endswith("smsgateway.test: inside a request (request abc-request-1)")
     assert client.get("/login", headers={"X-Request-Id": "bad id!"}).headers["X-Request-Id"] != (
         "bad id!"
     )

@@ -56,14 +56,14 @@ def test_a_wrong_period_in_the_programme_file_stops_the_service(tmp_path: Any) -
     from smsgateway.config import ConfigError, load_settings
 
     path = tmp_path / "programme.toml"
-    text = (Path_of_default()).read_text(encoding="utf-8")
+    text = default_programme_path().read_text(encoding="utf-8")
     path.write_text(text.replace("message_body_days = 365", "message_body_days = 0"))
     with pytest.raises(ConfigError) as raised:
         load_settings({"SMSGATEWAY_PROGRAMME_FILE": str(path)}, {"instance_path": tmp_path})
     assert "\n" not in str(raised.value) and "message_body_days" in str(raised.value)
 
 
-def Path_of_default() -> Any:
+def default_programme_path() -> Any:
     from importlib import resources
 
     return resources.files("smsgateway").joinpath("programme.toml")
