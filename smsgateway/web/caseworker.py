@@ -35,6 +35,7 @@ def index() -> str:
     runtime = get_runtime()
     with runtime.db.sessions() as session:
         referrals = session.scalars(select(Referral).order_by(Referral.id.desc()).limit(100)).all()
+        note_access("referral", [referral.id for referral in referrals])
         counts = dict(
             session.execute(select(Referral.status, func.count()).group_by(Referral.status)).all()
         )

@@ -142,3 +142,30 @@ def test_subject_access_from_the_command_and_the_api(
     assert entries(session)[-1].event == "export"
     refused = api_as("caseworker").get(f"/returnees/{returnee.id}/subject-access")
     assert refused.status_code == 403
+
+
+def test_lists_and_the_partner_page_are_logged_too(
+    client_as: Callable[..., FlaskClient],
+    session: Session,
+    make_referral: Callable[..., Referral],
+) -> None:
+    referral = make_referral()
+    caseworker = client_as("caseworker")
+    assert caseworker.get("/referrals").status_code == 200
+    listed = entries(session)[-1]
+    assert listed.subject_kind == "referral" and referral.id in listed.subject_ids
+    partner = client_as("partner", partner_id=referral.partner_id)
+    assert partner.get(f"/partner/referrals/{referral.reference}").status_code == 200
+    seen = entries(session)[-1]
+    assert (seen.referral_id, seen.username) == (referral.id, partner.user.username)  # type: ignore[attr-defined]
+
+
+def test_the_log_format_is_json_lines_in_production() -> None:
+    from smsgateway.config import ConfigError, load_settings
+    from smsgateway.logs import log_format
+
+    assert log_format({"SMSGATEWAY_ENV": "production"}) == "json"
+    assert log_format({"SMSGATEWAY_ENV": "development"}) == "text"
+    assert log_format({"SMSGATEWAY_ENV": "production", "SMSGATEWAY_LOG_FORMAT": "text"}) == "text"
+    with pytest.raises(ConfigError, match=r"^SMSGATEWAY_LOG_FORMAT must be one of text, json$"):
+        load_settings({"SMSGATEWAY_LOG_FORMAT": "xml", "SMSGATEWAY_SECRET_KEY": "k"})
