@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,7 +92,22 @@ def test_exports_are_logged_with_what_they_held(
     assert sorted(entry.subject_ids) == sorted([first.id, second.id])
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def app_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The append-only test runs on both databases (its triggers differ); others on SQLite."""
+    overrides = {"instance_path": tmp_path / "instance", "env": "test", "scheduler": False}
+    if "database" in request.fixturenames and request.getfixturevalue("database") == "postgres":
+        overrides["database_url"] = request.getfixturevalue("pg_url")
+    return overrides
+
+
 def test_the_access_log_refuses_changes_and_deletions(
+    database: str,
     caseworker_client: FlaskClient,
     runtime: Runtime,
     session: Session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,6 +74,14 @@ def figures(session: Session, now: datetime) -> tuple[Any, ...]:
         flag_counts(session),
         sorted(messages),
     )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Every erasure test on both databases."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+    overrides = {"instance_path": tmp_path / "instance", "env": "test", "scheduler": False}
+    return {**overrides, **({"database_url": url} if url else {})}
 
 
 @pytest.fixture
