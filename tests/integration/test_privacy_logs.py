@@ -161,3 +161,24 @@ def test_json_lines_carry_the_request_id(client: FlaskClient, caplog: Any) -> No
 
 def test_engines_hide_sql_parameters(runtime: Runtime) -> None:
     assert runtime.db.engine.hide_parameters
+
+
+def test_production_writes_masked_json_lines_to_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smsgateway.logs import configure_logging
+
+    monkeypatch.setenv("SMSGATEWAY_ENV", "production")
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        configure_logging(logging.INFO)
+        logging.getLogger("smsgateway.test").info("sent to %s", "+221771234567")
+    finally:
+        for handler in root.handlers:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["message"] == "sent to +221•••••••67" and line["logger"] == "smsgateway.test"
+    assert set(line) >= {"time", "level", "request_id", "process"}
