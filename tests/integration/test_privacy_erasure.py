@@ -160,7 +160,11 @@ def world(
 
 
 def test_erasing_removes_every_trace_and_keeps_every_figure(
-    runner: FlaskCliRunner, session: Session, runtime: Runtime, world: dict[str, Any]
+    runner: FlaskCliRunner,
+    session: Session,
+    runtime: Runtime,
+    world: dict[str, Any],
+    manager_client: FlaskClient,
 ) -> None:
     returnee, now = world["returnee"], world["later"]
     bodies = set(
@@ -174,6 +178,8 @@ def test_erasing_removes_every_trace_and_keeps_every_figure(
     assert pending, "the appointment's reminders are planned"
     neighbour_before = [v for v in text_values(session) if "Neighbourina" in v[2]]
     before = figures(session, now)
+    runtime.clock = lambda: now
+    dashboard = manager_client.get("/manager/").get_data(as_text=True)
 
     result = runner.invoke(
         returnees_cli, args=["erase", CASE, "--reason", "request of 2 Dec", "--yes"]
@@ -187,6 +193,7 @@ def test_erasing_removes_every_trace_and_keeps_every_figure(
     ]
     assert leaks == []
     assert figures(session, now) == before
+    assert manager_client.get("/manager/").get_data(as_text=True) == dashboard
     assert [v for v in text_values(session) if "Neighbourina" in v[2]] == neighbour_before
     states = set(session.scalars(select(Notice.state).where(Notice.id.in_(pending))))
     assert states == {"cancelled"}
