@@ -292,7 +292,8 @@ def _is_aside(match: Match) -> bool:
 
 
 def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
-    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"."""
+    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
+    statement comes last."""
     supporting = {e.index for e in support}
     first = next(
         (
@@ -308,7 +309,28 @@ def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) 
     if first in supporting:
         return True
     # "not ok", "je ne viens pas": the negation that turned the answer leads it.
-    return reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting)
+    if reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting):
+        return True
+    return _statement_closes(reading, support)
+
+
+def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:
+    """Whether a statement ends the message (politeness aside): languages that put the verb
+    last tell progress that way ("ორი კვირის წინ დავიწყე", "ከሁለት ሳምንት በፊት ጀመርኩ"). A yes or
+    an "ok" at the end does not count ("the weather is nice, yes" is chatter), nor does "I will
+    come": a confirmation keeps the stricter shape, since a wrong one loses a returnee."""
+    last = next(
+        (
+            index
+            for index in range(len(reading.matches) - 1, -1, -1)
+            if not _is_aside(reading.matches[index])
+        ),
+        None,
+    )
+    return any(
+        e.index == last and e.kind == "statement" and e.intent is not Intent.CONFIRM
+        for e in support
+    )
 
 
 def _text(reading: Reading, item: _Evidence) -> str:
