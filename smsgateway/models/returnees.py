@@ -36,6 +36,9 @@ class Returnee(Base):
     unreachable_reason: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Every referral of a sensitive returnee is discreet, whatever its service (DESIGN.md).
     is_sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set when the returnee's personal data was erased (smsgateway.privacy.erasure): nothing is
+    # sent to them any more, and their numbers are strangers'.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The last change to the returnee or its contact points and consent (API: updated_since).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, default=_created_at)

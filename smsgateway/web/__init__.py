@@ -13,6 +13,7 @@
   own satisfaction totals;
 - `simulator`: the demo's phone simulator (local transport, never in production);
 - `import_export`: CSV upload of returnees and referrals, CSV export of referrals and events;
+- `privacy`: a returnee's data (page and JSON), erasure, the access log (`audit` writes it);
 - `webhooks` (in `smsgateway.webhooks`): public, authenticated by the provider's signature.
 
 Templates live in `web/templates/<blueprint>/`, the stylesheet in `web/static/`. Each view
@@ -28,6 +29,7 @@ from flask_wtf.csrf import CSRFProtect
 from smsgateway.permissions import Role
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import init_access
+from smsgateway.web.audit import init_audit
 from smsgateway.web.auth import auth
 from smsgateway.web.bulk import bulk
 from smsgateway.web.caseworker import caseworker
@@ -40,6 +42,7 @@ from smsgateway.web.labels import init_labels
 from smsgateway.web.listing import page_args
 from smsgateway.web.manager import manager
 from smsgateway.web.partner import partner
+from smsgateway.web.privacy import privacy
 from smsgateway.web.returnees import returnees
 from smsgateway.web.reviews import reviews
 from smsgateway.web.security import init_security
@@ -84,9 +87,11 @@ def init_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     init_labels(app)
     app.jinja_env.globals["page_args"] = page_args
+    app.register_blueprint(privacy)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled
     app.jinja_env.globals["role_label"] = role_label
     if enabled:
         app.register_blueprint(simulator)
     init_access(app)
+    init_audit(app)

@@ -49,6 +49,7 @@ from smsgateway.reviews import (
 )
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -103,6 +104,7 @@ def listing() -> str:
         found = list_referrals(
             session, filters, now=runtime.clock(), limit=PER_PAGE, offset=(number - 1) * PER_PAGE
         )
+        note_access("referral", [referral.id for referral in found.items])
         return render_template(
             "caseworker/list.html",
             referrals=found.items,
@@ -185,6 +187,7 @@ def referral(reference: str) -> str:
     with runtime.db.sessions() as session:
         found = _referral(session, reference)
         now = runtime.clock()
+        note_access("referral", [found.id], returnee_id=found.returnee_id)
         return render_template(
             "caseworker/referral.html",
             referral=found,

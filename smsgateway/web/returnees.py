@@ -37,6 +37,7 @@ from smsgateway.returnees import (
 from smsgateway.runtime import get_runtime
 from smsgateway.users import Actor
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -66,6 +67,7 @@ def index() -> str:
     with get_runtime().db.sessions() as session:
         number = page_number()
         found = list_returnees(session, search, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+        note_access("returnee", [returnee.id for returnee in found.items])
         return render_template(
             "returnees/index.html",
             returnees=found.items,
@@ -115,6 +117,7 @@ def create() -> Response | tuple[str, int]:
 def show(returnee_id: int) -> str:
     with get_runtime().db.sessions() as session:
         returnee = _returnee(session, returnee_id)
+        note_access("returnee", [returnee.id], returnee_id=returnee.id)
         history = session.scalars(
             select(ReachabilityEvent)
             .where(ReachabilityEvent.contact_point_id.in_([p.id for p in returnee.contact_points]))
