@@ -2,8 +2,8 @@
 
 The package ships `programme.toml` with the documented defaults; `SMSGATEWAY_PROGRAMME_FILE`
 (the `programme_file` setting) points at a replacement. Parsed once per path. A replacement
-written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`) gets that
-section from the shipped file.
+written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`,
+`[satisfaction]`, `[retention]`) gets that section from the shipped file.
 """
 
 from __future__ import annotations
@@ -87,6 +87,26 @@ class EscalationTiming:
 
 
 @dataclass(frozen=True)
+class Satisfaction:
+    """When returnees are asked whether the help matched, and who may see the answers."""
+
+    months_after_enrolment: int | None  # None: not asked after the enrolment
+    at_last_followup: bool
+    local_time: time
+    partner_minimum_answers: int
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (`smsgateway.privacy.retention`, docs/privacy.md)."""
+
+    message_body: timedelta  # the text of every message, in or out
+    stranger_message: timedelta  # texts from and to numbers nobody registered
+    closed_referral: timedelta  # a returnee's data once all their referrals are closed
+
+
+@dataclass(frozen=True)
 class Programme:
     """When notices are planned, how long they stay useful, and what a message costs."""
 
@@ -107,6 +127,10 @@ class Programme:
     questions: QuestionPacing
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
+    satisfaction: Satisfaction
+    retention: Retention
+    #: The service categories referrals may name (codes; the wording is in the templates).
+    services: tuple[str, ...] = ()
     replies: ReplyPolicy = ReplyPolicy(frozenset({"unclear"}), "never")
     escalation: EscalationTiming = EscalationTiming(timedelta(hours=4), timedelta(days=3))
 
@@ -191,6 +215,56 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         ),
         replies=_reply_policy(data.get("replies", defaults["replies"])),
         escalation=_escalation(data.get("escalation", defaults["escalation"])),
+        satisfaction=_satisfaction(data.get("satisfaction", defaults["satisfaction"])),
+        services=tuple(
+            str(code)
+            for code in data.get("services", defaults.get("services", {})).get("codes", ())
+        ),
+        retention=_retention({**defaults["retention"], **data.get("retention", {})}),
+    )
+
+
+def _satisfaction(section: dict[str, Any]) -> Satisfaction:
+    months = section.get("months_after_enrolment")
+    if months is not None and int(months) < 0:
+        raise ValueError("[satisfaction] months_after_enrolment must be zero or more")
+    minimum = int(section["partner_minimum_answers"])
+    if minimum < 1:
+        raise ValueError("[satisfaction] partner_minimum_answers must be 1 or more")
+    themes = tuple(str(theme) for theme in section["themes"])
+    if not themes or len(set(themes)) != len(themes):
+        raise ValueError("[satisfaction] themes must be a list of distinct names")
+    return Satisfaction(
+        months_after_enrolment=None if months is None else int(months),
+        at_last_followup=bool(section.get("at_last_followup", True)),
+        local_time=_clock(section["local_time"]),
+        partner_minimum_answers=minimum,
+        themes=themes,
+    )
+
+
+#: Retention periods lie between a day and a century.
+RETENTION_DAYS = (1, 36_500)
+
+
+def _retention(section: dict[str, Any]) -> Retention:
+    def days(name: str) -> timedelta:
+        value = section[name]
+        low, high = RETENTION_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(
+                f"[retention] {name} must be a whole number of days from {low} to {high}, "
+                f"not {value!r}"
+            )
+        return timedelta(days=value)
+
+    unknown = set(section) - {"message_body_days", "stranger_message_days", "closed_referral_days"}
+    if unknown:
+        raise ValueError(f"[retention] unknown settings {sorted(unknown)}")
+    return Retention(
+        message_body=days("message_body_days"),
+        stranger_message=days("stranger_message_days"),
+        closed_referral=days("closed_referral_days"),
     )
 
 

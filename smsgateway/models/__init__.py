@@ -2,10 +2,12 @@
 
 from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
+from smsgateway.models.feedback import FeedbackItem, FeedbackNote, SatisfactionAnswer
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
 from smsgateway.models.partners import Partner, PointPerson
+from smsgateway.models.privacy import AccessLogEntry, Erasure
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
@@ -16,11 +18,15 @@ from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
+    "AccessLogEntry",
     "ApiToken",
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",
+    "Erasure",
     "Escalation",
+    "FeedbackItem",
+    "FeedbackNote",
     "LoginAttempt",
     "Message",
     "MessageStatusEvent",
@@ -33,6 +39,7 @@ __all__ = [
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "SatisfactionAnswer",
     "SendWindow",
     "Suppression",
     "Task",
