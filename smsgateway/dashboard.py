@@ -6,12 +6,13 @@ thousand referrals; nothing here reads a request. The words:
 
 - **cohort**: the referrals recorded (`created_at`) in the period, of the partner and service;
 - **funnel**: of the cohort, how many ever reached each stage of the usual path, each referral
-  counted once, at its furthest stage (`referred` → `confirmed` → `attended` → `enrolled`;
-  `completed` and `dropped_out` count as enrolled, since a partner's "dropped out" implies the
-  enrolment), and how many now stand at each other end: `ineligible`, `declined`, `no_show`,
-  `dropped_out`, and `unreachable` (no known outcome yet and the returnee carries the one
-  unreachable flag, `reachability.unreachable_condition`);
-- **time to enrolment**: from the referral to the first event that reached the enrolled stage,
+  counted once, at its furthest stage (`referrals.FUNNEL_STAGES`: `completed` and `dropped_out`
+  count as enrolled, since a partner's "dropped out" implies the enrolment), and how many now
+  stand at each other end: `ineligible`, `declined`, `no_show`, `dropped_out`, and
+  `unreachable` (no known outcome yet and the returnee carries the one unreachable flag,
+  `reachability.unreachable_condition`). The milestones are kept on the referral row by
+  `referrals.change_status`, so the counts need one grouped pass over the referrals;
+- **time to enrolment**: from the referral to its first enrolment (`Referral.enrolled_at`),
   per partner: the median and the share within 30 days ("activities could begin within a
   month");
 - **stalled**: referrals, whenever recorded, that are still open (not enrolled) and whose
@@ -21,8 +22,8 @@ thousand referrals; nothing here reads a request. The words:
   were answered;
 - **opt-outs**: numbers that stopped (STOP, or the provider's unsubscribed) in the period;
 - **caseworker load**: review items still open at `now`, by reason and by age;
-- **weekly reach**: per local week of the period, referrals recorded and distinct returnees
-  reached (a delivered message or a reply).
+- **weekly reach**: per local week of the period, referrals recorded and how many of them
+  have a known outcome or an explicit flag now (the loop's reach, `loop.standing`).
 """
 
 from __future__ import annotations
@@ -35,34 +36,28 @@ from itertools import pairwise
 from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from smsgateway.loop.tasks import TaskState
 from smsgateway.models import (
     ContactPoint,
     Message,
     Notice,
     Partner,
     Referral,
-    ReferralEvent,
     Returnee,
     ReviewItem,
+    Task,
 )
 from smsgateway.models.reachability import ReachabilityEvent
 from smsgateway.reachability import OPTED_OUT, unreachable_condition
-from smsgateway.referrals import SILENT, Status
+from smsgateway.referrals import FUNNEL_STAGES, SILENT, Status
 
 Ts = TypeVarTuple("Ts")
 
 #: The stages of the funnel, in order, and what counts as having reached each.
-STAGES = ("referred", "confirmed", "attended", "enrolled")
-_STAGE_OF = {
-    Status.CONFIRMED: 1,
-    Status.ATTENDED: 2,
-    Status.ENROLLED: 3,
-    Status.COMPLETED: 3,
-    Status.DROPPED_OUT: 3,
-}
+STAGES = tuple(stage.value for stage in FUNNEL_STAGES)
 #: The other ends a referral may stand at now, each counted once.
 ENDS = ("ineligible", "declined", "no_show", "dropped_out", "unreachable")
 #: Statuses in which a referral can stall: open, and not yet enrolled (enrolled referrals run
@@ -143,7 +138,7 @@ class DashboardFilter:
         return self.partner_id is not None or bool(self.service)
 
 
-# -- the funnel -------------------------------------------------------------------------------
+# -- the cohort: funnel and weekly reach ------------------------------------------------------
 
 
 @dataclass
@@ -160,60 +155,104 @@ class FunnelRow:
         return self.stages["referred"]
 
 
-def _stage() -> ColumnElement[int]:
-    whens = [
-        (ReferralEvent.new_status == status.value, stage) for status, stage in _STAGE_OF.items()
+@dataclass(frozen=True)
+class WeekRow:
+    """One local week of the period: referrals recorded, and how many of them have a known
+    outcome or an explicit flag by now (the loop's reach, `loop.standing`)."""
+
+    week: date  # the local Monday
+    referred: int
+    settled: int
+
+    @property
+    def reach(self) -> float:
+        return self.settled / self.referred if self.referred else 0.0
+
+
+@dataclass
+class Cohort:
+    funnel: list[FunnelRow]
+    weeks: list[WeekRow]
+
+
+def cohort(session: Session, filters: DashboardFilter) -> Cohort:
+    """The funnel and the weekly reach of the cohort, each referral counted once by its
+    milestones (`Referral.furthest_stage`). Four grouped queries that an index covers
+    (`ix_referrals_funnel`), rather than one wider one that SQLite must sort."""
+    names = _partner_names(session)
+    found: dict[tuple[str, str], FunnelRow] = {}
+
+    def row_of(partner_id: int, service: str) -> FunnelRow:
+        name = names.get(partner_id, "")
+        return found.setdefault((name, service), FunnelRow(name, service))
+
+    columns = (Referral.partner_id, Referral.service_category, Referral.status)
+    query = select(*columns, Referral.furthest_stage, func.count())
+    query = filters.cohort(query).group_by(*columns, Referral.furthest_stage)
+    for partner_id, service, status, stage, count in session.execute(query):
+        row = row_of(partner_id, service)
+        for reached in STAGES[: int(stage or 0) + 1]:
+            row.stages[reached] += count
+        if status in ENDS:
+            row.ends[status] += count
+    silent = [status.value for status in SILENT]
+    unreachable = (
+        select(Referral.partner_id, Referral.service_category, func.count())
+        .join(Returnee, Returnee.id == Referral.returnee_id)
+        .where(Referral.status.in_(silent), unreachable_condition())
+    )
+    by_service = filters.cohort(unreachable).group_by(
+        Referral.partner_id, Referral.service_category
+    )
+    for partner_id, service, count in session.execute(by_service):
+        row_of(partner_id, service).ends["unreachable"] += count
+    funnel = [found[key] for key in sorted(found)]
+    return Cohort(funnel, _weeks(session, filters))
+
+
+def _weeks(session: Session, filters: DashboardFilter) -> list[WeekRow]:
+    """Referrals per local week, and those of them still silent with no flag of any kind."""
+    week = _week_of(Referral.created_at, filters)
+    referred_query = filters.cohort(select(week, func.count())).group_by(week)
+    referred = {index: count for index, count in session.execute(referred_query)}
+    task_flagged = select(Task.referral_id).where(Task.state == TaskState.FLAGGED)
+    unsettled_query = (
+        select(week, func.count())
+        .join(Returnee, Returnee.id == Referral.returnee_id)
+        .where(
+            Referral.status.in_([status.value for status in SILENT]),
+            ~unreachable_condition(),
+            Referral.id.not_in(task_flagged),
+        )
+    )
+    unsettled_query = filters.cohort(unsettled_query).group_by(week)
+    unsettled = {index: count for index, count in session.execute(unsettled_query)}
+    return [
+        WeekRow(monday, referred.get(index, 0), referred.get(index, 0) - unsettled.get(index, 0))
+        for index, monday in enumerate(filters.period.weeks())
     ]
-    return case(*whens, else_=0)
 
 
 def funnel(session: Session, filters: DashboardFilter) -> list[FunnelRow]:
     """The cohort's funnel per partner and service, each referral counted once (see above)."""
-    unreachable = case((unreachable_condition(), 1), else_=0)
-    per_referral = filters.cohort(
-        select(
-            Referral.partner_id.label("partner_id"),
-            Referral.service_category.label("service"),
-            Referral.status.label("status"),
-            unreachable.label("unreachable"),
-            func.max(_stage()).label("stage"),
-        )
-        .join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
-        .join(Returnee, Returnee.id == Referral.returnee_id)
-        .group_by(Referral.id, Referral.partner_id, Referral.service_category, Referral.status)
-        .group_by(unreachable)
-    ).subquery()
-    rows = session.execute(
-        select(
-            per_referral.c.partner_id,
-            per_referral.c.service,
-            per_referral.c.status,
-            per_referral.c.unreachable,
-            per_referral.c.stage,
-            func.count(),
-        ).group_by(*per_referral.c)
-    ).all()
-    names = _partner_names(session)
-    found: dict[tuple[str, str], FunnelRow] = {}
-    for partner_id, service, status, is_unreachable, stage, count in rows:
-        row = found.setdefault(
-            (names.get(partner_id, ""), service),
-            FunnelRow(names.get(partner_id, ""), service),
-        )
-        for reached in STAGES[: int(stage) + 1]:
-            row.stages[reached] += count
-        end = _end_of(status, bool(is_unreachable))
-        if end:
-            row.ends[end] += count
-    return [found[key] for key in sorted(found)]
+    return cohort(session, filters).funnel
 
 
-def _end_of(status: str, is_unreachable: bool) -> str:
-    if status in ENDS:
-        return status
-    if is_unreachable and status in SILENT:
-        return "unreachable"
-    return ""
+def weekly_reach(session: Session, filters: DashboardFilter) -> list[WeekRow]:
+    """Per local week of the period: referrals recorded, and of them those with a known
+    outcome or an explicit flag now."""
+    return cohort(session, filters).weeks
+
+
+def _week_of(column: Any, filters: DashboardFilter) -> ColumnElement[int]:
+    """The index of the local week of the period a UTC time falls in (-1 before the first)."""
+    zone = ZoneInfo(filters.period.time_zone)
+    mondays = filters.period.weeks()
+    whens = []
+    for index in reversed(range(len(mondays))):
+        starts = datetime.combine(mondays[index], time(0), tzinfo=zone).astimezone(UTC)
+        whens.append((column >= starts, index))
+    return case(*whens, else_=-1)
 
 
 def funnel_total(rows: list[FunnelRow]) -> FunnelRow:
@@ -248,23 +287,10 @@ def _days_between(session: Session, later: Any, earlier: Any) -> ColumnElement[A
 
 def enrolment_times(session: Session, filters: DashboardFilter) -> list[EnrolmentTime]:
     """Per partner, for the cohort's referrals that reached enrolment: median days and share
-    within 30 days from the referral to the first enrolled-stage event."""
-    enrolled_statuses = [status.value for status, stage in _STAGE_OF.items() if stage == 3]
-    first = (
-        select(
-            ReferralEvent.referral_id.label("referral_id"),
-            func.min(ReferralEvent.created_at).label("enrolled_at"),
-        )
-        .where(ReferralEvent.new_status.in_(enrolled_statuses))
-        .group_by(ReferralEvent.referral_id)
-        .subquery()
-    )
-    days = _days_between(session, first.c.enrolled_at, Referral.created_at)
-    rows = session.execute(
-        filters.cohort(
-            select(Referral.partner_id, days).join(first, first.c.referral_id == Referral.id)
-        )
-    ).all()
+    within 30 days from the referral to its first enrolment (`Referral.enrolled_at`)."""
+    days = _days_between(session, Referral.enrolled_at, Referral.created_at)
+    query = select(Referral.partner_id, days).where(Referral.enrolled_at.is_not(None))
+    rows = session.execute(filters.cohort(query)).all()
     per_partner: dict[int, list[float]] = {}
     for partner_id, value in rows:
         per_partner.setdefault(partner_id, []).append(float(value))
@@ -298,20 +324,17 @@ def stalled_referrals(
     session: Session, filters: DashboardFilter, *, now: datetime, limit: int = 500
 ) -> tuple[int, list[StalledReferral]]:
     """How many referrals are stalled at `now`, and the `limit` longest stalled of them."""
-    last_change = func.max(ReferralEvent.created_at)
     query = filters.narrow(
         select(
             Referral.reference,
             Referral.partner_id,
             Referral.service_category,
             Referral.status,
-            last_change.label("last_change_at"),
+            Referral.status_changed_at.label("last_change_at"),
+        ).where(
+            Referral.status.in_([status.value for status in STALLABLE]),
+            Referral.status_changed_at < now - timedelta(days=filters.stalled_days),
         )
-        .join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
-        .where(Referral.status.in_([status.value for status in STALLABLE]))
-        .group_by(Referral.id, Referral.reference, Referral.partner_id)
-        .group_by(Referral.service_category, Referral.status)
-        .having(last_change < now - timedelta(days=filters.stalled_days))
     ).subquery()
     count = int(session.scalar(select(func.count()).select_from(query)) or 0)
     rows = session.execute(
@@ -462,54 +485,6 @@ def caseworker_load(session: Session, filters: DashboardFilter, *, now: datetime
     return load
 
 
-# -- weekly reach -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WeekRow:
-    week: date  # the local Monday
-    referred: int
-    reached: int
-
-
-def _week_of(column: Any, filters: DashboardFilter) -> ColumnElement[int]:
-    """The index of the local week of the period a UTC time falls in (-1 before the first)."""
-    zone = ZoneInfo(filters.period.time_zone)
-    mondays = filters.period.weeks()
-    whens = []
-    for index in reversed(range(len(mondays))):
-        starts = datetime.combine(mondays[index], time(0), tzinfo=zone).astimezone(UTC)
-        whens.append((column >= starts, index))
-    return case(*whens, else_=-1)
-
-
-def weekly_reach(session: Session, filters: DashboardFilter) -> list[WeekRow]:
-    """Per local week of the period: referrals recorded, and distinct returnees reached (an
-    outbound message reported delivered or read, or a message from them)."""
-    begin, finish = filters.period.bounds()
-    week = _week_of(Referral.created_at, filters)
-    referred_query = filters.cohort(select(week, func.count()).select_from(Referral))
-    referred = {row[0]: row[1] for row in session.execute(referred_query.group_by(week))}
-    message_week = _week_of(Message.created_at, filters)
-    was_reached = (Message.direction == "in") | Message.delivery_status.in_(DELIVERED)
-    query = (
-        select(message_week, func.count(func.distinct(Message.returnee_id)))
-        .where(
-            Message.created_at >= begin,
-            Message.created_at < finish,
-            and_(Message.returnee_id.is_not(None), was_reached),
-        )
-        .group_by(message_week)
-    )
-    if filters.is_narrowed:
-        query = query.where(Message.returnee_id.in_(filters.narrow(select(Referral.returnee_id))))
-    reached = {row[0]: row[1] for row in session.execute(query)}
-    return [
-        WeekRow(monday, int(referred.get(index, 0)), int(reached.get(index, 0)))
-        for index, monday in enumerate(filters.period.weeks())
-    ]
-
-
 # -- everything -------------------------------------------------------------------------------
 
 
@@ -534,9 +509,10 @@ class Dashboard:
 def build_dashboard(session: Session, filters: DashboardFilter, *, now: datetime) -> Dashboard:
     """Every figure of the dashboard for `filters` at `now`."""
     count, stalled = stalled_referrals(session, filters, now=now, limit=50)
+    figures = cohort(session, filters)
     return Dashboard(
         filters=filters,
-        funnel=funnel(session, filters),
+        funnel=figures.funnel,
         enrolment_times=enrolment_times(session, filters),
         stalled_count=count,
         stalled=stalled,
@@ -544,7 +520,7 @@ def build_dashboard(session: Session, filters: DashboardFilter, *, now: datetime
         replies=reply_rates(session, filters),
         opt_outs=opt_outs(session, filters),
         load=caseworker_load(session, filters, now=now),
-        weeks=weekly_reach(session, filters),
+        weeks=figures.weeks,
     )
 
 

@@ -2,6 +2,7 @@
 
 from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
+from smsgateway.models.followups import Followup
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
@@ -21,6 +22,7 @@ __all__ = [
     "ChannelConsent",
     "ContactPoint",
     "Escalation",
+    "Followup",
     "LoginAttempt",
     "Message",
     "MessageStatusEvent",

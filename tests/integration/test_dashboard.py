@@ -22,10 +22,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway import dashboard as d
-from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
+from smsgateway.loop.tasks import TaskState
+from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem, Task
 from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import flag_unreachable, record_opt_out
 from smsgateway.referrals import Source, Status, change_status
@@ -284,23 +286,29 @@ def test_caseworker_load_counts_open_review_items_by_reason_and_age(
 
 def test_weekly_reach_in_local_weeks(session: Session, world: dict[str, Any]) -> None:
     weeks = d.weekly_reach(session, d.DashboardFilter(NOVEMBER))
-    assert [(w.week, w.referred, w.reached) for w in weeks] == [
-        (date(2026, 10, 26), 1, 0),  # Sunday Nov 1: r3
-        (date(2026, 11, 2), 2, 2),  # r1 delivered, r2 wrote in
-        (date(2026, 11, 9), 2, 2),  # r6 delivered (once, though also failed), r7 read
-        (date(2026, 11, 16), 1, 0),
-        (date(2026, 11, 23), 1, 0),
-        (date(2026, 11, 30), 1, 0),  # r9, Nov 30 23:30
+    assert [(w.week, w.referred, w.settled) for w in weeks] == [
+        (date(2026, 10, 26), 1, 1),  # Sunday Nov 1: r3, enrolled
+        (date(2026, 11, 2), 2, 1),  # r1 enrolled; r2 confirmed, no flag: silent
+        (date(2026, 11, 9), 2, 2),  # r6 unreachable, r7 dropped out
+        (date(2026, 11, 16), 1, 1),
+        (date(2026, 11, 23), 1, 1),
+        (date(2026, 11, 30), 1, 1),  # r9, Nov 30 23:30
     ]
     only_b = d.weekly_reach(session, d.DashboardFilter(NOVEMBER, partner_id=world["b"].id))
-    assert [(w.referred, w.reached) for w in only_b] == [
+    assert [(w.referred, w.settled) for w in only_b] == [
         (0, 0),
         (0, 0),
         (2, 2),
         (0, 0),
-        (1, 0),
-        (1, 0),
+        (1, 1),
+        (1, 1),
     ]
+    # A task of the loop that flags r2 (awaiting the partner) settles it too.
+    task = session.scalars(select(Task).where(Task.referral_id == world["r"][2].id)).first()
+    assert task is not None
+    task.state, task.flag = TaskState.FLAGGED, "awaiting_partner"
+    session.commit()
+    assert d.weekly_reach(session, d.DashboardFilter(NOVEMBER))[1].settled == 2
 
 
 def test_the_whole_dashboard_in_one_call(session: Session, world: dict[str, Any]) -> None:
