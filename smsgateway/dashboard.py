@@ -528,3 +528,65 @@ def service_categories(session: Session) -> list[str]:
     """Every service category referred to, for the filter."""
     query = select(Referral.service_category).distinct().order_by(Referral.service_category)
     return list(session.scalars(query))
+
+
+# -- the figures as tables (the page and the CSV downloads) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+TABLES = ("funnel", "enrolment", "stalled", "delivery", "replies", "opt_outs", "load", "weeks")
+
+
+def _percent(share: float) -> float:
+    return round(100 * share, 1)
+
+
+def dashboard_tables(board: Dashboard) -> dict[str, Table]:
+    """Every figure of `board` as a table of plain values, in the order of `TABLES`."""
+    total = board.total
+    funnel_rows = [
+        (row.partner, row.service, *(row.stages[s] for s in STAGES), *(row.ends[e] for e in ENDS))
+        for row in [*board.funnel, FunnelRow("", "", total.stages, total.ends)]
+    ]
+    load = board.load
+    return {
+        "funnel": Table(("partner", "service", *STAGES, *ENDS), funnel_rows),
+        "enrolment": Table(
+            ("partner", "enrolled", "median_days", "within_30_days_percent"),
+            [
+                (r.partner, r.enrolled, round(r.median_days, 1), _percent(r.within_30_days))
+                for r in board.enrolment_times
+            ],
+        ),
+        "stalled": Table(
+            ("reference", "partner", "service", "status", "last_change_at"),
+            [
+                (r.reference, r.partner, r.service, r.status, r.last_change_at.isoformat())
+                for r in board.stalled
+            ],
+        ),
+        "delivery": _rate_table(board.delivery, ("sent", "delivered", "delivery_rate_percent")),
+        "replies": _rate_table(board.replies, ("questions", "answered", "reply_rate_percent")),
+        "opt_outs": Table(("language", "numbers"), list(board.opt_outs.items())),
+        "load": Table(
+            ("group", "value", "open_items"),
+            [("reason", reason, count) for reason, count in sorted(load.by_reason.items())]
+            + [("age_days", label, count) for label, count in load.by_age.items()],
+        ),
+        "weeks": Table(
+            ("week", "referred", "settled", "reach_percent"),
+            [(w.week.isoformat(), w.referred, w.settled, _percent(w.reach)) for w in board.weeks],
+        ),
+    }
+
+
+def _rate_table(rows: list[RateRow], names: tuple[str, str, str]) -> Table:
+    return Table(
+        ("channel", "language", *names),
+        [(r.channel, r.language, r.total, r.done, _percent(r.rate)) for r in rows],
+    )

@@ -17,11 +17,14 @@ The history (UTC times; November 2026; `NOW` is Tuesday 1 December 09:00; Dakar 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +34,7 @@ from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem, 
 from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import flag_unreachable, record_opt_out
 from smsgateway.referrals import Source, Status, change_status
+from smsgateway.runtime import Runtime
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 NOVEMBER = d.Period(date(2026, 11, 1), date(2026, 11, 30), "Africa/Dakar")
@@ -324,3 +328,49 @@ def test_last_days_is_a_period_of_local_days_up_to_today() -> None:
     )
     assert d.last_days(late, 1, "Africa/Dakar").start == date(2026, 11, 30)
     assert timedelta(days=1) == d.WITHIN / 30
+
+
+# -- the page and its downloads ---------------------------------------------------------------
+
+
+def test_the_dashboard_page_shows_charts_tables_and_the_filters(
+    runtime: Runtime, manager_client: FlaskClient, world: dict[str, Any]
+) -> None:
+    runtime.clock = lambda: NOW
+    page = manager_client.get("/manager/?start=2026-11-01&end=2026-11-30")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for chart in ("chart-funnel", "chart-weeks", "chart-delivery"):
+        assert f'<svg id="{chart}"' in html
+    for name in d.TABLES:
+        assert f'id="table-{name}"' in html and f'id="csv-{name}"' in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert world["r"][2].reference in html  # stalled
+    only_a = manager_client.get(
+        f"/manager/?start=2026-11-01&end=2026-11-30&partner={world['a'].id}"
+    )
+    assert "mental_health" not in only_a.get_data(as_text=True).split('id="table-funnel"')[1]
+
+
+def test_the_funnel_csv_has_the_pages_figures_and_filters(
+    runtime: Runtime, manager_client: FlaskClient, world: dict[str, Any]
+) -> None:
+    runtime.clock = lambda: NOW
+    answer = manager_client.get(
+        f"/manager/dashboard/funnel.csv?start=2026-11-01&end=2026-11-30&partner={world['b'].id}"
+    )
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert "funnel_2026-11-01_2026-11-30.csv" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert rows[0][:6] == ["partner", "service", "referred", "confirmed", "attended", "enrolled"]
+    assert rows[1][:6] == ["B Clinic", "medical", "2", "1", "1", "1"]
+    assert rows[2][:2] == ["B Clinic", "mental_health"]
+    assert rows[3][:3] == ["", "", "4"]  # all of them
+    assert manager_client.get("/manager/dashboard/nothing.csv").status_code == 404
+
+
+def test_a_partner_or_caseworker_cannot_open_the_dashboard(
+    client_as: Callable[..., FlaskClient], world: dict[str, Any]
+) -> None:
+    assert client_as("caseworker").get("/manager/").status_code == 403
+    assert client_as("caseworker").get("/manager/dashboard/funnel.csv").status_code == 403
