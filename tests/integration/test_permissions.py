@@ -78,6 +78,7 @@ def world(
             "item_id": item.id,
             "contact_id": mine.returnee.contact_points[0].id,
             "returnee_id": mine.returnee_id,
+            "name": "funnel",
         },
     }
 
@@ -198,7 +199,12 @@ def test_a_partner_outcome_is_recorded_under_the_partner_account(
     assert fingerprint(session) == before
     response = client.post(
         f"/partner/referrals/{mine.reference}/outcome",
-        data={"csrf_token": form_token(client), "outcome": "ineligible", "note": "too far"},
+        data={
+            "csrf_token": form_token(client),
+            "outcome": "ineligible",
+            "reason": "residence",
+            "note": "too far",
+        },
     )
     assert response.status_code == 303
     session.expire_all()
@@ -212,7 +218,7 @@ def test_a_partner_outcome_is_recorded_under_the_partner_account(
         "partner_page",
         partner_user.username,
         partner_user.id,
-        "too far",
+        "residence: too far",
     )
 
 
