@@ -46,6 +46,7 @@ class Action(StrEnum):
     IMPORT_DATA = "import_data"  # CSV import of returnees and referrals
     EXPORT_DATA = "export_data"  # CSV export of referrals and their events
     USE_ACCOUNT = "use_account"  # one's own account: language, log out
+    FOLLOW_UP_UNREACHABLE = "follow_up_unreachable"  # assign, record a visit or call, new number
 
 
 class Scope(StrEnum):
@@ -61,6 +62,7 @@ _STAFF = {
     A.VIEW_RETURNEES: S.ALL,
     A.VIEW_PARTNERS: S.ALL,
     A.EXPORT_DATA: S.ALL,
+    A.FOLLOW_UP_UNREACHABLE: S.ALL,
 }
 _CASEWORK = {
     A.CREATE_REFERRAL: S.ALL,

@@ -8,10 +8,12 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import lazy_gettext
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from smsgateway.dashboard import (
     DEFAULT_STALLED_DAYS,
@@ -25,14 +27,27 @@ from smsgateway.dashboard import (
     last_days,
     service_categories,
 )
+from smsgateway.errors import InvalidInput
+from smsgateway.followups import (
+    FollowupKind,
+    FollowupOutcome,
+    FollowupRow,
+    assign_followup,
+    assignable_users,
+    followup_rows,
+    record_followup_outcome,
+    record_new_number,
+    unreachable_definition,
+)
 from smsgateway.loop.standing import flag_counts, reach_report
-from smsgateway.models import Partner, Referral
+from smsgateway.models import Partner, Referral, Returnee, User
 from smsgateway.permissions import Action
-from smsgateway.reachability import flagged_unreachable_returnees, unreachable_contact_points
+from smsgateway.reachability import unreachable_contact_points
 from smsgateway.referrals import OPEN
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.charts import bar_chart, line_chart
+from smsgateway.web.session import acting_user
 
 manager = Blueprint("manager", __name__)
 
@@ -71,6 +86,15 @@ LABELS = {
     "week": lazy_gettext("Week of"),
     "settled": lazy_gettext("Known outcome or flag"),
     "reach_percent": lazy_gettext("Reach (%)"),
+}
+FOLLOWUP_LABELS = {
+    FollowupKind.VISIT: lazy_gettext("home visit"),
+    FollowupKind.CALL: lazy_gettext("call"),
+    FollowupOutcome.REACHED: lazy_gettext("reached"),
+    FollowupOutcome.NOT_FOUND: lazy_gettext("not found"),
+    FollowupOutcome.MOVED: lazy_gettext("moved away"),
+    FollowupOutcome.NO_ANSWER: lazy_gettext("no answer"),
+    FollowupOutcome.REFUSED: lazy_gettext("does not want contact"),
 }
 TITLES = {
     "funnel": lazy_gettext("Referral funnel"),
@@ -211,24 +235,147 @@ def loop() -> str:
 @manager.get("/unreachable")
 @requires(Action.VIEW_UNREACHABLE)
 def unreachable() -> str:
-    """Returnees flagged unreachable and numbers that failed: a manager's follow-up list."""
+    """Who could not be reached, what was tried, and the follow-up: a manager's list."""
     with get_runtime().db.sessions() as session:
         points = unreachable_contact_points(session)
-        flagged = flagged_unreachable_returnees(session)
-        people = {p.returnee_id for p in points} | {r.id for r in flagged}
-        rows = session.execute(
+        rows = followup_rows(session)
+        people = {p.returnee_id for p in points}
+        references: dict[int, list[str]] = {}
+        for returnee_id, reference in session.execute(
             select(Referral.returnee_id, Referral.reference).where(
                 Referral.returnee_id.in_(people),
                 Referral.status.in_([str(s) for s in OPEN]),
             )
-        ).all()
-        references: dict[int, list[str]] = {}
-        for returnee_id, reference in rows:
+        ):
             references.setdefault(returnee_id, []).append(reference or "")
-        open_references = {key: ", ".join(value) for key, value in references.items()}
         return render_template(
             "manager/unreachable.html",
             points=points,
-            flagged=flagged,
-            open_references=open_references,
+            rows=rows,
+            open_references={key: ", ".join(value) for key, value in references.items()},
+            definition=unreachable_definition(),
+            assignees=assignable_users(session),
+            kinds=(FollowupKind.VISIT, FollowupKind.CALL),
+            outcomes=list(FollowupOutcome),
+            followup_labels=FOLLOWUP_LABELS,
         )
+
+
+@manager.get("/unreachable.csv")
+@requires(Action.VIEW_UNREACHABLE)
+def unreachable_csv() -> Response:
+    """The follow-up list as CSV (no phone numbers)."""
+    with get_runtime().db.sessions() as session:
+        rows = followup_rows(session)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(UNREACHABLE_COLUMNS)
+        for row in rows:
+            writer.writerow(_unreachable_line(row))
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="unreachable.csv"'},
+    )
+
+
+UNREACHABLE_COLUMNS = (
+    "case_reference",
+    "flagged_at",
+    "reason",
+    "last_attempt_at",
+    "channels_tried",
+    "proxies",
+    "open_referrals",
+    "assigned_to",
+    "last_followup",
+    "last_followup_at",
+)
+
+
+def _unreachable_line(row: FollowupRow) -> list[str]:
+    returnee, last = row.returnee, row.last_followup
+    flagged = returnee.unreachable_flagged_at
+    return [
+        returnee.case_reference,
+        flagged.isoformat() if flagged else "",
+        returnee.unreachable_reason,
+        row.last_attempt_at.isoformat() if row.last_attempt_at else "",
+        ";".join(f"{c.channel}:{c.attempts}:{c.last_status}" for c in row.channels),
+        ";".join(f"{p.proxy_relation or 'proxy'}:{p.reachability}" for p in row.proxies),
+        ";".join(row.open_references),
+        row.assigned_to,
+        f"{last.kind}:{last.outcome}" if last else "",
+        last.created_at.isoformat() if last else "",
+    ]
+
+
+def _flagged_returnee(session: Session, returnee_id: int) -> Returnee:
+    returnee = session.get(Returnee, returnee_id)
+    if returnee is None:
+        abort(404)
+    return returnee
+
+
+def _back(message: str, category: str = "info") -> WerkzeugResponse:
+    flash(message, category)
+    return redirect(url_for("manager.unreachable"), 303)
+
+
+@manager.post("/unreachable/<int:returnee_id>/assign")
+@requires(Action.FOLLOW_UP_UNREACHABLE)
+def assign(returnee_id: int) -> WerkzeugResponse:
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            returnee = _flagged_returnee(session, returnee_id)
+            assignee = session.get(User, _integer(request.form, "user_id", 0, 1, 2**31))
+            if assignee is None:
+                return _back(gettext("Choose a person."), "error")
+            assign_followup(session, returnee, assignee, now=runtime.clock(), actor=acting_user())
+    except InvalidInput:
+        return _back(gettext("Choose a person."), "error")
+    return _back(gettext("Assigned."))
+
+
+@manager.post("/unreachable/<int:returnee_id>/outcome")
+@requires(Action.FOLLOW_UP_UNREACHABLE)
+def followup_outcome(returnee_id: int) -> WerkzeugResponse:
+    runtime = get_runtime()
+    form = request.form
+    try:
+        with runtime.db.transaction() as session:
+            returnee = _flagged_returnee(session, returnee_id)
+            record_followup_outcome(
+                session,
+                returnee,
+                form.get("kind", ""),
+                form.get("outcome", ""),
+                now=runtime.clock(),
+                actor=acting_user(),
+                note=form.get("note", "")[:1000],
+            )
+    except InvalidInput:
+        return _back(gettext("Choose a visit or a call, and what came of it."), "error")
+    return _back(gettext("Recorded."))
+
+
+@manager.post("/unreachable/<int:returnee_id>/new-number")
+@requires(Action.FOLLOW_UP_UNREACHABLE)
+def new_number(returnee_id: int) -> WerkzeugResponse:
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            returnee = _flagged_returnee(session, returnee_id)
+            record_new_number(
+                session,
+                returnee,
+                request.form.get("number", "")[:40],
+                region=runtime.settings.default_region,
+                now=runtime.clock(),
+                actor=acting_user(),
+            )
+            case = returnee.case_reference
+    except InvalidInput:
+        return _back(gettext("This is not a phone number the service can use."), "error")
+    return _back(gettext("New number recorded: %(case)s is reachable again.", case=case))
