@@ -37,7 +37,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float]], *, chart_id: str) -
             f'fill="{TEXT}">{_number(value)}</text>'
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 -- every label and title is escaped above
 
 
 def line_chart(
@@ -80,7 +80,7 @@ def line_chart(
                 f'fill="{TEXT}">{escape(label)}</text>'
             )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 -- every label and title is escaped above
 
 
 def _open(title: str, chart_id: str, height: int) -> str:
