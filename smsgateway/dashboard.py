@@ -211,26 +211,27 @@ def cohort(session: Session, filters: DashboardFilter) -> Cohort:
 
 
 def _weeks(session: Session, filters: DashboardFilter) -> list[WeekRow]:
-    """Referrals per local week, and those of them still silent with no flag of any kind."""
+    """Referrals per local week; settled unless silent with no flag of any kind. Two grouped
+    queries: every referral of the cohort (covered by `ix_referrals_funnel`), and the few
+    silent ones that carry a flag (found from the flags' side)."""
     week = _week_of(Referral.created_at, filters)
-    referred_query = filters.cohort(select(week, func.count())).group_by(week)
-    referred = {index: count for index, count in session.execute(referred_query)}
-    task_flagged = select(Task.referral_id).where(Task.state == TaskState.FLAGGED)
-    unsettled_query = (
-        select(week, func.count())
-        .join(Returnee, Returnee.id == Referral.returnee_id)
-        .where(
-            Referral.status.in_([status.value for status in SILENT]),
-            ~unreachable_condition(),
-            Referral.id.not_in(task_flagged),
-        )
+    silent = [status.value for status in SILENT]
+    is_silent = case((Referral.status.in_(silent), 1), else_=0)
+    query = filters.cohort(select(week, func.count(), func.sum(is_silent))).group_by(week)
+    counts = {index: (total, int(quiet or 0)) for index, total, quiet in session.execute(query)}
+    flagged_returnees = select(Returnee.id).where(unreachable_condition())
+    flagged_tasks = select(Task.referral_id).where(Task.state == TaskState.FLAGGED)
+    flagged_query = select(week, func.count()).where(
+        Referral.status.in_(silent),
+        Referral.returnee_id.in_(flagged_returnees) | Referral.id.in_(flagged_tasks),
     )
-    unsettled_query = filters.cohort(unsettled_query).group_by(week)
-    unsettled = {index: count for index, count in session.execute(unsettled_query)}
-    return [
-        WeekRow(monday, referred.get(index, 0), referred.get(index, 0) - unsettled.get(index, 0))
-        for index, monday in enumerate(filters.period.weeks())
-    ]
+    flagged_query = filters.cohort(flagged_query).group_by(week)
+    flagged = {index: count for index, count in session.execute(flagged_query)}
+    rows = []
+    for index, monday in enumerate(filters.period.weeks()):
+        total, quiet = counts.get(index, (0, 0))
+        rows.append(WeekRow(monday, total, total - quiet + flagged.get(index, 0)))
+    return rows
 
 
 def funnel(session: Session, filters: DashboardFilter) -> list[FunnelRow]:
@@ -245,14 +246,22 @@ def weekly_reach(session: Session, filters: DashboardFilter) -> list[WeekRow]:
 
 
 def _week_of(column: Any, filters: DashboardFilter) -> ColumnElement[int]:
-    """The index of the local week of the period a UTC time falls in (-1 before the first)."""
+    """The index of the local week of the period a UTC time falls in (-1 before the first),
+    as a binary search of nested CASEs: a handful of comparisons per row, not one per week."""
     zone = ZoneInfo(filters.period.time_zone)
-    mondays = filters.period.weeks()
-    whens = []
-    for index in reversed(range(len(mondays))):
-        starts = datetime.combine(mondays[index], time(0), tzinfo=zone).astimezone(UTC)
-        whens.append((column >= starts, index))
-    return case(*whens, else_=-1)
+    starts = [
+        datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
+        for monday in filters.period.weeks()
+    ]
+
+    def search(low: int, high: int) -> ColumnElement[int]:
+        """The week among [low, high) for a time at or after starts[low] (or -1 for low -1)."""
+        if high - low <= 1:
+            return literal(low)
+        middle = (low + high) // 2
+        return case((column >= starts[middle], search(middle, high)), else_=search(low, middle))
+
+    return case((column >= starts[0], search(0, len(starts))), else_=literal(-1))
 
 
 def funnel_total(rows: list[FunnelRow]) -> FunnelRow:
@@ -566,7 +575,13 @@ def dashboard_tables(board: Dashboard) -> dict[str, Table]:
         "stalled": Table(
             ("reference", "partner", "service", "status", "last_change_at"),
             [
-                (r.reference, r.partner, r.service, r.status, r.last_change_at.isoformat())
+                (
+                    r.reference,
+                    r.partner,
+                    r.service,
+                    r.status,
+                    r.last_change_at.isoformat("T", "minutes"),
+                )
                 for r in board.stalled
             ],
         ),

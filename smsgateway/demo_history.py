@@ -7,7 +7,8 @@ dispatcher records it (`render_notice`, `insert_messages`), delivered or failed
 (`apply_delivered`, `set_reachability`), answered by the returnee (`change_status`), reported on
 by the partner's point person (`record_partner_outcome`, which alerts the caseworker of an
 ineligibility), numbers that stopped (`record_opt_out`) and people flagged unreachable
-(`flag_unreachable`). What is still planned for these past referrals is cancelled at the end,
+(`flag_unreachable`). The loop's sweep runs weekly through those months (`advance_tasks`), so
+silent referrals carry the flags they would by now; what the past left planned is cancelled,
 so the phone simulator shows the live demo, not months of backlog. Deterministic (seeded).
 """
 
@@ -24,6 +25,7 @@ from smsgateway.config import Settings
 from smsgateway.delivery.outcomes import apply_delivered
 from smsgateway.dispatch.complete import insert_messages
 from smsgateway.dispatch.prepare import render_notice
+from smsgateway.loop.tasks import advance_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending
 from smsgateway.partners import record_partner_outcome, register_partner
@@ -35,6 +37,7 @@ from smsgateway.returnees import PhoneInput, register_returnee
 
 HISTORY_PREFIX = "HIST-"
 DAYS = 150
+SWEEP_DAYS = 7
 LANGUAGES = (
     ("wo", "Africa/Dakar"),
     ("fr", "Africa/Dakar"),
@@ -70,7 +73,7 @@ def seed_demo_history(
     *,
     programme: Programme,
     settings: Settings,
-    count: int = 300,
+    count: int = 250,
     seed: int = 15,
 ) -> int:
     """Add `count` past referrals unless they are there; returns how many were added."""
@@ -86,7 +89,11 @@ def seed_demo_history(
         referral = _refer(session, rng, index, created, partners, programme)
         _tell(session, rng, referral, settings, now)
         referrals.append(referral)
-    cancel_pending(session, referral_ids=[r.id for r in referrals], reason="demo history")
+    ids = [r.id for r in referrals]
+    cancel_pending(session, referral_ids=ids, reason="demo history")
+    for days in range(DAYS, 0, -SWEEP_DAYS):  # the loop's weekly sweeps of the past
+        advance_tasks(session, now=now - timedelta(days=days), programme=programme)
+        cancel_pending(session, referral_ids=ids, reason="demo history")
     session.flush()
     return len(referrals)
 
