@@ -332,27 +332,31 @@ class StalledReferral:
 def stalled_referrals(
     session: Session, filters: DashboardFilter, *, now: datetime, limit: int = 500
 ) -> tuple[int, list[StalledReferral]]:
-    """How many referrals are stalled at `now`, and the `limit` longest stalled of them."""
-    query = filters.narrow(
-        select(
-            Referral.reference,
-            Referral.partner_id,
-            Referral.service_category,
-            Referral.status,
-            Referral.status_changed_at.label("last_change_at"),
-        ).where(
-            Referral.status.in_([status.value for status in STALLABLE]),
-            Referral.status_changed_at < now - timedelta(days=filters.stalled_days),
+    """How many referrals are stalled at `now`, and the `limit` longest stalled of them: a
+    count and, per status, a short range of `ix_referrals_stalled`, merged."""
+    cutoff = now - timedelta(days=filters.stalled_days)
+    statuses = sorted(status.value for status in STALLABLE)
+    stalled = (Referral.status.in_(statuses), Referral.status_changed_at < cutoff)
+    count = int(session.scalar(filters.narrow(select(func.count()).where(*stalled))) or 0)
+    columns = (
+        Referral.reference,
+        Referral.partner_id,
+        Referral.service_category,
+        Referral.status,
+        Referral.status_changed_at,
+    )
+    rows: list[Any] = []
+    for status in statuses:
+        query = select(*columns).where(
+            Referral.status == status, Referral.status_changed_at < cutoff
         )
-    ).subquery()
-    count = int(session.scalar(select(func.count()).select_from(query)) or 0)
-    rows = session.execute(
-        select(query).order_by(query.c.last_change_at, query.c.reference).limit(limit)
-    ).all()
+        query = filters.narrow(query).order_by(Referral.status_changed_at).limit(limit)
+        rows.extend(session.execute(query).all())
+    rows.sort(key=lambda row: (row[4], row[0] or ""))
     names = _partner_names(session)
     return count, [
         StalledReferral(reference or "", names.get(partner_id, ""), service, status, _utc(at))
-        for reference, partner_id, service, status, at in rows
+        for reference, partner_id, service, status, at in rows[:limit]
     ]
 
 

@@ -25,6 +25,8 @@ class Referral(Base):
             "furthest_stage",
             "created_at",
         ),
+        # Stalled referrals: a status, and no change since a time (smsgateway.dashboard).
+        Index("ix_referrals_stalled", "status", "status_changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,9 +49,7 @@ class Referral(Base):
     # Milestones kept by `referrals.change_status`, so the dashboard counts without reading the
     # history: the last status change, the furthest stage of the usual path ever reached
     # (`referrals.FUNNEL_STAGE`), and when it first reached enrolment.
-    status_changed_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, default=None, index=True
-    )
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     furthest_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
