@@ -21,6 +21,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,15 @@ from smsgateway.runtime import Runtime
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 NOVEMBER = d.Period(date(2026, 11, 1), date(2026, 11, 30), "Africa/Dakar")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Every figure on SQLite and on PostgreSQL (their date arithmetic differs)."""
+    overrides = {"instance_path": tmp_path / "instance", "env": "test", "scheduler": False}
+    if request.param == "postgres":
+        overrides["database_url"] = request.getfixturevalue("pg_url")
+    return overrides
 
 
 def at(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
