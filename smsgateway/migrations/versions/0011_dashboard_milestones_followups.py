@@ -53,6 +53,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('furthest_stage', sa.SmallInteger(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('enrolled_at', smsgateway.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_referrals_stalled', ['status', 'status_changed_at'], unique=False)
+        batch_op.create_index('ix_referrals_enrolment', ['partner_id', 'enrolled_at', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_funnel', ['partner_id', 'service_category', 'status', 'furthest_stage', 'created_at'], unique=False)
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
@@ -76,6 +77,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ix_referrals_funnel')
+        batch_op.drop_index('ix_referrals_enrolment')
         batch_op.drop_index('ix_referrals_stalled')
         batch_op.drop_column('enrolled_at')
         batch_op.drop_column('furthest_stage')
