@@ -310,7 +310,7 @@ def _unreachable_line(row: FollowupRow) -> list[str]:
     ]
 
 
-def _flagged_returnee(session: Session, returnee_id: int) -> Returnee:
+def _returnee_or_404(session: Session, returnee_id: int) -> Returnee:
     returnee = session.get(Returnee, returnee_id)
     if returnee is None:
         abort(404)
@@ -328,7 +328,7 @@ def assign(returnee_id: int) -> WerkzeugResponse:
     runtime = get_runtime()
     try:
         with runtime.db.transaction() as session:
-            returnee = _flagged_returnee(session, returnee_id)
+            returnee = _returnee_or_404(session, returnee_id)
             assignee = session.get(User, _integer(request.form, "user_id", 0, 1, 2**31))
             if assignee is None:
                 return _back(gettext("Choose a person."), "error")
@@ -345,7 +345,7 @@ def followup_outcome(returnee_id: int) -> WerkzeugResponse:
     form = request.form
     try:
         with runtime.db.transaction() as session:
-            returnee = _flagged_returnee(session, returnee_id)
+            returnee = _returnee_or_404(session, returnee_id)
             record_followup_outcome(
                 session,
                 returnee,
@@ -366,7 +366,7 @@ def new_number(returnee_id: int) -> WerkzeugResponse:
     runtime = get_runtime()
     try:
         with runtime.db.transaction() as session:
-            returnee = _flagged_returnee(session, returnee_id)
+            returnee = _returnee_or_404(session, returnee_id)
             record_new_number(
                 session,
                 returnee,
