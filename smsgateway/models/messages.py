@@ -23,6 +23,7 @@ class Message(Base):
             "created_at",
             "delivery_status",
             "returnee_id",
+            "referral_id",
         ),
     )
 

@@ -57,7 +57,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_funnel', ['partner_id', 'service_category', 'status', 'furthest_stage', 'created_at'], unique=False)
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.create_index('ix_messages_dashboard', ['direction', 'channel', 'language', 'created_at', 'delivery_status', 'returnee_id'], unique=False)
+        batch_op.create_index('ix_messages_dashboard', ['direction', 'channel', 'language', 'created_at', 'delivery_status', 'returnee_id', 'referral_id'], unique=False)
 
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.create_index('ix_notices_dashboard', ['channel', 'language', 'sent_at', 'question', 'answered_at', 'returnee_id'], unique=False)
