@@ -11,10 +11,11 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.models import Notice, Referral, Returnee
-from smsgateway.notices import NoticeKind, cancel_pending, plan_notice
+from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.programme import Programme, current_programme
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 
@@ -59,7 +60,78 @@ def plan_referral(
     notices += plan_appointment(session, referral, now=now, programme=programme)
     if NoticeKind.REFERRAL_FOLLOWUP in programme.kinds:
         notices += _plan_followups(session, referral, now=now, programme=programme)
+    if NoticeKind.SATISFACTION_QUESTION in programme.kinds:
+        notices += _plan_satisfaction_at_last_followup(
+            session, referral, now=now, programme=programme
+        )
     return notices
+
+
+#: A satisfaction question is not planned again this close to one already planned.
+SATISFACTION_SPACING = timedelta(days=31)
+
+
+def plan_satisfaction_after_enrolment(
+    session: Session, referral: Referral, *, now: datetime, programme: Programme | None = None
+) -> Notice | None:
+    """ "Did the help match what you needed?" some months after the enrolment, unless the
+    programme does not ask then or one is already planned about that time."""
+    programme = programme or current_programme()
+    months = programme.satisfaction.months_after_enrolment
+    if NoticeKind.SATISFACTION_QUESTION not in programme.kinds or months is None:
+        return None
+    zone = referral.returnee.time_zone
+    day = add_months(now.astimezone(ZoneInfo(zone)).date(), months)
+    due = _allowed(
+        referral.returnee,
+        at_local_time(day, programme.satisfaction.local_time, zone),
+        programme,
+    )
+    session.flush()  # a satisfaction question planned in this transaction must be seen
+    planned = session.scalars(
+        select(Notice.due_at).where(
+            Notice.referral_id == referral.id,
+            Notice.kind == NoticeKind.SATISFACTION_QUESTION,
+            Notice.state == NoticeState.PLANNED,
+        )
+    ).all()
+    if any(abs(other - due) < SATISFACTION_SPACING for other in planned):
+        return None
+    return _plan_satisfaction(session, referral, due, now, programme)
+
+
+def _plan_satisfaction_at_last_followup(
+    session: Session, referral: Referral, *, now: datetime, programme: Programme
+) -> list[Notice]:
+    """The satisfaction question the day after the last follow-up: each question then has its
+    own answer (a bare "1" answers the last question the number received)."""
+    if not programme.satisfaction.at_last_followup or not programme.followup_months:
+        return []
+    zone = referral.returnee.time_zone
+    start = referral.created_at.astimezone(ZoneInfo(zone)).date()
+    day = add_months(start, max(programme.followup_months)) + timedelta(days=1)
+    due = _allowed(
+        referral.returnee,
+        at_local_time(day, programme.satisfaction.local_time, zone),
+        programme,
+    )
+    if due <= now:
+        return []
+    return [_plan_satisfaction(session, referral, due, now, programme)]
+
+
+def _plan_satisfaction(
+    session: Session, referral: Referral, due: datetime, now: datetime, programme: Programme
+) -> Notice:
+    validity = programme.validity_of(NoticeKind.SATISFACTION_QUESTION)
+    return _plan(
+        session,
+        referral,
+        NoticeKind.SATISFACTION_QUESTION,
+        due,
+        now,
+        expires_at=due + validity if validity else None,
+    )
 
 
 def plan_appointment(

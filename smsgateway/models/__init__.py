@@ -2,6 +2,7 @@
 
 from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
+from smsgateway.models.feedback import FeedbackItem, FeedbackNote, SatisfactionAnswer
 from smsgateway.models.followups import Followup
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
@@ -22,6 +23,8 @@ __all__ = [
     "ChannelConsent",
     "ContactPoint",
     "Escalation",
+    "FeedbackItem",
+    "FeedbackNote",
     "Followup",
     "LoginAttempt",
     "Message",
@@ -35,6 +38,7 @@ __all__ = [
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "SatisfactionAnswer",
     "SendWindow",
     "Suppression",
     "Task",

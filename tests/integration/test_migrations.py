@@ -81,7 +81,7 @@ def test_dashboard_migration_reads_the_milestones_of_existing_referrals_from_the
     from smsgateway.db import make_engine
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    migrations.upgrade(url, "0019")
+    migrations.upgrade(url, "0014")
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(

@@ -1,7 +1,7 @@
 """dashboard milestones and unreachable follow-ups
 
 Revision ID: 0011
-Revises: 0019
+Revises: 0014
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import smsgateway.db
 
 
 revision = '0011'
-down_revision = '0019'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
