@@ -104,3 +104,9 @@ def test_the_sms_history_shows_on_the_page_and_in_the_referrals_history(
     assert other.reference not in history  # another partner's point person
     page = client.get(f"/partner/referrals/{referral.reference}").get_data(as_text=True)
     assert f"ENROLLED {referral.reference}" in page.split('id="events"')[1]
+    # and on the caseworker's timeline of the referral, but not on the other partner's referral
+    caseworker = client_as("caseworker")
+    timeline = caseworker.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert f"ENROLLED {referral.reference}" in timeline.split('id="timeline"')[1]
+    elsewhere = caseworker.get(f"/referrals/{other.reference}").get_data(as_text=True)
+    assert f"ENROLLED {referral.reference}" not in elsewhere
