@@ -198,8 +198,9 @@ def render_notice(notice: Notice, settings: Settings) -> Rendered:
     """Render a notice in its recipient's language chain and time zone."""
     returnee = notice.returnee
     referral = notice.referral
-    if notice.channel == "voice" and returnee is not None:
-        # A call speaks only a language the person understands (smsgateway.content.voice).
+    if notice.channel == "voice" and returnee is not None and voice.can_call(notice):
+        # A call speaks only a language the person understands (smsgateway.content.voice); a
+        # notice that cannot be a call is sent by SMS (`prepare_notices`) and reads as before.
         languages = voice.own_languages(notice.language, returnee)
     else:
         languages = fallback_chain(

@@ -26,6 +26,7 @@ from smsgateway.content.rendering import RenderError, render_message
 from smsgateway.content.voice import (
     ANSWER_KEYS,
     CONFIRM_KIND,
+    can_call,
     can_confirm_keys,
     confirm_recording,
     plan_voice,
@@ -162,11 +163,10 @@ def voice() -> Response:
         if answered_by.startswith("machine") or answered_by == "fax":
             _machine_message(response, notice, settings)
             return _twiml(response)
-        try:
-            rendered = render_notice(notice, settings)
-        except RenderError:  # no voice in the person's languages (a call placed before the gate)
+        if not can_call(notice):  # no voice in the person's languages (placed before the gate)
             response.hangup()
             return _twiml(response)
+        rendered = render_notice(notice, settings)
         target: VoiceResponse | Gather = response
         if notice.question:
             target = response.gather(
