@@ -11,9 +11,10 @@ SELECT, and the rest of the reply works on what it returned (`smsgateway.replies
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from smsgateway.models import ContactPoint, Escalation, Notice, PointPerson, Task
@@ -60,11 +61,20 @@ class Sender:
 
 def load_sender(session: Session, phone: str, *, window_start: datetime) -> Sender:
     """The sender of a reply from `phone`, in one SELECT (none of it loaded lazily later)."""
+    rows = session.execute(_sender_query(), {"phone": phone, "window_start": window_start})
+    return _collect(rows.all())
+
+
+@cache
+def _sender_query() -> Select:  # type: ignore[type-arg]  # rows of six columns, see below
+    """The statement, built once: building it cost as much as running it."""
+    phone = bindparam("phone", type_=ContactPoint.phone_e164.type)
+    since = Notice.sent_at.type
     answerable = and_(
         Notice.contact_point_id == ContactPoint.id,
         Notice.question.is_not(None),
         Notice.state == NoticeState.SENT,
-        or_(Notice.answered_at.is_(None), Notice.sent_at >= window_start),
+        or_(Notice.answered_at.is_(None), Notice.sent_at >= bindparam("window_start", type_=since)),
     )
     point_person = exists().where(PointPerson.phone_e164 == phone)
     held = exists().where(
@@ -76,7 +86,7 @@ def load_sender(session: Session, phone: str, *, window_start: datetime) -> Send
         Escalation.returnee_id == ContactPoint.returnee_id,
         Escalation.state == _OPEN_ESCALATION,
     )
-    query = (
+    return (
         select(
             ContactPoint,
             Notice,
@@ -91,7 +101,6 @@ def load_sender(session: Session, phone: str, *, window_start: datetime) -> Send
         .options(joinedload(ContactPoint.returnee), joinedload(Notice.referral))
         .order_by(ContactPoint.id, Task.id)
     )
-    return _collect(session.execute(query).all())
 
 
 def _newest_first(question: Notice) -> tuple[datetime, int]:
