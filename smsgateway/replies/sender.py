@@ -11,8 +11,8 @@ SELECT, and the rest of the reply works on what it returned (`smsgateway.replies
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 
 from sqlalchemy import Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
