@@ -104,12 +104,25 @@ def _update_notices(session: Session, rows: list[dict[str, Any]], worker: str) -
 
 
 def insert_messages(session: Session, messages: list[dict[str, Any]], now: datetime) -> list[int]:
-    """Insert outbound messages and their first status event in two bulk statements."""
-    ids = list(
-        session.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
+    """Insert outbound messages and their first status event in two bulk statements.
+
+    The ids come back with their notice's id and are matched on it (one message per notice in
+    a call): asking the database to return them in the order of the rows instead made SQLite
+    insert them one statement per row.
+    """
+    notice_ids = [row["notice_id"] for row in messages]
+    if len(set(notice_ids)) == len(notice_ids) and None not in notice_ids:
+        returned = session.execute(
+            insert(Message).returning(Message.id, Message.notice_id), messages
         ).all()
-    )
+        by_notice = {notice_id: message_id for message_id, notice_id in returned}
+        ids = [by_notice[notice_id] for notice_id in notice_ids]
+    else:
+        ids = list(
+            session.scalars(
+                insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
+            ).all()
+        )
     events = [
         {
             "message_id": message_id,
