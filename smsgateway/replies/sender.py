@@ -17,13 +17,12 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from smsgateway.escalation import EscalationState
+from smsgateway.loop.tasks import LIVE
 from smsgateway.models import ContactPoint, Escalation, Notice, PointPerson, Task
 from smsgateway.notices import NoticeState
 from smsgateway.questions import HELD
 
-#: Task states that `sync_tasks` brings up to date (smsgateway.loop.tasks.LIVE).
-_LIVE_TASKS = ("open", "flagged")
-_OPEN_ESCALATION = "open"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -84,7 +83,7 @@ def _sender_query() -> Select:  # type: ignore[type-arg]  # rows of six columns,
     )
     escalation = exists().where(
         Escalation.returnee_id == ContactPoint.returnee_id,
-        Escalation.state == _OPEN_ESCALATION,
+        Escalation.state == EscalationState.OPEN,
     )
     return (
         select(
@@ -96,7 +95,7 @@ def _sender_query() -> Select:  # type: ignore[type-arg]  # rows of six columns,
             escalation.correlate(ContactPoint).label("is_escalated"),
         )
         .outerjoin(Notice, answerable)
-        .outerjoin(Task, and_(Task.referral_id == Notice.referral_id, Task.state.in_(_LIVE_TASKS)))
+        .outerjoin(Task, and_(Task.referral_id == Notice.referral_id, Task.state.in_(LIVE)))
         .where(ContactPoint.phone_e164 == phone)
         .options(joinedload(ContactPoint.returnee), joinedload(Notice.referral))
         .order_by(ContactPoint.id, Task.id)
