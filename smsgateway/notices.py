@@ -150,7 +150,7 @@ def insert_notices(session: Session, rows: list[dict[str, Any]]) -> int:
     object per notice. The rows are not in the session; read them back if needed.
     """
     if rows:
-        session.execute(insert(Notice.__table__), rows)
+        session.execute(insert(Notice.metadata.tables[Notice.__tablename__]), rows)
     return len(rows)
 
 

@@ -10,11 +10,12 @@ SELECT, and the rest of the reply works on what it returned (`smsgateway.replies
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, exists, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from smsgateway.escalation import EscalationState
@@ -65,7 +66,7 @@ def load_sender(session: Session, phone: str, *, window_start: datetime) -> Send
 
 
 @cache
-def _sender_query() -> Select:  # type: ignore[type-arg]  # rows of six columns, see below
+def _sender_query() -> Select[ContactPoint, Notice, Task, bool, bool, bool]:
     """The statement, built once: building it cost as much as running it."""
     phone = bindparam("phone", type_=ContactPoint.phone_e164.type)
     since = Notice.sent_at.type
@@ -106,7 +107,7 @@ def _newest_first(question: Notice) -> tuple[datetime, int]:
     return (question.sent_at or _EPOCH, question.id)
 
 
-def _collect(rows: list) -> Sender:  # type: ignore[type-arg]  # Row tuples of the query above
+def _collect(rows: Sequence[Row[ContactPoint, Notice, Task, bool, bool, bool]]) -> Sender:
     sender = Sender()
     points: dict[int, ContactPoint] = {}
     questions: dict[int, Notice] = {}
