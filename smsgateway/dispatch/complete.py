@@ -112,8 +112,9 @@ def insert_messages(session: Session, messages: list[dict[str, Any]], now: datet
     """
     notice_ids = [row["notice_id"] for row in messages]
     if len(set(notice_ids)) == len(notice_ids) and None not in notice_ids:
+        table = Message.metadata.tables[Message.__tablename__]  # Core: no ORM work per row
         returned = session.execute(
-            insert(Message).returning(Message.id, Message.notice_id), messages
+            insert(table).returning(table.c.id, table.c.notice_id), messages
         ).all()
         by_notice = {notice_id: message_id for message_id, notice_id in returned}
         ids = [by_notice[notice_id] for notice_id in notice_ids]
