@@ -32,6 +32,10 @@ class NoticeKind(StrEnum):
     PROXY_CONTACT_REQUEST = "proxy_contact_request"
     PARTNER_QUESTION = "partner_question"
     BULK_INFORMATION = "bulk_information"
+    SATISFACTION_QUESTION = "satisfaction_question"
+    SATISFACTION_REASON = "satisfaction_reason"  # "why?", right after a 2 or a 3
+    FEEDBACK_REQUEST = "feedback_request"  # "write your message", after a bare FEEDBACK
+    FEEDBACK_CLOSED = "feedback_closed"  # a manager closed the sender's feedback item
     ACK_CONFIRMED = "ack_confirmed"
     ACK_DECLINED = "ack_declined"
     ACK_RESCHEDULE = "ack_reschedule"
@@ -46,6 +50,8 @@ class NoticeKind(StrEnum):
     ACK_RECEIVED = "ack_received"
     ACK_WHICH_REFERRAL = "ack_which_referral"
     ACK_PARTNER_RESULTS = "ack_partner_results"
+    ACK_SATISFACTION = "ack_satisfaction"
+    ACK_FEEDBACK = "ack_feedback"
 
 
 class NoticeState(StrEnum):
@@ -63,10 +69,16 @@ QUESTION_OF: dict[str, Question] = {
     NoticeKind.APPOINTMENT_REMINDER: Question.APPOINTMENT_REMINDER,
     NoticeKind.ATTENDANCE_CHECK: Question.ATTENDANCE_CHECK,
     NoticeKind.REFERRAL_FOLLOWUP: Question.FOLLOWUP,
+    NoticeKind.SATISFACTION_QUESTION: Question.SATISFACTION,
+    NoticeKind.SATISFACTION_REASON: Question.SATISFACTION_REASON,
+    NoticeKind.FEEDBACK_REQUEST: Question.SATISFACTION_REASON,
 }
 
 #: Answers to a person who just wrote go out whatever the hour and whatever their consent.
-IMMEDIATE_KINDS = frozenset(kind for kind in NoticeKind if kind.startswith("ack_"))
+IMMEDIATE_KINDS = frozenset(kind for kind in NoticeKind if kind.startswith("ack_")) | {
+    NoticeKind.SATISFACTION_REASON,  # asked the moment the person answered "2" or "3"
+    NoticeKind.FEEDBACK_REQUEST,  # asked the moment the person wrote FEEDBACK
+}
 
 
 def plan_notice(

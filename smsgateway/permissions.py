@@ -46,6 +46,9 @@ class Action(StrEnum):
     IMPORT_DATA = "import_data"  # CSV import of returnees and referrals
     EXPORT_DATA = "export_data"  # CSV export of referrals and their events
     USE_ACCOUNT = "use_account"  # one's own account: language, log out
+    VIEW_SATISFACTION = "view_satisfaction"  # satisfaction per partner and service, CSV
+    HANDLE_FEEDBACK = "handle_feedback"  # read complaints, add notes, close them (managers only)
+    VIEW_OWN_SATISFACTION = "view_own_satisfaction"  # a partner's own totals, from 5 returnees
 
 
 class Scope(StrEnum):
@@ -80,6 +83,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         A.MANAGE_USERS: S.ALL,
         A.SEND_BULK: S.ALL,
         A.REPLAY_WEBHOOKS: S.ALL,
+        A.VIEW_SATISFACTION: S.ALL,
     },
     Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL, A.SEND_BULK: S.ALL},
     Role.CASEWORKER: {**_STAFF, **_CASEWORK, A.USE_SIMULATOR: S.ALL},
@@ -88,8 +92,12 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         A.REPORT_OUTCOME: S.OWN_PARTNER,
         A.USE_ACCOUNT: S.ALL,
         A.VIEW_PARTNERS: S.OWN_PARTNER,
+        A.VIEW_OWN_SATISFACTION: S.OWN_PARTNER,
     },
 }
+# Rows of the manager's line, kept apart so that line stays as it was: satisfaction, and the
+# complaints, which only managers read (not admins, caseworkers or partners).
+PERMISSIONS[Role.MANAGER] |= {A.VIEW_SATISFACTION: S.ALL, A.HANDLE_FEEDBACK: S.ALL}
 
 
 class Principal(Protocol):

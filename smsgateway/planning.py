@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.models import Notice, Referral, Returnee
-from smsgateway.notices import NoticeKind, cancel_pending, insert_notices, notice_row, plan_notice
+from smsgateway.notices import (
+    NoticeKind,
+    NoticeState,
+    cancel_pending,
+    insert_notices,
+    notice_row,
+    plan_notice,
+)
 from smsgateway.programme import Programme, current_programme
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 
@@ -100,7 +108,68 @@ def referral_plan(referral: Referral, *, now: datetime, programme: Programme) ->
     plans += appointment_plan(referral, now=now, programme=programme)
     if NoticeKind.REFERRAL_FOLLOWUP in programme.kinds:
         plans += _followup_plans(referral, now=now, programme=programme)
+    if NoticeKind.SATISFACTION_QUESTION in programme.kinds:
+        plans += _satisfaction_at_last_followup(referral, now=now, programme=programme)
     return plans
+
+
+#: A satisfaction question is not planned again this close to one already planned.
+SATISFACTION_SPACING = timedelta(days=31)
+
+
+def plan_satisfaction_after_enrolment(
+    session: Session, referral: Referral, *, now: datetime, programme: Programme | None = None
+) -> Notice | None:
+    """ "Did the help match what you needed?" some months after the enrolment, unless the
+    programme does not ask then or one is already planned about that time."""
+    programme = programme or current_programme()
+    months = programme.satisfaction.months_after_enrolment
+    if NoticeKind.SATISFACTION_QUESTION not in programme.kinds or months is None:
+        return None
+    zone = referral.returnee.time_zone
+    day = add_months(now.astimezone(ZoneInfo(zone)).date(), months)
+    due = _allowed(
+        referral.returnee,
+        at_local_time(day, programme.satisfaction.local_time, zone),
+        programme,
+    )
+    session.flush()  # a satisfaction question planned in this transaction must be seen
+    planned = session.scalars(
+        select(Notice.due_at).where(
+            Notice.referral_id == referral.id,
+            Notice.kind == NoticeKind.SATISFACTION_QUESTION,
+            Notice.state == NoticeState.PLANNED,
+        )
+    ).all()
+    if any(abs(other - due) < SATISFACTION_SPACING for other in planned):
+        return None
+    return _plan(session, referral, _satisfaction_plan(due, programme), now)
+
+
+def _satisfaction_at_last_followup(
+    referral: Referral, *, now: datetime, programme: Programme
+) -> list[NoticePlan]:
+    """The satisfaction question the day after the last follow-up: each question then has its
+    own answer (a bare "1" answers the last question the number received)."""
+    if not programme.satisfaction.at_last_followup or not programme.followup_months:
+        return []
+    zone = referral.returnee.time_zone
+    start = referral.created_at.astimezone(ZoneInfo(zone)).date()
+    day = add_months(start, max(programme.followup_months)) + timedelta(days=1)
+    due = _allowed(
+        referral.returnee,
+        at_local_time(day, programme.satisfaction.local_time, zone),
+        programme,
+    )
+    if due <= now:
+        return []
+    return [_satisfaction_plan(due, programme)]
+
+
+def _satisfaction_plan(due: datetime, programme: Programme) -> NoticePlan:
+    validity = programme.validity_of(NoticeKind.SATISFACTION_QUESTION)
+    expires_at = due + validity if validity else None
+    return NoticePlan(NoticeKind.SATISFACTION_QUESTION, due, expires_at=expires_at)
 
 
 def plan_appointment(

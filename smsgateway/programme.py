@@ -2,7 +2,8 @@
 
 The package ships `programme.toml` with the documented defaults; `SMSGATEWAY_PROGRAMME_FILE`
 (the `programme_file` setting) points at a replacement. Parsed once per path. A replacement
-written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`) gets that
+written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`,
+`[satisfaction]`) gets that
 section from the shipped file.
 """
 
@@ -65,6 +66,17 @@ class PartnerQuestions:
 
 
 @dataclass(frozen=True)
+class Satisfaction:
+    """When returnees are asked whether the help matched, and who may see the answers."""
+
+    months_after_enrolment: int | None  # None: not asked after the enrolment
+    at_last_followup: bool
+    local_time: time
+    partner_minimum_answers: int
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Programme:
     """When notices are planned, how long they stay useful, and what a message costs."""
 
@@ -85,6 +97,7 @@ class Programme:
     questions: QuestionPacing
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
+    satisfaction: Satisfaction
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -165,6 +178,26 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         tasks=tuple(
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
+        satisfaction=_satisfaction(data.get("satisfaction", defaults["satisfaction"])),
+    )
+
+
+def _satisfaction(section: dict[str, Any]) -> Satisfaction:
+    months = section.get("months_after_enrolment")
+    if months is not None and int(months) < 0:
+        raise ValueError("[satisfaction] months_after_enrolment must be zero or more")
+    minimum = int(section["partner_minimum_answers"])
+    if minimum < 1:
+        raise ValueError("[satisfaction] partner_minimum_answers must be 1 or more")
+    themes = tuple(str(theme) for theme in section["themes"])
+    if not themes or len(set(themes)) != len(themes):
+        raise ValueError("[satisfaction] themes must be a list of distinct names")
+    return Satisfaction(
+        months_after_enrolment=None if months is None else int(months),
+        at_last_followup=bool(section.get("at_last_followup", True)),
+        local_time=_clock(section["local_time"]),
+        partner_minimum_answers=minimum,
+        themes=themes,
     )
 
 

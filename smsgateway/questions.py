@@ -57,7 +57,8 @@ def held_questions(
     """
     wait = programme.questions.wait_for_answer
     asking = sorted(
-        (n for n in notices if n.question and n.contact_point is not None),
+        # A question asked the moment the person answered ("why?") belongs to that exchange.
+        (n for n in notices if n.question and n.contact_point is not None and not _is_follow_up(n)),
         key=lambda n: (n.due_at, n.id),
     )
     if not asking or not wait:
@@ -78,6 +79,10 @@ def held_questions(
             continue
         held[notice.id] = until
     return held
+
+
+def _is_follow_up(notice: Notice) -> bool:
+    return notice.kind in (NoticeKind.SATISFACTION_REASON, NoticeKind.FEEDBACK_REQUEST)
 
 
 def _open_since(

@@ -28,7 +28,12 @@ from smsgateway.errors import InvalidInput
 from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee, Task
 from smsgateway.notices import NoticeKind, cancel_pending
-from smsgateway.planning import plan_call_announcement, plan_referrals, replan_appointment
+from smsgateway.planning import (
+    plan_call_announcement,
+    plan_referrals,
+    plan_satisfaction_after_enrolment,
+    replan_appointment,
+)
 from smsgateway.programme import Programme
 from smsgateway.users import Actor, actor_identity
 
@@ -106,6 +111,9 @@ ASKED_WHILE: dict[str, frozenset[Status]] = {
     NoticeKind.APPOINTMENT_REMINDER: frozenset({S.REFERRED, S.CONFIRMED}),
     NoticeKind.ATTENDANCE_CHECK: frozenset({S.REFERRED, S.CONFIRMED}),
     NoticeKind.REFERRAL_FOLLOWUP: OPEN - {S.ENROLLED},
+    # Whether the help matched: asked while the referral is open and once it is completed; a
+    # referral that closes early (cancelled, ineligible, dropped out) is not asked.
+    NoticeKind.SATISFACTION_QUESTION: OPEN | {S.COMPLETED},
     # A digest drops the referrals that got their answer meanwhile (`smsgateway.questions`).
     NoticeKind.PARTNER_QUESTION: frozenset({S.REFERRED, S.CONFIRMED, S.ATTENDED}),
 }
@@ -171,6 +179,8 @@ def change_status(
     referral.status = new
     referral.updated_at = now
     _cancel_pointless_notices(session, referral, Status(new))
+    if new == Status.ENROLLED:
+        plan_satisfaction_after_enrolment(session, referral, now=now, programme=programme)
     actor_name, actor_user_id = actor_identity(actor)
     event = ReferralEvent(
         referral=referral,
@@ -229,9 +239,12 @@ def record_creation(
 
 
 def _cancel_pointless_notices(session: Session, referral: Referral, new: Status) -> None:
-    """A closed referral gets no more notices; a question no longer worth asking is dropped."""
+    """A closed referral gets no more notices (but the satisfaction question of a completed
+    one); a question no longer worth asking is dropped."""
     if new in CLOSED:
-        cancel_pending(session, referral_ids=[referral.id], reason=f"referral {new}")
+        kept = {kind for kind, statuses in ASKED_WHILE.items() if new in statuses}
+        kinds = [kind for kind in NoticeKind if kind not in kept] if kept else None
+        cancel_pending(session, referral_ids=[referral.id], kinds=kinds, reason=f"referral {new}")
         return
     pointless = [kind for kind, statuses in ASKED_WHILE.items() if new not in statuses]
     if pointless:

@@ -40,6 +40,10 @@ NOTICE_KINDS = (
     "proxy_contact_request",
     "partner_question",
     "bulk_information",
+    "satisfaction_question",
+    "satisfaction_reason",
+    "feedback_request",
+    "feedback_closed",
 )
 ACKNOWLEDGEMENT_KINDS = (
     "ack_confirmed",
@@ -56,6 +60,8 @@ ACKNOWLEDGEMENT_KINDS = (
     "ack_received",
     "ack_which_referral",
     "ack_partner_results",
+    "ack_satisfaction",
+    "ack_feedback",
 )
 VOICE_KINDS = ("voice_machine_callback",)
 KINDS = NOTICE_KINDS + ACKNOWLEDGEMENT_KINDS + VOICE_KINDS
@@ -85,6 +91,12 @@ SEGMENT_BUDGETS: dict[str, tuple[int, int]] = {
     "ack_received": (1, 2),
     "ack_which_referral": (2, 4),
     "ack_partner_results": (2, 4),
+    "satisfaction_question": (1, 3),
+    "satisfaction_reason": (1, 2),
+    "feedback_request": (1, 2),
+    "feedback_closed": (1, 3),
+    "ack_satisfaction": (1, 2),
+    "ack_feedback": (1, 3),
 }
 
 REVIEWED = "reviewed"

@@ -2,6 +2,7 @@
 
 from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
+from smsgateway.models.feedback import FeedbackItem, FeedbackNote, SatisfactionAnswer
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
@@ -21,6 +22,8 @@ __all__ = [
     "ChannelConsent",
     "ContactPoint",
     "Escalation",
+    "FeedbackItem",
+    "FeedbackNote",
     "LoginAttempt",
     "Message",
     "MessageStatusEvent",
@@ -33,6 +36,7 @@ __all__ = [
     "ReferralEvent",
     "Returnee",
     "ReviewItem",
+    "SatisfactionAnswer",
     "SendWindow",
     "Suppression",
     "Task",

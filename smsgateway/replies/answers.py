@@ -28,8 +28,16 @@ UNKNOWN_WORD_COST = 0.5
 POSITIVE_MARGIN = 2.5
 ANSWER_MARGIN = 1.0
 
-_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES})
-_NEGATIVE_INTENTS = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.ATTENDED_NO})
+_POSITIVE_INTENTS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES, Intent.SATISFIED})
+_NEGATIVE_INTENTS = frozenset(
+    {
+        Intent.DECLINE,
+        Intent.RESCHEDULE,
+        Intent.ATTENDED_NO,
+        Intent.PARTLY_SATISFIED,
+        Intent.NOT_SATISFIED,
+    }
+)
 _REMINDER_MEANING = {
     Signal.YES: Intent.CONFIRM,
     Signal.ACK: Intent.CONFIRM,
@@ -44,6 +52,14 @@ _YES_NO_MEANING = {
     Signal.NO: Intent.ATTENDED_NO,
     Signal.DECLINE: Intent.ATTENDED_NO,
     Signal.ATTENDED_NO: Intent.ATTENDED_NO,
+}
+#: "Did the help match what you needed?": yes, partly, no; "nobody called me", "I never
+#: started" side with the no. Other statements answer another question and stay unclear.
+_SATISFACTION_MEANING = {
+    Signal.YES: Intent.SATISFIED,
+    Signal.PARTLY: Intent.PARTLY_SATISFIED,
+    Signal.NO: Intent.NOT_SATISFIED,
+    Signal.ATTENDED_NO: Intent.NOT_SATISFIED,
 }
 
 
@@ -141,11 +157,17 @@ def _evidence(
 ) -> list[_Evidence]:
     reminder = question is Question.APPOINTMENT_REMINDER
     meaning = _REMINDER_MEANING if reminder else _YES_NO_MEANING
+    if question is Question.SATISFACTION:
+        meaning = _SATISFACTION_MEANING
     options = OPTIONS[question]
     found: list[_Evidence] = []
     for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
         if match.number is not None:
             found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif signal is Signal.PARTLY:
+            # "partly" answers only the satisfaction question; to any other it does not fit.
+            weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+            found.append(_Evidence(index, meaning.get(signal), weight, "statement"))
         elif signal in STATEMENTS:
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
             intent = meaning.get(signal)
@@ -292,7 +314,8 @@ def _is_aside(match: Match) -> bool:
 
 
 def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
-    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"."""
+    """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
+    statement comes last."""
     supporting = {e.index for e in support}
     first = next(
         (
@@ -308,7 +331,28 @@ def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) 
     if first in supporting:
         return True
     # "not ok", "je ne viens pas": the negation that turned the answer leads it.
-    return reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting)
+    if reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting):
+        return True
+    return _statement_closes(reading, support)
+
+
+def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:
+    """Whether a statement ends the message (politeness aside): languages that put the verb
+    last tell progress that way ("ორი კვირის წინ დავიწყე", "ከሁለት ሳምንት በፊት ጀመርኩ"). A yes or
+    an "ok" at the end does not count ("the weather is nice, yes" is chatter), nor does "I will
+    come": a confirmation keeps the stricter shape, since a wrong one loses a returnee."""
+    last = next(
+        (
+            index
+            for index in range(len(reading.matches) - 1, -1, -1)
+            if not _is_aside(reading.matches[index])
+        ),
+        None,
+    )
+    return any(
+        e.index == last and e.kind == "statement" and e.intent is not Intent.CONFIRM
+        for e in support
+    )
 
 
 def _text(reading: Reading, item: _Evidence) -> str:

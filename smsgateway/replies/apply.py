@@ -45,6 +45,11 @@ STATUS_FOR: dict[tuple[Question, Intent], Status] = {
     (Question.FOLLOWUP, Intent.ATTENDED_NO): Status.NOT_STARTED,
 }
 
+#: The questions whose answers may change a referral's status.
+_STATUS_QUESTIONS = frozenset(
+    q.value for q in (Question.APPOINTMENT_REMINDER, Question.ATTENDANCE_CHECK, Question.FOLLOWUP)
+)
+
 #: What an intent records when a caseworker applies a message that answers no question.
 STATUS_WITHOUT_QUESTION: dict[Intent, Status] = {
     Intent.CONFIRM: Status.CONFIRMED,
@@ -288,6 +293,8 @@ def apply_review_item(
     The referral is the item's own unless `referral_id` picks one (a message that asked "which?").
     `TransitionRefused` leaves everything unchanged and the item open.
     """
+    if intent not in ACK_FOR:  # satisfaction answers and feedback are not a caseworker's
+        raise InvalidInput("intent", "choose one of the offered intents")
     item = session.get(ReviewItem, item_id)
     if item is None or item.resolved_at is not None:
         raise InvalidInput("item_id", "no open review item with this id")
@@ -340,7 +347,8 @@ def _latest_question(session: Session, referral: Referral) -> Notice | None:
         select(Notice)
         .where(
             Notice.referral_id == referral.id,
-            Notice.question.in_([question.value for question in Question]),
+            # The satisfaction questions are not about the referral's status (smsgateway.feedback).
+            Notice.question.in_([q.value for q in Question if q.value in _STATUS_QUESTIONS]),
             Notice.state == NoticeState.SENT,
         )
         .order_by(Notice.sent_at.desc(), Notice.id.desc())

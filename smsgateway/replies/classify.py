@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
-from smsgateway.replies.intents import Intent, Question
-from smsgateway.replies.keywords import Signal
+from smsgateway.replies.intents import FREE_TEXT, Intent, Question
+from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.reading import FILLER, Reading, read_reply
 
 __all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
@@ -21,6 +21,11 @@ __all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
 MAX_WORDS = 25
 #: Unknown words a request phrase ("I need help", "send me the messages again") may carry.
 REQUEST_UNKNOWN_WORDS = 2
+#: Unknown words a wish for the messages again may carry ("I would like to get the reminders
+#: again").
+AGAIN_UNKNOWN_WORDS = 6
+#: ... and a whole opt-in phrase ("I changed my mind, please send the messages again").
+OPT_IN_PHRASE_UNKNOWN_WORDS = 4
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
@@ -34,6 +39,10 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
     if not reading.matches:
         return Decision(Intent.UNCLEAR, "nothing_readable")
     decision = _global_decision(reading)
+    free_text = FREE_TEXT.get(question) if question is not None else None
+    if free_text is not None and (decision is None or decision.rule == "too_long"):
+        # "Why?": a long answer is still a reason; what else it says is for the managers.
+        return _free_text(reading, free_text)
     if decision is not None:
         return decision
     if question is None:
@@ -52,6 +61,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
         return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
+    command = _leading(reading)
+    if command is not None and command.signal is Signal.FEEDBACK:
+        return Decision(Intent.FEEDBACK, "feedback", (command.text,))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
     if reading.mistaken_opt_outs:
@@ -68,7 +80,86 @@ def _global_decision(reading: Reading) -> Decision | None:
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
-    return None
+    return _composed_help(reading)
+
+
+#: Words that may stand around a composed help request without making it an answer.
+_AROUND_HELP = frozenset(
+    {
+        *FILLER,
+        Signal.HELP,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.POSSIBLE,
+        Signal.MESSAGES,
+        Signal.UNDERSTAND,
+        Signal.RESPOND,
+        Signal.NEGATION,
+    }
+)
+#: Unknown words a composed help request may carry ("I don't understand what this message means").
+HELP_UNKNOWN_WORDS = 3
+
+
+def _composed_help(reading: Reading) -> Decision | None:
+    """Help composed from classes of words, with a few unknown words and nothing that answers
+    around it: a negated word for understanding ("I don't understand", "je comprends rien",
+    "bujhte parchi na"); a question word beside a word for the messages or for sending ("what is
+    this message?", "این پیام چیست؟", "quién me manda esto?"); a word for answering beside a
+    question word or "I don't know" ("no sé qué contestar", "شو لازم رد؟"); "I don't know" beside
+    a question word ("I don't know what this is"); a help word ("dama soxla ndimbal", "I need
+    some help please")."""
+    if reading.not_understood:
+        words = tuple(m.text for m in reading.not_understood)
+        around = _AROUND_HELP | {Signal.NO}
+    elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES, Signal.SEND):
+        # "what is this message?", "who is sending me this?"
+        words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
+        around = _AROUND_HELP | {Signal.SEND}
+    elif reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE):
+        # "what should I answer?", "no sé qué contestar", "ምን መመለስ እንዳለብኝ አላውቅም"
+        words = reading.texts(Signal.RESPOND)
+        around = _AROUND_HELP
+    elif reading.has(Signal.HEDGE) and reading.has(Signal.RESERVATION) and not reading.numbers:
+        # "I don't know what this is", "je ne sais pas ce que c'est"
+        words = reading.texts(Signal.HEDGE) + reading.texts(Signal.RESERVATION)
+        around = _AROUND_HELP
+    elif reading.has(Signal.HELP):
+        words = reading.texts(Signal.HELP)
+        around = _AROUND_HELP
+    else:
+        return None
+    unknown = 0
+    for match in reading.matches:
+        if match.signal in around or match.text == "?":
+            continue
+        if not match.is_plain_unknown:
+            return None
+        unknown += 1
+    if unknown > HELP_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.HELP, "help", words)
+
+
+def _leading(reading: Reading) -> Match | None:
+    """The first match that is not politeness: where a command word must stand."""
+    return next((m for m in reading.matches if m.signal not in FILLER), None)
+
+
+#: Words that answer a yes/no question but say nothing of why.
+_NOT_A_REASON = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE})
+
+
+def _free_text(reading: Reading, intent: Intent) -> Decision:
+    """A few words of why: anything beyond yes, no, ok, numbers and politeness."""
+    words = tuple(
+        m.text
+        for m in reading.matches
+        if m.signal not in _NOT_A_REASON and m.number is None and m.text != "?"
+    )
+    if not words:
+        return Decision(Intent.UNCLEAR, "no_reason", tuple(m.text for m in reading.matches))
+    return Decision(intent, "reason", words[:5])
 
 
 def _is_request(reading: Reading, signal: Signal) -> bool:
@@ -87,7 +178,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if is_phrase and signal is Signal.OPT_IN:
         agreeing = (Signal.YES, Signal.ACK)
     elif signal is Signal.HELP:
-        agreeing = (Signal.HEDGE,)  # "call me, I don't understand"; "call me" alone is a hedge
+        # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
+        agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
     others = [
         m
         for m in reading.matches
@@ -98,23 +190,44 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     ]
     if any(not m.is_unknown for m in others):
         return False
-    return len(others) <= (REQUEST_UNKNOWN_WORDS if is_phrase else 0)
+    if not is_phrase:
+        return not others
+    # A whole opt-in phrase ("send ... messages again") may follow a preface ("I changed my
+    # mind, please send the messages again").
+    allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
+    return len(others) <= allowed
 
 
 _SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})
 _NOT_AGAIN = frozenset(
-    {Signal.NEGATION, Signal.NO, Signal.DECLINE, Signal.HEDGE, Signal.RESERVATION, Signal.HELP}
+    {
+        Signal.NEGATION,
+        Signal.NO,
+        Signal.DECLINE,
+        Signal.ATTENDED_NO,
+        Signal.UNWANTED,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.HELP,
+    }
 )
 
 
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
-    "again" beside START, a word for sending or for the messages, and no refusal or question."""
+    "again" beside START, a word for sending or for the messages, or START ("resume",
+    "recommencer") beside a word for sending or for the messages ("recommencez à m'envoyer les
+    messages"), and no refusal or question."""
     present = {m.signal for m in reading.matches}
-    if Signal.AGAIN not in present or not present & _SENDING or present & _NOT_AGAIN:
+    again = Signal.AGAIN in present and bool(present & _SENDING)
+    resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
+    if not (again or resumed) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
-    if len(unknown) > REQUEST_UNKNOWN_WORDS + 1 or reading.numbers:
+    # "again" beside the messages themselves may carry a longer wish ("I would like to get the
+    # reminders again"); beside START or a word for sending, a short one.
+    allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
+    if len(unknown) > allowed or reading.numbers:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
     return Decision(Intent.OPT_IN, "opt_in", words)

@@ -13,12 +13,16 @@ from smsgateway.replies.intents import Intent
 #: The rules, in the order they apply, with what each means (shown by `--explain`).
 RULES: dict[str, str] = {
     "nothing_readable": "no word, number or sign to read",
-    "opt_out": "an opt-out keyword or sentence wins whatever else is said",
+    "opt_out": "an opt-out keyword or sentence (also composed: 'don't' + 'send', 'don't want' + "
+    "'messages', 'remove' + 'my number') wins whatever else is said",
     "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
+    "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
     "too_long": "a long message is not read as an answer",
     "stop_by_mistake": "a STOP said to be a mistake ('I sent STOP by mistake') asks for messages",
-    "opt_in": "a request to receive messages again, standing alone",
-    "help": "a request for help or 'who is this?', standing alone",
+    "opt_in": "a request to receive messages again ('again' or START beside the messages)",
+    "help": "a request for help or 'who is this?' ('I don't understand', 'what is this message')",
+    "reason": "an answer to 'why?': any words beyond yes, no, ok and numbers",
+    "no_reason": "an answer to 'why?' with nothing but yes, no, ok or numbers",
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",

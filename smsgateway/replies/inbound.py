@@ -22,6 +22,11 @@ from smsgateway import inputs
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.delivery.outcomes import apply_reply
+from smsgateway.feedback.answers import (
+    FEEDBACK_QUESTIONS,
+    apply_feedback_answer,
+    apply_feedback_keyword,
+)
 from smsgateway.models import Message, MessageStatusEvent, Notice
 from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import apply_partner_message, find_point_person
@@ -34,7 +39,7 @@ from smsgateway.replies.apply import (
     queue_review,
 )
 from smsgateway.replies.classify import classify_reply
-from smsgateway.replies.intents import GLOBAL_INTENTS, Question
+from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
 from smsgateway.replies.sender import Sender, load_sender
 
@@ -285,6 +290,11 @@ def _understand(
     point = points[0]
     language = point.returnee.preferred_language
     global_intent = classify_reply(inputs.reading_text(message.body), language, None)
+    if global_intent is Intent.FEEDBACK:
+        # A message for the managers, whatever question is open (smsgateway.feedback).
+        message.intent = global_intent
+        text = inputs.reading_text(message.body)
+        return apply_feedback_keyword(session, message, points, now=now, text=text)
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
         return apply_global_intent(
@@ -311,6 +321,8 @@ def _understand(
         inputs.reading_text(message.body), answered, Question(question.question or "")
     )
     message.intent = intent
+    if Question(question.question or "") in FEEDBACK_QUESTIONS:
+        return apply_feedback_answer(session, message, question, intent, now=now)
     return apply_answer(
         session,
         message,
@@ -356,8 +368,13 @@ def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:
 def _queue_late(
     session: Session, message: Message, question: Notice, *, now: datetime
 ) -> ReplyOutcome:
-    """After the window: keep what it seems to say, link the referral, let a caseworker apply it."""
-    message.referral_id = question.referral_id
+    """After the window: keep what it seems to say, link the referral, let a caseworker apply it.
+
+    A late answer to a satisfaction question stays off the referral's page (only the review
+    item names the referral): it may carry a complaint (smsgateway.feedback).
+    """
+    if Question(question.question or "") not in FEEDBACK_QUESTIONS:
+        message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
     language = question.returnee.preferred_language if question.returnee else ""
     message.intent = classify_reply(

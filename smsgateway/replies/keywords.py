@@ -59,11 +59,31 @@ class Signal(StrEnum):
     MISTAKE = "mistake"
     MESSAGES = "messages"
     SEND = "send"
+    UNWANTED = "unwanted"
+    REMOVE = "remove"
+    CONTACT = "contact"
+    UNDERSTAND = "understand"
+    RESPOND = "respond"
+    PARTLY = "partly"  # "partly", "a little": the middle answer to the satisfaction question
+    FEEDBACK = "feedback"  # FEEDBACK, AVIS, PLAINTE: leading a message, opens a complaint
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
-#: "send"): they answer nothing and count as other words around an answer.
-WORD_CLASSES = frozenset({Signal.AGAIN, Signal.MISTAKE, Signal.MESSAGES, Signal.SEND})
+#: "send", "don't want", "remove", "my number", "understand", "reply"): they answer nothing and
+#: count as other words around an answer.
+WORD_CLASSES = frozenset(
+    {
+        Signal.AGAIN,
+        Signal.MISTAKE,
+        Signal.MESSAGES,
+        Signal.SEND,
+        Signal.UNWANTED,
+        Signal.REMOVE,
+        Signal.CONTACT,
+        Signal.UNDERSTAND,
+        Signal.RESPOND,
+    }
+)
 
 #: Partner command sections of `[partner]`; values are referral status names.
 PARTNER_ACTIONS = ("enrolled", "ineligible", "no_show", "dropped_out", "attended")
@@ -322,6 +342,19 @@ def find_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list
         if hit is not None and hit[1] == signal.value:
             text = " ".join(tokens[position : position + hit[0]])
             found.append(Match(position, position + hit[0], signal, text))
+    return found
+
+
+def find_all_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list[Match]:
+    """Like `find_everywhere`, but also the shorter keywords of `signal` under a longer one of
+    another meaning ("messages" inside "no more messages", "send" inside "send me")."""
+    found = []
+    for position in range(len(tokens)):
+        for length, meaning in lexicon.lookup_all(tokens, position):
+            if meaning == signal.value:
+                text = " ".join(tokens[position : position + length])
+                found.append(Match(position, position + length, signal, text))
+                break
     return found
 
 

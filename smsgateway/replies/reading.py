@@ -13,6 +13,7 @@ from smsgateway.replies.keywords import (
     Lexicon,
     Match,
     Signal,
+    find_all_everywhere,
     find_everywhere,
     reply_lexicon,
     scan,
@@ -53,6 +54,8 @@ class Reading:
     opt_outs: tuple[Match, ...] = ()
     #: Opt-out keywords said to be a mistake ("I sent STOP by mistake").
     mistaken_opt_outs: tuple[Match, ...] = ()
+    #: A word for understanding, negated: "I don't understand", "je comprends rien".
+    not_understood: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -111,16 +114,94 @@ def read_reply(text: str, language: str | None) -> Reading:
             for match in matches
         ]
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
+    listed = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    # A composed opt-out counts where no listed one already stands ("no send me ... again").
+    composed = [
+        found
+        for found in composed_opt_outs(tokens, lexicon)
+        if not any(found.start < other.end and other.start < found.end for other in listed)
+    ]
     opt_outs = [
         found
-        for found in find_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        for found in listed + composed
         # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
         if not any(r.start <= found.start and found.end <= r.end for r in requests)
     ]
     mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
     mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes)]
     kept = [o for o in opt_outs if o not in mistaken]
-    return Reading(tuple(matches), tuple(kept), tuple(mistaken))
+    negators = _negators(tokens, lexicon)
+    not_understood = [
+        word
+        for word in find_all_everywhere(tokens, lexicon, Signal.UNDERSTAND)
+        if any(_near(word, negator, NO_GAP) for negator in negators)
+    ]
+    return Reading(tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood))
+
+
+#: How many words may stand between the two halves of a composed opt-out or help request:
+#: a negation and the verb it negates ("kar ku sake turo", "don't you send"), a "no" and the verb
+#: ("no me manden"), "remove" and "my number"; between "don't want" / "enough" and the messages.
+NEGATION_GAP = 2
+NO_GAP = 1
+REMOVE_GAP = 1
+UNWANTED_GAP = 3
+
+
+def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+    """Opt-outs composed from classes of words rather than listed as phrases, in any order:
+
+    - a word for sending with a negation or a "no" beside it: "don't send", "ne m'envoyez plus",
+      "no me manden", "পাঠাবেন না", "ნუ მიგზავნით"; a negation right before a word for the
+      messages ("don't message me", "dont sms");
+    - a "don't want / no more / enough" word, or a word that stops only when alone ("cancel",
+      "daina", "bondho"), near a word for the messages or for sending: "I don't want your
+      messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa", "cancel the texts";
+    - a word for removing beside a word for one's number or name: "remove my number",
+      "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim".
+    """
+
+    def find(signal: Signal) -> list[Match]:
+        return find_all_everywhere(tokens, lexicon, signal)
+
+    sending = find(Signal.SEND)
+    messages = find(Signal.MESSAGES)
+    negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
+    noes = find_everywhere(tokens, lexicon, Signal.NO)
+    pairs: list[tuple[Match, Match]] = [
+        *((s, n) for s in sending for n in negations if _near(s, n, NEGATION_GAP)),
+        *((s, n) for s in sending for n in noes if _near(s, n, NO_GAP)),
+        *((m, n) for m in messages for n in negations if m.start == n.end),
+        *(
+            (m, u)
+            for m in sending + messages
+            for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
+            if _near(m, u, UNWANTED_GAP)
+        ),
+        *(
+            (c, r)
+            for c in find(Signal.CONTACT)
+            for r in find(Signal.REMOVE)
+            if _near(c, r, REMOVE_GAP)
+        ),
+    ]
+    found: list[Match] = []
+    for one, other in pairs:
+        start, end = min(one.start, other.start), max(one.end, other.end)
+        found.append(Match(start, end, Signal.OPT_OUT, " ".join(tokens[start:end])))
+    return found
+
+
+def _negators(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+    """Negations and "no" words (many languages negate a verb with their "no")."""
+    return find_everywhere(tokens, lexicon, Signal.NEGATION) + find_everywhere(
+        tokens, lexicon, Signal.NO
+    )
+
+
+def _near(one: Match, other: Match, gap: int) -> bool:
+    """Whether two runs of words do not overlap and at most `gap` words stand between them."""
+    return 0 <= other.start - one.end <= gap or 0 <= one.start - other.end <= gap
 
 
 def _said_by_mistake(opt_out: Match, mistakes: list[Match]) -> bool:

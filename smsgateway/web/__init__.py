@@ -6,6 +6,8 @@
   unreachable flag cleared, outbound webhook deliveries replayed), buttons on the pages above;
 - `manager`: the overview and the unreachable list;
 - `partner`: a partner organisation's own referrals and its outcome reports;
+- `feedback`: satisfaction per partner and service, complaints (managers only), a partner's
+  own satisfaction totals;
 - `simulator`: the demo's phone simulator (local transport, never in production);
 - `import_export`: CSV upload of returnees and referrals, CSV export of referrals and events;
 - `webhooks` (in `smsgateway.webhooks`): public, authenticated by the provider's signature.
@@ -27,6 +29,7 @@ from smsgateway.web.auth import auth
 from smsgateway.web.caseworker import caseworker
 from smsgateway.web.delivery import delivery
 from smsgateway.web.errors import init_errors
+from smsgateway.web.feedback import feedback
 from smsgateway.web.i18n import init_i18n
 from smsgateway.web.import_export import import_export
 from smsgateway.web.manager import manager
@@ -57,7 +60,8 @@ def init_web(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(webhooks)  # providers authenticate with signatures, not session tokens
     init_errors(app)
-    for blueprint in (auth, caseworker, delivery, manager, partner, import_export, webhooks):
+    blueprints = (auth, caseworker, delivery, manager, partner, feedback, import_export, webhooks)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     enabled = get_runtime(app).settings.is_simulator_enabled
     app.jinja_env.globals["simulator_enabled"] = enabled

@@ -19,7 +19,7 @@ from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
 from smsgateway.outbound_webhooks import failed_deliveries
 from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused, create_referral, move_appointment
-from smsgateway.replies.apply import apply_review_item
+from smsgateway.replies.apply import ACK_FOR, apply_review_item
 from smsgateway.replies.intents import Intent
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
@@ -51,7 +51,7 @@ def index() -> str:
             returnees=session.scalars(select(Returnee).order_by(Returnee.case_reference)).all(),
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             simulator=runtime.settings.is_simulator_enabled,
-            intents=[i.value for i in Intent],
+            intents=[i.value for i in Intent if i in ACK_FOR],
             failed_webhooks=failed_deliveries(session),
             rebookings=caseworker_tasks(session),
             flagged=flagged_referrals(session)[:100],

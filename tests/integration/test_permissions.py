@@ -13,7 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, ReviewItem, User
+from smsgateway.models import (
+    FeedbackItem,
+    Message,
+    Notice,
+    Partner,
+    Referral,
+    ReferralEvent,
+    ReviewItem,
+    User,
+)
 from smsgateway.permissions import Action, Role, permissions_table, scope_of
 from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.runtime import Runtime
@@ -67,8 +76,12 @@ def world(
     with runtime.db.transaction() as tx:
         phone = mine.returnee.contact_points[0].phone_e164
         receive_message(tx, InboundMessage(phone, "hmm?"), now=now, settings=runtime.settings)
+        complaint = InboundMessage(phone, "FEEDBACK nobody called me")
+        receive_message(tx, complaint, now=now, settings=runtime.settings)
     item = session.scalar(select(ReviewItem))
     assert item is not None
+    feedback = session.scalar(select(FeedbackItem))
+    assert feedback is not None
     return {
         "own_partner": own,
         "mine": mine,
@@ -78,6 +91,7 @@ def world(
             "item_id": item.id,
             "contact_id": mine.returnee.contact_points[0].id,
             "returnee_id": mine.returnee_id,
+            "feedback_id": feedback.id,
         },
     }
 

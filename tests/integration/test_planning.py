@@ -78,6 +78,12 @@ def test_new_referral_gets_creation_notice_reminders_check_and_followups(
                 datetime(2027, 6, 1, 10, tzinfo=UTC),
             )
         ],
+        # The day after the last follow-up: did the help match what you needed?
+        (
+            "satisfaction_question",
+            datetime(2027, 6, 2, 10, tzinfo=UTC),
+            datetime(2027, 6, 2, 10, tzinfo=UTC) + validity["satisfaction_question"],
+        ),
     ]
 
 
@@ -164,7 +170,7 @@ def test_moving_the_appointment_replans_its_notices_and_nothing_else(
     kept = {
         n.id
         for n in notices_of(session, referral)
-        if n.kind in ("referral_created", "referral_followup")
+        if n.kind in ("referral_created", "referral_followup", "satisfaction_question")
     }
     old = {n.id for n in notices_of(session, referral)} - kept
     events = session.scalar(select(func.count()).select_from(ReferralEvent))
@@ -241,7 +247,11 @@ def test_closing_cancels_pending_notices_and_keeps_the_sent_ones(
     session.commit()
     assert notices_of(session, referral) == []
     cancelled = notices_of(session, referral, NoticeState.CANCELLED)
-    assert [n.kind for n in cancelled] == ["referral_followup", "referral_followup"]
+    assert [n.kind for n in cancelled] == [
+        "referral_followup",
+        "referral_followup",
+        "satisfaction_question",
+    ]
     assert first_followup.state == NoticeState.SENT
 
 
@@ -255,7 +265,7 @@ def test_opting_out_cancels_every_pending_notice_of_the_returnee(
         receive_message(tx, InboundMessage(phone, "STOP"), now=now, settings=runtime.settings)
     session.expire_all()
     assert notices_of(session, referral) == []
-    assert len(notices_of(session, referral, NoticeState.CANCELLED)) == 7
+    assert len(notices_of(session, referral, NoticeState.CANCELLED)) == 8
 
 
 def test_a_scheduled_call_is_announced_now_and_expires_at_the_call(

@@ -16,10 +16,16 @@ from typing import Any
 import pytest
 
 from smsgateway.content.languages import supported_codes
-from smsgateway.replies.intents import GLOBAL_INTENTS, OPTIONS, Intent, Question
+from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question, answers_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("replies_dev.jsonl", "replies_heldback.jsonl")
+FILES = ("replies_dev.jsonl", "replies_dev2.jsonl", "replies_heldback.jsonl")
+#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` is a
+#: later development supplement, written apart from that split.
+SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
+SUPPLEMENT = "replies_dev2.jsonl"
+#: What the supplement must hold in every language: replies of each kind of issue 16's list.
+MIN_SUPPLEMENT_PER_LANGUAGE = 20
 REQUIRED = {"lang", "question", "text", "intent", "kind"}
 OPTIONAL = {"note", "source"}
 #: The ten kinds of miss that issue 16 lists, and `plain` for everything else.
@@ -35,6 +41,7 @@ KINDS = {
     "progress",
     "contradiction",
     "adlam",
+    "satisfaction",
 }
 BORROWED = "sms_spam_collection"
 MIN_PER_LANGUAGE = 120
@@ -87,9 +94,7 @@ def test_an_answer_intent_only_answers_its_own_question() -> None:
     anytime = {intent.value for intent in GLOBAL_INTENTS} | {Intent.UNCLEAR.value}
     for row in _all_rows():
         question = row["question"]
-        answers = (
-            set() if question is None else {i.value for i in OPTIONS[Question(question)].values()}
-        )
+        answers = set() if question is None else {i.value for i in answers_of(Question(question))}
         assert row["intent"] in answers | anytime, row
 
 
@@ -133,7 +138,7 @@ def test_every_language_has_enough_replies_of_every_intent_and_kind() -> None:
 def test_about_a_quarter_of_each_language_is_held_back() -> None:
     low, high = HELD_BACK_SHARE
     held = Counter(row["lang"] for row in _rows("replies_heldback.jsonl"))
-    total = Counter(row["lang"] for row in _all_rows())
+    total = Counter(row["lang"] for name in SPLIT for row in _rows(name))
     for lang in supported_codes():
         assert low <= held[lang] / total[lang] <= high, lang
 
@@ -147,3 +152,22 @@ def test_the_readme_table_gives_the_counts_of_the_files() -> None:
             rf"^\| `{lang}` \| [^|]+ \| {dev[lang]} \| {held[lang]} \| {dev[lang] + held[lang]} \|"
         )
         assert re.search(row, readme, re.MULTILINE), lang
+
+
+def test_the_supplement_covers_the_sentence_kinds_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_SUPPLEMENT_PER_LANGUAGE, lang
+        kinds = {row["kind"] for row in mine}
+        sentences = {"opt_out_sentence", "opt_in_sentence", "help_sentence", "chatter"}
+        assert sentences <= kinds, (lang, sorted(sentences - kinds))
+
+
+def test_the_readme_table_gives_the_counts_of_the_supplement() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    counts = Counter(row["lang"] for row in _rows(SUPPLEMENT))
+    for lang in supported_codes():
+        row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
+        assert re.search(row, readme, re.MULTILINE), lang
+    assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", readme, re.MULTILINE)
