@@ -120,7 +120,7 @@ def add_recipients(runtime: Runtime, count: int) -> list[int]:
 
 def plan_notices(runtime: Runtime, referral_ids: list[int], count: int) -> None:
     """`count` notices due now, spread over the referrals, as a bulk notice plans them: rows
-    built by `notice_row`, written by `insert_notices` (one multi-row INSERT per transaction of
+    built by `notice_row`, written by `insert_notices` (one INSERT over all rows per transaction of
     `PLAN_CHUNK`, which bounds the memory the rows take)."""
     with runtime.db.sessions() as session:
         referrals = session.scalars(

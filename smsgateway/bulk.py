@@ -206,8 +206,8 @@ def confirm_bulk(
     now: datetime,
     programme: Programme | None = None,
 ) -> int:
-    """Plan one notice per recipient in their language and channel, written in one multi-row
-    INSERT; returns how many."""
+    """Plan one notice per recipient in their language and channel, written by one INSERT over
+    all rows (`notices.insert_notices`); returns how many."""
     if bulk.state != DRAFT:
         raise InvalidInput("bulk", f"bulk notice {bulk.id} is {bulk.state}, not a draft")
     programme = programme or current_programme()
@@ -233,7 +233,7 @@ def confirm_bulk(
                 bulk_send_id=bulk.id,
             )
         )
-    insert_notices(session, rows)  # one multi-row INSERT, however large the cohort
+    insert_notices(session, rows)  # one INSERT over all rows, however large the cohort
     bulk.state = CONFIRMED
     bulk.confirmed_at = now
     session.flush()

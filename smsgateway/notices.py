@@ -158,8 +158,9 @@ def notice_row(
 def insert_notices(session: Session, rows: list[dict[str, Any]]) -> int:
     """Write planned notices (`notice_row`) in one INSERT over all rows; how many.
 
-    For many notices at once (a bulk notice, the plans of an import): one statement, no ORM
-    object per notice. The rows are not in the session; read them back if needed.
+    For many notices at once (a bulk notice, the plans of an import): one statement executed
+    over every row (the driver's executemany), no ORM object per notice. The rows are not in
+    the session; read them back if needed.
     """
     if rows:
         session.execute(insert(Notice.metadata.tables[Notice.__tablename__]), rows)

@@ -82,7 +82,7 @@ def plan_referrals(
     now: datetime,
     programme: Programme | None = None,
 ) -> int:
-    """What `plan_referral` plans for each referral, written in one multi-row INSERT (an import,
+    """What `plan_referral` plans for each referral, written by one INSERT over all rows (an import,
     a batch of new referrals): no ORM object per notice. Returns how many were planned."""
     programme = programme or current_programme()
     rows = [

@@ -301,7 +301,7 @@ def create_referrals(
     source: Source = Source.CASEWORKER,
 ) -> list[Referral]:
     """Record referrals exactly as `create_referral` does, in two flushes for all of them and
-    one multi-row INSERT for all their notices (`planning.plan_referrals`).
+    one INSERT over all their notices (`planning.plan_referrals`).
 
     Every one is checked before any is added: `InvalidInput` leaves nothing behind.
     """
