@@ -9,6 +9,7 @@ from flask import Flask
 
 from smsgateway.api import init_api
 from smsgateway.config import load_settings
+from smsgateway.logs import init_logging
 from smsgateway.runtime import init_runtime
 from smsgateway.web import init_web
 
@@ -23,6 +24,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder="web/static",
     )
     app.config["SECRET_KEY"] = settings.secret_key
+    init_logging(app)
     init_runtime(app, settings)
     init_web(app)
     init_api(app)

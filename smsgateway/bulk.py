@@ -8,9 +8,11 @@ recipient, so it stays fast for thousands; its figures are an estimate (names di
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +23,12 @@ from smsgateway.config import Settings
 from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import NOTICE_KINDS, Rendered, RenderError, render_message
 from smsgateway.errors import InvalidInput
-from smsgateway.models import BulkSend, Notice, Referral, Returnee
+from smsgateway.models import BulkSend, ContactPoint, Message, Notice, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, insert_notices, notice_row
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import Programme, current_programme, programme_of
 from smsgateway.quiet_hours import next_allowed_time
-from smsgateway.reachability import OPTED_OUT
+from smsgateway.reachability import INVALID, OPTED_OUT, UNREACHABLE
 from smsgateway.returnees import is_opted_out
 
 #: Template kinds a bulk notice may use besides free text; each needs the returnee's referral.
@@ -34,6 +36,8 @@ REFERRAL_KINDS = frozenset(
     {NoticeKind.REFERRAL_CREATED, NoticeKind.APPOINTMENT_REMINDER, NoticeKind.REFERRAL_FOLLOWUP}
 )
 DRAFT, CONFIRMED, CANCELLED = "draft", "confirmed", "cancelled"
+#: Numbers known not to reach the person: a bulk notice leaves them out.
+LOST = (UNREACHABLE, INVALID)
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,26 @@ class Cohort:
     place: str = ""  # a substring of the appointment place
     case_references: tuple[str, ...] = ()
     everyone: bool = False  # must be set to send to all returnees without any filter
+    # Referrals whose appointment falls in [from, to) (UTC; either may be left open).
+    appointment_from: datetime | None = None
+    appointment_to: datetime | None = None
 
     @property
     def filters_referrals(self) -> bool:
-        return bool(self.partner_id or self.service_category or self.statuses or self.place)
+        return bool(
+            self.partner_id
+            or self.service_category
+            or self.statuses
+            or self.place
+            or self.appointment_from
+            or self.appointment_to
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for name in ("appointment_from", "appointment_to"):
+            data[name] = data[name].isoformat() if data[name] else None
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Cohort:
@@ -65,7 +82,13 @@ class Cohort:
             place=data.get("place", ""),
             case_references=tuple(data.get("case_references", ())),
             everyone=bool(data.get("everyone", False)),
+            appointment_from=_moment(data.get("appointment_from")),
+            appointment_to=_moment(data.get("appointment_to")),
         )
+
+
+def _moment(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,22 @@ class BulkPreview:
     segments: int = 0
     cost: float = 0.0
     currency: str = ""
+    #: One row per (language, channel) group: what they receive and what it costs.
+    groups: list[PreviewGroup] = field(default_factory=list)
+    #: Recipients in their quiet hours at the start: their notice waits for the allowed hour.
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
+class PreviewGroup:
+    language: str
+    channel: str
+    is_sensitive: bool
+    recipients: int
+    encoding: str
+    segments: int  # per message
+    cost: float
+    text: str  # as the group's first member receives it
 
 
 @dataclass(frozen=True)
@@ -129,6 +168,8 @@ def select_recipients(
             excluded["no_number"] += 1
         elif is_opted_out(returnee, returnee.preferred_channel) or point.reachability == OPTED_OUT:
             excluded["opted_out"] += 1  # the returnee's choice, or STOP from that number
+        elif returnee.unreachable_flagged_at is not None or point.reachability in LOST:
+            excluded["unreachable"] += 1  # flagged, or their number does not reach them
         else:
             recipients.append(Recipient(returnee, referral))
     return recipients, excluded
@@ -142,8 +183,10 @@ def preview_bulk(
     settings: Settings,
     now: datetime,
     programme: Programme | None = None,
+    window_start: datetime | None = None,
 ) -> BulkPreview:
-    """Counts per language, channel and encoding, segments and estimated cost of a bulk notice."""
+    """Counts per language, channel and encoding, segments and estimated cost of a bulk notice,
+    and how many recipients would wait for the end of their quiet hours at `window_start`."""
     validate(cohort, content)
     programme = programme or programme_of(settings)
     recipients, excluded = select_recipients(session, cohort, content)
@@ -164,9 +207,44 @@ def preview_bulk(
         preview.encodings[rendered.encoding or "voice"] += count
         units = rendered.segments if channel != "voice" else 1
         preview.segments += rendered.segments * count
-        preview.cost += units * count * programme.price_of(channel)
+        cost = units * count * programme.price_of(channel)
+        preview.cost += cost
+        _add_group(
+            preview,
+            PreviewGroup(
+                rendered.language,
+                channel,
+                sensitive,
+                count,
+                rendered.encoding or "voice",
+                rendered.segments,
+                round(cost, 2),
+                rendered.text,
+            ),
+        )
+    start = max(window_start or now, now)
+    preview.waiting = sum(
+        1
+        for r in recipients
+        if next_allowed_time(start, r.returnee.time_zone, allowed_hours_for(r.returnee, programme))
+        > start
+    )
     preview.cost = round(preview.cost, 2)
+    preview.groups.sort(key=lambda group: (-group.recipients, group.language, group.channel))
     return preview
+
+
+def _add_group(preview: BulkPreview, new: PreviewGroup) -> None:
+    """One row per message actually sent: groups that render the same text are merged."""
+    for n, group in enumerate(preview.groups):
+        if (group.language, group.channel, group.text) == (new.language, new.channel, new.text):
+            preview.groups[n] = replace(
+                group,
+                recipients=group.recipients + new.recipients,
+                cost=round(group.cost + new.cost, 2),
+            )
+            return
+    preview.groups.append(new)
 
 
 def create_bulk(
@@ -252,6 +330,53 @@ def bulk_progress(session: Session, bulk: BulkSend) -> dict[str, int]:
     return {str(state): n for state, n in counts.items()}
 
 
+def bulk_outcomes(session: Session, bulk: BulkSend) -> dict[str, int]:
+    """What became of the bulk notice's messages: delivered, failed, and replies received from
+    its recipients' numbers since it was confirmed."""
+    rows = session.execute(
+        select(Message.delivery_status, func.count())
+        .join(Notice, Message.notice_id == Notice.id)
+        .where(Notice.bulk_send_id == bulk.id, Message.direction == "out")
+        .group_by(Message.delivery_status)
+    ).all()
+    by_status = {status: int(n) for status, n in rows}
+    recipients = (
+        select(ContactPoint.phone_e164)
+        .join(Notice, Notice.contact_point_id == ContactPoint.id)
+        .where(Notice.bulk_send_id == bulk.id, Notice.state == NoticeState.SENT)
+    )
+    replies = 0
+    if bulk.confirmed_at is not None:
+        replies = int(
+            session.scalar(
+                select(func.count(Message.id)).where(
+                    Message.direction == "in",
+                    Message.created_at >= bulk.confirmed_at,
+                    Message.phone_e164.in_(recipients),
+                )
+            )
+            or 0
+        )
+    return {
+        "delivered": sum(by_status.get(s, 0) for s in ("delivered", "read")),
+        "failed": sum(by_status.get(s, 0) for s in ("undelivered", "failed")),
+        "replies": replies,
+    }
+
+
+def case_references_of(text: str) -> tuple[str, ...]:
+    """The case references of an uploaded CSV file: its `case_reference` column, else its
+    first column; a header row, blank lines and repeats are left out."""
+    rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(row)]
+    if not rows:
+        return ()
+    header = [cell.strip().lower() for cell in rows[0]]
+    column = header.index("case_reference") if "case_reference" in header else 0
+    body = rows[1:] if "case_reference" in header or "case reference" in header else rows
+    found = (row[column].strip() for row in body if len(row) > column)
+    return tuple(dict.fromkeys(ref for ref in found if ref))
+
+
 def cancel_bulk(session: Session, bulk: BulkSend, *, now: datetime) -> int:
     """Cancel the notices not yet sent (sent ones stay); returns how many were cancelled."""
     if bulk.state == CANCELLED:
@@ -282,6 +407,10 @@ def _candidates(session: Session, cohort: Cohort) -> Iterable[tuple[Returnee, Re
         referrals = referrals.where(Referral.status.in_(cohort.statuses))
     if cohort.place:
         referrals = referrals.where(Referral.appointment_place.contains(cohort.place))
+    if cohort.appointment_from:
+        referrals = referrals.where(Referral.appointment_at >= cohort.appointment_from)
+    if cohort.appointment_to:
+        referrals = referrals.where(Referral.appointment_at < cohort.appointment_to)
     if cohort.filters_referrals:
         returnees = returnees.where(
             Returnee.id.in_(referrals.with_only_columns(Referral.returnee_id))

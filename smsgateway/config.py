@@ -19,6 +19,7 @@ import phonenumbers
 
 ENVIRONMENTS = ("development", "demo", "test", "production")
 TRANSPORTS = ("local", "twilio")
+LOG_FORMATS = ("text", "json")
 PREFIX = "SMSGATEWAY_"
 
 
@@ -118,6 +119,8 @@ class Settings:
     twilio_advanced_opt_out: bool = False
     # Approved WhatsApp templates, "kind:language=HX..." each, used outside the session window.
     twilio_whatsapp_templates: tuple[str, ...] = ()
+    # "json" (one object per line) or "text"; empty: json in production (smsgateway.logs)
+    log_format: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -205,6 +208,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}")
     if settings.transport not in TRANSPORTS:
         raise ConfigError(f"{PREFIX}TRANSPORT must be one of {', '.join(TRANSPORTS)}")
+    if settings.log_format and settings.log_format not in LOG_FORMATS:
+        raise ConfigError(f"{PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
     _validate_numbers(settings)
     _validate_database_url(settings.database_url)
     _validate_languages(settings)

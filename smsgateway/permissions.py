@@ -49,6 +49,9 @@ class Action(StrEnum):
     VIEW_SATISFACTION = "view_satisfaction"  # satisfaction per partner and service, CSV
     HANDLE_FEEDBACK = "handle_feedback"  # read complaints, add notes, close them (managers only)
     VIEW_OWN_SATISFACTION = "view_own_satisfaction"  # a partner's own totals, from 5 returnees
+    EXPORT_SUBJECT_DATA = "export_subject_data"  # all held about one returnee (docs/privacy.md)
+    ERASE_RETURNEE = "erase_returnee"  # remove a returnee's personal data, keep the figures
+    VIEW_ACCESS_LOG = "view_access_log"  # who viewed or exported whose data, refusals
 
 
 class Scope(StrEnum):
@@ -86,7 +89,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         A.VIEW_SATISFACTION: S.ALL,
     },
     Role.MANAGER: {**_STAFF, A.VIEW_OVERVIEW: S.ALL, A.USE_SIMULATOR: S.ALL, A.SEND_BULK: S.ALL},
-    Role.CASEWORKER: {**_STAFF, **_CASEWORK, A.USE_SIMULATOR: S.ALL},
+    Role.CASEWORKER: {**_STAFF, **_CASEWORK, A.USE_SIMULATOR: S.ALL, A.SEND_BULK: S.ALL},
     Role.PARTNER: {
         A.VIEW_PARTNER_REFERRALS: S.OWN_PARTNER,
         A.REPORT_OUTCOME: S.OWN_PARTNER,
@@ -98,6 +101,14 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
 # Rows of the manager's line, kept apart so that line stays as it was: satisfaction, and the
 # complaints, which only managers read (not admins, caseworkers or partners).
 PERMISSIONS[Role.MANAGER] |= {A.VIEW_SATISFACTION: S.ALL, A.HANDLE_FEEDBACK: S.ALL}
+
+
+# Data protection (docs/privacy.md): subject access and erasure for admins and managers, the
+# access log for admins.
+PERMISSIONS[Role.ADMIN].update(
+    {A.EXPORT_SUBJECT_DATA: S.ALL, A.ERASE_RETURNEE: S.ALL, A.VIEW_ACCESS_LOG: S.ALL}
+)
+PERMISSIONS[Role.MANAGER].update({A.EXPORT_SUBJECT_DATA: S.ALL, A.ERASE_RETURNEE: S.ALL})
 
 
 class Principal(Protocol):

@@ -3,8 +3,7 @@
 The package ships `programme.toml` with the documented defaults; `SMSGATEWAY_PROGRAMME_FILE`
 (the `programme_file` setting) points at a replacement. Parsed once per path. A replacement
 written before a section existed (`[questions]`, `[partner_questions]`, `[tasks]`,
-`[satisfaction]`) gets that
-section from the shipped file.
+`[satisfaction]`, `[retention]`) gets that section from the shipped file.
 """
 
 from __future__ import annotations
@@ -77,6 +76,15 @@ class Satisfaction:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (`smsgateway.privacy.retention`, docs/privacy.md)."""
+
+    message_body: timedelta  # the text of every message, in or out
+    stranger_message: timedelta  # texts from and to numbers nobody registered
+    closed_referral: timedelta  # a returnee's data once all their referrals are closed
+
+
+@dataclass(frozen=True)
 class Programme:
     """When notices are planned, how long they stay useful, and what a message costs."""
 
@@ -98,6 +106,9 @@ class Programme:
     partner_questions: PartnerQuestions
     tasks: tuple[TaskRule, ...]
     satisfaction: Satisfaction
+    retention: Retention
+    #: The service categories referrals may name (codes; the wording is in the templates).
+    services: tuple[str, ...] = ()
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -179,6 +190,11 @@ def parse_programme(data: dict[str, Any]) -> Programme:
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
         satisfaction=_satisfaction(data.get("satisfaction", defaults["satisfaction"])),
+        services=tuple(
+            str(code)
+            for code in data.get("services", defaults.get("services", {})).get("codes", ())
+        ),
+        retention=_retention({**defaults["retention"], **data.get("retention", {})}),
     )
 
 
@@ -198,6 +214,31 @@ def _satisfaction(section: dict[str, Any]) -> Satisfaction:
         local_time=_clock(section["local_time"]),
         partner_minimum_answers=minimum,
         themes=themes,
+    )
+
+
+#: Retention periods lie between a day and a century.
+RETENTION_DAYS = (1, 36_500)
+
+
+def _retention(section: dict[str, Any]) -> Retention:
+    def days(name: str) -> timedelta:
+        value = section[name]
+        low, high = RETENTION_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(
+                f"[retention] {name} must be a whole number of days from {low} to {high}, "
+                f"not {value!r}"
+            )
+        return timedelta(days=value)
+
+    unknown = set(section) - {"message_body_days", "stranger_message_days", "closed_referral_days"}
+    if unknown:
+        raise ValueError(f"[retention] unknown settings {sorted(unknown)}")
+    return Retention(
+        message_body=days("message_body_days"),
+        stranger_message=days("stranger_message_days"),
+        closed_referral=days("closed_referral_days"),
     )
 
 

@@ -313,7 +313,9 @@ def create_referrals(
             returnee=item.returnee,
             partner=item.partner,
             service_category=item.service_category.strip(),
-            is_sensitive=item.is_sensitive or item.service_category.strip() in SENSITIVE_CATEGORIES,
+            is_sensitive=item.is_sensitive
+            or item.returnee.is_sensitive
+            or item.service_category.strip() in SENSITIVE_CATEGORIES,
             status=Status.REFERRED,
             appointment_at=item.appointment_at,
             appointment_place=item.appointment_place.strip(),
@@ -345,6 +347,20 @@ def check_new_referral(item: NewReferral) -> None:
         raise InvalidInput("appointment_place", "use at most 200 characters")
     if item.appointment_at is not None and item.appointment_at.tzinfo is None:
         raise InvalidInput("appointment_at", "the appointment time needs a time zone")
+
+
+def check_service_offered(partner: Partner, service: str, programme: Programme) -> str:
+    """The service code if the programme knows it and `partner` offers it; `InvalidInput` with
+    a clear reason otherwise."""
+    code = service.strip()
+    if programme.services and code not in programme.services:
+        raise InvalidInput("service_category", f"{code!r} is not a service of the programme")
+    if code not in partner.service_categories:
+        offered = ", ".join(partner.service_categories) or "none"
+        raise InvalidInput(
+            "service_category", f"{partner.name} does not offer {code!r} (it offers: {offered})"
+        )
+    return code
 
 
 #: States a moved appointment puts back to `referred`: the returnee has a new time to answer.

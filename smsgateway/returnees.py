@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from smsgateway.channels import Channel
 from smsgateway.content.languages import get_language
 from smsgateway.errors import InvalidInput
-from smsgateway.models import ChannelConsent, ContactPoint, Message, Notice, Returnee
+from smsgateway.models import ChannelConsent, ContactPoint, Message, Notice, Referral, Returnee
 from smsgateway.models.reachability import ReachabilityEvent
 from smsgateway.phones import parse_phone
+from smsgateway.reachability import OPTED_OUT, record_opt_in
 from smsgateway.users import Actor, actor_identity
 
 #: What the columns hold at most; longer input is refused rather than cut.
@@ -38,6 +39,7 @@ class PhoneInput:
     relation: str = ""
     proxy_name: str = ""
     is_shared: bool = False
+    has_consent: bool = False  # a proxy agreed to pass messages on
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def _build_returnee(item: NewReturnee, region: str, now: datetime) -> Returnee:
                 proxy_relation=phone.relation,
                 proxy_name=phone.proxy_name,
                 is_shared=phone.is_shared,
+                proxy_consented_at=now if phone.is_proxy and phone.has_consent else None,
                 created_at=now,
             )
         )
@@ -257,6 +260,7 @@ def add_contact_point(
         is_proxy=phone.is_proxy,
         proxy_relation=phone.relation.strip(),
         proxy_name=phone.proxy_name.strip(),
+        proxy_consented_at=now if phone.is_proxy and phone.has_consent else None,
         created_at=now,
     )
     returnee.contact_points.append(point)
@@ -379,3 +383,72 @@ def change_contact_number(
     )
     session.flush()
     return point
+
+
+def set_quiet_hours(
+    session: Session,
+    returnee: Returnee,
+    start: time | None,
+    end: time | None,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    """The returnee's own quiet hours (from `start` to `end`, local time), or none: both or
+    neither; the programme's allowed hours apply as well."""
+    if (start is None) != (end is None):
+        raise InvalidInput("quiet_hours", "give both the start and the end, or neither")
+    if start is not None and start == end:
+        raise InvalidInput("quiet_hours", "the start and the end must differ")
+    if (returnee.quiet_hours_start, returnee.quiet_hours_end) != (start, end):
+        returnee.quiet_hours_start, returnee.quiet_hours_end = start, end
+        returnee.updated_at = now
+    session.flush()
+
+
+def set_sensitive(
+    session: Session, returnee: Returnee, is_sensitive: bool, *, now: datetime, actor: Actor
+) -> None:
+    """Mark a returnee sensitive: every referral of theirs, open or to come, is discreet.
+
+    Unmarking keeps the referrals already discreet as they are (a message cannot be unsent).
+    """
+    if returnee.is_sensitive != is_sensitive:
+        returnee.is_sensitive = is_sensitive
+        returnee.updated_at = now
+    if is_sensitive:
+        for referral in session.scalars(
+            select(Referral).where(Referral.returnee_id == returnee.id, ~Referral.is_sensitive)
+        ):
+            referral.is_sensitive = True
+            referral.updated_at = now
+    session.flush()
+
+
+def record_consent_again(
+    session: Session, returnee: Returnee, *, now: datetime, actor: Actor
+) -> int:
+    """The person asked, by other means (in person, by phone), to receive messages again:
+    every channel opted in, and their numbers that had stopped taken off the suppression list.
+
+    Returns how many numbers were stopped; each keeps the change in its reachability history.
+    """
+    name = actor_identity(actor)[0][:32] or "caseworker"
+    set_opt_out(session, returnee, is_opted_out=False, source=name, now=now)
+    stopped = [point for point in returnee.contact_points if point.reachability == OPTED_OUT]
+    for phone in sorted({point.phone_e164 for point in stopped}):
+        record_opt_in(session, phone, source=f"consent recorded by {name}", now=now)
+    returnee.updated_at = now
+    session.flush()
+    return len(stopped)
+
+
+def record_proxy_consent(
+    session: Session, point: ContactPoint, *, has_consent: bool, now: datetime, actor: Actor
+) -> None:
+    """Whether a proxy agreed to pass messages on (own numbers have nothing to agree to)."""
+    if not point.is_proxy:
+        raise InvalidInput("consent", "only a proxy's number records a proxy's consent")
+    point.proxy_consented_at = now if has_consent else None
+    point.returnee.updated_at = now
+    session.flush()

@@ -4,7 +4,8 @@ The notices table is the source of truth; the scheduler is only the clock (DESIG
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
 processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, parked status
-reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep)
+reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep,
+the daily retention job)
 run only in the process holding the leader lock (`smsgateway.leader`), from APScheduler's
 SQLAlchemy job store, whose table an Alembic migration creates. Followers try to take the lock
 every `leader_retry_seconds`.
@@ -35,6 +36,7 @@ from smsgateway.escalation import flag_unanswered
 from smsgateway.leader import LeaderLock, make_leader_lock
 from smsgateway.loop.tasks import advance_tasks
 from smsgateway.outbound_webhooks import deliver_pending_webhooks
+from smsgateway.privacy.retention import apply_retention
 from smsgateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -111,11 +113,30 @@ def run_outbound_webhooks() -> None:
         log.info("outbound webhook: %d delivered, %d failed", report.delivered, report.failed)
 
 
+def run_retention() -> None:
+    """Remove personal data past the programme's retention periods (leader only, daily)."""
+    runtime = _current()
+    with runtime.db.transaction() as session:
+        report = apply_retention(session, runtime.programme.retention, now=runtime.clock())
+    log.info(
+        "retention: %d message texts, %d strangers' messages removed; %d returnees erased",
+        report.message_bodies,
+        report.stranger_messages,
+        report.returnees_erased,
+    )
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     id: str
     func: Callable[[], None]
     seconds: Callable[[Settings], float]
+    # Also run when a process becomes leader (a daily job would otherwise wait a day after
+    # every change of leader); only for jobs that are idempotent.
+    runs_on_taking_lead: bool = False
+
+
+RETENTION_SECONDS = 86_400.0
 
 
 #: Jobs only the leader runs. Stored by reference in the job store, so module-level functions.
@@ -124,6 +145,7 @@ LEADER_JOBS = (
     PeriodicJob("delivery_sweeps", run_delivery_sweeps, lambda s: s.lease_sweep_seconds),
     PeriodicJob("outbound_webhooks", run_outbound_webhooks, lambda s: s.dispatch_interval_seconds),
     PeriodicJob("task_sweep", run_task_sweep, lambda s: s.task_sweep_seconds),
+    PeriodicJob("retention", run_retention, lambda s: RETENTION_SECONDS, runs_on_taking_lead=True),
 )
 
 
@@ -188,12 +210,14 @@ class Clock:
         )
         scheduler.start()
         for job in LEADER_JOBS:
+            first = {"next_run_time": utcnow()} if job.runs_on_taking_lead else {}
             scheduler.add_job(
                 job.func,
                 "interval",
                 seconds=job.seconds(settings),
                 id=job.id,
                 replace_existing=True,
+                **first,
             )
         return scheduler
 

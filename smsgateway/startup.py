@@ -55,7 +55,9 @@ def _connect(url: str) -> str | None:
     """None when a connection opens and answers; otherwise the first line of the reason."""
     # A host that drops packets would otherwise hold the connection for minutes.
     is_postgres = make_url(url).get_backend_name() == "postgresql"
-    engine = create_engine(url, connect_args={"connect_timeout": 5} if is_postgres else {})
+    engine = create_engine(
+        url, connect_args={"connect_timeout": 5} if is_postgres else {}, hide_parameters=True
+    )
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

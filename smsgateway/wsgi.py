@@ -17,13 +17,12 @@ from flask import Flask
 
 from smsgateway import create_app
 from smsgateway.config import ConfigError
+from smsgateway.logs import configure_logging
 from smsgateway.runtime import get_runtime
 from smsgateway.scheduler import Clock
 from smsgateway.startup import wait_for_database
 
-logging.basicConfig(
-    level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
-)
+configure_logging(logging.INFO)
 
 #: gunicorn's WORKER_BOOT_ERROR: its master stops rather than restarting workers for ever.
 WORKER_BOOT_ERROR = 3

@@ -20,7 +20,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from smsgateway.api import bulk, events, partners, referrals, returnees  # noqa: F401
+from smsgateway.api import bulk, events, partners, privacy, referrals, returnees  # noqa: F401
 from smsgateway.api.access import authenticate_request
 from smsgateway.api.blueprint import IF_MATCH, IF_MATCH_PARAMETER, blp
 from smsgateway.api.errors import ApiError, api_error_response

@@ -127,6 +127,7 @@ def authenticate_request() -> None:
             token.id,
             token.scope,
         )
+    g.api_caller = found  # a refusal below is logged under this account (smsgateway.web.audit)
     if request.method not in READ_METHODS and found.scope != TokenScope.WRITE:
         raise ApiError(403, "insufficient_scope", "this token may only read: use a write token")
     allowed = [a for a in access.actions if scope_of(found.role, a) is not None]

@@ -2,14 +2,13 @@
 
 Views never query those tables themselves; they call these functions, which narrow to the
 caller's scope (`permissions.scope_referrals`: a partner sees its own organisation's referrals,
-anything else answers 404 as if it did not exist) and then pass what was read to `_seen`. That
-is the one place where an access log of who read whose data fits (`_seen` logs ids only, at
-debug level, today).
+anything else answers 404 as if it did not exist) and then pass what was read to `_seen`, which
+notes it for the access log (`smsgateway.web.audit`): one entry per request, with the token's
+account.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,20 +20,12 @@ from smsgateway.api.errors import ApiError
 from smsgateway.models import Message, Referral, ReferralEvent, Returnee
 from smsgateway.permissions import Action, scope_of, scope_referrals
 from smsgateway.referral_filters import ReferralFilter
-
-log = logging.getLogger(__name__)
+from smsgateway.web.audit import note_access
 
 
 def _seen(caller: Caller, kind: str, ids: Sequence[int]) -> None:
-    """What `caller` just read (the hook for an access log of personal data)."""
-    if ids:
-        log.debug(
-            "api read by user %s (token %s): %s %s",
-            caller.user_id,
-            caller.token_id,
-            kind,
-            list(ids),
-        )
+    """What `caller` just read: noted for the access log, written once after the request."""
+    note_access(kind, ids)
 
 
 def _not_found(what: str) -> ApiError:

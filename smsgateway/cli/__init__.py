@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from smsgateway import create_app
 from smsgateway.cli.checks import refuse_to_start
 from smsgateway.config import ConfigError
+from smsgateway.logs import configure_logging
 
 
 def _create_app() -> Flask:
@@ -23,9 +24,7 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """smsgateway: referral notices and replies by SMS, WhatsApp and voice."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(logging.INFO)
 
 
 def _register_command_groups(group: click.Group) -> None:
@@ -36,6 +35,7 @@ def _register_command_groups(group: click.Group) -> None:
     from smsgateway.cli.demo import demo_cli
     from smsgateway.cli.import_export import export_cli, import_cli
     from smsgateway.cli.loop import loop_cli
+    from smsgateway.cli.privacy import retention_cli, returnees_cli
     from smsgateway.cli.replies import replies_cli
     from smsgateway.cli.serve import dispatch_once, serve, worker
     from smsgateway.cli.twilio import twilio_cli
@@ -46,7 +46,7 @@ def _register_command_groups(group: click.Group) -> None:
         group.add_command(command)
     for command in (messages_cli, i18n_cli, replies_cli, bulk_cli, fake_twilio_cli, twilio_cli):
         group.add_command(command)
-    for command in (api_cli, import_cli, export_cli):
+    for command in (api_cli, import_cli, export_cli, returnees_cli, retention_cli):
         group.add_command(command)
 
 

@@ -151,6 +151,10 @@ def _settle_without_sending(
     notice: Notice, settings: Settings, now: datetime, report: DispatchReport
 ) -> bool:
     """Expire, cancel or defer a notice that must not go out now; True when it was settled."""
+    if notice.returnee is not None and notice.returnee.erased_at is not None:
+        finish_notice(notice, NoticeState.CANCELLED, "erased")  # smsgateway.privacy.erasure
+        report.cancelled += 1
+        return True
     if notice.expires_at is not None and notice.expires_at <= now:
         finish_notice(notice, NoticeState.EXPIRED, "too late to be useful")
         report.expired += 1

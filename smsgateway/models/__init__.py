@@ -7,6 +7,7 @@ from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
 from smsgateway.models.partners import Partner, PointPerson
+from smsgateway.models.privacy import AccessLogEntry, Erasure
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
 from smsgateway.models.referrals import Referral, ReferralEvent
 from smsgateway.models.returnees import ChannelConsent, ContactPoint, Returnee
@@ -17,10 +18,12 @@ from smsgateway.models.users import LoginAttempt, User
 from smsgateway.models.webhooks import WebhookDelivery
 
 __all__ = [
+    "AccessLogEntry",
     "ApiToken",
     "BulkSend",
     "ChannelConsent",
     "ContactPoint",
+    "Erasure",
     "Escalation",
     "FeedbackItem",
     "FeedbackNote",

@@ -34,6 +34,11 @@ class Returnee(Base):
     # ends with nobody answering; cleared only by the person answering or a caseworker.
     unreachable_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     unreachable_reason: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Every referral of a sensitive returnee is discreet, whatever its service (DESIGN.md).
+    is_sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set when the returnee's personal data was erased (smsgateway.privacy.erasure): nothing is
+    # sent to them any more, and their numbers are strangers'.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The last change to the returnee or its contact points and consent (API: updated_since).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, default=_created_at)
@@ -73,6 +78,8 @@ class ContactPoint(Base):
     proxy_name: Mapped[str] = mapped_column(String(100), default="")
     # Known to be used by others too (a family phone): an "ok" from it confirms nothing alone.
     is_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When the proxy agreed to pass messages on (None: not recorded; own numbers: unused).
+    proxy_consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     reachability: Mapped[str] = mapped_column(String(16), default="unknown")
     reachability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

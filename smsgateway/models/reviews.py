@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
@@ -28,6 +28,9 @@ class ReviewItem(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # How it was resolved (`smsgateway.reviews.Resolution`) and the caseworker's note, if any.
+    resolution: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     message: Mapped[Message | None] = relationship()
     notice: Mapped[Notice | None] = relationship()

@@ -12,14 +12,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway.channels import Channel
 from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
-from smsgateway.models import ContactPoint, Message, Notice, Referral, ReviewItem, Task
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem, Task
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
-from smsgateway.reachability import record_opt_in, record_opt_out
+from smsgateway.reachability import record_opt_in, record_opt_out, suppressed_numbers
 from smsgateway.referrals import (
     Source,
     Status,
@@ -29,7 +30,7 @@ from smsgateway.referrals import (
 )
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.shared_phones import is_bare_acknowledgement, is_shared_phone
-from smsgateway.returnees import set_opt_out
+from smsgateway.returnees import is_opted_out, set_opt_out
 from smsgateway.users import Actor, actor_identity
 
 #: (question, intent) → the referral status it records. Absent pairs change no status.
@@ -290,6 +291,9 @@ def apply_review_item(
 ) -> ReplyOutcome:
     """A caseworker applies a queued message (a late reply, say) as `intent`, then resolves it.
 
+    The returnee hears of it only when something changed (a status, re-orientation, consent),
+    and never on a channel they opted out of or a number that stopped.
+
     The referral is the item's own unless `referral_id` picks one (a message that asked "which?").
     `TransitionRefused` leaves everything unchanged and the item open.
     """
@@ -307,6 +311,7 @@ def apply_review_item(
     question = _latest_question(session, referral)
     asked = Question(question.question) if question and question.question else None
     status = STATUS_FOR.get((asked, intent)) if asked else STATUS_WITHOUT_QUESTION.get(intent)
+    has_changed = False
     if status is not None and _changes(referral, status):
         change_status(
             session,
@@ -317,28 +322,45 @@ def apply_review_item(
             actor=actor,
             message=message,
         )
+        has_changed = True
     message.referral_id, message.intent = referral.id, intent
     if question is not None and intent is not Intent.UNCLEAR:
         question.answered_at = now
         sync_tasks(session, referral, now=now)
     if asked is Question.FOLLOWUP and intent is Intent.ATTENDED_NO:
+        has_changed = has_changed or not referral.needs_reorientation
         referral.needs_reorientation = True
     if intent in (Intent.OPT_OUT, Intent.OPT_IN):
-        _set_consent(session, referral, message, intent, now)
+        has_changed = _set_consent(session, referral, message, intent, now) or has_changed
     item.resolved_at = now
     item.resolved_by, item.resolved_by_user_id = actor_identity(actor)
+    point = _point_of(session, message, referral) or referral.returnee.own_contact_point()
+    channel = _answer_channel(message)
+    if not has_changed or not _may_answer(session, referral.returnee, point, channel):
+        session.flush()
+        return ReplyOutcome("applied")
     notice = plan_notice(
         session,
         kind=ACK_FOR[intent],
         returnee=referral.returnee,
         referral=referral,
-        contact_point=_point_of(session, message, referral),
-        channel=_answer_channel(message),
+        contact_point=point,
+        channel=channel,
         due_at=now,
         now=now,
     )
     session.flush()
     return ReplyOutcome("applied", [notice.id])
+
+
+def _may_answer(
+    session: Session, returnee: Returnee, point: ContactPoint | None, channel: str
+) -> bool:
+    """Whether a caseworker's decision may be acknowledged: never to a returnee who opted out
+    of the channel, nor to a number that stopped."""
+    if point is None or is_opted_out(returnee, channel):
+        return False
+    return not suppressed_numbers(session, [point.phone_e164])
 
 
 def _latest_question(session: Session, referral: Referral) -> Notice | None:
@@ -364,12 +386,17 @@ def _point_of(session: Session, message: Message, referral: Referral) -> Contact
 
 def _set_consent(
     session: Session, referral: Referral, message: Message, intent: Intent, now: datetime
-) -> None:
+) -> bool:
+    """Record the opt-out (or opt-in) a message asked for; whether it changed anything."""
     is_out = intent is Intent.OPT_OUT
+    returnee = referral.returnee
+    if all(is_opted_out(returnee, channel) == is_out for channel in Channel):
+        return False
     source = f"reply:{message.channel}"
-    set_opt_out(session, referral.returnee, is_opted_out=is_out, source=source, now=now)
+    set_opt_out(session, returnee, is_opted_out=is_out, source=source, now=now)
     if is_out:
         cancel_pending(session, returnee_id=referral.returnee_id, reason="opted out")
+    return True
 
 
 def _acknowledge(

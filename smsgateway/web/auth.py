@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -16,8 +26,9 @@ from werkzeug.wrappers import Response
 from smsgateway.login_attempts import is_login_blocked, record_login_attempt
 from smsgateway.models import User
 from smsgateway.permissions import Action, Role
+from smsgateway.privacy.access_log import AccessEvent, Face, record_access
 from smsgateway.runtime import get_runtime
-from smsgateway.users import authenticate, list_users, set_language
+from smsgateway.users import authenticate, list_users, normalize_username, set_language
 from smsgateway.web.access import public, requires
 from smsgateway.web.forms import LanguageForm, LoginForm, LogoutForm
 
@@ -51,6 +62,18 @@ def login() -> Response | tuple[str, int]:
             abort(429)
         user = authenticate(db_session, name, form.password.data or "", now=now)
         record_login_attempt(db_session, name, address, is_success=user is not None, now=now)
+        if user is None:
+            record_access(
+                db_session,
+                now=now,
+                event=AccessEvent.LOGIN_FAILED,
+                face=Face.CONSOLE,
+                user=None,
+                username=normalize_username(name),
+                endpoint="auth.login",
+                request_id=g.get("request_id", ""),
+                address=address,
+            )
     if user is None:
         flash(gettext("Wrong username or password."), "error")
         return render_template("auth/login.html", form=form), 200

@@ -1,4 +1,5 @@
-"""The caseworker's pages: referrals, their history, the review queue, a form to add a referral.
+"""The caseworker's pages: the front page (where to start today), the referral list with its
+filters, recording a referral, one referral with its timeline and actions.
 
 Every action is recorded under the logged-in user (`acting_user()`), never a name from a form.
 """
@@ -11,82 +12,209 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from smsgateway.caseload import (
+    ReferralQuery,
+    count_referrals_by_status,
+    list_referrals,
+    referral_timeline,
+)
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, referral_standing
-from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem
+from smsgateway.models import Partner, Referral, Returnee
 from smsgateway.outbound_webhooks import failed_deliveries
 from smsgateway.permissions import Action
-from smsgateway.referrals import TransitionRefused, create_referral, move_appointment
-from smsgateway.replies.apply import ACK_FOR, apply_review_item
-from smsgateway.replies.intents import Intent
+from smsgateway.referrals import (
+    CLOSED,
+    TRANSITIONS,
+    Source,
+    Status,
+    TransitionRefused,
+    change_status,
+    check_service_offered,
+    close_referral,
+    create_referral,
+    move_appointment,
+    schedule_call,
+)
+from smsgateway.reviews import (
+    INTENTS_FOR,
+    count_open_review_items,
+    open_referrals_of,
+    open_review_items,
+    referral_of_item,
+    sender_of,
+)
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
+from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
 caseworker = Blueprint("caseworker", __name__)
+PER_PAGE = 25
+FRONT_REVIEWS = 10
 
 
 @caseworker.get("/referrals")
 @requires(Action.VIEW_REFERRALS)
 def index() -> str:
+    """The front page: what waits for a caseworker today, and where to start."""
     runtime = get_runtime()
     with runtime.db.sessions() as session:
-        referrals = session.scalars(select(Referral).order_by(Referral.id.desc()).limit(100)).all()
-        counts = dict(
-            session.execute(select(Referral.status, func.count()).group_by(Referral.status)).all()
-        )
-        reviews = session.scalars(
-            select(ReviewItem)
-            .where(ReviewItem.resolved_at.is_(None))
-            .order_by(ReviewItem.id.desc())
-            .limit(50)
-        ).all()
+        items = open_review_items(session, limit=FRONT_REVIEWS)
         return render_template(
             "caseworker/index.html",
-            referrals=referrals,
-            counts=counts,
-            reviews=reviews,
-            returnees=session.scalars(select(Returnee).order_by(Returnee.case_reference)).all(),
-            partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
+            counts=count_referrals_by_status(session),
+            review_total=count_open_review_items(session),
+            rows=[(item, sender_of(session, item)) for item in items],
+            referrals={item.id: referral_of_item(session, item) for item in items},
+            hints={item.id: open_referrals_of(session, item.returnee_id) for item in items},
+            intents_for=INTENTS_FOR,
+            returnee_total=session.scalar(select(func.count(Returnee.id))) or 0,
+            due_this_week=list_referrals(
+                session, ReferralQuery(is_due_this_week=True), now=runtime.clock(), limit=0
+            ).total,
             simulator=runtime.settings.is_simulator_enabled,
-            intents=[i.value for i in Intent if i in ACK_FOR],
             failed_webhooks=failed_deliveries(session),
             rebookings=caseworker_tasks(session),
             flagged=flagged_referrals(session)[:100],
         )
 
 
+@caseworker.get("/referrals/list")
+@requires(Action.VIEW_REFERRALS)
+def listing() -> str:
+    """Every referral, newest first, filtered and searched."""
+    runtime = get_runtime()
+    args = request.args
+    filters = ReferralQuery(
+        search=args.get("q", "")[:100],
+        status=args.get("status", "") if args.get("status", "") in set(Status) else "",
+        partner_id=int(args["partner"]) if args.get("partner", "").isdigit() else None,
+        service=args.get("service", "")[:64],
+        is_due_this_week=args.get("due") == "week",
+        is_stalled=args.get("stalled") == "on",
+        is_unreachable=args.get("unreachable") == "on",
+    )
+    with runtime.db.sessions() as session:
+        number = page_number()
+        found = list_referrals(
+            session, filters, now=runtime.clock(), limit=PER_PAGE, offset=(number - 1) * PER_PAGE
+        )
+        note_access("referral", [referral.id for referral in found.items])
+        return render_template(
+            "caseworker/list.html",
+            referrals=found.items,
+            page=Page(number, PER_PAGE, found.total),
+            filters=filters,
+            statuses=list(Status),
+            partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
+            services=runtime.programme.services,
+            is_filtered=filters != ReferralQuery(),
+        )
+
+
+@caseworker.get("/referrals/new")
+@requires(Action.CREATE_REFERRAL)
+def new_referral() -> str:
+    runtime = get_runtime()
+    with runtime.db.sessions() as session:
+        chosen = request.args.get("returnee", "")
+        returnee = session.get(Returnee, int(chosen)) if chosen.isdigit() else None
+        return render_template(
+            "caseworker/new.html",
+            returnee=returnee,
+            partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
+            services=runtime.programme.services,
+        )
+
+
+@caseworker.post("/referrals")
+@requires(Action.CREATE_REFERRAL)
+def add_referral() -> Response:
+    runtime = get_runtime()
+    form = request.form
+    try:
+        with runtime.db.transaction() as session:
+            returnee = _chosen_returnee(session)
+            partner = session.get(Partner, int(form.get("partner_id") or 0))
+            if partner is None:
+                raise InvalidInput("partner_id", "choose a partner")
+            service = check_service_offered(
+                partner, form.get("service_category", ""), runtime.programme
+            )
+            created = create_referral(
+                session,
+                runtime.clock(),
+                returnee=returnee,
+                partner=partner,
+                service_category=service,
+                created_by=acting_user(),
+                programme=runtime.programme,
+                is_sensitive=form.get("is_sensitive") == "on",
+                appointment_at=_local_time(form.get("appointment_at", ""), returnee.time_zone),
+                appointment_place=form.get("appointment_place", ""),
+            )
+            reference = created.reference
+    except InvalidInput as error:
+        flash(str(error.message if error.field == "service_category" else error), "error")
+        back = form.get("returnee_id") or ""
+        return redirect(url_for("caseworker.new_referral", returnee=back), 303)
+    flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
+    return redirect(url_for("caseworker.referral", reference=reference), 303)
+
+
+def _chosen_returnee(session: Session) -> Returnee:
+    """The returnee by id (a link from their page) or by the case reference typed."""
+    form = request.form
+    typed = form.get("returnee", "").strip()
+    if typed:
+        found = session.scalar(select(Returnee).filter_by(case_reference=typed))
+    else:
+        found = session.get(Returnee, int(form.get("returnee_id") or 0))
+    if found is None:
+        raise InvalidInput("returnee", "no returnee with this case reference")
+    return found
+
+
 @caseworker.get("/referrals/<reference>")
 @requires(Action.VIEW_REFERRALS)
 def referral(reference: str) -> str:
-    with get_runtime().db.sessions() as session:
-        found = session.scalar(select(Referral).filter_by(reference=reference))
-        if found is None:
-            abort(404)
-        messages = session.scalars(
-            select(Message).filter_by(referral_id=found.id).order_by(Message.id)
-        ).all()
+    runtime = get_runtime()
+    with runtime.db.sessions() as session:
+        found = _referral(session, reference)
+        now = runtime.clock()
+        note_access("referral", [found.id], returnee_id=found.returnee_id)
         return render_template(
             "caseworker/referral.html",
             referral=found,
-            messages=messages,
+            timeline=referral_timeline(session, found, now=now),
             standing=referral_standing(session, found),
+            transitions=sorted(TRANSITIONS[Status(found.status)] - {Status.CANCELLED}),
+            is_closed=found.status in CLOSED,
+            now=now,
         )
+
+
+def _referral(session: Session, reference: str) -> Referral:
+    found = session.scalar(select(Referral).filter_by(reference=reference))
+    if found is None:
+        abort(404)
+    return found
 
 
 @caseworker.post("/referrals/<reference>/appointment")
 @requires(Action.MOVE_APPOINTMENT)
 def move_referral_appointment(reference: str) -> Response:
-    """A caseworker gives the referral a new appointment; a rebooking task closes with it."""
+    """A caseworker gives the referral a new appointment; its notices are planned again."""
     runtime = get_runtime()
     form = request.form
     try:
         with runtime.db.transaction() as session:
-            found = session.scalar(select(Referral).filter_by(reference=reference))
-            if found is None:
-                abort(404)
+            found = _referral(session, reference)
             move_appointment(
                 session,
                 found,
@@ -97,43 +225,68 @@ def move_referral_appointment(reference: str) -> Response:
                 programme=runtime.programme,
             )
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("caseworker.referral", reference=reference), 303)
-    flash(gettext("Appointment moved."), "info")
-    return redirect(url_for("caseworker.referral", reference=reference), 303)
+        return _refused(reference, error)
+    flash(gettext("Appointment moved; its notices are planned again."), "info")
+    return _to_referral(reference)
 
 
-@caseworker.post("/referrals")
-@requires(Action.CREATE_REFERRAL)
-def add_referral() -> Response:
+@caseworker.post("/referrals/<reference>/status")
+@requires(Action.UPDATE_REFERRAL)
+def set_status(reference: str) -> Response:
+    """A status set by hand, with the reason; only what the transition table allows."""
     runtime = get_runtime()
     form = request.form
+    reason = form.get("note", "").strip()
+    try:
+        if not reason:
+            raise InvalidInput("note", "say why")
+        status = Status(form.get("status", ""))
+        with runtime.db.transaction() as session:
+            found = _referral(session, reference)
+            change = close_referral if status in CLOSED else change_status
+            change(
+                session,
+                found,
+                status,
+                source=Source.CASEWORKER,
+                now=runtime.clock(),
+                actor=acting_user(),
+                note=reason[:1000],
+            )
+    except ValueError as error:  # InvalidInput, TransitionRefused, an unknown status
+        return _refused(reference, error)
+    flash(gettext("Status changed."), "info")
+    return _to_referral(reference)
+
+
+@caseworker.post("/referrals/<reference>/call")
+@requires(Action.UPDATE_REFERRAL)
+def schedule_referral_call(reference: str) -> Response:
+    """Announce a caseworker's call: the returnee is told the day and time."""
+    runtime = get_runtime()
     try:
         with runtime.db.transaction() as session:
-            returnee = session.get(Returnee, int(form.get("returnee_id") or 0))
-            partner = session.get(Partner, int(form.get("partner_id") or 0))
-            if returnee is None:
-                raise InvalidInput("returnee_id", "choose a returnee")
-            if partner is None:
-                raise InvalidInput("partner_id", "choose a partner")
-            created = create_referral(
-                session,
-                runtime.clock(),
-                returnee=returnee,
-                partner=partner,
-                service_category=form.get("service_category", ""),
-                created_by=acting_user(),
-                programme=runtime.programme,
-                is_sensitive=form.get("is_sensitive") == "on",
-                appointment_at=_local_time(form.get("appointment_at", ""), returnee.time_zone),
-                appointment_place=form.get("appointment_place", ""),
-            )
-            reference = created.reference
+            found = _referral(session, reference)
+            call_at = _local_time(request.form.get("call_at", ""), found.returnee.time_zone)
+            if call_at is None:
+                raise InvalidInput("call_at", "give the time of the call")
+            schedule_call(session, found, call_at, now=runtime.clock(), programme=runtime.programme)
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("caseworker.index"), 303)
-    flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
+        return _refused(reference, error)
+    flash(gettext("Call announced to the returnee."), "info")
+    return _to_referral(reference)
+
+
+def _to_referral(reference: str) -> Response:
     return redirect(url_for("caseworker.referral", reference=reference), 303)
+
+
+def _refused(reference: str, error: Exception) -> Response:
+    if isinstance(error, TransitionRefused):
+        flash(gettext("The rules do not allow this change; nothing was changed."), "error")
+    else:
+        flash(str(error), "error")
+    return _to_referral(reference)
 
 
 def _required_time(value: str, time_zone: str) -> datetime:
@@ -152,31 +305,3 @@ def _local_time(value: str, time_zone: str) -> datetime | None:
     except ValueError:
         raise InvalidInput("appointment_at", "use the form YYYY-MM-DDTHH:MM") from None
     return naive.replace(tzinfo=ZoneInfo(time_zone))
-
-
-@caseworker.post("/reviews/<int:item_id>/apply")
-@requires(Action.APPLY_REVIEW)
-def apply_review(item_id: int) -> Response:
-    """A caseworker decides what a queued message meant; the referral is updated as for a reply."""
-    runtime = get_runtime()
-    form = request.form
-    try:
-        intent = Intent(form.get("intent", ""))
-    except ValueError:
-        flash(gettext("Choose what the message means."), "error")
-        return redirect(url_for("caseworker.index"), 303)
-    try:
-        with runtime.db.transaction() as session:
-            apply_review_item(
-                session,
-                item_id,
-                intent,
-                now=runtime.clock(),
-                actor=acting_user(),
-                referral_id=int(form["referral_id"]) if form.get("referral_id") else None,
-            )
-    except (InvalidInput, TransitionRefused) as error:
-        flash(str(error), "error")
-        return redirect(url_for("caseworker.index"), 303)
-    flash(gettext("Applied."), "info")
-    return redirect(url_for("caseworker.index"), 303)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectChoice, SelectField
 
 from smsgateway.errors import InvalidInput
@@ -27,12 +28,14 @@ from smsgateway.imports import (
     import_returnees,
     read_table,
 )
-from smsgateway.models import Partner
+from smsgateway.models import Partner, Referral
 from smsgateway.permissions import Action
+from smsgateway.privacy.access_log import MAX_IDS, AccessEvent
 from smsgateway.referral_filters import ReferralFilter
 from smsgateway.referrals import Status
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.session import acting_user
 
 import_export = Blueprint("import_export", __name__)
@@ -140,6 +143,7 @@ def _download(name: str, columns: tuple[str, ...], rows: object) -> Response:
 def referrals_csv() -> Response:
     with get_runtime().db.sessions() as session:
         rows = list(referral_rows(session, _filters(), user=acting_user()))
+        note_access("referral", _referral_ids(session, rows), event=AccessEvent.EXPORT)
     return _download("referrals", REFERRAL_COLUMNS, iter(rows))
 
 
@@ -148,4 +152,12 @@ def referrals_csv() -> Response:
 def events_csv() -> Response:
     with get_runtime().db.sessions() as session:
         rows = list(event_rows(session, _filters(), user=acting_user()))
+    note_access("referral_event", [int(r["event_id"]) for r in rows], event=AccessEvent.EXPORT)
     return _download("referral-events", EVENT_COLUMNS, iter(rows))
+
+
+def _referral_ids(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """The ids of the exported referrals, for the access log (at most its limit)."""
+    references = [row["reference"] for row in rows[:MAX_IDS]]
+    query = select(Referral.id).where(Referral.reference.in_(references)).order_by(Referral.id)
+    return list(session.scalars(query))

@@ -12,6 +12,7 @@ from smsgateway.reachability import flagged_unreachable_returnees, unreachable_c
 from smsgateway.referrals import OPEN
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 
 manager = Blueprint("manager", __name__)
 
@@ -54,6 +55,7 @@ def unreachable() -> str:
         points = unreachable_contact_points(session)
         flagged = flagged_unreachable_returnees(session)
         people = {p.returnee_id for p in points} | {r.id for r in flagged}
+        note_access("returnee", sorted(people))
         rows = session.execute(
             select(Referral.returnee_id, Referral.reference).where(
                 Referral.returnee_id.in_(people),

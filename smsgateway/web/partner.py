@@ -20,6 +20,7 @@ from smsgateway.referrals import TransitionRefused
 from smsgateway.replies.partner_commands import PartnerAction
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.forms import OutcomeForm
 from smsgateway.web.session import acting_user
 
@@ -58,6 +59,7 @@ def home() -> str:
 def referral(reference: str) -> str:
     with get_runtime().db.sessions() as session:
         found = _scoped_referral(session, reference, Action.VIEW_PARTNER_REFERRALS)
+        note_access("referral", [found.id], returnee_id=found.returnee_id)
         return render_template("partner/referral.html", referral=found, form=OutcomeForm())
 
 

@@ -23,11 +23,11 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 HEADINGS = {
     ("admin", "en"): "Accounts",
     ("manager", "en"): "Overview",
-    ("caseworker", "en"): "Referrals",
+    ("caseworker", "en"): "Today",
     ("partner", "en"): "Our referrals",
     ("admin", "fr"): "Comptes",
     ("manager", "fr"): "Vue d'ensemble",
-    ("caseworker", "fr"): "Orientations",
+    ("caseworker", "fr"): "Aujourd’hui",  # noqa: RUF001  (French typography)
     ("partner", "fr"): "Nos orientations",
 }
 WIDTHS = {"desktop": 1280, "phone": 375}

@@ -65,5 +65,5 @@ def test_reminder_answered_from_the_simulator_confirms_the_referral(
 
     assert "R1002" in simulator.thread_text()
     page.goto(f"{live_url}/referrals/R1002")
-    assert page.inner_text("#status") == "confirmed"
-    assert "returnee_reply" in page.inner_text("#events")
+    assert page.get_attribute("#status", "data-status") == "confirmed"
+    assert "by returnee's reply" in page.inner_text("#timeline")

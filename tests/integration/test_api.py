@@ -538,7 +538,8 @@ def test_bulk_notices_are_previewed_created_followed_and_cancelled(
         ).status_code
         == 422
     )
-    assert api_as("caseworker").post("/bulk-notices/preview", json=body).status_code == 403
+    partner = api_as("partner", partner_id=body["cohort"]["partner_id"])
+    assert partner.post("/bulk-notices/preview", json=body).status_code == 403
 
 
 def test_messages_of_a_referral_are_listed_for_staff(

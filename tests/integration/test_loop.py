@@ -110,7 +110,7 @@ def test_referral_reminder_reply_updates_status_with_event_and_acknowledgement(
     assert outbound[-1].delivery_status == "delivered"
     assert ack_word in outbound[-1].body.lower()
     page = client.get(f"/referrals/{reference}").get_data(as_text=True)
-    assert f'id="status">{status}<' in page
+    assert f'data-status="{status}" id="status"' in page
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_reply_with_no_open_question_is_stored_and_shown_for_review(
     assert item is not None and item.reason == "no_open_question"
     assert item.message_id == stored.id
     page = client.get("/referrals").get_data(as_text=True)
-    assert "Bonjour, j&#39;ai une question" in page and "no_open_question" in page
+    assert "Bonjour, j&#39;ai une question" in page and "Wrote without being asked anything" in page
 
 
 def test_form_without_csrf_token_is_refused_and_saves_nothing(

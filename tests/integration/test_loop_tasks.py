@@ -276,7 +276,7 @@ def test_the_console_shows_the_standing_and_moving_the_appointment_closes_the_re
     front = client.get("/referrals").get_data(as_text=True)
     assert 'id="rebookings"' in front and "overdue" in front and referral.reference in front
     page = client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
-    assert '<strong class="flag">awaiting_rebooking</strong>' in page
+    assert 'data-flag="awaiting_rebooking"' in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token is not None
 

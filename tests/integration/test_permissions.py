@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from smsgateway.bulk import Cohort, Content, create_bulk
 from smsgateway.models import (
     FeedbackItem,
     Message,
@@ -82,6 +83,15 @@ def world(
     assert item is not None
     feedback = session.scalar(select(FeedbackItem))
     assert feedback is not None
+    draft = create_bulk(
+        session,
+        Cohort(partner_id=own.id),
+        Content(texts={"fr": "Bonjour"}),
+        window_start=now,
+        now=now,
+        created_by="test",
+    )
+    session.commit()
     return {
         "own_partner": own,
         "mine": mine,
@@ -92,6 +102,7 @@ def world(
             "contact_id": mine.returnee.contact_points[0].id,
             "returnee_id": mine.returnee_id,
             "feedback_id": feedback.id,
+            "bulk_id": draft.id,
         },
     }
 

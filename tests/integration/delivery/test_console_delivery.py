@@ -47,7 +47,7 @@ def test_the_review_queue_resends_one_notice_or_marks_several_sent(
     client = caseworker_client
     items = [in_review(runtime, session, make_referral(), now) for _ in range(3)]
     page = client.get("/referrals").get_data(as_text=True)
-    assert page.count("Delivery unknown: appointment_reminder by sms") == 3
+    assert page.count("Delivery unknown: Appointment reminder by SMS") == 3
     assert "Resend chosen" in page and "Mark chosen sent" in page
 
     one = client.post(

@@ -1,0 +1,143 @@
+"""The review queue on the console: each item with its message, sender, referral and reason;
+apply it as what it means, or dismiss it with a note (rules: `smsgateway.reviews`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from smsgateway.errors import InvalidInput
+from smsgateway.permissions import Action
+from smsgateway.referrals import TransitionRefused
+from smsgateway.reviews import (
+    INTENTS_FOR,
+    apply_review,
+    count_open_review_items,
+    dismiss_review_item,
+    open_referrals_of,
+    open_review_items,
+    referral_from_form,
+    referral_of_item,
+    reply_to_review_item,
+    sender_of,
+)
+from smsgateway.runtime import get_runtime
+from smsgateway.web.access import requires
+from smsgateway.web.listing import Page, page_number
+from smsgateway.web.session import acting_user
+
+reviews = Blueprint("reviews", __name__)
+PER_PAGE = 25
+
+
+@reviews.get("/reviews")
+@requires(Action.VIEW_REFERRALS)
+def queue() -> str:
+    with get_runtime().db.sessions() as session:
+        page = Page(page_number(), PER_PAGE, count_open_review_items(session))
+        items = open_review_items(session, limit=PER_PAGE, offset=page.offset)
+        rows = [(item, sender_of(session, item)) for item in items]
+        referrals = {item.id: referral_of_item(session, item) for item in items}
+        hints = {item.id: open_referrals_of(session, item.returnee_id) for item in items}
+        return render_template(
+            "reviews/queue.html",
+            rows=rows,
+            referrals=referrals,
+            hints=hints,
+            intents_for=INTENTS_FOR,
+            page=page,
+        )
+
+
+@reviews.post("/reviews/<int:item_id>/apply")
+@requires(Action.APPLY_REVIEW)
+def apply(item_id: int) -> Response:
+    """A caseworker decides what a queued message meant; the referral is updated as for a reply."""
+    runtime = get_runtime()
+    meaning = request.form.get("intent", "")
+    typed = request.form.get("referral", "") or request.form.get("referral_id", "")
+    if not meaning:
+        flash(gettext("Choose what the message means."), "error")
+        return _back()
+    try:
+        with runtime.db.transaction() as session:
+            apply_review(
+                session,
+                item_id,
+                meaning,
+                now=runtime.clock(),
+                actor=acting_user(),
+                referral=referral_from_form(session, typed),
+            )
+    except (InvalidInput, TransitionRefused) as error:
+        flash(_refusal(error, typed), "error")
+        return _back()
+    flash(gettext("Applied."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/reply")
+@requires(Action.APPLY_REVIEW)
+def reply(item_id: int) -> Response:
+    """Answer the sender with a template; nothing changes on the referral."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            reply_to_review_item(
+                session,
+                item_id,
+                request.form.get("template", ""),
+                now=runtime.clock(),
+                actor=acting_user(),
+            )
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return _back()
+    flash(gettext("Answer sent."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/dismiss")
+@requires(Action.APPLY_REVIEW)
+def dismiss(item_id: int) -> Response:
+    """Close an item that needs nothing; the note says why, nobody is sent anything."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            dismiss_review_item(
+                session,
+                item_id,
+                note=request.form.get("note", ""),
+                now=runtime.clock(),
+                actor=acting_user(),
+            )
+    except InvalidInput as error:
+        flash(_refusal(error, ""), "error")
+        return _back()
+    flash(gettext("Dismissed."), "info")
+    return _back()
+
+
+def _refusal(error: Exception, typed: str) -> str:
+    """The reason in the console's language where the console knows it."""
+    if isinstance(error, TransitionRefused):
+        return gettext("The referral's status does not allow this answer; nothing was changed.")
+    field = getattr(error, "field", "")
+    if field == "referral" and "another" not in str(error):
+        return gettext(
+            "No referral %(typed)s: type its reference, as shown on the console (R1004).",
+            typed=typed.strip()[:20],
+        )
+    if field == "note":
+        return gettext("Say in a few words why the message needs nothing.")
+    if field == "intent":
+        return gettext("That meaning does not fit who sent the message.")
+    return str(error)
+
+
+def _back() -> Response:
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return redirect(referrer, 303)
+    return redirect(url_for("reviews.queue"), 303)

@@ -1,0 +1,334 @@
+"""The review queue's rules: nothing sent when nothing changes, nothing to a contact that
+stopped, no sensitive service named, partner outcomes only for partner messages, a referral
+picked by the reference the console shows, dismissal with a note."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smsgateway.dispatch import dispatch_due_notices
+from smsgateway.errors import InvalidInput
+from smsgateway.models import Message, Notice, Partner, Referral, Returnee, ReviewItem
+from smsgateway.reachability import suppress
+from smsgateway.referrals import Source, Status, change_status
+from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.returnees import set_opt_out
+from smsgateway.reviews import (
+    SenderKind,
+    apply_review,
+    dismiss_review_item,
+    find_referral,
+    reply_to_review_item,
+    sender_of,
+)
+from smsgateway.runtime import Runtime
+
+
+def write(runtime: Runtime, phone: str, text: str, at: datetime) -> ReviewItem:
+    """A message from `phone` that lands in the review queue; its open item."""
+    with runtime.db.transaction() as tx:
+        result = receive_message(tx, InboundMessage(phone, text), now=at, settings=runtime.settings)
+        item = tx.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
+        assert item is not None, f"{text!r} was not queued for review ({result.outcome})"
+        tx.expunge(item)
+        return item
+
+
+def planned_since(session: Session, after_id: int) -> list[Notice]:
+    session.expire_all()
+    return list(session.scalars(select(Notice).where(Notice.id > after_id)))
+
+
+def last_notice_id(session: Session) -> int:
+    return session.scalar(select(func.max(Notice.id))) or 0
+
+
+def phone_of(returnee: Returnee) -> str:
+    return returnee.contact_points[0].phone_e164
+
+
+def test_applying_what_the_referral_already_records_sends_nothing(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    change_status(session, referral, Status.CONFIRMED, source=Source.CASEWORKER, now=now)
+    session.commit()
+    item = write(runtime, phone_of(referral.returnee), "oui oui", now)
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        outcome = apply_review(
+            tx, item.id, "confirm", now=now, actor="cw", referral=tx.get(Referral, referral.id)
+        )
+
+    assert outcome.notice_ids == [] and planned_since(session, before) == []
+    resolved = session.get(ReviewItem, item.id)
+    assert resolved is not None and resolved.resolved_at is not None
+    assert resolved.resolution == "applied"
+
+
+def test_a_change_is_acknowledged_once_on_the_number_that_wrote(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    item = write(runtime, phone_of(referral.returnee), "oui oui", now)
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        apply_review(tx, item.id, "confirm", now=now, actor="cw", referral=None)
+
+    (ack,) = planned_since(session, before)
+    assert ack.kind == "ack_confirmed"
+    assert ack.contact_point_id == referral.returnee.contact_points[0].id
+    assert session.get(Referral, referral.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+
+
+@pytest.mark.parametrize("how", ["opted_out", "number_stopped"])
+def test_no_acknowledgement_goes_to_a_contact_that_stopped(
+    how: str,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    referral = make_referral()
+    item = write(runtime, phone_of(referral.returnee), "oui oui", now)
+    if how == "opted_out":
+        set_opt_out(session, referral.returnee, is_opted_out=True, source="cw", now=now)
+    else:
+        suppress(session, phone_of(referral.returnee), "stop", now=now)
+    session.commit()
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        apply_review(tx, item.id, "confirm", now=now, actor="cw")
+
+    assert planned_since(session, before) == []
+    assert session.get(Referral, referral.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+
+
+def test_the_acknowledgement_of_a_sensitive_referral_never_names_its_service(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    clinic = make_partner(
+        name="Clinique de santé mentale Pikine",
+        display_name="Centre Pikine",
+        service_categories=["mental_health"],
+    )
+    referral = make_referral(partner=clinic, service_category="mental_health")
+    assert referral.is_sensitive
+    item = write(runtime, phone_of(referral.returnee), "oui oui", now)
+
+    with runtime.db.transaction() as tx:
+        apply_review(tx, item.id, "confirm", now=now, actor="cw")
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+
+    ack = session.scalar(select(Message).filter_by(direction="out", kind="ack_confirmed"))
+    assert ack is not None and ack.body
+    for revealing in ("mental", "santé", "sante", "Clinique"):
+        assert revealing.lower() not in ack.body.lower()
+
+
+def test_partner_outcomes_apply_only_to_a_point_persons_message(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    referral = make_referral(partner=partner)
+    person_phone = partner.point_persons[0].phone_e164
+    from_partner = write(runtime, person_phone, "bonjour, des nouvelles bientôt", now)
+    from_returnee = write(runtime, phone_of(referral.returnee), "oui oui", now)
+    assert sender_of(session, session.get(ReviewItem, from_partner.id)).kind is SenderKind.PARTNER  # type: ignore[arg-type]  # made above
+    assert sender_of(session, session.get(ReviewItem, from_returnee.id)).kind is SenderKind.RETURNEE  # type: ignore[arg-type]  # made above
+
+    with pytest.raises(InvalidInput), runtime.db.transaction() as tx:
+        apply_review(tx, from_returnee.id, "enrolled", now=now, actor="cw")
+    with pytest.raises(InvalidInput), runtime.db.transaction() as tx:
+        apply_review(tx, from_partner.id, "confirm", now=now, actor="cw", referral=None)
+    session.expire_all()
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        apply_review(
+            tx,
+            from_partner.id,
+            "enrolled",
+            now=now,
+            actor="cw",
+            referral=find_referral(tx, str(referral.reference)),
+        )
+
+    planned = {notice.kind: notice for notice in planned_since(session, before)}
+    assert session.get(Referral, referral.id).status == "enrolled"  # type: ignore[union-attr]  # made above
+    # the partner is told; the returnee will be asked about the help a month later
+    assert set(planned) == {"ack_partner_results", "satisfaction_question"}
+    assert planned["ack_partner_results"].recipient_phone == person_phone
+
+
+def test_a_partner_outcome_on_another_partners_referral_is_refused(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    ours, theirs = make_partner(), make_partner()
+    other = make_referral(partner=theirs)
+    item = write(runtime, ours.point_persons[0].phone_e164, "bonjour", now)
+
+    with pytest.raises(InvalidInput, match="another partner"), runtime.db.transaction() as tx:
+        apply_review(
+            tx, item.id, "ineligible", now=now, actor="cw", referral=tx.get(Referral, other.id)
+        )
+
+    assert session.get(Referral, other.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+
+@pytest.mark.parametrize("typed", ["{ref}", "{lower}", " {ref} ", "{digits}"])
+def test_a_referral_is_found_by_the_reference_the_console_shows(
+    typed: str, session: Session, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    reference = str(referral.reference)
+    text = typed.format(ref=reference, lower=reference.lower(), digits=reference[1:])
+    found = find_referral(session, text)
+    assert found is not None and found.id == referral.id
+
+
+def test_text_that_names_no_referral_finds_none(
+    session: Session, make_referral: Callable[..., Referral]
+) -> None:
+    make_referral()
+    for text in ("", "R9999", "hello", "R12x", "1' OR 1=1"):
+        assert find_referral(session, text) is None
+
+
+def test_dismissing_needs_a_note_sends_nothing_and_keeps_the_note(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    item = write(runtime, phone_of(referral.returnee), "merci beaucoup", now)
+    before = last_notice_id(session)
+
+    with pytest.raises(InvalidInput), runtime.db.transaction() as tx:
+        dismiss_review_item(tx, item.id, note="  ", now=now, actor="cw")
+    with runtime.db.transaction() as tx:
+        dismiss_review_item(tx, item.id, note="Just a thank-you.", now=now, actor="cw")
+
+    session.expire_all()
+    dismissed = session.get(ReviewItem, item.id)
+    assert dismissed is not None and dismissed.resolved_at is not None
+    assert (dismissed.resolution, dismissed.note) == ("dismissed", "Just a thank-you.")
+    assert planned_since(session, before) == []
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+
+# -- on the console ------------------------------------------------------------------------------
+
+
+def token_of(client: FlaskClient, path: str = "/reviews") -> str:
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page carries no CSRF token"
+    return found.group(1)
+
+
+def test_a_reference_typed_on_the_console_applies_the_message_to_that_referral(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    returnee = make_returnee()
+    make_referral(returnee=returnee)
+    second = make_referral(returnee=returnee)
+    item = write(runtime, phone_of(returnee), "oui oui", now)
+    runtime.clock = lambda: now
+
+    refused = caseworker_client.post(
+        f"/reviews/{item.id}/apply",
+        data={"csrf_token": token_of(caseworker_client), "intent": "confirm", "referral": "R99x"},
+        follow_redirects=True,
+    )
+    assert refused.status_code == 200 and "R99x" in refused.get_data(as_text=True)
+    response = caseworker_client.post(
+        f"/reviews/{item.id}/apply",
+        data={
+            "csrf_token": token_of(caseworker_client),
+            "intent": "confirm",
+            "referral": str(second.reference).lower(),
+        },
+    )
+
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Referral, second.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+
+
+def test_the_queue_shows_sender_referral_link_and_dismisses_with_a_note(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    referral = make_referral(partner=partner, appointment_at=now + timedelta(days=3))
+    write(runtime, partner.point_persons[0].phone_e164, "bonjour, rappel demain", now)
+    item = write(runtime, phone_of(referral.returnee), "merci beaucoup", now)
+    with runtime.db.transaction() as tx:
+        tx.get(ReviewItem, item.id).referral_id = referral.id  # type: ignore[union-attr]  # made above
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+    assert "Partner point person" in page and "Returnee" in page
+    assert f'href="/referrals/{referral.reference}"' in page
+    assert "merci beaucoup" in page
+    response = caseworker_client.post(
+        f"/reviews/{item.id}/dismiss",
+        data={"csrf_token": token_of(caseworker_client), "note": "A thank-you, nothing to do."},
+    )
+
+    assert response.status_code == 303
+    session.expire_all()
+    dismissed = session.get(ReviewItem, item.id)
+    assert dismissed is not None and dismissed.resolution == "dismissed"
+    assert dismissed.resolved_by == caseworker_client.user.username  # type: ignore[attr-defined]
+
+
+def test_a_template_answer_goes_to_the_number_that_wrote_unless_it_stopped(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    asked = write(runtime, phone_of(referral.returnee), "comment ça marche ?", now)
+    stopped = write(runtime, phone_of(referral.returnee), "encore moi", now)
+    before = last_notice_id(session)
+
+    with runtime.db.transaction() as tx:
+        reply_to_review_item(tx, asked.id, "ack_help", now=now, actor="cw")
+    suppress(session, phone_of(referral.returnee), "stop", now=now)
+    session.commit()
+    with pytest.raises(InvalidInput, match="stopped"), runtime.db.transaction() as tx:
+        reply_to_review_item(tx, stopped.id, "ack_help", now=now, actor="cw")
+
+    (answer,) = planned_since(session, before)
+    assert answer.kind == "ack_help" and answer.referral_id is None
+    assert session.get(ReviewItem, asked.id).resolution == "replied"  # type: ignore[union-attr]  # made above
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
