@@ -9,7 +9,9 @@ then waits on the database (SQLite's one writer, a PostgreSQL round trip); with 
 every concurrent caller beyond the number of processes queued in the listen backlog, which is
 where the long tail of the reply benchmark came from. As many processes as cores keep the CPU
 busy (the GIL makes threads no faster for the CPU part), and a few threads per process keep
-callers from queueing behind another's database wait (docs/benchmarks.md, "Webhooks").
+callers from queueing behind another's database wait on PostgreSQL (docs/benchmarks.md,
+"Webhooks"). On SQLite, whose one writer makes threads wait in its busy handler, one thread per
+worker measured better: `SMSGATEWAY_WEB_THREADS=1`.
 
 The `worker_exit` hook stops the worker's clock (its APScheduler jobs and any dispatch round in
 progress) while the interpreter is still whole: left to `atexit`, the scheduler kept submitting
