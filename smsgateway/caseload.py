@@ -268,7 +268,18 @@ def referral_timeline(session: Session, referral: Referral, *, now: datetime) ->
         entries.append(Entry(notice.due_at, "notice", notice, {"is_future": notice.due_at > now}))
     for message in session.scalars(
         select(Message)
-        .where(Message.referral_id == referral.id)
+        .where(
+            or_(
+                Message.referral_id == referral.id,
+                # a partner's SMS command about it (a message of the partner, not the referral)
+                Message.id.in_(
+                    select(ReferralEvent.message_id).where(
+                        ReferralEvent.referral_id == referral.id,
+                        ReferralEvent.message_id.is_not(None),
+                    )
+                ),
+            )
+        )
         .options(selectinload(Message.status_events))
     ):
         entries.append(Entry(message.created_at, "message", message))

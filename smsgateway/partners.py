@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,16 @@ from smsgateway.loop.partner_questions import (
     mark_answered,
     referral_ids_of,
 )
-from smsgateway.models import Message, Notice, Partner, PointPerson, Referral, ReferralEvent, User
+from smsgateway.models import (
+    Message,
+    Notice,
+    Partner,
+    PointPerson,
+    Referral,
+    ReferralEvent,
+    ReviewItem,
+    User,
+)
 from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
@@ -30,6 +40,7 @@ from smsgateway.referrals import (
 )
 from smsgateway.replies.apply import ReplyOutcome, queue_review
 from smsgateway.replies.partner_commands import PartnerAction, PartnerCommand, parse_partner_message
+from smsgateway.users import Actor
 
 
 def register_partner(
@@ -145,7 +156,7 @@ def _apply_command(
     referral, refusal = _referral_of(session, command, asked, now)
     if referral is None:
         return CommandResult(command.reference or _label(command), REFUSED, refusal)
-    result = record_partner_outcome(
+    return record_partner_outcome(
         session,
         referral,
         command.action,
@@ -155,9 +166,6 @@ def _apply_command(
         message=message,
         reason=command.reason,
     )
-    if result.outcome == RECORDED and command.action is PartnerAction.INELIGIBLE:
-        queue_review(session, message, reason="ineligible", now=now, referral_id=referral.id)
-    return result
 
 
 def _referral_of(
@@ -196,17 +204,19 @@ def record_partner_outcome(
     *,
     partner_id: int,
     now: datetime,
-    actor: str,
+    actor: Actor,
     source: Source = Source.PARTNER_SMS,
     message: Message | None = None,
     reason: str = "",
 ) -> CommandResult:
-    """Record what a partner's point person reports by SMS about one of its referrals (the
-    partner page calls `report_outcome`, which checks the account's permission).
+    """Record what a partner reports about one of its referrals: by SMS (a point person) or on
+    its page and through the API (`report_outcome`, which checks the account's permission
+    first). The same rules, event and caseworker alert whichever way it came.
 
     The status it already has (or one it went past) is "already recorded", not a refusal; a
     referral of another partner, or a change the transition table refuses, is refused and
-    changes nothing.
+    changes nothing. `ineligible` puts the referral in front of a caseworker at once
+    (`alert_ineligible`).
     """
     reference = referral.reference or str(referral.id)
     if referral.partner_id != partner_id:
@@ -223,11 +233,55 @@ def record_partner_outcome(
             now=now,
             actor=actor,
             message=message,
-            note=reason,
+            note=reason.strip(),
         )
     except TransitionRefused:
         return CommandResult(reference, REFUSED, NOT_ALLOWED)
+    if action is PartnerAction.INELIGIBLE:
+        alert_ineligible(session, referral, now=now, message=message)
     return CommandResult(reference, RECORDED)
+
+
+#: The review item reason that tells a caseworker a partner found a referral ineligible.
+INELIGIBLE_REVIEW = "ineligible"
+
+
+def alert_ineligible(
+    session: Session, referral: Referral, *, now: datetime, message: Message | None = None
+) -> None:
+    """A partner found the returnee ineligible: the referral needs re-orientation, and a review
+    item puts it in front of a caseworker (with the partner's message when it came by SMS)."""
+    referral.needs_reorientation = True
+    session.add(
+        ReviewItem(
+            message_id=message.id if message is not None else None,
+            referral_id=referral.id,
+            returnee_id=referral.returnee_id,
+            reason=INELIGIBLE_REVIEW,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+class IneligibleReason(StrEnum):
+    """Why a partner found a returnee ineligible, chosen from a list on the partner page (the
+    page words each one); free text may follow. Stored at the start of the event's note."""
+
+    AGE = "age"
+    RESIDENCE = "residence"
+    DOCUMENTS = "documents"
+    ALREADY_ASSISTED = "already_assisted"
+    SERVICE_FULL = "service_full"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+def ineligible_note(reason: str, text: str = "") -> str:
+    """The event note of an ineligibility: the reason's code, then the free text."""
+    code = IneligibleReason(reason).value if reason else ""
+    text = text.strip()
+    return f"{code}: {text}" if code and text else code or text
 
 
 class NotPermitted(PermissionError):
@@ -245,26 +299,54 @@ def report_outcome(
     source: Source = Source.PARTNER_PAGE,
 ) -> ReferralEvent | None:
     """A partner account reports on its page (or through the API) what a point person would
-    send by SMS.
+    send by SMS, through the same `record_partner_outcome`.
 
-    Only the account's own organisation's referrals; `ineligible` flags the referral for
-    re-orientation by a caseworker. The status the referral already has (or one it went past)
-    is already recorded: None, nothing changes. `TransitionRefused` and `NotPermitted` change
-    nothing.
+    Only the account's own organisation's referrals. The status the referral already has (or
+    one it went past) is already recorded: None, nothing changes. `TransitionRefused` and
+    `NotPermitted` change nothing.
     """
     if not may_act_on(actor, Action.REPORT_OUTCOME, referral):
         raise NotPermitted(f"{actor.username} may not report on referral {referral.reference}")
-    if is_already_recorded(referral, action):
-        return None
-    event = change_status(
+    old = referral.status
+    result = record_partner_outcome(
         session,
         referral,
-        STATUS_FOR_ACTION[action],
-        source=source,
+        action,
+        partner_id=referral.partner_id,
         now=now,
         actor=actor,
-        note=note.strip(),
+        source=source,
+        reason=note,
     )
-    if action is PartnerAction.INELIGIBLE:
-        referral.needs_reorientation = True
-    return event
+    if result.outcome == REFUSED:
+        raise TransitionRefused(result.reference, old, STATUS_FOR_ACTION[action])
+    if result.outcome == ALREADY_RECORDED:
+        return None
+    return referral.events[-1]
+
+
+@dataclass(frozen=True)
+class PartnerMessage:
+    """A message a point person sent (a command) or received (the answer), for the page."""
+
+    message: Message
+    point_person: str
+
+
+def partner_messages(session: Session, partner_id: int, *, limit: int = 50) -> list[PartnerMessage]:
+    """The SMS history of a partner's point persons, newest first: their commands and the
+    service's answers (the partner page shows it; numbers are named by their point person)."""
+    persons = dict(
+        session.execute(
+            select(PointPerson.phone_e164, PointPerson.name).filter_by(partner_id=partner_id)
+        ).all()
+    )
+    if not persons:
+        return []
+    query = (
+        select(Message)
+        .where(Message.phone_e164.in_(list(persons)))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    return [PartnerMessage(found, persons[found.phone_e164]) for found in session.scalars(query)]

@@ -52,6 +52,7 @@ class Action(StrEnum):
     EXPORT_SUBJECT_DATA = "export_subject_data"  # all held about one returnee (docs/privacy.md)
     ERASE_RETURNEE = "erase_returnee"  # remove a returnee's personal data, keep the figures
     VIEW_ACCESS_LOG = "view_access_log"  # who viewed or exported whose data, refusals
+    FOLLOW_UP_UNREACHABLE = "follow_up_unreachable"  # assign, record a visit or call, new number
 
 
 class Scope(StrEnum):
@@ -67,6 +68,7 @@ _STAFF = {
     A.VIEW_RETURNEES: S.ALL,
     A.VIEW_PARTNERS: S.ALL,
     A.EXPORT_DATA: S.ALL,
+    A.FOLLOW_UP_UNREACHABLE: S.ALL,
 }
 _CASEWORK = {
     A.CREATE_REFERRAL: S.ALL,

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
@@ -345,6 +345,14 @@ def count_flagged_unreachable(session: Session) -> int:
     return int(session.scalar(query) or 0)
 
 
+def unreachable_condition() -> ColumnElement[bool]:
+    """The one rule, as SQL on `Returnee`: the returnee carries the explicit unreachable flag.
+
+    `unreachable_returnee_ids` and the dashboard's grouped counts both read it.
+    """
+    return Returnee.unreachable_flagged_at.is_not(None)
+
+
 def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> set[int]:
     """Those returnees carrying the explicit unreachable flag (the escalation's, see above).
 
@@ -354,9 +362,5 @@ def unreachable_returnee_ids(session: Session, returnee_ids: Iterable[int]) -> s
     if not wanted:
         return set()
     return set(
-        session.scalars(
-            select(Returnee.id).where(
-                Returnee.id.in_(wanted), Returnee.unreachable_flagged_at.is_not(None)
-            )
-        )
+        session.scalars(select(Returnee.id).where(Returnee.id.in_(wanted), unreachable_condition()))
     )

@@ -102,6 +102,18 @@ SILENT = frozenset({S.REFERRED, S.CONFIRMED, S.RESCHEDULE_REQUESTED})
 #: The usual path; a status earlier on it than the current one adds nothing when reported late.
 PROGRESSION = (S.REFERRED, S.CONFIRMED, S.ATTENDED, S.ENROLLED, S.COMPLETED)
 
+#: The stages of the managers' funnel (`Referral.furthest_stage` is an index into it) and the
+#: stage each status reaches: `completed` and `dropped_out` imply the enrolment.
+FUNNEL_STAGES = (S.REFERRED, S.CONFIRMED, S.ATTENDED, S.ENROLLED)
+FUNNEL_STAGE: dict[Status, int] = {
+    S.CONFIRMED: 1,
+    S.ATTENDED: 2,
+    S.ENROLLED: 3,
+    S.COMPLETED: 3,
+    S.DROPPED_OUT: 3,
+}
+ENROLLED_STAGE = 3
+
 #: Statuses that already say what another would: a no-show has not started either.
 _IMPLIED_BY: dict[Status, frozenset[Status]] = {S.NO_SHOW: frozenset({S.NOT_STARTED})}
 
@@ -178,6 +190,7 @@ def change_status(
         raise TransitionRefused(referral.reference or str(referral.id), old, new)
     referral.status = new
     referral.updated_at = now
+    _record_milestones(referral, Status(new), now)
     _cancel_pointless_notices(session, referral, Status(new))
     if new == Status.ENROLLED:
         plan_satisfaction_after_enrolment(session, referral, now=now, programme=programme)
@@ -196,6 +209,16 @@ def change_status(
     session.add(event)
     sync_tasks(session, referral, now=now, programme=programme, message=message, live=live_tasks)
     return event
+
+
+def _record_milestones(referral: Referral, new: Status, now: datetime) -> None:
+    """The last change, the furthest funnel stage, the first enrolment (the dashboard's)."""
+    referral.status_changed_at = now
+    stage = FUNNEL_STAGE.get(new, 0)
+    if stage > (referral.furthest_stage or 0):
+        referral.furthest_stage = stage
+    if stage == ENROLLED_STAGE and referral.enrolled_at is None:
+        referral.enrolled_at = now
 
 
 def close_referral(
@@ -323,6 +346,7 @@ def create_referrals(
             created_by_user_id=actor_user_id,
             created_at=now,
             updated_at=now,
+            status_changed_at=now,
         )
         for item in new
     ]

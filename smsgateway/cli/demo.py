@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from smsgateway.clock import utcnow
 from smsgateway.demo import DEMO_USERS, seed_demo, seed_demo_users
+from smsgateway.demo_history import seed_demo_history
 from smsgateway.runtime import get_runtime
 
 
@@ -25,7 +26,12 @@ def demo_seed() -> None:
     with runtime.db.transaction() as session:
         added = seed_demo(session, utcnow(), programme=runtime.programme)
         seed_demo_users(session, utcnow())
+        history = seed_demo_history(
+            session, utcnow(), programme=runtime.programme, settings=runtime.settings
+        )
     click.echo(f"demo: {added} referrals added" if added else "demo: data already there")
+    if history:
+        click.echo(f"demo: {history} past referrals added for the dashboard")
     click.echo("demo logins (demo passwords, for this demo only):")
     for username, password, role in DEMO_USERS:
         click.echo(f"  {role:<11} username {username:<11} password {password}")

@@ -3,6 +3,7 @@
 from smsgateway.models.api_tokens import ApiToken
 from smsgateway.models.bulk import BulkSend
 from smsgateway.models.feedback import FeedbackItem, FeedbackNote, SatisfactionAnswer
+from smsgateway.models.followups import Followup
 from smsgateway.models.jobs import apscheduler_jobs
 from smsgateway.models.messages import Message, MessageStatusEvent, ParkedCallback
 from smsgateway.models.notices import Notice
@@ -27,6 +28,7 @@ __all__ = [
     "Escalation",
     "FeedbackItem",
     "FeedbackNote",
+    "Followup",
     "LoginAttempt",
     "Message",
     "MessageStatusEvent",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
@@ -15,6 +15,21 @@ from smsgateway.models.versions import count_versions
 
 class Referral(Base):
     __tablename__ = "referrals"
+    # Covers the dashboard's funnel: grouped in index order, no sort (smsgateway.dashboard).
+    __table_args__ = (
+        Index(
+            "ix_referrals_funnel",
+            "partner_id",
+            "service_category",
+            "status",
+            "furthest_stage",
+            "created_at",
+        ),
+        # Stalled referrals: a status, and no change since a time (smsgateway.dashboard).
+        Index("ix_referrals_stalled", "status", "status_changed_at"),
+        # Time to enrolment per partner, without reading the rows.
+        Index("ix_referrals_enrolment", "partner_id", "enrolled_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(16), unique=True, default=None)
@@ -33,6 +48,12 @@ class Referral(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # Counts changes, so that two writers cannot overwrite each other (the API's ETag).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Milestones kept by `referrals.change_status`, so the dashboard counts without reading the
+    # history: the last status change, the furthest stage of the usual path ever reached
+    # (`referrals.FUNNEL_STAGE`), and when it first reached enrolment.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    furthest_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     returnee: Mapped[Returnee] = relationship()
     partner: Mapped[Partner] = relationship()

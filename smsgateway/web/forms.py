@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from smsgateway.partners import IneligibleReason
 from smsgateway.replies.partner_commands import PartnerAction
 from smsgateway.web.i18n import CONSOLE_LANGUAGES
 
@@ -40,6 +41,17 @@ OUTCOME_LABELS = {
 }
 
 
+INELIGIBLE_LABELS = {
+    IneligibleReason.AGE: lazy_gettext("Age"),
+    IneligibleReason.RESIDENCE: lazy_gettext("Place of residence"),
+    IneligibleReason.DOCUMENTS: lazy_gettext("Missing documents"),
+    IneligibleReason.ALREADY_ASSISTED: lazy_gettext("Already assisted"),
+    IneligibleReason.SERVICE_FULL: lazy_gettext("No place left"),
+    IneligibleReason.HEALTH: lazy_gettext("Health"),
+    IneligibleReason.OTHER: lazy_gettext("Other (say why in the note)"),
+}
+
+
 class OutcomeForm(FlaskForm):
     """A partner reports what became of a referral, as its point person would by SMS."""
 
@@ -51,4 +63,19 @@ class OutcomeForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
+    reason = SelectField(
+        lazy_gettext("Why not eligible"),
+        choices=[
+            SelectChoice("", lazy_gettext("Choose…")),
+            *(SelectChoice(reason.value, label) for reason, label in INELIGIBLE_LABELS.items()),
+        ],
+        validate_choice=False,  # checked below, and only for "not eligible"
+    )
     note = TextAreaField(lazy_gettext("Note (for not eligible: why)"), validators=[Length(max=500)])
+
+    def validate_reason(self, field: SelectField) -> None:
+        """Not eligible needs a reason from the list, so caseworkers can re-orient by it."""
+        if self.outcome.data != PartnerAction.INELIGIBLE:
+            return
+        if field.data not in {reason.value for reason in IneligibleReason}:
+            raise ValidationError(lazy_gettext("Choose why the person is not eligible."))

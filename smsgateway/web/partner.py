@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from smsgateway.loop.partner_questions import referrals_awaiting_partner
-from smsgateway.models import Partner, Referral
-from smsgateway.partners import report_outcome
+from smsgateway.models import Message, Partner, Referral
+from smsgateway.partners import ineligible_note, partner_messages, report_outcome
 from smsgateway.permissions import Action, scope_referrals
 from smsgateway.referrals import TransitionRefused
 from smsgateway.replies.partner_commands import PartnerAction
@@ -49,8 +49,13 @@ def home() -> str:
             if organisation is not None
             else []
         )
+        messages = partner_messages(session, organisation.id) if organisation is not None else []
         return render_template(
-            "partner/home.html", referrals=referrals, organisation=organisation, asked=asked
+            "partner/home.html",
+            referrals=referrals,
+            organisation=organisation,
+            asked=asked,
+            messages=messages,
         )
 
 
@@ -60,7 +65,14 @@ def referral(reference: str) -> str:
     with get_runtime().db.sessions() as session:
         found = _scoped_referral(session, reference, Action.VIEW_PARTNER_REFERRALS)
         note_access("referral", [found.id], returnee_id=found.returnee_id)
-        return render_template("partner/referral.html", referral=found, form=OutcomeForm())
+        ids = [event.message_id for event in found.events if event.message_id is not None]
+        messages = {
+            message.id: message
+            for message in session.scalars(select(Message).where(Message.id.in_(ids)))
+        }
+        return render_template(
+            "partner/referral.html", referral=found, form=OutcomeForm(), messages=messages
+        )
 
 
 @partner.post("/referrals/<reference>/outcome")
@@ -72,15 +84,15 @@ def outcome(reference: str) -> Response | tuple[str, int]:
         with runtime.db.transaction() as session:
             found = _scoped_referral(session, reference, Action.REPORT_OUTCOME)
             if not form.validate_on_submit():
-                flash(gettext("Choose an outcome."), "error")
+                errors = form.reason.errors or [gettext("Choose an outcome.")]
+                flash(str(errors[0]), "error")
                 return redirect(url_for("partner.referral", reference=reference), 303)
+            action = PartnerAction(form.outcome.data)
+            note = form.note.data or ""
+            if action is PartnerAction.INELIGIBLE:
+                note = ineligible_note(form.reason.data, note)
             event = report_outcome(
-                session,
-                found,
-                PartnerAction(form.outcome.data),
-                now=runtime.clock(),
-                actor=acting_user(),
-                note=form.note.data or "",
+                session, found, action, now=runtime.clock(), actor=acting_user(), note=note
             )
     except TransitionRefused as error:
         flash(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.demo import DEMO_USERS, seed_demo
 from smsgateway.dispatch import dispatch_due_notices
-from smsgateway.models import Message, User
+from smsgateway.models import Message, Notice, Returnee, User
 from smsgateway.runtime import Runtime
 
 
@@ -63,3 +63,40 @@ def test_the_partner_demo_account_sees_its_centre_referrals_only(
     log_in(client, "partner", "demo-partner")
     page = client.get("/partner/").get_data(as_text=True)
     assert page.count('class="status"') == 4  # the sensitive referral went to the clinic
+
+
+def test_the_demo_history_gives_every_dashboard_figure_something_to_show(
+    runtime: Runtime, session: Session
+) -> None:
+    from smsgateway.dashboard import DashboardFilter, build_dashboard, last_days
+    from smsgateway.demo_history import seed_demo_history
+
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with runtime.db.transaction() as tx:
+        seed_demo(tx, now, programme=runtime.programme)
+        added = seed_demo_history(
+            tx, now, programme=runtime.programme, settings=runtime.settings, count=200
+        )
+    assert added == 200
+    board = build_dashboard(session, DashboardFilter(last_days(now, 180, "Africa/Dakar")), now=now)
+    total = board.total
+    assert all(total.stages[stage] for stage in ("referred", "confirmed", "enrolled"))
+    assert all(total.ends[end] for end in ("ineligible", "declined", "no_show", "unreachable"))
+    assert total.ends["dropped_out"] and board.stalled_count and board.enrolment_times
+    assert len({row.channel for row in board.delivery}) >= 2
+    assert len({row.language for row in board.delivery}) >= 4
+    assert any(row.done < row.total for row in board.delivery)
+    assert board.replies and board.opt_outs and board.load.open_items
+    assert sum(week.referred for week in board.weeks) == 205
+    # Nothing of the past is left to send: the simulator shows the live demo.
+    planned = session.scalar(
+        select(func.count())
+        .select_from(Notice)
+        .join(Returnee, Returnee.id == Notice.returnee_id)
+        .where(Notice.state == "planned", Returnee.case_reference.startswith("HIST-"))
+    )
+    assert planned == 0
+    with runtime.db.transaction() as tx:
+        assert (
+            seed_demo_history(tx, now, programme=runtime.programme, settings=runtime.settings) == 0
+        )

@@ -338,7 +338,7 @@ def test_the_managers_overview_counts_reach_and_flags(
     travel(runtime, now, now + timedelta(days=31), step=timedelta(hours=6))
     runtime.clock = lambda: now + timedelta(days=31)
 
-    page = manager_client.get("/manager/").get_data(as_text=True)
+    page = manager_client.get("/manager/loop").get_data(as_text=True)
 
     assert "100.0 % of the 2 referrals at least 30 days old" in page
     assert 'id="flag-counts"' in page and "awaiting_partner" in page

@@ -103,6 +103,7 @@ def world(
             "returnee_id": mine.returnee_id,
             "feedback_id": feedback.id,
             "bulk_id": draft.id,
+            "name": "funnel",
         },
     }
 
@@ -223,7 +224,12 @@ def test_a_partner_outcome_is_recorded_under_the_partner_account(
     assert fingerprint(session) == before
     response = client.post(
         f"/partner/referrals/{mine.reference}/outcome",
-        data={"csrf_token": form_token(client), "outcome": "ineligible", "note": "too far"},
+        data={
+            "csrf_token": form_token(client),
+            "outcome": "ineligible",
+            "reason": "residence",
+            "note": "too far",
+        },
     )
     assert response.status_code == 303
     session.expire_all()
@@ -237,7 +243,7 @@ def test_a_partner_outcome_is_recorded_under_the_partner_account(
         "partner_page",
         partner_user.username,
         partner_user.id,
-        "too far",
+        "residence: too far",
     )
 
 

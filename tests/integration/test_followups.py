@@ -1,0 +1,146 @@
+"""Following up unreachable returnees: the list, assignments, visits and calls, a new number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.followups import followup_rows, record_followup_outcome
+from smsgateway.models import ContactPoint, Followup, Message, Referral, Returnee, User
+from smsgateway.reachability import flag_unreachable
+from smsgateway.returnees import PhoneInput
+from smsgateway.runtime import Runtime
+
+
+def sent(session: Session, returnee: Returnee, channel: str, status: str, at: datetime) -> None:
+    session.add(
+        Message(
+            direction="out",
+            channel=channel,
+            phone_e164=returnee.contact_points[0].phone_e164,
+            returnee_id=returnee.id,
+            provider="local",
+            delivery_status=status,
+            created_at=at,
+            updated_at=at,
+        )
+    )
+
+
+@pytest.fixture
+def lost(
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> Referral:
+    """A returnee with a proxy, tried by SMS twice and a call, then flagged."""
+    returnee = make_returnee(
+        phones=[PhoneInput("+221771230001"), PhoneInput("+221771230002", True, "sister")]
+    )
+    referral = make_referral(returnee=returnee)
+    sent(session, returnee, "sms", "failed", now - timedelta(days=4))
+    sent(session, returnee, "sms", "undelivered", now - timedelta(days=3))
+    sent(session, returnee, "voice", "no-answer", now - timedelta(days=2))
+    flag_unreachable(session, returnee, reason="escalation_exhausted", now=now - timedelta(days=1))
+    session.commit()
+    return referral
+
+
+def test_each_row_shows_the_attempts_the_proxy_and_the_open_referrals(
+    session: Session, now: datetime, lost: Referral, make_returnee: Callable[..., Returnee]
+) -> None:
+    make_returnee()  # reachable: not listed
+    (row,) = followup_rows(session)
+    assert row.returnee.id == lost.returnee_id
+    assert row.last_attempt_at == now - timedelta(days=2)
+    assert [(c.channel, c.attempts, c.last_status) for c in row.channels] == [
+        ("sms", 2, "undelivered"),
+        ("voice", 1, "no-answer"),
+    ]
+    assert [(p.proxy_relation, p.is_proxy) for p in row.proxies] == [("sister", True)]
+    assert row.open_references == [lost.reference]
+    assert (row.assigned_to, row.last_followup) == ("", None)
+
+
+def test_a_visit_that_reached_the_person_clears_the_flag_and_one_that_did_not_keeps_it(
+    session: Session, now: datetime, lost: Referral
+) -> None:
+    returnee = lost.returnee
+    record_followup_outcome(session, returnee, "visit", "not_found", now=now, actor="m")
+    assert returnee.unreachable_flagged_at is not None
+    record_followup_outcome(session, returnee, "call", "reached", now=now, actor="m", note="ok")
+    assert returnee.unreachable_flagged_at is None
+    kinds = session.execute(select(Followup.kind, Followup.outcome).order_by(Followup.id)).all()
+    assert [tuple(k) for k in kinds] == [("visit", "not_found"), ("call", "reached")]
+
+
+def test_a_manager_assigns_records_a_new_number_and_the_person_is_reachable_again(
+    runtime: Runtime,
+    session: Session,
+    lost: Referral,
+    manager_client: FlaskClient,
+    form_token: Callable[..., str],
+    make_user: Callable[..., User],
+) -> None:
+    caseworker = make_user("caseworker", username="awa")
+    token = form_token(manager_client)
+    page = manager_client.get("/unreachable").get_data(as_text=True)
+    assert "Who counts as unreachable" in page and lost.returnee.case_reference in page
+    assert "+221771230001" not in page and "+221771230002" not in page
+
+    answer = manager_client.post(
+        f"/unreachable/{lost.returnee_id}/assign",
+        data={"csrf_token": token, "user_id": caseworker.id},
+    )
+    assert answer.status_code == 303
+    rows = list(
+        csv.reader(io.StringIO(manager_client.get("/unreachable.csv").get_data(as_text=True)))
+    )
+    assert rows[1][0] == lost.returnee.case_reference and rows[1][7] == "awa"
+    assert rows[1][4] == "sms:2:undelivered;voice:1:no-answer" and rows[1][5] == "sister:unknown"
+
+    refused = manager_client.post(
+        f"/unreachable/{lost.returnee_id}/new-number", data={"csrf_token": token, "number": "12"}
+    )
+    assert refused.status_code == 303
+    session.expire_all()
+    assert session.get(Returnee, lost.returnee_id).unreachable_flagged_at is not None  # type: ignore[union-attr]
+
+    manager_client.post(
+        f"/unreachable/{lost.returnee_id}/new-number",
+        data={"csrf_token": token, "number": "77 999 00 11"},
+    )
+    session.expire_all()
+    returnee = session.get(Returnee, lost.returnee_id)
+    assert returnee is not None and returnee.unreachable_flagged_at is None
+    own = session.scalar(select(ContactPoint).filter_by(returnee_id=returnee.id, is_proxy=False))
+    assert own is not None and (own.phone_e164, own.reachability) == ("+221779990011", "reachable")
+    assert "Nobody is flagged." in manager_client.get("/unreachable").get_data(as_text=True)
+    entries = session.scalars(select(Followup).order_by(Followup.id)).all()
+    assert [(e.kind, e.actor) for e in entries] == [
+        ("assigned", manager_client.user.username),  # type: ignore[attr-defined]
+        ("new_number", manager_client.user.username),  # type: ignore[attr-defined]
+    ]
+
+
+def test_a_partner_cannot_follow_up(
+    client_as: Callable[..., FlaskClient],
+    lost: Referral,
+    form_token: Callable[..., str],
+    session: Session,
+) -> None:
+    partner = client_as("partner", partner_id=lost.partner_id)
+    answer = partner.post(
+        f"/unreachable/{lost.returnee_id}/new-number",
+        data={"csrf_token": form_token(partner), "number": "77 999 00 11"},
+    )
+    assert answer.status_code == 403
+    assert session.scalar(select(Followup)) is None

@@ -1,0 +1,112 @@
+"""The partner page: outcomes recorded as the SMS commands record them, and the SMS history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smsgateway.models import Partner, Referral, ReferralEvent, ReviewItem
+from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.runtime import Runtime
+
+
+def sms(runtime: Runtime, partner: Partner, text: str, at: datetime) -> None:
+    phone = partner.point_persons[0].phone_e164
+    with runtime.db.transaction() as tx:
+        receive_message(tx, InboundMessage(phone, text), now=at, settings=runtime.settings)
+
+
+def report(client: FlaskClient, token: str, referral: Referral, **form: str) -> Any:
+    return client.post(
+        f"/partner/referrals/{referral.reference}/outcome", data={"csrf_token": token, **form}
+    )
+
+
+def alert_of(session: Session, referral: Referral) -> tuple[Any, ...]:
+    session.expire_all()
+    item = session.scalar(select(ReviewItem).filter_by(referral_id=referral.id))
+    found = session.get(Referral, referral.id)
+    assert item is not None and found is not None
+    return (item.reason, item.returnee_id, item.resolved_at, found.needs_reorientation)
+
+
+def test_ineligible_on_the_page_alerts_the_caseworker_as_the_sms_command_does(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    client_as: Callable[..., FlaskClient],
+    form_token: Callable[..., str],
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    by_page, by_sms = make_referral(partner=partner), make_referral(partner=partner)
+    client = client_as("partner", partner_id=partner.id)
+
+    answer = report(
+        client, form_token(client), by_page, outcome="ineligible", reason="age", note="over 35"
+    )
+    sms(runtime, partner, f"INELIGIBLE {by_sms.reference} over 35", now)
+
+    assert answer.status_code == 303
+    assert alert_of(session, by_page) == ("ineligible", by_page.returnee_id, None, True)
+    assert alert_of(session, by_sms) == ("ineligible", by_sms.returnee_id, None, True)
+    event = session.scalars(select(ReferralEvent).filter_by(referral_id=by_page.id)).all()[-1]
+    assert (event.new_status, event.source, event.note) == (
+        "ineligible",
+        "partner_page",
+        "age: over 35",
+    )
+    assert event.actor == client.user.username  # type: ignore[attr-defined]
+
+
+def test_ineligible_without_a_reason_from_the_list_changes_nothing(
+    session: Session,
+    partner_client: FlaskClient,
+    form_token: Callable[..., str],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = session.get(Partner, partner_client.user.partner_id)  # type: ignore[attr-defined]
+    referral = make_referral(partner=partner)
+
+    answer = report(partner_client, form_token(partner_client), referral, outcome="ineligible")
+
+    assert answer.status_code == 303
+    page = partner_client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Choose why the person is not eligible." in page
+    session.expire_all()
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]
+    assert session.scalar(select(ReviewItem).filter_by(referral_id=referral.id)) is None
+
+
+def test_the_sms_history_shows_on_the_page_and_in_the_referrals_history(
+    runtime: Runtime,
+    now: datetime,
+    client_as: Callable[..., FlaskClient],
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    ours, theirs = make_partner(), make_partner()
+    referral, other = make_referral(partner=ours), make_referral(partner=theirs)
+    sms(runtime, ours, f"ENROLLED {referral.reference}", now)
+    sms(runtime, theirs, f"NOSHOW {other.reference}", now)
+    client = client_as("partner", partner_id=ours.id)
+
+    home = client.get("/partner/").get_data(as_text=True)
+    history = home.split('id="sms-history"')[1]
+    assert f"ENROLLED {referral.reference}" in history
+    assert ours.point_persons[0].name in history
+    assert other.reference not in history  # another partner's point person
+    page = client.get(f"/partner/referrals/{referral.reference}").get_data(as_text=True)
+    assert f"ENROLLED {referral.reference}" in page.split('id="events"')[1]
+    # and on the caseworker's timeline of the referral, but not on the other partner's referral
+    caseworker = client_as("caseworker")
+    timeline = caseworker.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert f"ENROLLED {referral.reference}" in timeline.split('id="timeline"')[1]
+    elsewhere = caseworker.get(f"/referrals/{other.reference}").get_data(as_text=True)
+    assert f"ENROLLED {referral.reference}" not in elsewhere
