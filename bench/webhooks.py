@@ -1,14 +1,17 @@
 """Inbound reply benchmark (a benchmark, not a timed test): run `python bench/webhooks.py`.
 
 The app runs under gunicorn on 127.0.0.1 with production settings (Twilio transport pointed at
-the local fake, SQLite in a temporary instance folder, migrated with `smsgateway db upgrade`).
+the local fake, SQLite in a temporary instance folder, migrated with `smsgateway db upgrade`)
+and the production gunicorn configuration (`smsgateway.gunicorn_conf`).
 Returnees with a referral and a sent appointment reminder are seeded through the domain
 functions; concurrent clients then POST one signed "1" per returnee to
 `/webhooks/twilio/messages` for a fixed time. The same load then goes to `bench/bare_app.py`
 (empty TwiML, no database) under the same gunicorn settings for the same time, reusing the
-replies: the floor of the stack. Finally
-some replies are sent again (as Twilio retries) and the database is checked: one message per
-MessageSid, each replying returnee's referral confirmed once, by an event linking that message.
+replies: the floor of the stack. Then
+some replies are sent again (as Twilio retries), and a few returnees kept aside reply through
+the same app in this process, where a SQLAlchemy event hook counts the SQL statements each
+reply costs. Finally the database is checked: one message per MessageSid, each replying
+returnee's referral confirmed once, by an event linking that message.
 The last line printed is one JSON object; docs/benchmarks.md records runs and the machine.
 """
 
@@ -34,17 +37,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
+from smsgateway import create_app
 from smsgateway.config import load_settings
 from smsgateway.fakes.twilio_api import FakeTwilio
 from smsgateway.fakes.twilio_callbacks import inbound_message_params, signed_form
-from smsgateway.models import Message, Notice, Referral, ReferralEvent
+from smsgateway.models import ContactPoint, Message, Notice, Referral, ReferralEvent
 from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.partners import register_partner
 from smsgateway.referrals import Status, create_referral
 from smsgateway.returnees import PhoneInput, register_returnee
-from smsgateway.runtime import build_runtime
+from smsgateway.runtime import build_runtime, get_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 # The executables of the environment running this script, whichever virtual environment it is.
@@ -154,12 +158,18 @@ def seed(environ: dict[str, str], count: int) -> list[str]:
                         appointment_at=now + timedelta(days=3),
                         appointment_place="Pikine",
                     )
-        # As if the dispatcher had sent every reminder ten minutes ago: "1" now confirms.
+        # As if the dispatcher had sent every reminder ten minutes ago and Twilio had reported
+        # it delivered (which records the number reachable): "1" now confirms.
         with runtime.db.transaction() as session:
             session.execute(
                 update(Notice)
                 .where(Notice.kind == NoticeKind.APPOINTMENT_REMINDER)
                 .values(state=NoticeState.SENT, sent_at=now - timedelta(minutes=10), attempts=1)
+            )
+            session.execute(
+                update(ContactPoint).values(
+                    reachability="reachable", reachability_changed_at=now - timedelta(minutes=9)
+                )
             )
     finally:
         runtime.db.dispose()
@@ -178,16 +188,21 @@ def signed_replies(phones: list[str], fake: FakeTwilio) -> list[Reply]:
 
 
 @contextmanager
-def gunicorn(app: str, workers: int, environ: dict[str, str], log: Path) -> Iterator[int]:
-    """`gunicorn --workers W` on a free 127.0.0.1 port (no --preload); yields the port.
+def gunicorn(
+    app: str, workers: int, threads: int, environ: dict[str, str], log: Path
+) -> Iterator[int]:
+    """`gunicorn --config python:smsgateway.gunicorn_conf --workers W --threads T` on a free
+    127.0.0.1 port (no --preload); yields the port.
 
     Its log goes to a file: an unread pipe would fill and stall the workers.
     """
     port = free_port()
     bind = f"127.0.0.1:{port}"
     log_file = log.open("wb")
+    config = ["--config", "python:smsgateway.gunicorn_conf"]
+    sizes = ["--workers", str(workers), "--threads", str(threads)]
     process = subprocess.Popen(
-        [str(PYTHON), "-m", "gunicorn", "--workers", str(workers), "--bind", bind, app],
+        [str(PYTHON), "-m", "gunicorn", *config, *sizes, "--bind", bind, app],
         env=environ,
         cwd=ROOT,
         stdout=log_file,
@@ -274,6 +289,35 @@ def replay(port: int, replies: list[Reply], clients: int) -> int:
     return load.errors
 
 
+def count_statements(environ: dict[str, str], replies: list[Reply]) -> float:
+    """SQL statements per reply: these replies POSTed, one at a time, to the same app (same
+    settings, same database) in this process, with a SQLAlchemy event hook on its engine."""
+    saved = dict(os.environ)
+    os.environ.update(environ)  # the app reads its settings from the environment
+    try:
+        app = create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    engine = get_runtime(app).db.engine
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    client = app.test_client()
+    try:
+        for reply in replies:
+            response = client.post(PATH, data=reply.body, headers=reply.headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"counted reply answered {response.status_code}")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        get_runtime(app).db.dispose()
+    return len(statements) / len(replies) if replies else 0.0
+
+
 def server_errors(log: Path) -> list[str]:
     """Lines of the gunicorn log that report an error or a worker timeout."""
     lines = log.read_text(errors="replace").splitlines()
@@ -348,8 +392,10 @@ def main() -> int:
     parser.add_argument("--returnees", type=int, default=4000, help="seeded; one reply each")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--replays", type=int, default=50, help="MessageSids sent again")
+    parser.add_argument("--counted", type=int, default=100, help="replies whose SQL is counted")
     parser.add_argument("--scheduler", action="store_true", help="run the clock in the workers")
     args = parser.parse_args()
     print("machine:", machine(), flush=True)
@@ -359,17 +405,21 @@ def main() -> int:
             environ = app_environment(root / "instance", fake, args.scheduler)
             migrate(environ)
             started = time.perf_counter()
-            phones = seed(environ, args.returnees)
+            phones = seed(environ, args.returnees + args.counted)
             print(f"seeded {len(phones)} returnees in {time.perf_counter() - started:.1f} s")
-            replies = signed_replies(phones, fake)
+            everyone = signed_replies(phones, fake)
+            replies, counted = everyone[: args.returnees], everyone[args.returnees :]
             app_log, bare_log = root / "app.log", root / "bare.log"
-            with gunicorn("smsgateway.wsgi:app", args.workers, environ, app_log) as port:
+            sizes = (args.workers, args.threads)
+            with gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log) as port:
                 ours = run_load(port, replies, args.clients, args.seconds)
                 replayed = [r for r in replies if r.sid in set(ours.sent)][: args.replays]
                 replay_errors = replay(port, replayed, args.clients)
-            with gunicorn("bench.bare_app:app", args.workers, environ, bare_log) as port:
+            with gunicorn("bench.bare_app:app", *sizes, environ, bare_log) as port:
                 bare = run_load(port, replies, args.clients, args.seconds, repeat=True)
-            problems = check_applied_once(environ, replies, set(ours.sent))
+            sql_per_reply = count_statements(environ, counted)
+            answered = set(ours.sent) | {reply.sid for reply in counted}
+            problems = check_applied_once(environ, everyone, answered)
             for line in (server_errors(app_log) + server_errors(bare_log))[:20]:
                 print("server:", line)
     finally:
@@ -378,6 +428,7 @@ def main() -> int:
     print(f"app: {len(ours.sent)} replies in {ours.seconds:.1f} s", "(all seeded)" * exhausted)
     print(f"bare: {len(bare.sent)} requests in {bare.seconds:.1f} s, {bare.errors} errors")
     print(f"replayed {len(replayed)} MessageSids twice each: {replay_errors} errors")
+    print(f"SQL statements per reply: {sql_per_reply:.2f} (over {len(counted)} replies)")
     print("database check:", problems, flush=True)
     print(
         json.dumps(
@@ -390,6 +441,11 @@ def main() -> int:
                 "p99_ms": round(percentile(ours.latencies, 0.99) * 1000, 1),
                 "errors": ours.errors + replay_errors,
                 "applied_exactly_once": not any(problems.values()),
+                "sql_per_reply": round(sql_per_reply, 2),
+                "workers": args.workers,
+                "threads": args.threads,
+                # The machine's load at the end: figures from a shared machine are pessimistic.
+                "load_avg_1m": round(os.getloadavg()[0], 1),
             }
         )
     )

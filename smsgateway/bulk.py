@@ -24,7 +24,7 @@ from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import NOTICE_KINDS, Rendered, RenderError, render_message
 from smsgateway.errors import InvalidInput
 from smsgateway.models import BulkSend, ContactPoint, Message, Notice, Referral, Returnee
-from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
+from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, insert_notices, notice_row
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import Programme, current_programme, programme_of
 from smsgateway.quiet_hours import next_allowed_time
@@ -284,7 +284,8 @@ def confirm_bulk(
     now: datetime,
     programme: Programme | None = None,
 ) -> int:
-    """Plan one notice per recipient in their language and channel; returns how many."""
+    """Plan one notice per recipient in their language and channel, written by one INSERT over
+    all rows (`notices.insert_notices`); returns how many."""
     if bulk.state != DRAFT:
         raise InvalidInput("bulk", f"bulk notice {bulk.id} is {bulk.state}, not a draft")
     programme = programme or current_programme()
@@ -292,20 +293,25 @@ def confirm_bulk(
     recipients, _ = select_recipients(session, Cohort.from_dict(bulk.cohort), content)
     start = max(bulk.window_start_at, now)
     payload = {"texts": content.texts} if content.kind == NoticeKind.BULK_INFORMATION else {}
+    kind = NoticeKind(content.kind)
+    rows = []
     for recipient in recipients:
         returnee = recipient.returnee
         due = next_allowed_time(start, returnee.time_zone, allowed_hours_for(returnee, programme))
-        notice = plan_notice(
-            session,
-            kind=NoticeKind(content.kind),
-            returnee=returnee,
-            referral=recipient.referral,
-            due_at=due,
-            expires_at=bulk.window_end_at,
-            payload=payload,
-            now=now,
+        referral_id = recipient.referral.id if recipient.referral is not None else None
+        rows.append(
+            notice_row(
+                kind=kind,
+                returnee=returnee,
+                referral_id=referral_id,
+                due_at=due,
+                expires_at=bulk.window_end_at,
+                payload=payload,
+                now=now,
+                bulk_send_id=bulk.id,
+            )
         )
-        notice.bulk_send_id = bulk.id
+    insert_notices(session, rows)  # one INSERT over all rows, however large the cohort
     bulk.state = CONFIRMED
     bulk.confirmed_at = now
     session.flush()

@@ -59,6 +59,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "task_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "leader_retry_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "web_workers": Range(1, 1_000),
+    "web_threads": Range(1, 1_000),
     "local_send_delay_seconds": Range(0, 3_600),
     "reply_window_hours": Range(1, 24 * 366),
     "outbound_webhook_give_up_hours": Range(0, 24 * 366, is_low_allowed=False),
@@ -95,6 +96,7 @@ class Settings:
     task_sweep_seconds: float = 60.0  # how often the loop's task sweep runs (leader only)
     leader_retry_seconds: float = 5.0  # how often a follower tries to become scheduler leader
     web_workers: int = 2  # gunicorn worker processes behind `serve` in production
+    web_threads: int = 4  # threads in each of them (smsgateway.gunicorn_conf says why)
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport
     reply_window_hours: int = 72
     programme_file: str = ""  # empty: the package's programme.toml (docs/programme.md)

@@ -134,9 +134,14 @@ def record_step_delivered(
     _plan_held_again(session, escalation, now=now)
 
 
-def record_answer(session: Session, returnee: Returnee, *, now: datetime) -> None:
-    """The person answered from their own number: the sequence ends and the flag is cleared."""
-    escalation = open_escalation(session, returnee.id)
+def record_answer(
+    session: Session, returnee: Returnee, *, now: datetime, is_escalated: bool | None = None
+) -> None:
+    """The person answered from their own number: the sequence ends and the flag is cleared.
+
+    `is_escalated` False: the caller knows no sequence is open, so none is looked for.
+    """
+    escalation = open_escalation(session, returnee.id) if is_escalated is not False else None
     if escalation is not None:
         step_notice = session.get(Notice, escalation.step_notice_id or 0)
         if (

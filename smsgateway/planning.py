@@ -8,6 +8,8 @@ programme file (`smsgateway.programme`); every due time then passes through quie
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.models import Notice, Referral, Returnee
-from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
+from smsgateway.notices import (
+    NoticeKind,
+    NoticeState,
+    cancel_pending,
+    insert_notices,
+    notice_row,
+    plan_notice,
+)
 from smsgateway.programme import Programme, current_programme
 from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 
@@ -45,6 +54,15 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@dataclass(frozen=True)
+class NoticePlan:
+    """One notice of a referral's plan: what and when, before it is written."""
+
+    kind: NoticeKind
+    due_at: datetime
+    expires_at: datetime | None = None
+
+
 def plan_referral(
     session: Session,
     referral: Referral,
@@ -53,18 +71,46 @@ def plan_referral(
     programme: Programme | None = None,
 ) -> list[Notice]:
     """Plan the creation notice, appointment notices and follow-ups of a new referral."""
+    plans = referral_plan(referral, now=now, programme=programme or current_programme())
+    return [_plan(session, referral, plan, now) for plan in plans]
+
+
+def plan_referrals(
+    session: Session,
+    referrals: Sequence[Referral],
+    *,
+    now: datetime,
+    programme: Programme | None = None,
+) -> int:
+    """What `plan_referral` plans for each referral, written by one INSERT over all rows (an import,
+    a batch of new referrals): no ORM object per notice. Returns how many were planned."""
     programme = programme or current_programme()
-    notices = []
-    if NoticeKind.REFERRAL_CREATED in programme.kinds:
-        notices.append(_plan_created(session, referral, now=now, programme=programme))
-    notices += plan_appointment(session, referral, now=now, programme=programme)
-    if NoticeKind.REFERRAL_FOLLOWUP in programme.kinds:
-        notices += _plan_followups(session, referral, now=now, programme=programme)
-    if NoticeKind.SATISFACTION_QUESTION in programme.kinds:
-        notices += _plan_satisfaction_at_last_followup(
-            session, referral, now=now, programme=programme
+    rows = [
+        notice_row(
+            kind=plan.kind,
+            returnee=referral.returnee,
+            referral_id=referral.id,
+            due_at=plan.due_at,
+            expires_at=plan.expires_at,
+            now=now,
         )
-    return notices
+        for referral in referrals
+        for plan in referral_plan(referral, now=now, programme=programme)
+    ]
+    return insert_notices(session, rows)
+
+
+def referral_plan(referral: Referral, *, now: datetime, programme: Programme) -> list[NoticePlan]:
+    """The notices a new referral gets by the programme, in the order they were always planned."""
+    plans = []
+    if NoticeKind.REFERRAL_CREATED in programme.kinds:
+        plans.append(_created_plan(referral, now=now, programme=programme))
+    plans += appointment_plan(referral, now=now, programme=programme)
+    if NoticeKind.REFERRAL_FOLLOWUP in programme.kinds:
+        plans += _followup_plans(referral, now=now, programme=programme)
+    if NoticeKind.SATISFACTION_QUESTION in programme.kinds:
+        plans += _satisfaction_at_last_followup(referral, now=now, programme=programme)
+    return plans
 
 
 #: A satisfaction question is not planned again this close to one already planned.
@@ -97,12 +143,12 @@ def plan_satisfaction_after_enrolment(
     ).all()
     if any(abs(other - due) < SATISFACTION_SPACING for other in planned):
         return None
-    return _plan_satisfaction(session, referral, due, now, programme)
+    return _plan(session, referral, _satisfaction_plan(due, programme), now)
 
 
-def _plan_satisfaction_at_last_followup(
-    session: Session, referral: Referral, *, now: datetime, programme: Programme
-) -> list[Notice]:
+def _satisfaction_at_last_followup(
+    referral: Referral, *, now: datetime, programme: Programme
+) -> list[NoticePlan]:
     """The satisfaction question the day after the last follow-up: each question then has its
     own answer (a bare "1" answers the last question the number received)."""
     if not programme.satisfaction.at_last_followup or not programme.followup_months:
@@ -117,41 +163,38 @@ def _plan_satisfaction_at_last_followup(
     )
     if due <= now:
         return []
-    return [_plan_satisfaction(session, referral, due, now, programme)]
+    return [_satisfaction_plan(due, programme)]
 
 
-def _plan_satisfaction(
-    session: Session, referral: Referral, due: datetime, now: datetime, programme: Programme
-) -> Notice:
+def _satisfaction_plan(due: datetime, programme: Programme) -> NoticePlan:
     validity = programme.validity_of(NoticeKind.SATISFACTION_QUESTION)
-    return _plan(
-        session,
-        referral,
-        NoticeKind.SATISFACTION_QUESTION,
-        due,
-        now,
-        expires_at=due + validity if validity else None,
-    )
+    expires_at = due + validity if validity else None
+    return NoticePlan(NoticeKind.SATISFACTION_QUESTION, due, expires_at=expires_at)
 
 
 def plan_appointment(
     session: Session, referral: Referral, *, now: datetime, programme: Programme | None = None
 ) -> list[Notice]:
     """Reminders before the appointment and the attendance check after it (none if it passed)."""
-    programme = programme or current_programme()
+    plans = appointment_plan(referral, now=now, programme=programme or current_programme())
+    return [_plan(session, referral, plan, now) for plan in plans]
+
+
+def appointment_plan(
+    referral: Referral, *, now: datetime, programme: Programme
+) -> list[NoticePlan]:
+    """The reminders and the attendance check of the referral's appointment, not yet written."""
     appointment = referral.appointment_at
     if appointment is None or appointment <= now:
         return []
-    notices = []
+    plans = []
     if NoticeKind.APPOINTMENT_REMINDER in programme.kinds:
-        notices = [
-            _plan(
-                session, referral, NoticeKind.APPOINTMENT_REMINDER, due, now, expires_at=appointment
-            )
+        plans = [
+            NoticePlan(NoticeKind.APPOINTMENT_REMINDER, due, expires_at=appointment)
             for due in reminder_times(referral.returnee, appointment, now=now, programme=programme)
         ]
     if NoticeKind.ATTENDANCE_CHECK not in programme.kinds:
-        return notices
+        return plans
     zone = referral.returnee.time_zone
     check_day = appointment.astimezone(ZoneInfo(zone)).date()
     check_day += timedelta(days=programme.attendance_days_after)
@@ -159,17 +202,9 @@ def plan_appointment(
         referral.returnee, at_local_time(check_day, programme.attendance_time, zone), programme
     )
     validity = programme.validity_of(NoticeKind.ATTENDANCE_CHECK)
-    notices.append(
-        _plan(
-            session,
-            referral,
-            NoticeKind.ATTENDANCE_CHECK,
-            check_at,
-            now,
-            expires_at=check_at + validity if validity else None,
-        )
-    )
-    return notices
+    expires_at = check_at + validity if validity else None
+    plans.append(NoticePlan(NoticeKind.ATTENDANCE_CHECK, check_at, expires_at=expires_at))
+    return plans
 
 
 def reminder_times(
@@ -249,24 +284,15 @@ def plan_call_announcement(
     )
 
 
-def _plan_created(
-    session: Session, referral: Referral, *, now: datetime, programme: Programme
-) -> Notice:
+def _created_plan(referral: Referral, *, now: datetime, programme: Programme) -> NoticePlan:
     due = _allowed(referral.returnee, now, programme)
     validity = programme.validity_of(NoticeKind.REFERRAL_CREATED)
-    return _plan(
-        session,
-        referral,
-        NoticeKind.REFERRAL_CREATED,
-        due,
-        now,
-        expires_at=due + validity if validity else None,
+    return NoticePlan(
+        NoticeKind.REFERRAL_CREATED, due, expires_at=due + validity if validity else None
     )
 
 
-def _plan_followups(
-    session: Session, referral: Referral, *, now: datetime, programme: Programme
-) -> list[Notice]:
+def _followup_plans(referral: Referral, *, now: datetime, programme: Programme) -> list[NoticePlan]:
     """Follow-ups some months after the referral, and some days after one recorded without an
     appointment (its first question would otherwise come only a month later)."""
     zone = referral.returnee.time_zone
@@ -275,45 +301,28 @@ def _plan_followups(
     if referral.appointment_at is None:
         days += [start + timedelta(days=d) for d in programme.followup_days_without_appointment]
     validity = programme.validity_of(NoticeKind.REFERRAL_FOLLOWUP)
-    notices = []
+    plans = []
     for day in sorted(set(days)):
         due = _allowed(
             referral.returnee, at_local_time(day, programme.followup_time, zone), programme
         )
-        if due <= now:
-            continue
-        notices.append(
-            _plan(
-                session,
-                referral,
-                NoticeKind.REFERRAL_FOLLOWUP,
-                due,
-                now,
-                expires_at=due + validity if validity else None,
-            )
-        )
-    return notices
+        if due > now:
+            expires_at = due + validity if validity else None
+            plans.append(NoticePlan(NoticeKind.REFERRAL_FOLLOWUP, due, expires_at=expires_at))
+    return plans
 
 
 def _allowed(returnee: Returnee, when: datetime, programme: Programme) -> datetime:
     return next_allowed_time(when, returnee.time_zone, allowed_hours_for(returnee, programme))
 
 
-def _plan(
-    session: Session,
-    referral: Referral,
-    kind: NoticeKind,
-    due_at: datetime,
-    now: datetime,
-    *,
-    expires_at: datetime | None,
-) -> Notice:
+def _plan(session: Session, referral: Referral, plan: NoticePlan, now: datetime) -> Notice:
     return plan_notice(
         session,
-        kind=kind,
+        kind=plan.kind,
         returnee=referral.returnee,
         referral=referral,
-        due_at=due_at,
-        expires_at=expires_at,
+        due_at=plan.due_at,
+        expires_at=plan.expires_at,
         now=now,
     )

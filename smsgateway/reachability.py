@@ -80,9 +80,21 @@ def set_reachability(
     return True
 
 
-def mark_reachable_by_phone(session: Session, phone: str, reason: str, *, now: datetime) -> None:
-    """A reply from a number makes every contact point with it reachable again."""
-    for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
+def mark_reachable_by_phone(
+    session: Session,
+    phone: str,
+    reason: str,
+    *,
+    now: datetime,
+    points: list[ContactPoint] | None = None,
+) -> None:
+    """A reply from a number makes every contact point with it reachable again.
+
+    `points`: the number's contact points, when the caller already read them.
+    """
+    if points is None:
+        points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    for point in points:
         set_reachability(session, point, REACHABLE, reason, now=now)
 
 

@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
-from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee
+from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee, Task
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.planning import (
     plan_call_announcement,
-    plan_referral,
+    plan_referrals,
     plan_satisfaction_after_enrolment,
     replan_appointment,
 )
@@ -177,11 +177,13 @@ def change_status(
     message: Message | None = None,
     note: str = "",
     programme: Programme | None = None,
+    live_tasks: dict[str, Task] | None = None,
 ) -> ReferralEvent:
     """Move `referral` to `new`, append the event and bring its tasks up to date (the loop);
     `TransitionRefused` changes nothing.
 
     `actor` is the logged-in user for changes made on the console, else a name (a point person).
+    `live_tasks`: the referral's live tasks when the caller read them (`loop.tasks.sync_tasks`).
     """
     old = referral.status
     if not is_allowed(old, new):
@@ -205,7 +207,7 @@ def change_status(
         created_at=now,
     )
     session.add(event)
-    sync_tasks(session, referral, now=now, programme=programme, message=message)
+    sync_tasks(session, referral, now=now, programme=programme, message=message, live=live_tasks)
     return event
 
 
@@ -321,7 +323,8 @@ def create_referrals(
     programme: Programme | None = None,
     source: Source = Source.CASEWORKER,
 ) -> list[Referral]:
-    """Record referrals exactly as `create_referral` does, in two flushes for all of them.
+    """Record referrals exactly as `create_referral` does, in two flushes for all of them and
+    one INSERT over all their notices (`planning.plan_referrals`).
 
     Every one is checked before any is added: `InvalidInput` leaves nothing behind.
     """
@@ -352,7 +355,7 @@ def create_referrals(
     for referral in referrals:
         referral.reference = f"R{1000 + referral.id}"
         record_creation(session, referral, now=now, actor=created_by, source=source)
-        plan_referral(session, referral, now=now, programme=programme)
+    plan_referrals(session, referrals, now=now, programme=programme)
     start_tasks_of_new_referrals(session, referrals, now=now, programme=programme)
     session.flush()
     return referrals

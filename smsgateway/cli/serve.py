@@ -29,7 +29,7 @@ def serve() -> None:
     require_database(settings)
     if settings.is_production:
         _warn_without_admin()
-        _exec_gunicorn(settings.host, settings.port, settings.web_workers)
+        _exec_gunicorn(settings.host, settings.port, settings.web_workers, settings.web_threads)
     from werkzeug.serving import make_server
 
     from smsgateway.scheduler import start_clock
@@ -65,10 +65,10 @@ def _warn_without_admin() -> None:
             click.echo(NO_ADMIN, err=True)
 
 
-def _exec_gunicorn(host: str, port: int, workers: int) -> NoReturn:
+def _exec_gunicorn(host: str, port: int, workers: int, threads: int) -> NoReturn:
     """Replace this process with gunicorn serving `smsgateway.wsgi:app` (settings from env)."""
     argv = [sys.executable, "-m", "gunicorn", "--config", "python:smsgateway.gunicorn_conf"]
-    argv += ["--workers", str(workers)]
+    argv += ["--workers", str(workers), "--threads", str(threads)]
     argv += ["--bind", f"{host}:{port}", "smsgateway.wsgi:app"]
     os.execv(sys.executable, argv)  # noqa: S606  (our own interpreter, fixed arguments)
 

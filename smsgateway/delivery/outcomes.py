@@ -109,13 +109,26 @@ def apply_delivered(
         record_step_delivered(session, notice, now=now, policy=policy or programme_policy())
 
 
-def apply_reply(session: Session, message: Message, *, now: datetime) -> None:
-    """An inbound message: its number works; from a returnee's own number, the person answered."""
-    mark_reachable_by_phone(session, message.phone_e164, f"reply:{message.channel}", now=now)
+def apply_reply(
+    session: Session,
+    message: Message,
+    *,
+    now: datetime,
+    points: list[ContactPoint] | None = None,
+    escalated: set[int] | None = None,
+) -> None:
+    """An inbound message: its number works; from a returnee's own number, the person answered.
+
+    `points` (the number's contact points) and `escalated` (returnees with an open escalation
+    sequence), when the caller read them with the sender, spare reading them again.
+    """
+    reason = f"reply:{message.channel}"
+    mark_reachable_by_phone(session, message.phone_e164, reason, now=now, points=points)
     point = _point_of(session, message)
     if point is None or point.is_proxy or message.returnee_id != point.returnee_id:
         return  # a proxy, or a number several returnees share: not known to be the person
-    record_answer(session, point.returnee, now=now)
+    is_escalated = None if escalated is None else point.returnee_id in escalated
+    record_answer(session, point.returnee, now=now, is_escalated=is_escalated)
 
 
 def _as_repeated(session: Session, message: Message, error: ProviderError) -> ProviderError:

@@ -104,12 +104,28 @@ def _update_notices(session: Session, rows: list[dict[str, Any]], worker: str) -
 
 
 def insert_messages(session: Session, messages: list[dict[str, Any]], now: datetime) -> list[int]:
-    """Insert outbound messages and their first status event in two bulk statements."""
-    ids = list(
-        session.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
+    """Insert outbound messages and their first status event in two bulk statements.
+
+    The ids come back with their notice's id and are matched on it (one message per notice in
+    a call): asking the database to return them in the order of the rows instead made SQLite
+    insert them one statement per row. The rows go in by notice id, so the messages of one
+    completion are numbered in the order their notices were planned, whichever call ended first.
+    """
+    notice_ids = [row["notice_id"] for row in messages]
+    if len(set(notice_ids)) == len(notice_ids) and None not in notice_ids:
+        table = Message.metadata.tables[Message.__tablename__]  # Core: no ORM work per row
+        in_order = sorted(messages, key=lambda row: row["notice_id"])
+        returned = session.execute(
+            insert(table).returning(table.c.id, table.c.notice_id), in_order
         ).all()
-    )
+        by_notice = {notice_id: message_id for message_id, notice_id in returned}
+        ids = [by_notice[notice_id] for notice_id in notice_ids]
+    else:
+        ids = list(
+            session.scalars(
+                insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
+            ).all()
+        )
     events = [
         {
             "message_id": message_id,

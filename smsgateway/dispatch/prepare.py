@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from smsgateway.config import Settings
 from smsgateway.content import voice
@@ -53,15 +53,17 @@ def reference_of(notice_id: int) -> str:
 
 
 def load_notices(session: Session, ids: list[int]) -> list[Notice]:
-    """Notices with what rendering and settling need, loaded in a few queries."""
+    """Notices with what rendering and settling need, loaded in two queries: the notices joined
+    to their returnee, contact point, referral and partner (each notice has at most one of
+    each), then the returnees' consents."""
     return list(
         session.scalars(
             select(Notice)
             .where(Notice.id.in_(ids))
             .options(
-                selectinload(Notice.returnee).selectinload(Returnee.consents),
-                selectinload(Notice.contact_point),
-                selectinload(Notice.referral).selectinload(Referral.partner),
+                joinedload(Notice.returnee).selectinload(Returnee.consents),
+                joinedload(Notice.contact_point),
+                joinedload(Notice.referral).joinedload(Referral.partner),
             )
             .order_by(Notice.id)
         )

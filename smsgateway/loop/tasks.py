@@ -71,11 +71,17 @@ def sync_tasks(
     now: datetime,
     programme: Programme | None = None,
     message: Message | None = None,
+    live: dict[str, Task] | None = None,
 ) -> None:
-    """Bring one referral's tasks up to date after a change, in the caller's transaction."""
+    """Bring one referral's tasks up to date after a change, in the caller's transaction.
+
+    `live`: the referral's open and flagged tasks by rule, when the caller already read them
+    (an inbound reply reads them with its sender, `smsgateway.replies.sender`).
+    """
     programme = programme or current_programme()
-    session.flush()
-    live = _live_tasks(session, referral.id)
+    if live is None:
+        session.flush()
+        live = _live_tasks(session, referral.id)
     for rule in programme.tasks:
         task = live.get(rule.name)
         if task is not None and _settle(session, task, rule, referral, now) is None:

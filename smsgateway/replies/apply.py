@@ -16,7 +16,7 @@ from smsgateway.channels import Channel
 from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
-from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem, Task
 from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
@@ -89,6 +89,12 @@ RECEIPT_INTERVAL = timedelta(days=1)
 class ReplyOutcome:
     outcome: str
     notice_ids: list[int] = field(default_factory=list)
+    #: Notices planned and not flushed yet: their ids exist after the reply's one flush.
+    planned: list[Notice] = field(default_factory=list)
+
+    def all_notice_ids(self) -> list[int]:
+        """The ids of every notice planned (after the flush)."""
+        return self.notice_ids + [notice.id for notice in self.planned]
 
 
 def queue_review(
@@ -114,12 +120,22 @@ def queue_review(
 
 
 def apply_answer(
-    session: Session, message: Message, question: Notice, intent: Intent, *, now: datetime
+    session: Session,
+    message: Message,
+    question: Notice,
+    intent: Intent,
+    *,
+    now: datetime,
+    live_tasks: dict[str, Task] | None = None,
+    has_held_questions: bool = True,
 ) -> ReplyOutcome:
     """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language.
 
     An "ok" to a reminder from a shared phone or a proxy confirms nothing by itself: the person
     is asked for the digit and the question stays open (`replies.shared_phones`).
+    `live_tasks` (the referral's, when the caller read them) and `has_held_questions` False
+    spare the reads and writes they stand for; the acknowledgement is planned without a flush
+    (`ReplyOutcome.planned`), so the reply's changes go to the database together.
     """
     referral = question.referral
     message.referral_id = question.referral_id
@@ -129,6 +145,10 @@ def apply_answer(
         ack = _acknowledge(session, message, question, NoticeKind.ACK_NEEDS_CONFIRMATION, now)
         return ReplyOutcome("needs_confirmation", [ack])
     outcome = ReplyOutcome("applied")
+    is_answer = intent is not Intent.UNCLEAR
+    if is_answer:  # before the status change, so its one sync of the tasks sees the answer
+        question.answered_at = now
+    is_synced = False
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
     if referral is not None and new_status is not None and _changes(referral, new_status):
         source = Source.VOICE_KEYPRESS if message.channel == "voice" else Source.RETURNEE_REPLY
@@ -141,19 +161,22 @@ def apply_answer(
                 now=now,
                 message=message,
                 programme=programme,
+                live_tasks=live_tasks,
             )
-        except TransitionRefused:
+            is_synced = True
+        except TransitionRefused:  # refused before anything changed: the question stays open
+            question.answered_at = None
             refused = queue_review(session, message, reason="transition_refused", now=now)
             if question.contact_point is not None:
                 refused.notice_ids += acknowledge_receipt(
                     session, message, question.contact_point, now=now
                 )
             return refused
-    if intent is not Intent.UNCLEAR:
-        question.answered_at = now
-        release_held_questions(session, message.phone_e164, now=now, programme=programme)
-        if referral is not None:
-            sync_tasks(session, referral, now=now, programme=programme)
+    if is_answer:
+        if has_held_questions:
+            release_held_questions(session, message.phone_e164, now=now, programme=programme)
+        if referral is not None and not is_synced:
+            sync_tasks(session, referral, now=now, programme=programme, live=live_tasks)
     if question.question == Question.FOLLOWUP and intent is Intent.ATTENDED_NO and referral:
         referral.needs_reorientation = True
         if "reorientation" in programme.replies.review:
@@ -163,7 +186,7 @@ def apply_answer(
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     elif intent is Intent.UNCLEAR:
         outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for
-    outcome.notice_ids.append(_acknowledge(session, message, question, ACK_FOR[intent], now))
+    outcome.planned.append(_plan_acknowledgement(session, message, question, ACK_FOR[intent], now))
     return outcome
 
 
@@ -398,9 +421,17 @@ def _set_consent(
 def _acknowledge(
     session: Session, message: Message, question: Notice, kind: NoticeKind, now: datetime
 ) -> int:
+    notice = _plan_acknowledgement(session, message, question, kind, now)
+    session.flush()
+    return notice.id
+
+
+def _plan_acknowledgement(
+    session: Session, message: Message, question: Notice, kind: NoticeKind, now: datetime
+) -> Notice:
     returnee = question.returnee
     assert returnee is not None  # noqa: S101  (questions are always sent to a returnee)
-    notice = plan_notice(
+    return plan_notice(
         session,
         kind=kind,
         returnee=returnee,
@@ -410,8 +441,6 @@ def _acknowledge(
         due_at=now,
         now=now,
     )
-    session.flush()
-    return notice.id
 
 
 def _answer_channel(message: Message) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,14 +27,8 @@ from smsgateway.feedback.answers import (
     apply_feedback_answer,
     apply_feedback_keyword,
 )
-from smsgateway.models import ContactPoint, Message, MessageStatusEvent, Notice
-from smsgateway.notices import (
-    NoticeKind,
-    last_question_received,
-    open_questions,
-    plan_notice,
-    plan_notice_to_number,
-)
+from smsgateway.models import Message, MessageStatusEvent, Notice
+from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.programme import current_programme
 from smsgateway.reachability import provider_answers_keywords
@@ -48,11 +42,10 @@ from smsgateway.replies.apply import (
 from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
+from smsgateway.replies.sender import Sender, load_sender
 from smsgateway.replies.shared_phones import is_chatter
 
 log = logging.getLogger(__name__)
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: The review reason of a message whose processing failed after it was stored.
 NOT_PROCESSED = "could_not_be_processed"
@@ -90,12 +83,13 @@ def accept_message(
     A failed processing keeps the message with its error and queues it for review; the error is
     logged with the message id only. A failure to store raises: the provider should retry.
     """
-    stored = _store_committed(db, inbound, now=now, settings=settings)
-    if stored.outcome == "duplicate":
+    stored, message = _store_committed(db, inbound, now=now, settings=settings)
+    if message is None:
         return stored
     try:
         with db.transaction() as session:
-            return process_message(session, stored.message_id, now=now, settings=settings)
+            session.add(message)  # as stored a moment ago: no need to read it again
+            return _process(session, message, now=now, settings=settings)
     except Exception as error:  # any failure after storing: keep the message for a caseworker
         _log_failure(stored.message_id, error)
         with db.transaction() as session:
@@ -125,11 +119,21 @@ def store_message(
     characters. `InvalidInput` for a body or provider id that cannot be stored.
     """
     provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
-    body = inputs.body_text(inbound.body)
+    inputs.body_text(inbound.body)  # refused before anything else, as `_new_message` would
     if provider_id:
         existing = _find(session, inbound.provider, provider_id)
         if existing is not None:
             return InboundResult(existing.id, "duplicate", existing.intent)
+    message = _new_message(session, inbound, now=now, settings=settings)
+    return InboundResult(message.id, "stored")
+
+
+def _new_message(
+    session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
+) -> Message:
+    """Insert the message and its first status event (two statements, one flush)."""
+    provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
+    body = inputs.body_text(inbound.body)
     sender = inputs.sender(inbound.sender, settings.default_region)
     message = Message(
         direction="in",
@@ -145,7 +149,7 @@ def store_message(
     message.status_events.append(MessageStatusEvent(status="received", created_at=now))
     session.add(message)
     session.flush()
-    return InboundResult(message.id, "stored")
+    return message
 
 
 def process_message(
@@ -155,11 +159,26 @@ def process_message(
     message = session.get(Message, message_id)
     if message is None:
         raise LookupError(f"no message {message_id}")
-    outcome = _route(session, message, now=now, settings=settings)
-    apply_reply(session, message, now=now)  # the number works; from own number: the person
+    return _process(session, message, now=now, settings=settings)
+
+
+def _process(
+    session: Session, message: Message, *, now: datetime, settings: Settings
+) -> InboundResult:
+    """Read the sender once, apply the message, and write it all in one flush."""
+    sender = None
+    if inputs.is_answerable(message.phone_e164, settings.default_region):
+        since = now - timedelta(hours=settings.reply_window_hours)
+        sender = load_sender(session, message.phone_e164, window_start=since)
+    outcome = _route(session, message, sender, now=now, settings=settings)
+    # The number works; from a returnee's own number, the person answered.
+    if sender is None:
+        apply_reply(session, message, now=now)
+    else:
+        apply_reply(session, message, now=now, points=sender.points, escalated=sender.escalated)
     session.flush()
     log.info("inbound message %d: %s", message.id, outcome.outcome)
-    return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
+    return InboundResult(message.id, outcome.outcome, message.intent, outcome.all_notice_ids())
 
 
 def keep_unprocessed(
@@ -177,18 +196,24 @@ def keep_unprocessed(
 
 def _store_committed(
     db: Database, inbound: InboundMessage, *, now: datetime, settings: Settings
-) -> InboundResult:
+) -> tuple[InboundResult, Message | None]:
+    """The stored message, or (None) the one already stored under its provider id.
+
+    No SELECT first: the unique provider id refuses a second copy, which is rare (a provider's
+    retry), so the usual message costs its two inserts only.
+    """
     try:
         with db.transaction() as session:
-            return store_message(session, inbound, now=now, settings=settings)
+            message = _new_message(session, inbound, now=now, settings=settings)
+        return InboundResult(message.id, "stored"), message
     except IntegrityError:
-        # The provider delivered the same message again while the first delivery was still
-        # uncommitted: that one stored it (the unique provider id says so) and processes it.
+        # Delivered again (the first delivery may still be uncommitted): that one stored it, the
+        # unique provider id says so, and processes it.
         with db.sessions() as session:
             existing = _find(session, inbound.provider, inbound.provider_id or "")
         if existing is None:
             raise
-        return InboundResult(existing.id, "duplicate", existing.intent)
+        return InboundResult(existing.id, "duplicate", existing.intent), None
 
 
 def _find(session: Session, provider: str, provider_id: str) -> Message | None:
@@ -208,26 +233,33 @@ def _log_failure(message_id: int, error: BaseException) -> None:
 
 
 def _route(
-    session: Session, message: Message, *, now: datetime, settings: Settings
+    session: Session,
+    message: Message,
+    sender: Sender | None,
+    *,
+    now: datetime,
+    settings: Settings,
 ) -> ReplyOutcome:
     """A point person's commands, a returnee's (or proxy's) answer, or an unknown sender.
 
-    A sender that is no valid phone number is kept for review and never answered.
+    A sender that is no valid phone number (`sender` None) is kept for review, never answered.
     """
-    if not inputs.is_answerable(message.phone_e164, settings.default_region):
+    if sender is None:
         return queue_review(session, message, reason="invalid_sender", now=now)
-    person = find_point_person(session, message.phone_e164)
+    person = None
+    if sender.is_point_person or not sender.points:
+        person = find_point_person(session, message.phone_e164)
     if person is not None:
         return apply_partner_message(
             session, message, person, now=now, language=settings.default_language
         )
-    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=message.phone_e164)))
+    points = sender.points
     if not points:
         return _from_stranger(session, message, now=now, settings=settings)
     message.contact_point_id = points[0].id
     if len({point.returnee_id for point in points}) == 1:
         message.returnee_id = points[0].returnee_id
-    return _understand(session, message, points, now=now, settings=settings)
+    return _understand(session, message, sender, now=now, settings=settings)
 
 
 def _from_stranger(
@@ -251,11 +283,12 @@ def _from_stranger(
 def _understand(
     session: Session,
     message: Message,
-    points: list[ContactPoint],
+    sender: Sender,
     *,
     now: datetime,
     settings: Settings,
 ) -> ReplyOutcome:
+    points = sender.points
     point = points[0]
     language = point.returnee.preferred_language
     global_intent = classify_reply(inputs.reading_text(message.body), language, None)
@@ -274,7 +307,7 @@ def _understand(
             now=now,
             is_answered_by_provider=provider_answers_keywords(settings, message.channel),
         )
-    questions, late = _questions_for(session, message, now=now, settings=settings)
+    questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
         if late is not None:
             outcome = _queue_late(session, message, late, now=now)
@@ -297,11 +330,19 @@ def _understand(
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
         return apply_feedback_answer(session, message, question, intent, now=now)
-    return apply_answer(session, message, question, intent, now=now)
+    return apply_answer(
+        session,
+        message,
+        question,
+        intent,
+        now=now,
+        live_tasks=sender.live_tasks.get(question.referral_id or 0, {}),
+        has_held_questions=sender.has_held_questions,
+    )
 
 
 def _questions_for(
-    session: Session, message: Message, *, now: datetime, settings: Settings
+    message: Message, sender: Sender, *, now: datetime, settings: Settings
 ) -> tuple[list[Notice], Notice | None]:
     """The question a reply answers (several only when they cannot be told apart), and else the
     open question it may belong to late, for a caseworker.
@@ -311,14 +352,14 @@ def _questions_for(
     received, if that one is still open and within the window: never an older question that
     happens to be open (one open question per person, `smsgateway.questions`).
     """
-    every = open_questions(session, message.phone_e164, since=_EPOCH)
+    every = sender.open_questions()
     since = now - timedelta(hours=settings.reply_window_hours)
     codes = set(find_reference_codes(message.body))
     if codes:
         quoted = [q for q in every if q.referral is not None and q.referral.reference in codes]
         usable = [q for q in quoted if _is_within(q, since, now)]
         return usable, (quoted[0] if quoted else None)
-    last = last_question_received(session, message.phone_e164)
+    last = sender.last_question()
     if last is None or last.answered_at is not None or not _is_within(last, since, None):
         return [], (every[0] if every else None)
     return [q for q in every if q.sent_at == last.sent_at], None

@@ -403,10 +403,10 @@ def fail_while_processing(monkeypatch: pytest.MonkeyPatch) -> None:
     would leak them.)
     """
 
-    def broken(session: Session, phone: str) -> None:
+    def broken(session: Session, phone: str, **_kwargs: Any) -> None:
         session.execute(text("SELECT * FROM no_such_table WHERE phone = :phone"), {"phone": phone})
 
-    monkeypatch.setattr(inbound, "find_point_person", broken)
+    monkeypatch.setattr(inbound, "load_sender", broken)
 
 
 @pytest.mark.parametrize("path", [MESSAGES, GATHER])
