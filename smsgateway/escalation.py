@@ -12,7 +12,8 @@ call or a second proxy request:
       └──step notice failed and no step left──▶ unreachable (flag set)
     unreachable ──the person answers, or a caseworker clears the flag──▶ cleared
 
-Default steps: retry (same channel, `retry_after` later) → voice (a call now) → proxy (one
+Default steps: retry (same channel, `retry_after` later) → voice (a call now, only in a language
+the person understands: `smsgateway.content.voice`; else the step is skipped) → proxy (one
 discreet request to a proxy, then `proxy_answer_window` for the person to answer). A provider
 error may jump ahead (a landline goes straight to voice, a wrong number to the proxy; see
 smsgateway.delivery.errors). A returnee who carries the unreachable flag gets no new sequence:
@@ -29,6 +30,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway.content import voice
 from smsgateway.models import ContactPoint, Notice, Returnee
 from smsgateway.models.reachability import Escalation
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
@@ -283,7 +285,7 @@ def _take_step(
     if action == "retry" and usable:
         due = now + policy.retry_after
         return _copy(session, notice, channel=notice.channel, step=next_step, due=due, now=now)
-    if action == "voice" and usable and notice.channel != "voice":
+    if action == "voice" and usable and notice.channel != "voice" and voice.can_call(notice):
         return _copy(session, notice, channel="voice", step=next_step, due=now, now=now)
     if action == "proxy":
         proxy = _proxy_of(notice)

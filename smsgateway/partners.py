@@ -31,6 +31,7 @@ from smsgateway.models import (
 from smsgateway.notices import NoticeKind, plan_notice_to_number
 from smsgateway.permissions import Action, may_act_on
 from smsgateway.phones import parse_phone
+from smsgateway.programme import current_programme
 from smsgateway.referrals import (
     Source,
     Status,
@@ -113,9 +114,11 @@ def apply_partner_message(
     """Apply a point person's SMS commands to their own partner's referrals, then answer them.
 
     Each command is recorded or refused on its own; a line number reads the last digest the
-    number received, a bare answer the last question about one referral. `INELIGIBLE` puts the
-    referral in front of a caseworker at once, and a message with nothing recorded or with words
-    not understood is queued for review too, so nothing a partner sends is lost. Reporting the
+    number received, a bare answer the last question about one referral (a bare answer that
+    could mean several is answered with a request for the reference). `INELIGIBLE` puts the
+    referral in front of a caseworker at once, and a message with words not understood or with
+    a command refused for any other reason is queued for review too, so nothing a partner sends
+    is lost. Reporting the
     status a referral already has is answered "already recorded".
     """
     parsed = parse_partner_message(reading_text(message.body))
@@ -125,8 +128,13 @@ def apply_partner_message(
     ]
     settled = [result for result in results if result.outcome != REFUSED]
     outcome = ReplyOutcome("applied" if settled else "review")
-    if not settled or parsed.unparsed:
+    # A bare answer that could mean several referrals is answered with a request for the
+    # reference; the partner's task asks again if none comes. Anything else unread is reviewed.
+    asked_again = [result for result in results if result.reason == WHICH_REFERRAL]
+    if parsed.unparsed or (not settled and len(asked_again) < len(results)) or not results:
         queue_review(session, message, reason="partner_message", now=now)
+    elif not settled:
+        outcome.outcome = WHICH_REFERRAL
     references = {result.reference for result in settled}
     answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))
     mark_answered(session, person.phone_e164, set(answered), now=now)
@@ -249,9 +257,12 @@ INELIGIBLE_REVIEW = "ineligible"
 def alert_ineligible(
     session: Session, referral: Referral, *, now: datetime, message: Message | None = None
 ) -> None:
-    """A partner found the returnee ineligible: the referral needs re-orientation, and a review
-    item puts it in front of a caseworker (with the partner's message when it came by SMS)."""
+    """A partner found the returnee ineligible: the referral needs re-orientation, and, when the
+    programme's `[replies] review` names "reorientation", a review item puts it in front of a
+    caseworker (with the partner's message when it came by SMS)."""
     referral.needs_reorientation = True
+    if "reorientation" not in current_programme().replies.review:
+        return
     session.add(
         ReviewItem(
             message_id=message.id if message is not None else None,

@@ -64,6 +64,28 @@ class PartnerQuestions:
     min_between: timedelta
 
 
+#: What `[replies] review` may name: answers that also go to the review queue.
+REVIEW_ANSWERS = frozenset({"decline", "reschedule", "unclear", "chatter", "reorientation"})
+#: `[replies] ok_confirms`: where a bare "ok" to a reminder may confirm an appointment.
+OK_CONFIRMS = ("own_phone", "never")
+
+
+@dataclass(frozen=True)
+class ReplyPolicy:
+    """What an answer sets in motion beyond its status: the review queue, and "ok"."""
+
+    review: frozenset[str]
+    ok_confirms: str  # "own_phone" | "never"
+
+
+@dataclass(frozen=True)
+class EscalationTiming:
+    """`[escalation]`: how long the per-person sequence waits (smsgateway.escalation)."""
+
+    retry_after: timedelta
+    proxy_answer_window: timedelta
+
+
 @dataclass(frozen=True)
 class Satisfaction:
     """When returnees are asked whether the help matched, and who may see the answers."""
@@ -109,6 +131,8 @@ class Programme:
     retention: Retention
     #: The service categories referrals may name (codes; the wording is in the templates).
     services: tuple[str, ...] = ()
+    replies: ReplyPolicy = ReplyPolicy(frozenset({"unclear"}), "never")
+    escalation: EscalationTiming = EscalationTiming(timedelta(hours=4), timedelta(days=3))
 
     def rule(self, name: str) -> TaskRule | None:
         """The task rule called `name`, if the programme has it."""
@@ -189,6 +213,8 @@ def parse_programme(data: dict[str, Any]) -> Programme:
         tasks=tuple(
             _task_rule(name, rule) for name, rule in data.get("tasks", defaults["tasks"]).items()
         ),
+        replies=_reply_policy(data.get("replies", defaults["replies"])),
+        escalation=_escalation(data.get("escalation", defaults["escalation"])),
         satisfaction=_satisfaction(data.get("satisfaction", defaults["satisfaction"])),
         services=tuple(
             str(code)
@@ -240,6 +266,24 @@ def _retention(section: dict[str, Any]) -> Retention:
         stranger_message=days("stranger_message_days"),
         closed_referral=days("closed_referral_days"),
     )
+
+
+def _escalation(section: dict[str, Any]) -> EscalationTiming:
+    return EscalationTiming(
+        retry_after=_non_negative_hours(section["retry_after_hours"]),
+        proxy_answer_window=_days(section["proxy_answer_days"], "proxy_answer_days"),
+    )
+
+
+def _reply_policy(section: dict[str, Any]) -> ReplyPolicy:
+    review = frozenset(str(answer) for answer in section["review"])
+    unknown = review - REVIEW_ANSWERS
+    if unknown:
+        raise ValueError(f"[replies] review: unknown answers {sorted(unknown)}")
+    ok_confirms = str(section["ok_confirms"])
+    if ok_confirms not in OK_CONFIRMS:
+        raise ValueError(f"[replies] ok_confirms must be one of {OK_CONFIRMS}")
+    return ReplyPolicy(review=review, ok_confirms=ok_confirms)
 
 
 def _question_pacing(section: dict[str, Any]) -> QuestionPacing:
@@ -297,7 +341,7 @@ def _task_rule(name: str, rule: dict[str, Any]) -> TaskRule:
         while_status=statuses,
         resolved_by_answer=bool(rule.get("resolved_by_answer", False)),
         steps=steps,
-        flag=str(rule["flag"]),
+        flag=str(rule.get("flag", "")),
     )
 
 

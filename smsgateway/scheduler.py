@@ -59,16 +59,17 @@ def _current() -> Runtime:
 
 def run_dispatch() -> None:
     """Send due notices until none is left (every process)."""
-    runtime = _current()
+    runtime = _current()  # the runtime's clock: a simulation may move it
     dispatch_until_idle(
-        runtime.db, runtime.transport, runtime.settings, clock=utcnow, stop=_stopping
+        runtime.db, runtime.transport, runtime.settings, clock=runtime.clock, stop=_stopping
     )
 
 
 def run_lease_sweep() -> None:
     """Settle claimed notices whose worker died, asking the provider (leader only)."""
     runtime = _current()
-    report = resolve_expired_leases(runtime.db, runtime.transport, runtime.settings, now=utcnow())
+    now = runtime.clock()
+    report = resolve_expired_leases(runtime.db, runtime.transport, runtime.settings, now=now)
     log.info("lease sweep: %d notices resolved", report.settled)
 
 
@@ -108,7 +109,7 @@ def run_task_sweep() -> None:
 def run_outbound_webhooks() -> None:
     """Post pending referral events to the external case-management system (leader only)."""
     runtime = _current()
-    report = deliver_pending_webhooks(runtime.db, runtime.settings, now=utcnow())
+    report = deliver_pending_webhooks(runtime.db, runtime.settings, now=runtime.clock())
     if report.delivered or report.failed:
         log.info("outbound webhook: %d delivered, %d failed", report.delivered, report.failed)
 

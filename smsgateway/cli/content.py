@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
@@ -97,6 +98,7 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
             },
         ],
         "reminder": False,
+        "digit": "1",
         "partner_words": partner_words(supported_codes()),
     }
 
@@ -186,8 +188,7 @@ def _voice_summary(kind: str, code: str, spoken: Rendered | None) -> str:
     plan = voice.plan_voice(code, kind)
     if plan is not None:
         return "recorded" if plan.mode == "recorded" else f"tts {plan.tts_language}"
-    used = spoken.language if spoken else "none"
-    return f"recording missing, tts {used}"
+    return "recording missing: no call"
 
 
 def check_rows(codes: Iterable[str] | None = None) -> list[CheckRow]:
@@ -212,14 +213,42 @@ def format_table(rows: list[CheckRow]) -> str:
 def format_recordings() -> str:
     """Missing voice recordings per language and the TTS language speaking meanwhile."""
     missing: dict[str, int] = {}
-    for code, _kind, _path in voice.missing_recordings(KINDS):
+    for code, _kind, _path in voice.missing_recordings(recorded_kinds()):
         missing[code] = missing.get(code, 0) + 1
-    lines = ["| language | missing recordings | spoken meanwhile by |", "|---|---|---|"]
+    lines = ["| language | missing recordings | meanwhile |", "|---|---|---|"]
     for code, count in missing.items():
-        lines.append(
-            f"| {code} | {count} of {len(KINDS)} | tts {voice.tts_fallback(code) or '-'} |"
-        )
+        lines.append(f"| {code} | {count} of {len(recorded_kinds())} | no call until recorded |")
     return "\n".join(lines)
+
+
+def recorded_kinds() -> list[str]:
+    """Every recording a recorded language needs: the voiced templates, one per answer key."""
+    voiced = [k for k in KINDS if k != voice.CONFIRM_KIND and "voice" in channels_of(k)]
+    return voice.script_kinds(voiced)
+
+
+def voice_scripts(code: str) -> list[tuple[str, Path, bool, str]]:
+    """(recording, expected path, whether it exists, script) for each recording of a language.
+
+    The script is the template's voice wording in the language (or the first of its fallback
+    chain with a translation), read with sample values: a recording names nobody and no date, so
+    the speaker says those in general words (templates/voice/README.md)."""
+    rows = []
+    for name in recorded_kinds():
+        kind, context = name, sample_context()
+        if name.startswith(voice.CONFIRM_KIND + "_"):
+            kind, context = voice.CONFIRM_KIND, {**context, "digit": name.rsplit("_", 1)[1]}
+        rendered = render_message(
+            kind,
+            channel="voice",
+            languages=fallback_chain(code),
+            time_zone=SAMPLE_TIME_ZONE,
+            context=context,
+            require_voice=False,
+        )
+        path = voice.recording_path(code, name)
+        rows.append((name, path, path.is_file(), f"[{rendered.language}] {rendered.text}"))
+    return rows
 
 
 messages_cli = click.Group("messages", help="Render and check notice wording.")
@@ -266,6 +295,27 @@ def render_command(kind: str, code: str, sensitive: bool, channel: str) -> None:
         f"encoding={rendered.encoding or '-'} segments={rendered.segments} "
         f"chars={rendered.chars} language={rendered.language}"
     )
+
+
+@messages_cli.command("voice-script")
+@click.option(
+    "--lang", "code", required=True, callback=known_language, help="The language to record."
+)
+@click.option("--missing", is_flag=True, help="Only the recordings still missing.")
+def voice_script_command(code: str, missing: bool) -> None:
+    """List the scripts to record for a language: file, whether it exists, the words to say.
+
+    Calls in a language are placed only once its recordings exist (a text-to-speech language
+    needs none); drop each file at the path shown and the next call plays it."""
+    language = load_languages()[normalize_code(code)]
+    if language.voice != "recorded":
+        click.echo(f"{language.code} is spoken by text-to-speech: nothing to record.")
+        return
+    for name, path, exists, script in voice_scripts(language.code):
+        if missing and exists:
+            continue
+        click.echo(f"{name}  ({'recorded' if exists else 'missing'}: {path})")
+        click.echo(f"    {script}")
 
 
 @messages_cli.command("check")

@@ -63,7 +63,7 @@ ACKNOWLEDGEMENT_KINDS = (
     "ack_satisfaction",
     "ack_feedback",
 )
-VOICE_KINDS = ("voice_machine_callback",)
+VOICE_KINDS = ("voice_machine_callback", "voice_confirm_key")
 KINDS = NOTICE_KINDS + ACKNOWLEDGEMENT_KINDS + VOICE_KINDS
 
 # SMS segment budgets per kind: (GSM-7 language, UCS-2 language). Every segment is paid for, so
@@ -157,8 +157,11 @@ def render_message(
     time_zone: str,
     is_sensitive: bool = False,
     context: Mapping[str, object] | None = None,
+    require_voice: bool = True,
 ) -> Rendered:
-    """Render `kind` for `channel` in the first language of `languages` that has a translation."""
+    """Render `kind` for `channel` in the first language of `languages` that has a translation
+    (and, for voice, a recording or a text-to-speech voice, unless `require_voice` is off: the
+    script of a recording still to be made)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     refresh_if_changed()
@@ -168,7 +171,7 @@ def render_message(
             continue
         code = plan.language.code
         # Looked at per call: a recording dropped into its folder is played from the next call.
-        if channel == "voice" and not voice.can_speak(code, kind):
+        if channel == "voice" and require_voice and not voice.can_speak(code, kind):
             continue
         lookup = _Lookup(plan.catalog)
         values = _values(context, is_sensitive, code, plan.language.babel, time_zone, lookup)

@@ -9,6 +9,7 @@ decides: the contact point's reachability, the suppression list, the escalation 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from smsgateway.escalation import (
 )
 from smsgateway.models import ContactPoint, Message, Notice
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
+from smsgateway.programme import current_programme
 from smsgateway.reachability import (
     REACHABLE,
     mark_reachable_by_phone,
@@ -37,13 +39,23 @@ log = logging.getLogger(__name__)
 DELIVERED_STATUSES = ("delivered", "read")
 
 
+def programme_policy() -> EscalationPolicy:
+    """The escalation policy with the programme's timing (`[escalation]`)."""
+    timing = current_programme().escalation
+    return replace(
+        DEFAULT_POLICY,
+        retry_after=timing.retry_after,
+        proxy_answer_window=timing.proxy_answer_window,
+    )
+
+
 def apply_failure(
     session: Session,
     message: Message,
     error: ProviderError,
     *,
     now: datetime,
-    policy: EscalationPolicy = DEFAULT_POLICY,
+    policy: EscalationPolicy | None = None,
 ) -> Notice | None:
     """Apply a failed outbound message; returns the follow-up notice planned, if any."""
     error = _as_repeated(session, message, error)
@@ -73,6 +85,7 @@ def apply_failure(
         return None
     if error.action is Action.SMS:
         return follow_up_by_sms(session, notice, now=now)
+    policy = policy or programme_policy()
     return escalate_failure(session, notice, error.action, error.name, now=now, policy=policy)
 
 
@@ -81,7 +94,7 @@ def apply_delivered(
     message: Message,
     *,
     now: datetime,
-    policy: EscalationPolicy = DEFAULT_POLICY,
+    policy: EscalationPolicy | None = None,
 ) -> None:
     """A delivery (or a call a person answered): the number works; a step may be reached.
 
@@ -93,7 +106,7 @@ def apply_delivered(
         set_reachability(session, point, REACHABLE, "delivered", now=now, message_id=message.id)
     notice = session.get(Notice, message.notice_id) if message.notice_id else None
     if notice is not None:
-        record_step_delivered(session, notice, now=now, policy=policy)
+        record_step_delivered(session, notice, now=now, policy=policy or programme_policy())
 
 
 def apply_reply(

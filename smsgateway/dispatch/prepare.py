@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from smsgateway.config import Settings
+from smsgateway.content import voice
 from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.dispatch.report import DispatchReport
@@ -98,6 +99,12 @@ def prepare_notices(
             finish_notice(notice, NoticeState.CANCELLED, "no longer worth asking")
             report.cancelled += 1
             continue
+        if notice.channel == "voice" and not voice.can_call(notice):
+            # No recording or voice in a language the person understands: no call, an SMS.
+            log.info(
+                "dispatch: notice %d goes by SMS: no voice in the person's languages", notice.id
+            )
+            notice.channel = "sms"
         candidates.append(notice)
     held = held_questions(session, candidates, now=now, programme=programme_of(settings))
     prepared: list[Prepared] = []
@@ -193,11 +200,16 @@ def render_notice(notice: Notice, settings: Settings) -> Rendered:
     """Render a notice in its recipient's language chain and time zone."""
     returnee = notice.returnee
     referral = notice.referral
-    languages = fallback_chain(
-        notice.language,
-        returnee.language_chain[1:] if returnee else (),
-        default=settings.default_language,
-    )
+    if notice.channel == "voice" and returnee is not None and voice.can_call(notice):
+        # A call speaks only a language the person understands (smsgateway.content.voice); a
+        # notice that cannot be a call is sent by SMS (`prepare_notices`) and reads as before.
+        languages = voice.own_languages(notice.language, returnee)
+    else:
+        languages = fallback_chain(
+            notice.language,
+            returnee.language_chain[1:] if returnee else (),
+            default=settings.default_language,
+        )
     context: dict[str, object] = {"office_phone": settings.office_phone}
     if returnee is not None and not (notice.contact_point and notice.contact_point.is_proxy):
         context["first_name"] = returnee.first_name

@@ -125,13 +125,12 @@ def _last_unanswered_question(session: Session, referral: Referral, now: datetim
 def _other_channel(question: Notice, programme: Programme) -> str:
     """The first `ask_again_channels` entry unlike the question's channel that can carry it in
     the returnee's language; else the question's own channel."""
-    returnee = question.returnee
-    languages = returnee.language_chain if returnee is not None else [question.language]
+    languages = voice.own_languages(question.language, question.returnee)
     for channel in programme.questions.ask_again_channels:
         if channel == question.channel:
             continue
-        if channel == "voice" and not any(
-            voice.can_speak(code, question.kind) for code in languages
+        if channel == "voice" and not voice.call_language(
+            languages, question.kind, is_question=True
         ):
             continue
         return channel

@@ -33,9 +33,6 @@ DIGEST_SIZE = 6
 #: How long after it was sent a partner question still gives meaning to a line number or digit.
 ANSWERS_FOR = timedelta(days=14)
 
-#: Two questions sent to a partner within this time of each other make a bare answer ambiguous.
-BARE_ANSWER_GAP = timedelta(days=1)
-
 
 def point_person_for(partner: Partner) -> PointPerson | None:
     """The point person a partner's questions go to: the first registered."""
@@ -191,16 +188,15 @@ def last_partner_question(session: Session, phone: str, *, now: datetime) -> Not
 
 def is_alone(session: Session, question: Notice, *, now: datetime) -> bool:
     """Whether a bare answer ("1", "INSCRIT") can only mean this question: it lists one referral,
-    is unanswered, and no other unanswered question reached the number in the day before it
-    (several questions sent together leave a bare answer ambiguous)."""
+    is unanswered, and no question about another referral to the number is still unanswered
+    (several questions sent together leave a bare answer ambiguous, and so does a late answer to
+    an earlier one)."""
     if len(referral_ids_of(question)) != 1 or question.answered_at is not None:
         return False
-    assert question.sent_at is not None  # noqa: S101  (only sent questions are read)
+    asked = set(referral_ids_of(question))
     for other in _sent_to(session, question.recipient_phone or "", now=now):
-        if other.id == question.id or other.answered_at is not None:
-            continue
-        if other.sent_at is not None and other.sent_at >= question.sent_at - BARE_ANSWER_GAP:
-            return False
+        if other.answered_at is None and set(referral_ids_of(other)) - asked:
+            return False  # a reminder about the same referral leaves no doubt
     return True
 
 

@@ -152,8 +152,10 @@ def _advance(
         return
     if _take_next_step(session, task, rule, programme, now):
         report.steps += 1
-    else:
+    elif task.state == TaskState.FLAGGED:
         report.flagged += 1
+    else:
+        report.resolved += 1
 
 
 def _take_next_step(
@@ -172,6 +174,12 @@ def _take_next_step(
             task.due_at = now + step.wait
             log.info("task %d (%s): step %s", task.id, rule.name, step.action)
             return True
+    if not rule.flag:  # a rule without a flag only asks: it lapses, nobody is alerted
+        task.state = TaskState.RESOLVED
+        task.resolved_at = now
+        task.resolution = "lapsed"
+        log.info("task %d (%s): lapsed without a flag", task.id, rule.name)
+        return False
     task.state = TaskState.FLAGGED
     task.flag = rule.flag
     task.flagged_at = now

@@ -29,7 +29,11 @@ from smsgateway.referrals import (
     is_superseded,
 )
 from smsgateway.replies.intents import Intent, Question
-from smsgateway.replies.shared_phones import is_bare_acknowledgement, is_shared_phone
+from smsgateway.replies.shared_phones import (
+    is_bare_acknowledgement,
+    is_chatter,
+    is_shared_phone,
+)
 from smsgateway.returnees import is_opted_out, set_opt_out
 from smsgateway.users import Actor, actor_identity
 
@@ -175,10 +179,13 @@ def apply_answer(
             sync_tasks(session, referral, now=now, programme=programme, live=live_tasks)
     if question.question == Question.FOLLOWUP and intent is Intent.ATTENDED_NO and referral:
         referral.needs_reorientation = True
-        queue_review(session, message, reason="reorientation", now=now)
-    if _needs_caseworker(intent, programme):
+        if "reorientation" in programme.replies.review:
+            queue_review(session, message, reason="reorientation", now=now)
+    if _needs_caseworker(intent, programme, message, question):
         queue_review(session, message, reason=intent.value, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
+    elif intent is Intent.UNCLEAR:
+        outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for
     outcome.planned.append(_plan_acknowledgement(session, message, question, ACK_FOR[intent], now))
     return outcome
 
@@ -217,26 +224,38 @@ def acknowledge_receipt(
     return [notice.id]
 
 
-def _needs_caseworker(intent: Intent, programme: Programme) -> bool:
-    """Declines and unclear answers go to the review queue; a request for another date too,
-    unless a task rule already puts it on a caseworker's list (the rebooking task)."""
-    if intent is Intent.RESCHEDULE and caseworker_task_covers(
-        programme, Status.RESCHEDULE_REQUESTED
-    ):
-        return False
-    return intent in NEEDS_CASEWORKER
+def _needs_caseworker(
+    intent: Intent, programme: Programme, message: Message, question: Notice
+) -> bool:
+    """Whether an answer also goes to the review queue (`[replies] review` in the programme):
+    declines and unclear answers by default; a request for another date only when no task rule
+    puts it on a caseworker's list (the rebooking task); a bare "ok" or thanks that leaves the
+    question unanswered only as "chatter" (the person is asked for the digit either way)."""
+    review = programme.replies.review
+    if intent is Intent.RESCHEDULE:
+        covered = caseworker_task_covers(programme, Status.RESCHEDULE_REQUESTED)
+        return not covered or "reschedule" in review
+    if intent is Intent.UNCLEAR and is_chatter(reading_text(message.body), _language_of(question)):
+        return "chatter" in review
+    return intent in NEEDS_CASEWORKER and intent.value in review
+
+
+def _language_of(question: Notice) -> str | None:
+    return question.returnee.preferred_language if question.returnee else None
 
 
 def _confirms_nothing_by_itself(
     session: Session, message: Message, question: Notice, intent: Intent
 ) -> bool:
-    """An "ok"-style confirmation of a reminder from a shared phone or a proxy."""
+    """An "ok"-style confirmation of a reminder: on any phone (`ok_confirms = "never"`), or
+    only from a shared phone or a proxy (`"own_phone"`)."""
     if intent is not Intent.CONFIRM or question.question != Question.APPOINTMENT_REMINDER:
         return False
-    language = question.returnee.preferred_language if question.returnee else None
-    return is_bare_acknowledgement(reading_text(message.body), language) and is_shared_phone(
-        session, message.phone_e164
-    )
+    if not is_bare_acknowledgement(reading_text(message.body), _language_of(question)):
+        return False
+    if current_programme().replies.ok_confirms == "never":
+        return True
+    return is_shared_phone(session, message.phone_e164)
 
 
 def _changes(referral: Referral, new_status: Status) -> bool:

@@ -30,6 +30,7 @@ from smsgateway.feedback.answers import (
 from smsgateway.models import Message, MessageStatusEvent, Notice
 from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import apply_partner_message, find_point_person
+from smsgateway.programme import current_programme
 from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
     ReplyOutcome,
@@ -42,6 +43,7 @@ from smsgateway.replies.classify import classify_reply
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
 from smsgateway.replies.sender import Sender, load_sender
+from smsgateway.replies.shared_phones import is_chatter
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +311,11 @@ def _understand(
     if not questions:
         if late is not None:
             outcome = _queue_late(session, message, late, now=now)
+        elif (
+            is_chatter(inputs.reading_text(message.body), language)
+            and "chatter" not in current_programme().replies.review
+        ):
+            outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read
         else:
             outcome = queue_review(session, message, reason="no_open_question", now=now)
         outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)

@@ -29,6 +29,19 @@ def is_bare_acknowledgement(text: str, language: str | None) -> bool:
     return Signal.ACK in signals and not has_digit and not signals & _ANSWERS
 
 
+_CHATTER = frozenset({Signal.ACK, Signal.PRAISE, Signal.POLITENESS, Signal.NEUTRAL})
+
+
+def is_chatter(text: str, language: str | None) -> bool:
+    """Whether a reply is only "ok", thanks or praise ("ok merci", "d'accord", 🙏): a receipt
+    that answers nothing, not a message for a caseworker to read."""
+    matches = scan(matching_tokens(remove_reference_codes(text)), reply_lexicon(language))
+    if not matches:
+        return False
+    signals = {match.signal for match in matches}
+    return None not in signals and signals <= _CHATTER
+
+
 def is_shared_phone(session: Session, phone: str) -> bool:
     """Whether a number is a proxy's, is marked shared, or reaches several returnees."""
     rows = session.execute(

@@ -23,7 +23,16 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from smsgateway.config import Settings, twilio_auth_token
 from smsgateway.content.languages import get_language
 from smsgateway.content.rendering import RenderError, render_message
-from smsgateway.content.voice import plan_voice, recording_path
+from smsgateway.content.voice import (
+    ANSWER_KEYS,
+    CONFIRM_KIND,
+    can_call,
+    can_confirm_keys,
+    confirm_recording,
+    plan_voice,
+    recording_path,
+)
+from smsgateway.content.voice import own_languages as voice_languages
 from smsgateway.delivery.reports import StatusReport, record_status_report
 from smsgateway.dispatch import render_notice
 from smsgateway.errors import InvalidInput
@@ -143,7 +152,8 @@ def _say(response: VoiceResponse | Gather, text: str, language: str) -> None:
 
 @webhooks.post("/twilio/voice")
 def voice() -> Response:
-    """TwiML for an answered notice call: the notice spoken or played, then a one-key Gather."""
+    """TwiML for an answered notice call: the notice spoken or played in a language the person
+    understands; a question ends with a one-key Gather, anything else with the hang-up."""
     runtime = get_runtime()
     settings = runtime.settings
     response = VoiceResponse()
@@ -153,22 +163,36 @@ def voice() -> Response:
         if answered_by.startswith("machine") or answered_by == "fax":
             _machine_message(response, notice, settings)
             return _twiml(response)
+        if not can_call(notice):  # no voice in the person's languages (placed before the gate)
+            response.hangup()
+            return _twiml(response)
         rendered = render_notice(notice, settings)
-        plan = plan_voice(rendered.language, notice.kind)
-        gather = response.gather(
-            num_digits=1, action=_gather_url(settings, notice), method="POST", timeout=8
-        )
-        if plan is not None and plan.mode == "recorded":
-            base = settings.public_url.rstrip("/") or request.host_url.rstrip("/")
-            gather.play(f"{base}/webhooks/twilio/recordings/{plan.language}/{notice.kind}.mp3")
-        else:
-            _say(gather, rendered.text, rendered.language)
+        target: VoiceResponse | Gather = response
+        if notice.question:
+            target = response.gather(
+                num_digits=1, action=_gather_url(settings, notice), method="POST", timeout=8
+            )
+        _voice(target, notice.kind, rendered.text, rendered.language, settings)
+        if not notice.question:
+            response.hangup()
     return _twiml(response)
+
+
+def _voice(
+    target: VoiceResponse | Gather, kind: str, text: str, language: str, settings: Settings
+) -> None:
+    """Play the recording of `kind` in `language`, or say `text` with its TTS voice."""
+    plan = plan_voice(language, kind)
+    if plan is not None and plan.mode == "recorded":
+        base = settings.public_url.rstrip("/") or request.host_url.rstrip("/")
+        target.play(f"{base}/webhooks/twilio/recordings/{plan.language}/{kind}.mp3")
+    else:
+        _say(target, text, language)
 
 
 def _machine_message(response: VoiceResponse, notice: Notice, settings: Settings) -> None:
     """An answering machine hears only a request to call back; the call is retried later."""
-    languages = [notice.language, *settings.fallback_languages]
+    languages = voice_languages(notice.language, notice.returnee)
     try:
         rendered = render_message(
             "voice_machine_callback",
@@ -195,14 +219,26 @@ def recording(language: str, kind: str) -> Response:
 
 @webhooks.post("/twilio/voice/gather")
 def voice_gather() -> Response:
-    """A key pressed during a notice call goes through the one inbound path, then is answered."""
+    """A key pressed during a notice call is repeated back and counts only when the same key is
+    pressed a second time; then it goes through the one inbound path, and is answered. Speech,
+    and keys that are no answer (a long string of digits), go through the inbound path at once:
+    they change no status by themselves, and nothing sent is lost."""
     runtime = get_runtime()
     settings = runtime.settings
     inbound = twilio_forms.gathered(request.form, settings.default_region)
     response = VoiceResponse()
     now = runtime.clock()
+    key = request.form.get("Digits", "")
+    first = request.args.get("first", "")
     with runtime.db.sessions() as session:
-        _notice_of(session)  # a key press belongs to one of our notice calls
+        notice = _notice_of(session)  # a key press belongs to one of our notice calls
+        if key in ANSWER_KEYS and not first:
+            if not _ask_to_confirm(response, notice, key, settings):
+                response.hangup()  # nothing to say it back with: the key counts for nothing
+            return _twiml(response)
+    if first and key != first:
+        response.hangup()  # the second key differs: nothing is recorded
+        return _twiml(response)
     result = accept_message(runtime.db, inbound, now=now, settings=settings)
     with runtime.db.sessions() as session:
         for notice_id in result.notice_ids:
@@ -212,6 +248,42 @@ def voice_gather() -> Response:
                 break
     response.hangup()
     return _twiml(response)
+
+
+def _ask_to_confirm(response: VoiceResponse, notice: Notice, key: str, settings: Settings) -> bool:
+    """ "You pressed 1. To confirm, press 1 again." in the call's language; False when it cannot
+    be said (the key then changes nothing)."""
+    try:
+        language = render_notice(notice, settings).language
+    except RenderError:
+        return False
+    if not can_confirm_keys(language):
+        return False
+    gather = response.gather(
+        num_digits=1,
+        action=f"{_gather_url(settings, notice)}&first={key}",
+        method="POST",
+        timeout=8,
+    )
+    recorded = plan_voice(language, confirm_recording(key))
+    if recorded is not None and recorded.mode == "recorded":
+        base = settings.public_url.rstrip("/") or request.host_url.rstrip("/")
+        path = f"{recorded.language}/{confirm_recording(key)}.mp3"
+        gather.play(f"{base}/webhooks/twilio/recordings/{path}")
+    else:
+        try:
+            text = render_message(
+                CONFIRM_KIND,
+                channel="voice",
+                languages=[language],
+                time_zone=settings.default_time_zone,
+                context={"digit": key},
+            ).text
+        except RenderError:
+            return False
+        _say(gather, text, language)
+    response.hangup()
+    return True
 
 
 def _speak_notice(response: VoiceResponse, notice: Notice, settings: Settings) -> None:

@@ -206,7 +206,7 @@ def test_a_digest_lists_the_day_s_referrals_numbered_and_reads_numbered_answers(
     ]
 
 
-def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
+def test_a_bare_answer_to_a_digest_asks_for_the_reference_without_a_review_item(
     runtime: Runtime,
     session: Session,
     now: datetime,
@@ -222,7 +222,9 @@ def test_a_bare_answer_to_a_digest_is_refused_as_which_referral(
 
     result = reply(runtime, point_phone(first), "1", now + timedelta(days=2, hours=5))
 
-    assert result.outcome == "review"
+    # The partner is asked for the reference; nothing waits in the review queue.
+    assert result.outcome == "which_referral"
+    assert session.scalars(select(ReviewItem)).all() == []
     ack = session.get(Notice, result.notice_ids[0])
     assert ack is not None
     assert ack.payload["results"] == [
@@ -336,7 +338,8 @@ def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
 
     bare = reply(runtime, phone, "1", now + timedelta(days=1, hours=5))
 
-    assert bare.outcome == "review"
+    assert bare.outcome == "which_referral"
+    assert session.scalars(select(ReviewItem)).all() == []
     assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]
     by_reference = reply(runtime, phone, f"{first.reference} 2", now + timedelta(days=1, hours=6))
     assert by_reference.outcome == "applied"
@@ -344,3 +347,42 @@ def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
     # Now only one question is waiting: a bare answer is its answer.
     reply(runtime, phone, "1", now + timedelta(days=1, hours=7))
     assert status_of(session, second) == "enrolled"
+
+
+def test_a_rule_without_a_flag_asks_then_lapses_without_alerting_anyone(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    default = load_programme()
+    rules = tuple(
+        replace(rule, flag="") if rule.name == "partner_outcome" else rule for rule in default.tasks
+    )
+    asking_only = replace(default, tasks=rules)
+    referral = make_referral(appointment_at=now + timedelta(days=1))
+
+    travel(runtime, now, now + timedelta(days=6, hours=9), programme=asking_only)
+
+    assert len(sent_to(session, point_phone(referral), "partner_question")) == 2
+    (task,) = tasks_of(session, referral, "partner_outcome")
+    assert (task.state, task.resolution, task.flag) == ("resolved", "lapsed", "")
+    assert standing_of(session, referral).flags == ()
+
+
+def test_a_late_bare_answer_is_not_given_to_a_later_question_about_another_referral(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    partner = make_partner()
+    first = make_referral(partner=partner, appointment_at=now + timedelta(hours=2))
+    second = make_referral(partner=partner, appointment_at=now + timedelta(days=1, hours=6))
+    phone = point_phone(first)
+    travel(runtime, now, now + timedelta(days=2, hours=7))
+    asked = sent_to(session, phone, "partner_question")
+    assert len(asked) == 2 and asked[1].created_at - asked[0].created_at > timedelta(days=1)
+
+    late = reply(runtime, phone, "1", now + timedelta(days=2, hours=8))  # meant for the first
+
+    assert late.outcome == "which_referral"
+    assert [status_of(session, r) for r in (first, second)] == ["referred", "referred"]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway import partners
 from smsgateway.models import Partner, Referral, ReferralEvent, ReviewItem
+from smsgateway.programme import load_programme
 from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.runtime import Runtime
 
@@ -43,7 +47,15 @@ def test_ineligible_on_the_page_alerts_the_caseworker_as_the_sms_command_does(
     form_token: Callable[..., str],
     make_partner: Callable[..., Partner],
     make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A programme that reviews re-orientations (`[replies] review`; the shipped one only marks
+    # the referral "needs re-orientation", tests/integration/test_partner_sms.py).
+    default = load_programme()
+    reviewing = replace(
+        default, replies=replace(default.replies, review=frozenset({"unclear", "reorientation"}))
+    )
+    monkeypatch.setattr(partners, "current_programme", lambda: reviewing)
     partner = make_partner()
     by_page, by_sms = make_referral(partner=partner), make_referral(partner=partner)
     client = client_as("partner", partner_id=partner.id)

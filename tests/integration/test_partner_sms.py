@@ -69,7 +69,7 @@ def test_several_references_are_recorded_with_events_and_the_partner_is_answered
     assert f"{first.reference}" in answer.body and f"{second.reference}" in answer.body
 
 
-def test_ineligible_records_the_reason_and_alerts_the_caseworker(
+def test_ineligible_records_the_reason_and_marks_the_referral_for_re_orientation(
     runtime: Runtime,
     session: Session,
     now: datetime,
@@ -86,8 +86,11 @@ def test_ineligible_records_the_reason_and_alerts_the_caseworker(
     assert status_of(session, referral) == "ineligible"
     event = session.scalar(select(ReferralEvent).filter_by(message_id=result.message_id))
     assert event is not None and event.note == "trop loin"
-    alert = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
-    assert alert is not None and alert.reason == "ineligible" and alert.referral_id == referral.id
+    session.expire_all()
+    found = session.get(Referral, referral.id)
+    assert found is not None and found.needs_reorientation
+    # The review queue gets it only when the programme's [replies] review names "reorientation".
+    assert session.scalar(select(ReviewItem).filter_by(message_id=result.message_id)) is None
 
 
 def test_refusals_name_the_reason_and_change_nothing(

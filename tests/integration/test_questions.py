@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import Notice, Referral, Returnee, ReviewItem
 from smsgateway.notices import NoticeKind, plan_notice
+from smsgateway.programme import load_programme
 from smsgateway.questions import HELD
+from smsgateway.replies import apply
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
@@ -229,12 +232,96 @@ def test_a_real_answer_from_a_shared_phone_still_confirms(
     assert status_of(session, referral) == "confirmed"
 
 
-def test_an_ok_on_the_returnees_own_phone_still_confirms(
+def test_an_ok_on_the_returnees_own_phone_asks_for_the_digit_by_default(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    result = reply(runtime, phone_of(referral), "ok", now + timedelta(hours=9, minutes=5))
+
+    assert result.outcome == "needs_confirmation"
+    assert status_of(session, referral) == "referred"
+    assert session.scalars(select(ReviewItem)).all() == []
+    reply(runtime, phone_of(referral), "1", now + timedelta(hours=9, minutes=9))
+    assert status_of(session, referral) == "confirmed"
+
+
+def test_an_ok_on_the_returnees_own_phone_confirms_when_the_programme_says_so(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_programme()
+    own_phone = replace(default, replies=replace(default.replies, ok_confirms="own_phone"))
+    monkeypatch.setattr(apply, "current_programme", lambda: own_phone)
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     dispatch(runtime, now + timedelta(hours=9))
 
     reply(runtime, phone_of(referral), "ok", now + timedelta(hours=9, minutes=5))
 
     assert status_of(session, referral) == "confirmed"
+
+
+@pytest.mark.parametrize("text", ["ok merci", "Merci", "d'accord"])
+def test_a_thanks_with_no_open_question_is_acknowledged_without_a_review_item(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    text: str,
+) -> None:
+    returnee = make_returnee()
+
+    result = reply(runtime, returnee.contact_points[0].phone_e164, text, now)
+
+    assert result.outcome == "received"
+    assert session.scalars(select(ReviewItem)).all() == []
+
+
+def test_a_question_for_the_caseworker_with_no_open_question_is_reviewed(
+    runtime: Runtime, session: Session, now: datetime, make_returnee: Callable[..., Returnee]
+) -> None:
+    returnee = make_returnee()
+
+    reply(runtime, returnee.contact_points[0].phone_e164, "ok mais quand?", now)
+
+    assert [item.reason for item in session.scalars(select(ReviewItem))] == ["no_open_question"]
+
+
+def test_an_ok_to_did_you_go_asks_again_and_is_no_review_item(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now - timedelta(days=1))
+    question = ask(runtime, referral, NoticeKind.ATTENDANCE_CHECK, now)
+    dispatch(runtime, now)
+
+    result = reply(runtime, phone_of(referral), "ok", now + timedelta(minutes=5))
+
+    assert [session.get(Notice, n).kind for n in result.notice_ids] == ["ack_unclear"]  # type: ignore[union-attr]
+    assert session.scalars(select(ReviewItem)).all() == []
+    assert notice(session, question).answered_at is None
+    assert status_of(session, referral) == "referred"
+
+
+def test_a_programme_that_reviews_declines_puts_them_in_the_review_queue(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = load_programme()
+    reviewing = replace(
+        default, replies=replace(default.replies, review=frozenset({"decline", "unclear"}))
+    )
+    monkeypatch.setattr(apply, "current_programme", lambda: reviewing)
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+
+    reply(runtime, phone_of(referral), "2", now + timedelta(hours=9, minutes=5))
+
+    assert status_of(session, referral) == "declined"
+    assert [item.reason for item in session.scalars(select(ReviewItem))] == ["decline"]

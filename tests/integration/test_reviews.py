@@ -222,7 +222,7 @@ def test_dismissing_needs_a_note_sends_nothing_and_keeps_the_note(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
     referral = make_referral()
-    item = write(runtime, phone_of(referral.returnee), "merci beaucoup", now)
+    item = write(runtime, phone_of(referral.returnee), "merci beaucoup, mais c est qui ?", now)
     before = last_notice_id(session)
 
     with pytest.raises(InvalidInput), runtime.db.transaction() as tx:
@@ -293,14 +293,14 @@ def test_the_queue_shows_sender_referral_link_and_dismisses_with_a_note(
     partner = make_partner()
     referral = make_referral(partner=partner, appointment_at=now + timedelta(days=3))
     write(runtime, partner.point_persons[0].phone_e164, "bonjour, rappel demain", now)
-    item = write(runtime, phone_of(referral.returnee), "merci beaucoup", now)
+    item = write(runtime, phone_of(referral.returnee), "merci beaucoup, mais c est qui ?", now)
     with runtime.db.transaction() as tx:
         tx.get(ReviewItem, item.id).referral_id = referral.id  # type: ignore[union-attr]  # made above
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
     assert "Partner point person" in page and "Returnee" in page
     assert f'href="/referrals/{referral.reference}"' in page
-    assert "merci beaucoup" in page
+    assert "merci beaucoup, mais c est qui ?" in page
     response = caseworker_client.post(
         f"/reviews/{item.id}/dismiss",
         data={"csrf_token": token_of(caseworker_client), "note": "A thank-you, nothing to do."},

@@ -166,7 +166,14 @@ def test_undelivered_sms_escalates_to_a_french_voice_call_whose_key_press_confir
     action = f"{PUBLIC}/webhooks/twilio/voice/gather?notice=notice-{call_notice.id}"
     assert action.replace("&", "&amp;") in twiml.text
 
-    answer = wired.fire_gather(action, call.sid, "1")
+    repeated = wired.fire_gather(action, call.sid, "1")
+    assert repeated.status == 200
+    assert "Vous avez appuyé sur 1" in repeated.text and 'language="fr-FR"' in repeated.text
+    assert f"{action}&first=1".replace("&", "&amp;") in repeated.text
+    session.expire_all()
+    assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]
+
+    answer = wired.fire_gather(f"{action}&first=1", call.sid, "1")
     assert answer.status == 200
     assert "<Say" in answer.text
     session.expire_all()
@@ -183,7 +190,7 @@ def test_a_repeated_key_press_is_applied_once(
     notice = reminder(session, referral, now, channel="voice")
     dispatch(runtime, now)
     (call,) = wired.calls()
-    action = f"{PUBLIC}/webhooks/twilio/voice/gather?notice=notice-{notice.id}"
+    action = f"{PUBLIC}/webhooks/twilio/voice/gather?notice=notice-{notice.id}&first=1"
 
     wired.fire_gather(action, call.sid, "1")
     wired.fire_gather(action, call.sid, "1")

@@ -429,7 +429,8 @@ def test_a_processing_failure_keeps_the_message_with_a_review_item_and_answers_2
         provider_id = f"{scene.call_sid}:1"
 
     with caplog.at_level(logging.INFO):
-        status = post_form(client, fake, path, form, f"notice=notice-{scene.voice_notice_id}")
+        query = f"notice=notice-{scene.voice_notice_id}" + ("&first=1" if path == GATHER else "")
+        status = post_form(client, fake, path, form, query)
 
     assert status == 200
     message = stored(session, provider_id)

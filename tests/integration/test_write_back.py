@@ -80,14 +80,17 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
     ("question", "text", "intent", "status", "ack", "reviews"),
     [
         ("appointment_reminder", "1", "confirm", "confirmed", "ack_confirmed", []),
-        ("appointment_reminder", "2", "decline", "declined", "ack_declined", ["decline"]),
+        # Declines reach the review queue only when the programme's [replies] review says so.
+        ("appointment_reminder", "2", "decline", "declined", "ack_declined", []),
         # A request for another date is on the caseworker's list as a rebooking task
         # (tests/integration/test_loop_tasks.py), not also in the review queue.
         ("appointment_reminder", "3", "reschedule", "reschedule_requested", "ack_reschedule", []),
         ("attendance_check", "1", "attended_yes", "attended", "ack_attended_yes", []),
         ("attendance_check", "2", "attended_no", "no_show", "ack_attended_no", []),
         ("followup", "1", "attended_yes", "enrolled", "ack_attended_yes", []),
-        ("followup", "2", "attended_no", "not_started", "ack_attended_no", ["reorientation"]),
+        # A "no" marks the referral not_started and "needs re-orientation"; the review queue
+        # gets it only when the programme's [replies] review names "reorientation".
+        ("followup", "2", "attended_no", "not_started", "ack_attended_no", []),
         ("appointment_reminder", "peut-être", "unclear", "referred", "ack_unclear", ["unclear"]),
     ],
 )

@@ -75,7 +75,8 @@ def test_check_passes_and_lists_every_template_in_every_language() -> None:
     rows = [line.split("|") for line in result.output.splitlines() if line.startswith("| ")]
     table = [row for row in rows if row[2].strip() in KINDS]
     assert len(table) == len(KINDS) * len(supported_codes())
-    assert "spoken meanwhile by" in result.output
+    assert "no call until recorded" in result.output
+    assert "recording missing: no call" in result.output
 
 
 def test_check_fails_on_a_broken_placeholder(locales_copy: Path) -> None:
@@ -130,3 +131,25 @@ def test_docs_hold_the_current_check_table() -> None:
     assert format_table(check_rows()) in docs.read_text(encoding="utf-8"), (
         "refresh the table in docs/messages.md from `smsgateway messages check`"
     )
+
+
+def test_voice_script_lists_what_to_record_and_sees_a_dropped_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMSGATEWAY_VOICE_RECORDINGS_DIR", str(tmp_path))
+    (tmp_path / "wo").mkdir()
+    (tmp_path / "wo" / "attendance_check.mp3").write_bytes(b"ID3")
+
+    result = CliRunner().invoke(messages_cli, ["voice-script", "--lang", "wo"])
+
+    assert result.exit_code == 0, result.output
+    assert f"appointment_reminder  (missing: {tmp_path / 'wo' / 'appointment_reminder.mp3'})" in (
+        result.output
+    )
+    assert "attendance_check  (recorded:" in result.output
+    assert "voice_confirm_key_2  (missing:" in result.output
+    assert "Bësal 1" in result.output  # the Wolof words to say
+    missing = CliRunner().invoke(messages_cli, ["voice-script", "--lang", "wo", "--missing"])
+    assert "attendance_check" not in missing.output
+    spoken = CliRunner().invoke(messages_cli, ["voice-script", "--lang", "fr"])
+    assert "text-to-speech: nothing to record" in spoken.output

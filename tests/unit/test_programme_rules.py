@@ -61,9 +61,16 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert programme.partner_questions.digest_time == time(9, 0)
     assert programme.questions.wait_for_answer == timedelta(hours=24)
     assert programme.followup_days_without_appointment == (7,)
+    assert programme.replies.review == frozenset({"unclear"})
+    assert programme.replies.ok_confirms == "never"
+    assert programme.escalation.retry_after == timedelta(hours=4)
+    decision = programme.rule("partner_decision")
+    assert decision is not None and decision.flag == ""
 
 
-@pytest.mark.parametrize("section", ["tasks", "questions", "partner_questions"])
+@pytest.mark.parametrize(
+    "section", ["tasks", "questions", "partner_questions", "replies", "escalation"]
+)
 def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     tmp_path: Path, section: str
 ) -> None:
@@ -71,6 +78,8 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
     assert programme.tasks == load_programme().tasks
     assert programme.questions == load_programme().questions
     assert programme.partner_questions == load_programme().partner_questions
+    assert programme.replies == load_programme().replies
+    assert programme.escalation == load_programme().escalation
 
 
 @pytest.mark.parametrize(
@@ -86,6 +95,8 @@ def test_a_file_written_before_a_section_existed_gets_the_shipped_one(
         ),
         ('delivery = "each"', 'delivery = "pigeon"', "delivery"),
         ('ask_again_channels = ["voice", "sms"]', 'ask_again_channels = ["fax"]', "fax"),
+        ('review = ["unclear"]', 'review = ["gossip"]', "gossip"),
+        ('ok_confirms = "never"', 'ok_confirms = "sometimes"', "ok_confirms"),
     ],
 )
 def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
@@ -97,3 +108,14 @@ def test_a_rule_outside_its_vocabulary_is_refused_naming_it(
         load_programme(write(tmp_path, raw.replace(old, new, 1)))
     assert refused.value.field == "programme_file"
     assert named in str(refused.value)
+
+
+def test_escalation_timing_and_a_rule_without_a_flag_are_read(tmp_path: Path) -> None:
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    raw = raw.replace("retry_after_hours = 4", "retry_after_hours = 6")
+    raw = raw.replace('flag = "awaiting_rebooking"\n', "")
+    programme = load_programme(write(tmp_path, raw))
+    assert programme.escalation.retry_after == timedelta(hours=6)
+    assert programme.escalation.proxy_answer_window == timedelta(days=3)
+    rebooking = programme.rule("rebooking")
+    assert rebooking is not None and rebooking.flag == ""
