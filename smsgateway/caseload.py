@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from smsgateway.loop.tasks import LIVE, TaskState
 from smsgateway.models import (
@@ -34,6 +34,10 @@ from smsgateway.reachability import INVALID, UNREACHABLE
 #: Contact point states that mean the number does not reach the person.
 LOST = (UNREACHABLE, INVALID)
 _REFERENCE = re.compile(r"^[Rr]\d+$")
+
+
+#: The referral a later one is compared with.
+ReferredAgain = aliased(Referral)
 
 
 def _like(text: str) -> str:
@@ -223,6 +227,23 @@ def list_returnees(
         .offset(offset)
     ).all()
     return Listing(list(items), total)
+
+
+def referrals_to_reorient(session: Session, *, limit: int = 50) -> list[Referral]:
+    """Referrals marked for re-orientation (found not eligible, or the person did not start)
+    whose returnee has not been referred again since: a caseworker's to-do, newest first. It
+    empties itself as the caseworker refers each person on."""
+    later = select(Referral.id).where(Referral.returnee_id == ReferredAgain.returnee_id)
+    query = (
+        select(ReferredAgain)
+        .where(
+            ReferredAgain.needs_reorientation.is_(True),
+            ~later.where(Referral.id > ReferredAgain.id).exists(),
+        )
+        .order_by(ReferredAgain.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def count_referrals_by_status(session: Session) -> dict[str, int]:

@@ -195,10 +195,10 @@ def cohort(session: Session, filters: DashboardFilter) -> Cohort:
         if status in ENDS:
             row.ends[status] += count
     silent = [status.value for status in SILENT]
-    unreachable = (
-        select(Referral.partner_id, Referral.service_category, func.count())
-        .join(Returnee, Returnee.id == Referral.returnee_id)
-        .where(Referral.status.in_(silent), unreachable_condition())
+    # From the flagged returnees' side: they are few, and their referrals are found by index.
+    flagged_returnees = select(Returnee.id).where(unreachable_condition())
+    unreachable = select(Referral.partner_id, Referral.service_category, func.count()).where(
+        Referral.status.in_(silent), Referral.returnee_id.in_(flagged_returnees)
     )
     by_service = filters.cohort(unreachable).group_by(
         Referral.partner_id, Referral.service_category

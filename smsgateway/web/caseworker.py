@@ -20,6 +20,7 @@ from smsgateway.caseload import (
     count_referrals_by_status,
     list_referrals,
     referral_timeline,
+    referrals_to_reorient,
 )
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, referral_standing
@@ -81,6 +82,7 @@ def index() -> str:
             failed_webhooks=failed_deliveries(session),
             rebookings=caseworker_tasks(session),
             flagged=flagged_referrals(session)[:100],
+            to_reorient=referrals_to_reorient(session),
         )
 
 

@@ -173,11 +173,12 @@ def test_a_partner_records_an_enrolment_and_an_ineligibility_and_the_caseworker_
     page.context.close()
 
     page = open_as(browser_page, live_url, "caseworker", language, width)
-    page.goto(f"{live_url}/reviews")
+    # the caseworker's front page lists the referral to re-orient (the shipped programme queues
+    # no review item for a partner's report)
     alert = page.locator(
-        "#reviews li.item", has=page.locator(f"a:text-is('{ineligible.reference}')")
+        "#reorientation li.item", has=page.locator(f"a:text-is('{ineligible.reference}')")
     )
-    expect(alert).to_have_count(1)  # the partner's report waits for the caseworker
+    expect(alert).to_have_count(1)
     word = "not eligible" if language == "en" else "non éligible"
     assert word in alert.inner_text().lower()
     snap(page, f"caseworker-alert-{language}-{size}")

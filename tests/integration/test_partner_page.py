@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway import partners
-from smsgateway.models import Partner, Referral, ReferralEvent, ReviewItem
+from smsgateway.models import Partner, Referral, ReferralEvent, Returnee, ReviewItem
 from smsgateway.programme import load_programme
 from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.runtime import Runtime
@@ -122,3 +122,30 @@ def test_the_sms_history_shows_on_the_page_and_in_the_referrals_history(
     assert f"ENROLLED {referral.reference}" in timeline.split('id="timeline"')[1]
     elsewhere = caseworker.get(f"/referrals/{other.reference}").get_data(as_text=True)
     assert f"ENROLLED {referral.reference}" not in elsewhere
+
+
+def test_a_partners_ineligible_waits_on_the_caseworkers_front_page_until_referred_again(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    client_as: Callable[..., FlaskClient],
+    form_token: Callable[..., str],
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    # the shipped programme queues no review item for it: the front page is where it waits
+    partner, other = make_partner(), make_partner()
+    by_page, by_sms, untouched = (make_referral(partner=partner) for _ in range(3))
+    client = client_as("partner", partner_id=partner.id)
+    report(client, form_token(client), by_page, outcome="ineligible", reason="age", note="x")
+    sms(runtime, partner, f"INELIGIBLE {by_sms.reference} over 35", now)
+    caseworker = client_as("caseworker")
+
+    def waiting() -> str:
+        page = caseworker.get("/referrals").get_data(as_text=True)
+        return page.split('id="reorient"')[1].split("<h2")[0]
+
+    assert by_page.reference in waiting() and by_sms.reference in waiting()
+    assert untouched.reference not in waiting()
+    make_referral(partner=other, returnee=session.get(Returnee, by_page.returnee_id))
+    assert by_page.reference not in waiting() and by_sms.reference in waiting()
