@@ -29,15 +29,11 @@ from smsgateway.models import (
     Task,
 )
 from smsgateway.notices import NoticeState
-from smsgateway.reachability import INVALID, UNREACHABLE
+from smsgateway.reachability import INVALID, UNREACHABLE, unreachable_condition
 
 #: Contact point states that mean the number does not reach the person.
 LOST = (UNREACHABLE, INVALID)
 _REFERENCE = re.compile(r"^[Rr]\d+$")
-
-
-#: The referral a later one is compared with.
-ReferredAgain = aliased(Referral)
 
 
 def _like(text: str) -> str:
@@ -170,7 +166,7 @@ def unreachable_returnees() -> CompoundSelect[Any]:
     """Returnees flagged unreachable, or with a number that does not reach them."""
     return (
         select(Returnee.id)
-        .where(Returnee.unreachable_flagged_at.is_not(None))
+        .where(unreachable_condition())
         .union(select(ContactPoint.returnee_id).where(ContactPoint.reachability.in_(LOST)))
     )
 
@@ -233,14 +229,16 @@ def referrals_to_reorient(session: Session, *, limit: int = 50) -> list[Referral
     """Referrals marked for re-orientation (found not eligible, or the person did not start)
     whose returnee has not been referred again since: a caseworker's to-do, newest first. It
     empties itself as the caseworker refers each person on."""
-    later = select(Referral.id).where(Referral.returnee_id == ReferredAgain.returnee_id)
+    later = aliased(Referral)
+    referred_again = (
+        select(later.id)
+        .where(later.returnee_id == Referral.returnee_id, later.id > Referral.id)
+        .exists()
+    )
     query = (
-        select(ReferredAgain)
-        .where(
-            ReferredAgain.needs_reorientation.is_(True),
-            ~later.where(Referral.id > ReferredAgain.id).exists(),
-        )
-        .order_by(ReferredAgain.id.desc())
+        select(Referral)
+        .where(Referral.needs_reorientation.is_(True), ~referred_again)
+        .order_by(Referral.id.desc())
         .limit(limit)
     )
     return list(session.scalars(query))

@@ -195,10 +195,8 @@ def cohort(session: Session, filters: DashboardFilter) -> Cohort:
         if status in ENDS:
             row.ends[status] += count
     silent = [status.value for status in SILENT]
-    # From the flagged returnees' side: they are few, and their referrals are found by index.
-    flagged_returnees = select(Returnee.id).where(unreachable_condition())
     unreachable = select(Referral.partner_id, Referral.service_category, func.count()).where(
-        Referral.status.in_(silent), Referral.returnee_id.in_(flagged_returnees)
+        Referral.status.in_(silent), Referral.returnee_id.in_(_flagged_returnees())
     )
     by_service = filters.cohort(unreachable).group_by(
         Referral.partner_id, Referral.service_category
@@ -207,6 +205,12 @@ def cohort(session: Session, filters: DashboardFilter) -> Cohort:
         row_of(partner_id, service).ends["unreachable"] += count
     funnel = [found[key] for key in sorted(found)]
     return Cohort(funnel, _weeks(session, filters))
+
+
+def _flagged_returnees() -> Select[int]:
+    """The returnees flagged unreachable (the one rule), as a sub-query: they are few, and their
+    referrals are found by index."""
+    return select(Returnee.id).where(unreachable_condition())
 
 
 def _weeks(session: Session, filters: DashboardFilter) -> list[WeekRow]:
@@ -218,11 +222,10 @@ def _weeks(session: Session, filters: DashboardFilter) -> list[WeekRow]:
     is_silent = case((Referral.status.in_(silent), 1), else_=0)
     query = filters.cohort(select(week, func.count(), func.sum(is_silent))).group_by(week)
     counts = {index: (total, int(quiet or 0)) for index, total, quiet in session.execute(query)}
-    flagged_returnees = select(Returnee.id).where(unreachable_condition())
     flagged_tasks = select(Task.referral_id).where(Task.state == TaskState.FLAGGED)
     flagged_query = select(week, func.count()).where(
         Referral.status.in_(silent),
-        Referral.returnee_id.in_(flagged_returnees) | Referral.id.in_(flagged_tasks),
+        Referral.returnee_id.in_(_flagged_returnees()) | Referral.id.in_(flagged_tasks),
     )
     flagged_query = filters.cohort(flagged_query).group_by(week)
     flagged = {index: count for index, count in session.execute(flagged_query)}
