@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -49,6 +51,31 @@ JOB_TABLE = "apscheduler_jobs"
 _runtime: Runtime | None = None
 #: Set when the process is stopping: a dispatch round stops between provider calls.
 _stopping = threading.Event()
+
+
+class StoppingExecutor(ThreadPoolExecutor):
+    """APScheduler's thread pool, which starts no new run once its clock is stopping.
+
+    APScheduler checks the scheduler's state before it waits for its job-store lock, and
+    `shutdown` closes the pool while holding that lock: a round of due jobs that passed the check
+    then submits to a closed pool and logs "cannot schedule new futures after shutdown" with a
+    traceback. `stopping` is set before any pool is closed, so a run submitted after that is
+    skipped here instead.
+    """
+
+    def __init__(self, stopping: threading.Event, max_workers: int = 10) -> None:
+        super().__init__(max_workers)
+        self.stopping = stopping
+
+    def _do_submit_job(self, job: Job, run_times: list[object]) -> None:
+        if self.stopping.is_set():
+            log.debug("clock stopping: job %s not started", job.id)
+            return
+        super()._do_submit_job(job, run_times)
+
+
+def _executors() -> dict[str, StoppingExecutor]:
+    return {"default": StoppingExecutor(_stopping)}
 
 
 def _current() -> Runtime:
@@ -156,7 +183,7 @@ class Clock:
     def __init__(self, runtime: Runtime, lock: LeaderLock | None = None) -> None:
         self.runtime = runtime
         self.lock = lock or make_leader_lock(runtime.settings, runtime.db.engine)
-        self.local = BackgroundScheduler(timezone=UTC)
+        self.local = BackgroundScheduler(timezone=UTC, executors=_executors())
         self.leader: BackgroundScheduler | None = None
         self._mutex = threading.Lock()
 
@@ -207,6 +234,7 @@ class Clock:
         scheduler = BackgroundScheduler(
             timezone=UTC,
             jobstores={"default": store},
+            executors=_executors(),
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         scheduler.start()
