@@ -340,6 +340,7 @@ class Simulation:
         self.seen_calls = 0
         self.review_seen = 0
         self.flags_seen: set[int] = set()
+        self.flag_kinds: dict[int, str] = {}  # the flag a referral was first seen with
         self.intakes = sorted(
             ((person.intake_at, person.index, person) for person in self.caseload.people),
             key=lambda item: (item[0], item[1]),
@@ -793,6 +794,7 @@ class Simulation:
             for referral_id, flag in sorted(entries):
                 if referral_id not in self.flags_seen:
                     self.flags_seen.add(referral_id)
+                    self.flag_kinds[referral_id] = flag
                     self.counts.touches[f"flag:{flag}"] += 1
             rebooking = session.scalars(
                 select(Task).where(Task.rule == "rebooking", Task.state.in_(("open", "flagged")))

@@ -14,7 +14,10 @@ call or a second proxy request:
 
 Default steps: retry (same channel, `retry_after` later) → voice (a call now, only in a language
 the person understands: `smsgateway.content.voice`; else the step is skipped) → proxy (one
-discreet request to a proxy, then `proxy_answer_window` for the person to answer). A provider
+discreet request to a proxy, then `proxy_answer_window` for the person to answer). A programme
+may add `retry_later` (the same notice again `retry_later` after, e.g. two days: phones are often
+off for a day or two, and a phone that comes back is reached without anyone's work; skipped when
+the notice would be out of date by then) and choose the order (`[escalation] steps`). A provider
 error may jump ahead (a landline goes straight to voice, a wrong number to the proxy; see
 smsgateway.delivery.errors). A returnee who carries the unreachable flag gets no new sequence:
 the flag already puts them in front of a caseworker, and their proxy is not asked again.
@@ -62,6 +65,7 @@ class EscalationPolicy:
 
     steps: tuple[str, ...] = ("retry", "voice", "proxy")
     retry_after: timedelta = timedelta(hours=4)
+    retry_later: timedelta = timedelta(hours=48)
     voice_retries: int = 1  # calls again after an answering machine, before moving on
     proxy_answer_window: timedelta = timedelta(days=3)
 
@@ -285,6 +289,14 @@ def _take_step(
     if action == "retry" and usable:
         due = now + policy.retry_after
         return _copy(session, notice, channel=notice.channel, step=next_step, due=due, now=now)
+    if action == "retry_later" and usable:
+        due = now + policy.retry_later
+        if notice.expires_at is None or notice.expires_at > due:
+            # After a call nobody answered, the notice again as the person prefers to receive it.
+            channel = notice.channel
+            if channel == "voice" and notice.returnee is not None:
+                channel = notice.returnee.preferred_channel
+            return _copy(session, notice, channel=channel, step=next_step, due=due, now=now)
     if action == "voice" and usable and notice.channel != "voice" and voice.can_call(notice):
         return _copy(session, notice, channel="voice", step=next_step, due=now, now=now)
     if action == "proxy":

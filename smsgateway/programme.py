@@ -84,6 +84,8 @@ class EscalationTiming:
 
     retry_after: timedelta
     proxy_answer_window: timedelta
+    steps: tuple[str, ...] = ("retry", "voice", "proxy")
+    retry_later: timedelta = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -268,10 +270,23 @@ def _retention(section: dict[str, Any]) -> Retention:
     )
 
 
+#: The steps of an escalation sequence a programme may list, in its order (smsgateway.escalation).
+ESCALATION_STEPS = frozenset({"retry", "voice", "retry_later", "proxy"})
+
+
 def _escalation(section: dict[str, Any]) -> EscalationTiming:
+    steps = tuple(str(step) for step in section.get("steps", ("retry", "voice", "proxy")))
+    unknown = sorted(set(steps) - ESCALATION_STEPS)
+    if unknown or len(set(steps)) != len(steps):
+        raise ValueError(
+            f"[escalation] steps: each of {sorted(ESCALATION_STEPS)} at most once"
+            + (f"; unknown {unknown}" if unknown else "")
+        )
     return EscalationTiming(
         retry_after=_non_negative_hours(section["retry_after_hours"]),
         proxy_answer_window=_days(section["proxy_answer_days"], "proxy_answer_days"),
+        steps=steps,
+        retry_later=_non_negative_hours(section.get("retry_later_hours", 48)),
     )
 
 

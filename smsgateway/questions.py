@@ -59,7 +59,7 @@ def held_questions(
     asking = sorted(
         # A question asked the moment the person answered ("why?") belongs to that exchange.
         (n for n in notices if n.question and n.contact_point is not None and not _is_follow_up(n)),
-        key=lambda n: (n.due_at, n.id),
+        key=_urgency,
     )
     if not asking or not wait:
         return {}
@@ -79,6 +79,14 @@ def held_questions(
             continue
         held[notice.id] = until
     return held
+
+
+def _urgency(notice: Notice) -> tuple[bool, datetime, datetime, int]:
+    """The question that can wait least goes first: the one that expires first (the reminder the
+    day before an appointment), then the one due first. Otherwise a question that could have
+    waited would go with one that could not, and a bare "1" would answer neither."""
+    expires = notice.expires_at or notice.due_at
+    return (notice.expires_at is None, expires, notice.due_at, notice.id)
 
 
 def _is_follow_up(notice: Notice) -> bool:

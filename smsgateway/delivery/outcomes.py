@@ -46,6 +46,8 @@ def programme_policy() -> EscalationPolicy:
         DEFAULT_POLICY,
         retry_after=timing.retry_after,
         proxy_answer_window=timing.proxy_answer_window,
+        steps=timing.steps,
+        retry_later=timing.retry_later,
     )
 
 

@@ -120,6 +120,35 @@ def test_a_reminder_left_too_little_time_by_waiting_goes_at_once(
     assert soon.reference in reminder.body
 
 
+def test_due_together_the_question_that_cannot_wait_goes_and_the_other_waits(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    """Two questions at once, one of them (a reminder the day before) unable to wait: it goes
+    alone, so a bare "1" answers it; the other waits its turn (not both at once, ambiguous)."""
+    first, second = two_referrals
+    can_wait = ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, second.id)
+        assert found is not None
+        planned = plan_notice(
+            tx,
+            kind=NoticeKind.REFERRAL_FOLLOWUP,
+            returnee=found.returnee,
+            referral=found,
+            due_at=now,
+            expires_at=now + timedelta(hours=20),  # less than the 24-hour wait left
+            now=now,
+        )
+        tx.flush()
+        urgent = planned.id
+
+    dispatch(runtime, now)
+
+    assert notice(session, urgent).state == "sent"
+    held = notice(session, can_wait)
+    assert (held.state, held.last_error) == ("planned", HELD)
+
+
 def test_a_bare_digit_answers_the_question_last_received_and_a_reference_an_earlier_one(
     runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
 ) -> None:

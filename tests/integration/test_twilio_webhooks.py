@@ -233,7 +233,7 @@ def test_escalation_ends_with_a_discreet_proxy_request_then_unreachable(
     )
     referral = make_referral(returnee=returnee)
     notice = reminder(session, referral, now, channel="voice")
-    notice.escalation_step = 2  # the call after a retried SMS, as the policy plans it
+    notice.escalation_step = 3  # the later retry, by a call (the policy's step before the proxy)
     session.commit()
     dispatch(runtime, now)
     wired.fire_call_status(wired.calls()[-1].sid, "no-answer")

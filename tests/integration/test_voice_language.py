@@ -170,7 +170,13 @@ def test_escalation_skips_the_call_when_no_language_of_the_person_has_a_voice(
     dispatch(runtime, retry.due_at)
     wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
 
-    (step,) = follow_ups(session, retry)
+    (later,) = follow_ups(session, retry)  # no call: the SMS again two days later
+    assert (later.kind, later.channel) == (NoticeKind.APPOINTMENT_REMINDER, "sms")
+    assert later.due_at > retry.due_at + timedelta(hours=24)
+    dispatch(runtime, later.due_at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
+
+    (step,) = follow_ups(session, later)
 
     assert (step.kind, step.channel) == (NoticeKind.PROXY_CONTACT_REQUEST, "sms")
     assert step.contact_point is not None and step.contact_point.phone_e164 == "+221771230002"

@@ -119,3 +119,20 @@ def test_escalation_timing_and_a_rule_without_a_flag_are_read(tmp_path: Path) ->
     assert programme.escalation.proxy_answer_window == timedelta(days=3)
     rebooking = programme.rule("rebooking")
     assert rebooking is not None and rebooking.flag == ""
+
+
+def test_escalation_steps_are_read_in_order_and_an_unknown_step_is_refused() -> None:
+    import tomllib
+
+    from smsgateway.programme import parse_programme
+
+    raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
+    shipped = tomllib.loads(raw)
+    programme = parse_programme(shipped)
+    assert programme.escalation.steps == ("retry", "voice", "retry_later", "proxy")
+    assert programme.escalation.retry_later == timedelta(hours=48)
+
+    for steps in (["retry", "wait"], ["retry", "retry"]):
+        broken = {**shipped, "escalation": {**shipped["escalation"], "steps": steps}}
+        with pytest.raises(ValueError, match=r"\[escalation\] steps"):
+            parse_programme(broken)

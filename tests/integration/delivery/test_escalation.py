@@ -66,7 +66,8 @@ def returnee_of(session: Session, referral: Referral) -> Returnee:
 def run_to_the_proxy_step(
     fake: FakeTwilio, runtime: Runtime, session: Session, referral: Referral, now: datetime
 ) -> tuple[Notice, datetime]:
-    """SMS undelivered → retry undelivered → call not answered → the proxy request."""
+    """SMS undelivered → retry undelivered → call not answered → the same SMS two days later,
+    undelivered → the proxy request."""
     only_reminder(session, referral, now)
     dispatch(runtime, now)
     fail_last(fake)
@@ -76,8 +77,13 @@ def run_to_the_proxy_step(
     (call,) = planned(session, channel="voice")
     dispatch(runtime, call.due_at)
     fake.fire_call_status(fake.calls()[-1].sid, "no-answer")
+    (later,) = planned(session, channel="sms")
+    assert later.kind == NoticeKind.APPOINTMENT_REMINDER
+    assert later.due_at == call.due_at + timedelta(hours=48)
+    dispatch(runtime, later.due_at)
+    fail_last(fake)
     (proxy_request,) = planned(session, kind=NoticeKind.PROXY_CONTACT_REQUEST)
-    return proxy_request, call.due_at
+    return proxy_request, proxy_request.due_at
 
 
 def test_two_failed_notices_of_one_person_make_one_sequence_and_the_held_one_goes_again(
@@ -264,6 +270,11 @@ def test_without_a_proxy_the_flag_follows_the_failed_call(
     dispatch(runtime, again.due_at)
 
     wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+    (later,) = planned(session)  # two days later, as the person prefers to receive it
+    assert (later.channel, later.escalation_step) == ("sms", 3)
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    dispatch(runtime, later.due_at)
+    fail_last(wired)
 
     assert planned(session) == []
     assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
@@ -303,3 +314,50 @@ def test_the_loop_s_standing_shows_the_flag_until_it_is_cleared(
 
     session.expire_all()
     assert "unreachable" not in referral_standing(session, referral).flags
+
+
+def test_a_phone_back_on_within_two_days_is_reached_by_the_later_retry_without_a_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    """Phones are often off for a day or two: the same notice again two days after the call
+    reaches the person, and no caseworker is bothered (no proxy request, no flag)."""
+    only_reminder(session, referral, now)
+    dispatch(runtime, now)
+    fail_last(wired)
+    (retry,) = planned(session)
+    dispatch(runtime, retry.due_at)
+    fail_last(wired)
+    (call,) = planned(session, channel="voice")
+    dispatch(runtime, call.due_at)
+    wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+    (later,) = planned(session, channel="sms")
+
+    dispatch(runtime, later.due_at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
+
+    assert planned(session, kind=NoticeKind.PROXY_CONTACT_REQUEST) == []
+    assert open_escalation(session, referral.returnee_id) is None
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    session.expire_all()
+    (escalation,) = session.scalars(select(Escalation)).all()
+    assert (escalation.state, escalation.reason) == ("reached", "delivered")
+
+
+def test_the_later_retry_is_skipped_when_the_notice_would_be_out_of_date_by_then(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    notice = only_reminder(session, referral, now)
+    notice.expires_at = now + timedelta(days=1)  # the appointment is tomorrow
+    session.commit()
+    dispatch(runtime, now)
+    fail_last(wired)
+    (retry,) = planned(session)
+    dispatch(runtime, retry.due_at)
+    fail_last(wired)
+    (call,) = planned(session, channel="voice")
+    dispatch(runtime, call.due_at)
+
+    wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+
+    (proxy_request,) = planned(session)  # straight to the proxy: a reminder after it is useless
+    assert proxy_request.kind == NoticeKind.PROXY_CONTACT_REQUEST
