@@ -341,6 +341,7 @@ class Simulation:
         self.review_seen = 0
         self.flags_seen: set[int] = set()
         self.flag_kinds: dict[int, str] = {}  # the flag a referral was first seen with
+        self.unreachable_seen: set[int] = set()  # people counted on the Unreachable page
         self.intakes = sorted(
             ((person.intake_at, person.index, person) for person in self.caseload.people),
             key=lambda item: (item[0], item[1]),
@@ -792,10 +793,18 @@ class Simulation:
                 if case.person.returnee_id in unreachable
             }
             for referral_id, flag in sorted(entries):
-                if referral_id not in self.flags_seen:
-                    self.flags_seen.add(referral_id)
-                    self.flag_kinds[referral_id] = flag
-                    self.counts.touches[f"flag:{flag}"] += 1
+                if referral_id in self.flags_seen:
+                    continue
+                self.flags_seen.add(referral_id)
+                self.flag_kinds[referral_id] = flag
+                if flag == "unreachable":
+                    # The Unreachable page lists people, with all their open referrals: one
+                    # entry for a person, however many referrals they have.
+                    person = self.cases[referral_id].person.index
+                    if person in self.unreachable_seen:
+                        continue
+                    self.unreachable_seen.add(person)
+                self.counts.touches[f"flag:{flag}"] += 1
             rebooking = session.scalars(
                 select(Task).where(Task.rule == "rebooking", Task.state.in_(("open", "flagged")))
             ).all()

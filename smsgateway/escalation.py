@@ -10,6 +10,8 @@ call or a second proxy request:
       ├──the person answers from their own number──▶ answered (held notices planned again)
       ├──proxy request planned, no answer by `answer_due_at`──▶ unreachable (flag set)
       └──step notice failed and no step left──▶ unreachable (flag set)
+      └──step notice settled unsent (out of date, no longer worth asking)──▶ lapsed (held
+         notices planned again: the sequence has no verdict, a later failure starts a new one)
     unreachable ──the person answers, or a caseworker clears the flag──▶ cleared
 
 Default steps: retry (same channel, `retry_after` later) → voice (a call now, only in a language
@@ -57,6 +59,7 @@ class EscalationState(StrEnum):
     ANSWERED = "answered"
     UNREACHABLE = "unreachable"  # the returnee carries the flag
     CLEARED = "cleared"
+    LAPSED = "lapsed"  # its step notice was never sent: no verdict
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,19 @@ def record_answer(
         _close(escalation, EscalationState.ANSWERED, "answered", now=now)
         _plan_held_again(session, escalation, now=now)
     clear_unreachable(session, returnee, now=now, actor="system", reason="answered")
+
+
+def record_step_unsent(session: Session, notice: Notice, *, now: datetime) -> None:
+    """A notice was settled without being sent (expired, cancelled, unrenderable): when it is
+    the step of an open sequence, the sequence lapses and the notices it held go out again."""
+    if notice.returnee_id is None or notice.escalation_step <= 0:
+        return  # only an escalation's copies are steps
+    escalation = open_escalation(session, notice.returnee_id)
+    if escalation is None or escalation.step_notice_id != notice.id:
+        return
+    _close(escalation, EscalationState.LAPSED, f"step notice {notice.state}", now=now)
+    _plan_held_again(session, escalation, now=now)
+    log.info("returnee %d: escalation %d lapsed", notice.returnee_id, escalation.id)
 
 
 def flag_unanswered(session: Session, *, now: datetime) -> int:

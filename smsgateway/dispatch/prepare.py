@@ -15,6 +15,7 @@ from smsgateway.content import voice
 from smsgateway.content.languages import fallback_chain
 from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.dispatch.report import DispatchReport
+from smsgateway.escalation import record_step_unsent
 from smsgateway.loop.partner_questions import partner_question_context, person_label
 from smsgateway.models import Notice, Referral, Returnee
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
@@ -86,6 +87,7 @@ def prepare_notices(
     suppressed = suppressed_numbers(session, phones)
     sessions_open = open_whatsapp_sessions(session, phones, now=now)
     candidates: list[Notice] = []
+    claimed = {n for n in notices if n.state == NoticeState.CLAIMED}
     for notice in notices:
         if notice.state != NoticeState.CLAIMED:
             continue
@@ -106,6 +108,9 @@ def prepare_notices(
             )
             notice.channel = "sms"
         candidates.append(notice)
+    for notice in notices:
+        if notice.state in (NoticeState.EXPIRED, NoticeState.CANCELLED) and notice in claimed:
+            record_step_unsent(session, notice, now=now)  # a sequence must not wait on it
     held = held_questions(session, candidates, now=now, programme=programme_of(settings))
     prepared: list[Prepared] = []
     for notice in candidates:
@@ -119,6 +124,7 @@ def prepare_notices(
             log.exception("dispatch: notice %d failed to render", notice.id)
             finish_notice(notice, NoticeState.FAILED, f"render error: {type(exc).__name__}")
             report.failed += 1
+            record_step_unsent(session, notice, now=now)
     return prepared
 
 

@@ -361,3 +361,31 @@ def test_the_later_retry_is_skipped_when_the_notice_would_be_out_of_date_by_then
 
     (proxy_request,) = planned(session)  # straight to the proxy: a reminder after it is useless
     assert proxy_request.kind == NoticeKind.PROXY_CONTACT_REQUEST
+
+
+def test_a_step_notice_settled_without_sending_ends_the_sequence_and_frees_what_it_held(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    """The retry of a reminder is out of date when its turn comes: the sequence cannot wait on it
+    for ever (every later failure of the person would be held and never sent again)."""
+    first = only_reminder(session, referral, now)
+    second = reminder(session, referral, now)
+    dispatch(runtime, now)
+    for notice in (first, second):
+        wired.fire_message_status(
+            message_of(session, notice).provider_id or "", "undelivered", 30003
+        )
+    (retry,) = planned(session)
+    retry.expires_at = retry.due_at - timedelta(minutes=1)  # the appointment came first
+    session.commit()
+
+    dispatch(runtime, retry.due_at)
+
+    session.expire_all()
+    assert session.get(Notice, retry.id).state == NoticeState.EXPIRED  # type: ignore[union-attr]
+    assert open_escalation(session, referral.returnee_id) is None
+    (escalation,) = session.scalars(select(Escalation)).all()
+    assert (escalation.state, escalation.reason) == ("lapsed", "step notice expired")
+    (again,) = planned(session)  # the held notice goes out again
+    assert (again.kind, again.payload) == (second.kind, second.payload)
+    assert not is_flagged_unreachable(returnee_of(session, referral))
