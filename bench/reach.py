@@ -42,7 +42,7 @@ from sqlalchemy import select
 
 from smsgateway import create_app, migrations, scheduler
 from smsgateway.fakes import FakeTwilio, via_test_client
-from smsgateway.loop.standing import REACH_AGE, reach_report
+from smsgateway.loop.standing import REACH_AGE, caseworker_tasks, reach_report
 from smsgateway.models import Message, Notice, Referral, ReferralEvent, ReviewItem, Task
 from smsgateway.partners import register_partner
 from smsgateway.reachability import clear_unreachable, unreachable_returnee_ids
@@ -499,6 +499,8 @@ class Simulation:
                 self.at(later, lambda: self.inbound(number, body, "stranger"))
         elif who == "partner" and kind == "partner_question":
             self.at(now + timedelta(minutes=5), lambda: self.partner_asked(owner, referral_id))
+        elif who == "partner" and kind == "partner_date_request":
+            self.at(now + timedelta(minutes=5), lambda: self.partner_rebooks(owner, referral_id))
         elif who == "partner" and kind == "ack_partner_results":
             self.at(now + timedelta(minutes=5), lambda: self.partner_corrects(owner, sid))
 
@@ -725,6 +727,31 @@ class Simulation:
         delay = timedelta(hours=rng.uniform(0.5, 30))
         self.at(self.now + delay, lambda: self.partner_reports(case, asked=True))
 
+    def partner_rebooks(self, partner: SimPartner, referral_id: int | None) -> None:
+        """Asked for a new date, a partner answers as often as it answers anything: a day 5 to
+        10 days on, at 10:00 ("R1234 19/12 10:00", "R1234 19/12 10h")."""
+        rng = self.rng
+        case = self.cases.get(referral_id or 0)
+        if case is None or rng.random() > partner.answers:
+            return
+        delay = timedelta(hours=rng.uniform(0.5, 30))
+
+        def answer() -> None:
+            when = self.now + timedelta(days=rng.randint(5, 10))
+            here = local(when, case.person.time_zone).replace(hour=10, minute=0, second=0)
+            clock = rng.choice(["10:00", "10h", "à 10h"])
+            self.inbound(partner.number, f"{case.reference} {here:%d/%m} {clock}", "partner")
+            with self.runtime.db.sessions() as session:
+                referral = session.get(Referral, case.referral_id)
+                moved = referral is not None and referral.appointment_at == here
+            if moved:  # after a new date most come; their intent is now to go
+                case.appointment_at = here.astimezone(UTC)
+                case.intent = "go"
+                case.attends = rng.random() < 0.75
+                case.attended_at = case.appointment_at if case.attends else None
+
+        self.at(self.now + delay, answer)
+
     def partner_corrects(self, partner: SimPartner, sid: str) -> None:
         """Told that a bare answer could not be placed, most partners send it with the reference."""
         with self.fake.state.lock:
@@ -805,9 +832,8 @@ class Simulation:
                         continue
                     self.unreachable_seen.add(person)
                 self.counts.touches[f"flag:{flag}"] += 1
-            rebooking = session.scalars(
-                select(Task).where(Task.rule == "rebooking", Task.state.in_(("open", "flagged")))
-            ).all()
+            # The rebooking tasks on the caseworker's list (the partner had its day first).
+            rebooking = caseworker_tasks(session, programme=self.runtime.programme)
             for task in rebooking:
                 referral = session.get(Referral, task.referral_id)
                 case = self.cases.get(task.referral_id)

@@ -31,6 +31,7 @@ class NoticeKind(StrEnum):
     CALL_ANNOUNCEMENT = "call_announcement"
     PROXY_CONTACT_REQUEST = "proxy_contact_request"
     PARTNER_QUESTION = "partner_question"
+    PARTNER_DATE_REQUEST = "partner_date_request"  # a new appointment date, after "3"
     BULK_INFORMATION = "bulk_information"
     SATISFACTION_QUESTION = "satisfaction_question"
     SATISFACTION_REASON = "satisfaction_reason"  # "why?", right after a 2 or a 3

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
+from smsgateway.loop.partner_dates import NewDate, apply_new_date, parse_new_date
 from smsgateway.loop.partner_questions import (
     is_alone,
     last_partner_question,
@@ -122,6 +123,9 @@ def apply_partner_message(
     status a referral already has is answered "already recorded".
     """
     parsed = parse_partner_message(reading_text(message.body))
+    proposal = parse_new_date(reading_text(message.body)) if not parsed.commands else None
+    if proposal is not None:  # "R1234 19/12 10:00": a new appointment date
+        return _apply_new_date(session, message, person, proposal, now=now, language=language)
     asked = last_partner_question(session, person.phone_e164, now=now) if parsed.commands else None
     results = [
         _apply_command(session, message, person, command, asked, now) for command in parsed.commands
@@ -150,6 +154,39 @@ def apply_partner_message(
         notice.payload = {"results": [asdict(result) for result in results]}
         session.flush()
         outcome.notice_ids.append(notice.id)
+    return outcome
+
+
+def _apply_new_date(
+    session: Session,
+    message: Message,
+    person: PointPerson,
+    proposal: NewDate,
+    *,
+    now: datetime,
+    language: str,
+) -> ReplyOutcome:
+    """Move the appointment as the point person proposes (`smsgateway.loop.partner_dates`) and
+    answer them; a proposal that cannot be recorded goes to a caseworker as well."""
+    referral, refusal = apply_new_date(session, person, proposal, now=now)
+    if referral is not None and not refusal:
+        message.referral_id = referral.id
+        result = CommandResult(proposal.reference, RECORDED)
+        outcome = ReplyOutcome("applied")
+    else:
+        result = CommandResult(proposal.reference, REFUSED, refusal)
+        outcome = queue_review(session, message, reason="partner_message", now=now)
+    notice = plan_notice_to_number(
+        session,
+        kind=NoticeKind.ACK_PARTNER_RESULTS,
+        phone_e164=person.phone_e164,
+        channel="sms" if message.channel == "voice" else message.channel,
+        language=person.language or language,
+        now=now,
+    )
+    notice.payload = {"results": [asdict(result)]}
+    session.flush()
+    outcome.notice_ids.append(notice.id)
     return outcome
 
 

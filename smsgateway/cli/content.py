@@ -98,6 +98,7 @@ def sample_context(*, is_sensitive: bool = False) -> dict[str, object]:
             },
         ],
         "reminder": False,
+        "example": "R1001 08/12 10:00",
         "digit": "1",
         "partner_words": partner_words(supported_codes()),
     }

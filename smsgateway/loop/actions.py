@@ -6,6 +6,8 @@ question left to ask) passes to the next step at once, without waiting.
 - `ask_partner`: put the referral to the partner's point person (one message or the digest),
   a question about it within `[partner_questions] min_days_between` counts as this one;
 - `remind_partner`: the same, as a reminder, whenever it falls due;
+- `ask_partner_date`: ask the partner's point person for a new appointment date, answered by
+  SMS (`smsgateway.loop.partner_dates`);
 - `ask_again`: send the returnee's last unanswered question again, on another channel;
 - `ask_proxy`: a discreet request to a proxy to have the returnee contact the office
   (`reachability.request_proxy_contact`);
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.content import voice
+from smsgateway.loop.partner_dates import ask_partner_for_date
 from smsgateway.loop.partner_questions import ask_partner_about
 from smsgateway.loop.tasks import RETURNEE_QUESTION_KINDS
 from smsgateway.models import Notice, Referral, Task
@@ -50,6 +53,13 @@ def ask_partner(step: StepContext) -> bool:
 def remind_partner(step: StepContext) -> bool:
     notice = ask_partner_about(
         step.session, step.referral, now=step.now, programme=step.programme, is_reminder=True
+    )
+    return notice is not None
+
+
+def ask_partner_date(step: StepContext) -> bool:
+    notice = ask_partner_for_date(
+        step.session, step.referral, now=step.now, programme=step.programme
     )
     return notice is not None
 
@@ -93,6 +103,7 @@ def caseworker(step: StepContext) -> bool:
 ACTIONS: dict[str, Callable[[StepContext], bool]] = {
     "ask_partner": ask_partner,
     "remind_partner": remind_partner,
+    "ask_partner_date": ask_partner_date,
     "ask_again": ask_again,
     "ask_proxy": ask_proxy,
     "caseworker": caseworker,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.loop.tasks import TaskState, live_tasks_of
 from smsgateway.models import Referral, Task
+from smsgateway.programme import Programme, TaskStep
 from smsgateway.reachability import unreachable_returnee_ids
 from smsgateway.referrals import SILENT
 
@@ -115,16 +116,29 @@ def flag_counts(session: Session) -> dict[str, int]:
     return {flag: count for flag, count in rows}
 
 
-def caseworker_tasks(session: Session, *, rule: str = "rebooking") -> list[Task]:
-    """Open tasks that wait for a caseworker (rebooking after a request for another date),
-    the most urgent first; moving the appointment closes them."""
-    return list(
-        session.scalars(
-            select(Task)
-            .where(Task.rule == rule, Task.state.in_((TaskState.OPEN, TaskState.FLAGGED)))
-            .order_by(Task.due_at, Task.id)
-        )
+def caseworker_tasks(
+    session: Session, *, programme: Programme, rule: str = "rebooking"
+) -> list[Task]:
+    """Tasks that wait for a caseworker (rebooking after a request for another date), the most
+    urgent first; moving the appointment closes them. A task whose current step asks someone
+    else (the partner, for a new date) is not on the list until that step's wait has passed."""
+    steps = rule_of.steps if (rule_of := programme.rule(rule)) is not None else ()
+    tasks = session.scalars(
+        select(Task)
+        .where(Task.rule == rule, Task.state.in_((TaskState.OPEN, TaskState.FLAGGED)))
+        .order_by(Task.due_at, Task.id)
     )
+    return [
+        task for task in tasks if task.state == TaskState.FLAGGED or _at_caseworker(task, steps)
+    ]
+
+
+def _at_caseworker(task: Task, steps: tuple[TaskStep, ...]) -> bool:
+    """Whether the task's current step (or, before its first, the first) is the caseworker's."""
+    if not steps:
+        return True
+    current = steps[max(task.step - 1, 0)] if task.step <= len(steps) else steps[-1]
+    return current.action == "caseworker"
 
 
 @dataclass

@@ -80,7 +80,7 @@ def index() -> str:
             ).total,
             simulator=runtime.settings.is_simulator_enabled,
             failed_webhooks=failed_deliveries(session),
-            rebookings=caseworker_tasks(session),
+            rebookings=caseworker_tasks(session, programme=runtime.programme),
             flagged=flagged_referrals(session)[:100],
             to_reorient=referrals_to_reorient(session),
         )
