@@ -19,11 +19,20 @@ from smsgateway.content.languages import supported_codes
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question, answers_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("replies_dev.jsonl", "replies_dev2.jsonl", "replies_heldback.jsonl")
+FILES = (
+    "replies_dev.jsonl",
+    "replies_dev2.jsonl",
+    "replies_heldback.jsonl",
+    "replies_heldback2.jsonl",
+)
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` is a
 #: later development supplement, written apart from that split.
 SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
 SUPPLEMENT = "replies_dev2.jsonl"
+#: A second held-back set, written later and apart from the classifier: scoring only.
+HELD_BACK_2 = "replies_heldback2.jsonl"
+#: What the second held-back set must hold in every language.
+MIN_HELD_BACK_2_PER_LANGUAGE = 30
 #: What the supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
 REQUIRED = {"lang", "question", "text", "intent", "kind"}
@@ -164,10 +173,45 @@ def test_the_supplement_covers_the_sentence_kinds_in_every_language() -> None:
         assert sentences <= kinds, (lang, sorted(sentences - kinds))
 
 
-def test_the_readme_table_gives_the_counts_of_the_supplement() -> None:
+def _section(heading: str) -> str:
+    """The text of README.md under `## heading`, up to the next heading of that level."""
     readme = (DATA / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"\n## {heading}\n")
+    end = readme.find("\n## ", start + 1)
+    return readme[start : None if end == -1 else end]
+
+
+def test_the_readme_table_gives_the_counts_of_the_supplement() -> None:
+    readme = _section("The development supplement")
     counts = Counter(row["lang"] for row in _rows(SUPPLEMENT))
     for lang in supported_codes():
         row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
         assert re.search(row, readme, re.MULTILINE), lang
     assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", readme, re.MULTILINE)
+
+
+def test_the_second_held_back_set_covers_every_kind_in_every_language() -> None:
+    rows = _rows(HELD_BACK_2)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_HELD_BACK_2_PER_LANGUAGE, lang
+        expected = KINDS if lang == "ff" else KINDS - {"adlam"}
+        assert {row["kind"] for row in mine} == expected, (
+            lang,
+            sorted(expected - {row["kind"] for row in mine}),
+        )
+        assert None in {row["question"] for row in mine}, lang
+
+
+def test_the_readme_table_gives_the_counts_of_the_second_held_back_set() -> None:
+    readme = _section("The second held-back set")
+    rows = _rows(HELD_BACK_2)
+    counts = Counter(row["lang"] for row in rows)
+    for lang in supported_codes():
+        row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
+        assert re.search(row, readme, re.MULTILINE), lang
+    assert re.search(rf"^\| \| \*\*all\*\* \| {len(rows)} \|$", readme, re.MULTILINE)
+    for field in ("kind", "intent", "question"):
+        for value, count in Counter(row[field] for row in rows).items():
+            name = "null" if value is None else value
+            assert re.search(rf"`{name}`\s+{count}\b", readme), (field, value, count)
