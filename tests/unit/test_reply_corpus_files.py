@@ -19,13 +19,27 @@ from smsgateway.content.languages import supported_codes
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question, answers_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("replies_dev.jsonl", "replies_dev2.jsonl", "replies_heldback.jsonl")
-#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` is a
-#: later development supplement, written apart from that split.
+FILES = (
+    "replies_dev.jsonl",
+    "replies_dev2.jsonl",
+    "replies_dev3.jsonl",
+    "replies_heldback.jsonl",
+)
+#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` and
+#: `replies_dev3.jsonl` are later development supplements, written apart from that split.
 SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
 SUPPLEMENT = "replies_dev2.jsonl"
-#: What the supplement must hold in every language: replies of each kind of issue 16's list.
+SUPPLEMENT3 = "replies_dev3.jsonl"
+#: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
+#: The kinds the second supplement was written for, each present in every language.
+SUPPLEMENT3_KINDS = {
+    "reschedule_proposal",
+    "progress",
+    "colloquial",
+    "opt_out_sentence",
+    "chatter",
+}
 REQUIRED = {"lang", "question", "text", "intent", "kind"}
 OPTIONAL = {"note", "source"}
 #: The ten kinds of miss that issue 16 lists, and `plain` for everything else.
@@ -164,10 +178,21 @@ def test_the_supplement_covers_the_sentence_kinds_in_every_language() -> None:
         assert sentences <= kinds, (lang, sorted(sentences - kinds))
 
 
-def test_the_readme_table_gives_the_counts_of_the_supplement() -> None:
+def test_the_second_supplement_covers_its_kinds_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT3)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_SUPPLEMENT_PER_LANGUAGE, lang
+        kinds = {row["kind"] for row in mine}
+        assert SUPPLEMENT3_KINDS <= kinds, (lang, sorted(SUPPLEMENT3_KINDS - kinds))
+
+
+@pytest.mark.parametrize("name", (SUPPLEMENT, SUPPLEMENT3))
+def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    counts = Counter(row["lang"] for row in _rows(SUPPLEMENT))
+    section = readme.split(f"<!-- counts of {name} -->")[1].split("\n\n")[0]
+    counts = Counter(row["lang"] for row in _rows(name))
     for lang in supported_codes():
         row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
-        assert re.search(row, readme, re.MULTILINE), lang
-    assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", readme, re.MULTILINE)
+        assert re.search(row, section, re.MULTILINE), lang
+    assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", section, re.MULTILINE)
