@@ -82,6 +82,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         proposal = _proposal(reading)
         if proposal is not None:
             return proposal
+    if question in _ATTENDANCE_QUESTIONS:
+        habit = _habit(reading)
+        if habit is not None:
+            return habit
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
@@ -108,44 +112,126 @@ def read_answer(reading: Reading, question: Question) -> Decision:
 
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
+_ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP})
+#: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
+_ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
+#: Unknown words a preference for a day may carry ("wednesday works better for me").
+BETTER_UNKNOWN_WORDS = 4
 
 
 def _proposal(reading: Reading) -> Decision | None:
     """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
-    asked about, with nothing but agreement and "possible" around it), "I work that day, is
-    Friday possible?" (a refusal, then a day asked about) or "Tuesday no, but Wednesday yes" (a
-    refusal, a "but", then a day and an agreement)."""
+    asked about, with nothing but agreement and "possible" around it, also when a reason follows
+    the question: "can it be next month? I'm out of town"), "I work that day, is Friday
+    possible?", "not this week, the next one?" (a refusal, then a day or "the next one" asked
+    about), "Tuesday no, but Wednesday yes", "quinta não dá, sexta sim" (a day refused, then
+    another day and an agreement) or "tomorrow is better for me", "prefiero el viernes" (a day and
+    a word for "better")."""
     signals = tuple(m.signal for m in reading.matches)
     times = [i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME]
+    if _asked_after_refusal(reading, signals):
+        return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     if not times:
         return None
-    present = set(signals)
-    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
-    asked = any(m.text == "?" for m in reading.matches)
-    offered = present & (_AGREEING | {Signal.POSSIBLE})
-    if asked and offered and not present & doubt and not reading.numbers:
-        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
-    if _asked_after_refusal(reading, signals):
+    if _asked_about_a_day(reading) or _preferred_day(reading):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     contrasts = [i for i, s in enumerate(signals) if s is Signal.CONTRAST]
-    if len(contrasts) != 1:
+    if len(contrasts) > 1:
         return None
-    (turn,) = contrasts
+    if contrasts:
+        turn = contrasts[0]
+    else:
+        # "quinta não dá, sexta sim": the second day takes the place of a "but".
+        refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
+        later = [i for i in times if refusals and i > refusals[0]]
+        if not later or not any(i < refusals[0] for i in times):
+            return None
+        turn = later[0]
     refused = any(s in _REFUSING for s in signals[:turn])
-    agreed_after = any(s in _AGREEING for s in signals[turn:])
+    agreed_after = any(s in _AGREEING | {Signal.POSSIBLE} for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
-    if refused and agreed_after and not refused_after and any(i > turn for i in times):
+    if refused and agreed_after and not refused_after and any(i >= turn for i in times):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
 
 
+def _asked_about_a_day(reading: Reading) -> bool:
+    """A day asked about with nothing but agreement and "possible" around it, up to the first
+    question mark: "pode ser sexta?", "se puede después del 15?", "can it be next month? I'm out
+    of town". Dates are no options: only the reminder's option numbers spoil it."""
+    # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
+    first_day = next(i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME)
+    marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
+    if not marks:
+        return False
+    clause = reading.matches[: marks[0] + 1]
+    present = {m.signal for m in clause}
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    offered = present & (_AGREEING | {Signal.POSSIBLE})
+    options = any(m.number in OPTIONS[Question.APPOINTMENT_REMINDER] for m in reading.matches)
+    return bool(offered) and Signal.TIME in present and not present & doubt and not options
+
+
+def _preferred_day(reading: Reading) -> bool:
+    """ "tomorrow is better for me", "prefiero el viernes", "ხვალ ჯობია": a day and a word for
+    "better", with no refusal, question word, laughter or option number, and few other words."""
+    if not reading.has(Signal.BETTER):
+        return False
+    spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
+    if reading.has(*spoiling) or reading.numbers:
+        return False
+    return len([m for m in reading.matches if m.is_plain_unknown]) <= BETTER_UNKNOWN_WORDS
+
+
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
-    """ "I work that day, is Friday possible?": a refusal, then a day and a question mark."""
+    """ "I work that day, is Friday possible?", "not this week, the next one?", "my boss won't
+    let me off that day, can we pick another one?": a refusal, then a day, "the next one" or
+    "another day", and a question mark."""
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    return any(m.signal is Signal.TIME for m in after) and any(m.text == "?" for m in after)
+    return any(m.signal in _ANOTHER_DAY for m in after) and any(m.text == "?" for m in after)
+
+
+def _day_words(reading: Reading) -> tuple[str, ...]:
+    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY)
+
+
+#: Words that keep "I go" from being told as a habit: a refusal, a doubt, a question.
+_NOT_A_HABIT = frozenset(
+    {
+        *_REFUSING,
+        Signal.ATTENDED_NO,
+        Signal.RESERVATION,
+        Signal.CONTRAST,
+        Signal.POSSIBLE,
+        Signal.LAUGHTER,
+        Signal.RESCHEDULE,
+    }
+)
+#: Unknown words a habit may carry ("I go there every morning now").
+HABIT_UNKNOWN_WORDS = 2
+
+
+def _habit(reading: Reading) -> Decision | None:
+    """ "I go every day now", "j'y vais tous les jours", "ina zuwa kowace rana yanzu": "I go" (a
+    statement of coming, or of going) beside a word for "every day" answers "did you go / did you
+    start?" with a yes, when nothing refuses, doubts or asks."""
+    if not reading.has(Signal.HABITUAL):
+        return None
+    going = [m for m in reading.matches if m.signal in (Signal.CONFIRM, Signal.ATTENDED_YES)]
+    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers:
+        return None
+    if any(m.text == "?" for m in reading.matches):
+        return None
+    if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
+        return None
+    words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
+    return Decision(Intent.ATTENDED_YES, "habit", words)
+
+
+_HABIT_WORDS = frozenset({Signal.CONFIRM, Signal.ATTENDED_YES, Signal.HABITUAL})
 
 
 def _time_words(reading: Reading, times: list[int]) -> tuple[str, ...]:

@@ -66,6 +66,9 @@ class Signal(StrEnum):
     RESPOND = "respond"
     PARTLY = "partly"  # "partly", "a little": the middle answer to the satisfaction question
     FEEDBACK = "feedback"  # FEEDBACK, AVIS, PLAINTE: leading a message, opens a complaint
+    BETTER = "better"  # "better", "I prefer", "suits me": beside a day, a proposal
+    OTHER = "other"  # "the next one", "another", "la suivante": after a refusal, a proposal
+    HABITUAL = "habitual"  # "every day", "every morning": "I go" told as a habit is progress
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -82,6 +85,8 @@ WORD_CLASSES = frozenset(
         Signal.CONTACT,
         Signal.UNDERSTAND,
         Signal.RESPOND,
+        Signal.BETTER,
+        Signal.OTHER,
     }
 )
 
