@@ -83,7 +83,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         if proposal is not None:
             return proposal
     if question in _ATTENDANCE_QUESTIONS:
-        habit = _habit(reading)
+        habit = _habit(reading) or _sent_back(reading)
         if habit is not None:
             return habit
     negated = apply_negation(reading.matches)
@@ -229,6 +229,37 @@ def _habit(reading: Reading) -> Decision | None:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
     return Decision(Intent.ATTENDED_YES, "habit", words)
+
+
+#: Words that keep "they said come back next month" from being a plain "not yet".
+_NOT_SENT_BACK = frozenset(
+    {
+        Signal.YES,
+        Signal.ATTENDED_YES,
+        Signal.CONFIRM,
+        Signal.RESERVATION,
+        Signal.CONTRAST,
+        Signal.LAUGHTER,
+    }
+)
+#: Unknown words a report of being sent back may carry ("dem say make I come back next month").
+SENT_BACK_UNKNOWN_WORDS = 4
+
+
+def _sent_back(reading: Reading) -> Decision | None:
+    """ "They said come back next month", "ils m'ont dit de revenir le mois prochain", "ተመለስ
+    አሉኝ" to "did you go / did you start?": a word for coming back beside a later day or time is a
+    "not yet", when nothing says yes, doubts or asks."""
+    back = reading.texts(Signal.COME_BACK)
+    if not back or not reading.has(Signal.TIME, Signal.OTHER, Signal.RESCHEDULE):
+        return None
+    if reading.has(*_NOT_SENT_BACK) or reading.numbers:
+        return None
+    if any(m.text == "?" for m in reading.matches):
+        return None
+    if len([m for m in reading.matches if m.is_plain_unknown]) > SENT_BACK_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.ATTENDED_NO, "sent_back", back)
 
 
 _HABIT_WORDS = frozenset({Signal.CONFIRM, Signal.ATTENDED_YES, Signal.HABITUAL})

@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
+    "sent_back": "told to come back later ('they said come back next month'): not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",

@@ -69,6 +69,7 @@ class Signal(StrEnum):
     BETTER = "better"  # "better", "I prefer", "suits me": beside a day, a proposal
     OTHER = "other"  # "the next one", "another", "la suivante": after a refusal, a proposal
     HABITUAL = "habitual"  # "every day", "every morning": "I go" told as a habit is progress
+    COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -87,6 +88,7 @@ WORD_CLASSES = frozenset(
         Signal.RESPOND,
         Signal.BETTER,
         Signal.OTHER,
+        Signal.COME_BACK,
     }
 )
 
