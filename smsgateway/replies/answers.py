@@ -128,7 +128,7 @@ def _proposal(reading: Reading) -> Decision | None:
     another day and an agreement) or "tomorrow is better for me", "prefiero el viernes" (a day and
     a word for "better")."""
     signals = tuple(m.signal for m in reading.matches)
-    times = [i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME]
+    times = [i for i, m in enumerate(reading.matches) if _is_a_day(m)]
     if _asked_after_refusal(reading, signals):
         return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     if not times:
@@ -160,7 +160,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
     question mark: "pode ser sexta?", "se puede después del 15?", "can it be next month? I'm out
     of town". Dates are no options: only the reminder's option numbers spoil it."""
     # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
-    first_day = next(i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME)
+    first_day = next(i for i, m in enumerate(reading.matches) if _is_a_day(m))
     marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
     if not marks:
         return False
@@ -168,8 +168,18 @@ def _asked_about_a_day(reading: Reading) -> bool:
     present = {m.signal for m in clause}
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
-    options = any(m.number in OPTIONS[Question.APPOINTMENT_REMINDER] for m in reading.matches)
-    return bool(offered) and Signal.TIME in present and not present & doubt and not options
+    options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
+    return bool(offered) and not present & doubt and not options
+
+
+_REMINDER_OPTIONS = frozenset(OPTIONS[Question.APPOINTMENT_REMINDER])
+
+
+def _is_a_day(match: Match) -> bool:
+    """A day or time, or a number that is no option of the reminder: a date ("after the 15th")."""
+    if match.number is not None:
+        return match.number not in _REMINDER_OPTIONS
+    return match.signal is Signal.TIME
 
 
 def _preferred_day(reading: Reading) -> bool:
@@ -178,7 +188,7 @@ def _preferred_day(reading: Reading) -> bool:
     if not reading.has(Signal.BETTER):
         return False
     spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
-    if reading.has(*spoiling) or reading.numbers:
+    if reading.has(*spoiling) or any(m.number in _REMINDER_OPTIONS for m in reading.matches):
         return False
     return len([m for m in reading.matches if m.is_plain_unknown]) <= BETTER_UNKNOWN_WORDS
 

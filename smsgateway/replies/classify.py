@@ -193,7 +193,11 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if any(not m.is_unknown for m in others):
         return False
     if not is_phrase:
-        return not others
+        # A lone START beside a day or a person ("my pikin start last Monday") tells progress.
+        told = signal is Signal.OPT_IN and any(
+            m.signal not in (Signal.POLITENESS, signal) and m.text != "?" for m in reading.matches
+        )
+        return not others and not told
     # A whole opt-in phrase ("send ... messages again") may follow a preface ("I changed my
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
