@@ -116,7 +116,7 @@ _ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP}
 #: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
 _ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
 #: Unknown words a preference for a day may carry ("wednesday works better for me").
-BETTER_UNKNOWN_WORDS = 4
+BETTER_UNKNOWN_WORDS = 3
 
 
 def _proposal(reading: Reading) -> Decision | None:
@@ -184,8 +184,12 @@ def _is_a_day(match: Match) -> bool:
 
 def _preferred_day(reading: Reading) -> bool:
     """ "tomorrow is better for me", "prefiero el viernes", "ხვალ ჯობია": a day and a word for
-    "better", with no refusal, question word, laughter or option number, and few other words."""
+    "better", one of them leading the message, with no refusal, question word, laughter or option
+    number, and few other words ("the weather is better today" is chatter)."""
     if not reading.has(Signal.BETTER):
+        return False
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if first is None or not (first.signal is Signal.BETTER or _is_a_day(first)):
         return False
     spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
     if reading.has(*spoiling) or any(m.number in _REMINDER_OPTIONS for m in reading.matches):
