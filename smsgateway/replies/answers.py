@@ -116,7 +116,7 @@ _ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP}
 #: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
 _ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
 #: Unknown words a preference for a day may carry ("wednesday works better for me").
-BETTER_UNKNOWN_WORDS = 3
+BETTER_UNKNOWN_WORDS = 4
 
 
 def _proposal(reading: Reading) -> Decision | None:
