@@ -158,13 +158,19 @@ def _proposal(reading: Reading) -> Decision | None:
 def _asked_about_a_day(reading: Reading) -> bool:
     """A day asked about with nothing but agreement and "possible" around it, up to the first
     question mark: "pode ser sexta?", "se puede después del 15?", "can it be next month? I'm out
-    of town". Dates are no options: only the reminder's option numbers spoil it."""
+    of town", or without the mark when "possible" leads ("what about Thursday afternoon"). Dates
+    are no options: only the reminder's option numbers spoil it."""
     # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
     first_day = next(i for i, m in enumerate(reading.matches) if _is_a_day(m))
     marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
-    if not marks:
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if marks:
+        clause = reading.matches[: marks[0] + 1]
+    elif first is not None and first.signal is Signal.POSSIBLE:
+        # "what about Thursday afternoon", "a mund të vij të enjten": asked without the mark.
+        clause = reading.matches
+    else:
         return False
-    clause = reading.matches[: marks[0] + 1]
     present = {m.signal for m in clause}
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})

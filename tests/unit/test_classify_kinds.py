@@ -609,6 +609,11 @@ def test_a_date_number_asked_about_is_a_proposal_but_an_option_is_not() -> None:
     assert classify_reply("2?", "en", R) is UNCLEAR
 
 
+def test_a_day_asked_about_without_the_mark_when_possible_leads() -> None:
+    assert classify_reply("what about friday morning", "en", R) is RESCHEDULE
+    assert classify_reply("friday morning what about", "en", R) is not RESCHEDULE
+
+
 HABITS = {
     "fr": ["j'y vais chaque matin"],
     "ha": ["ina zuwa kowace rana"],
