@@ -236,11 +236,12 @@ HABIT_UNKNOWN_WORDS = 2
 
 def _habit(reading: Reading) -> Decision | None:
     """ "I go every day now", "j'y vais tous les jours", "ina zuwa kowace rana yanzu": "I go" (a
-    statement of coming, or of going) beside a word for "every day" answers "did you go / did you
-    start?" with a yes, when nothing refuses, doubts or asks."""
+    statement of coming or of going, or a present "I go" of section `going`) beside a word for
+    "every day" answers "did you go / did you start?" with a yes, when nothing refuses, doubts or
+    asks."""
     if not reading.has(Signal.HABITUAL):
         return None
-    going = [m for m in reading.matches if m.signal in (Signal.CONFIRM, Signal.ATTENDED_YES)]
+    going = [m for m in reading.matches if m.signal in _GOING]
     if not going or reading.has(*_NOT_A_HABIT) or reading.numbers:
         return None
     if any(m.text == "?" for m in reading.matches):
@@ -282,7 +283,9 @@ def _sent_back(reading: Reading) -> Decision | None:
     return Decision(Intent.ATTENDED_NO, "sent_back", back)
 
 
-_HABIT_WORDS = frozenset({Signal.CONFIRM, Signal.ATTENDED_YES, Signal.HABITUAL})
+#: "I will come", "I went" and "I go" (section `going`): what a habit may be told with.
+_GOING = frozenset({Signal.CONFIRM, Signal.ATTENDED_YES, Signal.GOING})
+_HABIT_WORDS = _GOING | {Signal.HABITUAL}
 
 
 def _time_words(reading: Reading, times: list[int]) -> tuple[str, ...]:

@@ -70,6 +70,7 @@ class Signal(StrEnum):
     OTHER = "other"  # "the next one", "another", "la suivante": after a refusal, a proposal
     HABITUAL = "habitual"  # "every day", "every morning": "I go" told as a habit is progress
     COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
+    GOING = "going"  # "I go" in the present: beside "every day", a habit (progress)
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -89,6 +90,7 @@ WORD_CLASSES = frozenset(
         Signal.BETTER,
         Signal.OTHER,
         Signal.COME_BACK,
+        Signal.GOING,
     }
 )
 

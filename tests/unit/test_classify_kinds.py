@@ -630,6 +630,13 @@ def test_going_every_day_answers_did_you_start(
     assert explain_reply(text, language, A).intent is YES
 
 
+def test_a_present_i_go_is_a_habit_only_beside_every_day() -> None:
+    assert explain_reply("i go there every morning now", "en", A).rule == "habit"
+    assert classify_reply("shkoj çdo ditë", "sq", F) is YES
+    assert classify_reply("i go to the market every day", "en", A) is not YES
+    assert classify_reply("i go", "en", A) is not YES
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [("fr", "j'y vais chaque matin ?"), ("en", "i can't come every day"), ("fr", "chaque matin")],
