@@ -270,10 +270,14 @@ SENT_BACK_UNKNOWN_WORDS = 4
 def _sent_back(reading: Reading) -> Decision | None:
     """ "They said come back next month", "ils m'ont dit de revenir le mois prochain", "ተመለስ
     አሉኝ" to "did you go / did you start?": a word for coming back beside a later day or time is a
-    "not yet", when nothing says yes, doubts or asks."""
+    "not yet", when it does not open the message (a report, not an instruction) and nothing says
+    yes, doubts or asks."""
     back = reading.texts(Signal.COME_BACK)
     if not back or not reading.has(Signal.TIME, Signal.OTHER, Signal.RESCHEDULE):
         return None
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if first is not None and first.signal is Signal.COME_BACK:
+        return None  # "come back home tomorrow": an instruction to someone, not a report
     if reading.has(*_NOT_SENT_BACK) or reading.numbers:
         return None
     if any(m.text == "?" for m in reading.matches):

@@ -665,6 +665,7 @@ def test_told_to_come_back_later_is_not_yet(
 def test_come_back_beside_a_yes_or_a_question_is_not_sent_back() -> None:
     assert explain_reply("yes, come back next week?", "en", F).rule != "sent_back"
     assert explain_reply("i will come back tomorrow", "en", R).intent is not NO
+    assert explain_reply("come back home tomorrow", "en", A).rule != "sent_back"
 
 
 REMOVED_FROM_THE_MESSAGES = {
