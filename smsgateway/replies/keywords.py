@@ -71,6 +71,7 @@ class Signal(StrEnum):
     HABITUAL = "habitual"  # "every day", "every morning": "I go" told as a habit is progress
     COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
     GOING = "going"  # "I go" in the present: beside "every day", a habit (progress)
+    REMOVE_ME = "remove_me"  # "take me off", "شيلوني": beside the messages or my number, opt-out
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -91,6 +92,7 @@ WORD_CLASSES = frozenset(
         Signal.OTHER,
         Signal.COME_BACK,
         Signal.GOING,
+        Signal.REMOVE_ME,
     }
 )
 

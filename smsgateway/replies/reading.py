@@ -160,8 +160,9 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
       messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa", "cancel the texts";
     - a word for removing beside a word for one's number or name: "remove my number",
       "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste";
-    - a word for removing near a word for the messages: "take me off these messages",
-      "شيلوني من الرسايل", "ከነዚህ መልእክቶች አውጡኝ", "এই মেসেজগুলো থেকে আমাকে বাদ দিন".
+    - a request to remove the sender ("take me off", "شيلوني", "আমাকে বাদ দিন") near a word for
+      the messages: "take me off these messages", "شيلوني من الرسايل", "ከነዚህ መልእክቶች
+      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message").
     """
 
     def find(signal: Signal) -> list[Match]:
@@ -184,10 +185,11 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
         *(
             (c, r)
             for c in find(Signal.CONTACT)
-            for r in find(Signal.REMOVE)
+            for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _near(c, r, REMOVE_GAP)
         ),
-        *((m, r) for m in messages for r in find(Signal.REMOVE) if _near(m, r, UNWANTED_GAP)),
+        # "Remove me" (not "I deleted the message") near the messages.
+        *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
     ]
     found: list[Match] = []
     for one, other in pairs:

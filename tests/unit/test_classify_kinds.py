@@ -687,6 +687,18 @@ def test_remove_me_near_the_messages_or_the_list_is_an_opt_out(
     _check(language, question, text, intent)
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "i deleted your message sorry what was it"),
+        ("fr", "j'ai supprimé le message par erreur"),
+        ("es", "borré el mensaje, de qué era?"),
+    ],
+)
+def test_deleting_a_message_is_no_opt_out(language: str, text: str) -> None:
+    assert classify_reply(text, language, R) is not OPT_OUT
+
+
 def test_a_lone_start_beside_a_day_or_a_person_is_no_opt_in() -> None:
     assert classify_reply("START", "pcm", None) is OPT_IN
     assert classify_reply("my pikin start last monday", "pcm", F) is not OPT_IN
