@@ -82,6 +82,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         proposal = _proposal(reading)
         if proposal is not None:
             return proposal
+    if question in _ATTENDANCE_QUESTIONS:
+        habit = _habit(reading) or _sent_back(reading)
+        if habit is not None:
+            return habit
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
@@ -108,44 +112,184 @@ def read_answer(reading: Reading, question: Question) -> Decision:
 
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
+_ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP})
+#: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
+_ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
+#: Unknown words a preference for a day may carry ("wednesday works better for me").
+BETTER_UNKNOWN_WORDS = 4
 
 
 def _proposal(reading: Reading) -> Decision | None:
     """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
-    asked about, with nothing but agreement and "possible" around it), "I work that day, is
-    Friday possible?" (a refusal, then a day asked about) or "Tuesday no, but Wednesday yes" (a
-    refusal, a "but", then a day and an agreement)."""
+    asked about, with nothing but agreement and "possible" around it, also when a reason follows
+    the question: "can it be next month? I'm out of town"), "I work that day, is Friday
+    possible?", "not this week, the next one?" (a refusal, then a day or "the next one" asked
+    about), "Tuesday no, but Wednesday yes", "quinta não dá, sexta sim" (a day refused, then
+    another day and an agreement) or "tomorrow is better for me", "prefiero el viernes" (a day and
+    a word for "better")."""
     signals = tuple(m.signal for m in reading.matches)
-    times = [i for i, m in enumerate(reading.matches) if m.signal is Signal.TIME]
+    times = [i for i, m in enumerate(reading.matches) if _is_a_day(m)]
+    if _asked_after_refusal(reading, signals):
+        return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     if not times:
         return None
-    present = set(signals)
-    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
-    asked = any(m.text == "?" for m in reading.matches)
-    offered = present & (_AGREEING | {Signal.POSSIBLE})
-    if asked and offered and not present & doubt and not reading.numbers:
-        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
-    if _asked_after_refusal(reading, signals):
+    if _asked_about_a_day(reading) or _preferred_day(reading):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     contrasts = [i for i, s in enumerate(signals) if s is Signal.CONTRAST]
-    if len(contrasts) != 1:
+    if len(contrasts) > 1:
         return None
-    (turn,) = contrasts
+    if contrasts:
+        turn = contrasts[0]
+    else:
+        # "quinta não dá, sexta sim": the second day takes the place of a "but".
+        refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
+        later = [i for i in times if refusals and i > refusals[0]]
+        if not later or not any(i < refusals[0] for i in times):
+            return None
+        turn = later[0]
     refused = any(s in _REFUSING for s in signals[:turn])
-    agreed_after = any(s in _AGREEING for s in signals[turn:])
+    agreed_after = any(s in _AGREEING | {Signal.POSSIBLE} for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
-    if refused and agreed_after and not refused_after and any(i > turn for i in times):
+    if refused and agreed_after and not refused_after and any(i >= turn for i in times):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
 
 
+def _asked_about_a_day(reading: Reading) -> bool:
+    """A day asked about with nothing but agreement and "possible" around it, up to the first
+    question mark: "pode ser sexta?", "se puede después del 15?", "can it be next month? I'm out
+    of town", or without the mark when "possible" leads ("what about Thursday afternoon"). Dates
+    are no options: only the reminder's option numbers spoil it."""
+    # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
+    first_day = next(i for i, m in enumerate(reading.matches) if _is_a_day(m))
+    marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if marks:
+        clause = reading.matches[: marks[0] + 1]
+    elif first is not None and first.signal is Signal.POSSIBLE:
+        # "what about Thursday afternoon", "a mund të vij të enjten": asked without the mark.
+        clause = reading.matches
+    else:
+        return False
+    present = {m.signal for m in clause}
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    offered = present & (_AGREEING | {Signal.POSSIBLE})
+    options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
+    return bool(offered) and not present & doubt and not options
+
+
+_REMINDER_OPTIONS = frozenset(OPTIONS[Question.APPOINTMENT_REMINDER])
+
+
+def _is_a_day(match: Match) -> bool:
+    """A day or time, or a number that is no option of the reminder: a date ("after the 15th")."""
+    if match.number is not None:
+        return match.number not in _REMINDER_OPTIONS
+    return match.signal is Signal.TIME
+
+
+def _preferred_day(reading: Reading) -> bool:
+    """ "tomorrow is better for me", "prefiero el viernes", "ხვალ ჯობია": a day and a word for
+    "better", one of them leading the message, with no refusal, question word, laughter or option
+    number, and few other words ("the weather is better today" is chatter)."""
+    if not reading.has(Signal.BETTER):
+        return False
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if first is None or not (first.signal is Signal.BETTER or _is_a_day(first)):
+        return False
+    spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
+    if reading.has(*spoiling) or any(m.number in _REMINDER_OPTIONS for m in reading.matches):
+        return False
+    return len([m for m in reading.matches if m.is_plain_unknown]) <= BETTER_UNKNOWN_WORDS
+
+
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
-    """ "I work that day, is Friday possible?": a refusal, then a day and a question mark."""
+    """ "I work that day, is Friday possible?", "not this week, the next one?", "my boss won't
+    let me off that day, can we pick another one?": a refusal, then a day, "the next one" or
+    "another day", and a question mark."""
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    return any(m.signal is Signal.TIME for m in after) and any(m.text == "?" for m in after)
+    return any(m.signal in _ANOTHER_DAY for m in after) and any(m.text == "?" for m in after)
+
+
+def _day_words(reading: Reading) -> tuple[str, ...]:
+    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY)
+
+
+#: Words that keep "I go" from being told as a habit: a refusal, a doubt, a question.
+_NOT_A_HABIT = frozenset(
+    {
+        *_REFUSING,
+        Signal.ATTENDED_NO,
+        Signal.RESERVATION,
+        Signal.CONTRAST,
+        Signal.POSSIBLE,
+        Signal.LAUGHTER,
+        Signal.RESCHEDULE,
+    }
+)
+#: Unknown words a habit may carry ("I go there every morning now").
+HABIT_UNKNOWN_WORDS = 2
+
+
+def _habit(reading: Reading) -> Decision | None:
+    """ "I go every day now", "j'y vais tous les jours", "ina zuwa kowace rana yanzu": "I go" (a
+    statement of coming or of going, or a present "I go" of section `going`) beside a word for
+    "every day" answers "did you go / did you start?" with a yes, when nothing refuses, doubts or
+    asks."""
+    if not reading.has(Signal.HABITUAL):
+        return None
+    going = [m for m in reading.matches if m.signal in _GOING]
+    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers:
+        return None
+    if any(m.text == "?" for m in reading.matches):
+        return None
+    if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
+        return None
+    words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
+    return Decision(Intent.ATTENDED_YES, "habit", words)
+
+
+#: Words that keep "they said come back next month" from being a plain "not yet".
+_NOT_SENT_BACK = frozenset(
+    {
+        Signal.YES,
+        Signal.ATTENDED_YES,
+        Signal.CONFIRM,
+        Signal.RESERVATION,
+        Signal.CONTRAST,
+        Signal.LAUGHTER,
+    }
+)
+#: Unknown words a report of being sent back may carry ("dem say make I come back next month").
+SENT_BACK_UNKNOWN_WORDS = 4
+
+
+def _sent_back(reading: Reading) -> Decision | None:
+    """ "They said come back next month", "ils m'ont dit de revenir le mois prochain", "ተመለስ
+    አሉኝ" to "did you go / did you start?": a word for coming back beside a later day or time is a
+    "not yet", when it does not open the message (a report, not an instruction) and nothing says
+    yes, doubts or asks."""
+    back = reading.texts(Signal.COME_BACK)
+    if not back or not reading.has(Signal.TIME, Signal.OTHER, Signal.RESCHEDULE):
+        return None
+    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    if first is not None and first.signal is Signal.COME_BACK:
+        return None  # "come back home tomorrow": an instruction to someone, not a report
+    if reading.has(*_NOT_SENT_BACK) or reading.numbers:
+        return None
+    if any(m.text == "?" for m in reading.matches):
+        return None
+    if len([m for m in reading.matches if m.is_plain_unknown]) > SENT_BACK_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.ATTENDED_NO, "sent_back", back)
+
+
+#: "I will come", "I went" and "I go" (section `going`): what a habit may be told with.
+_GOING = frozenset({Signal.CONFIRM, Signal.ATTENDED_YES, Signal.GOING})
+_HABIT_WORDS = _GOING | {Signal.HABITUAL}
 
 
 def _time_words(reading: Reading, times: list[int]) -> tuple[str, ...]:

@@ -165,7 +165,8 @@ def _free_text(reading: Reading, intent: Intent) -> Decision:
 def _is_request(reading: Reading, signal: Signal) -> bool:
     """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
 
-    An opt-in phrase may also carry a yes or an "ok" ("yes, send me the reminders again"); a
+    An opt-in phrase may also carry a yes, an "ok" or a "can you" ("yes, send me the reminders
+    again", "una fit send me the message again"); a
     single word may not ("yes start": START may be a word of the answer), nor a request for help
     ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
     hedge ("call me, I don't understand").
@@ -176,7 +177,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     is_phrase = any(m.is_phrase for m in requests)
     agreeing: tuple[Signal, ...] = ()
     if is_phrase and signal is Signal.OPT_IN:
-        agreeing = (Signal.YES, Signal.ACK)
+        # "yes, send me the reminders again", "can you send me the messages again"
+        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE)
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
@@ -191,7 +193,11 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if any(not m.is_unknown for m in others):
         return False
     if not is_phrase:
-        return not others
+        # A lone START beside a day or a person ("my pikin start last Monday") tells progress.
+        told = signal is Signal.OPT_IN and any(
+            m.signal not in (Signal.POLITENESS, signal) and m.text != "?" for m in reading.matches
+        )
+        return not others and not told
     # A whole opt-in phrase ("send ... messages again") may follow a preface ("I changed my
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS

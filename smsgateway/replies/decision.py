@@ -14,7 +14,7 @@ from smsgateway.replies.intents import Intent
 RULES: dict[str, str] = {
     "nothing_readable": "no word, number or sign to read",
     "opt_out": "an opt-out keyword or sentence (also composed: 'don't' + 'send', 'don't want' + "
-    "'messages', 'remove' + 'my number') wins whatever else is said",
+    "'messages', 'remove' + 'my number' or 'the messages') wins whatever else is said",
     "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
     "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
     "too_long": "a long message is not read as an answer",
@@ -26,7 +26,9 @@ RULES: dict[str, str] = {
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
-    "proposal": "another day or time proposed: as a question, or after a refusal",
+    "sent_back": "told to come back later ('they said come back next month'): not yet",
+    "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
+    "proposal": "another day or time proposed: as a question, after a refusal, or as better",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",
     "statement_does_not_fit": "a statement that does not answer this question",
     "contradiction": "two readings that disagree",

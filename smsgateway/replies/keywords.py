@@ -66,6 +66,12 @@ class Signal(StrEnum):
     RESPOND = "respond"
     PARTLY = "partly"  # "partly", "a little": the middle answer to the satisfaction question
     FEEDBACK = "feedback"  # FEEDBACK, AVIS, PLAINTE: leading a message, opens a complaint
+    BETTER = "better"  # "better", "I prefer", "suits me": beside a day, a proposal
+    OTHER = "other"  # "the next one", "another", "la suivante": after a refusal, a proposal
+    HABITUAL = "habitual"  # "every day", "every morning": "I go" told as a habit is progress
+    COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
+    GOING = "going"  # "I go" in the present: beside "every day", a habit (progress)
+    REMOVE_ME = "remove_me"  # "take me off", "شيلوني": beside the messages or my number, opt-out
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -82,6 +88,11 @@ WORD_CLASSES = frozenset(
         Signal.CONTACT,
         Signal.UNDERSTAND,
         Signal.RESPOND,
+        Signal.BETTER,
+        Signal.OTHER,
+        Signal.COME_BACK,
+        Signal.GOING,
+        Signal.REMOVE_ME,
     }
 )
 

@@ -24,7 +24,7 @@ from smsgateway.replies.normalize import remove_reference_codes
 NEGATION_REACH = 2
 
 #: Words that carry no answer and never count against a message's shape.
-FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME})
+FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME, Signal.HABITUAL})
 
 POSITIVE_FLIP = {
     Signal.YES: Signal.NO,
@@ -144,7 +144,8 @@ def read_reply(text: str, language: str | None) -> Reading:
 #: ("no me manden"), "remove" and "my number"; between "don't want" / "enough" and the messages.
 NEGATION_GAP = 2
 NO_GAP = 1
-REMOVE_GAP = 1
+#: "remove my number", "dindi ma ci liste" (remove me from the list), "ittu kam e liste".
+REMOVE_GAP = 2
 UNWANTED_GAP = 3
 
 
@@ -158,7 +159,10 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
       "daina", "bondho"), near a word for the messages or for sending: "I don't want your
       messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa", "cancel the texts";
     - a word for removing beside a word for one's number or name: "remove my number",
-      "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim".
+      "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste";
+    - a request to remove the sender ("take me off", "شيلوني", "আমাকে বাদ দিন") near a word for
+      the messages: "take me off these messages", "شيلوني من الرسايل", "ከነዚህ መልእክቶች
+      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message").
     """
 
     def find(signal: Signal) -> list[Match]:
@@ -181,9 +185,11 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
         *(
             (c, r)
             for c in find(Signal.CONTACT)
-            for r in find(Signal.REMOVE)
+            for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _near(c, r, REMOVE_GAP)
         ),
+        # "Remove me" (not "I deleted the message") near the messages.
+        *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
     ]
     found: list[Match] = []
     for one, other in pairs:

@@ -544,3 +544,161 @@ def test_every_decision_names_the_rule_that_made_it(
     text: str, question: Question | None, rule: str
 ) -> None:
     assert explain_reply(text, "en", question).rule == rule
+
+
+# --- Proposals, progress and opt-outs composed from classes of words -------------------------
+
+PREFERRED_DAYS = {
+    "en": ["friday would be better", "saturday works better for me"],
+    "fr": ["jeudi c'est mieux", "samedi m'arrange mieux"],
+    "es": ["el martes es mejor", "prefiero el sábado"],
+    "pt": ["sábado é melhor", "prefiro na quinta"],
+    "ar": ["الخميس أحسن", "السبت انسب لي"],
+    "prs": ["پنجشنبه بهتر است"],
+    "ka": ["ხვალ ჯობს"],
+    "bn": ["সোমবার হলে ভালো হয়"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"), _cases(R, RESCHEDULE, PREFERRED_DAYS)
+)
+def test_a_day_said_to_be_better_is_a_proposal(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+    assert explain_reply(text, language, question).rule == "proposal"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "the weather is better today"),
+        ("en", "tomorrow is better lol"),
+        ("fr", "demain c'est mieux ? je sais pas"),
+    ],
+)
+def test_better_without_a_leading_day_or_with_doubt_is_no_proposal(
+    language: str, text: str
+) -> None:
+    assert classify_reply(text, language, R) is not RESCHEDULE
+
+
+ANOTHER_AFTER_REFUSAL = {
+    "en": ["not monday, the next one?", "monday no tuesday yes"],
+    "fr": ["pas lundi, le suivant ?", "lundi non mardi oui"],
+    "es": ["el lunes no, el otro?", "lunes no, martes sí"],
+    "pt": ["segunda não, a seguinte?"],
+    "sq": ["jo të hënën, tjetrën?"],
+    "ka": ["ორშაბათს არა, შემდეგს?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"), _cases(R, RESCHEDULE, ANOTHER_AFTER_REFUSAL)
+)
+def test_another_day_after_a_refusal_is_a_proposal(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+def test_a_date_number_asked_about_is_a_proposal_but_an_option_is_not() -> None:
+    assert classify_reply("se puede el 20?", "es", R) is RESCHEDULE
+    assert classify_reply("is the 20 possible?", "en", R) is RESCHEDULE
+    assert classify_reply("2?", "en", R) is UNCLEAR
+
+
+def test_a_day_asked_about_without_the_mark_when_possible_leads() -> None:
+    assert classify_reply("what about friday morning", "en", R) is RESCHEDULE
+    assert classify_reply("friday morning what about", "en", R) is not RESCHEDULE
+
+
+HABITS = {
+    "fr": ["j'y vais chaque matin"],
+    "ha": ["ina zuwa kowace rana"],
+    "prs": ["هر روز میرم"],
+    "sq": ["tani vij çdo ditë"],
+}
+
+
+@pytest.mark.parametrize(("language", "question", "text", "intent"), _cases(F, YES, HABITS))
+def test_going_every_day_answers_did_you_start(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+    assert explain_reply(text, language, A).intent is YES
+
+
+def test_a_present_i_go_is_a_habit_only_beside_every_day() -> None:
+    assert explain_reply("i go there every morning now", "en", A).rule == "habit"
+    assert classify_reply("shkoj çdo ditë", "sq", F) is YES
+    assert classify_reply("i go to the market every day", "en", A) is not YES
+    assert classify_reply("i go", "en", A) is not YES
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "j'y vais chaque matin ?"), ("en", "i can't come every day"), ("fr", "chaque matin")],
+)
+def test_a_habit_that_asks_refuses_or_says_nothing_is_no_yes(language: str, text: str) -> None:
+    assert classify_reply(text, language, F) is not YES
+
+
+SENT_BACK = {
+    "en": ["the office said come back next month"],
+    "fr": ["on m'a dit de revenir la semaine prochaine"],
+    "es": ["me dijeron que vuelva la otra semana"],
+    "ha": ["sun ce in dawo mako mai zuwa"],
+    "am": ["በሚቀጥለው ሳምንት ተመለስ አሉኝ"],
+}
+
+
+@pytest.mark.parametrize(("language", "question", "text", "intent"), _cases(F, NO, SENT_BACK))
+def test_told_to_come_back_later_is_not_yet(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    got = explain_reply(text, language, question)
+    assert (got.intent, got.rule) == (intent, "sent_back"), got.explain()
+
+
+def test_come_back_beside_a_yes_or_a_question_is_not_sent_back() -> None:
+    assert explain_reply("yes, come back next week?", "en", F).rule != "sent_back"
+    assert explain_reply("i will come back tomorrow", "en", R).intent is not NO
+    assert explain_reply("come back home tomorrow", "en", A).rule != "sent_back"
+
+
+REMOVED_FROM_THE_MESSAGES = {
+    "en": ["take me off these messages"],
+    "ar": ["شيلوني من الرسائل دي"],
+    "am": ["ከነዚህ መልእክቶች አውጡኝ"],
+    "bn": ["এই মেসেজ থেকে আমাকে বাদ দিন"],
+    "ka": ["ამ შეტყობინებებიდან ამომიღეთ"],
+    "wo": ["dindi ma ci liste bi"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"), _cases(A, OPT_OUT, REMOVED_FROM_THE_MESSAGES)
+)
+def test_remove_me_near_the_messages_or_the_list_is_an_opt_out(
+    language: str, question: Question, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "i deleted your message sorry what was it"),
+        ("fr", "j'ai supprimé le message par erreur"),
+        ("es", "borré el mensaje, de qué era?"),
+    ],
+)
+def test_deleting_a_message_is_no_opt_out(language: str, text: str) -> None:
+    assert classify_reply(text, language, R) is not OPT_OUT
+
+
+def test_a_lone_start_beside_a_day_or_a_person_is_no_opt_in() -> None:
+    assert classify_reply("START", "pcm", None) is OPT_IN
+    assert classify_reply("my pikin start last monday", "pcm", F) is not OPT_IN

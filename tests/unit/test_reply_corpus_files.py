@@ -22,19 +22,29 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = (
     "replies_dev.jsonl",
     "replies_dev2.jsonl",
+    "replies_dev3.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
 )
-#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` is a
-#: later development supplement, written apart from that split.
+#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` and
+#: `replies_dev3.jsonl` are later development supplements, written apart from that split.
 SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
 SUPPLEMENT = "replies_dev2.jsonl"
+SUPPLEMENT3 = "replies_dev3.jsonl"
 #: A second held-back set, written later and apart from the classifier: scoring only.
 HELD_BACK_2 = "replies_heldback2.jsonl"
 #: What the second held-back set must hold in every language.
 MIN_HELD_BACK_2_PER_LANGUAGE = 30
-#: What the supplement must hold in every language: replies of each kind of issue 16's list.
+#: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
+#: The kinds the second supplement was written for, each present in every language.
+SUPPLEMENT3_KINDS = {
+    "reschedule_proposal",
+    "progress",
+    "colloquial",
+    "opt_out_sentence",
+    "chatter",
+}
 REQUIRED = {"lang", "question", "text", "intent", "kind"}
 OPTIONAL = {"note", "source"}
 #: The ten kinds of miss that issue 16 lists, and `plain` for everything else.
@@ -181,15 +191,6 @@ def _section(heading: str) -> str:
     return readme[start : None if end == -1 else end]
 
 
-def test_the_readme_table_gives_the_counts_of_the_supplement() -> None:
-    readme = _section("The development supplement")
-    counts = Counter(row["lang"] for row in _rows(SUPPLEMENT))
-    for lang in supported_codes():
-        row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
-        assert re.search(row, readme, re.MULTILINE), lang
-    assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", readme, re.MULTILINE)
-
-
 def test_the_second_held_back_set_covers_every_kind_in_every_language() -> None:
     rows = _rows(HELD_BACK_2)
     for lang in supported_codes():
@@ -215,3 +216,23 @@ def test_the_readme_table_gives_the_counts_of_the_second_held_back_set() -> None
         for value, count in Counter(row[field] for row in rows).items():
             name = "null" if value is None else value
             assert re.search(rf"`{name}`\s+{count}\b", readme), (field, value, count)
+
+
+def test_the_second_supplement_covers_its_kinds_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT3)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_SUPPLEMENT_PER_LANGUAGE, lang
+        kinds = {row["kind"] for row in mine}
+        assert kinds >= SUPPLEMENT3_KINDS, (lang, sorted(SUPPLEMENT3_KINDS - kinds))
+
+
+@pytest.mark.parametrize("name", [SUPPLEMENT, SUPPLEMENT3])
+def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"<!-- counts of {name} -->")[1].split("\n\n")[0]
+    counts = Counter(row["lang"] for row in _rows(name))
+    for lang in supported_codes():
+        row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
+        assert re.search(row, section, re.MULTILINE), lang
+    assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", section, re.MULTILINE)

@@ -1,8 +1,9 @@
 """Issue 16's acceptance on the development corpus, and the figures published in docs/replies.md.
 
 The held-back corpus is scored only through `smsgateway.replies.scoring`, which never shows its
-replies; its figures are published, not asserted: they are the honest measure of how the rules
-do on replies they were not tuned on.
+replies, and only by whoever publishes its figures: they are published, not asserted, and not
+computed here, so that tuning the rules never shows them. They are the honest measure of how the
+rules do on replies they were not tuned on.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 DEVELOPMENT = DATA / "replies_dev.jsonl"
 #: The development supplement: sentences, dialects and scripts written after the first tuning.
 SUPPLEMENT = DATA / "replies_dev2.jsonl"
+#: The second supplement: proposals, progress, short yes and no, opt-outs and chatter, written
+#: after the held-back figures named them the weakest kinds. Held to no dangerous error; its
+#: accuracy is published, not yet held to the acceptance figures.
+SUPPLEMENT3 = DATA / "replies_dev3.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
-HELD_BACK = DATA / "replies_heldback.jsonl"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
 MIN_OVERALL = 0.98
@@ -42,7 +46,7 @@ def _misses(score: Score) -> str:
     )
 
 
-@pytest.mark.parametrize("path", DEVELOPMENT_FILES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", [*DEVELOPMENT_FILES, SUPPLEMENT3], ids=lambda path: path.name)
 def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Path) -> None:
     score = _score(path)
     assert (score.false_confirms, score.missed_opt_outs) == (0, 0), _misses(score)
@@ -63,11 +67,11 @@ def test_development_corpus_accuracy_overall_and_in_every_language(path: Path) -
 
 @pytest.mark.parametrize("format_table", [format_language_table, format_kind_table])
 def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]], str]) -> None:
-    table = format_table([_score(DEVELOPMENT), _score(SUPPLEMENT), _score(HELD_BACK)])
+    table = format_table([_score(DEVELOPMENT), _score(SUPPLEMENT), _score(SUPPLEMENT3)])
     assert table in DOCS.read_text(encoding="utf-8"), (
-        "refresh the tables in docs/replies.md from `smsgateway replies score "
+        "refresh the development tables in docs/replies.md from `smsgateway replies score "
         "tests/data/replies_dev.jsonl tests/data/replies_dev2.jsonl "
-        "tests/data/replies_heldback.jsonl --table`:\n" + table
+        "tests/data/replies_dev3.jsonl --table`:\n" + table
     )
 
 
