@@ -64,6 +64,11 @@ def post_worker_init(worker: Any) -> None:
     original = default.DefaultDialect.do_commit
     default.DefaultDialect.do_commit = lambda self, conn: _timed("sql COMMIT", original)(self, conn)
 
+    from smsgateway import db
+
+    if hasattr(db, "WriteLock"):  # SQLite writers' turn (docs/benchmarks.md, round 3)
+        db.WriteLock.acquire = _timed("write lock wait", db.WriteLock.acquire)  # type: ignore
+
     @app.before_request
     def _request_started() -> None:
         g.profile_started = (time.perf_counter(), time.thread_time())
