@@ -9,7 +9,9 @@ the database, between processes, and a thread lock between the threads of one pr
 taken when the transaction writes for the first time (where SQLite itself takes its write lock:
 reading takes no turn) and released when it commits or rolls back, whichever way the session
 ends (`Database.transaction`, a session committed by hand, a connection closed). The busy
-timeout stays, for writers that do not take the lock (the `sqlite3` shell, another program).
+timeout stays, for writers that do not take the lock (the `sqlite3` shell, another program),
+and bounds the wait between threads of one process; a writer waits for another process as long
+as that process's write transaction lasts (the kernel frees the lock of a process that dies).
 PostgreSQL is unchanged.
 """
 
