@@ -1,11 +1,30 @@
-"""Engine, sessions (one per request and per job) and the declarative base."""
+"""Engine, sessions (one per request and per job) and the declarative base.
+
+SQLite has one writer at a time. Writers used to wait for each other in SQLite's busy handler,
+which sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries whether or not the writer before it
+is done: under a burst of replies most of a reply's time went there (docs/benchmarks.md,
+"Webhooks", round 3). So every write transaction on SQLite first takes its turn on a lock that
+wakes the next writer as soon as it is free: an exclusive `flock` on `<database>.lock`, next to
+the database, between processes, and a thread lock between the threads of one process. It is
+taken when the transaction writes for the first time (where SQLite itself takes its write lock:
+reading takes no turn) and released when it commits or rolls back, whichever way the session
+ends (`Database.transaction`, a session committed by hand, a connection closed). The busy
+timeout stays, for writers that do not take the lock (the `sqlite3` shell, another program),
+and bounds the wait between threads of one process; a writer waits for another process as long
+as that process's write transaction lasts (the kernel frees the lock of a process that dies).
+PostgreSQL is unchanged.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -44,8 +63,153 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: Seconds a SQLite writer waits: SQLite's busy timeout, and the thread lock's.
+BUSY_TIMEOUT = 30
+
+#: Statements that make SQLite take its write lock (those that open a transaction, and DDL).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+class WriteLock:
+    """One process's turn to write to one SQLite database: a thread lock, then the lock file.
+
+    `flock` locks belong to an open file, so the process opens the lock file once and its threads
+    queue on the thread lock before it; a new one is opened after a fork (`_write_locks`).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._threads = threading.Lock()
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def acquire(self, timeout: float) -> None:
+        if not self._threads.acquire(timeout=timeout):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+_write_locks: dict[str, WriteLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def write_lock(database: str) -> WriteLock | None:
+    """The process's lock for a database file; None in memory, and for a `file:` URI (whose
+    writers wait in SQLite's busy handler as before)."""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    path = os.path.realpath(database) + ".lock"
+    with _write_locks_guard:
+        lock = _write_locks.get(path)
+        if lock is None:
+            lock = _write_locks[path] = WriteLock(path)
+        return lock
+
+
+def _forget_write_locks() -> None:
+    """In a forked child: the parent's open lock files are the parent's turn, not ours."""
+    global _write_locks_guard
+    _write_locks_guard = threading.Lock()
+    for lock in _write_locks.values():
+        lock.close()
+    _write_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_write_locks)
+
+
+class SQLiteConnection(sqlite3.Connection):
+    """A `sqlite3` connection that takes the database's `WriteLock` before its first write in
+    a transaction and gives it back when the transaction ends."""
+
+    def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._write_lock = write_lock(os.fspath(database))
+        self._timeout = float(kwargs.get("timeout", BUSY_TIMEOUT))
+        self._holds_write_lock = False
+
+    def cursor(self, factory: Any = None) -> Any:
+        return super().cursor(factory or SQLiteCursor)
+
+    def before_statement(self, statement: str) -> None:
+        if (
+            self._write_lock is not None
+            and not self._holds_write_lock
+            and statement.lstrip()[:7].upper().startswith(_WRITES)
+        ):
+            self._write_lock.acquire(self._timeout)
+            self._holds_write_lock = True
+
+    def after_statement(self) -> None:
+        """A statement that opened no transaction (DDL, a failed BEGIN) held the lock alone."""
+        if self._holds_write_lock and not self.in_transaction:
+            self._release_write_lock()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.after_statement()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.after_statement()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._holds_write_lock:
+                self._release_write_lock()
+
+    def __del__(self) -> None:
+        # Dropped without being closed (never through the pool): do not keep the others waiting.
+        if getattr(self, "_holds_write_lock", False):
+            self._release_write_lock()
+
+    def _release_write_lock(self) -> None:
+        self._holds_write_lock = False
+        if self._write_lock is not None:
+            self._write_lock.release()
+
+
+class SQLiteCursor(sqlite3.Cursor):
+    """Statements run through `SQLiteConnection`'s turn to write."""
+
+    connection: SQLiteConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        self.connection.before_statement(sql)
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            self.connection.after_statement()
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> Self:
+        self.connection.before_statement(sql)
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        finally:
+            self.connection.after_statement()
+
+
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, foreign keys and a busy timeout so workers can share it.
+    """An engine; SQLite gets WAL, foreign keys, a busy timeout and a turn to write
+    (`SQLiteConnection`) so workers can share it.
 
     `hide_parameters`: an error never carries a statement's values (numbers, message texts)
     into a log (docs/privacy.md).
@@ -53,7 +217,11 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={
+                "timeout": BUSY_TIMEOUT,
+                "check_same_thread": False,
+                "factory": SQLiteConnection,
+            },
             hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -66,7 +234,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
     cursor.close()
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -135,8 +136,15 @@ def sender(value: str, region: str) -> Sender:
     return Sender(phone, channel, is_valid=True)
 
 
+@lru_cache(maxsize=256)
 def valid_phone(text: str, region: str) -> str | None:
-    """`text` in E.164 when it is a valid phone number, else None."""
+    """`text` in E.164 when it is a valid phone number, else None.
+
+    Remembered for the last few numbers: a reply's sender is parsed three times (the webhook's
+    form, storing the message, whether it may be answered), 4 % of a reply's CPU under the
+    profiler (docs/benchmarks.md, "Webhooks", round 3). The cache is small on purpose: it only
+    needs to span one request, and keeps no more numbers in memory than that.
+    """
     if not text or len(text) > 2 * PHONE_COLUMN:
         return None
     try:

@@ -33,7 +33,10 @@ class Notice(Base):
     kind: Mapped[str] = mapped_column(String(40))
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
     returnee_id: Mapped[int | None] = mapped_column(ForeignKey("returnees.id"), index=True)
-    contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_points.id"))
+    # Indexed: a reply reads the questions sent to its number by contact point (replies.sender).
+    contact_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_points.id"), index=True
+    )
     # Set when the recipient is no contact point (an unknown sender, a partner's point person).
     recipient_phone: Mapped[str | None] = mapped_column(String(20), default=None)
     channel: Mapped[str] = mapped_column(String(16))

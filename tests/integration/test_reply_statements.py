@@ -22,6 +22,7 @@ from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.reachability import REACHABLE
 from smsgateway.referrals import Status
 from smsgateway.replies.inbound import InboundMessage, accept_message
+from smsgateway.replies.sender import load_sender
 from smsgateway.runtime import Runtime
 
 #: A "1" to a reminder from a number that works: store (2), read the sender (1), and one flush
@@ -176,3 +177,33 @@ def test_a_duplicate_delivery_is_stored_once_without_reading_first(
         select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)
     ).all()
     assert [event.new_status for event in events] == [Status.REFERRED, Status.CONFIRMED]
+
+
+def test_the_sender_is_read_through_indexes_not_by_scanning_every_notice(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    counted: Counted,
+) -> None:
+    """The number's questions (and held notices) are found by contact point: a scan of every
+    sent or planned notice made a reply's cost grow with the whole caseload (issue 19)."""
+    referral = make_referral()
+    phone = _reminded(session, referral, now, delivered=True)
+    statements: list[tuple[str, Any]] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(runtime.db.engine, "before_cursor_execute", on_statement)
+    try:
+        with runtime.db.sessions() as reading:
+            load_sender(reading, phone, window_start=now - timedelta(hours=72))
+    finally:
+        event.remove(runtime.db.engine, "before_cursor_execute", on_statement)
+    ((statement, parameters),) = statements
+    with runtime.db.engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    on_notices = [row[3] for row in plan if " notices " in f" {row[3]} "]
+    assert len(on_notices) == 2, plan  # the questions, and the held notices' EXISTS
+    assert all("ix_notices_contact_point_id" in step for step in on_notices), on_notices
