@@ -10,8 +10,9 @@ taken when the transaction writes for the first time (where SQLite itself takes 
 reading takes no turn) and released when it commits or rolls back, whichever way the session
 ends (`Database.transaction`, a session committed by hand, a connection closed). The busy
 timeout stays, for writers that do not take the lock (the `sqlite3` shell, another program),
-and bounds the wait between threads of one process; a writer waits for another process as long
-as that process's write transaction lasts (the kernel frees the lock of a process that dies).
+and bounds the wait for a turn: between threads of one process on the thread lock, between
+processes by trying the lock file every millisecond (the kernel frees the lock of a process that
+dies; a hung one makes the others fail after the timeout, as SQLite's own lock did).
 PostgreSQL is unchanged.
 """
 
@@ -21,6 +22,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,6 +69,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 BUSY_TIMEOUT = 30
 
 #: Statements that make SQLite take its write lock (those that open a transaction, and DDL).
+#: How often a writer waiting for another process's turn looks again (SQLite's own busy handler
+#: sleeps up to 100 ms between tries).
+LOCK_POLL_SECONDS = 0.001
+
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
@@ -83,13 +89,27 @@ class WriteLock:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
     def acquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         if not self._threads.acquire(timeout=timeout):
             raise sqlite3.OperationalError("database is locked")
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._take_file_lock(deadline)
         except BaseException:
             self._threads.release()
             raise
+
+    def _take_file_lock(self, deadline: float) -> None:
+        """The lock file's turn, tried every millisecond until `deadline` (the busy timeout): a
+        hung process holding a write transaction makes the others fail after the timeout, as
+        SQLite's own lock did, not wait for ever."""
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise sqlite3.OperationalError("database is locked") from None
+                time.sleep(LOCK_POLL_SECONDS)
 
     def release(self) -> None:
         try:

@@ -158,3 +158,27 @@ def test_a_session_committed_by_hand_releases_the_lock_too(
     assert _lock_is_free(path)  # closed without commit: rolled back
     with db.sessions() as session:
         assert session.execute(text("SELECT who FROM rows")).scalars().all() == ["x"]
+
+
+def test_a_writer_held_up_by_a_hung_process_fails_after_its_timeout_and_keeps_no_turn(
+    database: tuple[Database, Path],
+) -> None:
+    """Another process holding a write transaction for ever (here: another open file holding
+    the lock) makes a writer fail with "database is locked" after the busy timeout, as SQLite's
+    own lock did, instead of waiting for ever."""
+    import sqlite3
+
+    from smsgateway.db import write_lock
+
+    _, path = database
+    hung = os.open(f"{path}.lock", os.O_RDWR)
+    fcntl.flock(hung, fcntl.LOCK_EX)
+    lock = write_lock(str(path))
+    assert lock is not None
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            lock.acquire(timeout=0.05)
+    finally:
+        os.close(hung)  # the hung process goes away
+    lock.acquire(timeout=0.05)  # the thread lock was given back: the next try succeeds
+    lock.release()
