@@ -41,6 +41,7 @@ from smsgateway.dispatch import (
     prepare_notices,
     send_all,
 )
+from smsgateway.heap import freeze_startup_objects
 from smsgateway.models import Message, Notice, Referral, Returnee
 from smsgateway.notices import NoticeKind, NoticeState, insert_notices, notice_row
 from smsgateway.partners import register_partner
@@ -395,6 +396,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     defaults = Settings()
+    # As a worker does once it has started (smsgateway.heap); every part below runs after it.
+    freeze_startup_objects()
     root = Path(tempfile.mkdtemp(prefix="smsgateway-bench-"))
     try:
         print("machine:", machine(), flush=True)

@@ -17,6 +17,7 @@ from flask import Flask
 
 from smsgateway import create_app
 from smsgateway.config import ConfigError
+from smsgateway.heap import freeze_startup_objects
 from smsgateway.logs import configure_logging
 from smsgateway.runtime import get_runtime
 from smsgateway.scheduler import Clock
@@ -40,6 +41,7 @@ def _load() -> Flask:
 
 
 app = _load()
+freeze_startup_objects()  # smsgateway.heap: the app and its modules stay out of the collector
 clock: Clock | None = None
 
 if get_runtime(app).settings.scheduler:

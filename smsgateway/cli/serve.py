@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from smsgateway import create_app
 from smsgateway.cli.checks import require_database
 from smsgateway.clock import utcnow
+from smsgateway.heap import freeze_startup_objects
 from smsgateway.runtime import get_runtime
 
 
@@ -35,6 +36,7 @@ def serve() -> None:
     from smsgateway.scheduler import start_clock
 
     app = create_app()
+    freeze_startup_objects()
     # Binds now; a port in use ends the command here (werkzeug explains and exits with 1).
     server = make_server(settings.host, settings.port, app, threaded=True)
     clock = start_clock(get_runtime(app)) if settings.scheduler else None
@@ -80,6 +82,7 @@ def worker() -> None:
     from smsgateway.scheduler import run_until_stopped
 
     require_database(get_runtime().settings)
+    freeze_startup_objects()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     click.echo(f"worker {os.getpid()}: running periodic jobs; stop with Ctrl-C")
@@ -97,6 +100,7 @@ def dispatch_once() -> None:
 
     runtime = get_runtime()
     require_database(runtime.settings)
+    freeze_startup_objects()
     report = dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
     click.echo(
         f"claimed={report.claimed} sent={report.sent} retried={report.retried} "

@@ -14,6 +14,7 @@ data, is looked up once per process (`render_plan`, see `content.cache`), not pe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -176,11 +177,14 @@ def render_message(
         if channel == "voice" and require_voice and not voice.can_speak(code, kind):
             continue
         lookup = _Lookup(plan.catalog)
-        values = _values(context, is_sensitive, code, plan.language.babel, time_zone, lookup)
+        values = _values(context, is_sensitive, code, plan.language.babel, time_zone)
+        token = _current_lookup.set(lookup)
         try:
             body = "".join(plan.template.blocks[plan.block](plan.template.new_context(values)))
         except MissingTranslation:
             continue
+        finally:
+            _current_lookup.reset(token)
         state = MISSING if position else lookup.state()
         return _finish(_tidy(body, channel), channel, code, state, allow_gsm7=plan.language.is_gsm7)
     raise RenderError(f"{kind} has no translation in any of {list(languages)}")
@@ -239,7 +243,14 @@ def _tidy(body: str, channel: str) -> str:
 
 
 class _Lookup:
-    """Newstyle gettext callables for one render that remember which msgids were used."""
+    """Newstyle gettext callables for one render that remember which msgids were used.
+
+    Templates reach the current render's lookup through the environment's `gettext` and
+    `ngettext` (`_gettext`, `_ngettext`), not through the render's context: so a template may
+    import its macros without context (`{% from "_service_categories.txt" import service_label
+    %}`), which Jinja loads once per template instead of once per message, and they still
+    translate into the language of the message being rendered.
+    """
 
     def __init__(self, catalog: LoadedCatalog) -> None:
         self.catalog = catalog
@@ -258,6 +269,17 @@ class _Lookup:
         return NEEDS_REVIEW if self.catalog.needs_review.intersection(self.used) else REVIEWED
 
 
+_current_lookup: ContextVar[_Lookup] = ContextVar("message_lookup")
+
+
+def _gettext(msgid: str, **variables: object) -> str:
+    return _current_lookup.get().gettext(msgid, **variables)
+
+
+def _ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    return _current_lookup.get().ngettext(singular, plural, num, **variables)
+
+
 def _fill(text: str, variables: Mapping[str, object], msgid: str) -> str:
     try:
         return text % variables
@@ -272,7 +294,6 @@ def _values(
     code: str,
     babel_locale: str,
     time_zone: str,
-    lookup: _Lookup,
 ) -> dict[str, object]:
     values: dict[str, object] = dict.fromkeys(CONTEXT_KEYS)
     values.update(context or {})
@@ -285,8 +306,6 @@ def _values(
     values.update(
         is_sensitive=is_sensitive,
         language=code,
-        gettext=lookup.gettext,
-        ngettext=lookup.ngettext,
         _babel_locale=babel_locale,
         _time_zone=time_zone,
     )
@@ -336,10 +355,12 @@ def _environment() -> Environment:
         autoescape=False,  # plain-text SMS and speech, never HTML
     )
     env.policies["ext.i18n.trimmed"] = True
-    # Sets newstyle gettext (named placeholders, formatting by the callable); the real callables
-    # come with each render's context so one environment serves every language and thread.
-    # The i18n extension adds this method at run time, which the stubs cannot know.
+    # Sets newstyle gettext (named placeholders, formatting by the callable), then replaces the
+    # callables with ones that use the current render's catalog (`_Lookup`), so one environment
+    # serves every language and thread. The i18n extension adds this method at run time, which
+    # the stubs cannot know.
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # see above
+    env.globals.update(gettext=_gettext, ngettext=_ngettext)
     env.filters["day"] = _date_filter(format_day)
     env.filters["clock"] = _date_filter(format_clock)
     env.filters["spoken_time"] = _date_filter(format_spoken_time)

@@ -15,7 +15,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from smsgateway.delivery.errors import ERRORS, error_of
@@ -55,7 +55,6 @@ def complete_notices(
         if outcome.result is not None:
             result = outcome.result
             sent.append(message_row(item, outcome.provider, result.provider_id, result.status, now))
-            rows.append(_row(item, NoticeState.SENT, "", sent_at=now, attempts=item.attempts + 1))
             report.sent += 1
         elif outcome.error is not None:
             row, is_final = _failure_row(item, outcome.error, now, report)
@@ -71,6 +70,7 @@ def complete_notices(
             reason = f"transport error: {outcome.unexpected}; asking the provider"
             rows.append(_row(item, NoticeState.CLAIMED, reason, lease_expires_at=ended_at or now))
             report.unknown += 1
+    _mark_sent(session, [row["notice_id"] for row in sent], worker, now)
     _update_notices(session, rows, worker)
     if sent:
         insert_messages(session, sent, now)
@@ -83,10 +83,31 @@ def complete_notices(
                 apply_failure(session, message, error_of(code), now=now)
 
 
+def _mark_sent(session: Session, notice_ids: list[int], worker: str, now: datetime) -> None:
+    """Sent notices this worker still holds: one statement for all of them, as every sent notice
+    takes the same values (one attempt more, its claim and lease ended)."""
+    if not notice_ids:
+        return
+    table = _notices_table()
+    session.execute(
+        update(table)
+        .where(table.c.id.in_(notice_ids), table.c.claimed_by == worker)
+        .values(
+            state=NoticeState.SENT.value,
+            last_error="",
+            sent_at=now,
+            attempts=table.c.attempts + 1,
+            lease_expires_at=None,
+            claimed_by=None,
+        )
+    )
+
+
 def _update_notices(session: Session, rows: list[dict[str, Any]], worker: str) -> None:
+    """Notices that were not sent: each its own state, reason, attempts and due time."""
     if not rows:
         return
-    table = Notice.metadata.tables[Notice.__tablename__]
+    table = _notices_table()
     session.execute(
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.claimed_by == worker)
@@ -101,6 +122,10 @@ def _update_notices(session: Session, rows: list[dict[str, Any]], worker: str) -
         ),
         rows,
     )
+
+
+def _notices_table() -> Table:
+    return Notice.metadata.tables[Notice.__tablename__]  # Core: no ORM work per row
 
 
 def insert_messages(session: Session, messages: list[dict[str, Any]], now: datetime) -> list[int]:
@@ -135,7 +160,9 @@ def insert_messages(session: Session, messages: list[dict[str, Any]], now: datet
         }
         for message_id, row in zip(ids, messages, strict=True)
     ]
-    session.execute(insert(MessageStatusEvent), events)
+    session.execute(
+        insert(MessageStatusEvent.metadata.tables[MessageStatusEvent.__tablename__]), events
+    )
     return ids
 
 

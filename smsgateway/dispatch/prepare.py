@@ -17,7 +17,7 @@ from smsgateway.content.rendering import Rendered, render_message
 from smsgateway.dispatch.report import DispatchReport
 from smsgateway.escalation import record_step_unsent
 from smsgateway.loop.partner_questions import partner_question_context, person_label
-from smsgateway.models import Notice, Referral, Returnee
+from smsgateway.models import ContactPoint, Notice, Partner, Referral, Returnee
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeKind, NoticeState
 from smsgateway.planning import allowed_hours_for
 from smsgateway.programme import programme_of
@@ -53,18 +53,49 @@ def reference_of(notice_id: int) -> str:
     return f"notice-{notice_id}"
 
 
+# The columns of a notice's returnee, contact point, referral and partner that preparing and
+# rendering read. Any other attribute still loads when touched (one query), so a rule that
+# reads more stays right, only slower: add its column here.
+RETURNEE_COLUMNS = (
+    Returnee.first_name,
+    Returnee.last_name,
+    Returnee.preferred_language,
+    Returnee.fallback_languages,
+    Returnee.time_zone,
+    Returnee.quiet_hours_start,
+    Returnee.quiet_hours_end,
+    Returnee.erased_at,
+)
+CONTACT_POINT_COLUMNS = (ContactPoint.phone_e164, ContactPoint.is_proxy)
+REFERRAL_COLUMNS = (
+    Referral.reference,
+    Referral.partner_id,
+    Referral.service_category,
+    Referral.is_sensitive,
+    Referral.status,
+    Referral.appointment_at,
+    Referral.appointment_place,
+)
+PARTNER_COLUMNS = (Partner.name, Partner.display_name)
+
+
 def load_notices(session: Session, ids: list[int]) -> list[Notice]:
     """Notices with what rendering and settling need, loaded in two queries: the notices joined
     to their returnee, contact point, referral and partner (each notice has at most one of
-    each), then the returnees' consents."""
+    each, and only the columns above of each), then the returnees' consents."""
     return list(
         session.scalars(
             select(Notice)
             .where(Notice.id.in_(ids))
             .options(
-                joinedload(Notice.returnee).selectinload(Returnee.consents),
-                joinedload(Notice.contact_point),
-                joinedload(Notice.referral).joinedload(Referral.partner),
+                joinedload(Notice.returnee)
+                .load_only(*RETURNEE_COLUMNS)
+                .selectinload(Returnee.consents),
+                joinedload(Notice.contact_point).load_only(*CONTACT_POINT_COLUMNS),
+                joinedload(Notice.referral)
+                .load_only(*REFERRAL_COLUMNS)
+                .joinedload(Referral.partner)
+                .load_only(*PARTNER_COLUMNS),
             )
             .order_by(Notice.id)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,23 @@ def test_tts_languages_are_planned_with_their_twilio_voice() -> None:
     assert plan is not None
     assert (plan.mode, plan.tts_language, plan.tts_voice) == ("tts", "fr-FR", "Polly.Lea")
     assert voice.tts_fallback("ps") == "en"
+
+
+def test_imported_service_labels_follow_the_language_of_each_message_in_every_thread() -> None:
+    """The service labels come from a macro imported once per template, not per message: each
+    message still shows them in its own language, whichever thread renders it and whatever
+    language was rendered just before."""
+
+    def label_in(code: str) -> str:
+        return str(render("referral_created", code).text)
+
+    assert "formation professionnelle" in label_in("fr")
+    assert "vocational training" in label_in("en")
+    assert "formation professionnelle" in label_in("fr")
+
+    codes = ["fr", "en"] * 20
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(label_in, codes))
+    for code, text in zip(codes, texts, strict=True):
+        expected = "formation professionnelle" if code == "fr" else "vocational training"
+        assert expected in text, (code, text)
