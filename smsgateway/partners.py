@@ -143,18 +143,30 @@ def apply_partner_message(
     answered = session.scalars(select(Referral.id).where(Referral.reference.in_(references)))
     mark_answered(session, person.phone_e164, set(answered), now=now)
     if results:
-        notice = plan_notice_to_number(
-            session,
-            kind=NoticeKind.ACK_PARTNER_RESULTS,
-            phone_e164=person.phone_e164,
-            channel="sms" if message.channel == "voice" else message.channel,
-            language=person.language or language,
-            now=now,
-        )
-        notice.payload = {"results": [asdict(result) for result in results]}
-        session.flush()
-        outcome.notice_ids.append(notice.id)
+        outcome.notice_ids.append(_answer(session, message, person, results, now, language))
     return outcome
+
+
+def _answer(
+    session: Session,
+    message: Message,
+    person: PointPerson,
+    results: list[CommandResult],
+    now: datetime,
+    language: str,
+) -> int:
+    """Plan the answer to a point person: one line per result, in their language."""
+    notice = plan_notice_to_number(
+        session,
+        kind=NoticeKind.ACK_PARTNER_RESULTS,
+        phone_e164=person.phone_e164,
+        channel="sms" if message.channel == "voice" else message.channel,
+        language=person.language or language,
+        now=now,
+    )
+    notice.payload = {"results": [asdict(result) for result in results]}
+    session.flush()
+    return notice.id
 
 
 def _apply_new_date(
@@ -176,17 +188,7 @@ def _apply_new_date(
     else:
         result = CommandResult(proposal.reference, REFUSED, refusal)
         outcome = queue_review(session, message, reason="partner_message", now=now)
-    notice = plan_notice_to_number(
-        session,
-        kind=NoticeKind.ACK_PARTNER_RESULTS,
-        phone_e164=person.phone_e164,
-        channel="sms" if message.channel == "voice" else message.channel,
-        language=person.language or language,
-        now=now,
-    )
-    notice.payload = {"results": [asdict(result)]}
-    session.flush()
-    outcome.notice_ids.append(notice.id)
+    outcome.notice_ids.append(_answer(session, message, person, [result], now, language))
     return outcome
 
 
