@@ -23,14 +23,18 @@ FILES = (
     "replies_dev.jsonl",
     "replies_dev2.jsonl",
     "replies_dev3.jsonl",
+    "replies_dev4.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` and
-#: `replies_dev3.jsonl` are later development supplements, written apart from that split.
+#: `replies_dev3.jsonl` and `replies_dev4.jsonl` are later development supplements, written apart
+#: from that split.
 SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
 SUPPLEMENT = "replies_dev2.jsonl"
 SUPPLEMENT3 = "replies_dev3.jsonl"
+#: Opt-out sentences and the near-misses that must not stop the messages.
+SUPPLEMENT4 = "replies_dev4.jsonl"
 #: A second held-back set, written later and apart from the classifier: scoring only.
 HELD_BACK_2 = "replies_heldback2.jsonl"
 #: What the second held-back set must hold in every language.
@@ -227,7 +231,15 @@ def test_the_second_supplement_covers_its_kinds_in_every_language() -> None:
         assert kinds >= SUPPLEMENT3_KINDS, (lang, sorted(SUPPLEMENT3_KINDS - kinds))
 
 
-@pytest.mark.parametrize("name", [SUPPLEMENT, SUPPLEMENT3])
+def test_the_opt_out_supplement_has_opt_outs_and_near_misses_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT4)
+    for lang in supported_codes():
+        intents = {row["intent"] for row in rows if row["lang"] == lang}
+        assert "opt_out" in intents, lang
+        assert intents - {"opt_out"}, lang
+
+
+@pytest.mark.parametrize("name", [SUPPLEMENT, SUPPLEMENT3, SUPPLEMENT4])
 def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     section = readme.split(f"<!-- counts of {name} -->")[1].split("\n\n")[0]
