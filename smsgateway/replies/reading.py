@@ -114,7 +114,14 @@ def read_reply(text: str, language: str | None) -> Reading:
             for match in matches
         ]
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
-    listed = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
+    # after a negation asks for the messages to go on.
+    negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
+    listed = [
+        found
+        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        if not _negated_stop_word(found, negations)
+    ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
         found
@@ -196,6 +203,14 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
         start, end = min(one.start, other.start), max(one.end, other.end)
         found.append(Match(start, end, Signal.OPT_OUT, " ".join(tokens[start:end])))
     return found
+
+
+def _negated_stop_word(opt_out: Match, negations: list[Match]) -> bool:
+    """A one-word opt-out ("stop", "arrêtez", "daina") with a negation before it, at most one
+    word between ("kada ku daina", "hoto accu")."""
+    return opt_out.end - opt_out.start == 1 and any(
+        0 <= opt_out.start - n.end <= NO_GAP for n in negations
+    )
 
 
 def _negators(tokens: list[str], lexicon: Lexicon) -> list[Match]:

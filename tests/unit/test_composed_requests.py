@@ -115,6 +115,42 @@ def test_opt_out_sentences_in_every_script(
 @pytest.mark.parametrize(
     ("language", "question", "text"),
     [
+        ("ar", R, "bala rasa2el please"),
+        ("pt", None, "deixem de me mandar sms por favor"),
+        ("pt", R, "N ka misti mas mensajen"),
+        ("es", None, "no, y deja de escribirme"),
+        ("wo", A, "dama bëggatul message yi"),
+        ("ff", R, "alaa, accu winndude kam"),
+        ("am", R, "kuxre atfu"),
+        ("ti", A, "yiakil melekti"),
+        ("prs", F, "اشتراکم را لغو کنید"),
+        ("prs", F, "nambaram ra pak konen"),
+        ("bn", None, "onek hoyeche message"),
+        ("bn", None, "amar number ta kete din"),
+    ],
+)
+def test_opt_outs_composed_from_the_new_word_classes(
+    language: str, question: Question | None, text: str
+) -> None:
+    assert classify_reply(text, language, question) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "don't stop the reminders"), ("en", "please dont stop")],
+)
+def test_a_negated_stop_word_is_no_opt_out(language: str, text: str) -> None:
+    assert classify_reply(text, language, R) is not Intent.OPT_OUT
+
+
+@pytest.mark.parametrize("text", ["stop", "no stop", "no, stop", "2 stop", "stop sending"])
+def test_a_stop_word_without_a_negation_before_it_stays_an_opt_out(text: str) -> None:
+    assert classify_reply(text, "en", R) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text"),
+    [
         ("en", A, "I dont understand what this message means"),
         ("en", A, "I don't get it"),
         ("fr", A, "je comprends rien à ce message"),
