@@ -206,11 +206,11 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
 
 
 def _negated_stop_word(opt_out: Match, negations: list[Match]) -> bool:
-    """A one-word opt-out ("stop", "arrêtez", "daina") with a negation before it, at most one
-    word between ("kada ku daina", "hoto accu")."""
-    return opt_out.end - opt_out.start == 1 and any(
-        0 <= opt_out.start - n.end <= NO_GAP for n in negations
-    )
+    """A one-word opt-out ("stop", "arrêtez") with a negation right before it: "don't stop".
+
+    Only right before: "not interested, stop" stays an opt-out.
+    """
+    return opt_out.end - opt_out.start == 1 and any(n.end == opt_out.start for n in negations)
 
 
 def _negators(tokens: list[str], lexicon: Lexicon) -> list[Match]:

@@ -143,7 +143,9 @@ def test_a_negated_stop_word_is_no_opt_out(language: str, text: str) -> None:
     assert classify_reply(text, language, R) is not Intent.OPT_OUT
 
 
-@pytest.mark.parametrize("text", ["stop", "no stop", "no, stop", "2 stop", "stop sending"])
+@pytest.mark.parametrize(
+    "text", ["stop", "no stop", "no, stop", "2 stop", "stop sending", "not interested, stop"]
+)
 def test_a_stop_word_without_a_negation_before_it_stays_an_opt_out(text: str) -> None:
     assert classify_reply(text, "en", R) is Intent.OPT_OUT
 
