@@ -179,6 +179,18 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     messages = find(Signal.MESSAGES)
     negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
     noes = find_everywhere(tokens, lexicon, Signal.NO)
+    # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
+    # the messages to go on; it composes no opt-out.
+    negated_stops = [
+        word
+        for word in find(Signal.OPT_OUT_ALONE) + find(Signal.OPT_OUT)
+        if _negated_stop_word(word, negations)
+    ]
+
+    def negated_stop_between(one: Match, other: Match) -> bool:
+        start, end = min(one.start, other.start), max(one.end, other.end)
+        return any(start <= word.start and word.end <= end for word in negated_stops)
+
     pairs: list[tuple[Match, Match]] = [
         *((s, n) for s in sending for n in negations if _near(s, n, NEGATION_GAP)),
         *((s, n) for s in sending for n in noes if _near(s, n, NO_GAP)),
@@ -200,6 +212,8 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     ]
     found: list[Match] = []
     for one, other in pairs:
+        if negated_stop_between(one, other):
+            continue
         start, end = min(one.start, other.start), max(one.end, other.end)
         found.append(Match(start, end, Signal.OPT_OUT, " ".join(tokens[start:end])))
     return found

@@ -137,7 +137,12 @@ def test_opt_outs_composed_from_the_new_word_classes(
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("en", "don't stop the reminders"), ("en", "please dont stop")],
+    [
+        ("en", "don't stop the reminders"),
+        ("en", "please dont stop"),
+        ("wo", "bul noppi yónnee rappel yi"),
+        ("ff", "hoto accu rappel ɗii"),
+    ],
 )
 def test_a_negated_stop_word_is_no_opt_out(language: str, text: str) -> None:
     assert classify_reply(text, language, R) is not Intent.OPT_OUT
@@ -148,6 +153,13 @@ def test_a_negated_stop_word_is_no_opt_out(language: str, text: str) -> None:
 )
 def test_a_stop_word_without_a_negation_before_it_stays_an_opt_out(text: str) -> None:
     assert classify_reply(text, "en", R) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("wo", "noppil yónnee ma sms"), ("ff", "accu neldude kam sms")]
+)
+def test_a_stop_word_beside_the_messages_stays_an_opt_out(language: str, text: str) -> None:
+    assert classify_reply(text, language, R) is Intent.OPT_OUT
 
 
 @pytest.mark.parametrize(
