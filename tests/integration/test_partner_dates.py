@@ -11,13 +11,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.loop.standing import caseworker_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, ReviewItem
-from smsgateway.replies.inbound import InboundMessage, InboundResult, receive_message
 from smsgateway.runtime import Runtime
-
-
-def send(runtime: Runtime, phone: str, text: str, at: datetime) -> InboundResult:
-    with runtime.db.transaction() as tx:
-        return receive_message(tx, InboundMessage(phone, text), now=at, settings=runtime.settings)
 
 
 def fresh(session: Session, referral: Referral) -> Referral:
@@ -50,7 +44,7 @@ def test_the_partner_is_asked_and_its_date_moves_the_appointment_without_a_casew
     assert request is not None and request.phone_e164 == partner_phone
     assert referral.reference in request.body and "19/12" not in request.body
 
-    result = send(
+    result = reply(
         runtime, partner_phone, f"{referral.reference} 19/12 14h30", at + timedelta(hours=2)
     )
 
@@ -89,9 +83,9 @@ def test_a_date_that_has_passed_or_another_partners_referral_is_refused_and_revi
     partner_phone, at = asked_for_another_date(runtime, referral, now)
     yesterday = (at - timedelta(days=1)).strftime("%d/%m/%Y")
 
-    late = send(runtime, partner_phone, f"{referral.reference} {yesterday} 10:00", at)
+    late = reply(runtime, partner_phone, f"{referral.reference} {yesterday} 10:00", at)
     other = make_referral(partner=make_partner(), appointment_at=now + timedelta(days=3))
-    foreign = send(runtime, partner_phone, f"{other.reference} 20/12 10:00", at)
+    foreign = reply(runtime, partner_phone, f"{other.reference} 20/12 10:00", at)
 
     assert [(late.outcome, foreign.outcome)] == [("review", "review")]
     assert fresh(session, referral).status == "reschedule_requested"
@@ -125,7 +119,7 @@ def test_a_bare_digit_to_a_date_request_records_nothing(
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     partner_phone, at = asked_for_another_date(runtime, referral, now)
 
-    send(runtime, partner_phone, "1", at + timedelta(hours=1))
+    reply(runtime, partner_phone, "1", at + timedelta(hours=1))
 
     assert fresh(session, referral).status == "reschedule_requested"
 

@@ -63,11 +63,11 @@ def returnee_of(session: Session, referral: Referral) -> Returnee:
     return returnee
 
 
-def run_to_the_proxy_step(
+def run_to_the_later_retry(
     fake: FakeTwilio, runtime: Runtime, session: Session, referral: Referral, now: datetime
-) -> tuple[Notice, datetime]:
-    """SMS undelivered → retry undelivered → call not answered → the same SMS two days later,
-    undelivered → the proxy request."""
+) -> Notice:
+    """SMS undelivered → retry undelivered → call not answered → the same SMS planned two days
+    later (returned)."""
     only_reminder(session, referral, now)
     dispatch(runtime, now)
     fail_last(fake)
@@ -80,6 +80,14 @@ def run_to_the_proxy_step(
     (later,) = planned(session, channel="sms")
     assert later.kind == NoticeKind.APPOINTMENT_REMINDER
     assert later.due_at == call.due_at + timedelta(hours=48)
+    return later
+
+
+def run_to_the_proxy_step(
+    fake: FakeTwilio, runtime: Runtime, session: Session, referral: Referral, now: datetime
+) -> tuple[Notice, datetime]:
+    """The later retry undelivered too → the proxy request."""
+    later = run_to_the_later_retry(fake, runtime, session, referral, now)
     dispatch(runtime, later.due_at)
     fail_last(fake)
     (proxy_request,) = planned(session, kind=NoticeKind.PROXY_CONTACT_REQUEST)
@@ -321,16 +329,7 @@ def test_a_phone_back_on_within_two_days_is_reached_by_the_later_retry_without_a
 ) -> None:
     """Phones are often off for a day or two: the same notice again two days after the call
     reaches the person, and no caseworker is bothered (no proxy request, no flag)."""
-    only_reminder(session, referral, now)
-    dispatch(runtime, now)
-    fail_last(wired)
-    (retry,) = planned(session)
-    dispatch(runtime, retry.due_at)
-    fail_last(wired)
-    (call,) = planned(session, channel="voice")
-    dispatch(runtime, call.due_at)
-    wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
-    (later,) = planned(session, channel="sms")
+    later = run_to_the_later_retry(wired, runtime, session, referral, now)
 
     dispatch(runtime, later.due_at)
     wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
