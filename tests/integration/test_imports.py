@@ -305,3 +305,76 @@ def test_a_batch_of_new_referrals_gets_the_tasks_and_notices_one_by_one_would(
 
     assert [shape(r) for r in batch] == [shape(r) for r in singles]
     assert shape(singles[0])[0], "the programme gives a referral with an appointment its tasks"
+
+
+def test_a_failure_while_saving_a_later_batch_leaves_nothing_of_the_earlier_ones(
+    runner: FlaskCliRunner,
+    session: Session,
+    partners: list[Partner],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """All or nothing holds across the batches the rows are saved in: when saving batch 2 fails
+    (here: a case reference registered by someone else while the import ran, and a referral
+    refused on saving), batch 1, already written with its events and notices, goes too."""
+    from smsgateway.errors import InvalidInput
+    from smsgateway.imports import referrals as referral_import
+    from smsgateway.imports import returnees as returnee_import
+    from smsgateway.models import Task
+
+    monkeypatch.setattr(returnee_import, "BATCH", 2)
+    monkeypatch.setattr(referral_import, "BATCH", 2)
+    people = tmp_path / "returnees.csv"
+    people.write_text(
+        "case_reference,phone,language\n"
+        + "".join(f"MIM-10{n},77 123 45 6{n},wo\n" for n in range(5)),
+        encoding="utf-8",
+    )
+    register, calls = returnee_import.register_returnees, []
+
+    def taken_meanwhile(session: Session, now: datetime, new: Any, *, region: str) -> Any:
+        calls.append(len(new))
+        if len(calls) == 2:
+            row = new[0].row
+            raise InvalidInput("case_reference", "this case reference is already registered", row)
+        return register(session, now, new, region=region)
+
+    monkeypatch.setattr(returnee_import, "register_returnees", taken_meanwhile)
+    before = counts(session)
+    result = run(runner, "returnees", people)
+    assert calls == [2, 2], "batch 1 was saved before batch 2 failed"
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "row 4, field 'case_reference': this case reference is already registered",
+        "5 rows read: 5 valid, 1 with errors. Nothing was imported (all or nothing): fix the rows "
+        "above, or import the valid rows only with --skip-invalid.",
+    ]
+    assert counts(session) == before
+
+    monkeypatch.setattr(returnee_import, "register_returnees", register)
+    assert run(runner, "returnees", people).exit_code == 0
+    referrals = tmp_path / "referrals.csv"
+    referrals.write_text(
+        "case_reference,partner,service,appointment\n"
+        + "".join(
+            f"MIM-10{n},Training Centre 1,vocational_training,31/12/2026 14:00\n" for n in range(5)
+        ),
+        encoding="utf-8",
+    )
+    check, checked = referral_import.check_new_referral, []
+
+    def refused_on_saving(item: Any) -> None:
+        checked.append(item)
+        if len(checked) == 4:
+            raise InvalidInput("appointment", "refused on saving")
+        check(item)
+
+    monkeypatch.setattr(referral_import, "check_new_referral", refused_on_saving)
+    before = counts(session)
+    tasks = session.scalar(select(func.count()).select_from(Task))
+    result = run(runner, "referrals", referrals)
+    assert len(checked) == 4 and result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "row 5, field 'appointment': refused on saving"
+    assert "Nothing was imported (all or nothing)" in result.stdout.splitlines()[-1]
+    assert counts(session) == before
+    assert session.scalar(select(func.count()).select_from(Task)) == tasks
