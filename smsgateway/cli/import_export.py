@@ -93,7 +93,7 @@ def _run_import(kind: str, file: Path, dry_run: bool, skip_invalid: bool, userna
         report = failure.report
     for line in report.lines():
         click.echo(line)
-    if report.errors and not (skip_invalid and not report.file_errors):
+    if report.saving_failed or (report.errors and not (skip_invalid and not report.file_errors)):
         sys.exit(1)
 
 

@@ -32,6 +32,7 @@ class ImportReport:
     imported: int = 0
     problems: list[Problem] = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # case or referral references
+    saving_failed: bool = False  # a row was refused while saving: everything was rolled back
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,6 +54,11 @@ class ImportReport:
         head = f"{self.rows} rows read: {self.valid} valid, {invalid} with errors."
         if self.file_errors:
             return f"{head} Nothing was imported: the file itself must be fixed first."
+        if self.saving_failed:
+            return (
+                f"{head} Nothing was imported: saving stopped at the row above and nothing was "
+                "kept (all or nothing, with --skip-invalid too); fix it, then import again."
+            )
         if self.dry_run:
             if invalid and not self.skip_invalid:
                 return f"{head} Dry run: as it is, nothing would be imported (all or nothing)."

@@ -55,6 +55,7 @@ class ImportFailed(RuntimeError):
     """Saving failed part-way: the caller's transaction must roll back; the report says why."""
 
     def __init__(self, report: ImportReport) -> None:
+        report.imported, report.saving_failed = 0, True
         super().__init__(report.summary())
         self.report = report
 

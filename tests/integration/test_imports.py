@@ -316,7 +316,8 @@ def test_a_failure_while_saving_a_later_batch_leaves_nothing_of_the_earlier_ones
 ) -> None:
     """All or nothing holds across the batches the rows are saved in: when saving batch 2 fails
     (here: a case reference registered by someone else while the import ran, and a referral
-    refused on saving), batch 1, already written with its events and notices, goes too."""
+    refused on saving), batch 1, already written with its events and notices, goes too; the
+    report says so, and the exit status is 1 even with --skip-invalid."""
     from smsgateway.errors import InvalidInput
     from smsgateway.imports import referrals as referral_import
     from smsgateway.imports import returnees as returnee_import
@@ -346,9 +347,15 @@ def test_a_failure_while_saving_a_later_batch_leaves_nothing_of_the_earlier_ones
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "row 4, field 'case_reference': this case reference is already registered",
-        "5 rows read: 5 valid, 1 with errors. Nothing was imported (all or nothing): fix the rows "
-        "above, or import the valid rows only with --skip-invalid.",
+        "5 rows read: 5 valid, 1 with errors. Nothing was imported: saving stopped at the row "
+        "above and nothing was kept (all or nothing, with --skip-invalid too); fix it, then "
+        "import again.",
     ]
+    assert counts(session) == before
+    calls.clear()
+    skipping = run(runner, "returnees", people, "--skip-invalid")  # no row to skip: it failed
+    assert calls == [2, 2] and skipping.exit_code == 1
+    assert skipping.stdout.splitlines()[-1] == result.stdout.splitlines()[-1]
     assert counts(session) == before
 
     monkeypatch.setattr(returnee_import, "register_returnees", register)
@@ -375,6 +382,6 @@ def test_a_failure_while_saving_a_later_batch_leaves_nothing_of_the_earlier_ones
     result = run(runner, "referrals", referrals)
     assert len(checked) == 4 and result.exit_code == 1
     assert result.stdout.splitlines()[0] == "row 5, field 'appointment': refused on saving"
-    assert "Nothing was imported (all or nothing)" in result.stdout.splitlines()[-1]
+    assert "saving stopped at the row above" in result.stdout.splitlines()[-1]
     assert counts(session) == before
     assert session.scalar(select(func.count()).select_from(Task)) == tasks
