@@ -3,7 +3,8 @@
 What goes (docs/privacy.md): names, case reference (replaced by `erased-<id>`), every number
 of theirs (contact points become `erased-<point id>`; messages and notices to or from those
 numbers say `erased`), proxies' names and relations, message bodies and processing errors,
-free-text notes of their referrals' events, appointment places, notices' error texts, and the
+free-text notes of their referrals' events, appointment places, notices' error texts, the
+staff's notes about them (follow-ups, review items, notes on their complaints), and the
 suppression of their numbers. What stays: ids, statuses, dates, channels, languages, counts,
 consents, reachability and flags, so every figure of the dashboard is the same afterwards.
 Pending notices are cancelled, open tasks and escalations end, and nothing is sent to an
@@ -26,11 +27,15 @@ from smsgateway.models import (
     ContactPoint,
     Erasure,
     Escalation,
+    FeedbackItem,
+    FeedbackNote,
+    Followup,
     Message,
     Notice,
     Referral,
     ReferralEvent,
     Returnee,
+    ReviewItem,
     Suppression,
     Task,
     User,
@@ -103,6 +108,7 @@ def _erase(session: Session, returnee: Returnee, *, now: datetime) -> dict[str, 
     numbers = [point.phone_e164 for point in returnee.contact_points]
     referrals = list(session.scalars(select(Referral).filter_by(returnee_id=returnee.id)))
     referral_ids = [referral.id for referral in referrals]
+    _erase_staff_notes(session, returnee.id, referral_ids, numbers)
     counts = {
         "notices_cancelled": cancel_pending(session, returnee_id=returnee.id, reason="erased")
         + cancel_pending(session, referral_ids=referral_ids, reason="erased"),
@@ -126,6 +132,42 @@ def _erase(session: Session, returnee: Returnee, *, now: datetime) -> dict[str, 
     returnee.case_reference = erased_case_reference(returnee.id)
     returnee.erased_at = returnee.updated_at = now
     return counts
+
+
+def _erase_staff_notes(
+    session: Session, returnee_id: int, referral_ids: list[int], numbers: list[str]
+) -> None:
+    """The staff's free text about the returnee goes: follow-up notes, review notes, and the
+    managers' notes on their complaints (the rows, kinds and outcomes stay for the figures)."""
+    message_ids = list(
+        session.scalars(
+            select(Message.id).where(
+                or_(
+                    Message.returnee_id == returnee_id,
+                    Message.referral_id.in_(referral_ids),
+                    Message.phone_e164.in_(numbers) & Message.returnee_id.is_(None),
+                )
+            )
+        )
+    )
+    options = {"synchronize_session": False}
+    session.execute(
+        update(Followup).where(Followup.returnee_id == returnee_id).values(note=""),
+        execution_options=options,
+    )
+    session.execute(
+        update(ReviewItem)
+        .where(or_(ReviewItem.returnee_id == returnee_id, ReviewItem.message_id.in_(message_ids)))
+        .values(note=""),
+        execution_options=options,
+    )
+    items = select(FeedbackItem.id).where(
+        or_(FeedbackItem.returnee_id == returnee_id, FeedbackItem.message_id.in_(message_ids))
+    )
+    session.execute(
+        update(FeedbackNote).where(FeedbackNote.item_id.in_(items)).values(text=""),
+        execution_options=options,
+    )
 
 
 def _erase_messages(

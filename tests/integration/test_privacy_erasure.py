@@ -20,11 +20,15 @@ from smsgateway.loop.standing import flag_counts, reach_report
 from smsgateway.models import (
     AccessLogEntry,
     Erasure,
+    FeedbackItem,
+    FeedbackNote,
+    Followup,
     Message,
     Notice,
     Partner,
     Referral,
     Returnee,
+    ReviewItem,
     Suppression,
 )
 from smsgateway.referrals import Source, Status, close_referral, create_referral
@@ -36,6 +40,11 @@ OWN, PROXY = "+221771234567", "+221779876543"
 FIRST, LAST, PROXY_NAME = "Zenabou", "Quaresma", "Ousmanezz Proxyname"
 CASE, PLACE, NOTE = "CASE-ZX-9", "Rue Zanzibar 12", "moved to Thiesvillezz"
 REPLY = "je viendrai avec ma soeur Khadijazz"
+VISIT, COMPLAINT_NOTE, REVIEW_NOTE = (
+    "visited Rue Zanzibarzz, she works nights",
+    "called Zenabou back about Khadijazz",
+    "Zenabou explained by phone, nothing to do",
+)
 
 
 def text_values(session: Session) -> list[tuple[str, str, str]]:
@@ -157,6 +166,23 @@ def world(
         assert found is not None
         close_referral(tx, found, source=Source.CASEWORKER, now=later, actor="cw", note=NOTE)
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=later)
+    with runtime.db.transaction() as tx:  # the staff's free-text notes about her
+        tx.add(Followup(returnee_id=returnee.id, kind="visit", note=VISIT, created_at=later))
+        reply = tx.scalar(select(Message).filter_by(body=REPLY))
+        assert reply is not None
+        item = FeedbackItem(
+            message_id=reply.id,
+            returnee_id=returnee.id,
+            source="feedback_keyword",
+            language="fr",
+            state="open",
+            created_at=later,
+        )
+        tx.add(item)
+        tx.add(FeedbackNote(item=item, author="manager", text=COMPLAINT_NOTE, created_at=later))
+        reviewed = tx.scalars(select(ReviewItem).filter_by(returnee_id=returnee.id)).first()
+        assert reviewed is not None, "her unclear reply is waiting for review"
+        reviewed.note = REVIEW_NOTE
     return {
         "returnee": returnee,
         "referral": referral,
@@ -194,11 +220,27 @@ def test_erasing_removes_every_trace_and_keeps_every_figure(
     assert result.exit_code == 0, result.output
     session.expire_all()
 
-    erased = [OWN, PROXY, OWN.lstrip("+"), FIRST, LAST, PROXY_NAME, CASE, PLACE, NOTE, *bodies]
+    erased = [
+        OWN,
+        PROXY,
+        OWN.lstrip("+"),
+        OWN[4:],
+        PROXY[4:],
+        FIRST,
+        LAST,
+        PROXY_NAME,
+        CASE,
+        PLACE,
+        NOTE,
+        VISIT,
+        COMPLAINT_NOTE,
+        REVIEW_NOTE,
+        *bodies,
+    ]
     leaks = [
         (t, c, value) for t, c, cell in text_values(session) for value in erased if value in cell
     ]
-    assert leaks == []
+    assert leaks == [], leaks
     assert figures(session, now) == before
     assert dashboard_page(manager_client) == dashboard
     assert [v for v in text_values(session) if "Neighbourina" in v[2]] == neighbour_before
