@@ -3,7 +3,8 @@
 The same document is the CLI's and the API's JSON and the console's readable page: the
 returnee's record, contact points (with their reachability history), consents, referrals with
 their events, messages (to or from the returnee, their referrals or their numbers), notices,
-tasks, escalations and erasures. Datetimes are ISO 8601 in UTC.
+tasks, escalations, satisfaction answers, complaints with the managers' notes, review items,
+follow-ups and erasures. Datetimes are ISO 8601 in UTC.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from sqlalchemy.orm import Session
 from smsgateway.models import (
     Erasure,
     Escalation,
+    FeedbackItem,
+    Followup,
     Message,
     Notice,
     ReachabilityEvent,
     Referral,
     ReferralEvent,
     Returnee,
+    ReviewItem,
+    SatisfactionAnswer,
     Task,
 )
 
@@ -37,16 +42,26 @@ def subject_access(session: Session, returnee: Returnee, *, now: datetime) -> di
     referral_ids = [referral.id for referral in referrals]
     numbers = [point.phone_e164 for point in returnee.contact_points]
     point_ids = [point.id for point in returnee.contact_points]
-    messages = session.scalars(
-        select(Message)
-        .where(
-            or_(
-                Message.returnee_id == returnee.id,
-                Message.referral_id.in_(referral_ids),
-                Message.phone_e164.in_(numbers) & Message.returnee_id.is_(None),
+    messages = list(
+        session.scalars(
+            select(Message)
+            .where(
+                or_(
+                    Message.returnee_id == returnee.id,
+                    Message.referral_id.in_(referral_ids),
+                    Message.phone_e164.in_(numbers) & Message.returnee_id.is_(None),
+                )
             )
+            .order_by(Message.id)
         )
-        .order_by(Message.id)
+    )
+    message_ids = [message.id for message in messages]
+    feedback = session.scalars(
+        select(FeedbackItem)
+        .where(
+            or_(FeedbackItem.returnee_id == returnee.id, FeedbackItem.message_id.in_(message_ids))
+        )
+        .order_by(FeedbackItem.id)
     )
     return {
         "format_version": FORMAT_VERSION,
@@ -90,6 +105,40 @@ def subject_access(session: Session, returnee: Returnee, *, now: datetime) -> di
                 select(Escalation).filter_by(returnee_id=returnee.id).order_by(Escalation.id)
             ),
             "id state step reason started_at ended_at",
+        ),
+        "satisfaction_answers": _rows(
+            session.scalars(
+                select(SatisfactionAnswer)
+                .where(SatisfactionAnswer.referral_id.in_(referral_ids))
+                .order_by(SatisfactionAnswer.id)
+            ),
+            "id referral_id service_category answer is_proxy asked_at answered_at",
+        ),
+        "feedback": [
+            {
+                **_row(item, "id message_id referral_id source theme state created_at closed_at"),
+                "notes": _rows(item.notes, "author text created_at"),
+            }
+            for item in feedback
+        ],
+        "review_items": _rows(
+            session.scalars(
+                select(ReviewItem)
+                .where(
+                    or_(
+                        ReviewItem.returnee_id == returnee.id,
+                        ReviewItem.message_id.in_(message_ids),
+                    )
+                )
+                .order_by(ReviewItem.id)
+            ),
+            "id message_id referral_id reason resolution note resolved_by created_at resolved_at",
+        ),
+        "followups": _rows(
+            session.scalars(
+                select(Followup).filter_by(returnee_id=returnee.id).order_by(Followup.id)
+            ),
+            "id kind outcome note actor created_at",
         ),
         "erasures": _rows(
             session.scalars(select(Erasure).filter_by(returnee_id=returnee.id)),

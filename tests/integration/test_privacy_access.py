@@ -150,6 +150,7 @@ def test_subject_access_from_the_command_and_the_api(
     assert [r["reference"] for r in document["referrals"]] == [referral.reference]
     assert document["referrals"][0]["events"][0]["new_status"] == "referred"
     assert {"consents", "messages", "notices", "erasures"} <= set(document)
+    assert {"satisfaction_answers", "feedback", "review_items", "followups"} <= set(document)
     assert entries(session)[-1].face == "cli"
 
     answer = api_as("manager", scope="read").get(f"/returnees/{returnee.id}/subject-access")

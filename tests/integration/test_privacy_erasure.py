@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
+from markupsafe import escape
 from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.orm import Session
 
@@ -323,6 +324,8 @@ def test_managers_erase_on_the_console_with_confirmation_caseworkers_may_not(
     manager = client_as("manager")
     page = manager.get(f"/returnees/{returnee.id}/data").get_data(as_text=True)
     assert FIRST in page and REPLY in page and 'id="erase-form"' in page
+    for note in (VISIT, COMPLAINT_NOTE, REVIEW_NOTE):  # everything held is shown, notes too
+        assert str(escape(note)) in page, note
     token = form_token(manager)
     wrong = manager.post(url, data={"csrf_token": token, "confirmation": "CASE", "reason": "asked"})
     assert wrong.status_code == 303
