@@ -26,6 +26,7 @@ from smsgateway.models import Partner
 from smsgateway.permissions import Action
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.session import acting_user
 
 feedback = Blueprint("feedback", __name__)
@@ -70,6 +71,7 @@ def items() -> str:
     state = request.args.get("state", "open")
     with get_runtime().db.sessions() as session:
         found = list_items(session, state=None if state == "all" else state)
+        note_access("returnee", sorted({i.returnee_id for i in found if i.returnee_id}))
         return render_template("feedback/items.html", items=found, state=state)
 
 
@@ -82,6 +84,8 @@ def item(feedback_id: int) -> str:
             found = get_item(session, feedback_id)
         except InvalidInput:
             abort(404)
+        if found.returnee_id is not None:
+            note_access("returnee", [found.returnee_id])
         return render_template(
             "feedback/item.html", item=found, themes=runtime.programme.satisfaction.themes
         )

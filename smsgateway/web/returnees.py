@@ -143,9 +143,9 @@ def show(returnee_id: int) -> str:
 @requires(Action.EDIT_RETURNEES)
 def edit(returnee_id: int) -> str:
     with get_runtime().db.sessions() as session:
-        return render_template(
-            "returnees/form.html", returnee=_returnee(session, returnee_id), **_choices()
-        )
+        returnee = _returnee(session, returnee_id)
+        note_access("returnee", [returnee.id], returnee_id=returnee.id)  # the form shows it all
+        return render_template("returnees/form.html", returnee=returnee, **_choices())
 
 
 @returnees.post("/<int:returnee_id>")

@@ -24,6 +24,7 @@ from smsgateway.reviews import (
 )
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.audit import note_access
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -40,6 +41,7 @@ def queue() -> str:
         rows = [(item, sender_of(session, item)) for item in items]
         referrals = {item.id: referral_of_item(session, item) for item in items}
         hints = {item.id: open_referrals_of(session, item.returnee_id) for item in items}
+        note_access("returnee", sorted({i.returnee_id for i in items if i.returnee_id}))
         return render_template(
             "reviews/queue.html",
             rows=rows,

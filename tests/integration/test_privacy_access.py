@@ -186,3 +186,56 @@ def test_the_log_format_is_json_lines_in_production() -> None:
     assert log_format({"SMSGATEWAY_ENV": "production", "SMSGATEWAY_LOG_FORMAT": "text"}) == "text"
     with pytest.raises(ConfigError, match=r"^SMSGATEWAY_LOG_FORMAT must be one of text, json$"):
         load_settings({"SMSGATEWAY_LOG_FORMAT": "xml", "SMSGATEWAY_SECRET_KEY": "k"})
+
+
+def test_the_edit_form_the_review_queue_and_complaints_are_logged_too(
+    client_as: Callable[..., FlaskClient],
+    session: Session,
+    now: Any,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """Every console page that shows a returnee's numbers, names or texts leaves its entry."""
+    from smsgateway.models import FeedbackItem, Message, ReviewItem
+
+    referral = make_referral()
+    returnee_id = referral.returnee_id
+    message = Message(
+        direction="in",
+        channel="sms",
+        phone_e164=referral.returnee.contact_points[0].phone_e164,
+        returnee_id=returnee_id,
+        referral_id=referral.id,
+        provider="local",
+        body="pas content du tout",
+        delivery_status="received",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(message)
+    session.flush()
+    session.add(
+        ReviewItem(message_id=message.id, returnee_id=returnee_id, reason="unclear", created_at=now)
+    )
+    feedback = FeedbackItem(
+        message_id=message.id,
+        returnee_id=returnee_id,
+        source="feedback_keyword",
+        language="fr",
+        state="open",
+        created_at=now,
+    )
+    session.add(feedback)
+    session.commit()
+    caseworker, manager = client_as("caseworker"), client_as("manager")
+    for client, path in [
+        (caseworker, f"/returnees/{returnee_id}/edit"),
+        (caseworker, "/reviews"),
+        (manager, "/manager/feedback"),
+        (manager, f"/manager/feedback/{feedback.id}"),
+    ]:
+        before = len(entries(session))
+        assert client.get(path).status_code == 200, path
+        new = entries(session)[before:]
+        assert [(e.event, e.subject_kind, e.subject_ids, e.username) for e in new] == [
+            ("view", "returnee", [returnee_id], client.user.username)  # type: ignore[attr-defined]
+        ], path
