@@ -296,7 +296,7 @@ def confirm_and_close_questions(
     session.commit()
 
 
-def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_caseworker(
+def test_a_reply_with_no_open_question_is_told_once_a_day_it_was_received(
     fake: FakeTwilio,
     client: FlaskClient,
     runtime: Runtime,
@@ -312,7 +312,7 @@ def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_casewor
     assert post_form(client, fake, MESSAGES, sms(fake, scene.returnee_phone, "merci")) == 200
 
     message = stored(session, oui["MessageSid"])
-    assert reviews_of(session, message) == ["no_open_question"]
+    assert reviews_of(session, message) == []  # the confirmation again: nothing new to read
     (receipt,) = notices_after(session, before)
     assert receipt.kind == NoticeKind.ACK_RECEIVED
     assert receipt.referral_id is None and receipt.contact_point_id == message.contact_point_id
