@@ -228,6 +228,30 @@ def refused_on_the_other_partners(
     return [f"{method} {url}, the other partner's: {response.status_code}, changed: {changed}"]
 
 
+def test_every_console_form_post_without_its_csrf_token_is_refused_and_changes_nothing(
+    app: Flask,
+    session: Session,
+    world: dict[str, Any],
+    client_for: Callable[[str], FlaskClient],
+) -> None:
+    """Each POST route, by a role the table allows, with every other field but the token."""
+    from smsgateway.web.access import declared_access
+
+    posts = [(endpoint, rule) for endpoint, rule, method in console_rules(app) if method == "POST"]
+    assert len(posts) > 20
+    wrong = []
+    for endpoint, rule in posts:
+        action = declared_access(app, endpoint)
+        assert isinstance(action, Action)
+        role = next(role for role in Role if scope_of(role, action) is not None)
+        client = client_for(role)
+        before = fingerprint(session)
+        response = client.post(build_url(rule, world["arguments"]), data={"note": "x"})
+        if response.status_code != 400 or fingerprint(session) != before:
+            wrong.append(f"POST {rule} as {role.value} without a token: {response.status_code}")
+    assert wrong == []
+
+
 def test_a_partner_reads_and_reports_only_on_its_own_referrals(
     app: Flask,
     session: Session,
