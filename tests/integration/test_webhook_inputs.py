@@ -139,6 +139,17 @@ def test_nul_in_from_is_dropped_and_the_sender_recognised(
     assert message.phone_e164 == scene.returnee_phone and message.intent == "confirm"
 
 
+def test_nul_in_speech_is_dropped_and_the_speech_is_kept(
+    fake: FakeTwilio, client: FlaskClient, session: Session, scene: Scene
+) -> None:
+    form = call_form(fake, scene, SpeechResult="oui je\x00 viens", Confidence="0.9")
+    query = f"notice=notice-{scene.voice_notice_id}"
+    assert post_form(client, fake, GATHER, form, query) == 200
+    session.expire_all()
+    (message,) = session.scalars(select(Message).filter_by(direction="in", channel="voice"))
+    assert message.body == "oui je viens"
+
+
 @pytest.mark.parametrize(
     "message_sid", ["SM" + "a" * 63, "SM" + "a" * 100, "SMnot-an-id", "", "CA" + "a" * 32]
 )
