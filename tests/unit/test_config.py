@@ -121,6 +121,10 @@ def test_a_programme_file_that_does_not_parse_is_refused_at_start(
     }
     with pytest.raises(ConfigError, match=f"SMSGATEWAY_PROGRAMME_FILE: .*{reason}"):
         load_settings(environ)
+    result = CliRunner().invoke(main, ["dispatch"], env=environ)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("smsgateway: SMSGATEWAY_PROGRAMME_FILE: ")
 
 
 def test_bad_overrides_are_refused_like_variables(tmp_path: Path) -> None:
