@@ -276,7 +276,7 @@ def test_the_console_pages_in_english_and_french_at_desktop_and_phone_width(
         assert moussa is not None
         phone, moussa_id = moussa.contact_points[0].phone_e164, moussa.id
         receive_message(
-            tx, InboundMessage(phone, "je ne comprends pas"), now=now, settings=runtime.settings
+            tx, InboundMessage(phone, "merci pour tout"), now=now, settings=runtime.settings
         )
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
     pages = PAGES | data_pages(runtime, now, moussa_id)
@@ -289,6 +289,8 @@ def test_the_console_pages_in_english_and_french_at_desktop_and_phone_width(
             assert console.page.eval_on_selector("html", "e => e.lang") == language
             if language == "fr":
                 assert FRENCH[name] in console.text(), f"{name} is not in French"
+            if name == "reviews":  # an item with its three forms, not the empty state
+                assert console.page.locator("li.item").count() == 1
             assert not console.scrolls_sideways(), (
                 f"{name} ({language}, {width} px) scrolls sideways"
             )
