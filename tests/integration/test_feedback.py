@@ -362,6 +362,10 @@ def test_complaints_reach_only_managers(
     ):
         answer = caseworker.get(path)
         assert answer.status_code == 200 and "payer" not in answer.text, path
+    partner = others[2]
+    for path in ("/partner/", f"/partner/referrals/{referral.reference}", "/partner/satisfaction"):
+        answer = partner.get(path)
+        assert answer.status_code == 200 and "payer" not in answer.text, path
 
 
 def test_manager_closes_a_complaint_on_the_console(
