@@ -112,6 +112,11 @@ def set_password(session: Session, user: User, password: str, *, now: datetime) 
     user.session_token = secrets.token_hex(16)
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Every open session of the account ends, a copy of its cookie included (logging out)."""
+    user.session_token = secrets.token_hex(16)
+
+
 def disable_user(session: Session, user: User, *, now: datetime) -> None:
     """The account can no longer log in and its open sessions end; its history stays."""
     user.is_active = False

@@ -3,8 +3,8 @@
 Every provider error goes through this table, whether Twilio returned it on the API call (the
 message was refused) or reported it later in a status callback (the message was not delivered):
 the contact point's reachability, the suppression list, the escalation step and whether the same
-notice is tried again all come from the entry of its code. docs/provider-errors.md shows the
-same table for people; a test keeps the two equal.
+notice is tried again all come from the entry of its code. docs/delivery.md shows the same
+table for people; a test keeps the two equal.
 
 Actions:
 

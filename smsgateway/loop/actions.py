@@ -8,6 +8,7 @@ question left to ask) passes to the next step at once, without waiting.
 - `remind_partner`: the same, as a reminder, whenever it falls due;
 - `ask_partner_date`: ask the partner's point person for a new appointment date, answered by
   SMS (`smsgateway.loop.partner_dates`);
+- `remind_partner_date`: the same request again, as a reminder;
 - `ask_again`: send the returnee's last unanswered question again, on another channel;
 - `ask_proxy`: a discreet request to a proxy to have the returnee contact the office
   (`reachability.request_proxy_contact`);
@@ -64,6 +65,13 @@ def ask_partner_date(step: StepContext) -> bool:
     return notice is not None
 
 
+def remind_partner_date(step: StepContext) -> bool:
+    notice = ask_partner_for_date(
+        step.session, step.referral, now=step.now, programme=step.programme, is_reminder=True
+    )
+    return notice is not None
+
+
 def ask_again(step: StepContext) -> bool:
     """The last unanswered question about the referral, again, on the next channel that can
     carry it; valid until the step's wait ends."""
@@ -104,6 +112,7 @@ ACTIONS: dict[str, Callable[[StepContext], bool]] = {
     "ask_partner": ask_partner,
     "remind_partner": remind_partner,
     "ask_partner_date": ask_partner_date,
+    "remind_partner_date": remind_partner_date,
     "ask_again": ask_again,
     "ask_proxy": ask_proxy,
     "caseworker": caseworker,

@@ -4,6 +4,7 @@ The partner holds the appointment book, so the rebooking rule's first step (`ask
 asks the partner's first point person for a new date: a notice of kind `partner_date_request`,
 by SMS in the point person's language ("Referral R1234 (Awa D., appointment 12 Dec) asks for
 another date. Reply with the reference and the new date and time, e.g. R1234 19/12 10:00").
+Without an answer, the next step (`remind_partner_date`) asks once more, "Reminder." first.
 The point person answers with the reference, a date written day first (`19/12`, `19.12.2026`,
 `19-12`) and, if they like, a time (`10:00`, `10h`, `14h30`); without a time the appointment
 keeps the time of day it had (09:00 when it had none). The date is read in the returnee's time
@@ -61,18 +62,29 @@ class NewDate:
     at: time | None
 
 
+#: A reminder asks again unless a request went this recently (a step run twice asks once).
+REMINDER_GAP = timedelta(hours=12)
+
+
 def ask_partner_for_date(
-    session: Session, referral: Referral, *, now: datetime, programme: Programme
+    session: Session,
+    referral: Referral,
+    *,
+    now: datetime,
+    programme: Programme,
+    is_reminder: bool = False,
 ) -> Notice | None:
     """Ask the referral's partner for a new appointment date; None without a point person.
 
     A request about this referral still planned, or sent since the referral asked for another
-    date, is that request (a task step run again asks nothing twice).
+    date, is that request (a task step run again asks nothing twice). A reminder
+    (`remind_partner_date`) asks again, "Reminder." first, unless a request is still planned or
+    went less than `REMINDER_GAP` ago.
     """
     person = point_person_for(referral.partner)
     if person is None:
         return None
-    since = referral.updated_at or now
+    since = now - REMINDER_GAP if is_reminder else (referral.updated_at or now)
     earlier = session.scalars(
         select(Notice).where(
             Notice.kind == NoticeKind.PARTNER_DATE_REQUEST,
@@ -93,6 +105,7 @@ def ask_partner_for_date(
         payload={
             "referral_ids": [referral.id],
             "example": f"{referral.reference} {example:%d/%m} 10:00",
+            "reminder": is_reminder,
         },
         due_at=now,
         expires_at=now + validity if validity else None,

@@ -309,13 +309,15 @@ def _understand(
         )
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
-        if late is not None:
-            outcome = _queue_late(session, message, late, now=now)
+        if _repeats_last_answer(session, message, sender):
+            outcome = ReplyOutcome("repeated")  # the answer already recorded, sent again
         elif (
             is_chatter(inputs.reading_text(message.body), language)
             and "chatter" not in current_programme().replies.review
         ):
             outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read
+        elif late is not None:
+            outcome = _queue_late(session, message, late, now=now)
         else:
             outcome = queue_review(session, message, reason="no_open_question", now=now)
         outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
@@ -363,6 +365,40 @@ def _questions_for(
     if last is None or last.answered_at is not None or not _is_within(last, since, None):
         return [], (every[0] if every else None)
     return [q for q in every if q.sent_at == last.sent_at], None
+
+
+def _repeats_last_answer(session: Session, message: Message, sender: Sender) -> bool:
+    """Whether a reply says again what the number last answered, to the question it answered
+    ("1" again, "oui" after "1"): nothing to apply and nothing for a caseworker to read. The
+    message joins that referral's timeline. A different answer (a change of mind), a quoted
+    reference, or a second word to a satisfaction question (it may carry a complaint) is not a
+    repeat."""
+    last = sender.last_question()
+    if last is None or last.answered_at is None or last.referral_id is None:
+        return False
+    question = Question(last.question or "")
+    if question in FEEDBACK_QUESTIONS or find_reference_codes(message.body):
+        return False
+    recorded = session.scalar(
+        select(Message.intent)
+        .where(
+            Message.direction == "in",
+            Message.referral_id == last.referral_id,
+            Message.phone_e164 == message.phone_e164,
+            Message.intent.is_not(None),
+            Message.created_at <= last.answered_at,
+            Message.id != message.id,
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    language = last.returnee.preferred_language if last.returnee else None
+    intent = classify_reply(inputs.reading_text(message.body), language, question)
+    if intent is Intent.UNCLEAR or recorded != intent.value:
+        return False
+    message.referral_id = last.referral_id
+    message.intent = intent
+    return True
 
 
 def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:

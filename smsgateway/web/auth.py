@@ -28,7 +28,13 @@ from smsgateway.models import User
 from smsgateway.permissions import Action, Role
 from smsgateway.privacy.access_log import AccessEvent, Face, record_access
 from smsgateway.runtime import get_runtime
-from smsgateway.users import authenticate, list_users, normalize_username, set_language
+from smsgateway.users import (
+    authenticate,
+    end_sessions,
+    list_users,
+    normalize_username,
+    set_language,
+)
 from smsgateway.web.access import public, requires
 from smsgateway.web.forms import LanguageForm, LoginForm, LogoutForm
 
@@ -96,6 +102,10 @@ def _safe_next(target: str | None) -> str | None:
 def logout() -> Response:
     if not LogoutForm().validate_on_submit():
         abort(400)
+    with get_runtime().db.transaction() as db_session:
+        user = db_session.get(User, current_user.id)
+        assert user is not None  # noqa: S101 (loaded for this very request)
+        end_sessions(db_session, user)  # a copy of the cookie no longer opens anything
     logout_user()
     session.clear()
     flash(gettext("You are logged out."), "info")

@@ -36,6 +36,11 @@ INTENT = {
     "opt_out": _("Wants no more messages"),
     "opt_in": _("Wants messages again"),
     "help": _("Asks for help"),
+    "satisfied": _("Satisfied with the help"),
+    "partly_satisfied": _("Partly satisfied with the help"),
+    "not_satisfied": _("Not satisfied with the help"),
+    "reason": _("Says why"),
+    "feedback": _("A message for the managers"),
     "unclear": _("Unclear"),
     # A partner's outcomes, for a point person's message.
     "enrolled": _("Partner: enrolled"),
@@ -114,7 +119,12 @@ NOTICE_KIND = {
     "call_announcement": _("Call announcement"),
     "proxy_contact_request": _("Request through a proxy"),
     "partner_question": _("Question to the partner"),
+    "partner_date_request": _("Asking the partner for a new date"),
     "bulk_information": _("Bulk notice"),
+    "satisfaction_question": _("Satisfaction question"),
+    "satisfaction_reason": _("Asking why (satisfaction)"),
+    "feedback_request": _("Asking for the feedback message"),
+    "feedback_closed": _("Feedback closed"),
     "ack_partner_results": _("Answer to the partner"),
 }
 

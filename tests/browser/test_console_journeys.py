@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway.bulk import Cohort, Content, confirm_bulk, create_bulk
 from smsgateway.demo import DEMO_USERS, seed_demo, seed_demo_users
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.models import Notice, Referral, Returnee, ReviewItem
@@ -225,6 +226,9 @@ PAGES = {
     "reviews": "/reviews",
     "bulk": "/bulk/",
 }
+# Pages whose address depends on the data: the returnee page, a bulk notice in preview (a
+# draft) and in progress, the phone simulator on a returnee's thread.
+DATA_PAGES = ("returnee", "bulk-preview-page", "bulk-progress-page", "simulator")
 FRENCH = {
     "front": "Par où commencer",
     "referral": "Chronologie",
@@ -233,7 +237,29 @@ FRENCH = {
     "returnee-form": "Langues, dans l’ordre",  # noqa: RUF001  (French typography)
     "reviews": "À examiner",
     "bulk": "Envois groupés",
+    "returnee": "Historique de joignabilité",
+    "bulk-preview-page": "Aperçu",
+    "bulk-progress-page": "Avancement",
+    "simulator": "Simulateur de téléphone",
 }
+
+
+def data_pages(runtime: Runtime, now: datetime, moussa_id: int) -> dict[str, str]:
+    """The returnee page, a bulk notice as a draft and one sending, and the simulator."""
+    with runtime.db.transaction() as tx:
+        moussa = tx.get(Returnee, moussa_id)
+        assert moussa is not None
+        cohort = Cohort(case_references=(str(moussa.case_reference),))
+        content = Content(texts={"fr": "Le bureau est fermé lundi.", "en": "Closed on Monday."})
+        draft = create_bulk(tx, cohort, content, window_start=now, now=now, created_by="cw")
+        sending = create_bulk(tx, cohort, content, window_start=now, now=now, created_by="cw")
+        confirm_bulk(tx, sending, now=now, programme=runtime.programme)
+        return {
+            "returnee": f"/returnees/{moussa.id}",
+            "bulk-preview-page": f"/bulk/{draft.id}",
+            "bulk-progress-page": f"/bulk/{sending.id}",
+            "simulator": f"/simulator/?contact={moussa.contact_points[0].id}",
+        }
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -248,19 +274,23 @@ def test_the_console_pages_in_english_and_french_at_desktop_and_phone_width(
     with runtime.db.transaction() as tx:
         moussa = tx.scalar(select(Returnee).filter_by(first_name="Moussa"))
         assert moussa is not None
-        phone = moussa.contact_points[0].phone_e164
+        phone, moussa_id = moussa.contact_points[0].phone_e164, moussa.id
         receive_message(
-            tx, InboundMessage(phone, "je ne comprends pas"), now=now, settings=runtime.settings
+            tx, InboundMessage(phone, "merci pour tout"), now=now, settings=runtime.settings
         )
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+    pages = PAGES | data_pages(runtime, now, moussa_id)
+    assert set(pages) == set(PAGES) | set(DATA_PAGES) == set(FRENCH)
     for width in (1280, 375):
         console = Console(browser_page(locale=language, width=width), live_url)
         console.log_in()
-        for name, path in PAGES.items():
+        for name, path in pages.items():
             console.go(path)
             assert console.page.eval_on_selector("html", "e => e.lang") == language
             if language == "fr":
                 assert FRENCH[name] in console.text(), f"{name} is not in French"
+            if name == "reviews":  # an item with its three forms, not the empty state
+                assert console.page.locator("li.item").count() == 1
             assert not console.scrolls_sideways(), (
                 f"{name} ({language}, {width} px) scrolls sideways"
             )

@@ -134,7 +134,9 @@ def test_a_no_and_its_reason_reach_the_manager_who_closes_it(
 
     console.page.click("#nav-satisfaction")
     partner_row = console.page.locator("#by-partner tr", has_text=DEMO_PARTNER_NAME)
-    assert "6" in partner_row.inner_text()  # asked six times, five yes and one no
+    # asked six times, all answered: five yes and Moussa's no; nobody answered for someone else
+    cells = [cell.strip() for cell in partner_row.locator("td").all_inner_texts()]
+    assert cells == [DEMO_PARTNER_NAME, "6", "6", "100 %", "83 %", "0 %", "17 %", "0"]
     console.shot("2_manager_satisfaction")
 
     console.page.click("#nav-feedback")
@@ -149,6 +151,9 @@ def test_a_no_and_its_reason_reach_the_manager_who_closes_it(
     assert console.page.inner_text("#complaint-state").startswith("close")
     assert "Appelé le centre" in console.page.inner_text("#notes")
     console.shot("3_manager_closes")
+    console.page.click("#nav-satisfaction")
+    themes = console.page.inner_text("#themes")
+    assert "Jamais contacté\t1" in themes  # the closed complaint's theme, counted once
 
     console.page.click("#nav-simulator")
     console.page.click("#dispatch")

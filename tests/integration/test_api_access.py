@@ -86,3 +86,62 @@ def test_each_api_route_answers_each_role_as_the_table_says(
         if not ok:
             wrong.append(f"{method} {rule} as {role}: {response.status_code} {response.get_json()}")
     assert wrong == []
+
+
+def test_each_api_route_answers_no_token_with_401(
+    app: Flask, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    values = {
+        "reference": referral.reference,
+        "returnee_id": referral.returnee_id,
+        "partner_id": referral.partner_id,
+        "point_id": referral.returnee.contact_points[0].id,
+        "bulk_id": 1,
+    }
+    client = app.test_client()
+    wrong = []
+    for endpoint, rule, method in api_rules(app):
+        access = getattr(app.view_functions[endpoint], "smsgateway_api_access", None)
+        if not isinstance(access, Needs):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+        for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+            response = client.open(path, method=method, json={}, headers=headers)
+            if response.status_code != 401 or response.get_json()["code"] != "unauthorized":
+                wrong.append(f"{method} {rule} {headers}: {response.status_code}")
+    assert wrong == []
+
+
+def test_each_api_route_a_partner_may_use_refuses_the_other_partners_data(
+    app: Flask,
+    api_as: Callable[..., ApiClient],
+    make_partner: Callable[..., Partner],
+    make_referral: Callable[..., Referral],
+) -> None:
+    own, other = make_partner(), make_partner()
+    make_referral(partner=own)
+    theirs = make_referral(partner=other)
+    api = api_as(Role.PARTNER, partner_id=own.id)
+    values = {
+        "reference": theirs.reference,
+        "returnee_id": theirs.returnee_id,
+        "partner_id": other.id,
+        "point_id": theirs.returnee.contact_points[0].id,
+    }
+    wrong, checked = [], []
+    for endpoint, rule, method in api_rules(app):
+        access = getattr(app.view_functions[endpoint], "smsgateway_api_access", None)
+        if not isinstance(access, Needs) or "<" not in rule:
+            continue
+        if not any(scope_of(Role.PARTNER, action) for action in access.actions):
+            continue
+        checked.append(endpoint)
+        path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+        headers = {"Authorization": f"Bearer {api.secret}", "If-Match": '"1"'}
+        body = {"status": "enrolled"}  # a valid outcome: only the scope may refuse it
+        response = api.client.open(path, method=method, json=body, headers=headers)
+        if response.status_code not in (403, 404):
+            wrong.append(f"{method} {path}, the other partner's: {response.status_code}")
+    assert {"api.get_referral", "api.set_status", "api.get_partner"} <= set(checked), checked
+    assert wrong == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -384,3 +385,106 @@ def test_a_partner_or_caseworker_cannot_open_the_dashboard(
 ) -> None:
     assert client_as("caseworker").get("/manager/").status_code == 403
     assert client_as("caseworker").get("/manager/dashboard/funnel.csv").status_code == 403
+
+
+# -- every figure as the page and the downloads show it ----------------------------------------
+
+
+def test_every_table_of_the_page_holds_the_hand_computed_figures(
+    session: Session, world: dict[str, Any]
+) -> None:
+    """The tables (and so the page and every CSV) round and convert the figures: by hand too."""
+    r = world["r"]
+    tables = d.dashboard_tables(d.build_dashboard(session, d.DashboardFilter(NOVEMBER), now=NOW))
+    assert list(tables) == list(d.TABLES)
+    #       referred confirmed attended enrolled | ineligible declined no_show dropped unreachable
+    assert tables["funnel"].rows == [
+        ("A Training", "vocational", 4, 3, 2, 2, 1, 0, 0, 0, 0),  # r2 confirmed again: 0 declined
+        ("B Clinic", "medical", 2, 1, 1, 1, 0, 0, 1, 0, 0),
+        ("B Clinic", "mental_health", 2, 1, 1, 1, 0, 0, 0, 1, 1),
+        ("", "", 8, 5, 4, 4, 1, 0, 1, 1, 1),
+    ]
+    # A: (8 + 30.3) / 2 = 19.15 days, shown to the tenth; one of two within 30 days.
+    # B: (15 + 0.4) / 2 = 7.7 days; both within 30 days.
+    assert [(p, n, pytest.approx(m, abs=0.051), w) for p, n, m, w in tables["enrolment"].rows] == [
+        ("A Training", 2, 19.15, 50.0),
+        ("B Clinic", 2, 7.7, 100.0),
+    ]
+    assert tables["stalled"].rows == [
+        (r[4].reference, "A Training", "vocational", "referred", "2026-10-31T23:59+00:00"),
+        (r[2].reference, "A Training", "vocational", "confirmed", "2026-11-06T10:00+00:00"),
+        (r[6].reference, "B Clinic", "mental_health", "referred", "2026-11-10T10:00+00:00"),
+    ]
+    assert tables["delivery"].rows == [
+        ("sms", "fr", 2, 1, 50.0),
+        ("sms", "wo", 1, 1, 100.0),
+        ("voice", "wo", 1, 0, 0.0),
+        ("whatsapp", "fr", 1, 1, 100.0),
+    ]
+    assert tables["replies"].rows == [("sms", "fr", 2, 1, 50.0)]
+    assert tables["opt_outs"].rows == [("fr", 1)]
+    assert tables["load"].rows == [
+        ("reason", "ineligible", 1),
+        ("reason", "opted_out", 2),
+        ("reason", "unclear", 1),
+        ("age_days", "0-1", 1),
+        ("age_days", "1-3", 0),
+        ("age_days", "3-7", 1),
+        ("age_days", "7+", 2),
+    ]
+    assert tables["weeks"].rows == [
+        ("2026-10-26", 1, 1, 100.0),
+        ("2026-11-02", 2, 1, 50.0),
+        ("2026-11-09", 2, 2, 100.0),
+        ("2026-11-16", 1, 1, 100.0),
+        ("2026-11-23", 1, 1, 100.0),
+        ("2026-11-30", 1, 1, 100.0),
+    ]
+
+
+def _svg(html: str, chart: str) -> str:
+    return html.split(f'<svg id="{chart}"', 1)[1].split("</svg>", 1)[0]
+
+
+def test_the_headline_cards_and_the_charts_show_the_hand_computed_figures(
+    runtime: Runtime, manager_client: FlaskClient, world: dict[str, Any]
+) -> None:
+    runtime.clock = lambda: NOW
+    html = manager_client.get("/manager/?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    headline = html.split('id="headline"', 1)[1].split("</ul>", 1)[0]
+    cards = re.findall(r'<span class="count">(\d+)</span>([^<]+)</li>', headline)
+    assert [(int(n), label.strip()) for n, label in cards] == [
+        (8, "referred"),
+        (4, "enrolled"),
+        (3, "stalled"),
+        (1, "unreachable"),
+        (4, "open review items"),
+    ]
+    bars = re.findall(r"<title>([^<]+): ([\d.]+)</title>", _svg(html, "chart-funnel"))
+    assert bars == [
+        ("referred", "8"),
+        ("confirmed", "5"),
+        ("attended", "4"),
+        ("enrolled", "4"),
+        ("not eligible", "1"),
+        ("declined", "0"),
+        ("did not come", "1"),
+        ("dropped out", "1"),
+        ("unreachable", "1"),
+    ]
+    rates = re.findall(r"<title>([^<]+): ([\d.]+)</title>", _svg(html, "chart-delivery"))
+    assert rates == [
+        ("sms · fr", "50"),
+        ("sms · wo", "100"),
+        ("voice · wo", "0"),
+        ("whatsapp · fr", "100"),
+    ]
+    weeks = re.findall(r"<title>([^<]+): (\d+) %</title>", _svg(html, "chart-weeks"))
+    assert weeks == [
+        ("2026-10-26", "100"),
+        ("2026-11-02", "50"),
+        ("2026-11-09", "100"),
+        ("2026-11-16", "100"),
+        ("2026-11-23", "100"),
+        ("2026-11-30", "100"),
+    ]

@@ -353,8 +353,19 @@ def test_complaints_reach_only_managers(
         assert client.get("/manager/feedback").status_code == 403
         assert client.get(f"/manager/feedback/{item.id}").status_code == 403
     caseworker = others[0]
-    page = caseworker.get(f"/referrals/{referral.reference}").text
-    assert "payer" not in page
+    for path in (
+        f"/referrals/{referral.reference}",
+        f"/returnees/{referral.returnee_id}",
+        "/reviews",
+        "/referrals",
+        "/export/events.csv",
+    ):
+        answer = caseworker.get(path)
+        assert answer.status_code == 200 and "payer" not in answer.text, path
+    partner = others[2]
+    for path in ("/partner/", f"/partner/referrals/{referral.reference}", "/partner/satisfaction"):
+        answer = partner.get(path)
+        assert answer.status_code == 200 and "payer" not in answer.text, path
 
 
 def test_manager_closes_a_complaint_on_the_console(

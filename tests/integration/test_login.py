@@ -87,6 +87,22 @@ def test_login_opens_the_home_page_and_logout_ends_the_session(
     assert after.status_code == 302 and after.headers["Location"].startswith("/login")
 
 
+def test_a_copy_of_the_session_cookie_opens_nothing_after_logout(
+    app: Flask, make_user: Callable[..., User], log_in: LogIn, form_token: Callable[..., str]
+) -> None:
+    client = app.test_client()
+    user = make_user("manager")
+    assert log_in(client, user.username).status_code == 303
+    cookie = client.get_cookie("smsgateway_session")
+    assert cookie is not None
+    copy = app.test_client()
+    copy.set_cookie("smsgateway_session", cookie.value)
+    assert copy.get("/manager/").status_code == 200  # the copy works while the session lasts
+    assert client.post("/logout", data={"csrf_token": form_token(client)}).status_code == 303
+    replayed = copy.get("/manager/")
+    assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
+
+
 def test_login_returns_to_the_page_asked_for_but_never_to_another_site(
     app: Flask, make_user: Callable[..., User], form_token: Callable[..., str]
 ) -> None:

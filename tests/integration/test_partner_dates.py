@@ -98,18 +98,51 @@ def test_a_date_that_has_passed_or_another_partners_referral_is_refused_and_revi
     assert len(session.scalars(select(ReviewItem)).all()) == 2
 
 
-def test_without_an_answer_from_the_partner_the_caseworker_gets_the_task_a_day_later(
+def test_without_an_answer_the_partner_is_reminded_then_the_caseworker_gets_the_task(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
     referral = make_referral(appointment_at=now + timedelta(hours=10))
-    _, at = asked_for_another_date(runtime, referral, now)
+    partner_phone, at = asked_for_another_date(runtime, referral, now)
     assert caseworker_tasks(session, programme=runtime.programme) == []
 
     tick(runtime, at + timedelta(days=1))
+    tick(runtime, at + timedelta(days=1, hours=1))  # a step runs once: one reminder
+
+    first, again = notices_of_number(session, partner_phone, "partner_date_request")
+    assert again.payload["reminder"] is True and first.payload.get("reminder") is not True
+    request = session.scalars(
+        select(Message).filter_by(direction="out", kind="partner_date_request").order_by(Message.id)
+    ).all()[-1]
+    assert request.body.startswith("Rappel.") and referral.reference in request.body
+    assert caseworker_tasks(session, programme=runtime.programme) == []
+
+    tick(runtime, at + timedelta(days=2))
 
     session.expire_all()
     (task,) = caseworker_tasks(session, programme=runtime.programme)
     assert task.referral_id == referral.id
+    assert len(notices_of_number(session, partner_phone, "partner_date_request")) == 2
+
+
+def test_the_date_given_after_the_reminder_moves_the_appointment(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    partner_phone, at = asked_for_another_date(runtime, referral, now)
+    tick(runtime, at + timedelta(days=1))
+
+    result = reply(
+        runtime, partner_phone, f"{referral.reference} 20/12 10h", at + timedelta(days=1, hours=3)
+    )
+
+    assert result.outcome == "applied"
+    moved = fresh(session, referral)
+    assert moved.appointment_at is not None and (moved.appointment_at.day, moved.status) == (
+        20,
+        "referred",
+    )
+    tick(runtime, at + timedelta(days=2))
+    assert caseworker_tasks(session, programme=runtime.programme) == []
 
 
 def test_a_bare_digit_to_a_date_request_records_nothing(

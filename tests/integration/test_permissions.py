@@ -15,16 +15,22 @@ from sqlalchemy.orm import Session
 
 from smsgateway.bulk import Cohort, Content, create_bulk
 from smsgateway.models import (
+    BulkSend,
+    ChannelConsent,
+    ContactPoint,
     FeedbackItem,
+    FeedbackNote,
+    Followup,
     Message,
     Notice,
     Partner,
     Referral,
     ReferralEvent,
+    Returnee,
     ReviewItem,
     User,
 )
-from smsgateway.permissions import Action, Role, permissions_table, scope_of
+from smsgateway.permissions import Action, Role, Scope, permissions_table, scope_of
 from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.runtime import Runtime
 
@@ -105,6 +111,12 @@ def world(
             "bulk_id": draft.id,
             "name": "funnel",
         },
+        # The other partner's values, for the URL rules a partner may open on its own ones.
+        "their_arguments": {
+            "reference": theirs.reference,
+            "returnee_id": theirs.returnee_id,
+            "contact_id": theirs.returnee.contact_points[0].id,
+        },
     }
 
 
@@ -114,6 +126,7 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
     count = lambda model: session.scalar(select(func.count()).select_from(model))  # noqa: E731
     statuses = tuple(session.scalars(select(Referral.status).order_by(Referral.id)))
     resolved = session.scalar(select(func.count()).where(ReviewItem.resolved_at.is_not(None)))
+    rows = lambda *columns: tuple(session.execute(select(*columns).order_by(*columns)))  # noqa: E731
     return (
         count(Referral),
         count(ReferralEvent),
@@ -121,6 +134,14 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
         count(Notice),
         resolved,
         statuses,
+        rows(Returnee.id, Returnee.version, Returnee.erased_at, Returnee.unreachable_flagged_at),
+        rows(ContactPoint.id, ContactPoint.phone_e164),
+        rows(ChannelConsent.id, ChannelConsent.is_opted_out),
+        rows(BulkSend.id, BulkSend.state),
+        rows(FeedbackItem.id, FeedbackItem.closed_at),
+        count(FeedbackNote),
+        count(Followup),
+        rows(User.id, User.is_active, User.language),
     )
 
 
@@ -166,17 +187,68 @@ def test_each_console_route_answers_each_role_as_the_table_says(
         before = fingerprint(session)
         response = client.open(url, method=method, data={"csrf_token": token})
         scope = None if role == "anonymous" else scope_of(role, action)
+        to_login = response.status_code == 302 and "/login" in response.headers["Location"]
         if role == "anonymous":
-            expected = "login"
-            ok = response.status_code == 302 and "/login" in response.headers["Location"]
+            expected, ok = "login", to_login
         elif scope is None:
             expected, ok = "403", response.status_code == 403
         else:
-            expected, ok = "allowed", response.status_code not in (401, 403, 404, 500)
+            expected = "allowed"
+            ok = response.status_code not in (401, 403, 404, 500) and not to_login
         if expected != "allowed" and method == "POST":
             ok = ok and fingerprint(session) == before
         if not ok:
             wrong.append(f"{method} {rule} as {role}: {response.status_code}, expected {expected}")
+        if scope is Scope.OWN_PARTNER and "<" in rule:
+            wrong += refused_on_the_other_partners(client, session, world, rule, method, token)
+    assert wrong == []
+
+
+def refused_on_the_other_partners(
+    client: FlaskClient,
+    session: Session,
+    world: dict[str, Any],
+    rule: str,
+    method: str,
+    token: str,
+) -> list[str]:
+    """A route scoped to the partner's own referrals, opened on the other partner's: 403/404."""
+    names = re.findall(r"<(?:\w+:)?(\w+)>", rule)
+    unknown = [name for name in names if name not in world["their_arguments"]]
+    if unknown:
+        return [
+            f"{method} {rule}: no other partner's value for {unknown} in world's their_arguments"
+        ]
+    before = fingerprint(session)
+    url = build_url(rule, world["their_arguments"])
+    response = client.open(url, method=method, data={"csrf_token": token})
+    changed = fingerprint(session) != before
+    if response.status_code in (403, 404) and not changed:
+        return []
+    return [f"{method} {url}, the other partner's: {response.status_code}, changed: {changed}"]
+
+
+def test_every_console_form_post_without_its_csrf_token_is_refused_and_changes_nothing(
+    app: Flask,
+    session: Session,
+    world: dict[str, Any],
+    client_for: Callable[[str], FlaskClient],
+) -> None:
+    """Each POST route, by a role the table allows, with every other field but the token."""
+    from smsgateway.web.access import declared_access
+
+    posts = [(endpoint, rule) for endpoint, rule, method in console_rules(app) if method == "POST"]
+    assert len(posts) > 20
+    wrong = []
+    for endpoint, rule in posts:
+        action = declared_access(app, endpoint)
+        assert isinstance(action, Action)
+        role = next(role for role in Role if scope_of(role, action) is not None)
+        client = client_for(role)
+        before = fingerprint(session)
+        response = client.post(build_url(rule, world["arguments"]), data={"note": "x"})
+        if response.status_code != 400 or fingerprint(session) != before:
+            wrong.append(f"POST {rule} as {role.value} without a token: {response.status_code}")
     assert wrong == []
 
 

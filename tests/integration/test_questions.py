@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.dispatch import dispatch_due_notices
-from smsgateway.models import Notice, Referral, Returnee, ReviewItem
+from smsgateway.models import Message, Notice, Referral, Returnee, ReviewItem
 from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.programme import load_programme
 from smsgateway.questions import HELD
@@ -184,6 +184,44 @@ def test_a_bare_answer_after_the_last_question_was_answered_is_queued_not_guesse
     assert again.outcome == "review"
     item = session.scalar(select(ReviewItem).filter_by(message_id=again.message_id))
     assert item is not None and item.reason == "late_reply" and item.referral_id == first.id
+    assert status_of(session, first) == "referred"
+
+
+def test_the_same_answer_again_after_the_question_was_answered_is_no_review_item(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
+    dispatch(runtime, now + timedelta(hours=25))
+    reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+    assert status_of(session, second) == "enrolled"
+
+    again = reply(runtime, phone_of(first), "1 !", now + timedelta(hours=27))
+
+    assert again.outcome == "repeated"
+    assert session.scalars(select(ReviewItem)).all() == []
+    kept = session.get(Message, again.message_id)
+    assert kept is not None and (kept.referral_id, kept.intent) == (second.id, "attended_yes")
+    assert [session.get(Notice, n).kind for n in again.notice_ids] == ["ack_received"]  # type: ignore[union-attr]
+    assert (status_of(session, first), status_of(session, second)) == ("referred", "enrolled")
+
+
+def test_a_thanks_after_the_answer_is_a_receipt_even_with_an_older_question_open(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
+    dispatch(runtime, now + timedelta(hours=25))
+    reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+
+    thanks = reply(runtime, phone_of(first), "ok merci", now + timedelta(hours=27))
+
+    assert thanks.outcome == "received"
+    assert session.scalars(select(ReviewItem)).all() == []
     assert status_of(session, first) == "referred"
 
 

@@ -332,3 +332,12 @@ def test_a_template_answer_goes_to_the_number_that_wrote_unless_it_stopped(
     assert answer.kind == "ack_help" and answer.referral_id is None
     assert session.get(ReviewItem, asked.id).resolution == "replied"  # type: ignore[union-attr]  # made above
     assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
+
+
+def test_an_empty_queue_says_what_to_expect_without_counting_zero(
+    caseworker_client: FlaskClient,
+) -> None:
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+
+    assert "Nothing needs review." in page
+    assert "0 items need a decision" not in page

@@ -73,6 +73,15 @@ def test_production_sends_the_security_headers_and_secure_cookies(
     assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Expires=" in cookie  # the session ends: it does not outlive its idle time
 
+    # The same headers on a logged-in page holding personal data, and on an error page.
+    for path, code in (("/users", 200), ("/referrals/R999999", 404)):
+        response = client.get(path)
+        assert response.status_code == code, path
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Strict-Transport-Security"):
+            assert response.headers[name] == headers[name], (path, name)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
 
 def test_development_sends_no_hsts_and_cookies_work_over_http(
     client: FlaskClient, make_user: Callable[..., Any], log_in: Callable[..., Any]

@@ -121,6 +121,31 @@ def test_serve_on_a_taken_port_claims_nothing(
     assert "Scheduler started" not in log  # the clock never started, so it could claim nothing
 
 
+@pytest.mark.slow
+def test_gunicorn_on_a_taken_port_claims_nothing(
+    runtime: Runtime, session: Session, tmp_path: Path, due_notices: Callable[[int], None]
+) -> None:
+    """What `serve` runs in production: gunicorn's master binds before any worker starts a
+    clock, so a port in use ends it (after gunicorn's few retries) with nothing claimed."""
+    due_notices(50)
+    before = states(session)
+    log = tmp_path / "gunicorn.log"
+    with closing(socket.socket()) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = [str(BIN / "python"), "-m", "gunicorn", "-c", "python:smsgateway.gunicorn_conf"]
+        argv += ["--workers", "2", "--bind", f"127.0.0.1:{port}", "smsgateway.wsgi:app"]
+        with running(argv, environment(runtime, port), log) as gunicorn:
+            assert gunicorn.wait(timeout=60) != 0
+            time.sleep(0.5)  # what a stray clock thread would have claimed by now
+
+    assert states(session) == before
+    text = log.read_text()
+    assert "in use" in text
+    assert "Scheduler started" not in text
+
+
 def test_serve_dispatches_once_listening_and_stops_cleanly_on_sigterm(
     runtime: Runtime, session: Session, tmp_path: Path, due_notices: Callable[[int], None]
 ) -> None:

@@ -2,9 +2,10 @@
 
 Bounded (a fixed number of generated requests per webhook, sizes capped) and derandomised, so a
 run is reproducible. For each request: no 5xx; an inbound message answered 200 is stored exactly
-once, one refused is not stored at all; afterwards the dispatcher and the lease sweep run over
-whatever was planned without failing, and no message had to be kept as "could not be processed"
-(which would keep it safe, but hide a bug).
+once, one refused is not stored at all; afterwards every periodic job of the worker (dispatch,
+lease sweep, parked status reports, the loop's tasks, outbound events, retention) runs over
+whatever the requests left without failing, and no message had to be kept as "could not be
+processed" (which would keep it safe, but hide a bug).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from flask.testing import FlaskClient
@@ -33,8 +35,7 @@ from webhook_scene import (
     twilio_overrides,
 )
 
-from smsgateway import inputs
-from smsgateway.dispatch import dispatch_due_notices, resolve_expired_leases
+from smsgateway import inputs, scheduler
 from smsgateway.errors import InvalidInput
 from smsgateway.fakes import FakeTwilio
 from smsgateway.models import Message, Notice, ReviewItem
@@ -166,9 +167,13 @@ def check_reached(statuses: list[int], *expected: int) -> None:
 
 
 def check_no_crash_afterwards(runtime: Runtime, now: datetime) -> None:
-    """The worker's jobs run over whatever the requests planned, and nothing is stored twice."""
-    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
-    resolve_expired_leases(runtime.db, runtime.transport, runtime.settings, now=now)
+    """Every periodic job of the worker runs over whatever the requests left (as the scheduler
+    runs them, on the scene's clock), and nothing is stored twice."""
+    runtime.clock = lambda: now
+    with mock.patch.object(scheduler, "_runtime", runtime):
+        scheduler.run_dispatch()
+        for job in scheduler.LEADER_JOBS:
+            job.func()
     with runtime.db.sessions() as session:
         repeated = session.scalar(
             select(func.count()).select_from(
@@ -233,12 +238,12 @@ def test_fuzz_inbound_messages(
 def test_fuzz_message_status(
     fake: FakeTwilio, client: FlaskClient, runtime: Runtime, now: datetime, scene: Scene
 ) -> None:
-    statuses = ["queued", "sent", "delivered", "undelivered", "failed", "read", "bogus"]
+    message_statuses = ["queued", "sent", "delivered", "undelivered", "failed", "read", "bogus"]
     form = st.fixed_dictionaries(
         {
             "AccountSid": accounts(fake),
             "MessageSid": st.one_of(st.just(scene.outbound_sid), sids("SM")),
-            "MessageStatus": st.one_of(st.sampled_from(statuses), SHORT),
+            "MessageStatus": st.one_of(st.sampled_from(message_statuses), SHORT),
             "ErrorCode": st.one_of(
                 st.sampled_from(["", "30003", "21610", "63016", "1" * 16, "1" * 17]), SHORT
             ),
@@ -330,12 +335,12 @@ def test_fuzz_voice_gather(
 def test_fuzz_voice_status(
     fake: FakeTwilio, client: FlaskClient, runtime: Runtime, now: datetime, scene: Scene
 ) -> None:
-    statuses = ["completed", "busy", "no-answer", "failed", "canceled", "ringing"]
+    call_statuses = ["completed", "busy", "no-answer", "failed", "canceled", "ringing"]
     form = st.fixed_dictionaries(
         {
             "AccountSid": accounts(fake),
             "CallSid": st.one_of(st.just(scene.call_sid), sids("CA")),
-            "CallStatus": st.one_of(st.sampled_from(statuses), SHORT),
+            "CallStatus": st.one_of(st.sampled_from(call_statuses), SHORT),
             "AnsweredBy": st.one_of(st.sampled_from(["human", "machine_end_beep", ""]), SHORT),
         }
     )

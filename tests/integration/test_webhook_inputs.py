@@ -139,6 +139,17 @@ def test_nul_in_from_is_dropped_and_the_sender_recognised(
     assert message.phone_e164 == scene.returnee_phone and message.intent == "confirm"
 
 
+def test_nul_in_speech_is_dropped_and_the_speech_is_kept(
+    fake: FakeTwilio, client: FlaskClient, session: Session, scene: Scene
+) -> None:
+    form = call_form(fake, scene, SpeechResult="oui je\x00 viens", Confidence="0.9")
+    query = f"notice=notice-{scene.voice_notice_id}"
+    assert post_form(client, fake, GATHER, form, query) == 200
+    session.expire_all()
+    (message,) = session.scalars(select(Message).filter_by(direction="in", channel="voice"))
+    assert message.body == "oui je viens"
+
+
 @pytest.mark.parametrize(
     "message_sid", ["SM" + "a" * 63, "SM" + "a" * 100, "SMnot-an-id", "", "CA" + "a" * 32]
 )
@@ -296,7 +307,7 @@ def confirm_and_close_questions(
     session.commit()
 
 
-def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_caseworker(
+def test_a_reply_with_no_open_question_is_told_once_a_day_it_was_received(
     fake: FakeTwilio,
     client: FlaskClient,
     runtime: Runtime,
@@ -312,7 +323,7 @@ def test_a_reply_with_no_open_question_is_told_once_a_day_it_reached_the_casewor
     assert post_form(client, fake, MESSAGES, sms(fake, scene.returnee_phone, "merci")) == 200
 
     message = stored(session, oui["MessageSid"])
-    assert reviews_of(session, message) == ["no_open_question"]
+    assert reviews_of(session, message) == []  # the confirmation again: nothing new to read
     (receipt,) = notices_after(session, before)
     assert receipt.kind == NoticeKind.ACK_RECEIVED
     assert receipt.referral_id is None and receipt.contact_point_id == message.contact_point_id
@@ -409,7 +420,7 @@ def fail_while_processing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(inbound, "load_sender", broken)
 
 
-@pytest.mark.parametrize("path", [MESSAGES, GATHER])
+@pytest.mark.parametrize("kind", ["sms", "whatsapp", "key", "speech"])
 def test_a_processing_failure_keeps_the_message_with_a_review_item_and_answers_200(
     fake: FakeTwilio,
     client: FlaskClient,
@@ -417,24 +428,36 @@ def test_a_processing_failure_keeps_the_message_with_a_review_item_and_answers_2
     scene: Scene,
     monkeypatch: pytest.MonkeyPatch,
     caplog: Any,
-    path: str,
+    kind: str,
 ) -> None:
     fail_while_processing(monkeypatch)
     before = last_notice_id(session)
-    if path == MESSAGES:
-        form = sms(fake, scene.returnee_phone, "secret words 1")
+    path = MESSAGES if kind in ("sms", "whatsapp") else GATHER
+    if kind in ("sms", "whatsapp"):
+        sender = ("whatsapp:" if kind == "whatsapp" else "") + scene.returnee_phone
+        form = sms(fake, sender, "secret words 1")
         provider_id = form["MessageSid"]
-    else:
+    elif kind == "key":
         form = call_form(fake, scene, Digits="1")
         provider_id = f"{scene.call_sid}:1"
+    else:
+        form = call_form(fake, scene, SpeechResult="secret words", Confidence="0.9")
+        provider_id = ""
 
     with caplog.at_level(logging.INFO):
-        query = f"notice=notice-{scene.voice_notice_id}" + ("&first=1" if path == GATHER else "")
+        query = f"notice=notice-{scene.voice_notice_id}" + ("&first=1" if kind == "key" else "")
         status = post_form(client, fake, path, form, query)
 
     assert status == 200
+    if kind == "speech":  # stored under the call and a digest of what was said
+        session.expire_all()
+        (found,) = session.scalars(
+            select(Message.provider_id).filter_by(direction="in", channel="voice")
+        )
+        assert found is not None and found.startswith(f"{scene.call_sid}:speech:")
+        provider_id = found
     message = stored(session, provider_id)
-    assert message.body == form.get("Body", "1")
+    assert message.body == form.get("Body", form.get("SpeechResult", "1"))
     assert message.processing_error.startswith("OperationalError") or (
         message.processing_error.startswith("ProgrammingError")  # PostgreSQL's kind of error
     )

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from smsgateway.cli import main
-from smsgateway.config import ConfigError, Settings, load_settings
+from smsgateway.config import NUMBER_RANGES, ConfigError, Settings, load_settings
 
 
 def test_defaults_run_the_embedded_demo(tmp_path: Path) -> None:
@@ -121,6 +121,10 @@ def test_a_programme_file_that_does_not_parse_is_refused_at_start(
     }
     with pytest.raises(ConfigError, match=f"SMSGATEWAY_PROGRAMME_FILE: .*{reason}"):
         load_settings(environ)
+    result = CliRunner().invoke(main, ["dispatch"], env=environ)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("smsgateway: SMSGATEWAY_PROGRAMME_FILE: ")
 
 
 def test_bad_overrides_are_refused_like_variables(tmp_path: Path) -> None:
@@ -144,3 +148,28 @@ def test_the_service_refuses_to_start_with_one_line_and_exit_1(
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"smsgateway: {name}")
     assert result.stdout == ""
+
+
+def out_of_range(field: str) -> list[str]:
+    """NaN, the first value below the field's range (its low end when that is refused) and one
+    far above it, written as the field's type reads them."""
+    allowed = NUMBER_RANGES[field]
+    below = allowed.low - 1 if allowed.is_low_allowed else allowed.low
+    values = [below, allowed.high * 10]
+    if isinstance(getattr(Settings(), field), int):
+        return [str(int(value)) for value in values]
+    return ["nan", *(repr(float(value)) for value in values)]
+
+
+@pytest.mark.parametrize("field", sorted(NUMBER_RANGES))
+def test_every_number_setting_refuses_values_out_of_its_range_with_one_line_and_exit_1(
+    tmp_path: Path, field: str
+) -> None:
+    """Not only the values listed above: every window, interval, batch size and count."""
+    name = f"SMSGATEWAY_{field.upper()}"
+    for value in out_of_range(field):
+        environ = {"SMSGATEWAY_INSTANCE_PATH": str(tmp_path), name: value}
+        result = CliRunner().invoke(main, ["dispatch"], env=environ)
+        assert result.exit_code == 1, (name, value)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"smsgateway: {name} must be"), (name, value)

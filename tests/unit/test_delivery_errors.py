@@ -70,15 +70,21 @@ def test_the_documented_table_is_the_table_in_the_code() -> None:
         r"^\| (\d+) \| (.+?) \| `(\w+)` \| (.+?) \| `(\w+)` \|", DOC.read_text(), re.M
     )
     documented = {
-        code: (meaning, name, state.split(" ")[0].strip("`"), action)
+        code: (meaning, name, state.split(" ")[0].strip("`"), action, _repeats(state))
         for code, meaning, name, state, action in rows
     }
     in_code = {
-        code: (e.meaning, e.name, e.state or "unchanged", e.action.value)
+        code: (e.meaning, e.name, e.state or "unchanged", e.action.value, e.invalid_after)
         for code, e in ERRORS.items()
     }
 
     assert documented == in_code
+
+
+def _repeats(state: str) -> int:
+    """N of "`failing` (`invalid` after N in a row)", else 0."""
+    found = re.search(r"`invalid` after (\d+) in a row", state)
+    return int(found.group(1)) if found else 0
 
 
 def test_a_call_answered_by_a_person_has_no_failure() -> None:

@@ -16,7 +16,15 @@ import pytest
 
 from smsgateway.content.languages import supported_codes
 from smsgateway.replies.classify import RULES
-from smsgateway.replies.scoring import Score, format_kind_table, format_language_table, score_file
+from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.scoring import (
+    Score,
+    format_kind_table,
+    format_language_table,
+    load_corpus,
+    score_file,
+    score_replies,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEVELOPMENT = DATA / "replies_dev.jsonl"
@@ -85,3 +93,27 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
 def test_every_rule_is_documented_for_translators() -> None:
     keywords = (DOCS.parents[1] / "locales" / "KEYWORDS.md").read_text(encoding="utf-8")
     assert [rule for rule in RULES if f"`{rule}`" not in keywords] == []
+
+
+#: The satisfaction lines of the development corpus must show these in every language (issue 20):
+#: the three answers and a reason to "why?"; and a message opened by the feedback keyword.
+SATISFACTION_ANSWERS = {
+    (Question.SATISFACTION, Intent.SATISFIED),
+    (Question.SATISFACTION, Intent.PARTLY_SATISFIED),
+    (Question.SATISFACTION, Intent.NOT_SATISFIED),
+    (Question.SATISFACTION_REASON, Intent.REASON),
+}
+
+
+def test_satisfaction_answers_and_reasons_are_read_in_every_shipped_language() -> None:
+    """In every language, each answer, a reason and a feedback message are read right at least
+    once; a line read wrong only ever goes to review (unclear), never to another answer."""
+    lines = [reply for reply in load_corpus(DEVELOPMENT) if reply.kind == "satisfaction"]
+    score = score_replies("satisfaction", lines)
+    missed = {id(miss.reply) for miss in score.misses}
+    for code in supported_codes():
+        right = [r for r in lines if r.language == code and id(r) not in missed]
+        assert {(r.question, r.intent) for r in right} >= SATISFACTION_ANSWERS, code
+        assert Intent.FEEDBACK in {r.intent for r in right}, code
+    assert [m for m in score.misses if m.got is not Intent.UNCLEAR] == [], _misses(score)
+    assert score.overall.accuracy >= MIN_OVERALL, _misses(score)

@@ -78,6 +78,17 @@ def counts(session: Session, after_id: int) -> Counter[str]:
     return Counter({state: number for state, number in rows})
 
 
+def mid_batch(now: Counter[str], sent_before: int) -> bool:
+    """A worker has sent some of its notices and still holds others (one snapshot of both)."""
+    return now[NoticeState.SENT] >= sent_before + 60 and now[NoticeState.CLAIMED] > 0
+
+
+def settled(now: Counter[str]) -> bool:
+    """Nothing is planned or claimed any more, in one snapshot: counted in two queries, a lease
+    sweep that releases claimed notices to `planned` between them would look like nothing left."""
+    return now[NoticeState.PLANNED] + now[NoticeState.CLAIMED] == 0
+
+
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -116,10 +127,7 @@ def test_workers_killed_mid_batch_leave_every_notice_sent_once_or_in_review(
         sent_before = counts(session, after_id)[NoticeState.SENT]
         with worker(env, log) as process:
             wait_until(
-                lambda sent=sent_before: (  # type: ignore[misc]
-                    counts(session, after_id)[NoticeState.SENT] >= sent + 60
-                    and counts(session, after_id)[NoticeState.CLAIMED] > 0
-                ),
+                lambda sent=sent_before: mid_batch(counts(session, after_id), sent),  # type: ignore[misc]
                 timeout=120,
                 what=f"worker {kill + 1} to be mid-batch",
             )
@@ -129,11 +137,7 @@ def test_workers_killed_mid_batch_leave_every_notice_sent_once_or_in_review(
     time.sleep(SETTLE_AFTER.total_seconds() / 2)
     with worker(env, log):
         wait_until(
-            lambda: (
-                counts(session, after_id)[NoticeState.PLANNED]
-                + counts(session, after_id)[NoticeState.CLAIMED]
-                == 0
-            ),
+            lambda: settled(counts(session, after_id)),
             timeout=180,
             what="every notice to be settled",
         )
@@ -142,7 +146,7 @@ def test_workers_killed_mid_batch_leave_every_notice_sent_once_or_in_review(
         sweep_parked(tx, now=runtime.clock())
 
     final = counts(session, after_id)
-    assert set(final) <= {NoticeState.SENT, NoticeState.REVIEW}
+    assert set(final) <= {NoticeState.SENT, NoticeState.REVIEW}, final
     assert sum(final.values()) == NOTICES
     in_review = set(
         session.scalars(

@@ -182,7 +182,9 @@ def test_every_report_is_applied_at_realistic_callback_delays(
     escalation, none left parked."""
     wired.auto_callbacks = True
     wired.set_callback_delay(delay, order)
-    wired.set_latency(0.02)  # the round takes a while: some reports come during it
+    # The round lasts longer than the delay (six waves of four sends), so reports come while
+    # later sends of the round are still going out, at 1.5 s as well.
+    wired.set_latency(max(0.02, delay / 3))
     referrals = []
     for n in range(24):
         phone = f"+2217714{n:05d}"
