@@ -176,7 +176,12 @@ ENCODING = {
     "voice": _("spoken"),
 }
 
-BULK_STATE = {"draft": _("draft"), "confirmed": _("scheduled"), "cancelled": _("cancelled")}
+BULK_STATE = {
+    "draft": _("draft"),
+    "confirmed": _("scheduled"),
+    "finished": _("finished"),  # confirmed, and nothing of it is left to send
+    "cancelled": _("cancelled"),
+}
 
 EXCLUSION = {
     "no_referral": _("no matching referral"),

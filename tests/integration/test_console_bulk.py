@@ -72,12 +72,14 @@ def test_a_bulk_notice_from_a_csv_is_previewed_sent_followed_and_done(
     assert sent.status_code == 303
     running = caseworker_client.get(f"/bulk/{bulk_id}").get_data(as_text=True)
     assert 'id="progress-planned">2<' in running and 'http-equiv="refresh"' in running
+    assert 'data-state="confirmed">scheduled<' in running
 
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
 
     done = caseworker_client.get(f"/bulk/{bulk_id}").get_data(as_text=True)
     assert 'id="progress-sent">2<' in done and 'id="progress-delivered">2<' in done
     assert 'id="bulk-done"' in done and 'http-equiv="refresh"' not in done
+    assert 'data-state="confirmed">finished<' in done  # not "scheduled" once all have gone
 
 
 def test_a_scheduled_bulk_notice_is_cancelled_before_it_goes(
