@@ -54,6 +54,9 @@ class Standing:
     is_known_outcome: bool
     flags: tuple[str, ...]
     tasks: tuple[str, ...]
+    #: The open tasks whose first step has run (someone was asked): what the referral page
+    #: calls "under way"; the others are only due later (asking the partner after the appointment).
+    started: tuple[str, ...] = ()
 
     @property
     def is_settled(self) -> bool:
@@ -83,6 +86,9 @@ def standings(session: Session, referrals: list[Referral]) -> list[Standing]:
                 is_known_outcome=referral.status not in SILENT,
                 flags=tuple(flags),
                 tasks=tuple(task.rule for task in live if task.state == TaskState.OPEN),
+                started=tuple(
+                    task.rule for task in live if task.state == TaskState.OPEN and task.step > 0
+                ),
             )
         )
     return found

@@ -357,3 +357,26 @@ def test_the_managers_overview_counts_reach_and_flags(
 
     assert "100.0 % of the 2 referrals at least 30 days old" in page
     assert 'id="flag-counts"' in page and "awaiting_partner" in page
+
+
+def test_the_referral_page_says_under_way_only_once_someone_was_asked(
+    runtime: Runtime,
+    session: Session,
+    caseworker_client: FlaskClient,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(days=2))
+    runtime.clock = lambda: now
+    (task,) = tasks_of(session, referral, "partner_outcome")
+    assert (task.state, task.step) == ("open", 0)  # due the day after the appointment
+
+    fresh = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+
+    assert "under way" not in fresh
+
+    asked_at = now + timedelta(days=3, hours=1)
+    tick(runtime, asked_at)
+    runtime.clock = lambda: asked_at
+    asked = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "under way: asking the partner what became of it" in asked
