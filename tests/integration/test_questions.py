@@ -168,15 +168,23 @@ def test_a_bare_digit_answers_the_question_last_received_and_a_reference_an_earl
     assert status_of(session, first) == "enrolled"
 
 
-def test_a_bare_answer_after_the_last_question_was_answered_is_queued_not_guessed(
-    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+def second_answered_with_1(
+    runtime: Runtime, first: Referral, second: Referral, now: datetime
 ) -> None:
-    first, second = two_referrals
+    """Both referrals asked "did you start?" a day apart; "1" answers the second, the last
+    question the number received."""
     ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
     dispatch(runtime, now)
     ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
     dispatch(runtime, now + timedelta(hours=25))
     reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+
+
+def test_a_bare_answer_after_the_last_question_was_answered_is_queued_not_guessed(
+    runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
+) -> None:
+    first, second = two_referrals
+    second_answered_with_1(runtime, first, second, now)
     assert status_of(session, second) == "enrolled"
 
     again = reply(runtime, phone_of(first), "2", now + timedelta(hours=27))
@@ -191,11 +199,7 @@ def test_the_same_answer_again_after_the_question_was_answered_is_no_review_item
     runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
 ) -> None:
     first, second = two_referrals
-    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
-    dispatch(runtime, now)
-    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
-    dispatch(runtime, now + timedelta(hours=25))
-    reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+    second_answered_with_1(runtime, first, second, now)
     assert status_of(session, second) == "enrolled"
 
     again = reply(runtime, phone_of(first), "1 !", now + timedelta(hours=27))
@@ -212,11 +216,7 @@ def test_a_thanks_after_the_answer_is_a_receipt_even_with_an_older_question_open
     runtime: Runtime, session: Session, now: datetime, two_referrals: tuple[Referral, Referral]
 ) -> None:
     first, second = two_referrals
-    ask(runtime, first, NoticeKind.REFERRAL_FOLLOWUP, now)
-    dispatch(runtime, now)
-    ask(runtime, second, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=25))
-    dispatch(runtime, now + timedelta(hours=25))
-    reply(runtime, phone_of(first), "1", now + timedelta(hours=26))
+    second_answered_with_1(runtime, first, second, now)
 
     thanks = reply(runtime, phone_of(first), "ok merci", now + timedelta(hours=27))
 
