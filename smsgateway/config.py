@@ -64,6 +64,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "reply_window_hours": Range(1, 24 * 366),
     "outbound_webhook_give_up_hours": Range(0, 24 * 366, is_low_allowed=False),
     "session_idle_minutes": Range(1, 60 * 24 * 366),
+    "session_max_hours": Range(1, 24 * 366),
     "trusted_proxies": Range(0, 100),  # 0: none
 }
 
@@ -106,6 +107,7 @@ class Settings:
     outbound_webhook_give_up_hours: float = 24.0  # then the delivery is failed, shown, replayable
     office_phone: str = ""
     session_idle_minutes: int = 60  # a console session ends after this long without a request
+    session_max_hours: int = 12  # and this long after logging in, however busy
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers are believed
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""  # or twilio_auth_token_file, a secret file holding it

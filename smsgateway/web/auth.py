@@ -37,6 +37,7 @@ from smsgateway.users import (
 )
 from smsgateway.web.access import public, requires
 from smsgateway.web.forms import LanguageForm, LoginForm, LogoutForm
+from smsgateway.web.session import start_session
 
 auth = Blueprint("auth", __name__)
 
@@ -86,6 +87,7 @@ def login() -> Response | tuple[str, int]:
     session.clear()  # nothing from before the login survives it
     login_user(user)
     session.permanent = True
+    start_session()
     return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"), 303)
 
 

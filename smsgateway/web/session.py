@@ -2,7 +2,9 @@
 
 The session is Flask's signed cookie holding the account's session id ("<id>.<token>"); the
 account is loaded again on every request, so a disabled account or a new password ends its
-sessions at once. A session ends after `SMSGATEWAY_SESSION_IDLE_MINUTES` without a request.
+sessions at once. A session ends after `SMSGATEWAY_SESSION_IDLE_MINUTES` without a request, and
+`SMSGATEWAY_SESSION_MAX_HOURS` after logging in however busy it is (a cookie copied from a shared
+computer does not open the console for ever).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ login_manager.login_message = lazy_gettext("Log in to see this page.")
 login_manager.login_message_category = "info"
 
 SEEN_AT = "seen_at"  # session key: wall-clock time of the last request
+LOGGED_IN_AT = "logged_in_at"  # session key: wall-clock time of the login
 #: Faces without login sessions: their requests neither read nor refresh the session cookie.
 SESSIONLESS_BLUEPRINTS = frozenset({"webhooks", "api", "api-docs", "api_reference"})
 NO_ADMIN = "No admin account yet: create one with `smsgateway users create NAME --role admin`."
@@ -35,14 +38,31 @@ def load_user(session_id: str) -> User | None:
         return load_session_user(db_session, session_id)
 
 
+def start_session() -> None:
+    """Mark the moment of a login: the session's absolute lifetime counts from it."""
+    now = time.time()
+    session[LOGGED_IN_AT] = now
+    session[SEEN_AT] = now
+
+
 def expire_idle_session() -> ResponseReturnValue | None:
-    """End a login session left idle too long; the access check then asks to log in again."""
+    """End a login session left idle too long, or open too long since its login.
+
+    The access check then asks to log in again. A session without its login time (a cookie
+    from before the lifetime existed) counts as too old.
+    """
     if request.blueprint in SESSIONLESS_BLUEPRINTS or not current_user.is_authenticated:
         return None
-    idle_seconds = get_runtime().settings.session_idle_minutes * 60
+    settings = get_runtime().settings
     seen_at = session.get(SEEN_AT)
+    logged_in_at = session.get(LOGGED_IN_AT)
     now = time.time()
-    if isinstance(seen_at, int | float) and now - seen_at > idle_seconds:
+    idle = isinstance(seen_at, int | float) and now - seen_at > settings.session_idle_minutes * 60
+    too_old = (
+        not isinstance(logged_in_at, int | float)
+        or now - logged_in_at > settings.session_max_hours * 3600
+    )
+    if idle or too_old:
         logout_user()
         session.clear()
         flash(gettext("Your session expired. Log in again."), "info")

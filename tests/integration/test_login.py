@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from smsgateway import login_attempts, users
 from smsgateway.models import LoginAttempt, User
 from smsgateway.runtime import Runtime
-from smsgateway.web.session import SEEN_AT
+from smsgateway.web.session import LOGGED_IN_AT, SEEN_AT
 
 LogIn = Callable[..., Any]
 
@@ -193,6 +193,41 @@ def test_a_session_within_the_idle_time_goes_on(
     with caseworker_client.session_transaction() as cookie_session:
         cookie_session[SEEN_AT] = time.time() - idle + 60
     assert caseworker_client.get("/referrals").status_code == 200
+
+
+def test_a_busy_session_ends_at_its_absolute_lifetime(
+    caseworker_client: FlaskClient, runtime: Runtime
+) -> None:
+    lifetime = runtime.settings.session_max_hours * 3600
+    with caseworker_client.session_transaction() as cookie_session:
+        cookie_session[LOGGED_IN_AT] = time.time() - lifetime + 60
+    assert caseworker_client.get("/referrals").status_code == 200  # recently seen, not too old
+    with caseworker_client.session_transaction() as cookie_session:
+        cookie_session[LOGGED_IN_AT] = time.time() - lifetime - 1
+        cookie_session[SEEN_AT] = time.time()  # busy a moment ago
+    response = caseworker_client.get("/referrals")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert caseworker_client.get("/referrals").status_code == 302  # ended, not refreshed
+
+
+def test_a_session_without_its_login_time_is_ended(caseworker_client: FlaskClient) -> None:
+    with caseworker_client.session_transaction() as cookie_session:
+        del cookie_session[LOGGED_IN_AT]
+    assert caseworker_client.get("/referrals").status_code == 302
+
+
+def test_logging_in_again_starts_a_new_lifetime(
+    app: Flask, runtime: Runtime, make_user: Callable[..., User], log_in: LogIn
+) -> None:
+    user = make_user("caseworker")
+    client = app.test_client()
+    assert log_in(client, user.username).status_code == 303
+    with client.session_transaction() as cookie_session:
+        first = cookie_session[LOGGED_IN_AT]
+        cookie_session[LOGGED_IN_AT] = first - runtime.settings.session_max_hours * 3600 - 1
+    assert client.get("/referrals").status_code == 302
+    assert log_in(client, user.username).status_code == 303
+    assert client.get("/referrals").status_code == 200
 
 
 @pytest.mark.parametrize("change", ["disable", "set_password"])
