@@ -1,4 +1,4 @@
-"""What a process checks before it serves or works: the database answers.
+"""What a process checks before it serves or works: the database answers, at the code's schema.
 
 Settings are validated when they are loaded (`config.load_settings`); whether the database
 answers is known only by connecting. A server that is still starting (a container started at the
@@ -49,6 +49,33 @@ def wait_for_database(
     waited = f" after {wait_seconds:g} s" if _is_starting(reason) else ""
     variable = f"{PREFIX}DATABASE_URL" if settings.database_url else f"{PREFIX}INSTANCE_PATH"
     raise ConfigError(f"{variable}: cannot reach the database {where}{waited}: {reason}")
+
+
+def require_current_schema(settings: Settings) -> None:
+    """`ConfigError` saying how to migrate when the database is not at the code's schema.
+
+    A process working on an older (or never migrated) schema would fail on its first query
+    with a traceback; this says what to run instead.
+    """
+    from smsgateway import migrations
+
+    url = settings.sqlalchemy_url
+    engine = create_engine(url, hide_parameters=True)
+    try:
+        with engine.connect() as connection:
+            current = migrations.current_revisions(connection)
+    finally:
+        engine.dispose()
+    expected = migrations.head_revisions()
+    if current == expected:
+        return
+    where = make_url(url).render_as_string(hide_password=True)
+    variable = f"{PREFIX}DATABASE_URL" if settings.database_url else f"{PREFIX}INSTANCE_PATH"
+    at = ", ".join(sorted(current)) or "never migrated"
+    raise ConfigError(
+        f"{variable}: the database {where} is at schema {at}, this version needs "
+        f"{', '.join(sorted(expected))}: run `smsgateway db upgrade` first"
+    )
 
 
 def _connect(url: str) -> str | None:

@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from smsgateway import create_app
-from smsgateway.cli.checks import require_database
+from smsgateway.cli.checks import require_migrated_database
 from smsgateway.clock import utcnow
 from smsgateway.heap import freeze_startup_objects
 from smsgateway.runtime import get_runtime
@@ -27,7 +27,7 @@ def serve() -> None:
     The port is bound before the clock starts: a server that cannot listen claims nothing.
     """
     settings = get_runtime().settings
-    require_database(settings)
+    require_migrated_database(settings)
     if settings.is_production:
         _warn_without_admin()
         _exec_gunicorn(settings.host, settings.port, settings.web_workers, settings.web_threads)
@@ -81,7 +81,7 @@ def worker() -> None:
     """Run the periodic jobs (dispatch; leader jobs when leader) until SIGTERM or Ctrl-C."""
     from smsgateway.scheduler import run_until_stopped
 
-    require_database(get_runtime().settings)
+    require_migrated_database(get_runtime().settings)
     freeze_startup_objects()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
@@ -99,7 +99,7 @@ def dispatch_once() -> None:
     from smsgateway.dispatch import dispatch_until_idle
 
     runtime = get_runtime()
-    require_database(runtime.settings)
+    require_migrated_database(runtime.settings)
     freeze_startup_objects()
     report = dispatch_until_idle(runtime.db, runtime.transport, runtime.settings, clock=utcnow)
     click.echo(

@@ -129,3 +129,36 @@ def test_a_database_server_that_is_still_starting_is_waited_for(
     started = time.monotonic()
     wait_for_database(Settings(database_url=late_postgres))
     assert 1.0 <= time.monotonic() - started < DATABASE_WAIT_SECONDS
+
+
+@pytest.mark.parametrize("command", ["dispatch", "worker", "serve"])
+def test_a_database_never_migrated_is_refused_with_one_line_saying_what_to_run(
+    tmp_path: Path, command: str
+) -> None:
+    result = run(command, tmp_path, PORT=str(free_port()))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "smsgateway:" in line]
+    assert line.startswith("smsgateway: SMSGATEWAY_INSTANCE_PATH: the database ")
+    assert "never migrated" in line and "run `smsgateway db upgrade` first" in line
+
+
+def test_a_database_at_an_older_schema_names_it_and_works_once_upgraded(tmp_path: Path) -> None:
+    from smsgateway import migrations
+
+    url = f"sqlite:///{tmp_path / 'smsgateway.db'}"
+    heads = migrations.head_revisions()
+    migrations.upgrade(url, "head")
+    (head,) = heads
+    migrations.downgrade(url, "-1")
+
+    refused = run("dispatch", tmp_path)
+    assert refused.returncode == 1
+    (line,) = [line for line in refused.stderr.splitlines() if "smsgateway:" in line]
+    assert f"needs {head}" in line and "is at schema never migrated" not in line
+
+    migrations.upgrade(url, "head")
+    sent = run("dispatch", tmp_path)
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.startswith("claimed=0 sent=0")
