@@ -74,6 +74,25 @@ def register_partner(
     return partner
 
 
+def find_partner(session: Session, reference: str) -> Partner | None:
+    """The partner a person names: its number (id), its name, or the name its messages use.
+
+    Names are compared without case or surrounding spaces, as the referral import does.
+    """
+    wanted = reference.strip()
+    if wanted.isdigit():
+        return session.get(Partner, int(wanted))
+    lowered = wanted.lower()
+    partners = list(session.scalars(select(Partner).order_by(Partner.id)))
+    for partner in partners:
+        if partner.name.strip().lower() == lowered:
+            return partner
+    for partner in partners:
+        if partner.display_name and partner.display_name.strip().lower() == lowered:
+            return partner
+    return None
+
+
 def find_point_person(session: Session, phone_e164: str) -> PointPerson | None:
     """The point person whose registered number this is, if any."""
     return session.scalar(select(PointPerson).filter_by(phone_e164=phone_e164))

@@ -79,7 +79,7 @@ def create_user(
 
 def _check_partner(session: Session, role: str, partner_id: int | None) -> None:
     if role == Role.PARTNER and partner_id is None:
-        raise InvalidInput("partner", "a partner account names its organisation (--partner ID)")
+        raise InvalidInput("partner", "a partner account names its organisation (--partner NAME)")
     if role != Role.PARTNER and partner_id is not None:
         raise InvalidInput("partner", "only partner accounts belong to a partner organisation")
     if partner_id is not None and session.get(Partner, partner_id) is None:

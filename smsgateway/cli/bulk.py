@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from smsgateway.bulk import (
     BulkPreview,
@@ -19,6 +20,7 @@ from smsgateway.bulk import (
     create_bulk,
     preview_bulk,
 )
+from smsgateway.cli.partner_option import partner_id_of, partner_option
 from smsgateway.clock import utcnow
 from smsgateway.errors import InvalidInput
 from smsgateway.models import BulkSend
@@ -33,7 +35,7 @@ def bulk_cli() -> None:
 
 def _cohort_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--partner", "partner_id", type=int, help="Partner id."),
+        partner_option(),
         click.option("--category", default="", help="Service category of the referral."),
         click.option("--status", "statuses", multiple=True, help="Referral status (repeatable)."),
         click.option("--language", default="", help="Preferred language code."),
@@ -48,7 +50,7 @@ def _cohort_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _build(options: dict[str, Any]) -> tuple[Cohort, Content]:
+def _build(session: Session, options: dict[str, Any]) -> tuple[Cohort, Content]:
     texts = {}
     for item in options["texts"]:
         code, sep, text = item.partition("=")
@@ -56,7 +58,7 @@ def _build(options: dict[str, Any]) -> tuple[Cohort, Content]:
             raise click.BadParameter(f"{item!r} is not LANG=TEXT", param_hint="--text")
         texts[code.strip()] = text
     cohort = Cohort(
-        partner_id=options["partner_id"],
+        partner_id=partner_id_of(session, options["partner"]),
         service_category=options["category"],
         statuses=tuple(options["statuses"]),
         language=options["language"],
@@ -94,8 +96,8 @@ def _when(value: str | None) -> datetime | None:
 def preview_command(**options: Any) -> None:
     """Show who a bulk notice would reach and what it would cost; nothing is saved."""
     runtime = get_runtime()
-    cohort, content = _build(options)
     with runtime.db.sessions() as session:
+        cohort, content = _build(session, options)
         try:
             preview = preview_bulk(
                 session, cohort, content, settings=runtime.settings, now=utcnow()
@@ -117,9 +119,9 @@ def send_command(
 ) -> None:
     """Preview, then confirm: one notice per recipient, in their language and channel."""
     runtime = get_runtime()
-    cohort, content = _build(options)
     now = utcnow()
     with runtime.db.transaction() as session:
+        cohort, content = _build(session, options)
         try:
             _echo_preview(
                 preview_bulk(session, cohort, content, settings=runtime.settings, now=now)

@@ -17,6 +17,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from smsgateway.cli.partner_option import partner_id_of, partner_option
 from smsgateway.clock import utcnow
 from smsgateway.errors import InvalidInput
 from smsgateway.exports import EVENT_COLUMNS, REFERRAL_COLUMNS, event_rows, referral_rows, write_csv
@@ -129,7 +130,7 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option(
             "--status",
             "statuses",
@@ -137,7 +138,7 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice([s.value for s in Status]),
             help="Status (repeatable).",
         ),
-        click.option("--partner", "partner_id", type=int, help="Partner id."),
+        partner_option(),
         click.option("--case", "case_reference", default="", help="A returnee's case reference."),
         click.option("--updated-since", help="Changed since (ISO 8601; events: created since)."),
         click.option(
@@ -164,14 +165,15 @@ def _export(columns: tuple[str, ...], rows: Any, output: Path | None) -> int:
 @with_appcontext
 def export_referrals_command(
     statuses: tuple[str, ...],
-    partner_id: int | None,
+    partner: str | None,
     case_reference: str,
     updated_since: str | None,
     output: Path | None,
 ) -> None:
     """Referrals with status, dates and messaging outcomes, as CSV."""
-    filters = ReferralFilter(statuses, partner_id, _moment(updated_since), case_reference)
     with get_runtime().db.sessions() as session:
+        partner_id = partner_id_of(session, partner)
+        filters = ReferralFilter(statuses, partner_id, _moment(updated_since), case_reference)
         count = _export(REFERRAL_COLUMNS, referral_rows(session, filters), output)
     if output is not None:
         click.echo(f"{count} referrals written to {output}", err=True)
@@ -183,15 +185,16 @@ def export_referrals_command(
 @with_appcontext
 def export_events_command(
     statuses: tuple[str, ...],
-    partner_id: int | None,
+    partner: str | None,
     case_reference: str,
     updated_since: str | None,
     output: Path | None,
     after: int,
 ) -> None:
     """Referral events (the feed), as CSV."""
-    filters = ReferralFilter(statuses, partner_id, _moment(updated_since), case_reference)
     with get_runtime().db.sessions() as session:
+        partner_id = partner_id_of(session, partner)
+        filters = ReferralFilter(statuses, partner_id, _moment(updated_since), case_reference)
         count = _export(EVENT_COLUMNS, event_rows(session, filters, after=after), output)
     if output is not None:
         click.echo(f"{count} events written to {output}", err=True)

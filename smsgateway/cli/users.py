@@ -11,6 +11,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from smsgateway.cli.partner_option import partner_id_of, partner_option
 from smsgateway.clock import utcnow
 from smsgateway.errors import InvalidInput
 from smsgateway.permissions import Role
@@ -39,19 +40,20 @@ _PASSWORD_STDIN = click.option(
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
-@click.option("--partner", "partner_id", type=int, help="Partner id (partner accounts only).")
+@partner_option("Partner accounts only: the organisation's name (or id).")
 @click.option(
     "--language", default="", type=click.Choice(["", *CONSOLE_LANGUAGES]), help="Console language."
 )
 @_PASSWORD_STDIN
 @with_appcontext
 def create_command(
-    username: str, role: str, partner_id: int | None, language: str, password_stdin: bool
+    username: str, role: str, partner: str | None, language: str, password_stdin: bool
 ) -> None:
     """Add an account named USERNAME with a role (and, for partners, its organisation)."""
     password = _read_password(password_stdin)
     try:
         with get_runtime().db.transaction() as session:
+            partner_id = partner_id_of(session, partner)
             user = create_user(
                 session,
                 utcnow(),

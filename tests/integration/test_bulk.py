@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskCliRunner
@@ -282,6 +283,19 @@ def test_bulk_commands_preview_send_progress_and_cancel(
     refused = runner.invoke(bulk_cli, ["preview", *text])
     assert refused.exit_code != 0
     assert "filter" in refused.output
+
+
+def test_the_bulk_commands_name_the_partner_by_name_or_id(
+    app: object, runner: FlaskCliRunner, cohort_data: dict[str, Any]
+) -> None:
+    text = ["--text", f"fr={TEXTS['fr']}", "--text", f"wo={TEXTS['wo']}"]
+    b = cohort_data["b"]
+    for reference in (b.name, b.display_name.upper(), str(b.id)):
+        preview = runner.invoke(bulk_cli, ["preview", "--partner", reference, *text])
+        assert preview.exit_code == 0, preview.output
+        assert "recipients: 1" in preview.output, reference
+    unknown = runner.invoke(bulk_cli, ["preview", "--partner", "Nowhere Centre", *text])
+    assert unknown.exit_code == 2 and "no partner named 'Nowhere Centre'" in unknown.output
 
 
 def test_preview_of_three_thousand_recipients_stays_quick(

@@ -86,6 +86,11 @@ def test_referrals_are_exported_with_their_messaging_outcomes_and_filtered_like_
     assert [row["reference"] for row in confirmed] == [reached.reference]
     by_partner = rows(runner.invoke(export_cli, ["referrals", "--partner", str(two.id)]).stdout)
     assert [row["reference"] for row in by_partner] == [other.reference]
+    for name in (two.name, two.name.upper(), f" {two.display_name} "):
+        named = rows(runner.invoke(export_cli, ["referrals", "--partner", name]).stdout)
+        assert [row["reference"] for row in named] == [other.reference], name
+    unknown = runner.invoke(export_cli, ["referrals", "--partner", "No Such Centre"])
+    assert unknown.exit_code == 2 and "no partner named 'No Such Centre'" in unknown.output
     since = rows(
         runner.invoke(
             export_cli, ["referrals", "--updated-since", (now + timedelta(hours=1)).isoformat()]

@@ -47,13 +47,27 @@ def test_a_partner_account_names_its_organisation(
     partner = make_partner()
     args = ["create", "clinic", "--role", "partner", "--password-stdin"]
     refused = runner.invoke(users_cli, args, input="a long passphrase\n")
-    assert refused.exit_code != 0 and "--partner ID" in refused.output
+    assert refused.exit_code != 0 and "--partner NAME" in refused.output
     made = runner.invoke(
         users_cli, [*args, "--partner", str(partner.id)], input="a long passphrase\n"
     )
     assert made.exit_code == 0, made.output
     user = find_user(session, "clinic")
     assert user is not None and user.partner_id == partner.id
+    by_name = ["create", "clinic2", "--role", "partner", "--password-stdin"]
+    made = runner.invoke(
+        users_cli, [*by_name, "--partner", partner.name.lower()], input="a long passphrase\n"
+    )
+    assert made.exit_code == 0, made.output
+    user = find_user(session, "clinic2")
+    assert user is not None and user.partner_id == partner.id
+    unknown = runner.invoke(
+        users_cli,
+        ["create", "clinic3", "--role", "partner", "--password-stdin", "--partner", "Nowhere"],
+        input="a long passphrase\n",
+    )
+    assert unknown.exit_code == 2 and "no partner named 'Nowhere'" in unknown.output
+    assert find_user(session, "clinic3") is None
 
 
 @pytest.mark.parametrize(
