@@ -106,6 +106,7 @@ class Retention:
     message_body: timedelta  # the text of every message, in or out
     stranger_message: timedelta  # texts from and to numbers nobody registered
     closed_referral: timedelta  # a returnee's data once all their referrals are closed
+    staff_note: timedelta = timedelta(days=730)  # staff's free-text notes, from when written
 
 
 @dataclass(frozen=True)
@@ -247,11 +248,13 @@ def _satisfaction(section: dict[str, Any]) -> Satisfaction:
 
 #: Retention periods lie between a day and a century.
 RETENTION_DAYS = (1, 36_500)
+#: The periods a programme file must give; `staff_note_days` is optional (730 days).
+REQUIRED_RETENTION = ("message_body_days", "stranger_message_days", "closed_referral_days")
 
 
 def _retention(section: dict[str, Any]) -> Retention:
     def days(name: str) -> timedelta:
-        value = section[name]
+        value = section[name] if name in REQUIRED_RETENTION else section.get(name, 730)
         low, high = RETENTION_DAYS
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(
@@ -260,13 +263,14 @@ def _retention(section: dict[str, Any]) -> Retention:
             )
         return timedelta(days=value)
 
-    unknown = set(section) - {"message_body_days", "stranger_message_days", "closed_referral_days"}
+    unknown = set(section) - {*REQUIRED_RETENTION, "staff_note_days"}
     if unknown:
         raise ValueError(f"[retention] unknown settings {sorted(unknown)}")
     return Retention(
         message_body=days("message_body_days"),
         stranger_message=days("stranger_message_days"),
         closed_referral=days("closed_referral_days"),
+        staff_note=days("staff_note_days"),
     )
 
 

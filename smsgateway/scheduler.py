@@ -147,10 +147,12 @@ def run_retention() -> None:
     with runtime.db.transaction() as session:
         report = apply_retention(session, runtime.programme.retention, now=runtime.clock())
     log.info(
-        "retention: %d message texts, %d strangers' messages removed; %d returnees erased",
+        "retention: %d message texts, %d strangers' messages removed; %d returnees erased; "
+        "%d staff notes removed",
         report.message_bodies,
         report.stranger_messages,
         report.returnees_erased,
+        report.staff_notes,
     )
 
 

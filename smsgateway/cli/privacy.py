@@ -110,5 +110,6 @@ def apply_command() -> None:
         report = apply_retention(session, runtime.programme.retention, now=utcnow())
     click.echo(
         f"message texts removed: {report.message_bodies}; strangers' messages removed: "
-        f"{report.stranger_messages}; returnees erased: {report.returnees_erased}"
+        f"{report.stranger_messages}; returnees erased: {report.returnees_erased}; "
+        f"staff notes removed: {report.staff_notes}"
     )

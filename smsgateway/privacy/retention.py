@@ -8,25 +8,33 @@ touches nothing twice, so a second run at the same `now` removes nothing:
 - `stranger_message_days`: texts from and to numbers that are nobody's (no contact point, no
   partner's point person): text and number go;
 - `closed_referral_days`: a returnee whose referrals are all closed, the last of them at least
-  this long ago, is erased as by `smsgateway returnees erase` (`smsgateway.privacy.erasure`).
+  this long ago, is erased as by `smsgateway returnees erase` (`smsgateway.privacy.erasure`);
+- `staff_note_days`: the staff's free-text notes (follow-ups, review items, managers' notes on
+  complaints, notes of referral events), counted from when they were written (a review item's
+  note when it was resolved); the rows, kinds and outcomes stay.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from smsgateway.models import (
     ContactPoint,
+    FeedbackNote,
+    Followup,
     Message,
     Notice,
     PointPerson,
     Referral,
     ReferralEvent,
     Returnee,
+    ReviewItem,
 )
 from smsgateway.privacy.access_log import Face
 from smsgateway.privacy.erasure import ERASED_PHONE, erase_returnee
@@ -44,10 +52,16 @@ class RetentionReport:
     message_bodies: int = 0
     stranger_messages: int = 0
     returnees_erased: int = 0
+    staff_notes: int = 0
 
     @property
     def removed_anything(self) -> bool:
-        return bool(self.message_bodies or self.stranger_messages or self.returnees_erased)
+        return bool(
+            self.message_bodies
+            or self.stranger_messages
+            or self.returnees_erased
+            or self.staff_notes
+        )
 
 
 def apply_retention(session: Session, retention: Retention, *, now: datetime) -> RetentionReport:
@@ -56,7 +70,35 @@ def apply_retention(session: Session, retention: Retention, *, now: datetime) ->
     report.returnees_erased = _erase_closed(session, now - retention.closed_referral, now=now)
     report.stranger_messages = _remove_stranger_messages(session, now - retention.stranger_message)
     report.message_bodies = _remove_bodies(session, now - retention.message_body)
+    report.staff_notes = _remove_staff_notes(session, now - retention.staff_note)
     return report
+
+
+def _remove_staff_notes(session: Session, cutoff: datetime) -> int:
+    """Empty the staff's notes written at or before `cutoff`; how many were emptied."""
+    reviewed_at = func.coalesce(ReviewItem.resolved_at, ReviewItem.created_at)
+    targets: list[tuple[Any, ColumnElement[bool], dict[str, str]]] = [
+        (Followup, and_(Followup.note != "", Followup.created_at <= cutoff), {"note": ""}),
+        (ReviewItem, and_(ReviewItem.note != "", reviewed_at <= cutoff), {"note": ""}),
+        (
+            FeedbackNote,
+            and_(FeedbackNote.text != "", FeedbackNote.created_at <= cutoff),
+            {"text": ""},
+        ),
+        (
+            ReferralEvent,
+            and_(ReferralEvent.note != "", ReferralEvent.created_at <= cutoff),
+            {"note": ""},
+        ),
+    ]
+    removed = 0
+    for model, due, values in targets:
+        result = session.execute(
+            update(model).where(due).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return removed
 
 
 def _remove_bodies(session: Session, cutoff: datetime) -> int:

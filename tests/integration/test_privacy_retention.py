@@ -10,7 +10,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smsgateway.models import Message, Referral, Returnee
+from smsgateway.models import (
+    FeedbackItem,
+    FeedbackNote,
+    Followup,
+    Message,
+    Referral,
+    ReferralEvent,
+    Returnee,
+    ReviewItem,
+)
 from smsgateway.privacy.retention import RetentionReport, apply_retention
 from smsgateway.programme import Retention, load_programme, parse_programme
 from smsgateway.referrals import Source, Status, close_referral
@@ -21,6 +30,7 @@ RETENTION = Retention(
     message_body=timedelta(days=30),
     stranger_message=timedelta(days=7),
     closed_referral=timedelta(days=90),
+    staff_note=timedelta(days=60),
 )
 STRANGER = "+221775550000"
 
@@ -40,7 +50,75 @@ def inbound(runtime: Runtime, sender: str, text: str, at: datetime) -> int:
 
 def test_the_shipped_defaults() -> None:
     retention = load_programme().retention
-    assert retention == Retention(timedelta(days=365), timedelta(days=90), timedelta(days=730))
+    assert retention == Retention(
+        timedelta(days=365), timedelta(days=90), timedelta(days=730), timedelta(days=730)
+    )
+
+
+def test_a_programme_file_without_staff_note_days_keeps_notes_730_days() -> None:
+    from smsgateway.programme import _default_data
+
+    data = _default_data()
+    data["retention"] = {k: v for k, v in data["retention"].items() if k != "staff_note_days"}
+    assert parse_programme(data).retention.staff_note == timedelta(days=730)
+
+
+def test_staff_notes_go_on_their_boundary_day_and_the_rows_stay(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    phone = referral.returnee.contact_points[0].phone_e164
+    message_id = inbound(runtime, phone, "un avis sur le centre", now)
+    written_later = now + timedelta(days=10)
+    with runtime.db.transaction() as tx:
+        followup = Followup(
+            returnee_id=referral.returnee_id,
+            kind="call",
+            outcome="reached",
+            note="a appelé",
+            created_at=now,
+        )
+        review = ReviewItem(
+            message_id=message_id,
+            returnee_id=referral.returnee_id,
+            reason="unclear",
+            created_at=now,
+            resolved_at=written_later,
+            resolution="dismissed",
+            note="rien à faire",
+        )
+        item = FeedbackItem(
+            message_id=message_id,
+            returnee_id=referral.returnee_id,
+            source="feedback_keyword",
+            language="fr",
+            state="open",
+            created_at=now,
+        )
+        tx.add_all([followup, review, item])
+        tx.flush()
+        tx.add(FeedbackNote(item_id=item.id, author="m", text="appelé le centre", created_at=now))
+        event = tx.scalars(select(ReferralEvent).filter_by(referral_id=referral.id)).first()
+        assert event is not None
+        event.note, event.created_at = "note du dossier", now
+        ids = followup.id, review.id, item.id, event.id
+
+    boundary = now + timedelta(days=60)
+    assert run(runtime, boundary - timedelta(seconds=1)).staff_notes == 0
+    assert run(runtime, boundary).staff_notes == 3  # follow-up, complaint note, event
+    session.expire_all()
+    kept_review = session.get(ReviewItem, ids[1])
+    assert kept_review is not None and kept_review.note == "rien à faire"  # resolved later
+    assert run(runtime, written_later + timedelta(days=60)).staff_notes == 1
+    assert run(runtime, written_later + timedelta(days=60)).staff_notes == 0  # idempotent
+    session.expire_all()
+    followup_row, review_row = session.get(Followup, ids[0]), session.get(ReviewItem, ids[1])
+    assert followup_row is not None and (followup_row.note, followup_row.outcome) == ("", "reached")
+    assert review_row is not None and (review_row.note, review_row.resolution) == ("", "dismissed")
+    notes = session.scalars(select(FeedbackNote).filter_by(item_id=ids[2])).all()
+    assert [note.text for note in notes] == [""]
+    event_row = session.get(ReferralEvent, ids[3])
+    assert event_row is not None and event_row.note == "" and event_row.new_status
 
 
 @pytest.mark.parametrize("value", [0, -1, 36_501, 1.5, "30", True])
@@ -143,11 +221,13 @@ def test_the_leader_job_applies_the_programme(
     finally:
         scheduler._runtime = None
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("retention:")]
-    assert (
-        lines[0] == "retention: 0 message texts, 1 strangers' messages removed; 0 returnees erased"
+    assert lines[0] == (
+        "retention: 0 message texts, 1 strangers' messages removed; 0 returnees erased; "
+        "0 staff notes removed"
     )
-    assert (
-        lines[1] == "retention: 0 message texts, 0 strangers' messages removed; 0 returnees erased"
+    assert lines[1] == (
+        "retention: 0 message texts, 0 strangers' messages removed; 0 returnees erased; "
+        "0 staff notes removed"
     )
     job = next(job for job in scheduler.LEADER_JOBS if job.id == "retention")
     assert job.seconds(runtime.settings) == 86_400 and job.runs_on_taking_lead
