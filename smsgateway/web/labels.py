@@ -265,7 +265,15 @@ def language_name(code: str) -> str:
     return str(name or (known.name if known else code))
 
 
+def colon() -> str:
+    """What goes between a label and its value in the console's language ("Statut : 3")."""
+    from flask_babel import pgettext
+
+    return str(pgettext("between a label and its value", ": "))
+
+
 def init_labels(app: Flask) -> None:
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["error_words"] = error_words
     app.jinja_env.globals["label"] = label

@@ -81,3 +81,14 @@ def test_i18n_compile_writes_the_console_catalogs(locales_copy: Path, app: Flask
     result = app.test_cli_runner().invoke(i18n_cli, ["compile"])
     assert result.exit_code == 0, result.output
     assert (locales_copy / "fr" / "LC_MESSAGES" / "console.mo").exists()
+
+
+def test_a_label_and_its_value_are_separated_as_the_language_writes_it(
+    client_as: Callable[..., FlaskClient], make_referral: Callable[..., object]
+) -> None:
+    """French puts a non-breaking space before the colon ("Orienté : 1"), English does not."""
+    make_referral()
+    french = client_as("caseworker", language="fr").get("/referrals").get_data(as_text=True)
+    english = client_as("caseworker", language="en").get("/referrals").get_data(as_text=True)
+    assert "\u00a0: 1</a>" in french and "\u00a0: 1</a>" not in english
+    assert ": 1</a>" in english
