@@ -172,7 +172,8 @@ def _asked_about_a_day(reading: Reading) -> bool:
     else:
         return False
     present = {m.signal for m in clause}
-    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    # "can I pass by the office tomorrow?" asks about a visit, not for another date.
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, Signal.PLACE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
     options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
     return bool(offered) and not present & doubt and not options

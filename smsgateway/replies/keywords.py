@@ -72,6 +72,9 @@ class Signal(StrEnum):
     COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
     GOING = "going"  # "I go" in the present: beside "every day", a habit (progress)
     REMOVE_ME = "remove_me"  # "take me off", "شيلوني": beside the messages or my number, opt-out
+    #: "bus stop", "stop by", "I stopped working", "no paren": a stop word that stops nothing
+    NOT_STOP = "not_stop"
+    PLACE = "place"  # "the office": a day asked about beside it asks about a visit, not a date
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -93,6 +96,8 @@ WORD_CLASSES = frozenset(
         Signal.COME_BACK,
         Signal.GOING,
         Signal.REMOVE_ME,
+        Signal.NOT_STOP,
+        Signal.PLACE,
     }
 )
 
