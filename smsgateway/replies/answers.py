@@ -212,7 +212,11 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    return any(m.signal in _ANOTHER_DAY for m in after) and any(m.text == "?" for m in after)
+    # The question may be asked without its mark: "..., can we pick another one".
+    asked = [i for i, m in enumerate(after) if m.text == "?" or m.signal is Signal.POSSIBLE]
+    return bool(asked) and any(m.signal in _ANOTHER_DAY for m in after[asked[0] :]) or (
+        any(m.signal in _ANOTHER_DAY for m in after) and any(m.text == "?" for m in after)
+    )
 
 
 def _day_words(reading: Reading) -> tuple[str, ...]:

@@ -530,3 +530,19 @@ def test_praise_and_visits_are_no_requests(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A refusal, then another day asked about without the question mark.
+        _case("en", R, "i work that day, could we do another day", Intent.RESCHEDULE),
+        _case("en", R, "could I come monday rather", Intent.RESCHEDULE),
+        # Told to be going well beside a start: progress.
+        _case("es", F, "ya empecé, todo bien", Intent.ATTENDED_YES),
+    ],
+)
+def test_proposals_and_progress_without_their_marks(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
