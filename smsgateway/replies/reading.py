@@ -56,6 +56,8 @@ class Reading:
     mistaken_opt_outs: tuple[Match, ...] = ()
     #: A word for understanding, negated: "I don't understand", "je comprends rien".
     not_understood: tuple[Match, ...] = ()
+    #: Indexes of the matches that open a clause after a comma, full stop or line break.
+    clause_starts: frozenset[int] = frozenset()
 
     @property
     def words(self) -> int:
@@ -148,7 +150,12 @@ def read_reply(text: str, language: str | None) -> Reading:
         for word in find_all_everywhere(tokens, lexicon, Signal.UNDERSTAND)
         if any(_near(word, negator, NO_GAP) for negator in negators)
     ]
-    return Reading(tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood))
+    clause_starts = frozenset(
+        index for index, match in enumerate(matches) if index and breaks[match.start]
+    )
+    return Reading(
+        tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood), clause_starts
+    )
 
 
 #: How many words may stand between the two halves of a composed opt-out or help request:

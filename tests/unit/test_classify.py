@@ -546,3 +546,34 @@ def test_proposals_and_progress_without_their_marks(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "so" opening the last clause: a refusal or "not yet" after it is the answer.
+        _case("en", F, "they told me classes begin in march so not yet", Intent.ATTENDED_NO),
+        _case("fr", F, "la formation commence en mars donc pas encore", Intent.ATTENDED_NO),
+        _case("es", A, "estaba enfermo así que no fui", Intent.ATTENDED_NO),
+        _case("en", R, "my mum is sick so I can't come", Intent.DECLINE),
+        # ... never a yes.
+        _case("en", R, "the weather is fine so yes", U),
+        _case("en", A, "I was late so yes", U),
+        # A negative statement after "but" overrules an earlier positive statement.
+        _case("en", F, "i signed up but classes havent started", Intent.ATTENDED_NO),
+        _case("en", F, "she hasnt started yet", Intent.ATTENDED_NO),
+        # Another date asked for after a refusal, even with a doubt.
+        _case("en", R, "not friday, maybe monday?", Intent.RESCHEDULE),
+        # "could we ..." opening its own clause asks about another day.
+        _case("en", R, "i have work that morning, could we do thursday", Intent.RESCHEDULE),
+        # A date written as an ordinal is a day.
+        _case("en", R, "after the 20th would be better", Intent.RESCHEDULE),
+        _case("en", R, "I can't come on the 3rd", Intent.DECLINE),
+        # Wolof "ñu ne ma" (they told me) is no French "ne".
+        _case("wo", A, "ñu ne ma ma dellusi ayubés bi di ñëw", Intent.ATTENDED_NO),
+    ],
+)
+def test_conclusions_contrasts_and_dates(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
