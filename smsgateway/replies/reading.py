@@ -180,9 +180,17 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
     word for "no" holds only when the messages follow it ("no paren los recordatorios"): a "no
     stop" alone may be "no. stop"."""
     messages = find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
+    # "stop by mistake", "j'ai arrêté par erreur": a STOP said by mistake, not "stop by" the
+    # office or "I stopped working".
+    requests = find_all_everywhere(tokens, lexicon, Signal.OPT_IN)
+    mistakes = find_all_everywhere(tokens, lexicon, Signal.MISTAKE)
     held: list[Match] = []
     for found in find_all_everywhere(tokens, lexicon, Signal.NOT_STOP):
         if any(breaks[index] for index in range(found.start + 1, found.end)):
+            continue
+        if any(m.start < found.end and found.start < m.end for m in requests + mistakes):
+            continue
+        if any(_near(found, m, 1) for m in mistakes):
             continue
         first = lexicon.lookup(tokens[found.start : found.start + 1], 0)
         if (

@@ -501,6 +501,9 @@ OUT = Intent.OPT_OUT
         _case("fr", None, "arrêt de bus. arrêtez les messages", OUT),
         _case("bn", R, "মেসেজ বন্ধ করুন", OUT),
         _case("ha", F, "ku daina turo min sako", OUT),
+        # A STOP said by mistake is still an opt-in, "stop by" or not.
+        _case("en", None, "I sent stop by mistake", Intent.OPT_IN),
+        _case("en", A, "STOP by mistake sorry", Intent.OPT_IN),
     ],
 )
 def test_a_stop_word_that_stops_nothing_is_no_opt_out(
