@@ -75,6 +75,10 @@ class _Evidence:
 
 def read_answer(reading: Reading, question: Question) -> Decision:
     """The answer `reading` gives to `question`, or the rule that finds none."""
+    signals = tuple(m.signal for m in reading.matches)
+    if question is Question.APPOINTMENT_REMINDER and _asked_after_refusal(reading, signals):
+        # "not this week, maybe the next one?": another date asked for, even with a doubt.
+        return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     hedge = reading.first(Signal.HEDGE)
     if hedge is not None:
         return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
@@ -86,6 +90,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         habit = _habit(reading) or _sent_back(reading)
         if habit is not None:
             return habit
+    conclusion = _conclusion(reading, question)
+    if conclusion is not None:
+        return conclusion
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
@@ -164,15 +171,25 @@ def _asked_about_a_day(reading: Reading) -> bool:
     first_day = next(i for i, m in enumerate(reading.matches) if _is_a_day(m))
     marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
     first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    # "mornings are hard for me, could we do afternoon on another day": a clause of its own.
+    asking = [
+        i
+        for i in sorted(reading.clause_starts)
+        if reading.matches[i].signal is Signal.POSSIBLE
+        and any(_is_a_day(m) for m in reading.matches[i:])
+    ]
     if marks:
         clause = reading.matches[: marks[0] + 1]
     elif first is not None and first.signal is Signal.POSSIBLE:
         # "what about Thursday afternoon", "a mund të vij të enjten": asked without the mark.
         clause = reading.matches
+    elif asking:
+        clause = reading.matches[asking[-1] :]
     else:
         return False
     present = {m.signal for m in clause}
-    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, *_REFUSING}
+    # "can I pass by the office tomorrow?" asks about a visit, not for another date.
+    doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, Signal.PLACE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
     options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
     return bool(offered) and not present & doubt and not options
@@ -206,12 +223,18 @@ def _preferred_day(reading: Reading) -> bool:
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
     """ "I work that day, is Friday possible?", "not this week, the next one?", "my boss won't
     let me off that day, can we pick another one?": a refusal, then a day, "the next one" or
-    "another day", and a question mark."""
+    "another day", and a question mark, or a "possible" word before that day ("can we")."""
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    return any(m.signal in _ANOTHER_DAY for m in after) and any(m.text == "?" for m in after)
+    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY]
+    if not days:
+        return False
+    if any(m.text == "?" for m in after):
+        return True
+    # The question may be asked without its mark: "..., can we pick another one".
+    return any(m.signal is Signal.POSSIBLE and i < days[-1] for i, m in enumerate(after))
 
 
 def _day_words(reading: Reading) -> tuple[str, ...]:
@@ -345,12 +368,74 @@ def _choose(
         statements = [e for e in statements if e.intent is Intent.RESCHEDULE]
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
+        # "I registered but classes haven't begun": a negative statement after a "but"
+        # overrules an earlier positive one.
+        statements = _after_but(reading, statements)
+        kinds = {e.intent for e in statements if e.intent is not None}
+    if len(kinds) > 1:
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, statements))
     bare = [e for e in evidence if e.kind in ("word", "number", "ack", "praise")]
     if kinds:
         (intent,) = kinds
         return _with_statement(reading, intent, statements, bare)
     return _bare_answer(reading, bare)
+
+
+#: What a message may conclude with after "so": a refusal or a "not yet", never a yes.
+_CONCLUDING = frozenset({Intent.DECLINE, Intent.ATTENDED_NO, Intent.NOT_SATISFIED})
+#: Unknown words the concluding clause may carry ("so didn't see anyone").
+CONCLUSION_UNKNOWN_WORDS = 2
+
+
+def _conclusion(reading: Reading, question: Question) -> Decision | None:
+    """ "they said the course starts in January, so not yet", "donc pas encore", "يعني لسه": a
+    word for "so" opening the last clause, and after it one refusal or "not yet" and nothing
+    else that answers, doubts or asks. What comes before it is the reason, whatever it says."""
+    so = [i for i, m in enumerate(reading.matches) if m.signal is Signal.SO]
+    if not so:
+        return None
+    after = reading.matches[so[-1] + 1 :]
+    negated = apply_negation(after)
+    if negated is None:
+        return None
+    meaning = _REMINDER_MEANING if question is Question.APPOINTMENT_REMINDER else _YES_NO_MEANING
+    if question is Question.SATISFACTION:
+        meaning = _SATISFACTION_MEANING
+    intents: set[Intent] = set()
+    words: list[str] = []
+    unknown = 0
+    for match, signal in zip(after, negated.signals, strict=True):
+        if match.text == "?":
+            return None
+        if signal in FILLER:
+            continue
+        intent = meaning.get(signal) if signal is not None else None
+        if intent in _CONCLUDING:
+            intents.add(intent)
+            words.append(match.text)
+        elif match.is_plain_unknown:
+            unknown += 1
+        else:
+            return None
+    if len(intents) != 1 or unknown > CONCLUSION_UNKNOWN_WORDS:
+        return None
+    return Decision(intents.pop(), "conclusion", tuple(words))
+
+
+def _after_but(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]:
+    """The statements after the last "but" when they are all one negative statement and those
+    before it are positive; otherwise `statements` unchanged."""
+    contrasts = [i for i, m in enumerate(reading.matches) if m.signal is Signal.CONTRAST]
+    if not contrasts:
+        return statements
+    after = [e for e in statements if e.index > contrasts[-1]]
+    before = [e for e in statements if e.index < contrasts[-1]]
+    negative = {e.intent for e in after}
+    if len(negative) != 1 or not negative <= _NEGATIVE_INTENTS:
+        return statements
+    if any(e.intent in _NEGATIVE_INTENTS or e.intent is None for e in before):
+        return statements
+    return after
 
 
 def _with_statement(

@@ -215,6 +215,8 @@ _NOT_AGAIN = frozenset(
         Signal.HEDGE,
         Signal.RESERVATION,
         Signal.HELP,
+        # "the messages are helpful, keep sending": praise of messages that still come.
+        Signal.PRAISE,
     }
 )
 

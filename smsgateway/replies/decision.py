@@ -29,6 +29,8 @@ RULES: dict[str, str] = {
     "sent_back": "told to come back later ('they said come back next month'): not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",
+    "conclusion": "a refusal or 'not yet' after 'so' ends the message: the words before are "
+    "its reason ('they said it starts in January, so not yet')",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",
     "statement_does_not_fit": "a statement that does not answer this question",
     "contradiction": "two readings that disagree",

@@ -72,6 +72,10 @@ class Signal(StrEnum):
     COME_BACK = "come_back"  # "come back", "revenir": told to come back later, nothing done yet
     GOING = "going"  # "I go" in the present: beside "every day", a habit (progress)
     REMOVE_ME = "remove_me"  # "take me off", "شيلوني": beside the messages or my number, opt-out
+    #: "bus stop", "stop by", "I stopped working", "no paren": a stop word that stops nothing
+    NOT_STOP = "not_stop"
+    PLACE = "place"  # "the office": a day asked about beside it asks about a visit, not a date
+    SO = "so"  # "so", "donc", "así que": a refusal after it concludes the message
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -93,6 +97,9 @@ WORD_CLASSES = frozenset(
         Signal.COME_BACK,
         Signal.GOING,
         Signal.REMOVE_ME,
+        Signal.NOT_STOP,
+        Signal.PLACE,
+        Signal.SO,
     }
 )
 
@@ -404,8 +411,15 @@ def _is_digits(token: str) -> bool:
     return token.isascii() and token.isdigit()
 
 
+#: A date written as an ordinal: "the 15th", "after the 20th", "le 3e", "el 4to".
+_ORDINAL_DATE = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th|e|eme|er|to|vo|o|a|º|ª)")
+
+
 def _match(tokens: list[str], start: int, end: int, meaning: str | None) -> Match:
     text = " ".join(tokens[start:end])
+    if meaning is None and _ORDINAL_DATE.fullmatch(text):
+        # A date costs nothing and marks a proposal, like a day.
+        return Match(start, end, Signal.TIME, text)
     if meaning is None:
         number = int(text) if _is_digits(text) else None
         return Match(start, end, None, text, number)

@@ -139,13 +139,27 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
-def _split(text: str) -> list[str]:
+#: Punctuation that ends a clause ("no, stop", "bus stop. Stop"): commas, full stops, semicolons,
+#: colons, exclamation marks and line breaks, in Latin, Arabic, Ethiopic and Bengali script.
+_CLAUSE_BREAKS = frozenset(",.;:!\n\u060c\u061b\u1362\u1363\u1364\u0964\u2026\u00a1")
+
+
+def _split_with_breaks(text: str) -> tuple[list[str], list[bool]]:
     tokens: list[str] = []
+    breaks: list[bool] = []
     word: list[str] = []
+    pending_break = False
+
+    def add(token: str) -> None:
+        nonlocal pending_break
+        if token:
+            tokens.append(token)
+            breaks.append(pending_break)
+            pending_break = False
 
     def flush() -> None:
         if word:
-            tokens.append("".join(word).strip("'"))
+            add("".join(word).strip("'"))
             word.clear()
 
     for char in text:
@@ -153,17 +167,29 @@ def _split(text: str) -> list[str]:
             word.append(char)
             continue
         flush()
+        if char in _CLAUSE_BREAKS:
+            pending_break = True
         if ord(char) in _SKIN_TONES:
             continue
         if char == "?" or is_emoji(char):
-            tokens.append(char)
+            add(char)
     flush()
-    return [token for token in tokens if token]
+    return tokens, breaks
+
+
+def _split(text: str) -> list[str]:
+    return _split_with_breaks(text)[0]
 
 
 def tokenize(text: str, *, strip_accents: bool = True) -> list[str]:
     """Split a reply into words, digits, "?" and emoji; other punctuation separates words."""
     return _split(normalize_text(text, strip_accents=strip_accents))
+
+
+def clause_breaks(text: str) -> list[bool]:
+    """For each token of `tokenize(text)`, whether punctuation that ends a clause stands right
+    before it ("no, stop": the comma stands before "stop")."""
+    return _split_with_breaks(normalize_text(text))[1]
 
 
 def squeeze(token: str) -> str:

@@ -18,7 +18,7 @@ from smsgateway.replies.keywords import (
     reply_lexicon,
     scan,
 )
-from smsgateway.replies.normalize import remove_reference_codes
+from smsgateway.replies.normalize import clause_breaks, remove_reference_codes
 
 #: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
 NEGATION_REACH = 2
@@ -56,6 +56,8 @@ class Reading:
     mistaken_opt_outs: tuple[Match, ...] = ()
     #: A word for understanding, negated: "I don't understand", "je comprends rien".
     not_understood: tuple[Match, ...] = ()
+    #: Indexes of the matches that open a clause after a comma, full stop or line break.
+    clause_starts: frozenset[int] = frozenset()
 
     @property
     def words(self) -> int:
@@ -106,26 +108,31 @@ def read_reply(text: str, language: str | None) -> Reading:
     "un rendez-vous" do not.
     """
     lexicon = reply_lexicon(language)
-    tokens = _split_conjunctions(lexicon.words(remove_reference_codes(text)), lexicon)
+    plain = remove_reference_codes(text)
+    tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
     matches = scan(tokens, lexicon)
     if any(_is_not_an_answer_word(match) for match in matches):
         matches = [
             replace(match, number=None, is_number_word=False) if match.is_number_word else match
             for match in matches
         ]
-    requests = [m for m in matches if m.signal is Signal.OPT_IN]
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
     negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
+    # "bus stop", "I stopped working", "no paren los recordatorios": a stop word that stops
+    # nothing, within one clause.
+    not_stops = not_stop_words(tokens, lexicon, breaks)
+    matches = _merge_not_stops(matches, not_stops, tokens)
+    requests = [m for m in matches if m.signal is Signal.OPT_IN]
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not _negated_stop_word(found, negations)
+        if not _negated_stop_word(found, negations) and not _within(found, not_stops)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
         found
-        for found in composed_opt_outs(tokens, lexicon)
+        for found in composed_opt_outs(tokens, lexicon, not_stops)
         if not any(found.start < other.end and other.start < found.end for other in listed)
     ]
     opt_outs = [
@@ -143,7 +150,12 @@ def read_reply(text: str, language: str | None) -> Reading:
         for word in find_all_everywhere(tokens, lexicon, Signal.UNDERSTAND)
         if any(_near(word, negator, NO_GAP) for negator in negators)
     ]
-    return Reading(tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood))
+    clause_starts = frozenset(
+        index for index, match in enumerate(matches) if index and breaks[match.start]
+    )
+    return Reading(
+        tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood), clause_starts
+    )
 
 
 #: How many words may stand between the two halves of a composed opt-out or help request:
@@ -156,7 +168,72 @@ REMOVE_GAP = 2
 UNWANTED_GAP = 3
 
 
-def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+#: How many words may stand between a "no" that negates a stop word and the messages it names:
+#: "no paren los recordatorios", "abeg no stop the reminders".
+NOT_STOP_MESSAGES_GAP = 2
+
+
+def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> list[Match]:
+    """The phrases of `not_stop` that hold: a stop word in another sense ("bus stop", "stop by",
+    "j'ai arrêté de travailler") or negated by a language's "no" ("no paren", "não parem",
+    "لا توقفوا"), with no clause break inside ("no, paren" stays an opt-out). A phrase led by a
+    word for "no" holds only when the messages follow it ("no paren los recordatorios"): a "no
+    stop" alone may be "no. stop"."""
+    messages = find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
+    # "stop by mistake", "j'ai arrêté par erreur": a STOP said by mistake, not "stop by" the
+    # office or "I stopped working".
+    requests = find_all_everywhere(tokens, lexicon, Signal.OPT_IN)
+    mistakes = find_all_everywhere(tokens, lexicon, Signal.MISTAKE)
+    held: list[Match] = []
+    for found in find_all_everywhere(tokens, lexicon, Signal.NOT_STOP):
+        if any(breaks[index] for index in range(found.start + 1, found.end)):
+            continue
+        if any(m.start < found.end and found.start < m.end for m in requests + mistakes):
+            continue
+        if any(_near(found, m, 1) for m in mistakes):
+            continue
+        first = lexicon.lookup(tokens[found.start : found.start + 1], 0)
+        if (
+            first is not None
+            and first[1] == Signal.NO.value
+            and not any(
+                0 <= m.start - found.end <= NOT_STOP_MESSAGES_GAP
+                and not any(breaks[i] for i in range(found.end, m.start + 1))
+                for m in messages
+            )
+        ):
+            continue
+        held.append(found)
+    return held
+
+
+def _merge_not_stops(
+    matches: list[Match], not_stops: list[Match], tokens: list[str]
+) -> list[Match]:
+    """`matches` with each phrase of `not_stops` and the matches it overlaps made one `not_stop`
+    match, so that no rule reads its words apart ("abeg no" + "stop" is no "no")."""
+    merged = list(matches)
+    for phrase in not_stops:
+        inside = [m for m in merged if m.start < phrase.end and phrase.start < m.end]
+        if not inside:
+            continue
+        start = min(phrase.start, *(m.start for m in inside))
+        end = max(phrase.end, *(m.end for m in inside))
+        first = merged.index(inside[0])
+        merged[first : first + len(inside)] = [
+            Match(start, end, Signal.NOT_STOP, " ".join(tokens[start:end]))
+        ]
+    return merged
+
+
+def _within(match: Match, others: list[Match]) -> bool:
+    """Whether `match` lies inside one of `others`."""
+    return any(o.start <= match.start and match.end <= o.end for o in others)
+
+
+def composed_opt_outs(
+    tokens: list[str], lexicon: Lexicon, not_stops: list[Match] | None = None
+) -> list[Match]:
     """Opt-outs composed from classes of words rather than listed as phrases, in any order:
 
     - a word for sending with a negation or a "no" beside it: "don't send", "ne m'envoyez plus",
@@ -214,6 +291,9 @@ def composed_opt_outs(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     for one, other in pairs:
         if negated_stop_between(one, other):
             continue
+        if not_stops and (_within(one, not_stops) or _within(other, not_stops)):
+            # "রিমাইন্ডার বন্ধ করবেন না", "kada ku daina sako": the stop word is negated.
+            continue
         start, end = min(one.start, other.start), max(one.end, other.end)
         found.append(Match(start, end, Signal.OPT_OUT, " ".join(tokens[start:end])))
     return found
@@ -248,12 +328,17 @@ def _said_by_mistake(opt_out: Match, mistakes: list[Match]) -> bool:
 _CONJUNCTIONS = ("\u0648",)
 
 
-def _split_conjunctions(tokens: list[str], lexicon: Lexicon) -> list[str]:
+def _split_conjunctions(
+    tokens: list[str], lexicon: Lexicon, breaks: list[bool]
+) -> tuple[list[str], list[bool]]:
     """Split a glued "و" off a word when the rest of the word starts a keyword and the whole
-    word does not ("وما رحتش" = "و" + "ما رحتش"; "وقف", a keyword, stays whole)."""
+    word does not ("وما رحتش" = "و" + "ما رحتش"; "وقف", a keyword, stays whole); `breaks`, the
+    clause breaks before each token, follow the split."""
     split: list[str] = []
+    split_breaks: list[bool] = []
     for index, token in enumerate(tokens):
         rest = token[1:]
+        before = breaks[index] if index < len(breaks) else False
         if (
             token.startswith(_CONJUNCTIONS)
             and len(rest) > 1
@@ -261,9 +346,11 @@ def _split_conjunctions(tokens: list[str], lexicon: Lexicon) -> list[str]:
             and lexicon.lookup([rest, *tokens[index + 1 :]], 0) is not None
         ):
             split.extend((token[0], rest))
+            split_breaks.extend((before, False))
         else:
             split.append(token)
-    return split
+            split_breaks.append(before)
+    return split, split_breaks
 
 
 _BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK})

@@ -456,3 +456,127 @@ def test_corpus_accuracy_with_no_false_confirm_and_no_missed_opt_out() -> None:
     assert false_confirms == [], report
     assert missed_opt_outs == [], report
     assert accuracy >= 0.97, report
+
+
+U = Intent.UNCLEAR
+OUT = Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A stop word in another sense (section `not_stop`) stops nothing.
+        _case("en", A, "waiting at the bus stop now", U),
+        _case("en", F, "can I stop by on monday", U),
+        _case("en", A, "he wants to stop smoking", U),
+        _case("en", A, "stop worrying, all good", U),
+        _case("en", None, "does the course stop in july?", U),
+        _case("pcm", A, "motor stop for express", U),
+        _case("pcm", F, "I don stop the work", U),
+        _case("fr", F, "il a arrêté de fumer", U),
+        _case("fr", A, "je suis à l'arrêt de bus", U),
+        _case("wo", A, "ma ngi ci arrêt bi", U),
+        _case("pt", None, "quando o curso vai parar?", U),
+        # ... negated, also by a language's "no" when the messages follow it.
+        _case("es", R, "por favor no paren los mensajes", U),
+        _case("pt", A, "não parem as mensagens por favor", U),
+        _case("ar", A, "لا توقفوا الرسائل", U),
+        _case("pcm", F, "no stop the message abeg", U),
+        _case("prs", A, "پیام ها را بس نکنید", U),
+        _case("bn", R, "মেসেজ বন্ধ করবেন না", U),
+        _case("ha", F, "kar ku daina sako", U),
+        # The same stop words still stop when they are one.
+        _case("en", A, "stop", OUT),
+        _case("en", A, "bus stop. stop", OUT),
+        _case("en", A, "i'm at the bus stop, stop texting me", OUT),
+        _case("en", None, "stop worrying me", OUT),
+        _case("en", F, "no stop", OUT),
+        _case("pcm", F, "no stop", OUT),
+        _case("pcm", F, "no, stop the reminders", OUT),
+        _case("pcm", None, "stop to dey worry me", OUT),
+        _case("es", F, "no, paren los recordatorios", OUT),
+        _case("pt", A, "não, parem", OUT),
+        _case("ar", A, "لا، توقفوا", OUT),
+        _case("fr", None, "arrêtez", OUT),
+        _case("fr", None, "arrêt de bus. arrêtez les messages", OUT),
+        _case("bn", R, "মেসেজ বন্ধ করুন", OUT),
+        _case("ha", F, "ku daina turo min sako", OUT),
+        # A STOP said by mistake is still an opt-in, "stop by" or not.
+        _case("en", None, "I sent stop by mistake", Intent.OPT_IN),
+        _case("en", A, "STOP by mistake sorry", Intent.OPT_IN),
+    ],
+)
+def test_a_stop_word_that_stops_nothing_is_no_opt_out(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Praise of the messages is no request: not help, not an opt-in.
+        _case("en", R, "your messages are very helpful, keep sending", U),
+        _case("pcm", R, "your message dey help us", U),
+        _case("prs", F, "پیام ها خیلی کمک میکنه", U),
+        _case("ps", A, "ستاسو پیغامونه مرسته کوي", U),
+        # ... while a request still is.
+        _case("en", None, "please send me the messages again", Intent.OPT_IN),
+        _case("pcm", R, "abeg help me", Intent.HELP),
+        # A day asked about beside the office asks about a visit, not for another date.
+        _case("en", R, "can I come to the office on friday?", U),
+        _case("sq", R, "a mund të vij në zyrë nesër?", U),
+        _case("en", R, "can I come on friday?", Intent.RESCHEDULE),
+    ],
+)
+def test_praise_and_visits_are_no_requests(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A refusal, then another day asked about without the question mark.
+        _case("en", R, "i work that day, could we do another day", Intent.RESCHEDULE),
+        _case("en", R, "could I come monday rather", Intent.RESCHEDULE),
+        # Told to be going well beside a start: progress.
+        _case("es", F, "ya empecé, todo bien", Intent.ATTENDED_YES),
+    ],
+)
+def test_proposals_and_progress_without_their_marks(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "so" opening the last clause: a refusal or "not yet" after it is the answer.
+        _case("en", F, "they told me classes begin in march so not yet", Intent.ATTENDED_NO),
+        _case("fr", F, "la formation commence en mars donc pas encore", Intent.ATTENDED_NO),
+        _case("es", A, "estaba enfermo así que no fui", Intent.ATTENDED_NO),
+        _case("en", R, "my mum is sick so I can't come", Intent.DECLINE),
+        # ... never a yes.
+        _case("en", R, "the weather is fine so yes", U),
+        _case("en", A, "I was late so yes", U),
+        # A negative statement after "but" overrules an earlier positive statement.
+        _case("en", F, "i signed up but classes havent started", Intent.ATTENDED_NO),
+        _case("en", F, "she hasnt started yet", Intent.ATTENDED_NO),
+        # Another date asked for after a refusal, even with a doubt.
+        _case("en", R, "not friday, maybe monday?", Intent.RESCHEDULE),
+        # "could we ..." opening its own clause asks about another day.
+        _case("en", R, "i have work that morning, could we do thursday", Intent.RESCHEDULE),
+        # A date written as an ordinal is a day.
+        _case("en", R, "after the 20th would be better", Intent.RESCHEDULE),
+        _case("en", R, "I can't come on the 3rd", Intent.DECLINE),
+        # Wolof "ñu ne ma" (they told me) is no French "ne".
+        _case("wo", A, "ñu ne ma ma dellusi ayubés bi di ñëw", Intent.ATTENDED_NO),
+    ],
+)
+def test_conclusions_contrasts_and_dates(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
