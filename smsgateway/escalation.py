@@ -8,7 +8,8 @@ call or a second proxy request:
 
     open ──step notice delivered (retry, voice)──▶ reached (held notices planned again)
       ├──the person answers from their own number──▶ answered (held notices planned again)
-      ├──proxy request planned, no answer by `answer_due_at`──▶ unreachable (flag set)
+      ├──proxy request planned, no answer by `answer_due_at`──▶ unreachable (flag set), or
+      │     with `last_retry` next: the newest failed notice once more, whose outcome decides
       └──step notice failed and no step left──▶ unreachable (flag set)
       └──step notice settled unsent (out of date, no longer worth asking)──▶ lapsed (held
          notices planned again: the sequence has no verdict, a later failure starts a new one)
@@ -19,10 +20,12 @@ the person understands: `smsgateway.content.voice`; else the step is skipped) �
 discreet request to a proxy, then `proxy_answer_window` for the person to answer). A programme
 may add `retry_later` (the same notice again `retry_later` after, e.g. two days: phones are often
 off for a day or two, and a phone that comes back is reached without anyone's work; skipped when
-the notice would be out of date by then) and choose the order (`[escalation] steps`). A provider
-error may jump ahead (a landline goes straight to voice, a wrong number to the proxy; see
-smsgateway.delivery.errors). A returnee who carries the unreachable flag gets no new sequence:
-the flag already puts them in front of a caseworker, and their proxy is not asked again.
+the notice would be out of date by then) and `last_retry` after the proxy (the same notice once
+more when the proxy's window ends, before the flag: a phone off for most of a week is back by
+then), and choose the order (`[escalation] steps`). A provider error may jump ahead (a
+landline goes straight to voice, a wrong number to the proxy; see smsgateway.delivery.errors).
+A returnee who carries the unreachable flag gets no new sequence: the flag already puts them in
+front of a caseworker, and their proxy is not asked again.
 """
 
 from __future__ import annotations
@@ -75,6 +78,12 @@ class EscalationPolicy:
 
 DEFAULT_POLICY = EscalationPolicy()
 
+#: The payload key of a proxy request that names the notice it stands for.
+SOURCE_KEY = "escalated_notice_id"
+
+#: A last retry is sent only when its notice stays worth sending this long after it.
+LAST_RETRY_MARGIN = timedelta(hours=6)
+
 
 def open_escalation(session: Session, returnee_id: int) -> Escalation | None:
     """The returnee's open sequence, if any (there is at most one)."""
@@ -116,6 +125,14 @@ def escalate_failure(
         _hold(escalation, notice, now=now)
         return None
     follow = _next_step(session, escalation, notice, action, policy, now=now)
+    if follow is None and _out_of_date_only(notice, escalation, action, policy):
+        # The later steps were left out only because this notice would be out of date by then
+        # (a reminder for tomorrow): a few hours of failures are no verdict on the person. The
+        # sequence lapses; the person's next notice that fails starts a new one.
+        _close(escalation, EscalationState.LAPSED, "notice out of date", now=now)
+        _plan_held_again(session, escalation, now=now)
+        log.info("returnee %d: escalation %d lapsed (out of date)", returnee.id, escalation.id)
+        return None
     if follow is None:
         failed = notice.contact_point
         _flag(session, escalation, returnee, failed, reason="escalation_exhausted", now=now)
@@ -176,8 +193,11 @@ def record_step_unsent(session: Session, notice: Notice, *, now: datetime) -> No
     log.info("returnee %d: escalation %d lapsed", notice.returnee_id, escalation.id)
 
 
-def flag_unanswered(session: Session, *, now: datetime) -> int:
-    """Set the flag for sequences whose proxy step got no answer in time; how many."""
+def flag_unanswered(
+    session: Session, *, now: datetime, policy: EscalationPolicy = DEFAULT_POLICY
+) -> int:
+    """Set the flag for sequences whose proxy step got no answer in time (after one last retry
+    when the policy has `last_retry` after the proxy); how many were flagged."""
     due = list(
         session.scalars(
             select(Escalation).where(
@@ -187,11 +207,57 @@ def flag_unanswered(session: Session, *, now: datetime) -> int:
             )
         )
     )
+    flagged = 0
     for escalation in due:
         returnee = session.get(Returnee, escalation.returnee_id)
-        if returnee is not None:
-            _flag(session, escalation, returnee, None, reason="no_answer_after_proxy", now=now)
-    return len(due)
+        if returnee is None:
+            continue
+        if _try_last(session, escalation, returnee, policy, now=now):
+            continue
+        _flag(session, escalation, returnee, None, reason="no_answer_after_proxy", now=now)
+        flagged += 1
+    return flagged
+
+
+def _try_last(
+    session: Session,
+    escalation: Escalation,
+    returnee: Returnee,
+    policy: EscalationPolicy,
+    *,
+    now: datetime,
+) -> bool:
+    """The proxy's window passed without an answer: when `last_retry` follows the proxy step,
+    the person's newest failed notice that is still worth sending goes once more to their own
+    number, now, and that notice's outcome decides (delivered: reached; failed: the flag)."""
+    index = escalation.step + 1
+    if index >= len(policy.steps) or policy.steps[index] != "last_retry":
+        return False
+    proxy_request = session.get(Notice, escalation.step_notice_id or 0)
+    source = (proxy_request.payload or {}).get(SOURCE_KEY) if proxy_request else None
+    ids = [*(escalation.held_notice_ids or []), *([source] if source else [])]
+    candidates = [session.get(Notice, int(notice_id)) for notice_id in ids]
+    worth = [
+        notice
+        for notice in candidates
+        if notice is not None
+        and notice.contact_point is not None
+        and notice.contact_point.reachability not in (INVALID, OPTED_OUT)
+        and (notice.expires_at is None or notice.expires_at > now + LAST_RETRY_MARGIN)
+    ]
+    if not worth:
+        return False
+    failed = max(worth, key=lambda notice: notice.id)
+    if failed.id in (escalation.held_notice_ids or []):
+        escalation.held_notice_ids = [i for i in escalation.held_notice_ids if i != failed.id]
+    channel = failed.channel
+    if channel == "voice":
+        channel = returnee.preferred_channel
+    follow = _copy(session, failed, channel=channel, step=index + 1, due=now, now=now)
+    escalation.answer_due_at = None
+    _advance(escalation, follow, index, policy, now=now)
+    log.info("returnee %d: escalation %d, last retry", returnee.id, escalation.id)
+    return True
 
 
 def follow_up_by_sms(session: Session, notice: Notice, *, now: datetime) -> Notice:
@@ -313,6 +379,23 @@ def _take_step(
             if channel == "voice" and notice.returnee is not None:
                 channel = notice.returnee.preferred_channel
             return _copy(session, notice, channel=channel, step=next_step, due=due, now=now)
+    if action == "last_retry" and notice.kind == NoticeKind.PROXY_CONTACT_REQUEST:
+        # The proxy's number failed: the last try is the notice the person did not get.
+        source = (notice.payload or {}).get(SOURCE_KEY)
+        original = session.get(Notice, int(source)) if source else None
+        if original is None:
+            return None
+        notice, point = original, original.contact_point
+        usable = point is not None and point.reachability not in (INVALID, OPTED_OUT)
+    if action == "last_retry" and usable:
+        # Reached here when the step before could not run or failed (no proxy to ask, or the
+        # proxy's number failed): the last try comes after the proxy's window all the same.
+        due = now + policy.proxy_answer_window
+        if notice.expires_at is None or notice.expires_at > due + LAST_RETRY_MARGIN:
+            channel = notice.channel
+            if channel == "voice" and notice.returnee is not None:
+                channel = notice.returnee.preferred_channel
+            return _copy(session, notice, channel=channel, step=next_step, due=due, now=now)
     if action == "voice" and usable and notice.channel != "voice" and voice.can_call(notice):
         return _copy(session, notice, channel="voice", step=next_step, due=now, now=now)
     if action == "proxy":
@@ -321,10 +404,28 @@ def _take_step(
             follow = _copy(session, notice, channel="sms", step=next_step, due=now, now=now)
             follow.kind = NoticeKind.PROXY_CONTACT_REQUEST
             follow.question = None
+            # The notice the person did not get, for a `last_retry` after the proxy's window.
+            follow.payload = {**(follow.payload or {}), SOURCE_KEY: notice.id}
             follow.contact_point = proxy
             session.flush()
             return follow
     return None
+
+
+def _out_of_date_only(
+    notice: Notice, escalation: Escalation, action: str, policy: EscalationPolicy
+) -> bool:
+    """Whether the policy's later retry (`retry_later`, days after) was still to come and was
+    left out only because the notice would be out of date: the person's own number, not known
+    invalid, not a provider error that says the number is wrong. After the later retry failed
+    too, days apart, the flag stands."""
+    point = notice.contact_point
+    if point is None or point.is_proxy or point.reachability in (INVALID, OPTED_OUT):
+        return False
+    if action == "proxy" or notice.kind == NoticeKind.PROXY_CONTACT_REQUEST:
+        return False
+    later = policy.steps[max(escalation.step + 1, 0) :]
+    return "retry_later" in later
 
 
 def _is_proxy_step(escalation: Escalation, policy: EscalationPolicy) -> bool:

@@ -275,7 +275,7 @@ def _retention(section: dict[str, Any]) -> Retention:
 
 
 #: The steps of an escalation sequence a programme may list, in its order (smsgateway.escalation).
-ESCALATION_STEPS = frozenset({"retry", "voice", "retry_later", "proxy"})
+ESCALATION_STEPS = frozenset({"retry", "voice", "retry_later", "proxy", "last_retry"})
 
 
 def _escalation(section: dict[str, Any]) -> EscalationTiming:

@@ -32,6 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from smsgateway.clock import utcnow
 from smsgateway.config import Settings
 from smsgateway.db import make_engine
+from smsgateway.delivery.outcomes import programme_policy
 from smsgateway.delivery.reports import sweep_parked
 from smsgateway.dispatch import dispatch_until_idle, resolve_expired_leases
 from smsgateway.escalation import flag_unanswered
@@ -107,7 +108,7 @@ def run_delivery_sweeps() -> None:
     now = runtime.clock()  # the runtime's clock: a simulation may move it
     with runtime.db.transaction() as session:
         parked = sweep_parked(session, now=now)
-        flagged = flag_unanswered(session, now=now)
+        flagged = flag_unanswered(session, now=now, policy=programme_policy())
     if parked.applied or parked.expired or flagged:
         log.info(
             "delivery sweeps: %d parked reports applied, %d dropped; %d returnees flagged",

@@ -49,6 +49,10 @@ LIVE = (TaskState.OPEN, TaskState.FLAGGED)
 #: The notice kinds that put a question to the returnee (what `question` anchors count).
 RETURNEE_QUESTION_KINDS = ("appointment_reminder", "attendance_check", "referral_followup")
 
+#: A flag held while another task asks is set by this age of the referral at the latest, so that
+#: every referral has its outcome or its flag by the end of its first 30 days (`standing`).
+LATEST_HELD_FLAG_AGE = timedelta(days=29)
+
 #: How many due tasks one sweep takes, so a sweep stays a short transaction.
 SWEEP_BATCH = 500
 
@@ -154,7 +158,7 @@ def _advance(
         report.steps += 1
     elif task.state == TaskState.FLAGGED:
         report.flagged += 1
-    else:
+    elif task.state == TaskState.RESOLVED:
         report.resolved += 1
 
 
@@ -180,11 +184,45 @@ def _take_next_step(
         task.resolution = "lapsed"
         log.info("task %d (%s): lapsed without a flag", task.id, rule.name)
         return False
+    asking = _still_asking(session, task, programme, now)
+    latest = task.referral.created_at + LATEST_HELD_FLAG_AGE
+    if asking is not None and now < latest:
+        # Another task is still asking about this referral (the returnee again, their proxy):
+        # the flag waits for it, so a caseworker sees the referral once, when every way to an
+        # answer was tried, and not at all when that way brings the answer.
+        task.flag = rule.flag
+        task.due_at = min(asking, latest)
+        log.info("task %d (%s): flag held while another task asks", task.id, rule.name)
+        return False
     task.state = TaskState.FLAGGED
     task.flag = rule.flag
     task.flagged_at = now
     log.info("task %d (%s): flagged %s", task.id, rule.name, rule.flag)
     return False
+
+
+def _still_asking(
+    session: Session, task: Task, programme: Programme, now: datetime
+) -> datetime | None:
+    """When the next of the referral's other open tasks that are still asking (a step to run
+    or a wait not over, not themselves holding a flag) is due; None when none is."""
+    others = session.scalars(
+        select(Task).where(
+            Task.referral_id == task.referral_id,
+            Task.state == TaskState.OPEN,
+            Task.id != task.id,
+        )
+    )
+    due = []
+    for other in others:
+        rule = programme.rule(other.rule)
+        if (
+            rule is not None
+            and not other.flag
+            and (other.due_at > now or other.step < len(rule.steps))
+        ):
+            due.append(other.due_at)
+    return max(min(due), now) if due else None
 
 
 def _settle(

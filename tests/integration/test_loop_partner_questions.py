@@ -95,11 +95,15 @@ def test_no_answer_gets_a_reminder_then_the_flag_which_a_late_answer_clears(
     assert asked[1].body.startswith("Rappel.")  # the point person reads French by default
     assert standing_of(session, referral).flags == ()
 
-    # Asked the day after the appointment, reminded two days later, flagged two days after that.
+    # Asked the day after the appointment, reminded two days later; two days after that the flag
+    # waits while the returnee's silence is still being worked on (asked again, then the
+    # partner once more counts as done), and comes with that task's flag.
     travel(runtime, now + timedelta(days=4, hours=2), now + timedelta(days=6, hours=9))
+    assert standing_of(session, referral).flags == ()
+    travel(runtime, now + timedelta(days=6, hours=11), now + timedelta(days=8, hours=9))
 
     standing = standing_of(session, referral)
-    assert standing.flags == ("awaiting_partner",)
+    assert standing.flags == ("awaiting_partner", "no_response")
     assert standing.is_settled and not standing.is_known_outcome
     assert len(sent_to(session, phone, "partner_question")) == 2  # then nothing more
 

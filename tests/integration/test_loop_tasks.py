@@ -380,3 +380,50 @@ def test_the_referral_page_says_under_way_only_once_someone_was_asked(
     runtime.clock = lambda: asked_at
     asked = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
     assert "under way: asking the partner what became of it" in asked
+
+
+def test_the_partner_flag_waits_while_the_person_is_still_being_asked(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """The partner's two questions are over before the stalled task has asked the person again
+    and the partner once more: the referral reaches a caseworker once, with both flags, when
+    every way to an answer was tried."""
+    appointment = now + timedelta(days=10)
+    referral = make_referral(appointment_at=appointment)
+    travel(runtime, now, appointment + timedelta(days=5, hours=12), step=timedelta(hours=6))
+
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    (stalled,) = tasks_of(session, referral, "stalled")
+    assert outcome.step == 2 and stalled.state == "open"  # both partner questions were sent
+    assert (outcome.state, outcome.flag) == ("open", "awaiting_partner")  # held, not shown
+    assert standing_of(session, referral).flags == ()
+    assert flagged_referrals(session) == []
+
+    travel(runtime, appointment + timedelta(days=6), appointment + timedelta(days=9))
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    (stalled,) = tasks_of(session, referral, "stalled")
+    assert (outcome.state, stalled.state) == ("flagged", "flagged")
+    assert outcome.flagged_at == stalled.flagged_at
+    assert standing_of(session, referral).flags == ("awaiting_partner", "no_response")
+
+
+def test_an_answer_while_the_partner_flag_waits_means_no_flag_at_all(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    appointment = now + timedelta(days=10)
+    referral = make_referral(appointment_at=appointment)
+    travel(runtime, now, appointment + timedelta(days=5, hours=12), step=timedelta(hours=6))
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    assert (outcome.state, outcome.flag) == ("open", "awaiting_partner")
+
+    late = appointment + timedelta(days=6)
+    reply(runtime, point_phone(referral), f"absent {referral.reference}", late)
+    travel(runtime, late, appointment + timedelta(days=10), step=timedelta(hours=6))
+
+    assert status_of(session, referral) == "no_show"
+    tasks = tasks_of(session, referral)
+    assert {task.rule: task.state for task in tasks if task.rule != "partner_decision"} == {
+        "partner_outcome": "resolved",
+        "stalled": "resolved",
+    }
+    assert all(task.flagged_at is None for task in tasks)

@@ -129,7 +129,7 @@ def test_escalation_steps_are_read_in_order_and_an_unknown_step_is_refused() -> 
     raw = resources.files("smsgateway").joinpath("programme.toml").read_text(encoding="utf-8")
     shipped = tomllib.loads(raw)
     programme = parse_programme(shipped)
-    assert programme.escalation.steps == ("retry", "voice", "retry_later", "proxy")
+    assert programme.escalation.steps == ("retry", "voice", "retry_later", "proxy", "last_retry")
     assert programme.escalation.retry_later == timedelta(hours=48)
 
     for steps in (["retry", "wait"], ["retry", "retry"]):

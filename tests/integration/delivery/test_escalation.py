@@ -15,9 +15,10 @@ from delivery_helpers import (
     own_point,
     reminder,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from smsgateway.delivery.outcomes import programme_policy
 from smsgateway.escalation import DEFAULT_POLICY, flag_unanswered, open_escalation
 from smsgateway.fakes import FakeTwilio
 from smsgateway.models import Escalation, Notice, Referral, Returnee
@@ -174,8 +175,13 @@ def test_while_flagged_a_failure_starts_no_new_sequence_and_asks_no_proxy(
 ) -> None:
     _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
     dispatch(runtime, at)
-    fail_last(wired)  # the proxy request itself is not delivered: flag at once
+    fail_last(wired)  # the proxy request itself is not delivered: the last retry, then the flag
+    (last,) = planned(session)
+    assert (last.contact_point.phone_e164, last.due_at) == (OWN, at + timedelta(days=3))  # type: ignore[union-attr]
+    dispatch(runtime, last.due_at)
+    fail_last(wired)
     assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
+    at = last.due_at
 
     later = at + timedelta(days=1)
     only_reminder(session, referral, later)
@@ -283,6 +289,13 @@ def test_without_a_proxy_the_flag_follows_the_failed_call(
     assert not is_flagged_unreachable(returnee_of(session, referral))
     dispatch(runtime, later.due_at)
     fail_last(wired)
+    # No proxy to ask: the last retry comes when a proxy's answer would have been due (the
+    # failure is reported at the app's clock, `now`).
+    (last,) = planned(session)
+    assert (last.channel, last.due_at) == ("sms", now + timedelta(days=3))
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    dispatch(runtime, last.due_at)
+    fail_last(wired)
 
     assert planned(session) == []
     assert returnee_of(session, referral).unreachable_reason == "escalation_exhausted"
@@ -388,3 +401,106 @@ def test_a_step_notice_settled_without_sending_ends_the_sequence_and_frees_what_
     (again,) = planned(session)  # the held notice goes out again
     assert (again.kind, again.payload) == (second.kind, second.payload)
     assert not is_flagged_unreachable(returnee_of(session, referral))
+
+
+def test_a_phone_off_for_most_of_a_week_is_reached_by_the_last_retry_without_a_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    """Nobody answered the proxy's request within its window: before the flag, the notice goes
+    once more to the person's own number; delivered, the phone is back and nobody is bothered."""
+    proxy_request, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    dispatch(runtime, at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")  # the proxy got it
+    end = at + timedelta(days=3)
+    policy = programme_policy()
+
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=end, policy=policy) == 0
+    (last,) = planned(session)
+    assert (last.kind, last.due_at) == (NoticeKind.APPOINTMENT_REMINDER, end)
+    assert last.contact_point.phone_e164 == OWN  # type: ignore[union-attr]
+    with runtime.db.transaction() as tx:  # the sweep again: one last retry, not two
+        assert flag_unanswered(tx, now=end + timedelta(minutes=10), policy=policy) == 0
+    assert len(planned(session)) == 1
+
+    dispatch(runtime, end)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
+
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    assert open_escalation(session, referral.returnee_id) is None
+    assert proxy_request.payload["escalated_notice_id"] != last.id
+
+
+def test_the_last_retry_failing_too_sets_the_flag(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    dispatch(runtime, at)
+    end = at + timedelta(days=3)
+    with runtime.db.transaction() as tx:
+        flag_unanswered(tx, now=end, policy=programme_policy())
+    dispatch(runtime, end)
+    fail_last(wired)
+
+    assert is_flagged_unreachable(returnee_of(session, referral))
+    assert planned(session) == []
+
+
+def test_no_last_retry_when_the_notice_would_be_out_of_date(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    _, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+    dispatch(runtime, at)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "delivered")
+    session.execute(update(Notice).values(expires_at=at + timedelta(days=3, hours=2)))
+    session.commit()
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=at + timedelta(days=3), policy=programme_policy()) == 1
+    assert is_flagged_unreachable(returnee_of(session, referral))
+    assert planned(session) == []
+
+
+def test_a_reminder_out_of_date_before_the_later_retry_is_no_verdict_on_the_person(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+) -> None:
+    """Two failures a few hours apart of a reminder for tomorrow: the later steps cannot run
+    (the reminder would be out of date), so the sequence lapses without the unreachable flag;
+    the person's next notice that fails starts a new one."""
+    referral = make_referral()  # no proxy
+    notice = only_reminder(session, referral, now)
+    notice.expires_at = now + timedelta(days=1)
+    session.commit()
+    dispatch(runtime, now)
+    fail_last(wired)
+    (retry,) = planned(session)
+    dispatch(runtime, retry.due_at)
+    fail_last(wired)
+    for call in planned(session, channel="voice"):
+        dispatch(runtime, call.due_at)
+        wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+
+    assert planned(session) == []
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    session.expire_all()
+    (escalation,) = session.scalars(select(Escalation)).all()
+    assert (escalation.state, escalation.reason) == ("lapsed", "notice out of date")
+
+
+def test_a_number_refused_as_invalid_is_flagged_however_short_the_notice(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+) -> None:
+    referral = make_referral()  # no proxy
+    notice = only_reminder(session, referral, now)
+    notice.expires_at = now + timedelta(days=1)
+    session.commit()
+    dispatch(runtime, now)
+    fail_last(wired, 21211)
+    for _ in range(3):
+        for follow in planned(session):
+            dispatch(runtime, follow.due_at)
+            if follow.channel == "voice":
+                wired.fire_call_status(wired.calls()[-1].sid, "no-answer")
+            else:
+                fail_last(wired, 21211)
+
+    assert is_flagged_unreachable(returnee_of(session, referral))
