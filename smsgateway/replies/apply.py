@@ -50,6 +50,14 @@ STATUS_FOR: dict[tuple[Question, Intent], Status] = {
     (Question.FOLLOWUP, Intent.ATTENDED_NO): Status.NOT_STARTED,
 }
 
+#: What a "yes, I went" or "yes, I started" from a shared phone does not overturn by itself: the
+#: partner, a caseworker or the person recorded otherwise before, and on a family phone the one
+#: answering may not be the person asked about (locales/KEYWORDS.md). A caseworker decides.
+_RECORDED_NEGATIVE = frozenset(
+    {Status.NO_SHOW, Status.DECLINED, Status.NOT_STARTED, Status.INELIGIBLE, Status.DROPPED_OUT}
+)
+_POSITIVE_ANSWER = frozenset({Status.ATTENDED, Status.ENROLLED})
+
 #: The questions whose answers may change a referral's status.
 _STATUS_QUESTIONS = frozenset(
     q.value for q in (Question.APPOINTMENT_REMINDER, Question.ATTENDANCE_CHECK, Question.FOLLOWUP)
@@ -150,6 +158,20 @@ def apply_answer(
         question.answered_at = now
     is_synced = False
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
+    if (
+        referral is not None
+        and new_status is not None
+        and _changes(referral, new_status)
+        and _contradicts_record_from_shared_phone(session, message, referral, new_status)
+    ):
+        # Answered (not asked again), nothing recorded: the caseworker sees both sides.
+        question.answered_at = now
+        held = queue_review(session, message, reason="contradicts_record", now=now)
+        if question.contact_point is not None:
+            held.notice_ids += acknowledge_receipt(
+                session, message, question.contact_point, now=now
+            )
+        return held
     if referral is not None and new_status is not None and _changes(referral, new_status):
         source = Source.VOICE_KEYPRESS if message.channel == "voice" else Source.RETURNEE_REPLY
         try:
@@ -256,6 +278,18 @@ def _confirms_nothing_by_itself(
     if current_programme().replies.ok_confirms == "never":
         return True
     return is_shared_phone(session, message.phone_e164)
+
+
+def _contradicts_record_from_shared_phone(
+    session: Session, message: Message, referral: Referral, new_status: Status
+) -> bool:
+    """A "yes" that would overturn a recorded no-show, decline, not-started, ineligibility or
+    drop-out, sent from a proxy's, shared or several returnees' number."""
+    return (
+        referral.status in _RECORDED_NEGATIVE
+        and new_status in _POSITIVE_ANSWER
+        and is_shared_phone(session, message.phone_e164)
+    )
 
 
 def _changes(referral: Referral, new_status: Status) -> bool:

@@ -60,6 +60,7 @@ REVIEW_REASON = {
     "ineligible": _("Partner reports: not eligible (re-orient)"),
     "reorientation": _("Has not started the service (re-orient)"),
     "transition_refused": _("The answer does not fit the referral's status"),
+    "contradicts_record": _("From a shared phone, says the opposite of what was recorded"),
     "could_not_be_processed": _("Could not be processed"),
     "opted_out": _("The number stopped messages"),
     "delivery_unknown": _("Delivery unknown"),

@@ -392,3 +392,39 @@ def test_a_programme_that_reviews_declines_puts_them_in_the_review_queue(
 
     assert status_of(session, referral) == "declined"
     assert [item.reason for item in session.scalars(select(ReviewItem))] == ["decline"]
+
+
+@pytest.mark.parametrize(
+    ("is_shared", "expected"), [(True, "no_show"), (False, "enrolled")], ids=["shared", "own"]
+)
+def test_a_yes_from_a_shared_phone_does_not_overturn_a_recorded_no_show(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+    is_shared: bool,
+    expected: str,
+) -> None:
+    """A relative answering "1" to "did you start?" on a family phone must not turn the
+    partner's "did not come" into "enrolled"; from the person's own number it is their word."""
+    from smsgateway.referrals import Source, Status, change_status
+
+    phone = "+221771234403"
+    returnee = make_returnee(phones=[PhoneInput(phone, is_shared=is_shared)])
+    referral = make_referral(returnee=returnee, appointment_at=None, now=now - timedelta(days=60))
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        change_status(tx, found, Status.NO_SHOW, source=Source.PARTNER_SMS, now=now)
+    question = ask(runtime, referral, NoticeKind.REFERRAL_FOLLOWUP, now)
+    dispatch(runtime, now)
+    assert notice(session, question).state == "sent"
+
+    result = reply(runtime, phone, "1", now + timedelta(minutes=5))
+
+    assert status_of(session, referral) == expected
+    reasons = [item.reason for item in session.scalars(select(ReviewItem))]
+    assert ("contradicts_record" in reasons) is is_shared
+    assert (result.outcome == "review") is is_shared
+    assert notice(session, question).answered_at is not None
