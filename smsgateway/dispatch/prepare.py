@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, Table, select
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from smsgateway.config import Settings
@@ -193,16 +193,30 @@ NOTICE_ROW_COLUMNS = (
     Notice.returnee_id,
     Notice.referral_id,
 )
-_ROW_SELECT: tuple[Any, ...] = (
-    *NOTICE_ROW_COLUMNS,
-    Returnee.id,
-    *RETURNEE_COLUMNS,
-    ContactPoint.id,
-    *CONTACT_POINT_COLUMNS,
-    Referral.id,
-    *REFERRAL_COLUMNS,
-    Partner.id,
-    *PARTNER_COLUMNS,
+
+
+def _table(model: type[Any]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+def _column(attribute: Any) -> Column[Any]:
+    """The table's own column of a mapped attribute (Core: no ORM work on the rows)."""
+    return _table(attribute.class_).c[attribute.key]
+
+
+_ROW_SELECT = tuple(
+    _column(attribute)
+    for attribute in (
+        *NOTICE_ROW_COLUMNS,
+        Returnee.id,
+        *RETURNEE_COLUMNS,
+        ContactPoint.id,
+        *CONTACT_POINT_COLUMNS,
+        Referral.id,
+        *REFERRAL_COLUMNS,
+        Partner.id,
+        *PARTNER_COLUMNS,
+    )
 )
 _N = len(NOTICE_ROW_COLUMNS)
 _R = _N + 1 + len(RETURNEE_COLUMNS)
@@ -213,15 +227,20 @@ _F = _C + 1 + len(REFERRAL_COLUMNS)
 def load_notice_rows(session: Session, ids: list[int]) -> list[NoticeRow]:
     """The notices `ids` with their returnee, contact point, referral and partner columns (those
     `load_notices` loads), in one query returning tuples: no identity map, no instance state."""
-    rows = session.execute(
+    if session.autoflush:
+        session.flush()  # as session.execute would, before reading
+    # Through the connection: plain result rows, without the ORM's row processing.
+    rows = session.connection().execute(
         select(*_ROW_SELECT)
-        .select_from(Notice)
-        .outerjoin(Returnee, Returnee.id == Notice.returnee_id)
-        .outerjoin(ContactPoint, ContactPoint.id == Notice.contact_point_id)
-        .outerjoin(Referral, Referral.id == Notice.referral_id)
-        .outerjoin(Partner, Partner.id == Referral.partner_id)
-        .where(Notice.id.in_(ids))
-        .order_by(Notice.id)
+        .select_from(_table(Notice))
+        .outerjoin(_table(Returnee), _column(Returnee.id) == _column(Notice.returnee_id))
+        .outerjoin(
+            _table(ContactPoint), _column(ContactPoint.id) == _column(Notice.contact_point_id)
+        )
+        .outerjoin(_table(Referral), _column(Referral.id) == _column(Notice.referral_id))
+        .outerjoin(_table(Partner), _column(Partner.id) == _column(Referral.partner_id))
+        .where(_column(Notice.id).in_(ids))
+        .order_by(_column(Notice.id))
     )
     loaded = []
     for values in rows:
