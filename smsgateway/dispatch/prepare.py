@@ -241,7 +241,7 @@ def load_notice_rows(session: Session, ids: list[int]) -> list[NoticeRow]:
         .outerjoin(_table(Partner), _column(Partner.id) == _column(Referral.partner_id))
         .where(_column(Notice.id).in_(ids))
         .order_by(_column(Notice.id))
-    )
+    ).all()  # one fetch for the batch, not one per row
     loaded = []
     for values in rows:
         # Read by position (_N, _R, _C, _F); mypy cannot tell a slice's length (call-arg).
