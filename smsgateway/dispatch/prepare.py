@@ -229,8 +229,7 @@ def load_notice_rows(session: Session, ids: list[int]) -> list[NoticeRow]:
     `load_notices` loads), in one query returning tuples: no identity map, no instance state."""
     if session.autoflush:
         session.flush()  # as session.execute would, before reading
-    # Through the connection: plain result rows, without the ORM's row processing.
-    rows = session.connection().execute(
+    statement = (
         select(*_ROW_SELECT)
         .select_from(_table(Notice))
         .outerjoin(_table(Returnee), _column(Returnee.id) == _column(Notice.returnee_id))
@@ -241,7 +240,10 @@ def load_notice_rows(session: Session, ids: list[int]) -> list[NoticeRow]:
         .outerjoin(_table(Partner), _column(Partner.id) == _column(Referral.partner_id))
         .where(_column(Notice.id).in_(ids))
         .order_by(_column(Notice.id))
-    ).all()  # one fetch for the batch, not one per row
+    )
+    # Through the connection: plain result rows, without the ORM's row processing; fetched at
+    # once for the batch, not one row at a time.
+    rows = session.connection().execute(statement).all()
     loaded = []
     for values in rows:
         # Read by position (_N, _R, _C, _F); mypy cannot tell a slice's length (call-arg).
