@@ -11,6 +11,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -32,7 +33,17 @@ from smsgateway.quiet_hours import AllowedHours, next_allowed_time
 APPOINTMENT_KINDS = (NoticeKind.APPOINTMENT_REMINDER, NoticeKind.ATTENDANCE_CHECK)
 
 
-def allowed_hours_for(returnee: Returnee, programme: Programme) -> AllowedHours:
+class QuietHoursOf(Protocol):
+    """A returnee's own quiet hours: the record, or a row read for dispatch."""
+
+    @property
+    def quiet_hours_start(self) -> time | None: ...
+
+    @property
+    def quiet_hours_end(self) -> time | None: ...
+
+
+def allowed_hours_for(returnee: QuietHoursOf, programme: Programme) -> AllowedHours:
     """The returnee's allowed hours: their own quiet hours inverted, else the programme's."""
     if returnee.quiet_hours_start is None or returnee.quiet_hours_end is None:
         return programme.allowed_hours

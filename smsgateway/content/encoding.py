@@ -141,7 +141,11 @@ def is_gsm7(text: str) -> bool:
 
 def measure_sms(text: str) -> SmsBudget:
     """Encoding, segments, characters and units of `text` as sent, GSM-7 when it fits."""
-    if is_gsm7(text):
+    return _measure(text, fits_gsm7=is_gsm7(text))
+
+
+def _measure(text: str, *, fits_gsm7: bool) -> SmsBudget:
+    if fits_gsm7:
         if _GSM7_EXTENSION_SET.isdisjoint(text):  # one septet each: nothing to pack
             segments = _count_even_segments(len(text), GSM7_SINGLE_SEPTETS, GSM7_PART_SEPTETS)
             return SmsBudget(GSM7, segments, len(text), len(text))
@@ -194,5 +198,5 @@ def prepare_sms(text: str, *, allow_gsm7: bool) -> tuple[str, SmsBudget]:
     if allow_gsm7:
         normalized = normalize_for_gsm7(text)
         if is_gsm7(normalized):
-            return normalized, measure_sms(normalized)
+            return normalized, _measure(normalized, fits_gsm7=True)
     return text, measure_sms(text)

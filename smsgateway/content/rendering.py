@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
+from jinja2.utils import internalcode
 
 from smsgateway.content import voice
 from smsgateway.content.cache import content_cache, refresh_if_changed
@@ -332,6 +333,28 @@ def _missing(what: str) -> NoReturn:
     raise MissingTranslation(what)
 
 
+class _MessageContext(Context):
+    """Jinja's context, calling the message's `gettext` and `ngettext` directly.
+
+    Jinja's `Context.call` asks every callable whether it wants the context, the evaluation
+    context or the environment passed in (three attribute look-ups per call) before calling it;
+    these two want none, and a message makes four or five such calls.
+    """
+
+    @internalcode
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if __obj is not _gettext and __obj is not _ngettext:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)  # as Context.call: the variables of the calling block
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Context.call
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
 class _MessageEnvironment(Environment):
     """Jinja's environment, with each template's globals merged once into a plain dict.
 
@@ -340,6 +363,8 @@ class _MessageEnvironment(Environment):
     service labels), which cost more than the rest of the template. Every global is set before
     the first template loads, so one merge per template says the same.
     """
+
+    context_class = _MessageContext
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}

@@ -15,7 +15,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from smsgateway.delivery.errors import ERRORS, error_of
@@ -151,17 +151,22 @@ def insert_messages(session: Session, messages: list[dict[str, Any]], now: datet
                 insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
             ).all()
         )
-    events = [
-        {
-            "message_id": message_id,
-            "status": row["delivery_status"],
-            "error_code": row["error_code"],
-            "created_at": now,
-        }
-        for message_id, row in zip(ids, messages, strict=True)
-    ]
+    # Each message's first event copies its status and error code as just inserted: one
+    # INSERT ... SELECT over the new ids instead of one parameter set per event.
+    table = Message.metadata.tables[Message.__tablename__]
+    events = MessageStatusEvent.metadata.tables[MessageStatusEvent.__tablename__]
     session.execute(
-        insert(MessageStatusEvent.metadata.tables[MessageStatusEvent.__tablename__]), events
+        insert(events).from_select(
+            ["message_id", "status", "error_code", "created_at"],
+            select(
+                table.c.id,
+                table.c.delivery_status,
+                table.c.error_code,
+                literal(now, events.c.created_at.type),
+            )
+            .where(table.c.id.in_(ids))
+            .order_by(table.c.id),
+        )
     )
     return ids
 
