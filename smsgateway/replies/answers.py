@@ -93,6 +93,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     conclusion = _conclusion(reading, question)
     if conclusion is not None:
         return conclusion
+    negated_number = _negated_number(reading)
+    if negated_number is not None:
+        return Decision(Intent.UNCLEAR, "negated_number", negated_number)
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
@@ -113,8 +116,58 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
+        if _told_as_story(reading, intent, support, negated.flipped):
+            return Decision(intent, "story", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
+
+
+#: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
+STORY_UNKNOWN_WORDS = 12
+
+
+def _told_as_story(
+    reading: Reading, intent: Intent, support: list[_Evidence], flipped: frozenset[int]
+) -> bool:
+    """A statement that opens the message (after politeness and a yes or no that agrees) or
+    closes it, and nothing else that answers, doubts, asks or laughs: "went on tuesday and saw
+    the officer", "I couldn't go because my mother was sick and the bus was late". The rest is
+    the story of the answer, whatever its length. Never a confirmation: "I will come" keeps the
+    stricter shape."""
+    if intent is Intent.CONFIRM:
+        return False
+    if not any(e.kind == "statement" for e in support):
+        return False
+    if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE):
+        return False
+    if any(m.text == "?" for m in reading.matches):
+        return False
+    if len([m for m in reading.matches if m.is_plain_unknown]) > STORY_UNKNOWN_WORDS:
+        return False
+    statements = [e for e in support if e.kind == "statement"]
+    return _leads(reading, statements, flipped) or _statement_closes(reading, support)
+
+
+def _negated_number(reading: Reading) -> tuple[str, str] | None:
+    """A negation before an option number, with nothing but politeness, the words that frame an
+    option and one unknown word between them: "not 1", "it's not 2", "pas le 1" say which option
+    is not chosen."""
+    matches = reading.matches
+    for index, match in enumerate(matches):
+        if match.number is None:
+            continue
+        before = index - 1
+        unknown = 0
+        while before >= 0 and (
+            matches[before].signal in FILLER
+            or matches[before].signal is Signal.OPTION
+            or (matches[before].is_plain_unknown and unknown < 1)
+        ):
+            unknown += matches[before].is_plain_unknown
+            before -= 1
+        if before >= 0 and matches[before].signal is Signal.NEGATION:
+            return matches[before].text, match.text
+    return None
 
 
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
@@ -538,8 +591,8 @@ def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence])
 
 
 def _is_aside(match: Match) -> bool:
-    """Politeness, "?" and an "ok" that answers nothing (to a yes/no question)."""
-    return match.signal in FILLER or match.text == "?"
+    """Politeness, "?" and the words that frame an option number ("my answer is 1")."""
+    return match.signal in FILLER or match.signal is Signal.OPTION or match.text == "?"
 
 
 def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:

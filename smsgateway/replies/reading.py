@@ -15,6 +15,7 @@ from smsgateway.replies.keywords import (
     Signal,
     find_all_everywhere,
     find_everywhere,
+    option_lexicon,
     reply_lexicon,
     scan,
 )
@@ -110,12 +111,12 @@ def read_reply(text: str, language: str | None) -> Reading:
     lexicon = reply_lexicon(language)
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
-    matches = scan(tokens, lexicon)
-    if any(_is_not_an_answer_word(match) for match in matches):
-        matches = [
-            replace(match, number=None, is_number_word=False) if match.is_number_word else match
-            for match in matches
-        ]
+    matches = _scan_numbers(tokens, lexicon)
+    # "my answer is 1", "je choisis le deux", "it's a one": a number framed by words of section
+    # `option` and nothing else is read with them; any other reply without them.
+    framed = _scan_numbers(tokens, option_lexicon(language))
+    if any(m.signal is Signal.OPTION for m in framed) and _is_answer_shaped_number(framed):
+        matches = framed
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
     negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
@@ -353,7 +354,27 @@ def _split_conjunctions(
     return split, split_breaks
 
 
-_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK})
+_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
+
+
+def _scan_numbers(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+    """`scan`, with number words read as words when anything but politeness, yes, no, "ok" and
+    the words that frame an option stands beside them ("the two of us", "nice one")."""
+    matches = scan(tokens, lexicon)
+    if any(_is_not_an_answer_word(match) for match in matches):
+        matches = [
+            replace(match, number=None, is_number_word=False) if match.is_number_word else match
+            for match in matches
+        ]
+    return matches
+
+
+def _is_answer_shaped_number(matches: list[Match]) -> bool:
+    """A number beside nothing but politeness, yes, no, "ok", "?" and the words that frame an
+    option: "my answer is 1", "option 1️⃣ please", "ቁጥር ፪ ነው"."""
+    return any(m.number is not None for m in matches) and all(
+        m.number is not None or m.signal in _BESIDE_NUMBERS or m.text == "?" for m in matches
+    )
 
 
 def _is_not_an_answer_word(match: Match) -> bool:

@@ -580,3 +580,72 @@ def test_conclusions_contrasts_and_dates(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A single option number framed by words of section `option` is that option.
+        _case("en", R, "my answer is 1", Intent.CONFIRM),
+        _case("en", R, "it's a one", Intent.CONFIRM),
+        _case("en", R, "I choose two", Intent.DECLINE),
+        _case("en", R, "hi, I pick 1 thanks", Intent.CONFIRM),
+        _case("en", A, "the first one", Intent.ATTENDED_YES),
+        _case("fr", R, "numéro deux", Intent.DECLINE),
+        _case("fr", R, "ma réponse est 1", Intent.CONFIRM),
+        _case("fr", R, "n°1", Intent.CONFIRM),
+        _case("es", R, "elijo la uno", Intent.CONFIRM),
+        _case("pt", R, "minha resposta é 3", Intent.RESCHEDULE),
+        _case("ar", R, "جوابي ١", Intent.CONFIRM),
+        _case("am", A, "ቁጥር ፩ ነው", Intent.ATTENDED_YES),
+        _case("bn", F, "আমার উত্তর ২", Intent.ATTENDED_NO),
+        _case("ka", R, "ჩემი პასუხია 1", Intent.CONFIRM),
+        # ... but not two options, a number negated, asked or inside a sentence.
+        _case("en", R, "my answer is 1 or 2", U),
+        _case("en", R, "I choose 1 2", U),
+        _case("en", R, "it's not 1", U),
+        _case("en", R, "not 1", U),
+        _case("fr", R, "pas le 1", U),
+        _case("en", R, "is it 1?", U),
+        _case("en", R, "it is the 1 I think", U),
+        _case("en", R, "I have 1 brother and it is far from here", U),
+        _case("en", R, "the two of us will see", U),
+        # The framing words do not take a keyword from a sentence without a number.
+        _case("en", R, "I'll go with my brother", Intent.CONFIRM),
+    ],
+)
+def test_an_answer_shaped_number_is_its_option(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A statement opening or closing a message told as a story.
+        _case("en", A, "went on tuesday and saw the officer", Intent.ATTENDED_YES),
+        _case("en", A, "went there on Tuesday, they were nice", Intent.ATTENDED_YES),
+        _case(
+            "en",
+            F,
+            "my son started the apprenticeship last monday, he likes it",
+            Intent.ATTENDED_YES,
+        ),
+        _case(
+            "en",
+            A,
+            "I couldn't go because my mother was sick and the bus was late",
+            Intent.ATTENDED_NO,
+        ),
+        # ... never a confirmation, nor with a doubt, a question or laughter.
+        _case("en", R, "I will come with my brother and my two small children from the village", U),
+        _case("en", A, "went to the market but the office was closed", U),
+        _case("en", A, "went to the market, where is the office?", U),
+        _case("en", A, "went to the market with my friends lol", U),
+    ],
+)
+def test_a_statement_told_as_a_story(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
