@@ -98,7 +98,7 @@ _AROUND_HELP = frozenset(
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").
-HELP_UNKNOWN_WORDS = 3
+HELP_UNKNOWN_WORDS = 4
 
 
 def _composed_help(reading: Reading) -> Decision | None:

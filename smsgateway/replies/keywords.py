@@ -326,7 +326,10 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
     lexicon = Lexicon(folds=load_keyword_file(chain[0]).spelling if chain else ())
     for code in chain:
         keywords = load_keyword_file(code)
-        for signal, words in keywords.reply.items():
+        # Framing an option number, a language's option words come before its other words
+        # ("answer" in "answer: 1" frames the option rather than asks about answering).
+        sections = sorted(keywords.reply.items(), key=lambda item: item[0] is not Signal.OPTION)
+        for signal, words in sections:
             if signal is Signal.OPTION and not framing:
                 continue
             for word in words:

@@ -649,3 +649,39 @@ def test_a_statement_told_as_a_story(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A question word beside a word for answering or doing asks for help.
+        _case("en", R, "what am I supposed to reply?", Intent.HELP),
+        _case("en", A, "how do I answer this", Intent.HELP),
+        _case("en", F, "what should I do", Intent.HELP),
+        _case("en", A, "can someone explain this to me", Intent.HELP),
+        _case("en", R, "I need assistance", Intent.HELP),
+        # ... not a question about the appointment, nor an answer word beside it.
+        _case("en", R, "what time do I come?", U),
+        _case("en", F, "when do we start?", U),
+        _case("en", R, "answer: 1", Intent.CONFIRM),
+        _case("en", R, "reply 2", Intent.DECLINE),
+    ],
+)
+def test_help_composed_from_a_question_and_a_verb(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize("code", sorted(load_languages()))
+def test_no_option_word_is_an_answer_or_a_negation_in_its_chain(code: str) -> None:
+    """Option words frame a number; in a reply they must not hide a yes, a no or a negation."""
+    answering = (Signal.YES, Signal.NO, Signal.ACK, Signal.NEGATION, Signal.OPT_OUT, Signal.HELP)
+    words = {
+        tuple(matching_tokens(word))
+        for language in reply_chain(code)
+        for signal in answering
+        for word in load_keyword_file(language).reply.get(signal, ())
+    }
+    options = load_keyword_file(code).reply.get(Signal.OPTION, ())
+    assert [word for word in options if tuple(matching_tokens(word)) in words] == []
