@@ -76,7 +76,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
         (Signal.HELP, Intent.HELP, "help"),
     ):
-        if _is_request(reading, signal):
+        if _is_request(reading, signal) and not (
+            signal is Signal.HELP and _told_before(reading, reading.texts(signal))
+        ):
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
@@ -136,9 +138,37 @@ def _composed_help(reading: Reading) -> Decision | None:
         if not match.is_plain_unknown:
             return None
         unknown += 1
-    if unknown > HELP_UNKNOWN_WORDS:
+    if unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _told_before(reading: Reading, words: tuple[str, ...]) -> bool:
+    """Whether a clause of unknown words comes before the clause that asks: "I lost my ID, what
+    should I do?" asks a caseworker about something else, not how to answer."""
+    asking = next((i for i, m in enumerate(reading.matches) if m.text in words), None)
+    if asking is None:
+        return False
+    starts = [i for i in reading.clause_starts if i <= asking]
+    if not starts:
+        return False
+    before = reading.matches[: max(starts)]
+    # "Can someone call me, I don't understand": the first clause asks too.
+    return any(m.is_plain_unknown for m in before) and not any(m.signal in _ASKING for m in before)
+
+
+#: Words that make a clause part of a request for help ("can someone call me, ...").
+_ASKING = frozenset(
+    {
+        Signal.HELP,
+        Signal.HEDGE,
+        Signal.UNDERSTAND,
+        Signal.RESERVATION,
+        Signal.RESPOND,
+        Signal.MESSAGES,
+        Signal.SEND,
+    }
+)
 
 
 def _leading(reading: Reading) -> Match | None:

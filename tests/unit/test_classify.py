@@ -660,6 +660,14 @@ def test_a_statement_told_as_a_story(
         _case("en", F, "what should I do", Intent.HELP),
         _case("en", A, "can someone explain this to me", Intent.HELP),
         _case("en", R, "I need assistance", Intent.HELP),
+        _case("fr", R, "je dois faire quoi ?", Intent.HELP),
+        _case("es", A, "qué tengo que hacer", Intent.HELP),
+        _case("ka", F, "რა უნდა ვქნა?", Intent.HELP),
+        _case("prs", R, "کمک کار دارم", Intent.HELP),
+        _case("en", None, "Can someone call me, I don't understand", Intent.HELP),
+        # A clause told before the question asks a caseworker about something else.
+        _case("en", A, "I lost my ID, what should I do?", U),
+        _case("es", R, "Perdí mi documento, ¿qué hago?", U),
         # ... not a question about the appointment, nor an answer word beside it.
         _case("en", R, "what time do I come?", U),
         _case("en", F, "when do we start?", U),
