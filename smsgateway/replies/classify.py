@@ -253,13 +253,16 @@ _NOT_AGAIN = frozenset(
 
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
-    "again" beside START, a word for sending or for the messages, or START ("resume",
+    "again" beside START, a word for sending or for the messages, START ("resume",
     "recommencer") beside a word for sending or for the messages ("recommencez à m'envoyer les
-    messages"), and no refusal or question."""
+    messages"), or a wish ("I want", "je veux recevoir", "بدي") beside the messages or START ("I
+    want to receive your messages", "je veux m'abonner"), and no refusal or question."""
     present = {m.signal for m in reading.matches}
     again = Signal.AGAIN in present and bool(present & _SENDING)
     resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
-    if not (again or resumed) or present & _NOT_AGAIN:
+    # "I want to receive your messages", "je veux m'abonner", "بدي الرسائل"
+    wished = Signal.WISH in present and bool(present & {Signal.MESSAGES, Signal.OPT_IN})
+    if not (again or resumed or wished) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the
@@ -267,5 +270,7 @@ def _asks_again(reading: Reading) -> Decision | None:
     allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
     if len(unknown) > allowed or reading.numbers:
         return None
-    words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
+    words = tuple(
+        m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN, Signal.WISH}
+    )
     return Decision(Intent.OPT_IN, "opt_in", words)

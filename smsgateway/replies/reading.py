@@ -247,7 +247,9 @@ def composed_opt_outs(
       "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste";
     - a request to remove the sender ("take me off", "شيلوني", "আমাকে বাদ দিন") near a word for
       the messages: "take me off these messages", "شيلوني من الرسايل", "ከነዚህ መልእክቶች
-      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message").
+      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message");
+    - a wish (section `wish`) with a negation or a "no" beside it, near a word for the messages:
+      "I do not wish to receive messages", "je ne veux recevoir aucun message".
     """
 
     def find(signal: Signal) -> list[Match]:
@@ -287,6 +289,18 @@ def composed_opt_outs(
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
+        # A negated wish near the messages: "I do not wish to receive messages", "ne veux
+        # recevoir aucun message", "نمیخواهم پیام دریافت کنم".
+        *(
+            (m, w)
+            for m in messages
+            for w in find(Signal.WISH)
+            if _near(m, w, UNWANTED_GAP)
+            and (
+                any(_near(w, n, NEGATION_GAP) for n in negations)
+                or any(_near(w, n, NO_GAP) for n in noes)
+            )
+        ),
     ]
     found: list[Match] = []
     for one, other in pairs:

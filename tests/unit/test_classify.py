@@ -693,3 +693,32 @@ def test_no_option_word_is_an_answer_or_a_negation_in_its_chain(code: str) -> No
     }
     options = load_keyword_file(code).reply.get(Signal.OPTION, ())
     assert [word for word in options if tuple(matching_tokens(word)) in words] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A wish beside the messages or START asks for them.
+        _case("en", None, "I want to receive your messages", Intent.OPT_IN),
+        _case("en", None, "I want to subscribe", Intent.OPT_IN),
+        _case("fr", None, "je veux m'abonner", Intent.OPT_IN),
+        _case("es", None, "quiero suscribirme", Intent.OPT_IN),
+        _case("ar", None, "ابغى الرسايل ترجع", Intent.OPT_IN),
+        # ... a negated wish near the messages stops them, and a stop word still wins.
+        _case("en", R, "I do not wish to receive messages", Intent.OPT_OUT),
+        _case("en", None, "I want to stop the messages", Intent.OPT_OUT),
+        _case("en", F, "I don't want the messages", Intent.OPT_OUT),
+        # Opt-outs in romanised Arabic, Dari and Pashto, composed from their classes.
+        _case("ar", F, "blach tsifto", Intent.OPT_OUT),
+        _case("ar", R, "baraka men rsayel", Intent.OPT_OUT),
+        _case("prs", F, "mara az list kharij konen", Intent.OPT_OUT),
+        _case("ps", F, "paigham na ghwaram", Intent.OPT_OUT),
+        _case("prs", None, "دیگه پیام نفرستین", Intent.OPT_OUT),
+        # A wish is no answer: "I want to come" does not confirm.
+        _case("en", R, "I want to come", U),
+    ],
+)
+def test_wishes_opt_in_and_negated_wishes_opt_out(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
