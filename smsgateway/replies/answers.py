@@ -384,6 +384,12 @@ def _evidence(
     for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
         if match.number is not None:
             found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif match.signal is Signal.HELPED:
+            # "they helped me", "not what I needed" answer only the satisfaction question.
+            if question is Question.SATISFACTION:
+                weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+                helped = Intent.SATISFIED if signal is Signal.HELPED else Intent.NOT_SATISFIED
+                found.append(_Evidence(index, helped, weight, "statement"))
         elif signal is Signal.PARTLY:
             # "partly" answers only the satisfaction question; to any other it does not fit.
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
@@ -419,6 +425,9 @@ def _choose(
     if any(e.intent is Intent.RESCHEDULE for e in statements):
         # A request for another date beats every other statement of the reminder.
         statements = [e for e in statements if e.intent is Intent.RESCHEDULE]
+    if any(e.intent is Intent.PARTLY_SATISFIED for e in statements):
+        # "partly, they helped with the papers only": "partly" says how far the help went.
+        statements = [e for e in statements if e.intent is Intent.PARTLY_SATISFIED]
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         # "I registered but classes haven't begun": a negative statement after a "but"
@@ -513,8 +522,9 @@ def _with_statement(
 def _overruled(
     reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
 ) -> bool:
-    """Whether a negative statement overrules an earlier yes: after a "but", or a new date."""
-    if intent is Intent.RESCHEDULE:
+    """Whether a negative statement overrules an earlier yes: after a "but", or a new date; a
+    "partly" overrules a yes or a no ("yes, partly")."""
+    if intent in (Intent.RESCHEDULE, Intent.PARTLY_SATISFIED):
         return True
     if intent not in _NEGATIVE_INTENTS:
         return False

@@ -76,6 +76,7 @@ class Signal(StrEnum):
     NOT_STOP = "not_stop"
     PLACE = "place"  # "the office": a day asked about beside it asks about a visit, not a date
     SO = "so"  # "so", "donc", "así que": a refusal after it concludes the message
+    HELPED = "helped"  # "they helped me", "what I needed": to the satisfaction question, a yes
     WISH = "wish"  # "I want", "je veux recevoir", "بدي": beside the messages, an opt-in
     #: "my answer is", "I choose", "it's a", "numéro", "ቁጥር": words that frame an option number;
     #: beside nothing but a number and politeness they cost nothing, elsewhere they are unknown

@@ -33,6 +33,7 @@ POSITIVE_FLIP = {
     Signal.PRAISE: Signal.NO,
     Signal.CONFIRM: Signal.DECLINE,
     Signal.ATTENDED_YES: Signal.ATTENDED_NO,
+    Signal.HELPED: Signal.NO,
 }
 STATEMENTS = frozenset(
     {
@@ -41,6 +42,7 @@ STATEMENTS = frozenset(
         Signal.RESCHEDULE,
         Signal.ATTENDED_YES,
         Signal.ATTENDED_NO,
+        Signal.HELPED,
     }
 )
 _REFUSALS = frozenset({Signal.DECLINE, Signal.ATTENDED_NO})

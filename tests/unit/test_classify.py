@@ -722,3 +722,27 @@ def test_wishes_opt_in_and_negated_wishes_opt_out(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+S = Question.SATISFACTION
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Being helped answers the satisfaction question; "partly" says how far.
+        _case("en", S, "yes they helped me a lot", Intent.SATISFIED),
+        _case("es", S, "si, me ayudaron mucho", Intent.SATISFIED),
+        _case("en", S, "it was not what I needed", Intent.NOT_SATISFIED),
+        _case(
+            "fr", S, "en partie, ils m'ont aidé pour les papiers seulement", Intent.PARTLY_SATISFIED
+        ),
+        # ... and no other question.
+        _case("en", A, "they helped me", U),
+        _case("en", S, "no they helped me", U),
+    ],
+)
+def test_being_helped_answers_the_satisfaction_question(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
