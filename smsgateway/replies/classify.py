@@ -256,13 +256,17 @@ def _asks_again(reading: Reading) -> Decision | None:
     "again" beside START, a word for sending or for the messages, START ("resume",
     "recommencer") beside a word for sending or for the messages ("recommencez à m'envoyer les
     messages"), or a wish ("I want", "je veux recevoir", "بدي") beside the messages or START ("I
-    want to receive your messages", "je veux m'abonner"), and no refusal or question."""
+    want to receive your messages", "je veux m'abonner"), or a request to be added (section
+    `add_me`) beside the list or "again" ("put me back on the list", "እንደገና መዝግቡኝ"), and no
+    refusal or question."""
     present = {m.signal for m in reading.matches}
     again = Signal.AGAIN in present and bool(present & _SENDING)
     resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
     # "I want to receive your messages", "je veux m'abonner", "بدي الرسائل"
     wished = Signal.WISH in present and bool(present & {Signal.MESSAGES, Signal.OPT_IN})
-    if not (again or resumed or wished) or present & _NOT_AGAIN:
+    # "put me back on the list", "dugal ma ci liste bi", "እንደገና መዝግቡኝ"
+    added = Signal.ADD_ME in present and bool(present & {Signal.CONTACT, Signal.AGAIN})
+    if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the
@@ -271,6 +275,8 @@ def _asks_again(reading: Reading) -> Decision | None:
     if len(unknown) > allowed or reading.numbers:
         return None
     words = tuple(
-        m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN, Signal.WISH}
+        m.text
+        for m in reading.matches
+        if m.signal in _SENDING | {Signal.AGAIN, Signal.WISH, Signal.ADD_ME}
     )
     return Decision(Intent.OPT_IN, "opt_in", words)

@@ -78,6 +78,8 @@ class Signal(StrEnum):
     SO = "so"  # "so", "donc", "así que": a refusal after it concludes the message
     HELPED = "helped"  # "they helped me", "what I needed": to the satisfaction question, a yes
     WISH = "wish"  # "I want", "je veux recevoir", "بدي": beside the messages, an opt-in
+    #: "put me back", "add me", "register me": beside the list or "again", an opt-in
+    ADD_ME = "add_me"
     #: "my answer is", "I choose", "it's a", "numéro", "ቁጥር": words that frame an option number;
     #: beside nothing but a number and politeness they cost nothing, elsewhere they are unknown
     OPTION = "option"
@@ -106,6 +108,7 @@ WORD_CLASSES = frozenset(
         Signal.PLACE,
         Signal.SO,
         Signal.WISH,
+        Signal.ADD_ME,
     }
 )
 

@@ -746,3 +746,25 @@ def test_being_helped_answers_the_satisfaction_question(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A request to be added beside the list or "again" is an opt-in.
+        _case("en", None, "put me back on the list", Intent.OPT_IN),
+        _case("pt", R, "me coloca na lista de novo pfv", Intent.OPT_IN),
+        _case("wo", F, "dugal ma ci liste bi", Intent.OPT_IN),
+        _case("am", F, "እንደገና መዝግቡኝ", Intent.OPT_IN),
+        _case("prs", R, "دوباره ثبتم کنین", Intent.OPT_IN),
+        # ... not beside a refusal; a word for removing beside one's number stops.
+        _case("en", None, "don't put me back on the list", Intent.UNCLEAR),
+        _case("ff", F, "momtu numero am", Intent.OPT_OUT),
+        _case("bn", None, "amar number kete den", Intent.OPT_OUT),
+        _case("prs", F, "این پیام ها ره نمی خواهم", Intent.OPT_OUT),
+    ],
+)
+def test_requests_to_be_added_opt_in(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
