@@ -97,6 +97,9 @@ _AROUND_HELP = frozenset(
         Signal.UNDERSTAND,
         Signal.RESPOND,
         Signal.NEGATION,
+        # "I don't understand what you want me to send"
+        Signal.SEND,
+        Signal.WISH,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").

@@ -768,3 +768,25 @@ def test_requests_to_be_added_opt_in(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Each language's option words and "it is": "daya ne", "dafa benn", "ერთია".
+        _case("ha", R, "daya ne", Intent.CONFIRM),
+        _case("wo", R, "dafa benn", Intent.CONFIRM),
+        _case("ka", R, "ერთია", Intent.CONFIRM),
+        _case("pcm", R, "my ansa na tree", Intent.RESCHEDULE),
+        _case("ps", R, "dwa ghwaram", Intent.DECLINE),
+        # Help: a question word beside sending, "I don't understand what you want me to send".
+        _case("ka", R, "ვინ მწერს?", Intent.HELP),
+        _case("en", R, "dont understand what u want me to send", Intent.HELP),
+        # ... while "I don't understand, stop sending" still stops.
+        _case("en", R, "I don't understand, stop sending", Intent.OPT_OUT),
+    ],
+)
+def test_option_words_and_help_in_each_language(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
