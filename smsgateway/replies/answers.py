@@ -522,16 +522,10 @@ def _with_statement(
 def _overruled(
     reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
 ) -> bool:
-    """Whether a negative statement overrules an earlier yes: after a "but", or a new date; a
-    "partly" overrules a yes or a no ("yes, partly")."""
-    if intent in (Intent.RESCHEDULE, Intent.PARTLY_SATISFIED):
-        return True
-    if intent not in _NEGATIVE_INTENTS:
-        return False
-    first_statement = min(e.index for e in statements)
-    return any(
-        m.signal is Signal.CONTRAST for m in reading.matches[item.index + 1 : first_statement]
-    )
+    """Whether a statement overrules a bare yes, no or digit beside it: a new date ("yes,
+    another day please"), or "partly" ("yes, partly"). A bare yes then "but I can't come" says
+    two things: a contradiction, left to a caseworker."""
+    return intent in (Intent.RESCHEDULE, Intent.PARTLY_SATISFIED)
 
 
 def _bare_answer(

@@ -208,17 +208,21 @@ def test_a_bare_yes_answers_the_question_and_is_never_an_opt_in(
 @pytest.mark.parametrize(
     ("language", "question", "text", "intent"),
     [
-        _case("en", R, "yes but I can't come", Intent.DECLINE),
+        # A bare yes or digit, then "but" and a refusal, says two things: a contradiction.
+        _case("en", R, "yes but I can't come", Intent.UNCLEAR),
+        _case("fr", R, "oui mais je ne peux pas venir", Intent.UNCLEAR),
+        _case("pcm", R, "yes but I no fit come", Intent.UNCLEAR),
+        _case("en", R, "1 but I can't come", Intent.UNCLEAR),
+        _case("en", A, "1 but I didn't go", Intent.UNCLEAR),
+        # A new date overrules the yes; an "ok" only acknowledges.
         _case("en", R, "yes but can we change the date?", Intent.RESCHEDULE),
         _case("en", R, "I can't come, can we reschedule?", Intent.RESCHEDULE),
-        _case("fr", R, "oui mais je ne peux pas venir", Intent.DECLINE),
         _case("fr", R, "oui mais est-ce qu'on peut changer la date ?", Intent.RESCHEDULE),
-        _case("pcm", R, "yes but I no fit come", Intent.DECLINE),
-        _case("en", R, "1 but I can't come", Intent.DECLINE),
+        _case("en", R, "ok, I can't come", Intent.DECLINE),
         _case("en", R, "I can't come on the 12th", Intent.DECLINE),
     ],
 )
-def test_an_explicit_negative_statement_beats_a_leading_yes(
+def test_a_new_date_beats_a_leading_yes_and_a_refusal_contradicts_it(
     language: str, question: Question, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
