@@ -388,7 +388,8 @@ def _evidence(
             # "they helped me", "not what I needed" answer only the satisfaction question.
             if question is Question.SATISFACTION:
                 weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
-                helped = Intent.SATISFIED if signal is Signal.HELPED else Intent.NOT_SATISFIED
+                negated = signal is not Signal.HELPED or _no_beside(reading, index)
+                helped = Intent.NOT_SATISFIED if negated else Intent.SATISFIED
                 found.append(_Evidence(index, helped, weight, "statement"))
         elif signal is Signal.PARTLY:
             # "partly" answers only the satisfaction question; to any other it does not fit.
@@ -408,6 +409,20 @@ def _evidence(
             # A negated "ok" ("not ok") is a no.
             found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
     return found
+
+
+def _no_beside(reading: Reading, index: int) -> bool:
+    """A "no" at most two matches from `index` within its clause: languages that negate with
+    their "no" ("no era lo que necesitaba", "যা দরকার ছিল তা না")."""
+    clause = [i for i in reading.clause_starts if i <= index]
+    start = max(clause) if clause else 0
+    ends = [i for i in reading.clause_starts if i > index]
+    end = min(ends) if ends else len(reading.matches)
+    return any(
+        reading.matches[i].signal is Signal.NO
+        for i in range(max(start, index - 2), min(end, index + 3))
+        if i != index
+    )
 
 
 def _choose(

@@ -794,3 +794,20 @@ def test_option_words_and_help_in_each_language(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A "no" beside being helped, in languages that negate with it.
+        _case("es", S, "no, no era lo que necesitaba", Intent.NOT_SATISFIED),
+        _case("bn", S, "না, যা দরকার ছিল তা না", Intent.NOT_SATISFIED),
+        _case("fr", S, "oui ça m'a vraiment aidé", Intent.SATISFIED),
+        # Wolof "lool" (very) is no laughter.
+        _case("wo", S, "waaw, dimbali nañu ma lool", Intent.SATISFIED),
+    ],
+)
+def test_being_helped_negated_with_a_no(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
