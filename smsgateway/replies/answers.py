@@ -412,15 +412,16 @@ def _evidence(
 
 
 def _no_beside(reading: Reading, index: int) -> bool:
-    """A "no" at most two matches from `index` within its clause: languages that negate with
-    their "no" ("no era lo que necesitaba", "যা দরকার ছিল তা না")."""
+    """A "no" right before `index`, or at most two matches after it, within its clause:
+    languages that negate with their "no" ("no era lo que necesitaba", "যা দরকার ছিল তা না");
+    "no, they helped me" (a "no" further before) contradicts rather than negates."""
     clause = [i for i in reading.clause_starts if i <= index]
     start = max(clause) if clause else 0
     ends = [i for i in reading.clause_starts if i > index]
     end = min(ends) if ends else len(reading.matches)
     return any(
         reading.matches[i].signal is Signal.NO
-        for i in range(max(start, index - 2), min(end, index + 3))
+        for i in range(max(start, index - 1), min(end, index + 3))
         if i != index
     )
 

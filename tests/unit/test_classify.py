@@ -743,7 +743,7 @@ S = Question.SATISFACTION
         ),
         # ... and no other question.
         _case("en", A, "they helped me", U),
-        _case("en", S, "no they helped me", U),
+        _case("en", S, "no, they helped me", U),
     ],
 )
 def test_being_helped_answers_the_satisfaction_question(
