@@ -129,8 +129,8 @@ STORY_UNKNOWN_WORDS = 12
 def _told_as_story(
     reading: Reading, intent: Intent, support: list[_Evidence], flipped: frozenset[int]
 ) -> bool:
-    """A statement that opens the message (after politeness and a yes or no that agrees) or
-    closes it, and nothing else that answers, doubts, asks or laughs: "went on tuesday and saw
+    """A statement that opens the message (after politeness and a yes or no that agrees), one of
+    its clauses, or closes it, and nothing else that answers, doubts, asks or laughs: "went on tuesday and saw
     the officer", "I couldn't go because my mother was sick and the bus was late". The rest is
     the story of the answer, whatever its length. Never a confirmation: "I will come" keeps the
     stricter shape."""
@@ -145,7 +145,26 @@ def _told_as_story(
     if len([m for m in reading.matches if m.is_plain_unknown]) > STORY_UNKNOWN_WORDS:
         return False
     statements = [e for e in support if e.kind == "statement"]
-    return _leads(reading, statements, flipped) or _statement_closes(reading, support)
+    # A verb of going or a phrase closes a story ("ከወንድሜ ጋር ሄድን"); a lone "busy" closing it
+    # may be chatter ("the market is busy").
+    closing = [
+        e
+        for e in statements
+        if reading.matches[e.index].is_phrase
+        or reading.matches[e.index].signal in (Signal.ATTENDED_YES, Signal.ATTENDED_NO)
+    ]
+    if _leads(reading, statements, flipped, closing=False) or _statement_closes(reading, closing):
+        return True
+    # "enrolment done, she started the course on the 3rd": a statement opening a clause.
+    supporting = {e.index for e in statements}
+    for start in reading.clause_starts:
+        first = next(
+            (i for i in range(start, len(reading.matches)) if not _is_aside(reading.matches[i])),
+            None,
+        )
+        if first in supporting:
+            return True
+    return False
 
 
 def _negated_number(reading: Reading) -> tuple[str, str] | None:
@@ -615,7 +634,9 @@ def _is_aside(match: Match) -> bool:
     return match.signal in FILLER or match.signal is Signal.OPTION or match.text == "?"
 
 
-def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
+def _leads(
+    reading: Reading, support: list[_Evidence], flipped: frozenset[int], *, closing: bool = True
+) -> bool:
     """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
     statement comes last."""
     supporting = {e.index for e in support}
@@ -635,7 +656,7 @@ def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) 
     # "not ok", "je ne viens pas": the negation that turned the answer leads it.
     if reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting):
         return True
-    return _statement_closes(reading, support)
+    return closing and _statement_closes(reading, support)
 
 
 def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:

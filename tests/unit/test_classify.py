@@ -811,3 +811,21 @@ def test_being_helped_negated_with_a_no(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A statement opening a clause of a story.
+        _case(
+            "en", F, "enrolment done, she started the sewing course on the 3rd", Intent.ATTENDED_YES
+        ),
+        _case("pcm", A, "I reach dia on Tuesday, everything dey ok", Intent.ATTENDED_YES),
+        # ... chatter in a clause of its own stays unclear when nothing states progress.
+        _case("en", A, "the weather is nice, the market is busy", U),
+    ],
+)
+def test_a_statement_opening_a_clause_of_a_story(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
