@@ -130,8 +130,9 @@ def _told_as_story(
     reading: Reading, intent: Intent, support: list[_Evidence], flipped: frozenset[int]
 ) -> bool:
     """A statement that opens the message (after politeness and a yes or no that agrees), one of
-    its clauses, or closes it, and nothing else that answers, doubts, asks or laughs: "went on tuesday and saw
-    the officer", "I couldn't go because my mother was sick and the bus was late". The rest is
+    its clauses, or closes it, and nothing else that answers, doubts, asks or laughs: "went on
+    tuesday and saw the officer", "I couldn't go because my mother was sick and the bus was
+    late". The rest is
     the story of the answer, whatever its length. Never a confirmation: "I will come" keeps the
     stricter shape."""
     if intent is Intent.CONFIRM:
