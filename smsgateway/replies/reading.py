@@ -113,10 +113,10 @@ def read_reply(text: str, language: str | None) -> Reading:
     lexicon = reply_lexicon(language)
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
-    matches = _scan_numbers(tokens, lexicon)
+    matches = _scan_numbers(tokens, lexicon, breaks)
     # "my answer is 1", "je choisis le deux", "it's a one": a number framed by words of section
     # `option` and nothing else is read with them; any other reply without them.
-    framed = _scan_numbers(tokens, option_lexicon(language))
+    framed = _scan_numbers(tokens, option_lexicon(language), breaks)
     if any(m.signal is Signal.OPTION for m in framed) and _is_answer_shaped_number(framed):
         matches = framed
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
@@ -373,16 +373,31 @@ def _split_conjunctions(
 _BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
 
 
-def _scan_numbers(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+def _scan_numbers(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> list[Match]:
     """`scan`, with number words read as words when anything but politeness, yes, no, "ok" and
-    the words that frame an option stands beside them ("the two of us", "nice one")."""
+    the words that frame an option stands beside them ("the two of us", "nice one"), except a
+    number word that makes a clause of its own at the start of the reply ("ñaar, tamboguma":
+    two, I have not started)."""
     matches = scan(tokens, lexicon)
     if any(_is_not_an_answer_word(match) for match in matches):
+        alone = _leading_number_clause(matches, breaks)
         matches = [
-            replace(match, number=None, is_number_word=False) if match.is_number_word else match
+            replace(match, number=None, is_number_word=False)
+            if match.is_number_word and match is not alone
+            else match
             for match in matches
         ]
     return matches
+
+
+def _leading_number_clause(matches: list[Match], breaks: list[bool]) -> Match | None:
+    """The number word opening the reply, after politeness, when a clause break follows it."""
+    first = next((m for m in matches if m.signal not in FILLER), None)
+    if first is None or not first.is_number_word:
+        return None
+    if first.end < len(breaks) and breaks[first.end]:
+        return first
+    return None
 
 
 def _is_answer_shaped_number(matches: list[Match]) -> bool:

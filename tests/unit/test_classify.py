@@ -829,3 +829,23 @@ def test_a_statement_opening_a_clause_of_a_story(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A number word in a clause of its own opening the reply stays a number.
+        _case("wo", F, "ñaar, tamboguma", Intent.ATTENDED_NO),
+        _case("ff", F, "ɗiɗi, mi fuɗɗaaki", Intent.ATTENDED_NO),
+        # ... and contradicts a statement that disagrees.
+        _case("en", R, "two, I will come", U),
+        _case("en", R, "one, two", U),
+        # Another day in each language's words.
+        _case("bn", R, "onno kono din hobe?", Intent.RESCHEDULE),
+        _case("wo", R, "dina tukki bis boobu, beneen date", Intent.RESCHEDULE),
+    ],
+)
+def test_a_number_word_in_a_clause_of_its_own_and_other_days(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
