@@ -614,6 +614,8 @@ def test_conclusions_contrasts_and_dates(
         _case("en", R, "it is the 1 I think", U),
         _case("en", R, "I have 1 brother and it is far from here", U),
         _case("en", R, "the two of us will see", U),
+        _case("en", R, "that's the one", U),
+        _case("en", R, "1 I think", U),
         # The framing words do not take a keyword from a sentence without a number.
         _case("en", R, "I'll go with my brother", Intent.CONFIRM),
     ],
