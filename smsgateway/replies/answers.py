@@ -93,6 +93,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     conclusion = _conclusion(reading, question)
     if conclusion is not None:
         return conclusion
+    negated_number = _negated_number(reading)
+    if negated_number is not None:
+        return Decision(Intent.UNCLEAR, "negated_number", negated_number)
     negated = apply_negation(reading.matches)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
@@ -113,8 +116,78 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
+        if _told_as_story(reading, intent, support, negated.flipped):
+            return Decision(intent, "story", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
+
+
+#: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
+STORY_UNKNOWN_WORDS = 12
+
+
+def _told_as_story(
+    reading: Reading, intent: Intent, support: list[_Evidence], flipped: frozenset[int]
+) -> bool:
+    """A statement that opens the message (after politeness and a yes or no that agrees), one of
+    its clauses, or closes it, and nothing else that answers, doubts, asks or laughs: "went on
+    tuesday and saw the officer", "I couldn't go because my mother was sick and the bus was
+    late". The rest is
+    the story of the answer, whatever its length. Never a confirmation: "I will come" keeps the
+    stricter shape."""
+    if intent is Intent.CONFIRM:
+        return False
+    if not any(e.kind == "statement" for e in support):
+        return False
+    if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE):
+        return False
+    if any(m.text == "?" for m in reading.matches):
+        return False
+    if len([m for m in reading.matches if m.is_plain_unknown]) > STORY_UNKNOWN_WORDS:
+        return False
+    statements = [e for e in support if e.kind == "statement"]
+    # A verb of going or a phrase closes a story ("ከወንድሜ ጋር ሄድን"); a lone "busy" closing it
+    # may be chatter ("the market is busy").
+    closing = [
+        e
+        for e in statements
+        if reading.matches[e.index].is_phrase
+        or reading.matches[e.index].signal in (Signal.ATTENDED_YES, Signal.ATTENDED_NO)
+    ]
+    if _leads(reading, statements, flipped, closing=False) or _statement_closes(reading, closing):
+        return True
+    # "enrolment done, she started the course on the 3rd": a statement opening a clause.
+    supporting = {e.index for e in statements}
+    for start in reading.clause_starts:
+        first = next(
+            (i for i in range(start, len(reading.matches)) if not _is_aside(reading.matches[i])),
+            None,
+        )
+        if first in supporting:
+            return True
+    return False
+
+
+def _negated_number(reading: Reading) -> tuple[str, str] | None:
+    """A negation before an option number, with nothing but politeness, the words that frame an
+    option and one unknown word between them: "not 1", "it's not 2", "pas le 1" say which option
+    is not chosen."""
+    matches = reading.matches
+    for index, match in enumerate(matches):
+        if match.number is None:
+            continue
+        before = index - 1
+        unknown = 0
+        while before >= 0 and (
+            matches[before].signal in FILLER
+            or matches[before].signal is Signal.OPTION
+            or (matches[before].is_plain_unknown and unknown < 1)
+        ):
+            unknown += matches[before].is_plain_unknown
+            before -= 1
+        if before >= 0 and matches[before].signal is Signal.NEGATION:
+            return matches[before].text, match.text
+    return None
 
 
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
@@ -331,6 +404,13 @@ def _evidence(
     for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
         if match.number is not None:
             found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+        elif match.signal is Signal.HELPED:
+            # "they helped me", "not what I needed" answer only the satisfaction question.
+            if question is Question.SATISFACTION:
+                weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
+                negated = signal is not Signal.HELPED or _no_beside(reading, index)
+                helped = Intent.NOT_SATISFIED if negated else Intent.SATISFIED
+                found.append(_Evidence(index, helped, weight, "statement"))
         elif signal is Signal.PARTLY:
             # "partly" answers only the satisfaction question; to any other it does not fit.
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
@@ -351,6 +431,21 @@ def _evidence(
     return found
 
 
+def _no_beside(reading: Reading, index: int) -> bool:
+    """A "no" right before `index`, or at most two matches after it, within its clause:
+    languages that negate with their "no" ("no era lo que necesitaba", "যা দরকার ছিল তা না");
+    "no, they helped me" (a "no" further before) contradicts rather than negates."""
+    clause = [i for i in reading.clause_starts if i <= index]
+    start = max(clause) if clause else 0
+    ends = [i for i in reading.clause_starts if i > index]
+    end = min(ends) if ends else len(reading.matches)
+    return any(
+        reading.matches[i].signal is Signal.NO
+        for i in range(max(start, index - 1), min(end, index + 3))
+        if i != index
+    )
+
+
 def _choose(
     reading: Reading, evidence: list[_Evidence], question: Question
 ) -> Decision | tuple[Intent, list[_Evidence]]:
@@ -366,6 +461,9 @@ def _choose(
     if any(e.intent is Intent.RESCHEDULE for e in statements):
         # A request for another date beats every other statement of the reminder.
         statements = [e for e in statements if e.intent is Intent.RESCHEDULE]
+    if any(e.intent is Intent.PARTLY_SATISFIED for e in statements):
+        # "partly, they helped with the papers only": "partly" says how far the help went.
+        statements = [e for e in statements if e.intent is Intent.PARTLY_SATISFIED]
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         # "I registered but classes haven't begun": a negative statement after a "but"
@@ -460,15 +558,10 @@ def _with_statement(
 def _overruled(
     reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
 ) -> bool:
-    """Whether a negative statement overrules an earlier yes: after a "but", or a new date."""
-    if intent is Intent.RESCHEDULE:
-        return True
-    if intent not in _NEGATIVE_INTENTS:
-        return False
-    first_statement = min(e.index for e in statements)
-    return any(
-        m.signal is Signal.CONTRAST for m in reading.matches[item.index + 1 : first_statement]
-    )
+    """Whether a statement overrules a bare yes, no or digit beside it: a new date ("yes,
+    another day please"), or "partly" ("yes, partly"). A bare yes then "but I can't come" says
+    two things: a contradiction, left to a caseworker."""
+    return intent in (Intent.RESCHEDULE, Intent.PARTLY_SATISFIED)
 
 
 def _bare_answer(
@@ -538,11 +631,13 @@ def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence])
 
 
 def _is_aside(match: Match) -> bool:
-    """Politeness, "?" and an "ok" that answers nothing (to a yes/no question)."""
-    return match.signal in FILLER or match.text == "?"
+    """Politeness, "?" and the words that frame an option number ("my answer is 1")."""
+    return match.signal in FILLER or match.signal is Signal.OPTION or match.text == "?"
 
 
-def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) -> bool:
+def _leads(
+    reading: Reading, support: list[_Evidence], flipped: frozenset[int], *, closing: bool = True
+) -> bool:
     """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
     statement comes last."""
     supporting = {e.index for e in support}
@@ -562,7 +657,7 @@ def _leads(reading: Reading, support: list[_Evidence], flipped: frozenset[int]) 
     # "not ok", "je ne viens pas": the negation that turned the answer leads it.
     if reading.matches[first].signal is Signal.NEGATION and bool(flipped & supporting):
         return True
-    return _statement_closes(reading, support)
+    return closing and _statement_closes(reading, support)
 
 
 def _statement_closes(reading: Reading, support: list[_Evidence]) -> bool:

@@ -76,7 +76,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
         (Signal.HELP, Intent.HELP, "help"),
     ):
-        if _is_request(reading, signal):
+        if _is_request(reading, signal) and not (
+            signal is Signal.HELP and _told_before(reading, reading.texts(signal))
+        ):
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
@@ -95,10 +97,13 @@ _AROUND_HELP = frozenset(
         Signal.UNDERSTAND,
         Signal.RESPOND,
         Signal.NEGATION,
+        # "I don't understand what you want me to send"
+        Signal.SEND,
+        Signal.WISH,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").
-HELP_UNKNOWN_WORDS = 3
+HELP_UNKNOWN_WORDS = 4
 
 
 def _composed_help(reading: Reading) -> Decision | None:
@@ -136,9 +141,37 @@ def _composed_help(reading: Reading) -> Decision | None:
         if not match.is_plain_unknown:
             return None
         unknown += 1
-    if unknown > HELP_UNKNOWN_WORDS:
+    if unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _told_before(reading: Reading, words: tuple[str, ...]) -> bool:
+    """Whether a clause of unknown words comes before the clause that asks: "I lost my ID, what
+    should I do?" asks a caseworker about something else, not how to answer."""
+    asking = next((i for i, m in enumerate(reading.matches) if m.text in words), None)
+    if asking is None:
+        return False
+    starts = [i for i in reading.clause_starts if i <= asking]
+    if not starts:
+        return False
+    before = reading.matches[: max(starts)]
+    # "Can someone call me, I don't understand": the first clause asks too.
+    return any(m.is_plain_unknown for m in before) and not any(m.signal in _ASKING for m in before)
+
+
+#: Words that make a clause part of a request for help ("can someone call me, ...").
+_ASKING = frozenset(
+    {
+        Signal.HELP,
+        Signal.HEDGE,
+        Signal.UNDERSTAND,
+        Signal.RESERVATION,
+        Signal.RESPOND,
+        Signal.MESSAGES,
+        Signal.SEND,
+    }
+)
 
 
 def _leading(reading: Reading) -> Match | None:
@@ -223,13 +256,20 @@ _NOT_AGAIN = frozenset(
 
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
-    "again" beside START, a word for sending or for the messages, or START ("resume",
+    "again" beside START, a word for sending or for the messages, START ("resume",
     "recommencer") beside a word for sending or for the messages ("recommencez à m'envoyer les
-    messages"), and no refusal or question."""
+    messages"), or a wish ("I want", "je veux recevoir", "بدي") beside the messages or START ("I
+    want to receive your messages", "je veux m'abonner"), or a request to be added (section
+    `add_me`) beside the list or "again" ("put me back on the list", "እንደገና መዝግቡኝ"), and no
+    refusal or question."""
     present = {m.signal for m in reading.matches}
     again = Signal.AGAIN in present and bool(present & _SENDING)
     resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
-    if not (again or resumed) or present & _NOT_AGAIN:
+    # "I want to receive your messages", "je veux m'abonner", "بدي الرسائل"
+    wished = Signal.WISH in present and bool(present & {Signal.MESSAGES, Signal.OPT_IN})
+    # "put me back on the list", "dugal ma ci liste bi", "እንደገና መዝግቡኝ"
+    added = Signal.ADD_ME in present and bool(present & {Signal.CONTACT, Signal.AGAIN})
+    if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the
@@ -237,5 +277,9 @@ def _asks_again(reading: Reading) -> Decision | None:
     allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
     if len(unknown) > allowed or reading.numbers:
         return None
-    words = tuple(m.text for m in reading.matches if m.signal in _SENDING | {Signal.AGAIN})
+    words = tuple(
+        m.text
+        for m in reading.matches
+        if m.signal in _SENDING | {Signal.AGAIN, Signal.WISH, Signal.ADD_ME}
+    )
     return Decision(Intent.OPT_IN, "opt_in", words)

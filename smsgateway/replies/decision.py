@@ -31,6 +31,8 @@ RULES: dict[str, str] = {
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",
     "conclusion": "a refusal or 'not yet' after 'so' ends the message: the words before are "
     "its reason ('they said it starts in January, so not yet')",
+    "negated_number": "a negation before an option number ('not 1'): which option is meant is "
+    "not said",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",
     "statement_does_not_fit": "a statement that does not answer this question",
     "contradiction": "two readings that disagree",
@@ -39,6 +41,8 @@ RULES: dict[str, str] = {
     "reservation": "'but', a question word or '?' leaves the answer in doubt",
     "laughter": "laughter or a laughing emoji: chatter, not a positive answer",
     "answer_shape": "too many other words around the answer: not answer-shaped enough",
+    "story": "a statement opening or closing a message told as a story, with nothing else that "
+    "answers, doubts or asks ('went on tuesday and saw the officer'); never a confirmation",
     "answer": "the answer, with enough confidence",
 }
 

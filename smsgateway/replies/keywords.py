@@ -76,6 +76,13 @@ class Signal(StrEnum):
     NOT_STOP = "not_stop"
     PLACE = "place"  # "the office": a day asked about beside it asks about a visit, not a date
     SO = "so"  # "so", "donc", "así que": a refusal after it concludes the message
+    HELPED = "helped"  # "they helped me", "what I needed": to the satisfaction question, a yes
+    WISH = "wish"  # "I want", "je veux recevoir", "بدي": beside the messages, an opt-in
+    #: "put me back", "add me", "register me": beside the list or "again", an opt-in
+    ADD_ME = "add_me"
+    #: "my answer is", "I choose", "it's a", "numéro", "ቁጥር": words that frame an option number;
+    #: beside nothing but a number and politeness they cost nothing, elsewhere they are unknown
+    OPTION = "option"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -100,6 +107,8 @@ WORD_CLASSES = frozenset(
         Signal.NOT_STOP,
         Signal.PLACE,
         Signal.SO,
+        Signal.WISH,
+        Signal.ADD_ME,
     }
 )
 
@@ -319,11 +328,16 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
 
 
 @cache
-def _reply_lexicon(chain: tuple[str, ...]) -> Lexicon:
+def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
     lexicon = Lexicon(folds=load_keyword_file(chain[0]).spelling if chain else ())
     for code in chain:
         keywords = load_keyword_file(code)
-        for signal, words in keywords.reply.items():
+        # Framing an option number, a language's option words come before its other words
+        # ("answer" in "answer: 1" frames the option rather than asks about answering).
+        sections = sorted(keywords.reply.items(), key=lambda item: item[0] is not Signal.OPTION)
+        for signal, words in sections:
+            if signal is Signal.OPTION and not framing:
+                continue
             for word in words:
                 lexicon.add(word, signal.value)
         for value, words in keywords.numbers.items():
@@ -333,8 +347,15 @@ def _reply_lexicon(chain: tuple[str, ...]) -> Lexicon:
 
 
 def reply_lexicon(language: str | None) -> Lexicon:
-    """The combined reply keywords for `language` (unknown codes get English and universal ones)."""
+    """The combined reply keywords for `language` (unknown codes get English and universal ones),
+    without the words that frame an option number (section `option`)."""
     return _reply_lexicon(reply_chain(language))
+
+
+def option_lexicon(language: str | None) -> Lexicon:
+    """`reply_lexicon` with the words that frame an option number ("my answer is", "numéro"):
+    what an answer-shaped number is read with."""
+    return _reply_lexicon(reply_chain(language), framing=True)
 
 
 @cache

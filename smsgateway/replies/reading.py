@@ -15,6 +15,7 @@ from smsgateway.replies.keywords import (
     Signal,
     find_all_everywhere,
     find_everywhere,
+    option_lexicon,
     reply_lexicon,
     scan,
 )
@@ -32,6 +33,7 @@ POSITIVE_FLIP = {
     Signal.PRAISE: Signal.NO,
     Signal.CONFIRM: Signal.DECLINE,
     Signal.ATTENDED_YES: Signal.ATTENDED_NO,
+    Signal.HELPED: Signal.NO,
 }
 STATEMENTS = frozenset(
     {
@@ -40,6 +42,7 @@ STATEMENTS = frozenset(
         Signal.RESCHEDULE,
         Signal.ATTENDED_YES,
         Signal.ATTENDED_NO,
+        Signal.HELPED,
     }
 )
 _REFUSALS = frozenset({Signal.DECLINE, Signal.ATTENDED_NO})
@@ -110,12 +113,12 @@ def read_reply(text: str, language: str | None) -> Reading:
     lexicon = reply_lexicon(language)
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
-    matches = scan(tokens, lexicon)
-    if any(_is_not_an_answer_word(match) for match in matches):
-        matches = [
-            replace(match, number=None, is_number_word=False) if match.is_number_word else match
-            for match in matches
-        ]
+    matches = _scan_numbers(tokens, lexicon, breaks)
+    # "my answer is 1", "je choisis le deux", "it's a one": a number framed by words of section
+    # `option` and nothing else is read with them; any other reply without them.
+    framed = _scan_numbers(tokens, option_lexicon(language), breaks)
+    if any(m.signal is Signal.OPTION for m in framed) and _is_answer_shaped_number(framed):
+        matches = framed
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
     negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
@@ -246,7 +249,9 @@ def composed_opt_outs(
       "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste";
     - a request to remove the sender ("take me off", "شيلوني", "আমাকে বাদ দিন") near a word for
       the messages: "take me off these messages", "شيلوني من الرسايل", "ከነዚህ መልእክቶች
-      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message").
+      አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message");
+    - a wish (section `wish`) with a negation or a "no" beside it, near a word for the messages:
+      "I do not wish to receive messages", "je ne veux recevoir aucun message".
     """
 
     def find(signal: Signal) -> list[Match]:
@@ -286,6 +291,18 @@ def composed_opt_outs(
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
+        # A negated wish near the messages: "I do not wish to receive messages", "ne veux
+        # recevoir aucun message", "نمیخواهم پیام دریافت کنم".
+        *(
+            (m, w)
+            for m in messages
+            for w in find(Signal.WISH)
+            if _near(m, w, UNWANTED_GAP)
+            and (
+                any(_near(w, n, NEGATION_GAP) for n in negations)
+                or any(_near(w, n, NO_GAP) for n in noes)
+            )
+        ),
     ]
     found: list[Match] = []
     for one, other in pairs:
@@ -353,7 +370,42 @@ def _split_conjunctions(
     return split, split_breaks
 
 
-_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK})
+_BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
+
+
+def _scan_numbers(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> list[Match]:
+    """`scan`, with number words read as words when anything but politeness, yes, no, "ok" and
+    the words that frame an option stands beside them ("the two of us", "nice one"), except a
+    number word that makes a clause of its own at the start of the reply ("ñaar, tamboguma":
+    two, I have not started)."""
+    matches = scan(tokens, lexicon)
+    if any(_is_not_an_answer_word(match) for match in matches):
+        alone = _leading_number_clause(matches, breaks)
+        matches = [
+            replace(match, number=None, is_number_word=False)
+            if match.is_number_word and match is not alone
+            else match
+            for match in matches
+        ]
+    return matches
+
+
+def _leading_number_clause(matches: list[Match], breaks: list[bool]) -> Match | None:
+    """The number word opening the reply, after politeness, when a clause break follows it."""
+    first = next((m for m in matches if m.signal not in FILLER), None)
+    if first is None or not first.is_number_word:
+        return None
+    if first.end < len(breaks) and breaks[first.end]:
+        return first
+    return None
+
+
+def _is_answer_shaped_number(matches: list[Match]) -> bool:
+    """A number beside nothing but politeness, yes, no, "ok", "?" and the words that frame an
+    option: "my answer is 1", "option 1️⃣ please", "ቁጥር ፪ ነው"."""
+    return any(m.number is not None for m in matches) and all(
+        m.number is not None or m.signal in _BESIDE_NUMBERS or m.text == "?" for m in matches
+    )
 
 
 def _is_not_an_answer_word(match: Match) -> bool:

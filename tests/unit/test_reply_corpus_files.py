@@ -24,18 +24,33 @@ FILES = (
     "replies_dev2.jsonl",
     "replies_dev3.jsonl",
     "replies_dev4.jsonl",
+    "replies_dev5.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback3.jsonl",
 )
-#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` and
-#: `replies_dev3.jsonl` and `replies_dev4.jsonl` are later development supplements, written apart
-#: from that split.
+#: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
+#: `replies_dev5.jsonl` are later development supplements, written apart from that split.
 SPLIT = ("replies_dev.jsonl", "replies_heldback.jsonl")
 SUPPLEMENT = "replies_dev2.jsonl"
 SUPPLEMENT3 = "replies_dev3.jsonl"
 #: Opt-out sentences and the near-misses that must not stop the messages.
 SUPPLEMENT4 = "replies_dev4.jsonl"
+#: Number words, help, opt-ins, progress, proposals, opt-outs, satisfaction, contradictions and
+#: short yes and no, about forty in every language.
+SUPPLEMENT5 = "replies_dev5.jsonl"
+MIN_SUPPLEMENT5_PER_LANGUAGE = 35
+SUPPLEMENT5_KINDS = {
+    "number_word",
+    "help_sentence",
+    "opt_in_sentence",
+    "progress",
+    "reschedule_proposal",
+    "opt_out_sentence",
+    "satisfaction",
+    "contradiction",
+    "colloquial",
+}
 #: A second held-back set, written later and apart from the classifier: scoring only.
 HELD_BACK_2 = "replies_heldback2.jsonl"
 #: A third held-back set, written after the rules had been tuned on the second: scoring only.
@@ -252,7 +267,17 @@ def test_the_opt_out_supplement_has_opt_outs_and_near_misses_in_every_language()
         assert intents - {"opt_out"}, lang
 
 
-@pytest.mark.parametrize("name", [SUPPLEMENT, SUPPLEMENT3, SUPPLEMENT4])
+def test_the_number_word_supplement_covers_its_kinds_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT5)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_SUPPLEMENT5_PER_LANGUAGE, lang
+        kinds = {row["kind"] for row in mine}
+        assert kinds == SUPPLEMENT5_KINDS, (lang, sorted(SUPPLEMENT5_KINDS ^ kinds))
+        assert any(row.get("note") == "who_is_this" for row in mine), lang
+
+
+@pytest.mark.parametrize("name", [SUPPLEMENT, SUPPLEMENT3, SUPPLEMENT4, SUPPLEMENT5])
 def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     section = readme.split(f"<!-- counts of {name} -->")[1].split("\n\n")[0]
