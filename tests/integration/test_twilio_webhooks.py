@@ -220,7 +220,7 @@ def test_answering_machine_hears_a_callback_request_and_is_called_again_later(
     assert again.channel == "voice" and again.due_at > now
 
 
-def test_escalation_ends_with_a_discreet_proxy_request_then_unreachable(
+def test_escalation_ends_with_a_discreet_proxy_request_a_last_retry_then_unreachable(
     wired: FakeTwilio,
     runtime: Runtime,
     session: Session,
@@ -244,8 +244,19 @@ def test_escalation_ends_with_a_discreet_proxy_request_then_unreachable(
     dispatch(runtime, now)
     wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
 
+    # The proxy's number failed: the programme's last retry (`last_retry`) sends the person's
+    # own notice once more when the proxy's window would have ended, before any flag.
+    (last,) = follow_ups(session, proxy_notice)
+    assert last.contact_point is not None and not last.contact_point.is_proxy
+    assert last.kind == NoticeKind.APPOINTMENT_REMINDER and last.due_at > now
+    assert returnee.own_contact_point().reachability != "unreachable"
+    later = last.due_at
+    runtime.clock = lambda: later
+    dispatch(runtime, later)
+    wired.fire_message_status(wired.sent_messages()[-1].sid, "undelivered", 30003)
+
     session.expire_all()
-    assert follow_ups(session, proxy_notice) == []
+    assert follow_ups(session, last) == []
     assert returnee.own_contact_point().reachability == "unreachable"
 
 
