@@ -51,6 +51,10 @@ def worker_environment(runtime: Runtime, fake: FakeTwilio) -> dict[str, str]:
         "SMSGATEWAY_TWILIO_API_BASE": fake.url,
         "SMSGATEWAY_TWILIO_SMS_FROM": SENDER,
         "SMSGATEWAY_SEND_RATE_PER_SECOND": "0",
+        # Small batches sent two at a time: a batch lasts about half a second, so a worker is
+        # caught holding one (the kill lands mid-batch) however fast the rest of dispatch is.
+        "SMSGATEWAY_DISPATCH_BATCH_SIZE": "50",
+        "SMSGATEWAY_DISPATCH_CONCURRENCY": "2",
         "SMSGATEWAY_DISPATCH_INTERVAL_SECONDS": "0.2",
         "SMSGATEWAY_LEASE_SECONDS": "3",
         "SMSGATEWAY_LEASE_SWEEP_SECONDS": "0.5",
