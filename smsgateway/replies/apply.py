@@ -158,21 +158,11 @@ def apply_answer(
         question.answered_at = now
     is_synced = False
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
-    if (
-        referral is not None
-        and new_status is not None
-        and _changes(referral, new_status)
-        and _contradicts_record_from_shared_phone(session, message, referral, new_status)
-    ):
-        # Answered (not asked again), nothing recorded: the caseworker sees both sides.
-        question.answered_at = now
-        held = queue_review(session, message, reason="contradicts_record", now=now)
-        if question.contact_point is not None:
-            held.notice_ids += acknowledge_receipt(
-                session, message, question.contact_point, now=now
-            )
-        return held
     if referral is not None and new_status is not None and _changes(referral, new_status):
+        if _contradicts_record_from_shared_phone(session, message, referral, new_status):
+            # Answered (not asked again), nothing recorded: the caseworker sees both sides.
+            question.answered_at = now
+            return _review_with_receipt(session, message, question, "contradicts_record", now)
         source = Source.VOICE_KEYPRESS if message.channel == "voice" else Source.RETURNEE_REPLY
         try:
             change_status(
@@ -188,12 +178,7 @@ def apply_answer(
             is_synced = True
         except TransitionRefused:  # refused before anything changed: the question stays open
             question.answered_at = None
-            refused = queue_review(session, message, reason="transition_refused", now=now)
-            if question.contact_point is not None:
-                refused.notice_ids += acknowledge_receipt(
-                    session, message, question.contact_point, now=now
-                )
-            return refused
+            return _review_with_receipt(session, message, question, "transition_refused", now)
     if is_answer:
         if has_held_questions:
             release_held_questions(session, message.phone_e164, now=now, programme=programme)
@@ -278,6 +263,16 @@ def _confirms_nothing_by_itself(
     if current_programme().replies.ok_confirms == "never":
         return True
     return is_shared_phone(session, message.phone_e164)
+
+
+def _review_with_receipt(
+    session: Session, message: Message, question: Notice, reason: str, now: datetime
+) -> ReplyOutcome:
+    """The answer goes to a caseworker; the sender is told it arrived (discreetly)."""
+    outcome = queue_review(session, message, reason=reason, now=now)
+    if question.contact_point is not None:
+        outcome.notice_ids += acknowledge_receipt(session, message, question.contact_point, now=now)
+    return outcome
 
 
 def _contradicts_record_from_shared_phone(
