@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from smsgateway import create_app, migrations, scheduler
+from smsgateway.escalation import SOURCE_KEY
 from smsgateway.fakes import FakeTwilio, via_test_client
 from smsgateway.loop.standing import REACH_AGE, caseworker_tasks, reach_report
 from smsgateway.models import Message, Notice, Referral, ReferralEvent, ReviewItem, Task
@@ -293,6 +294,7 @@ class Counts:
     touches: Counter[str] = field(default_factory=Counter)
     calls: Counter[str] = field(default_factory=Counter)
     replies: Counter[str] = field(default_factory=Counter)
+    office_calls: Counter[str] = field(default_factory=Counter)  # by what led to the call
 
 
 class Simulation:
@@ -600,7 +602,7 @@ class Simulation:
                     ),
                 )
             elif kind in QUESTION_KINDS and roll < 0.22:
-                self.at(when, lambda: self.office_call(person))
+                self.at(when, lambda: self.office_call(person, "not_understood"))
             return
         if kind == "referral_created":
             if rng.random() < person.says_ok:
@@ -675,9 +677,10 @@ class Simulation:
         )
         return self.rng.choice(choices[:8])
 
-    def office_call(self, person: Person) -> None:
+    def office_call(self, person: Person, cause: str) -> None:
         """The person phones the office; the caseworker records what they say."""
         self.counts.touches["office_calls"] += 1
+        self.counts.office_calls[cause] += 1
         with self.runtime.db.transaction() as session:
             for case in person.cases:
                 referral = session.get(Referral, case.referral_id)
@@ -713,7 +716,7 @@ class Simulation:
                 lambda: self.inbound(person.number, self.answer_digit(case, kind), "proxy_relayed"),
             )
         elif rng.random() < 0.6:
-            self.at(when, lambda: self.office_call(person))
+            self.at(when, lambda: self.office_call(person, "proxy_relayed"))
 
     # -- partners
 
@@ -885,6 +888,14 @@ class Simulation:
             report = reach_report(session, now=self.now, age=REACH_AGE)
             events = session.scalars(select(ReferralEvent).order_by(ReferralEvent.id)).all()
             dangerous = dangerous_errors(self.cases, events)
+            proxy_requests: Counter[str] = Counter(
+                "escalation" if SOURCE_KEY in (payload or {}) else "loop task"
+                for payload in session.scalars(
+                    select(Notice.payload).where(
+                        Notice.kind == "proxy_contact_request", Notice.state == "sent"
+                    )
+                )
+            )
         referrals = report.referrals
         touches = sum(self.counts.touches.values())
         return {
@@ -901,6 +912,8 @@ class Simulation:
             "dangerous_rate": round(sum(dangerous.values()) / referrals, 4) if referrals else 0.0,
             "dangerous_by_kind": dict(dangerous),
             "calls": dict(self.counts.calls),
+            "office_calls_by_cause": dict(self.counts.office_calls),
+            "proxy_requests": dict(proxy_requests),
             "messages": self.seen_messages,
         }
 
