@@ -156,6 +156,8 @@ def _told_as_story(
     ]
     if _leads(reading, statements, flipped, closing=False) or _statement_closes(reading, closing):
         return True
+    if _opens_after_agreement(reading, support, statements):
+        return True
     # "enrolment done, she started the course on the 3rd": a statement opening a clause.
     supporting = {e.index for e in statements}
     for start in reading.clause_starts:
@@ -166,6 +168,18 @@ def _told_as_story(
         if first in supporting:
             return True
     return False
+
+
+def _opens_after_agreement(
+    reading: Reading, support: list[_Evidence], statements: list[_Evidence]
+) -> bool:
+    """Whether the message opens with a yes or no of the answer and the statement right after it
+    (politeness aside): "yes went on thursday, met the adviser"."""
+    kept = [i for i, m in enumerate(reading.matches) if not _is_aside(m)]
+    if len(kept) < 2:
+        return False
+    agreeing = {e.index for e in support if e.kind == "word"}
+    return kept[0] in agreeing and kept[1] in {e.index for e in statements}
 
 
 def _negated_number(reading: Reading) -> tuple[str, str] | None:
