@@ -113,6 +113,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     laughter = reading.first(Signal.LAUGHTER)
     if intent in _POSITIVE_INTENTS and laughter is not None:
         return Decision(Intent.UNCLEAR, "laughter", (laughter.text,))
+    if intent is Intent.CONFIRM and reading.night:
+        # "ok see you tonight", "à ce soir": the offices are closed then; another meeting.
+        return Decision(Intent.UNCLEAR, "reservation", (reading.night[0].text,))
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
@@ -593,6 +596,10 @@ def _bare_answer(
     if not intents and all(e.kind == "praise" for e in acks):
         # "great", "perfect" judge something; alone they do not answer.
         return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks))
+    if acks and all(e.kind == "praise" for e in acks) and all(_is_emoji(reading, e) for e in firm):
+        # "thanks, great 👍", "tsbuq eyu 👍": praise with a thumbs up applauds something; with
+        # no yes word, "ok" or statement it answers nothing either.
+        return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks + firm))
     if not intents:
         return Intent.CONFIRM, acks
     (intent,) = intents
@@ -600,6 +607,12 @@ def _bare_answer(
         # "ok no", "👌 2": an "ok" accepts the reminder, a no refuses it.
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, acks + firm))
     return intent, firm + acks
+
+
+def _is_emoji(reading: Reading, item: _Evidence) -> bool:
+    """Whether the answer word is an emoji (👍, ✅), not a word or a digit."""
+    match = reading.matches[item.index]
+    return match.number is None and not any(char.isalnum() for char in match.text)
 
 
 def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:

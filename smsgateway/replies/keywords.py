@@ -83,6 +83,9 @@ class Signal(StrEnum):
     #: "my answer is", "I choose", "it's a", "numéro", "ቁጥር": words that frame an option number;
     #: beside nothing but a number and politeness they cost nothing, elsewhere they are unknown
     OPTION = "option"
+    #: "tonight", "ce soir", "بالليل": hours the offices are closed. Read as days and times
+    #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
+    NIGHT = "night"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -194,6 +197,8 @@ class Lexicon:
     folds: tuple[tuple[str, str], ...] = ()
     #: Words of the chain's first language read with their marks (`KeywordFile.distinct`).
     distinct: frozenset[str] = frozenset()
+    #: The phrases of section `night`, which are read as `time`.
+    night: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -357,6 +362,12 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
         sections = sorted(keywords.reply.items(), key=lambda item: item[0] is not Signal.OPTION)
         for signal, words in sections:
             if signal is Signal.OPTION and not framing:
+                continue
+            if signal is Signal.NIGHT:
+                # Evening and night are days and times that mark chatter beside "I will come".
+                for word in words:
+                    lexicon.add(word, Signal.TIME.value)
+                    lexicon.night.add(tuple(lexicon.words(word)))
                 continue
             for word in words:
                 lexicon.add(word, signal.value)
