@@ -247,7 +247,13 @@ def _proposal(reading: Reading) -> Decision | None:
     refused = any(s in _REFUSING for s in signals[:turn])
     agreed_after = any(s in _AGREEING | {Signal.POSSIBLE} for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
-    if refused and agreed_after and not refused_after and any(i >= turn for i in times):
+    # "ሰኑይ ኣይከኣልን ሰሉስ ግን ይከኣል" (Monday no, Tuesday but yes): the second day may stand
+    # right before its "but", after the refusal of the first.
+    first_refusal = next((i for i, s in enumerate(signals) if s in _REFUSING), turn)
+    second_day = any(i >= turn for i in times) or (
+        any(i < first_refusal for i in times) and any(first_refusal < i < turn for i in times)
+    )
+    if refused and agreed_after and not refused_after and second_day:
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
 
@@ -282,7 +288,23 @@ def _asked_about_a_day(reading: Reading) -> bool:
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, Signal.PLACE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
     options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
-    return bool(offered) and not present & doubt and not options
+    if present & doubt or options:
+        return False
+    return bool(offered) or (bool(marks) and _only_a_day(clause))
+
+
+#: Unknown words a day asked about on its own may carry ("yontere garoowe nden?").
+DAY_ALONE_UNKNOWN_WORDS = 1
+
+
+def _only_a_day(clause: tuple[Match, ...]) -> bool:
+    """A clause of nothing but days, "the next one" and politeness, asked with its mark: "next
+    week?", "yontere garoowe nden?", "segunda que vem?"."""
+    words = [m for m in clause if m.signal not in (Signal.POLITENESS, Signal.NEUTRAL)]
+    days = [m for m in words if _is_a_day(m) or m.signal is Signal.OTHER]
+    unknown = [m for m in words if m.is_plain_unknown]
+    others = [m for m in words if m not in days and m not in unknown and m.text != "?"]
+    return bool(days) and not others and len(unknown) <= DAY_ALONE_UNKNOWN_WORDS
 
 
 _REMINDER_OPTIONS = frozenset(OPTIONS[Question.APPOINTMENT_REMINDER])
