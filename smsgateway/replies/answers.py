@@ -116,6 +116,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent is Intent.CONFIRM and reading.night:
         # "ok see you tonight", "à ce soir": the offices are closed then; another meeting.
         return Decision(Intent.UNCLEAR, "reservation", (reading.night[0].text,))
+    if intent in (Intent.CONFIRM, Intent.ATTENDED_YES) and reading.events:
+        # "yes I'll come to the wedding", "went to the gym this morning": another meeting.
+        return Decision(Intent.UNCLEAR, "reservation", (reading.events[0].text,))
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
@@ -290,6 +293,8 @@ def _asked_about_a_day(reading: Reading) -> bool:
     options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
     if present & doubt or options:
         return False
+    if any(m in reading.events for m in clause):
+        return False  # "want anything from the shop?" asks about another errand
     return bool(offered) or (bool(marks) and _only_a_day(clause))
 
 
@@ -377,8 +382,8 @@ def _habit(reading: Reading) -> Decision | None:
     if not reading.has(Signal.HABITUAL):
         return None
     going = [m for m in reading.matches if m.signal in _GOING]
-    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers:
-        return None
+    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers or reading.events:
+        return None  # "I go to the mosque every day" tells another habit
     if any(m.text == "?" for m in reading.matches):
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:

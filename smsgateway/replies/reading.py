@@ -63,6 +63,8 @@ class Reading:
     clause_starts: frozenset[int] = frozenset()
     #: Days and times of the evening or night (section `night`): "tonight", "ce soir".
     night: tuple[Match, ...] = ()
+    #: Events and places of everyday life (section `event`): "the wedding", "la fête".
+    events: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -163,8 +165,19 @@ def read_reply(text: str, language: str | None) -> Reading:
         for m in matches
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
+    events = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.event
+    )
     return Reading(
-        tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood), clause_starts, night
+        tuple(matches),
+        tuple(kept),
+        tuple(mistaken),
+        tuple(not_understood),
+        clause_starts,
+        night,
+        events,
     )
 
 
