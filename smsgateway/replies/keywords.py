@@ -87,7 +87,7 @@ class Signal(StrEnum):
     #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
     NIGHT = "night"
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
-    #: nothing and cost nothing; beside "I will come" or "I went" they name another meeting.
+    #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
 
 
@@ -115,6 +115,7 @@ WORD_CLASSES = frozenset(
         Signal.SO,
         Signal.WISH,
         Signal.ADD_ME,
+        Signal.EVENT,
     }
 )
 
@@ -202,8 +203,6 @@ class Lexicon:
     distinct: frozenset[str] = frozenset()
     #: The phrases of section `night`, which are read as `time`.
     night: set[tuple[str, ...]] = field(default_factory=set)
-    #: The phrases of section `event`, which are read as `neutral`.
-    event: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -368,17 +367,11 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
         for signal, words in sections:
             if signal is Signal.OPTION and not framing:
                 continue
-            if signal in (Signal.NIGHT, Signal.EVENT):
-                # Evening and night are days and times, events and places of everyday life
-                # neutral words: beside "I will come" they mark another meeting.
-                read_as, tagged = (
-                    (Signal.TIME, lexicon.night)
-                    if signal is Signal.NIGHT
-                    else (Signal.NEUTRAL, lexicon.event)
-                )
+            if signal is Signal.NIGHT:
+                # Evening and night are days and times that mark chatter beside "I will come".
                 for word in words:
-                    lexicon.add(word, read_as.value)
-                    tagged.add(tuple(lexicon.words(word)))
+                    lexicon.add(word, Signal.TIME.value)
+                    lexicon.night.add(tuple(lexicon.words(word)))
                 continue
             for word in words:
                 lexicon.add(word, signal.value)

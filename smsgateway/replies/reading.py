@@ -165,11 +165,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         for m in matches
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
-    events = tuple(
-        m
-        for m in matches
-        if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.event
-    )
+    events = tuple(m for m in matches if m.signal is Signal.EVENT)
     return Reading(
         tuple(matches),
         tuple(kept),
