@@ -113,6 +113,12 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     laughter = reading.first(Signal.LAUGHTER)
     if intent in _POSITIVE_INTENTS and laughter is not None:
         return Decision(Intent.UNCLEAR, "laughter", (laughter.text,))
+    if intent is Intent.CONFIRM and reading.night:
+        # "ok see you tonight", "à ce soir": the offices are closed then; another meeting.
+        return Decision(Intent.UNCLEAR, "reservation", (reading.night[0].text,))
+    if intent in (Intent.CONFIRM, Intent.ATTENDED_YES) and reading.events:
+        # "yes I'll come to the wedding", "went to the gym this morning": another meeting.
+        return Decision(Intent.UNCLEAR, "reservation", (reading.events[0].text,))
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
@@ -156,6 +162,8 @@ def _told_as_story(
     ]
     if _leads(reading, statements, flipped, closing=False) or _statement_closes(reading, closing):
         return True
+    if _opens_after_agreement(reading, support, statements):
+        return True
     # "enrolment done, she started the course on the 3rd": a statement opening a clause.
     supporting = {e.index for e in statements}
     for start in reading.clause_starts:
@@ -166,6 +174,18 @@ def _told_as_story(
         if first in supporting:
             return True
     return False
+
+
+def _opens_after_agreement(
+    reading: Reading, support: list[_Evidence], statements: list[_Evidence]
+) -> bool:
+    """Whether the message opens with a yes or no of the answer and the statement right after it
+    (politeness aside): "yes went on thursday, met the adviser"."""
+    kept = [i for i, m in enumerate(reading.matches) if not _is_aside(m)]
+    if len(kept) < 2:
+        return False
+    agreeing = {e.index for e in support if e.kind == "word"}
+    return kept[0] in agreeing and kept[1] in {e.index for e in statements}
 
 
 def _negated_number(reading: Reading) -> tuple[str, str] | None:
@@ -230,7 +250,13 @@ def _proposal(reading: Reading) -> Decision | None:
     refused = any(s in _REFUSING for s in signals[:turn])
     agreed_after = any(s in _AGREEING | {Signal.POSSIBLE} for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
-    if refused and agreed_after and not refused_after and any(i >= turn for i in times):
+    # "ሰኑይ ኣይከኣልን ሰሉስ ግን ይከኣል" (Monday no, Tuesday but yes): the second day may stand
+    # right before its "but", after the refusal of the first.
+    first_refusal = next((i for i, s in enumerate(signals) if s in _REFUSING), turn)
+    second_day = any(i >= turn for i in times) or (
+        any(i < first_refusal for i in times) and any(first_refusal < i < turn for i in times)
+    )
+    if refused and agreed_after and not refused_after and second_day:
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
 
@@ -265,7 +291,25 @@ def _asked_about_a_day(reading: Reading) -> bool:
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, Signal.PLACE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
     options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
-    return bool(offered) and not present & doubt and not options
+    if present & doubt or options:
+        return False
+    if any(m in reading.events for m in clause):
+        return False  # "want anything from the shop?" asks about another errand
+    return bool(offered) or (bool(marks) and _only_a_day(clause))
+
+
+#: Unknown words a day asked about on its own may carry ("yontere garoowe nden?").
+DAY_ALONE_UNKNOWN_WORDS = 1
+
+
+def _only_a_day(clause: tuple[Match, ...]) -> bool:
+    """A clause of nothing but days, "the next one" and politeness, asked with its mark: "next
+    week?", "yontere garoowe nden?", "segunda que vem?"."""
+    words = [m for m in clause if m.signal not in (Signal.POLITENESS, Signal.NEUTRAL)]
+    days = [m for m in words if _is_a_day(m) or m.signal is Signal.OTHER]
+    unknown = [m for m in words if m.is_plain_unknown]
+    others = [m for m in words if m not in days and m not in unknown and m.text != "?"]
+    return bool(days) and not others and len(unknown) <= DAY_ALONE_UNKNOWN_WORDS
 
 
 _REMINDER_OPTIONS = frozenset(OPTIONS[Question.APPOINTMENT_REMINDER])
@@ -338,8 +382,8 @@ def _habit(reading: Reading) -> Decision | None:
     if not reading.has(Signal.HABITUAL):
         return None
     going = [m for m in reading.matches if m.signal in _GOING]
-    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers:
-        return None
+    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers or reading.events:
+        return None  # "I go to the mosque every day" tells another habit
     if any(m.text == "?" for m in reading.matches):
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
@@ -579,6 +623,10 @@ def _bare_answer(
     if not intents and all(e.kind == "praise" for e in acks):
         # "great", "perfect" judge something; alone they do not answer.
         return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks))
+    if acks and all(e.kind == "praise" for e in acks) and all(_is_emoji(reading, e) for e in firm):
+        # "thanks, great 👍", "tsbuq eyu 👍": praise with a thumbs up applauds something; with
+        # no yes word, "ok" or statement it answers nothing either.
+        return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks + firm))
     if not intents:
         return Intent.CONFIRM, acks
     (intent,) = intents
@@ -586,6 +634,12 @@ def _bare_answer(
         # "ok no", "👌 2": an "ok" accepts the reminder, a no refuses it.
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, acks + firm))
     return intent, firm + acks
+
+
+def _is_emoji(reading: Reading, item: _Evidence) -> bool:
+    """Whether the answer word is an emoji (👍, ✅), not a word or a digit."""
+    match = reading.matches[item.index]
+    return match.number is None and not any(char.isalnum() for char in match.text)
 
 
 def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:

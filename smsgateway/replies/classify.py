@@ -250,6 +250,10 @@ _NOT_AGAIN = frozenset(
         Signal.HELP,
         # "the messages are helpful, keep sending": praise of messages that still come.
         Signal.PRAISE,
+        # "send me 2k, I go pay you back sunday": a statement of coming or going tells
+        # something else than a wish for the messages.
+        Signal.ATTENDED_YES,
+        Signal.CONFIRM,
     }
 )
 
@@ -268,7 +272,9 @@ def _asks_again(reading: Reading) -> Decision | None:
     # "I want to receive your messages", "je veux m'abonner", "بدي الرسائل"
     wished = Signal.WISH in present and bool(present & {Signal.MESSAGES, Signal.OPT_IN})
     # "put me back on the list", "dugal ma ci liste bi", "እንደገና መዝግቡኝ"
-    added = Signal.ADD_ME in present and bool(present & {Signal.CONTACT, Signal.AGAIN})
+    added = Signal.ADD_ME in present and bool(
+        present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN}
+    )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]

@@ -22,7 +22,7 @@ from typing import Any
 
 from smsgateway.content.languages import fallback_chain, load_languages
 from smsgateway.paths import locales_dir
-from smsgateway.replies.normalize import matching_tokens, normalize_text, squeeze
+from smsgateway.replies.normalize import matching_tokens, normalize_text, squeeze, tokenize
 
 KEYWORDS_FILE = "keywords.toml"
 #: How many words a `...` gap in a keyword phrase may stand for.
@@ -83,6 +83,12 @@ class Signal(StrEnum):
     #: "my answer is", "I choose", "it's a", "numéro", "ቁጥር": words that frame an option number;
     #: beside nothing but a number and politeness they cost nothing, elsewhere they are unknown
     OPTION = "option"
+    #: "tonight", "ce soir", "بالليل": hours the offices are closed. Read as days and times
+    #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
+    NIGHT = "night"
+    #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
+    #: nothing and count as other words; beside "I will come" or "I went", another meeting.
+    EVENT = "event"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -109,6 +115,7 @@ WORD_CLASSES = frozenset(
         Signal.SO,
         Signal.WISH,
         Signal.ADD_ME,
+        Signal.EVENT,
     }
 )
 
@@ -131,6 +138,9 @@ class KeywordFile:
     numbers: dict[int, tuple[str, ...]] = field(default_factory=dict)
     #: `[spelling] fold`: (as typed, as read) pairs, e.g. Wolof's French-style "ou" for "u".
     spelling: tuple[tuple[str, str], ...] = ()
+    #: `[spelling] distinct`: words whose marks tell them apart from their plain spelling (Wolof
+    #: "kañ", when, is not "kan", who), as typed with those marks.
+    distinct: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -189,10 +199,22 @@ class Lexicon:
     longest: int = 1
     #: Spelling folds of the chain's first language, applied to keywords and replies alike.
     folds: tuple[tuple[str, str], ...] = ()
+    #: Words of the chain's first language read with their marks (`KeywordFile.distinct`).
+    distinct: frozenset[str] = frozenset()
+    #: The phrases of section `night`, which are read as `time`.
+    night: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
-        """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed."""
-        return [self.fold(token) for token in matching_tokens(text)]
+        """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
+        word of `distinct` typed with its marks keeps them ("kañ" stays "kañ", "kan" is "kan")."""
+        tokens = matching_tokens(text)
+        if self.distinct:
+            marked = [squeeze(token) for token in tokenize(text, strip_accents=False)]
+            if len(marked) == len(tokens):
+                tokens = [
+                    m if m in self.distinct else t for t, m in zip(tokens, marked, strict=True)
+                ]
+        return [self.fold(token) for token in tokens]
 
     def fold(self, token: str) -> str:
         """`token` with the spelling folds applied ("douma" → "duma" for Wolof)."""
@@ -309,12 +331,16 @@ def load_keyword_file(code: str) -> KeywordFile:
     folds: Any = data.get("spelling", {}).get("fold", [])
     if not all(isinstance(pair, list) and len(pair) == 2 for pair in folds):
         raise ValueError(f"{path}: [spelling] fold must be a list of [typed, read] pairs")
+    distinct: Any = data.get("spelling", {}).get("distinct", [])
+    if not all(isinstance(word, str) for word in distinct):
+        raise ValueError(f"{path}: [spelling] distinct must be a list of words")
     return KeywordFile(
         code=code,
         reply={Signal(name): tuple(words) for name, words in reply.items()},
         partner={name: tuple(words) for name, words in partner.items()},
         numbers={int(value): tuple(words) for value, words in numbers.items()},
         spelling=tuple(_fold_pair(typed, read) for typed, read in folds),
+        distinct=frozenset(squeeze(normalize_text(word, strip_accents=False)) for word in distinct),
     )
 
 
@@ -329,7 +355,10 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
 
 @cache
 def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
-    lexicon = Lexicon(folds=load_keyword_file(chain[0]).spelling if chain else ())
+    first = load_keyword_file(chain[0]) if chain else None
+    lexicon = Lexicon(
+        folds=first.spelling if first else (), distinct=first.distinct if first else frozenset()
+    )
     for code in chain:
         keywords = load_keyword_file(code)
         # Framing an option number, a language's option words come before its other words
@@ -337,6 +366,12 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
         sections = sorted(keywords.reply.items(), key=lambda item: item[0] is not Signal.OPTION)
         for signal, words in sections:
             if signal is Signal.OPTION and not framing:
+                continue
+            if signal is Signal.NIGHT:
+                # Evening and night are days and times that mark chatter beside "I will come".
+                for word in words:
+                    lexicon.add(word, Signal.TIME.value)
+                    lexicon.night.add(tuple(lexicon.words(word)))
                 continue
             for word in words:
                 lexicon.add(word, signal.value)

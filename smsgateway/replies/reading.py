@@ -61,6 +61,10 @@ class Reading:
     not_understood: tuple[Match, ...] = ()
     #: Indexes of the matches that open a clause after a comma, full stop or line break.
     clause_starts: frozenset[int] = frozenset()
+    #: Days and times of the evening or night (section `night`): "tonight", "ce soir".
+    night: tuple[Match, ...] = ()
+    #: Events and places of everyday life (section `event`): "the wedding", "la fête".
+    events: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -156,8 +160,20 @@ def read_reply(text: str, language: str | None) -> Reading:
     clause_starts = frozenset(
         index for index, match in enumerate(matches) if index and breaks[match.start]
     )
+    night = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
+    )
+    events = tuple(m for m in matches if m.signal is Signal.EVENT)
     return Reading(
-        tuple(matches), tuple(kept), tuple(mistaken), tuple(not_understood), clause_starts
+        tuple(matches),
+        tuple(kept),
+        tuple(mistaken),
+        tuple(not_understood),
+        clause_starts,
+        night,
+        events,
     )
 
 
