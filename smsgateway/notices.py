@@ -168,6 +168,16 @@ def insert_notices(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
+def insert_notice(session: Session, row: dict[str, Any]) -> int:
+    """Write one planned notice (`notice_row`) in one INSERT, without an ORM object; its id.
+
+    For a notice planned on a hot path (the acknowledgement of a reply): the statement is
+    executed at once, not at the next flush, and the row is not in the session.
+    """
+    result = session.execute(insert(Notice.metadata.tables[Notice.__tablename__]), row)
+    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]  # CursorResult
+
+
 def plan_notice_to_number(
     session: Session,
     *,
