@@ -195,9 +195,10 @@ def _store(session: Session, message: Message) -> None:
     if message.id is not None:
         return
     row = {key: getattr(message, key) for key in _COLUMNS}
-    result = session.execute(insert(_MESSAGES), row)
+    connection = session.connection()  # Core statements: no autoflush, no ORM layer
+    result = connection.execute(insert(_MESSAGES), row)
     message.id = result.inserted_primary_key[0]
-    session.execute(
+    connection.execute(
         insert(_STATUS_EVENTS),
         {
             "message_id": message.id,
