@@ -10,8 +10,9 @@ functions; concurrent clients then POST one signed "1" per returnee to
 replies: the floor of the stack. Then
 some replies are sent again (as Twilio retries), and a few returnees kept aside reply through
 the same app in this process, where SQLAlchemy event hooks count the SQL statements and commits
-each reply costs, and the process's CPU time per reply is read. Finally the database is checked: one message per MessageSid, each replying
-returnee's referral confirmed once, by an event linking that message.
+each reply costs, and the process's CPU time per reply is read. Finally the database is checked:
+one message per MessageSid, each replying returnee's referral confirmed once, by an event
+linking that message.
 The last line printed is one JSON object; docs/benchmarks.md records runs and the machine.
 """
 
