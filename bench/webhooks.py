@@ -9,9 +9,10 @@ functions; concurrent clients then POST one signed "1" per returnee to
 (empty TwiML, no database) under the same gunicorn settings for the same time, reusing the
 replies: the floor of the stack. Then
 some replies are sent again (as Twilio retries), and a few returnees kept aside reply through
-the same app in this process, where a SQLAlchemy event hook counts the SQL statements each
-reply costs. Finally the database is checked: one message per MessageSid, each replying
-returnee's referral confirmed once, by an event linking that message.
+the same app in this process, where SQLAlchemy event hooks count the SQL statements and commits
+each reply costs, and the process's CPU time per reply is read. Finally the database is checked:
+one message per MessageSid, each replying returnee's referral confirmed once, by an event
+linking that message.
 The last line printed is one JSON object; docs/benchmarks.md records runs and the machine.
 """
 
@@ -289,9 +290,23 @@ def replay(port: int, replies: list[Reply], clients: int) -> int:
     return load.errors
 
 
-def count_statements(environ: dict[str, str], replies: list[Reply]) -> float:
-    """SQL statements per reply: these replies POSTed, one at a time, to the same app (same
-    settings, same database) in this process, with a SQLAlchemy event hook on its engine."""
+@dataclass
+class Counts:
+    """Per reply, in one process: SQL statements, commits, and CPU milliseconds."""
+
+    statements: float
+    commits: float
+    cpu_ms: float
+
+
+#: Counted replies left out of the CPU time: the first build the statements and import modules.
+WARM_UP = 10
+
+
+def count_statements(environ: dict[str, str], replies: list[Reply]) -> Counts:
+    """SQL statements and commits per reply: these replies POSTed, one at a time, to the same
+    app (same settings, same database) in this process, with SQLAlchemy event hooks on its
+    engine; and the process's CPU time per reply after the first `WARM_UP`."""
     saved = dict(os.environ)
     os.environ.update(environ)  # the app reads its settings from the environment
     try:
@@ -301,21 +316,38 @@ def count_statements(environ: dict[str, str], replies: list[Reply]) -> float:
         os.environ.update(saved)
     engine = get_runtime(app).db.engine
     statements: list[str] = []
+    commits: list[object] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement)
 
+    def commit(conn: object) -> None:
+        commits.append(conn)
+
     event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", commit)
     client = app.test_client()
+    cpu_started = 0.0
     try:
-        for reply in replies:
+        for number, reply in enumerate(replies):
+            if number == WARM_UP:
+                cpu_started = time.process_time()
             response = client.post(PATH, data=reply.body, headers=reply.headers)
             if response.status_code != 200:
                 raise RuntimeError(f"counted reply answered {response.status_code}")
+        cpu = time.process_time() - cpu_started
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", commit)
         get_runtime(app).db.dispose()
-    return len(statements) / len(replies) if replies else 0.0
+    if not replies:
+        return Counts(0.0, 0.0, 0.0)
+    timed = len(replies) - WARM_UP
+    return Counts(
+        len(statements) / len(replies),
+        len(commits) / len(replies),
+        cpu / timed * 1000 if timed > 0 else 0.0,
+    )
 
 
 def server_errors(log: Path) -> list[str]:
@@ -417,7 +449,7 @@ def main() -> int:
                 replay_errors = replay(port, replayed, args.clients)
             with gunicorn("bench.bare_app:app", *sizes, environ, bare_log) as port:
                 bare = run_load(port, replies, args.clients, args.seconds, repeat=True)
-            sql_per_reply = count_statements(environ, counted)
+            counts = count_statements(environ, counted)
             answered = set(ours.sent) | {reply.sid for reply in counted}
             problems = check_applied_once(environ, everyone, answered)
             for line in (server_errors(app_log) + server_errors(bare_log))[:20]:
@@ -428,7 +460,10 @@ def main() -> int:
     print(f"app: {len(ours.sent)} replies in {ours.seconds:.1f} s", "(all seeded)" * exhausted)
     print(f"bare: {len(bare.sent)} requests in {bare.seconds:.1f} s, {bare.errors} errors")
     print(f"replayed {len(replayed)} MessageSids twice each: {replay_errors} errors")
-    print(f"SQL statements per reply: {sql_per_reply:.2f} (over {len(counted)} replies)")
+    print(
+        f"SQL statements per reply: {counts.statements:.2f}, commits {counts.commits:.2f}, "
+        f"CPU {counts.cpu_ms:.2f} ms in one process (over {len(counted)} replies)"
+    )
     print("database check:", problems, flush=True)
     print(
         json.dumps(
@@ -441,11 +476,14 @@ def main() -> int:
                 "p99_ms": round(percentile(ours.latencies, 0.99) * 1000, 1),
                 "errors": ours.errors + replay_errors,
                 "applied_exactly_once": not any(problems.values()),
-                "sql_per_reply": round(sql_per_reply, 2),
+                "sql_per_reply": round(counts.statements, 2),
                 "workers": args.workers,
                 "threads": args.threads,
                 # The machine's load at the end: figures from a shared machine are pessimistic.
                 "load_avg_1m": round(os.getloadavg()[0], 1),
+                # Since issue 19 round 4, from the statement count's replies (one process).
+                "commits_per_reply": round(counts.commits, 2),
+                "cpu_ms_per_reply": round(counts.cpu_ms, 2),
             }
         )
     )

@@ -168,6 +168,20 @@ def insert_notices(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
+def insert_notice(session: Session, row: dict[str, Any]) -> int:
+    """Write one planned notice (`notice_row`) in one INSERT, without an ORM object; its id.
+
+    For a notice planned on a hot path (the acknowledgement of a reply): the statement is
+    executed at once on the session's connection (no autoflush: what the session holds is
+    written at its next flush), and the row is not in the session.
+    """
+    table = Notice.metadata.tables[Notice.__tablename__]
+    result = session.connection().execute(insert(table), row)
+    key = result.inserted_primary_key
+    assert key is not None  # noqa: S101  (an INSERT of one row)
+    return int(key[0])
+
+
 def plan_notice_to_number(
     session: Session,
     *,

@@ -1,7 +1,8 @@
 """Outbound webhook: every referral event posted as signed JSON to a case-management system.
 
-A delivery row is written in the same flush, hence the same transaction, as its referral event,
-so an event is never committed without it. A periodic job posts pending deliveries in order per
+A delivery row is written in the same transaction as its referral event (in the same flush, or
+right after an event written through Core: `record_delivery`), so an event is never committed
+without it. A periodic job posts pending deliveries in order per
 referral (a later event waits until the earlier one is delivered) and retries failures with
 exponential backoff. After `outbound_webhook_give_up_hours` without success a delivery is
 given up: `failed`, with its last error, and the later events of its referral with it (sending
@@ -75,6 +76,29 @@ def enable_outbound_webhooks(db: Database, settings: Settings) -> bool:
     if not event.contains(db.sessions, "after_flush", _record_deliveries):
         event.listen(db.sessions, "after_flush", _record_deliveries)
     return True
+
+
+def records_deliveries(session: Session) -> bool:
+    """Whether referral events flushed by `session` get a delivery row (`enable_outbound_webhooks`
+    listened on the session factory that made it)."""
+    return any(listener is _record_deliveries for listener in session.dispatch.after_flush)
+
+
+def record_delivery(session: Session, event_id: int, referral_id: int, at: datetime) -> None:
+    """The delivery row of one referral event written without the ORM (one INSERT), as
+    `_record_deliveries` writes it for the events a flush inserted."""
+    session.connection().execute(
+        insert(WebhookDelivery),
+        {
+            "referral_event_id": event_id,
+            "referral_id": referral_id,
+            "state": DeliveryState.PENDING,
+            "attempts": 0,
+            "next_attempt_at": at,
+            "last_error": "",
+            "created_at": at,
+        },
+    )
 
 
 def _record_deliveries(session: Session, _context: Any) -> None:

@@ -21,13 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session
 
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee, Task
 from smsgateway.notices import NoticeKind, cancel_pending
+from smsgateway.outbound_webhooks import record_delivery, records_deliveries
 from smsgateway.planning import (
     plan_call_announcement,
     plan_referrals,
@@ -178,12 +181,14 @@ def change_status(
     note: str = "",
     programme: Programme | None = None,
     live_tasks: dict[str, Task] | None = None,
-) -> ReferralEvent:
+) -> None:
     """Move `referral` to `new`, append the event and bring its tasks up to date (the loop);
     `TransitionRefused` changes nothing.
 
     `actor` is the logged-in user for changes made on the console, else a name (a point person).
     `live_tasks`: the referral's live tasks when the caller read them (`loop.tasks.sync_tasks`).
+    The event of a stored referral whose events are not loaded (an inbound reply's) is one Core
+    INSERT, with its outbound-webhook delivery row when those are on; else an ORM object.
     """
     old = referral.status
     if not is_allowed(old, new):
@@ -195,20 +200,46 @@ def change_status(
     if new == Status.ENROLLED:
         plan_satisfaction_after_enrolment(session, referral, now=now, programme=programme)
     actor_name, actor_user_id = actor_identity(actor)
-    event = ReferralEvent(
-        referral=referral,
-        old_status=old,
-        new_status=new,
-        source=source,
-        message_id=message.id if message is not None else None,
-        actor=actor_name,
-        actor_user_id=actor_user_id,
-        note=note,
-        created_at=now,
-    )
-    session.add(event)
+    row = {
+        "referral_id": referral.id,
+        "old_status": old,
+        "new_status": new,
+        "source": source,
+        "message_id": message.id if message is not None else None,
+        "actor": actor_name,
+        "actor_user_id": actor_user_id,
+        "note": note,
+        "created_at": now,
+    }
+    if _writes_event_directly(referral, message):
+        _insert_event(session, row)
+    else:
+        del row["referral_id"]
+        session.add(ReferralEvent(referral=referral, **row))
     sync_tasks(session, referral, now=now, programme=programme, message=message, live=live_tasks)
-    return event
+
+
+_EVENTS: Table = ReferralEvent.__table__  # type: ignore[assignment]
+
+
+def _writes_event_directly(referral: Referral, message: Message | None) -> bool:
+    """Whether the event can skip the ORM: the referral and the message are stored, and the
+    referral's events are not loaded (an ORM event keeps that list up to date in the session)."""
+    state = inspect(referral)
+    return (
+        state.persistent
+        and "events" not in state.dict
+        and (message is None or message.id is not None)
+    )
+
+
+def _insert_event(session: Session, row: dict[str, Any]) -> None:
+    """One referral event through Core, and its webhook delivery row when deliveries are on."""
+    result = session.connection().execute(insert(_EVENTS), row)
+    if records_deliveries(session):
+        key = result.inserted_primary_key
+        assert key is not None  # noqa: S101  (an INSERT of one row)
+        record_delivery(session, int(key[0]), row["referral_id"], row["created_at"])
 
 
 def _record_milestones(referral: Referral, new: Status, now: datetime) -> None:
@@ -230,12 +261,12 @@ def close_referral(
     now: datetime,
     actor: Actor,
     note: str = "",
-) -> ReferralEvent:
+) -> None:
     """End a referral in one of the closed statuses (by default `cancelled`), by the table."""
     if status not in CLOSED:
         closed = ", ".join(sorted(CLOSED))
         raise InvalidInput("status", f"a referral closes as one of: {closed}")
-    return change_status(session, referral, status, source=source, now=now, actor=actor, note=note)
+    change_status(session, referral, status, source=source, now=now, actor=actor, note=note)
 
 
 def record_creation(

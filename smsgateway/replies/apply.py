@@ -17,7 +17,14 @@ from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
 from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem, Task
-from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
+from smsgateway.notices import (
+    NoticeKind,
+    NoticeState,
+    cancel_pending,
+    insert_notice,
+    notice_row,
+    plan_notice,
+)
 from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
 from smsgateway.reachability import record_opt_in, record_opt_out, suppressed_numbers
@@ -97,12 +104,6 @@ RECEIPT_INTERVAL = timedelta(days=1)
 class ReplyOutcome:
     outcome: str
     notice_ids: list[int] = field(default_factory=list)
-    #: Notices planned and not flushed yet: their ids exist after the reply's one flush.
-    planned: list[Notice] = field(default_factory=list)
-
-    def all_notice_ids(self) -> list[int]:
-        """The ids of every notice planned (after the flush)."""
-        return self.notice_ids + [notice.id for notice in self.planned]
 
 
 def queue_review(
@@ -142,8 +143,9 @@ def apply_answer(
     An "ok" to a reminder from a shared phone or a proxy confirms nothing by itself: the person
     is asked for the digit and the question stays open (`replies.shared_phones`).
     `live_tasks` (the referral's, when the caller read them) and `has_held_questions` False
-    spare the reads and writes they stand for; the acknowledgement is planned without a flush
-    (`ReplyOutcome.planned`), so the reply's changes go to the database together.
+    spare the reads and writes they stand for. The acknowledgement is written at once with one
+    Core INSERT (no ORM object, no flush); the rest of the reply's changes go to the database
+    together, at the caller's one flush.
     """
     referral = question.referral
     message.referral_id = question.referral_id
@@ -193,7 +195,9 @@ def apply_answer(
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     elif intent is Intent.UNCLEAR:
         outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for
-    outcome.planned.append(_plan_acknowledgement(session, message, question, ACK_FOR[intent], now))
+    outcome.notice_ids.append(
+        _insert_acknowledgement(session, message, question, ACK_FOR[intent], now)
+    )
     return outcome
 
 
@@ -470,6 +474,24 @@ def _plan_acknowledgement(
         due_at=now,
         now=now,
     )
+
+
+def _insert_acknowledgement(
+    session: Session, message: Message, question: Notice, kind: NoticeKind, now: datetime
+) -> int:
+    """What `_plan_acknowledgement` plans, written at once through Core; the notice's id."""
+    returnee = question.returnee
+    assert returnee is not None  # noqa: S101  (questions are always sent to a returnee)
+    row = notice_row(
+        kind=kind,
+        returnee=returnee,
+        referral_id=question.referral.id if question.referral is not None else None,
+        contact_point=question.contact_point,
+        channel=_answer_channel(message),
+        due_at=now,
+        now=now,
+    )
+    return insert_notice(session, row)
 
 
 def _answer_channel(message: Message) -> str:

@@ -1,10 +1,14 @@
 """The one inbound path: every reply (simulator, SMS, WhatsApp, key press, speech) enters here.
 
-Store, then process: `accept_message` commits the message in a transaction of its own before
-anything else can fail, then reads and applies it in a second one. When processing fails the
-message stays, with the error, in front of a caseworker ("could not be processed") and the
-provider is still answered 200; only a failure to store reaches the provider as an error, so that
-it delivers the message again.
+Read, then write, in one transaction: `accept_message` reads the sender and works out what the
+message means first, then writes the message and everything it changes together, and commits
+once. The message row is written (SQLAlchemy Core, not the ORM's unit of work) just before the
+first change that needs its id, after every read and every classification, so SQLite's one
+writer is held only while the reply writes. When processing fails, that transaction is rolled
+back and the message is stored alone, with the error, in front of a caseworker ("could not be
+processed"), and the provider is still answered 200; only a failure to store reaches the
+provider as an error, so that it delivers the message again. A provider's retry of a message
+already stored is refused by the unique provider id and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from smsgateway import inputs
 from smsgateway.config import Settings
@@ -78,23 +83,31 @@ def accept_message(
     now: datetime,
     settings: Settings,
 ) -> InboundResult:
-    """Store the message (committed), then process it in a second transaction.
+    """Process the message and store it with what it changed, in one transaction.
 
-    A failed processing keeps the message with its error and queues it for review; the error is
-    logged with the message id only. A failure to store raises: the provider should retry.
+    A failed processing is rolled back; the message is then stored alone with its error and
+    queued for review; the error is logged with the message id only. A failure to store raises:
+    the provider should retry. A message already stored under its provider id is a `duplicate`.
     """
+    row = _message_row(inbound, now=now, settings=settings)  # InvalidInput before any work
+    try:
+        with db.transaction() as session:
+            return _process(session, Message(**row), now=now, settings=settings)
+    except Exception as error:  # any failure: a retry already stored, or processing failed
+        failure = error
+    with db.sessions() as session:
+        existing = (
+            _find(session, inbound.provider, row["provider_id"]) if row["provider_id"] else None
+        )
+    if existing is not None:  # delivered again: the first delivery stored and processed it
+        return InboundResult(existing.id, "duplicate", existing.intent)
     stored, message = _store_committed(db, inbound, now=now, settings=settings)
     if message is None:
         return stored
-    try:
-        with db.transaction() as session:
-            session.add(message)  # as stored a moment ago: no need to read it again
-            return _process(session, message, now=now, settings=settings)
-    except Exception as error:  # any failure after storing: keep the message for a caseworker
-        _log_failure(stored.message_id, error)
-        with db.transaction() as session:
-            keep_unprocessed(session, stored.message_id, error, now=now)
-        return InboundResult(stored.message_id, "not_processed")
+    _log_failure(stored.message_id, failure)
+    with db.transaction() as session:
+        keep_unprocessed(session, stored.message_id, failure, now=now)
+    return InboundResult(stored.message_id, "not_processed")
 
 
 def receive_message(
@@ -132,24 +145,70 @@ def _new_message(
     session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> Message:
     """Insert the message and its first status event (two statements, one flush)."""
-    provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
-    body = inputs.body_text(inbound.body)
-    sender = inputs.sender(inbound.sender, settings.default_region)
-    message = Message(
-        direction="in",
-        channel=inbound.channel,
-        phone_e164=sender.phone,
-        provider=inbound.provider,
-        provider_id=provider_id,
-        body=body,
-        delivery_status="received",
-        created_at=now,
-        updated_at=now,
-    )
+    message = Message(**_message_row(inbound, now=now, settings=settings))
     message.status_events.append(MessageStatusEvent(status="received", created_at=now))
     session.add(message)
     session.flush()
     return message
+
+
+def _message_row(inbound: InboundMessage, *, now: datetime, settings: Settings) -> dict[str, Any]:
+    """Every column of the message as received (`InvalidInput` for a body or provider id that
+    cannot be stored): the sender kept whatever it is, bounded to its column; the body without
+    control characters."""
+    provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
+    body = inputs.body_text(inbound.body)
+    sender = inputs.sender(inbound.sender, settings.default_region)
+    return {
+        "direction": "in",
+        "channel": inbound.channel,
+        "phone_e164": sender.phone,
+        "contact_point_id": None,
+        "returnee_id": None,
+        "referral_id": None,
+        "notice_id": None,
+        "kind": "",
+        "provider": inbound.provider,
+        "provider_id": provider_id,
+        "body": body,
+        "language": "",
+        "encoding": "",
+        "segments": 0,
+        "delivery_status": "received",
+        "error_code": "",
+        "intent": None,
+        "processing_error": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+_STATUS_EVENTS: Table = MessageStatusEvent.__table__  # type: ignore[assignment]
+_COLUMNS = tuple(column.key for column in _MESSAGES.columns if column.key != "id")
+
+
+def _store(session: Session, message: Message) -> None:
+    """Write a message not stored yet, with its values as they are now, and its first status
+    event: two Core INSERTs. The object then belongs to the session as a row read from it would,
+    so a later change to it is an UPDATE at the flush. A message already stored: nothing."""
+    if message.id is not None:
+        return
+    row = {key: getattr(message, key) for key in _COLUMNS}
+    connection = session.connection()  # Core statements: no autoflush, no ORM layer
+    result = connection.execute(insert(_MESSAGES), row)
+    message.id = result.inserted_primary_key[0]
+    connection.execute(
+        insert(_STATUS_EVENTS),
+        {
+            "message_id": message.id,
+            "status": "received",
+            "error_code": "",
+            "created_at": row["created_at"],
+        },
+    )
+    make_transient_to_detached(message)
+    session.add(message)
 
 
 def process_message(
@@ -165,12 +224,16 @@ def process_message(
 def _process(
     session: Session, message: Message, *, now: datetime, settings: Settings
 ) -> InboundResult:
-    """Read the sender once, apply the message, and write it all in one flush."""
+    """Read the sender once, apply the message, and write it all in one flush.
+
+    `message` is stored already (`process_message`), or not yet: it is then written (`_store`)
+    after the reads, before the first change that needs its id."""
     sender = None
     if inputs.is_answerable(message.phone_e164, settings.default_region):
         since = now - timedelta(hours=settings.reply_window_hours)
         sender = load_sender(session, message.phone_e164, window_start=since)
     outcome = _route(session, message, sender, now=now, settings=settings)
+    _store(session, message)
     # The number works; from a returnee's own number, the person answered.
     if sender is None:
         apply_reply(session, message, now=now)
@@ -178,7 +241,7 @@ def _process(
         apply_reply(session, message, now=now, points=sender.points, escalated=sender.escalated)
     session.flush()
     log.info("inbound message %d: %s", message.id, outcome.outcome)
-    return InboundResult(message.id, outcome.outcome, message.intent, outcome.all_notice_ids())
+    return InboundResult(message.id, outcome.outcome, message.intent, outcome.notice_ids)
 
 
 def keep_unprocessed(
@@ -197,11 +260,8 @@ def keep_unprocessed(
 def _store_committed(
     db: Database, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> tuple[InboundResult, Message | None]:
-    """The stored message, or (None) the one already stored under its provider id.
-
-    No SELECT first: the unique provider id refuses a second copy, which is rare (a provider's
-    retry), so the usual message costs its two inserts only.
-    """
+    """The message stored alone (after its processing failed), or (None) the one already
+    stored under its provider id."""
     try:
         with db.transaction() as session:
             message = _new_message(session, inbound, now=now, settings=settings)
@@ -245,16 +305,19 @@ def _route(
     A sender that is no valid phone number (`sender` None) is kept for review, never answered.
     """
     if sender is None:
+        _store(session, message)
         return queue_review(session, message, reason="invalid_sender", now=now)
     person = None
     if sender.is_point_person or not sender.points:
         person = find_point_person(session, message.phone_e164)
     if person is not None:
+        _store(session, message)
         return apply_partner_message(
             session, message, person, now=now, language=settings.default_language
         )
     points = sender.points
     if not points:
+        _store(session, message)
         return _from_stranger(session, message, now=now, settings=settings)
     message.contact_point_id = points[0].id
     if len({point.returnee_id for point in points}) == 1:
@@ -296,9 +359,11 @@ def _understand(
         # A message for the managers, whatever question is open (smsgateway.feedback).
         message.intent = global_intent
         text = inputs.reading_text(message.body)
+        _store(session, message)
         return apply_feedback_keyword(session, message, points, now=now, text=text)
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
+        _store(session, message)
         return apply_global_intent(
             session,
             message,
@@ -309,6 +374,7 @@ def _understand(
         )
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
+        _store(session, message)
         if _repeats_last_answer(session, message, sender):
             outcome = ReplyOutcome("repeated")  # the answer already recorded, sent again
         elif (
@@ -323,6 +389,7 @@ def _understand(
         outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
         return outcome
     if len(questions) > 1:
+        _store(session, message)
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
@@ -331,7 +398,12 @@ def _understand(
     )
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
+        _store(session, message)
         return apply_feedback_answer(session, message, question, intent, now=now)
+    # Written with the referral it answers (`apply_answer` links it first): no UPDATE after.
+    message.referral_id = question.referral_id
+    message.returnee_id = question.returnee_id
+    _store(session, message)
     return apply_answer(
         session,
         message,

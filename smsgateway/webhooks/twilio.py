@@ -3,9 +3,9 @@
 Every POST is checked with twilio's `RequestValidator` against the configured public URL (not
 `request.url`, which a TLS-terminating proxy rewrites): a missing or wrong signature gets 403. A
 body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), gets 400 and a log
-line naming the field; another account's `AccountSid` gets 403. An inbound message is committed
-before it is processed, so a failure while processing still answers 200
-(`replies.inbound.accept_message`). Status callbacks are parsed here and applied by
+line naming the field; another account's `AccountSid` gets 403. An inbound message is processed
+and stored in one transaction; when processing fails the message is still stored, alone, and
+answered 200 (`replies.inbound.accept_message`). Status callbacks are parsed here and applied by
 `smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
 is recorded). Answers come well inside Twilio's 15 seconds.
 """
