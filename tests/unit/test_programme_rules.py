@@ -55,7 +55,7 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     )
     stalled = programme.rule("stalled")
     assert stalled is not None and stalled.resolved_by_answer
-    assert [step.action for step in stalled.steps] == ["ask_again", "ask_proxy", "ask_partner"]
+    assert [step.action for step in stalled.steps] == ["ask_again", "ask_partner", "ask_proxy"]
     assert stalled.flag == "no_response"
     assert programme.partner_questions.delivery == "each"
     assert programme.partner_questions.digest_time == time(9, 0)
