@@ -87,18 +87,7 @@ def records_deliveries(session: Session) -> bool:
 def record_delivery(session: Session, event_id: int, referral_id: int, at: datetime) -> None:
     """The delivery row of one referral event written without the ORM (one INSERT), as
     `_record_deliveries` writes it for the events a flush inserted."""
-    session.connection().execute(
-        insert(WebhookDelivery),
-        {
-            "referral_event_id": event_id,
-            "referral_id": referral_id,
-            "state": DeliveryState.PENDING,
-            "attempts": 0,
-            "next_attempt_at": at,
-            "last_error": "",
-            "created_at": at,
-        },
-    )
+    session.connection().execute(insert(WebhookDelivery), _delivery_row(event_id, referral_id, at))
 
 
 def _record_deliveries(session: Session, _context: Any) -> None:
@@ -108,19 +97,21 @@ def _record_deliveries(session: Session, _context: Any) -> None:
     )
     if not events:
         return
-    rows = [
-        {
-            "referral_event_id": e.id,
-            "referral_id": e.referral_id,
-            "state": DeliveryState.PENDING,
-            "attempts": 0,
-            "next_attempt_at": e.created_at,
-            "last_error": "",
-            "created_at": e.created_at,
-        }
-        for e in events
-    ]
+    rows = [_delivery_row(e.id, e.referral_id, e.created_at) for e in events]
     session.connection().execute(insert(WebhookDelivery), rows)
+
+
+def _delivery_row(event_id: int, referral_id: int, at: datetime) -> dict[str, Any]:
+    """A pending delivery of one referral event, first tried at once."""
+    return {
+        "referral_event_id": event_id,
+        "referral_id": referral_id,
+        "state": DeliveryState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "last_error": "",
+        "created_at": at,
+    }
 
 
 def event_payload(referral_event: ReferralEvent) -> dict[str, Any]:
