@@ -158,15 +158,15 @@ def test_a_partner_records_an_enrolment_and_an_ineligibility_and_the_caseworker_
     page.click(f"a:text-is('{enrolled.reference}')")
     page.select_option("#outcome", "enrolled")
     page.click("#report")
-    page.wait_for_load_state("load")
-    assert page.inner_text("#status") == "enrolled"
+    # the answer page may not have started loading when the click returns: wait for its text
+    expect(page.locator("#status")).to_have_text("enrolled")
     page.goto(f"{live_url}/partner/referrals/{ineligible.reference}")
     page.select_option("#outcome", "ineligible")
     page.select_option("#reason", "age")
     page.fill("#note", "over 35")
     page.click("#report")
-    page.wait_for_load_state("load")
-    assert page.inner_text("#status") == "ineligible"
+    # the answer page may not have started loading when the click returns: wait for its text
+    expect(page.locator("#status")).to_have_text("ineligible")
     assert "age: over 35" in page.inner_text("#events")
     snap(page, f"partner-ineligible-{language}-{size}")
     page.click("#logout")
