@@ -220,7 +220,7 @@ def record_opt_out(
         return points
     for point in points:
         set_reachability(session, point, OPTED_OUT, source, now=now, message_id=message_id)
-    _cancel_planned_for(session, phone, [point.id for point in points])
+    cancel_planned_for(session, phone, [point.id for point in points])
     for returnee_id in sorted({point.returnee_id for point in points}):
         session.add(
             ReviewItem(
@@ -254,7 +254,9 @@ def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -
     log.info("opt-in: a number started again (%s)", source)
 
 
-def _cancel_planned_for(session: Session, phone: str, point_ids: list[int]) -> None:
+def cancel_planned_for(
+    session: Session, phone: str, point_ids: list[int], *, why: str = "number opted out"
+) -> None:
     """Cancel planned notices to this number, except answers to STOP and START."""
     addressed = Notice.recipient_phone == phone
     if point_ids:
@@ -266,7 +268,7 @@ def _cancel_planned_for(session: Session, phone: str, point_ids: list[int]) -> N
             addressed,
             Notice.kind.not_in((NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN)),
         )
-        .values(state=NoticeState.CANCELLED, last_error="number opted out"),
+        .values(state=NoticeState.CANCELLED, last_error=why),
         execution_options={"synchronize_session": False},
     )
 

@@ -47,9 +47,10 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
         return decision
     if question is None:
         return Decision(Intent.UNCLEAR, "no_open_question")
-    request = reading.first(Signal.HELP, Signal.OPT_IN)
+    request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
     if request is not None:
-        # "1 help", "yes start": an answer mixed with a request is not guessed.
+        # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
+        # guessed.
         return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
     return read_answer(reading, question)
 
@@ -66,6 +67,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.FEEDBACK, "feedback", (command.text,))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
+    wrong = _wrong_number(reading)
+    if wrong is not None:
+        return wrong
     if reading.mistaken_opt_outs:
         words = tuple(m.text for m in reading.mistaken_opt_outs)
         return Decision(Intent.OPT_IN, "stop_by_mistake", words)
@@ -83,6 +87,43 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
     return _composed_help(reading)
+
+
+#: Words that may stand around "wrong number" ("no, sorry, wrong number, who is this?").
+_AROUND_WRONG_NUMBER = frozenset(
+    {
+        *FILLER,
+        Signal.WRONG_NUMBER,
+        Signal.NO,
+        Signal.NEGATION,
+        Signal.HELP,
+        Signal.RESERVATION,
+        Signal.CONTACT,
+        Signal.MISTAKE,
+        Signal.MESSAGES,
+        Signal.SEND,
+    }
+)
+#: Unknown words "wrong number" may carry ("you have texted the wrong number").
+WRONG_NUMBER_UNKNOWN_WORDS = 4
+
+
+def _wrong_number(reading: Reading) -> Decision | None:
+    """The number is not the returnee's: a `wrong_number` phrase with nothing that answers a
+    question around it and no number (a new number given is for a caseworker to read)."""
+    found = reading.texts(Signal.WRONG_NUMBER)
+    if not found or reading.numbers:
+        return None
+    unknown = 0
+    for match in reading.matches:
+        if match.signal in _AROUND_WRONG_NUMBER or match.text == "?":
+            continue
+        if not match.is_unknown:
+            return None
+        unknown += 1
+    if unknown > WRONG_NUMBER_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.WRONG_NUMBER, "wrong_number", found)
 
 
 #: Words that may stand around a composed help request without making it an answer.
