@@ -28,12 +28,10 @@ from smsgateway.models import ContactPoint, Message, Notice
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
 from smsgateway.programme import current_programme
 from smsgateway.reachability import (
-    FAILING,
     INVALID,
-    OPTED_OUT,
     REACHABLE,
-    UNREACHABLE,
     cancel_planned_for,
+    has_own_number_that_works,
     mark_reachable_by_phone,
     record_opt_out,
     set_reachability,
@@ -123,13 +121,8 @@ def apply_wrong_number(
     for point in points:
         set_reachability(session, point, INVALID, WRONG_NUMBER, now=now, message_id=message_id)
     cancel_planned_for(session, phone, [point.id for point in points], why="wrong number")
-    lost = (FAILING, INVALID, OPTED_OUT, UNREACHABLE)
     for point in points:
-        returnee = point.returnee
-        if point.is_proxy or any(
-            not other.is_proxy and other.reachability not in lost
-            for other in returnee.contact_points
-        ):
+        if point.is_proxy or has_own_number_that_works(point.returnee):
             continue
         last = session.scalars(
             select(Notice)
