@@ -239,8 +239,9 @@ def _free_text(reading: Reading, intent: Intent) -> Decision:
 def _is_request(reading: Reading, signal: Signal) -> bool:
     """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
 
-    An opt-in phrase may also carry a yes, an "ok" or a "can you" ("yes, send me the reminders
-    again", "una fit send me the message again"); a
+    An opt-in phrase may also carry a yes, an "ok", a "can you" or a word for "by mistake" ("yes,
+    send me the reminders again", "una fit send me the message again", "I want the messages back,
+    I stopped them by mistake"); a
     single word may not ("yes start": START may be a word of the answer), nor a request for help
     ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
     hedge ("call me, I don't understand").
@@ -251,8 +252,9 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     is_phrase = any(m.is_phrase for m in requests)
     agreeing: tuple[Signal, ...] = ()
     if is_phrase and signal is Signal.OPT_IN:
-        # "yes, send me the reminders again", "can you send me the messages again"
-        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE)
+        # "yes, send me the reminders again", "can you send me the messages again"; "I want the
+        # messages back, I stopped them by mistake": the mistake is why they are wanted again.
+        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE, Signal.MISTAKE)
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
