@@ -53,6 +53,9 @@ class QuestionPacing:
     wait_for_answer: timedelta
     after_answer: timedelta
     ask_again_channels: tuple[str, ...]
+    #: How long a question that cannot wait the whole `wait_for_answer` (a reminder the day
+    #: before) waits for an earlier one's answer.
+    short_wait: timedelta = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,7 @@ def _question_pacing(section: dict[str, Any]) -> QuestionPacing:
         wait_for_answer=_non_negative_hours(section["wait_for_answer_hours"]),
         after_answer=timedelta(minutes=float(section["after_answer_minutes"])),
         ask_again_channels=channels,
+        short_wait=_non_negative_hours(section.get("short_wait_hours", 3)),
     )
 
 

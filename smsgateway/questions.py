@@ -8,7 +8,9 @@ Two rules the dispatcher applies to the notices it is about to send:
   other. An answer releases the next question `after_answer_minutes` later. So a bare "1"
   answers the question the person last received, and every question names its referral.
   A question that would be left less than that wait to be answered (a reminder the day before
-  the appointment) goes at once.
+  the appointment) waits a shorter while (until `short_wait_hours` after the earlier question
+  went, and never into its own last `short_wait_hours`), so that two reminders for the same day
+  still come one after the other.
 - **Nothing pointless.** A question whose referral moved on (`referrals.ASKED_WHILE`: no "did you
   go?" after a decline) is cancelled; a partner digest drops the referrals answered meanwhile.
 """
@@ -56,6 +58,7 @@ def held_questions(
     escalation's retry, the second reminder) replaces the first rather than adding one.
     """
     wait = programme.questions.wait_for_answer
+    short = programme.questions.short_wait
     asking = sorted(
         # A question asked the moment the person answered ("why?") belongs to that exchange.
         (n for n in notices if n.question and n.contact_point is not None and not _is_follow_up(n)),
@@ -71,10 +74,15 @@ def held_questions(
         open_ones = busy.setdefault(notice.contact_point.phone_e164, {})
         others = [sent for referral, sent in open_ones.items() if referral != notice.referral_id]
         until = max(others) + wait if others else None
-        if until is None or (notice.expires_at is not None and notice.expires_at - until < wait):
-            # Nothing else open, or after the wait too little time would be left to answer it
-            # (a reminder the day before): it goes now, naming its referral, and the next one
-            # waits for it.
+        if until is not None and notice.expires_at is not None and notice.expires_at - until < wait:
+            # After the whole wait too little time would be left to answer it (a reminder the
+            # day before): it waits a shorter while, until `short_wait` after the earlier
+            # question went and never into its own last `short_wait`; then it goes, the
+            # person's last question.
+            until = min(until, max(others) + short, notice.expires_at - short)
+        if until is None or until <= now:
+            # Nothing else open, or no time left to wait: it goes now, naming its referral,
+            # and the next one waits for it.
             open_ones[notice.referral_id] = now
             continue
         held[notice.id] = until

@@ -101,7 +101,41 @@ def test_a_held_question_goes_after_the_wait_even_without_an_answer(
     assert notice(session, b).state == "sent"
 
 
-def test_a_reminder_left_too_little_time_by_waiting_goes_at_once(
+def test_a_reminder_left_too_little_time_by_waiting_waits_a_shorter_while(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    """The reminder the day before cannot wait 24 hours for the earlier question's answer: it
+    waits until three hours after that one went, then goes as the person's last question (a
+    bare "1" answers it)."""
+    returnee = make_returnee()
+    earlier = make_referral(returnee=returnee, appointment_at=None, now=now - timedelta(days=60))
+    soon = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=28))
+    ask(runtime, earlier, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=3))
+    dispatch(runtime, now + timedelta(hours=3))
+
+    dispatch(runtime, now + timedelta(hours=4))  # the reminder, 24 hours before
+
+    assert sent_to(session, phone_of(soon), "appointment_reminder") == []
+    (held,) = session.scalars(
+        select(Notice).filter_by(referral_id=soon.id, kind="appointment_reminder")
+    ).all()
+    assert (held.state, held.last_error) == ("planned", HELD)
+    assert held.due_at == now + timedelta(hours=6)
+
+    dispatch(runtime, now + timedelta(hours=6))
+
+    (reminder,) = sent_to(session, phone_of(soon), "appointment_reminder")
+    assert soon.reference in reminder.body
+    result = reply(runtime, phone_of(soon), "1", now + timedelta(hours=8))
+    assert result.outcome == "applied"
+    assert (status_of(session, soon), status_of(session, earlier)) == ("confirmed", "referred")
+
+
+def test_an_answer_releases_the_reminder_that_waits_a_shorter_while(
     runtime: Runtime,
     session: Session,
     now: datetime,
@@ -113,9 +147,12 @@ def test_a_reminder_left_too_little_time_by_waiting_goes_at_once(
     soon = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=28))
     ask(runtime, earlier, NoticeKind.REFERRAL_FOLLOWUP, now + timedelta(hours=3))
     dispatch(runtime, now + timedelta(hours=3))
+    dispatch(runtime, now + timedelta(hours=4))
 
-    dispatch(runtime, now + timedelta(hours=4))  # the reminder, 24 hours before
+    reply(runtime, phone_of(earlier), "1", now + timedelta(hours=5))
+    dispatch(runtime, now + timedelta(hours=5, minutes=2))
 
+    assert status_of(session, earlier) == "enrolled"
     (reminder,) = sent_to(session, phone_of(soon), "appointment_reminder")
     assert soon.reference in reminder.body
 
