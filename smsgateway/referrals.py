@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee, Task
+from smsgateway.models.versions import update_now
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.outbound_webhooks import record_delivery, records_deliveries
 from smsgateway.planning import (
@@ -192,9 +193,10 @@ def change_status(
     old = referral.status
     if not is_allowed(old, new):
         raise TransitionRefused(referral.reference or str(referral.id), old, new)
-    referral.status = new
-    referral.updated_at = now
-    _record_milestones(referral, Status(new), now)
+    # Written at once through Core (with the version a flush would count): a reply's one
+    # transaction then has nothing left for the unit of work (`models.versions.update_now`).
+    values = {"status": new, "updated_at": now, **_milestones(referral, Status(new), now)}
+    update_now(session, referral, values)
     _cancel_pointless_notices(session, referral, Status(new))
     if new == Status.ENROLLED:
         plan_satisfaction_after_enrolment(session, referral, now=now, programme=programme)
@@ -254,14 +256,15 @@ def _insert_event(session: Session, row: dict[str, Any]) -> None:
         record_delivery(session, int(key[0]), row["referral_id"], row["created_at"])
 
 
-def _record_milestones(referral: Referral, new: Status, now: datetime) -> None:
+def _milestones(referral: Referral, new: Status, now: datetime) -> dict[str, Any]:
     """The last change, the furthest funnel stage, the first enrolment (the dashboard's)."""
-    referral.status_changed_at = now
+    values: dict[str, Any] = {"status_changed_at": now}
     stage = FUNNEL_STAGE.get(new, 0)
     if stage > (referral.furthest_stage or 0):
-        referral.furthest_stage = stage
+        values["furthest_stage"] = stage
     if stage == ENROLLED_STAGE and referral.enrolled_at is None:
-        referral.enrolled_at = now
+        values["enrolled_at"] = now
+    return values
 
 
 def close_referral(

@@ -178,3 +178,37 @@ def test_the_event_links_a_message_stored_in_the_same_flush(
     )
     assert message.id is not None
     assert referral.events[-1].message_id == message.id
+
+
+def test_a_status_change_is_written_at_once_with_its_version_and_leaves_nothing_to_flush(
+    session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """`change_status` writes the referral's row through Core (`update_now`), counting its
+    version as a flush would; the object holds what was written and is not dirty."""
+    referral = make_referral()
+    version = referral.version
+    change_status(session, referral, Status.CONFIRMED, source=Source.CASEWORKER, now=now)
+    assert referral.version == version + 1
+    assert not session.is_modified(referral)
+    row = session.execute(
+        select(Referral.status, Referral.version, Referral.furthest_stage).where(
+            Referral.id == referral.id
+        )
+    ).one()
+    assert tuple(row) == ("confirmed", version + 1, 1)
+    # A later change through the ORM still counts from there.
+    referral.needs_reorientation = True
+    session.commit()
+    session.expire_all()
+    assert (referral.status, referral.version) == ("confirmed", version + 2)
+
+
+def test_a_change_before_the_status_in_the_same_transaction_is_kept(
+    session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    referral.appointment_place = "Guédiawaye"  # pending for the flush
+    change_status(session, referral, Status.DECLINED, source=Source.CASEWORKER, now=now)
+    session.commit()
+    session.expire_all()
+    assert (referral.status, referral.appointment_place) == ("declined", "Guédiawaye")
