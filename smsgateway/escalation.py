@@ -177,7 +177,10 @@ def record_answer(
             step_notice.last_error = "the person answered"
         _close(escalation, EscalationState.ANSWERED, "answered", now=now)
         _plan_held_again(session, escalation, now=now)
-    clear_unreachable(session, returnee, now=now, actor="system", reason="answered")
+    if returnee.unreachable_reason != OPTED_OUT:
+        # A flag set because every own number stopped stays until START (`record_opt_in`):
+        # a message from a stopped number is no way to send the person anything.
+        clear_unreachable(session, returnee, now=now, actor="system", reason="answered")
 
 
 def record_step_unsent(session: Session, notice: Notice, *, now: datetime) -> None:

@@ -7,7 +7,9 @@ Twilio's 21610), `unknown` (nothing known yet). `opted_out` stays until START fr
 
 STOP works per number: the number goes on the suppression list (checked before every send, on
 every sender and channel), its contact points become `opted_out`, what is planned for it is
-cancelled and the caseworker is told; the returnee's other numbers keep receiving.
+cancelled and the caseworker is told (a review item, or the unreachable flag with the reason
+`opted_out` when no own number of the person works any more); the returnee's other numbers keep
+receiving.
 
 A returnee carries an explicit **unreachable flag** (`Returnee.unreachable_flagged_at`, with a
 reason) set when an escalation sequence ends with nobody answering (smsgateway.escalation). A
@@ -212,21 +214,27 @@ def record_opt_out(
     """STOP (or Twilio's 21610) for one number: suppress it on every sender and channel, mark
     its contact points `opted_out`, cancel what is planned for it, tell the caseworker.
 
-    The returnee's other numbers are untouched. Repeated reports for a number already
-    suppressed change nothing and tell nobody again.
+    The returnee's other numbers are untouched. A returnee left with no own number that
+    works is flagged unreachable (reason `opted_out`, shown on the Unreachable list: the
+    caseworker's one entry for the person, which a later flag of their referrals does not
+    repeat); one who still has such a number gets a review item saying this one stopped.
+    Repeated reports for a number already suppressed change nothing and tell nobody again.
     """
     points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
     if not suppress(session, phone, source, now=now):
         return points
     for point in points:
         set_reachability(session, point, OPTED_OUT, source, now=now, message_id=message_id)
-    _cancel_planned_for(session, phone, [point.id for point in points])
-    for returnee_id in sorted({point.returnee_id for point in points}):
+    cancel_planned_for(session, phone, [point.id for point in points])
+    for returnee in sorted({point.returnee for point in points}, key=lambda r: r.id):
+        if not has_own_number_that_works(returnee):
+            flag_unreachable(session, returnee, reason=OPTED_OUT, now=now)
+            continue
         session.add(
             ReviewItem(
                 message_id=message_id,
                 notice_id=notice_id,
-                returnee_id=returnee_id,
+                returnee_id=returnee.id,
                 reason=OPTED_OUT_REVIEW,
                 created_at=now,
             )
@@ -246,15 +254,31 @@ def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor:
 
 
 def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:
-    """START from a number: off the suppression list; its contact points reachable again."""
+    """START from a number: off the suppression list; its contact points reachable again, and
+    the unreachable flag that the STOP set is cleared."""
     lift_suppression(session, phone)
     for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
         if point.reachability == OPTED_OUT:
             set_reachability(session, point, REACHABLE, "opt_in", now=now, lifts_opt_out=True)
+        if not point.is_proxy and point.returnee.unreachable_reason == OPTED_OUT:
+            clear_unreachable(session, point.returnee, now=now, actor="system", reason="opt_in")
     log.info("opt-in: a number started again (%s)", source)
 
 
-def _cancel_planned_for(session: Session, phone: str, point_ids: list[int]) -> None:
+#: The states in which a number no longer reaches the person (`failing` may come back).
+LOST = (INVALID, OPTED_OUT, UNREACHABLE)
+
+
+def has_own_number_that_works(returnee: Returnee) -> bool:
+    """Whether one of the returnee's own numbers (not a proxy's) may still reach them."""
+    return any(
+        not point.is_proxy and point.reachability not in LOST for point in returnee.contact_points
+    )
+
+
+def cancel_planned_for(
+    session: Session, phone: str, point_ids: list[int], *, why: str = "number opted out"
+) -> None:
     """Cancel planned notices to this number, except answers to STOP and START."""
     addressed = Notice.recipient_phone == phone
     if point_ids:
@@ -266,7 +290,7 @@ def _cancel_planned_for(session: Session, phone: str, point_ids: list[int]) -> N
             addressed,
             Notice.kind.not_in((NoticeKind.ACK_OPTED_OUT, NoticeKind.ACK_OPTED_IN)),
         )
-        .values(state=NoticeState.CANCELLED, last_error="number opted out"),
+        .values(state=NoticeState.CANCELLED, last_error=why),
         execution_options={"synchronize_session": False},
     )
 

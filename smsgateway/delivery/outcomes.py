@@ -28,10 +28,14 @@ from smsgateway.models import ContactPoint, Message, Notice
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
 from smsgateway.programme import current_programme
 from smsgateway.reachability import (
+    INVALID,
     REACHABLE,
+    cancel_planned_for,
+    has_own_number_that_works,
     mark_reachable_by_phone,
     record_opt_out,
     set_reachability,
+    suppress,
 )
 
 log = logging.getLogger(__name__)
@@ -89,6 +93,52 @@ def apply_failure(
         return follow_up_by_sms(session, notice, now=now)
     policy = policy or programme_policy()
     return escalate_failure(session, notice, error.action, error.name, now=now, policy=policy)
+
+
+#: The reason a number carries after someone answered that it is not the returnee's.
+WRONG_NUMBER = "wrong_number"
+
+
+def apply_wrong_number(
+    session: Session,
+    phone: str,
+    *,
+    now: datetime,
+    message_id: int | None = None,
+    policy: EscalationPolicy | None = None,
+) -> None:
+    """Whoever has this number answered that it is not the returnee's ("wrong number").
+
+    What a provider's "invalid number" does, told by a person: nothing more is sent to the
+    number (it goes on the suppression list, what is planned for it is cancelled; a START from
+    it, or a caseworker, brings it back), its contact points are `invalid`, and for a returnee
+    left without another own number that works, the escalation goes straight to the proxy step
+    and, without an answer, the unreachable flag. Nobody reads the message in the review
+    queue: the flag puts the person in front of a caseworker once, when every way was tried.
+    """
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    suppress(session, phone, WRONG_NUMBER, now=now)
+    for point in points:
+        set_reachability(session, point, INVALID, WRONG_NUMBER, now=now, message_id=message_id)
+    cancel_planned_for(session, phone, [point.id for point in points], why="wrong number")
+    for point in points:
+        if point.is_proxy or has_own_number_that_works(point.returnee):
+            continue
+        last = session.scalars(
+            select(Notice)
+            .where(
+                Notice.contact_point_id == point.id,
+                Notice.state == NoticeState.SENT,
+                Notice.kind.not_in(IMMEDIATE_KINDS),
+            )
+            .order_by(Notice.sent_at.desc(), Notice.id.desc())
+            .limit(1)
+        ).first()
+        if last is not None:
+            escalate_failure(
+                session, last, "proxy", WRONG_NUMBER, now=now, policy=policy or programme_policy()
+            )
+    log.info("wrong number: %d contact point(s) marked invalid", len(points))
 
 
 def apply_delivered(

@@ -24,14 +24,11 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smsgateway.loop.tasks import TaskState, live_tasks_of
+from smsgateway.loop.tasks import REACH_AGE, TaskState, live_tasks_of
 from smsgateway.models import Referral, Task
 from smsgateway.programme import Programme, TaskStep
 from smsgateway.reachability import unreachable_returnee_ids
 from smsgateway.referrals import SILENT
-
-#: The age at which every referral should have a known outcome or a flag.
-REACH_AGE = timedelta(days=30)
 
 
 class Flag(StrEnum):

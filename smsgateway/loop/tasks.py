@@ -53,6 +53,9 @@ RETURNEE_QUESTION_KINDS = ("appointment_reminder", "attendance_check", "referral
 #: every referral has its outcome or its flag by the end of its first 30 days (`standing`).
 LATEST_HELD_FLAG_AGE = timedelta(days=29)
 
+#: The age by which every referral should have a known outcome or a flag (`standing.REACH_AGE`).
+REACH_AGE = timedelta(days=30)
+
 #: How many due tasks one sweep takes, so a sweep stays a short transaction.
 SWEEP_BATCH = 500
 
@@ -171,12 +174,23 @@ def _take_next_step(
     from smsgateway.loop.actions import ACTIONS, StepContext
 
     context = StepContext(session, task, task.referral, now, programme)
+    created = task.referral.created_at
+    latest = created + LATEST_HELD_FLAG_AGE
+    # The first 30 days' promise: a rule with a flag settles its referral by the 29th day.
+    promised = bool(rule.flag) and now < created + REACH_AGE
     while task.step < len(rule.steps):
         step = rule.steps[task.step]
         task.step += 1
         if ACTIONS[step.action](context):
             task.due_at = now + step.wait
             log.info("task %d (%s): step %s", task.id, rule.name, step.action)
+            if promised and now >= latest:
+                # Asked on the referral's last days: the flag is set with the question, so a
+                # caseworker sees the referral by day 30; the answer still clears it.
+                _flag(task, rule, now)
+                return True
+            if promised:
+                task.due_at = min(task.due_at, latest)
             return True
     if not rule.flag:  # a rule without a flag only asks: it lapses, nobody is alerted
         task.state = TaskState.RESOLVED
@@ -194,11 +208,15 @@ def _take_next_step(
         task.due_at = min(asking, latest)
         log.info("task %d (%s): flag held while another task asks", task.id, rule.name)
         return False
+    _flag(task, rule, now)
+    return False
+
+
+def _flag(task: Task, rule: TaskRule, now: datetime) -> None:
     task.state = TaskState.FLAGGED
     task.flag = rule.flag
     task.flagged_at = now
     log.info("task %d (%s): flagged %s", task.id, rule.name, rule.flag)
-    return False
 
 
 def _still_asking(

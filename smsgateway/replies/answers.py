@@ -116,7 +116,12 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent is Intent.CONFIRM and reading.night:
         # "ok see you tonight", "à ce soir": the offices are closed then; another meeting.
         return Decision(Intent.UNCLEAR, "reservation", (reading.night[0].text,))
-    if intent in (Intent.CONFIRM, Intent.ATTENDED_YES) and reading.events:
+    coming = intent in (Intent.CONFIRM, Intent.ATTENDED_YES) or (
+        # "po vij në kafe më vonë" (yes, I'm coming to the café later): the "later" is the
+        # time of that meeting, not another date for this one.
+        intent is Intent.RESCHEDULE and reading.has(Signal.CONFIRM)
+    )
+    if coming and reading.events:
         # "yes I'll come to the wedding", "went to the gym this morning": another meeting.
         return Decision(Intent.UNCLEAR, "reservation", (reading.events[0].text,))
     confidence = _confidence(reading, support, negated.flipped)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smsgateway.channels import Channel
+from smsgateway.delivery.outcomes import apply_wrong_number
 from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
@@ -307,13 +308,18 @@ def apply_global_intent(
     now: datetime,
     is_answered_by_provider: bool = False,
 ) -> ReplyOutcome:
-    """Opt-out, opt-in and help work whatever the question.
+    """Opt-out, opt-in, help and "wrong number" work whatever the question.
 
     STOP and START act on the number they came from, on every channel and sender; the
     returnee's other numbers keep receiving (smsgateway.reachability.record_opt_out). When the
     provider answers these keywords itself, the service sends no answer of its own.
     """
     source = f"reply:{message.channel}"
+    if intent is Intent.WRONG_NUMBER:
+        # Not the returnee's number: nothing more goes to it, and no answer either (the
+        # stranger is not told about anyone's referrals).
+        apply_wrong_number(session, message.phone_e164, now=now, message_id=message.id)
+        return ReplyOutcome("applied")
     if intent is Intent.OPT_OUT:
         record_opt_out(session, message.phone_e164, source=source, now=now, message_id=message.id)
     elif intent is Intent.OPT_IN:

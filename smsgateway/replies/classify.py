@@ -74,9 +74,10 @@ class Understanding:
             return decision
         if question is None:
             return Decision(Intent.UNCLEAR, "no_open_question")
-        request = reading.first(Signal.HELP, Signal.OPT_IN)
+        request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
         if request is not None:
-            # "1 help", "yes start": an answer mixed with a request is not guessed.
+            # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
+            # guessed.
             return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
         return read_answer(reading, question)
 
@@ -109,6 +110,9 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.FEEDBACK, "feedback", (command.text,))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
+    wrong = _wrong_number(reading)
+    if wrong is not None:
+        return wrong
     if reading.mistaken_opt_outs:
         words = tuple(m.text for m in reading.mistaken_opt_outs)
         return Decision(Intent.OPT_IN, "stop_by_mistake", words)
@@ -126,6 +130,43 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
     return _composed_help(reading)
+
+
+#: Words that may stand around "wrong number" ("no, sorry, wrong number, who is this?").
+_AROUND_WRONG_NUMBER = frozenset(
+    {
+        *FILLER,
+        Signal.WRONG_NUMBER,
+        Signal.NO,
+        Signal.NEGATION,
+        Signal.HELP,
+        Signal.RESERVATION,
+        Signal.CONTACT,
+        Signal.MISTAKE,
+        Signal.MESSAGES,
+        Signal.SEND,
+    }
+)
+#: Unknown words "wrong number" may carry ("you have texted the wrong number").
+WRONG_NUMBER_UNKNOWN_WORDS = 4
+
+
+def _wrong_number(reading: Reading) -> Decision | None:
+    """The number is not the returnee's: a `wrong_number` phrase with nothing that answers a
+    question around it and no number (a new number given is for a caseworker to read)."""
+    found = reading.texts(Signal.WRONG_NUMBER)
+    if not found or reading.numbers:
+        return None
+    unknown = 0
+    for match in reading.matches:
+        if match.signal in _AROUND_WRONG_NUMBER or match.text == "?":
+            continue
+        if not match.is_unknown:
+            return None
+        unknown += 1
+    if unknown > WRONG_NUMBER_UNKNOWN_WORDS:
+        return None
+    return Decision(Intent.WRONG_NUMBER, "wrong_number", found)
 
 
 #: Words that may stand around a composed help request without making it an answer.
@@ -241,8 +282,9 @@ def _free_text(reading: Reading, intent: Intent) -> Decision:
 def _is_request(reading: Reading, signal: Signal) -> bool:
     """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
 
-    An opt-in phrase may also carry a yes, an "ok" or a "can you" ("yes, send me the reminders
-    again", "una fit send me the message again"); a
+    An opt-in phrase may also carry a yes, an "ok", a "can you" or a word for "by mistake" ("yes,
+    send me the reminders again", "una fit send me the message again", "I want the messages back,
+    I stopped them by mistake"); a
     single word may not ("yes start": START may be a word of the answer), nor a request for help
     ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
     hedge ("call me, I don't understand").
@@ -253,8 +295,9 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     is_phrase = any(m.is_phrase for m in requests)
     agreeing: tuple[Signal, ...] = ()
     if is_phrase and signal is Signal.OPT_IN:
-        # "yes, send me the reminders again", "can you send me the messages again"
-        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE)
+        # "yes, send me the reminders again", "can you send me the messages again"; "I want the
+        # messages back, I stopped them by mistake": the mistake is why they are wanted again.
+        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE, Signal.MISTAKE)
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)

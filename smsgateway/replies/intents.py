@@ -19,6 +19,8 @@ class Intent(StrEnum):
     NOT_SATISFIED = "not_satisfied"
     REASON = "reason"  # a few words of why, or a message for the managers (free text)
     FEEDBACK = "feedback"  # FEEDBACK / AVIS / PLAINTE: a message for the managers
+    #: "wrong number", "je ne connais pas cette personne": the number is not the returnee's
+    WRONG_NUMBER = "wrong_number"
     UNCLEAR = "unclear"
 
 
@@ -49,7 +51,9 @@ OPTIONS: dict[Question, dict[int, Intent]] = {
 FREE_TEXT: dict[Question, Intent] = {Question.SATISFACTION_REASON: Intent.REASON}
 
 #: Intents that work whatever the question (or with none open).
-GLOBAL_INTENTS = frozenset({Intent.OPT_OUT, Intent.OPT_IN, Intent.HELP, Intent.FEEDBACK})
+GLOBAL_INTENTS = frozenset(
+    {Intent.OPT_OUT, Intent.OPT_IN, Intent.HELP, Intent.FEEDBACK, Intent.WRONG_NUMBER}
+)
 
 
 def answers_of(question: Question) -> frozenset[Intent]:

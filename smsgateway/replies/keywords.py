@@ -89,6 +89,8 @@ class Signal(StrEnum):
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
     #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
+    #: "wrong number", "mauvais numéro", "I don't know this person": the number is not theirs
+    WRONG_NUMBER = "wrong_number"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",

@@ -41,6 +41,7 @@ INTENT = {
     "not_satisfied": _("Not satisfied with the help"),
     "reason": _("Says why"),
     "feedback": _("A message for the managers"),
+    "wrong_number": _("Says it is the wrong number"),
     "unclear": _("Unclear"),
     # A partner's outcomes, for a point person's message.
     "enrolled": _("Partner: enrolled"),

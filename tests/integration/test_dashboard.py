@@ -36,6 +36,7 @@ from smsgateway.models import Message, Partner, Referral, Returnee, ReviewItem, 
 from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import flag_unreachable, record_opt_out
 from smsgateway.referrals import Source, Status, change_status
+from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -90,8 +91,14 @@ def world(
     a = make_partner(name="A Training")
     b = make_partner(name="B Clinic", service_categories=["mental_health", "medical"])
 
-    def refer(partner: Partner, service: str, moment: datetime, language: str = "fr") -> Referral:
-        returnee = make_returnee(language=language)
+    def refer(
+        partner: Partner, service: str, moment: datetime, language: str = "fr", phones: int = 1
+    ) -> Referral:
+        if phones == 1:
+            returnee = make_returnee(language=language)
+        else:
+            numbers = [PhoneInput(f"+22177198{moment:%d}{n}0") for n in range(phones)]
+            returnee = make_returnee(language=language, phones=numbers)
         return make_referral(
             partner=partner, service_category=service, now=moment, returnee=returnee
         )
@@ -103,8 +110,10 @@ def world(
         4: refer(a, "vocational", at(10, 31, 23, 59)),
         5: refer(a, "vocational", at(11, 20)),
         6: refer(b, "mental_health", at(11, 10), "wo"),
-        7: refer(b, "mental_health", at(11, 15)),
-        8: refer(b, "medical", at(11, 28)),
+        # Two own numbers each: when one stops, the other still reaches them (a review item
+        # says so, rather than the Unreachable list).
+        7: refer(b, "mental_health", at(11, 15), phones=2),
+        8: refer(b, "medical", at(11, 28), phones=2),
         9: refer(b, "medical", at(11, 30, 23, 30)),
     }
     s = Status

@@ -95,19 +95,20 @@ def test_no_answer_gets_a_reminder_then_the_flag_which_a_late_answer_clears(
     assert asked[1].body.startswith("Rappel.")  # the point person reads French by default
     assert standing_of(session, referral).flags == ()
 
-    # Asked the day after the appointment, reminded two days later; two days after that the flag
-    # waits while the returnee's silence is still being worked on (asked again, then the
-    # partner once more counts as done), and comes with that task's flag.
-    travel(runtime, now + timedelta(days=4, hours=2), now + timedelta(days=6, hours=9))
+    # Asked the day after the appointment, reminded two days later and again two days after
+    # that; the returnee's silence was worked on meanwhile (asked again, then the partner once
+    # more counts as done) and its flag waits for the partner's: both come three days later.
+    travel(runtime, now + timedelta(days=4, hours=2), now + timedelta(days=8, hours=9))
+    assert len(sent_to(session, phone, "partner_question")) == 3
     assert standing_of(session, referral).flags == ()
-    travel(runtime, now + timedelta(days=6, hours=11), now + timedelta(days=8, hours=9))
+    travel(runtime, now + timedelta(days=8, hours=11), now + timedelta(days=10, hours=9))
 
     standing = standing_of(session, referral)
     assert standing.flags == ("awaiting_partner", "no_response")
     assert standing.is_settled and not standing.is_known_outcome
-    assert len(sent_to(session, phone, "partner_question")) == 2  # then nothing more
+    assert len(sent_to(session, phone, "partner_question")) == 3  # then nothing more
 
-    result = reply(runtime, phone, f"{referral.reference} absent", now + timedelta(days=9))
+    result = reply(runtime, phone, f"{referral.reference} absent", now + timedelta(days=11))
 
     assert result.outcome == "applied"
     assert status_of(session, referral) == "no_show"
@@ -309,9 +310,9 @@ def test_the_stalled_policy_does_not_ask_a_partner_just_asked_but_a_new_appointm
     referral = make_referral(appointment_at=now + timedelta(days=1))
     phone = point_phone(referral)
     travel(runtime, now, now + timedelta(days=10), step=timedelta(hours=3))
-    # Asked after the appointment and reminded; the stalled policy's own "ask the partner" step
-    # found it done.
-    assert len(sent_to(session, phone, "partner_question")) == 2
+    # Asked after the appointment and reminded twice; the stalled policy's own "ask the
+    # partner" step found it done.
+    assert len(sent_to(session, phone, "partner_question")) == 3
     assert {t.flag for t in tasks_of(session, referral)} == {"awaiting_partner", "no_response"}
 
     with runtime.db.transaction() as tx:
@@ -322,7 +323,7 @@ def test_the_stalled_policy_does_not_ask_a_partner_just_asked_but_a_new_appointm
         )
     travel(runtime, now + timedelta(days=10), now + timedelta(days=13, hours=3))
 
-    assert len(sent_to(session, phone, "partner_question")) == 3
+    assert len(sent_to(session, phone, "partner_question")) == 4
 
 
 def test_a_bare_answer_after_two_questions_sent_together_is_not_guessed(
@@ -363,12 +364,13 @@ def test_a_rule_without_a_flag_asks_then_lapses_without_alerting_anyone(
     asking_only = replace(default, tasks=rules)
     referral = make_referral(appointment_at=now + timedelta(days=1))
 
-    travel(runtime, now, now + timedelta(days=6, hours=9), programme=asking_only)
+    travel(runtime, now, now + timedelta(days=9, hours=9), programme=asking_only)
 
-    assert len(sent_to(session, point_phone(referral), "partner_question")) == 2
+    assert len(sent_to(session, point_phone(referral), "partner_question")) == 3
     (task,) = tasks_of(session, referral, "partner_outcome")
     assert (task.state, task.resolution, task.flag) == ("resolved", "lapsed", "")
-    assert standing_of(session, referral).flags == ()
+    # The person's silence has its own rule and flag by now; the partner's silence has none.
+    assert standing_of(session, referral).flags == ("no_response",)
 
 
 def test_a_late_bare_answer_is_not_given_to_a_later_question_about_another_referral(

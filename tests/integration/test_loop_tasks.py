@@ -387,29 +387,64 @@ def test_the_referral_page_says_under_way_only_once_someone_was_asked(
     assert "under way: asking the partner what became of it" in asked
 
 
-def test_the_partner_flag_waits_while_the_person_is_still_being_asked(
+def test_the_response_flag_waits_while_the_partner_is_still_being_asked(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
-    """The partner's two questions are over before the stalled task has asked the person again
-    and their proxy: the referral reaches a caseworker once, with both flags, when every way to
-    an answer was tried (the held flag follows at the next sweep)."""
+    """The stalled task has asked the person again, the partner and the proxy before the
+    partner's third question has had its wait: the referral reaches a caseworker once, with both
+    flags, when every way to an answer was tried (the held flag follows at the next sweep)."""
     appointment = now + timedelta(days=10)
     referral = make_referral(appointment_at=appointment)
-    travel(runtime, now, appointment + timedelta(days=5, hours=12), step=timedelta(hours=6))
+    travel(runtime, now, appointment + timedelta(days=7, hours=12), step=timedelta(hours=6))
 
     (outcome,) = tasks_of(session, referral, "partner_outcome")
     (stalled,) = tasks_of(session, referral, "stalled")
-    assert outcome.step == 2 and stalled.state == "open"  # both partner questions were sent
-    assert (outcome.state, outcome.flag) == ("open", "awaiting_partner")  # held, not shown
+    assert outcome.step == 3 and outcome.state == "open"  # the partner's three questions
+    assert (stalled.state, stalled.flag) == ("open", "no_response")  # held, not shown
     assert standing_of(session, referral).flags == ()
     assert flagged_referrals(session) == []
 
-    travel(runtime, appointment + timedelta(days=6), appointment + timedelta(days=9))
+    travel(runtime, appointment + timedelta(days=8), appointment + timedelta(days=10))
     (outcome,) = tasks_of(session, referral, "partner_outcome")
     (stalled,) = tasks_of(session, referral, "stalled")
     assert (outcome.state, stalled.state) == ("flagged", "flagged")
-    assert timedelta(0) <= outcome.flagged_at - stalled.flagged_at <= timedelta(hours=1)
+    assert abs(outcome.flagged_at - stalled.flagged_at) <= timedelta(hours=1)
     assert standing_of(session, referral).flags == ("awaiting_partner", "no_response")
+
+
+def test_a_late_appointment_is_flagged_with_the_partners_last_question_by_day_29(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """The partner's three questions need eight days after the appointment; an appointment on
+    day 24 leaves five: the waits end on day 29 at the latest, and the question sent then comes
+    with the flag (the partner's answer would still clear it)."""
+    referral = make_referral(appointment_at=now + timedelta(days=24))
+    travel(runtime, now, now + timedelta(days=29, hours=6), step=timedelta(hours=2))
+
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    assert (outcome.state, outcome.step, outcome.flag) == ("flagged", 3, "awaiting_partner")
+    day_29 = referral.created_at + timedelta(days=29)
+    assert day_29 <= outcome.flagged_at <= day_29 + timedelta(hours=2)
+    asked = sent_to(session, point_phone(referral), "partner_question")
+    assert len(asked) == 3
+    assert abs(asked[-1].created_at - outcome.flagged_at) <= timedelta(hours=1)
+
+
+def test_after_its_first_30_days_a_referral_gets_the_partners_full_waits(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """The day-29 limit is the first month's promise: an appointment on day 40 gets its three
+    questions with their full waits, and the flag eight days after it."""
+    appointment = now + timedelta(days=40)
+    referral = make_referral(appointment_at=appointment)
+    travel(runtime, now, appointment + timedelta(days=7, hours=12), step=timedelta(hours=6))
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    assert (outcome.state, outcome.step) == ("open", 3)
+
+    travel(runtime, appointment + timedelta(days=7, hours=12), appointment + timedelta(days=9))
+    (outcome,) = tasks_of(session, referral, "partner_outcome")
+    assert outcome.state == "flagged"
+    assert outcome.flagged_at >= appointment + timedelta(days=8)
 
 
 def test_an_answer_while_the_partner_flag_waits_means_no_flag_at_all(
@@ -417,11 +452,11 @@ def test_an_answer_while_the_partner_flag_waits_means_no_flag_at_all(
 ) -> None:
     appointment = now + timedelta(days=10)
     referral = make_referral(appointment_at=appointment)
-    travel(runtime, now, appointment + timedelta(days=5, hours=12), step=timedelta(hours=6))
-    (outcome,) = tasks_of(session, referral, "partner_outcome")
-    assert (outcome.state, outcome.flag) == ("open", "awaiting_partner")
+    travel(runtime, now, appointment + timedelta(days=7, hours=12), step=timedelta(hours=6))
+    (stalled,) = tasks_of(session, referral, "stalled")
+    assert (stalled.state, stalled.flag) == ("open", "no_response")
 
-    late = appointment + timedelta(days=6)
+    late = appointment + timedelta(days=7, hours=18)
     reply(runtime, point_phone(referral), f"absent {referral.reference}", late)
     travel(runtime, late, appointment + timedelta(days=10), step=timedelta(hours=6))
 

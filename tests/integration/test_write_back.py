@@ -148,17 +148,27 @@ def test_stop_stops_the_number_is_acknowledged_and_start_restores(
         select(Notice).filter_by(referral_id=referral.id, state="planned")
     ).all()
     assert pending == []
-    assert reviews_of(session, stopped.message_id) == ["opted_out"]  # the caseworker is told
+    # The caseworker is told once: the person, whose only number stopped, is on the Unreachable
+    # list (no review item besides).
+    assert reviews_of(session, stopped.message_id) == []
+    assert referral.returnee.unreachable_reason == "opted_out"
+    assert referral.returnee.unreachable_flagged_at is not None
     send_due(runtime, now)
     answers = session.scalars(select(Message).filter_by(direction="out")).all()
     assert [m.kind for m in answers] == ["ack_opted_out"]
     assert session.get(Message, stopped.message_id).intent == "opt_out"  # type: ignore[union-attr]  # stored above
+
+    reply(runtime, phone, "ok merci", now + timedelta(minutes=30))
+    session.expire_all()
+    # A message from the stopped number is no way to reach the person: the flag stays.
+    assert referral.returnee.unreachable_reason == "opted_out"
 
     started = reply(runtime, phone, "START", now + timedelta(hours=1))
 
     session.expire_all()
     assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is None
     assert referral.returnee.contact_points[0].reachability == "reachable"
+    assert referral.returnee.unreachable_flagged_at is None  # START clears the flag
     (ack,) = acks_after(session, referral.returnee_id, started.notice_ids)
     assert ack.kind == "ack_opted_in"
 

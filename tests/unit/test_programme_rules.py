@@ -48,6 +48,7 @@ def test_the_shipped_rules_are_the_documented_defaults() -> None:
     assert outcome.steps == (
         TaskStep("ask_partner", timedelta(days=2)),
         TaskStep("remind_partner", timedelta(days=2)),
+        TaskStep("remind_partner", timedelta(days=3)),
     )
     assert (outcome.flag, outcome.while_status) == (
         "awaiting_partner",

@@ -16,6 +16,7 @@ from smsgateway.fakes import FakeTwilio
 from smsgateway.models import Notice, Referral, Returnee, ReviewItem
 from smsgateway.notices import NoticeState
 from smsgateway.reachability import flag_unreachable
+from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
 
@@ -74,10 +75,16 @@ def test_the_review_queue_resends_one_notice_or_marks_several_sent(
 
 
 def test_a_stop_shows_on_the_review_queue_and_on_the_contact_point(
-    wired: FakeTwilio, caseworker_client: FlaskClient, session: Session, make_referral: Any
+    wired: FakeTwilio,
+    caseworker_client: FlaskClient,
+    session: Session,
+    make_referral: Any,
+    make_returnee: Any,
 ) -> None:
+    """One of two own numbers stops: the review queue says so (the other still reaches them)."""
     client = caseworker_client
-    referral = make_referral()
+    returnee = make_returnee(phones=[PhoneInput("+221771740001"), PhoneInput("+221771740002")])
+    referral = make_referral(returnee=returnee)
     phone = referral.returnee.contact_points[0].phone_e164
     wired.fire_inbound_message(f"{PUBLIC}/webhooks/twilio/messages", phone, SENDER, "STOP")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from smsgateway.delivery.errors import Action, error_of
 from smsgateway.fakes import FakeTwilio
-from smsgateway.models import Notice, Referral, ReviewItem, Suppression
+from smsgateway.models import Notice, Referral, Returnee, ReviewItem, Suppression
 from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
@@ -124,8 +124,11 @@ def test_unsubscribed_tells_the_caseworker_once_and_stops_every_channel(
         assert session.get(Notice, notice.id).last_error == "suppressed"  # type: ignore[union-attr]
 
     assert len(wired.sent_messages()) + len(wired.calls()) == sent_before
-    items = session.scalars(select(ReviewItem).filter_by(reason="opted_out")).all()
-    assert [i.returnee_id for i in items] == [referral.returnee_id]
+    # Told once: the person's only own number stopped, so they are on the Unreachable list.
+    assert session.scalars(select(ReviewItem).filter_by(reason="opted_out")).all() == []
+    session.expire_all()
+    returnee = session.get(Returnee, referral.returnee_id)
+    assert returnee is not None and returnee.unreachable_reason == "opted_out"
 
 
 def test_30005_is_not_a_wrong_number_the_first_time_but_is_when_repeated(
