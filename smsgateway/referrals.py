@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from smsgateway.errors import InvalidInput
 from smsgateway.loop.tasks import start_tasks_of_new_referrals, sync_tasks
 from smsgateway.models import Message, Notice, Partner, Referral, ReferralEvent, Returnee, Task
+from smsgateway.models.versions import update_now
 from smsgateway.notices import NoticeKind, cancel_pending
 from smsgateway.outbound_webhooks import record_delivery, records_deliveries
 from smsgateway.planning import (
@@ -187,50 +188,63 @@ def change_status(
 
     `actor` is the logged-in user for changes made on the console, else a name (a point person).
     `live_tasks`: the referral's live tasks when the caller read them (`loop.tasks.sync_tasks`).
-    The event of a stored referral whose events are not loaded (an inbound reply's) is one Core
-    INSERT, with its outbound-webhook delivery row when those are on; else an ORM object.
+    The event is written at once, one Core INSERT whoever the caller (`_write_event`).
     """
     old = referral.status
     if not is_allowed(old, new):
         raise TransitionRefused(referral.reference or str(referral.id), old, new)
-    referral.status = new
-    referral.updated_at = now
-    _record_milestones(referral, Status(new), now)
+    # Written at once through Core (with the version a flush would count): a reply's one
+    # transaction then has nothing left for the unit of work (`models.versions.update_now`).
+    values = {"status": new, "updated_at": now, **_milestones(referral, Status(new), now)}
+    update_now(session, referral, values)
     _cancel_pointless_notices(session, referral, Status(new))
     if new == Status.ENROLLED:
         plan_satisfaction_after_enrolment(session, referral, now=now, programme=programme)
     actor_name, actor_user_id = actor_identity(actor)
     row = {
-        "referral_id": referral.id,
         "old_status": old,
         "new_status": new,
         "source": source,
-        "message_id": message.id if message is not None else None,
         "actor": actor_name,
         "actor_user_id": actor_user_id,
         "note": note,
         "created_at": now,
     }
-    if _writes_event_directly(referral, message):
-        _insert_event(session, row)
-    else:
-        del row["referral_id"]
-        session.add(ReferralEvent(referral=referral, **row))
+    _write_event(session, referral, message, row)
     sync_tasks(session, referral, now=now, programme=programme, message=message, live=live_tasks)
 
 
 _EVENTS: Table = ReferralEvent.__table__  # type: ignore[assignment]
 
 
-def _writes_event_directly(referral: Referral, message: Message | None) -> bool:
-    """Whether the event can skip the ORM: the referral and the message are stored, and the
-    referral's events are not loaded (an ORM event keeps that list up to date in the session)."""
-    state = inspect(referral)
-    return (
-        state.persistent
-        and "events" not in state.dict
-        and (message is None or message.id is not None)
-    )
+def _write_event(
+    session: Session, referral: Referral, message: Message | None, row: dict[str, Any]
+) -> None:
+    """The event of a status change: one Core INSERT (no ORM object, no unit of work), with its
+    outbound-webhook delivery row when those are on.
+
+    What the INSERT cannot see is flushed first: a referral not stored yet, a message in the
+    session not stored yet (so the event links it), or an event object still pending (so event
+    ids keep the order the events were made in); a referral outside the session joins it, as the
+    event object's cascade used to bring it. A loaded `referral.events` is expired, so that it
+    is read again, this event included, the next time it is used: never a stale list."""
+    if referral not in session:
+        session.add(referral)
+    if _must_flush_first(session, referral, message):
+        session.flush()
+    row["referral_id"] = referral.id
+    row["message_id"] = message.id if message is not None else None
+    _insert_event(session, row)
+    if "events" in inspect(referral).dict:
+        session.expire(referral, ["events"])
+
+
+def _must_flush_first(session: Session, referral: Referral, message: Message | None) -> bool:
+    if inspect(referral).pending:
+        return True
+    if message is not None and message.id is None and message in session:
+        return True
+    return any(isinstance(obj, ReferralEvent) for obj in session.new)
 
 
 def _insert_event(session: Session, row: dict[str, Any]) -> None:
@@ -242,14 +256,15 @@ def _insert_event(session: Session, row: dict[str, Any]) -> None:
         record_delivery(session, int(key[0]), row["referral_id"], row["created_at"])
 
 
-def _record_milestones(referral: Referral, new: Status, now: datetime) -> None:
+def _milestones(referral: Referral, new: Status, now: datetime) -> dict[str, Any]:
     """The last change, the furthest funnel stage, the first enrolment (the dashboard's)."""
-    referral.status_changed_at = now
+    values: dict[str, Any] = {"status_changed_at": now}
     stage = FUNNEL_STAGE.get(new, 0)
     if stage > (referral.furthest_stage or 0):
-        referral.furthest_stage = stage
+        values["furthest_stage"] = stage
     if stage == ENROLLED_STAGE and referral.enrolled_at is None:
-        referral.enrolled_at = now
+        values["enrolled_at"] = now
+    return values
 
 
 def close_referral(

@@ -18,6 +18,7 @@ from smsgateway.errors import InvalidInput
 from smsgateway.inputs import reading_text
 from smsgateway.loop.tasks import caseworker_task_covers, sync_tasks
 from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem, Task
+from smsgateway.models.versions import update_now
 from smsgateway.notices import (
     NoticeKind,
     NoticeState,
@@ -149,22 +150,23 @@ def apply_answer(
     together, at the caller's one flush.
     """
     referral = question.referral
-    message.referral_id = question.referral_id
-    message.returnee_id = question.returnee_id
+    if (message.referral_id, message.returnee_id) != (question.referral_id, question.returnee_id):
+        message.referral_id = question.referral_id
+        message.returnee_id = question.returnee_id
     programme = current_programme()
     if _confirms_nothing_by_itself(session, message, question, intent):
         ack = _acknowledge(session, message, question, NoticeKind.ACK_NEEDS_CONFIRMATION, now)
         return ReplyOutcome("needs_confirmation", [ack])
     outcome = ReplyOutcome("applied")
     is_answer = intent is not Intent.UNCLEAR
-    if is_answer:  # before the status change, so its one sync of the tasks sees the answer
-        question.answered_at = now
+    if is_answer:  # written before the status change, so its one sync of the tasks sees it
+        update_now(session, question, {"answered_at": now})
     is_synced = False
     new_status = STATUS_FOR.get((Question(question.question or ""), intent))
     if referral is not None and new_status is not None and _changes(referral, new_status):
         if _contradicts_record_from_shared_phone(session, message, referral, new_status):
-            # Answered (not asked again), nothing recorded: the caseworker sees both sides.
-            question.answered_at = now
+            # Answered (not asked again: `is_answer`, written above), nothing recorded: the
+            # caseworker sees both sides.
             return _review_with_receipt(session, message, question, "contradicts_record", now)
         source = Source.VOICE_KEYPRESS if message.channel == "voice" else Source.RETURNEE_REPLY
         try:
@@ -180,7 +182,7 @@ def apply_answer(
             )
             is_synced = True
         except TransitionRefused:  # refused before anything changed: the question stays open
-            question.answered_at = None
+            update_now(session, question, {"answered_at": None})
             return _review_with_receipt(session, message, question, "transition_refused", now)
     if is_answer:
         if has_held_questions:

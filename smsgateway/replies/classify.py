@@ -9,13 +9,22 @@ way it was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.reading import FILLER, Reading, read_reply
 
-__all__ = ["RULES", "Decision", "classify_reply", "explain_reply"]
+__all__ = [
+    "RULES",
+    "Decision",
+    "Understanding",
+    "classify_reply",
+    "explain_reply",
+    "understand_reply",
+]
 
 #: Longer replies are not read as answers (an opt-out still counts).
 MAX_WORDS = 25
@@ -35,24 +44,58 @@ def classify_reply(text: str, language: str | None, question: Question | None) -
 
 def explain_reply(text: str, language: str | None, question: Question | None) -> Decision:
     """Like `classify_reply`, with the rule that decided and the words it rests on."""
+    return understand_reply(text, language).explain(question)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """A reply read once in one language: what it means whatever the question is read once,
+    and what it means as the answer to each question is decided from that reading, so a caller
+    that asks for both (the inbound path: first opt-out, help..., then the answer) reads the
+    reply once (`understand_reply`)."""
+
+    text: str
+    language: str | None
+    reading: Reading
+    #: Opt-out, opt-in, help, feedback, too long: what it means whatever the question.
+    general: Decision | None
+
+    def explain(self, question: Question | None) -> Decision:
+        """`explain_reply(text, language, question)`, without reading the reply again."""
+        reading = self.reading
+        if not reading.matches:
+            return Decision(Intent.UNCLEAR, "nothing_readable")
+        decision = self.general
+        free_text = FREE_TEXT.get(question) if question is not None else None
+        if free_text is not None and (decision is None or decision.rule == "too_long"):
+            # "Why?": a long answer is still a reason; what else it says is for the managers.
+            return _free_text(reading, free_text)
+        if decision is not None:
+            return decision
+        if question is None:
+            return Decision(Intent.UNCLEAR, "no_open_question")
+        request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
+        if request is not None:
+            # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
+            # guessed.
+            return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
+        return read_answer(reading, question)
+
+    def intent(self, question: Question | None) -> Intent:
+        """`classify_reply(text, language, question)`, without reading the reply again."""
+        return self.explain(question).intent
+
+    def in_language(self, language: str | None) -> Understanding:
+        """The same reply read in `language`: this one when it is the language it was read in."""
+        return self if language == self.language else understand_reply(self.text, language)
+
+
+def understand_reply(text: str, language: str | None) -> Understanding:
+    """Read `text`, written in `language`, once (`Understanding`)."""
     reading = read_reply(text, language)
-    if not reading.matches:
-        return Decision(Intent.UNCLEAR, "nothing_readable")
-    decision = _global_decision(reading)
-    free_text = FREE_TEXT.get(question) if question is not None else None
-    if free_text is not None and (decision is None or decision.rule == "too_long"):
-        # "Why?": a long answer is still a reason; what else it says is for the managers.
-        return _free_text(reading, free_text)
-    if decision is not None:
-        return decision
-    if question is None:
-        return Decision(Intent.UNCLEAR, "no_open_question")
-    request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
-    if request is not None:
-        # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
-        # guessed.
-        return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
-    return read_answer(reading, question)
+    return Understanding(
+        text, language, reading, _global_decision(reading) if reading.matches else None
+    )
 
 
 def _global_decision(reading: Reading) -> Decision | None:

@@ -44,7 +44,7 @@ from smsgateway.replies.apply import (
     apply_global_intent,
     queue_review,
 )
-from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.classify import Understanding, understand_reply
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
 from smsgateway.replies.sender import Sender, load_sender
@@ -357,11 +357,12 @@ def _understand(
     points = sender.points
     point = points[0]
     language = point.returnee.preferred_language
-    global_intent = classify_reply(inputs.reading_text(message.body), language, None)
+    text = inputs.reading_text(message.body)
+    reply = understand_reply(text, language)  # read once: every intent below comes from it
+    global_intent = reply.intent(None)
     if global_intent is Intent.FEEDBACK:
         # A message for the managers, whatever question is open (smsgateway.feedback).
         message.intent = global_intent
-        text = inputs.reading_text(message.body)
         _store(session, message)
         return apply_feedback_keyword(session, message, points, now=now, text=text)
     if global_intent in GLOBAL_INTENTS:
@@ -378,15 +379,12 @@ def _understand(
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
         _store(session, message)
-        if _repeats_last_answer(session, message, sender):
+        if _repeats_last_answer(session, message, sender, reply):
             outcome = ReplyOutcome("repeated")  # the answer already recorded, sent again
-        elif (
-            is_chatter(inputs.reading_text(message.body), language)
-            and "chatter" not in current_programme().replies.review
-        ):
+        elif is_chatter(text, language) and "chatter" not in current_programme().replies.review:
             outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read
         elif late is not None:
-            outcome = _queue_late(session, message, late, now=now)
+            outcome = _queue_late(session, message, late, reply, now=now)
         else:
             outcome = queue_review(session, message, reason="no_open_question", now=now)
         outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
@@ -396,9 +394,7 @@ def _understand(
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
-    intent = classify_reply(
-        inputs.reading_text(message.body), answered, Question(question.question or "")
-    )
+    intent = reply.in_language(answered).intent(Question(question.question or ""))
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
         _store(session, message)
@@ -442,7 +438,9 @@ def _questions_for(
     return [q for q in every if q.sent_at == last.sent_at], None
 
 
-def _repeats_last_answer(session: Session, message: Message, sender: Sender) -> bool:
+def _repeats_last_answer(
+    session: Session, message: Message, sender: Sender, reply: Understanding
+) -> bool:
     """Whether a reply says again what the number last answered, to the question it answered
     ("1" again, "oui" after "1"): nothing to apply and nothing for a caseworker to read. The
     message joins that referral's timeline. A different answer (a change of mind), a quoted
@@ -468,7 +466,7 @@ def _repeats_last_answer(session: Session, message: Message, sender: Sender) -> 
         .limit(1)
     )
     language = last.returnee.preferred_language if last.returnee else None
-    intent = classify_reply(inputs.reading_text(message.body), language, question)
+    intent = reply.in_language(language).intent(question)
     if intent is Intent.UNCLEAR or recorded != intent.value:
         return False
     message.referral_id = last.referral_id
@@ -484,7 +482,7 @@ def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:
 
 
 def _queue_late(
-    session: Session, message: Message, question: Notice, *, now: datetime
+    session: Session, message: Message, question: Notice, reply: Understanding, *, now: datetime
 ) -> ReplyOutcome:
     """After the window: keep what it seems to say, link the referral, let a caseworker apply it.
 
@@ -495,9 +493,7 @@ def _queue_late(
         message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
     language = question.returnee.preferred_language if question.returnee else ""
-    message.intent = classify_reply(
-        inputs.reading_text(message.body), language, Question(question.question or "")
-    )
+    message.intent = reply.in_language(language).intent(Question(question.question or ""))
     return queue_review(
         session, message, reason="late_reply", now=now, referral_id=question.referral_id
     )

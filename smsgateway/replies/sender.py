@@ -16,11 +16,20 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import Row, Select, and_, bindparam, exists, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from smsgateway.escalation import EscalationState
 from smsgateway.loop.tasks import LIVE
-from smsgateway.models import ContactPoint, Escalation, Notice, PointPerson, Task
+from smsgateway.models import (
+    ContactPoint,
+    Escalation,
+    Notice,
+    PointPerson,
+    Referral,
+    Returnee,
+    Task,
+)
 from smsgateway.notices import NoticeState
 from smsgateway.questions import HELD
 
@@ -66,8 +75,10 @@ def load_sender(session: Session, phone: str, *, window_start: datetime) -> Send
 
 
 @cache
-def _sender_query() -> Select[ContactPoint, Notice, Task, bool, bool, bool]:
-    """The statement, built once: building it cost as much as running it."""
+def _sender_query() -> Select[ContactPoint, Returnee, Notice, Referral, Task, bool, bool, bool]:
+    """The statement, built once: building it cost as much as running it. The returnee and the
+    question's referral are columns of their own, joined explicitly, rather than eager loads of
+    the relationships (cheaper to read); `_collect` links them to their objects."""
     phone = bindparam("phone", type_=ContactPoint.phone_e164.type)
     since = Notice.sent_at.type
     answerable = and_(
@@ -89,16 +100,19 @@ def _sender_query() -> Select[ContactPoint, Notice, Task, bool, bool, bool]:
     return (
         select(
             ContactPoint,
+            Returnee,
             Notice,
+            Referral,
             Task,
             point_person.label("is_point_person"),
             held.correlate(ContactPoint).label("has_held"),
             escalation.correlate(ContactPoint).label("is_escalated"),
         )
+        .join(Returnee, Returnee.id == ContactPoint.returnee_id)
         .outerjoin(Notice, answerable)
+        .outerjoin(Referral, Referral.id == Notice.referral_id)
         .outerjoin(Task, and_(Task.referral_id == Notice.referral_id, Task.state.in_(LIVE)))
         .where(ContactPoint.phone_e164 == phone)
-        .options(joinedload(ContactPoint.returnee), joinedload(Notice.referral))
         .order_by(ContactPoint.id, Task.id)
     )
 
@@ -107,18 +121,23 @@ def _newest_first(question: Notice) -> tuple[datetime, int]:
     return (question.sent_at or _EPOCH, question.id)
 
 
-def _collect(rows: Sequence[Row[ContactPoint, Notice, Task, bool, bool, bool]]) -> Sender:
+def _collect(
+    rows: Sequence[Row[ContactPoint, Returnee, Notice, Referral, Task, bool, bool, bool]],
+) -> Sender:
     sender = Sender()
     points: dict[int, ContactPoint] = {}
     questions: dict[int, Notice] = {}
-    for point, question, task, is_point_person, has_held, is_escalated in rows:
-        points.setdefault(point.id, point)
+    for point, returnee, question, referral, task, is_point_person, has_held, is_escalated in rows:
+        if point.id not in points:
+            points[point.id] = point
+            set_committed_value(point, "returnee", returnee)
         sender.is_point_person |= bool(is_point_person)
         sender.has_held_questions |= bool(has_held)
         if is_escalated:
             sender.escalated.add(point.returnee_id)
-        if question is not None:
-            questions.setdefault(question.id, question)
+        if question is not None and question.id not in questions:
+            questions[question.id] = question
+            set_committed_value(question, "referral", referral)
         if task is not None:  # the newest live task of a rule, as `sync_tasks` reads them
             live = sender.live_tasks.setdefault(task.referral_id, {})
             if task.rule not in live or live[task.rule].id < task.id:

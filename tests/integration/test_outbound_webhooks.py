@@ -151,6 +151,28 @@ def test_an_event_and_its_delivery_commit_or_roll_back_together(
     assert count(session, ReferralEvent) == count(session, WebhookDelivery) == 1
 
 
+def test_a_change_to_a_referral_whose_events_are_loaded_gets_one_delivery(
+    runtime: Runtime, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """Every status change writes its event through Core with its delivery row, whether the
+    referral's events were read first or not (once the ORM's flush hook wrote those)."""
+    enable_outbound_webhooks(runtime.db, runtime.settings)
+    referral = make_referral()
+    with runtime.db.transaction() as tx:
+        found = tx.get(Referral, referral.id)
+        assert found is not None
+        assert len(found.events) == 1  # loaded
+        change_status(tx, found, Status.CONFIRMED, source=Source.CASEWORKER, now=now)
+        assert [event.new_status for event in found.events] == ["referred", "confirmed"]
+        change_status(tx, found, Status.ATTENDED, source=Source.PARTNER_PAGE, now=now)
+    with runtime.db.sessions() as session:
+        events = session.scalars(select(ReferralEvent.id).order_by(ReferralEvent.id)).all()
+        delivered = session.scalars(
+            select(WebhookDelivery.referral_event_id).order_by(WebhookDelivery.id)
+        ).all()
+    assert len(events) == 3 and delivered == events
+
+
 @pytest.mark.no_webhook_url
 def test_without_a_url_no_delivery_is_recorded_and_nothing_is_posted(
     runtime: Runtime,

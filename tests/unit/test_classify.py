@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from smsgateway.content.languages import load_languages
+from smsgateway.inputs import reading_text
 from smsgateway.paths import locales_dir
-from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.classify import classify_reply, understand_reply
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.keywords import Signal, load_keyword_file, reply_chain
 from smsgateway.replies.normalize import matching_tokens
@@ -851,3 +852,23 @@ def test_a_number_word_in_a_clause_of_its_own_and_other_days(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+def test_a_reply_read_once_decides_as_a_fresh_reading_for_every_question() -> None:
+    """The inbound path reads a reply once and asks it what it means with no question, then as
+    the answer to one (`understand_reply`): each answer is the one a fresh reading gives, in
+    whatever order they are asked, and a reading in another language is a new reading."""
+    questions: list[Question | None] = [None, *Question]
+    with CORPUS.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    for row in rows:
+        text = reading_text(row["text"])
+        once = understand_reply(text, row["lang"])
+        assert once.in_language(row["lang"]) is once
+        for question in questions:
+            fresh = understand_reply(text, row["lang"]).explain(question)
+            assert once.explain(question) == fresh, (row, question)
+            assert once.intent(question) is classify_reply(text, row["lang"], question)
+        other = once.in_language(None)
+        assert other is not once
+        assert other.explain(None) == understand_reply(text, None).explain(None)
