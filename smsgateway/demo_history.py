@@ -6,7 +6,8 @@ referrals recorded (`create_referral`), their first notice rendered and recorded
 dispatcher records it (`render_notice`, `insert_messages`), delivered or failed
 (`apply_delivered`, `set_reachability`), answered by the returnee (`change_status`), reported on
 by the partner's point person (`record_partner_outcome`, which alerts the caseworker of an
-ineligibility), numbers that stopped (`record_opt_out`) and people flagged unreachable
+ineligibility), messages nobody could read (`queue_review`), numbers that stopped
+(`record_opt_out`) and people flagged unreachable
 (`flag_unreachable`). The loop's sweep runs weekly through those months (`advance_tasks`), so
 silent referrals carry the flags they would by now; what the past left planned is cancelled,
 so the phone simulator shows the live demo, not months of backlog. Deterministic (seeded).
@@ -32,6 +33,7 @@ from smsgateway.partners import record_partner_outcome, register_partner
 from smsgateway.programme import Programme
 from smsgateway.reachability import FAILING, flag_unreachable, record_opt_out, set_reachability
 from smsgateway.referrals import Source, Status, change_status, create_referral
+from smsgateway.replies.apply import queue_review
 from smsgateway.replies.partner_commands import PartnerAction
 from smsgateway.returnees import PhoneInput, register_returnee
 
@@ -192,6 +194,9 @@ def _tell(
         return
     _answer(session, referral, Status.CONFIRMED, answer_at)
     outcome_at = appointment + timedelta(days=rng.uniform(1, 25))
+    if story == "stalled" and answer_at + timedelta(days=2) < now and rng.random() < 0.3:
+        # A message nobody could read: in front of a caseworker (the review queue's load).
+        _unclear_message(session, referral, answer_at + timedelta(days=2))
     if story == "stalled" or outcome_at > now:
         return
     action = {
@@ -272,6 +277,28 @@ def _answer(session: Session, referral: Referral, status: Status, at: datetime) 
         )
     ):
         notice.answered_at = at
+
+
+def _unclear_message(session: Session, referral: Referral, at: datetime) -> None:
+    returnee = referral.returnee
+    message = Message(
+        direction="in",
+        channel="sms",
+        phone_e164=returnee.contact_points[0].phone_e164,
+        returnee_id=returnee.id,
+        referral_id=referral.id,
+        contact_point_id=returnee.contact_points[0].id,
+        provider="local",
+        body="je ne sais pas encore, on verra",
+        language=returnee.preferred_language,
+        intent="unclear",
+        delivery_status="received",
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(message)
+    session.flush()
+    queue_review(session, message, reason="unclear", now=at)
 
 
 def _partner_reports(
