@@ -157,16 +157,26 @@ def _wrong_number(reading: Reading) -> Decision | None:
     found = reading.texts(Signal.WRONG_NUMBER)
     if not found or reading.numbers:
         return None
-    unknown = 0
-    for match in reading.matches:
-        if match.signal in _AROUND_WRONG_NUMBER or match.text == "?":
-            continue
-        if not match.is_unknown:
-            return None
-        unknown += 1
-    if unknown > WRONG_NUMBER_UNKNOWN_WORDS:
+    unknown = _unknown_around(reading, _AROUND_WRONG_NUMBER, plain=False)
+    if unknown is None or unknown > WRONG_NUMBER_UNKNOWN_WORDS:
         return None
     return Decision(Intent.WRONG_NUMBER, "wrong_number", found)
+
+
+def _unknown_around(
+    reading: Reading, around: frozenset[Signal | None], *, plain: bool
+) -> int | None:
+    """How many words besides `around` and "?" a request carries, all of them unknown (`plain`:
+    words no keyword knows; else also word classes); None when one of them is a known word
+    (an answer, another request): then it is no request of that shape."""
+    unknown = 0
+    for match in reading.matches:
+        if match.signal in around or match.text == "?":
+            continue
+        if not (match.is_plain_unknown if plain else match.is_unknown):
+            return None
+        unknown += 1
+    return unknown
 
 
 #: Words that may stand around a composed help request without making it an answer.
@@ -218,14 +228,8 @@ def _composed_help(reading: Reading) -> Decision | None:
         around = _AROUND_HELP
     else:
         return None
-    unknown = 0
-    for match in reading.matches:
-        if match.signal in around or match.text == "?":
-            continue
-        if not match.is_plain_unknown:
-            return None
-        unknown += 1
-    if unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
+    unknown = _unknown_around(reading, around, plain=True)
+    if unknown is None or unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
 
