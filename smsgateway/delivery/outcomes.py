@@ -37,6 +37,7 @@ from smsgateway.reachability import (
     set_reachability,
     suppress,
 )
+from smsgateway.replies.intents import Intent
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +172,13 @@ def apply_reply(
 ) -> None:
     """An inbound message: its number works; from a returnee's own number, the person answered.
 
-    `points` (the number's contact points) and `escalated` (returnees with an open escalation
-    sequence), when the caller read them with the sender, spare reading them again.
+    Not a message saying the number is not the returnee's (`apply_wrong_number` has marked it
+    invalid): it tells nothing of the person. `points` (the number's contact points) and
+    `escalated` (returnees with an open escalation sequence), when the caller read them with the
+    sender, spare reading them again.
     """
+    if message.intent == Intent.WRONG_NUMBER:
+        return
     reason = f"reply:{message.channel}"
     mark_reachable_by_phone(session, message.phone_e164, reason, now=now, points=points)
     point = _point_of(session, message)

@@ -234,11 +234,8 @@ def _process(
         sender = load_sender(session, message.phone_e164, window_start=since)
     outcome = _route(session, message, sender, now=now, settings=settings)
     _store(session, message)
-    # The number works; from a returnee's own number, the person answered. Not when whoever
-    # has the number said it is not the returnee's (`apply_wrong_number` has marked it).
-    if message.intent == Intent.WRONG_NUMBER:
-        pass
-    elif sender is None:
+    # The number works; from a returnee's own number, the person answered.
+    if sender is None:
         apply_reply(session, message, now=now)
     else:
         apply_reply(session, message, now=now, points=sender.points, escalated=sender.escalated)
