@@ -138,8 +138,8 @@ def test_a_request_for_another_date_is_a_rebooking_task_that_moving_the_appointm
     (task,) = tasks_of(session, referral, "rebooking")
     assert (task.state, task.message_id) == ("open", result.message_id)
     assert task.due_at == now + timedelta(hours=9, minutes=5)
-    # The partner is asked for a new date first, reminded a day later; the caseworker's turn
-    # comes a day after that.
+    # The partner is asked for a new date first, reminded a day later and again the day after;
+    # the caseworker's turn comes a day after that.
     assert caseworker_tasks(session, programme=runtime.programme) == []
     tick(runtime, now + timedelta(hours=9, minutes=10))
     (request,) = notices_of(session, referral, "partner_date_request")
@@ -149,6 +149,9 @@ def test_a_request_for_another_date_is_a_rebooking_task_that_moving_the_appointm
     assert len(notices_of(session, referral, "partner_date_request")) == 2
     assert caseworker_tasks(session, programme=runtime.programme) == []
     tick(runtime, now + timedelta(days=2, hours=9, minutes=10))
+    assert len(notices_of(session, referral, "partner_date_request")) == 3
+    assert caseworker_tasks(session, programme=runtime.programme) == []
+    tick(runtime, now + timedelta(days=3, hours=9, minutes=10))
     session.expire_all()
     assert [t.id for t in caseworker_tasks(session, programme=runtime.programme)] == [task.id]
     assert session.scalars(select(ReviewItem)).all() == []  # one item for the caseworker, not two
@@ -174,10 +177,10 @@ def test_an_unhandled_rebooking_task_escalates_to_a_flag(
     tick(runtime, now + timedelta(hours=9))
     reply(runtime, phone_of(referral), "3", now + timedelta(hours=9, minutes=5))
 
-    # The partner's day, its reminder's day, then the caseworker's three: flagged after five.
-    travel(runtime, now + timedelta(hours=10), now + timedelta(days=4, hours=10))
+    # The partner's day, its two reminders' days, then the caseworker's three: flagged after six.
+    travel(runtime, now + timedelta(hours=10), now + timedelta(days=5, hours=10))
     assert standing_of(session, referral).flags == ()
-    travel(runtime, now + timedelta(days=4, hours=11), now + timedelta(days=5, hours=10))
+    travel(runtime, now + timedelta(days=5, hours=11), now + timedelta(days=6, hours=10))
 
     assert standing_of(session, referral).flags == ("awaiting_rebooking",)
     assert [r.id for r in flagged_referrals(session, "awaiting_rebooking")] == [referral.id]
@@ -290,8 +293,8 @@ def test_the_console_shows_the_standing_and_moving_the_appointment_closes_the_re
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     tick(runtime, now + timedelta(hours=9))
     reply(runtime, phone_of(referral), "3", now + timedelta(hours=9, minutes=5))
-    travel(runtime, now + timedelta(hours=10), now + timedelta(days=5, hours=10))
-    runtime.clock = lambda: now + timedelta(days=5, hours=11)
+    travel(runtime, now + timedelta(hours=10), now + timedelta(days=6, hours=10))
+    runtime.clock = lambda: now + timedelta(days=6, hours=11)
 
     front = client.get("/referrals").get_data(as_text=True)
     assert 'id="rebookings"' in front and "overdue" in front and referral.reference in front

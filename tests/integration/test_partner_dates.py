@@ -98,7 +98,7 @@ def test_a_date_that_has_passed_or_another_partners_referral_is_refused_and_revi
     assert len(session.scalars(select(ReviewItem)).all()) == 2
 
 
-def test_without_an_answer_the_partner_is_reminded_then_the_caseworker_gets_the_task(
+def test_without_an_answer_the_partner_is_reminded_twice_then_the_caseworker_gets_the_task(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
     referral = make_referral(appointment_at=now + timedelta(hours=10))
@@ -117,11 +117,19 @@ def test_without_an_answer_the_partner_is_reminded_then_the_caseworker_gets_the_
     assert caseworker_tasks(session, programme=runtime.programme) == []
 
     tick(runtime, at + timedelta(days=2))
+    tick(runtime, at + timedelta(days=2, hours=1))
+
+    *_, last = notices_of_number(session, partner_phone, "partner_date_request")
+    assert last.payload["reminder"] is True
+    assert len(notices_of_number(session, partner_phone, "partner_date_request")) == 3
+    assert caseworker_tasks(session, programme=runtime.programme) == []
+
+    tick(runtime, at + timedelta(days=3))
 
     session.expire_all()
     (task,) = caseworker_tasks(session, programme=runtime.programme)
     assert task.referral_id == referral.id
-    assert len(notices_of_number(session, partner_phone, "partner_date_request")) == 2
+    assert len(notices_of_number(session, partner_phone, "partner_date_request")) == 3
 
 
 def test_the_date_given_after_the_reminder_moves_the_appointment(
