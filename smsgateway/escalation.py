@@ -183,6 +183,25 @@ def record_answer(
         clear_unreachable(session, returnee, now=now, actor="system", reason="answered")
 
 
+def record_step_opted_out(session: Session, notice: Notice, *, now: datetime) -> None:
+    """The step notice of an open sequence went to a number that has stopped (Twilio's 21610,
+    after `reachability.record_opt_out`): the sequence ends there. A person left with no own
+    number that works carries the flag (reason `opted_out`): the sequence ends with it, and
+    START clears both; a person with another own number that works is no verdict yet: the
+    sequence lapses and the notices it held go out again."""
+    if notice.returnee_id is None:
+        return
+    escalation = open_escalation(session, notice.returnee_id)
+    if escalation is None or escalation.step_notice_id != notice.id:
+        return
+    returnee = notice.returnee
+    if returnee is not None and returnee.unreachable_reason == OPTED_OUT:
+        _close(escalation, EscalationState.UNREACHABLE, OPTED_OUT, now=now)
+        return
+    _close(escalation, EscalationState.LAPSED, "number opted out", now=now)
+    _plan_held_again(session, escalation, now=now)
+
+
 def record_step_unsent(session: Session, notice: Notice, *, now: datetime) -> None:
     """A notice was settled without being sent (expired, cancelled, unrenderable): when it is
     the step of an open sequence, the sequence lapses and the notices it held go out again."""

@@ -122,8 +122,11 @@ def request_proxy_contact(
 
     The hook the loop's `ask_proxy` step calls. A request already planned, or sent in the last
     `PROXY_REQUEST_SPACING`, counts as this one (one proxy request per step); None when the
-    returnee has no proxy that is not known to fail.
+    returnee has no proxy that is not known to fail, or stopped every own number (a person who
+    said STOP is not asked after through a relative; START lifts it).
     """
+    if returnee.unreachable_reason == OPTED_OUT:
+        return None
     recent = session.scalar(
         select(Notice)
         .where(
@@ -229,6 +232,7 @@ def record_opt_out(
     for returnee in sorted({point.returnee for point in points}, key=lambda r: r.id):
         if not has_own_number_that_works(returnee):
             flag_unreachable(session, returnee, reason=OPTED_OUT, now=now)
+            _cancel_proxy_requests(session, returnee)
             continue
         session.add(
             ReviewItem(
@@ -242,6 +246,20 @@ def record_opt_out(
     session.flush()
     log.info("opt-out: a number of %d contact point(s) stopped (%s)", len(points), source)
     return points
+
+
+def _cancel_proxy_requests(session: Session, returnee: Returnee) -> None:
+    """A person who stopped every own number is not asked after through a relative."""
+    session.execute(
+        update(Notice)
+        .where(
+            Notice.returnee_id == returnee.id,
+            Notice.kind == NoticeKind.PROXY_CONTACT_REQUEST,
+            Notice.state == NoticeState.PLANNED,
+        )
+        .values(state=NoticeState.CANCELLED, last_error="the person opted out"),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor: Actor) -> None:

@@ -23,6 +23,7 @@ from smsgateway.escalation import (
     follow_up_by_sms,
     record_answer,
     record_step_delivered,
+    record_step_opted_out,
 )
 from smsgateway.models import ContactPoint, Message, Notice
 from smsgateway.notices import IMMEDIATE_KINDS, NoticeState
@@ -75,6 +76,8 @@ def apply_failure(
             now=now,
             notice_id=notice.id if notice else None,
         )
+        if notice is not None:
+            record_step_opted_out(session, notice, now=now)
         return None
     point = _point_of(session, message)
     if point is not None and error.state is not None:

@@ -28,6 +28,7 @@ from smsgateway.reachability import (
     count_flagged_unreachable,
     flagged_unreachable_returnees,
     is_flagged_unreachable,
+    request_proxy_contact,
 )
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
@@ -504,3 +505,91 @@ def test_a_number_refused_as_invalid_is_flagged_however_short_the_notice(
                 fail_last(wired, 21211)
 
     assert is_flagged_unreachable(returnee_of(session, referral))
+
+
+def test_a_step_refused_as_unsubscribed_ends_the_sequence_and_start_lets_a_new_one_begin(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    later = run_to_the_later_retry(wired, runtime, session, referral, now)
+    dispatch(runtime, later.due_at)
+    fail_last(wired, 21610)  # the carrier says the person unsubscribed
+
+    session.expire_all()
+    (escalation,) = session.scalars(
+        select(Escalation).filter_by(returnee_id=referral.returnee_id)
+    ).all()
+    assert (escalation.state, escalation.reason) == ("unreachable", "opted_out")
+    returnee = returnee_of(session, referral)
+    assert returnee.unreachable_reason == "opted_out"
+    assert planned(session) == []
+    with runtime.db.transaction() as tx:
+        # Nobody asks a relative about a person who unsubscribed: not the loop's `ask_proxy`.
+        stopped = tx.get(Returnee, referral.returnee_id)
+        assert stopped is not None
+        assert request_proxy_contact(tx, stopped, now=later.due_at) is None
+    assert PROXY not in [m.to for m in wired.sent_messages()]
+
+    # START lifts the flag and ends the sequence with it; the next failure starts a new one
+    # instead of being held by the old.
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "START")
+    session.expire_all()
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    assert session.get(Escalation, escalation.id).state == "cleared"  # type: ignore[union-attr]
+    again = reminder(session, referral, later.due_at + timedelta(days=1))
+    dispatch(runtime, again.due_at)  # the reminder, and the answer to START
+    session.expire_all()
+    wired.fire_message_status(message_of(session, again).provider_id or "", "undelivered", 30003)
+    session.expire_all()
+    assert open_escalation(session, referral.returnee_id) is not None
+    (retry,) = planned(session)
+    assert retry.kind == again.kind and retry.channel == "sms"
+
+
+def test_stop_from_the_last_own_number_ends_the_sequence_and_asks_no_proxy(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, referral: Referral
+) -> None:
+    proxy_request, at = run_to_the_proxy_step(wired, runtime, session, referral, now)
+
+    # The phone comes back and the person says STOP before the proxy request went.
+    wired.fire_inbound_message(INBOUND_URL, OWN, SENDER, "STOP")
+    dispatch(runtime, at + timedelta(minutes=5))
+
+    session.expire_all()
+    assert session.get(Notice, proxy_request.id).state == NoticeState.CANCELLED  # type: ignore[union-attr]
+    assert PROXY not in [m.to for m in wired.sent_messages()]
+    assert open_escalation(session, referral.returnee_id) is None
+    returnee = returnee_of(session, referral)
+    assert (returnee.unreachable_reason, is_flagged_unreachable(returnee)) == ("opted_out", True)
+    with runtime.db.transaction() as tx:
+        assert flag_unanswered(tx, now=at + timedelta(days=30)) == 0
+        # The loop's `ask_proxy` step asks no relative about a person who said STOP.
+        stopped = tx.get(Returnee, referral.returnee_id)
+        assert stopped is not None
+        assert request_proxy_contact(tx, stopped, now=at + timedelta(days=3)) is None
+    assert planned(session, kind=NoticeKind.PROXY_CONTACT_REQUEST) == []
+
+
+def test_a_step_refused_as_unsubscribed_is_no_verdict_on_a_person_with_another_number(
+    wired: FakeTwilio,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Any,
+    make_returnee: Any,
+) -> None:
+    returnee = make_returnee(phones=[PhoneInput(OWN), PhoneInput("+221771600003")])
+    referral = make_referral(returnee=returnee)
+    only_reminder(session, referral, now)
+    dispatch(runtime, now)
+    fail_last(wired)
+    (retry,) = planned(session)
+    dispatch(runtime, retry.due_at)
+    fail_last(wired, 21610)
+
+    session.expire_all()
+    (escalation,) = session.scalars(
+        select(Escalation).filter_by(returnee_id=referral.returnee_id)
+    ).all()
+    assert (escalation.state, escalation.reason) == ("lapsed", "number opted out")
+    assert not is_flagged_unreachable(returnee_of(session, referral))
+    assert open_escalation(session, referral.returnee_id) is None
