@@ -65,6 +65,8 @@ class NoticeState(StrEnum):
     REVIEW = "review"
 
 
+_PLANNED = str(NoticeState.PLANNED)
+
 #: The question a notice kind asks; kinds not listed ask nothing.
 QUESTION_OF: dict[str, Question] = {
     NoticeKind.APPOINTMENT_REMINDER: Question.APPOINTMENT_REMINDER,
@@ -137,7 +139,9 @@ def notice_row(
     """
     point = contact_point or returnee.own_contact_point()
     return {
-        "kind": kind.value,
+        # str() of a StrEnum member is its value, without the enum's slower `.value` lookup
+        # (one per row of a bulk plan of 100,000).
+        "kind": str(kind),
         "referral_id": referral_id,
         "returnee_id": returnee.id,
         "contact_point_id": point.id if point is not None else None,
@@ -147,7 +151,7 @@ def notice_row(
         "payload": payload or {},
         "due_at": due_at,
         "expires_at": expires_at,
-        "state": NoticeState.PLANNED.value,
+        "state": _PLANNED,
         "attempts": 0,
         "last_error": "",
         "bulk_send_id": bulk_send_id,
