@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 from smsgateway.errors import InvalidInput
 from smsgateway.escalation import DEFAULT_POLICY, EscalationPolicy
 from smsgateway.models import ContactPoint, Followup, Message, Referral, Returnee, User
+from smsgateway.phones import parse_phone
 from smsgateway.reachability import (
     REACHABLE,
     clear_unreachable,
+    confirm_number,
     flagged_unreachable_returnees,
     set_reachability,
 )
@@ -237,7 +239,12 @@ def record_new_number(
     note: str = "",
 ) -> ContactPoint:
     """The person gave a new number of their own: it replaces their own number (or is added
-    when they had only proxies), is reachable, and the unreachable flag is cleared."""
+    when they had only proxies), is reachable, and the unreachable flag is cleared.
+
+    The same number again (a "wrong number" answer that was not true) comes off the suppression
+    list; a number that sent STOP is refused (`reachability.StoppedNumber`): only START from it
+    lets the service write to it again."""
+    confirm_number(session, parse_phone(number, region, "number"))
     own = next((point for point in returnee.contact_points if not point.is_proxy), None)
     if own is None:
         own = add_contact_point(

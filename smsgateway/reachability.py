@@ -45,6 +45,8 @@ OPTED_OUT = "opted_out"
 WHATSAPP_SESSION = timedelta(hours=24)
 #: Review item reason that tells a caseworker a number sent STOP (or Twilio reports it stopped).
 OPTED_OUT_REVIEW = "opted_out"
+#: The reason a number carries after someone answered that it is not the returnee's.
+WRONG_NUMBER = "wrong_number"
 #: Escalation state of a sequence that ended with the flag (smsgateway.escalation).
 FLAGGED = "unreachable"
 
@@ -193,6 +195,27 @@ def suppress(session: Session, phone: str, reason: str, *, now: datetime) -> boo
 def lift_suppression(session: Session, phone: str) -> None:
     """Take a number off the suppression list (the person sent START)."""
     session.execute(delete(Suppression).where(Suppression.phone_e164 == phone))
+
+
+class StoppedNumber(InvalidInput):
+    """A staff member gave as the person's number one that sent STOP: only START lifts it."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field, "this number asked for no more messages; only START from it lifts that"
+        )
+
+
+def confirm_number(session: Session, phone: str) -> None:
+    """A staff member says this number is the returnee's: a "wrong number" answer that put it on
+    the suppression list no longer holds. A STOP does: consent comes back only with START from
+    the number itself (`StoppedNumber`, before anything changed)."""
+    reason = session.scalar(select(Suppression.reason).filter_by(phone_e164=phone))
+    if reason is None:
+        return
+    if reason != WRONG_NUMBER:
+        raise StoppedNumber("number")
+    lift_suppression(session, phone)
 
 
 def suppressed_numbers(session: Session, phones: Iterable[str]) -> set[str]:

@@ -31,6 +31,7 @@ from smsgateway.programme import current_programme
 from smsgateway.reachability import (
     INVALID,
     REACHABLE,
+    WRONG_NUMBER,
     cancel_planned_for,
     has_own_number_that_works,
     mark_reachable_by_phone,
@@ -97,10 +98,6 @@ def apply_failure(
         return follow_up_by_sms(session, notice, now=now)
     policy = policy or programme_policy()
     return escalate_failure(session, notice, error.action, error.name, now=now, policy=policy)
-
-
-#: The reason a number carries after someone answered that it is not the returnee's.
-WRONG_NUMBER = "wrong_number"
 
 
 def apply_wrong_number(

@@ -43,7 +43,7 @@ from smsgateway.loop.standing import flag_counts, reach_report
 from smsgateway.models import Partner, Referral, Returnee, User
 from smsgateway.permissions import Action
 from smsgateway.privacy.access_log import AccessEvent
-from smsgateway.reachability import unreachable_contact_points
+from smsgateway.reachability import StoppedNumber, unreachable_contact_points
 from smsgateway.referrals import OPEN
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
@@ -380,6 +380,14 @@ def new_number(returnee_id: int) -> WerkzeugResponse:
                 actor=acting_user(),
             )
             case = returnee.case_reference
+    except StoppedNumber:
+        return _back(
+            gettext(
+                "This number asked for no more messages (STOP). Only START sent from it lets "
+                "the service write to it again."
+            ),
+            "error",
+        )
     except InvalidInput:
         return _back(gettext("This is not a phone number the service can use."), "error")
     return _back(gettext("New number recorded: %(case)s is reachable again.", case=case))

@@ -12,9 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smsgateway.delivery.outcomes import apply_wrong_number
 from smsgateway.followups import followup_rows, record_followup_outcome
 from smsgateway.models import ContactPoint, Followup, Message, Referral, Returnee, User
-from smsgateway.reachability import flag_unreachable
+from smsgateway.reachability import flag_unreachable, record_opt_out, suppressed_numbers
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
@@ -143,4 +144,57 @@ def test_a_partner_cannot_follow_up(
         data={"csrf_token": form_token(partner), "number": "77 999 00 11"},
     )
     assert answer.status_code == 403
+    assert session.scalar(select(Followup)) is None
+
+
+def test_the_same_number_given_again_after_a_wrong_number_answer_is_written_to_again(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    lost: Referral,
+    manager_client: FlaskClient,
+    form_token: Callable[..., str],
+) -> None:
+    """A relative answered "wrong number"; the person phones and says the number is theirs."""
+    with runtime.db.transaction() as tx:
+        apply_wrong_number(tx, "+221771230001", now=now)
+    token = form_token(manager_client)
+
+    answer = manager_client.post(
+        f"/unreachable/{lost.returnee_id}/new-number",
+        data={"csrf_token": token, "number": "+221 77 123 00 01"},
+    )
+
+    assert answer.status_code == 303
+    session.expire_all()
+    assert suppressed_numbers(session, ["+221771230001"]) == set()
+    returnee = session.get(Returnee, lost.returnee_id)
+    assert returnee is not None and returnee.unreachable_flagged_at is None
+    own = session.scalar(select(ContactPoint).filter_by(returnee_id=returnee.id, is_proxy=False))
+    assert own is not None and (own.phone_e164, own.reachability) == ("+221771230001", "reachable")
+
+
+def test_a_number_that_sent_stop_is_not_taken_back_by_staff(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    lost: Referral,
+    manager_client: FlaskClient,
+    form_token: Callable[..., str],
+) -> None:
+    with runtime.db.transaction() as tx:
+        record_opt_out(tx, "+221771230001", source="stop", now=now)
+    token = form_token(manager_client)
+
+    answer = manager_client.post(
+        f"/unreachable/{lost.returnee_id}/new-number",
+        data={"csrf_token": token, "number": "77 123 00 01"},
+        follow_redirects=True,
+    )
+
+    assert "Only START sent from it" in answer.get_data(as_text=True)
+    session.expire_all()
+    assert suppressed_numbers(session, ["+221771230001"]) == {"+221771230001"}
+    returnee = session.get(Returnee, lost.returnee_id)
+    assert returnee is not None and returnee.unreachable_flagged_at is not None
     assert session.scalar(select(Followup)) is None
