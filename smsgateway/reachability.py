@@ -228,6 +228,29 @@ def suppressed_numbers(session: Session, phones: Iterable[str]) -> set[str]:
     )
 
 
+def stop_number(
+    session: Session,
+    phone: str,
+    *,
+    reason: str,
+    state: str,
+    now: datetime,
+    message_id: int | None = None,
+) -> list[ContactPoint] | None:
+    """The one way a number is stopped (STOP, Twilio's 21610, "wrong number"): it goes on the
+    suppression list for `reason`, its contact points become `state`, and what is planned for
+    it is cancelled. Its contact points; None when it was already on the list (a repeated STOP,
+    a second "wrong number"): nothing changes, and nobody is told or asked twice."""
+    if not suppress(session, phone, reason, now=now):
+        return None
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    for point in points:
+        set_reachability(session, point, state, reason, now=now, message_id=message_id)
+    why = "wrong number" if reason == WRONG_NUMBER else "number opted out"
+    cancel_planned_for(session, phone, [point.id for point in points], why=why)
+    return points
+
+
 def record_opt_out(
     session: Session,
     phone: str,
@@ -246,12 +269,11 @@ def record_opt_out(
     repeat); one who still has such a number gets a review item saying this one stopped.
     Repeated reports for a number already suppressed change nothing and tell nobody again.
     """
-    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
-    if not suppress(session, phone, source, now=now):
-        return points
-    for point in points:
-        set_reachability(session, point, OPTED_OUT, source, now=now, message_id=message_id)
-    cancel_planned_for(session, phone, [point.id for point in points])
+    points = stop_number(
+        session, phone, reason=source, state=OPTED_OUT, now=now, message_id=message_id
+    )
+    if points is None:
+        return list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
     for returnee in sorted({point.returnee for point in points}, key=lambda r: r.id):
         if not has_own_number_that_works(returnee):
             flag_unreachable(session, returnee, reason=OPTED_OUT, now=now)

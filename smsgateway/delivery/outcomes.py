@@ -32,12 +32,11 @@ from smsgateway.reachability import (
     INVALID,
     REACHABLE,
     WRONG_NUMBER,
-    cancel_planned_for,
     has_own_number_that_works,
     mark_reachable_by_phone,
     record_opt_out,
     set_reachability,
-    suppress,
+    stop_number,
 )
 from smsgateway.replies.intents import Intent
 
@@ -116,12 +115,13 @@ def apply_wrong_number(
     left without another own number that works, the escalation goes straight to the proxy step
     and, without an answer, the unreachable flag. Nobody reads the message in the review
     queue: the flag puts the person in front of a caseworker once, when every way was tried.
+    A number already stopped (STOP, an earlier "wrong number") stays as it is.
     """
-    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
-    suppress(session, phone, WRONG_NUMBER, now=now)
-    for point in points:
-        set_reachability(session, point, INVALID, WRONG_NUMBER, now=now, message_id=message_id)
-    cancel_planned_for(session, phone, [point.id for point in points], why="wrong number")
+    points = stop_number(
+        session, phone, reason=WRONG_NUMBER, state=INVALID, now=now, message_id=message_id
+    )
+    if points is None:
+        return  # stopped already (a STOP, or an earlier "wrong number"): nothing more to do
     for point in points:
         if point.is_proxy or has_own_number_that_works(point.returnee):
             continue

@@ -142,3 +142,26 @@ def test_a_wrong_number_beside_an_answer_is_read_by_a_caseworker(
     assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]
     assert point(session, OWN).reachability != "invalid"
     assert [item.reason for item in session.scalars(select(ReviewItem))] == ["unclear"]
+
+
+def test_a_number_already_stopped_is_left_as_it_is_by_a_wrong_number_answer(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    phones = [PhoneInput(OWN), PhoneInput(PROXY, is_proxy=True)]
+    referral, at = reminded(runtime, now, make_returnee, make_referral, phones)
+
+    reply(runtime, OWN, "STOP", at + timedelta(minutes=5))
+    reply(runtime, OWN, "wrong number", at + timedelta(minutes=30))
+    reply(runtime, OWN, "wrong number", at + timedelta(minutes=40))
+    travel(runtime, at + timedelta(hours=1), at + timedelta(days=2), step=timedelta(hours=6))
+
+    # The STOP stands (only START lifts it), and nobody is asked after the person.
+    assert point(session, OWN).reachability == "opted_out"
+    (suppression,) = session.scalars(select(Suppression).filter_by(phone_e164=OWN)).all()
+    assert suppression.reason != "wrong_number"
+    assert sent_to(session, PROXY) == []
+    assert returnee_of(session, referral).unreachable_reason == "opted_out"
