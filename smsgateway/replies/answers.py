@@ -333,7 +333,9 @@ def _preferred_day(reading: Reading) -> bool:
     number, and few other words ("the weather is better today" is chatter)."""
     if not reading.has(Signal.BETTER):
         return False
-    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    # Words that cost nothing may come first: "zma lapara shanbe behtar de" (for me, Saturday).
+    ignored = (Signal.POLITENESS, Signal.NEUTRAL)
+    first = next((m for m in reading.matches if m.signal not in ignored), None)
     if first is None or not (first.signal is Signal.BETTER or _is_a_day(first)):
         return False
     spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
