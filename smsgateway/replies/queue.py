@@ -226,7 +226,8 @@ def _take(session: Session, message_id: int) -> bool:
     """Whether the message is still queued with no earlier message of its sender queued; on
     PostgreSQL it is then locked for this transaction, or passed by when another holds it."""
     earlier = aliased(Message)
-    query = select(Message.id).where(
+    # The message itself, not its id: `process_message` then finds it in the session.
+    query = select(Message).where(
         Message.id == message_id,
         Message.queued,
         ~exists().where(
