@@ -189,9 +189,10 @@ def apply_one(db: Database, message_id: int, *, now: datetime, settings: Setting
     it), or `not_processed` (it failed and is kept for review)."""
     try:
         with db.transaction() as session:
-            if not _take(session, message_id):
+            message = _take(session, message_id)  # held: the session keeps it by weak ref
+            if message is None:
                 return "deferred"
-            result = process_message(session, message_id, now=now, settings=settings)
+            result = process_message(session, message.id, now=now, settings=settings)
             _mark_applied(session, message_id, now=now)
         return result.outcome
     except _Taken:
@@ -222,8 +223,8 @@ def _log_left_queued(message_id: int, error: BaseException) -> None:
     )
 
 
-def _take(session: Session, message_id: int) -> bool:
-    """Whether the message is still queued with no earlier message of its sender queued; on
+def _take(session: Session, message_id: int) -> Message | None:
+    """The message, if it is still queued with no earlier message of its sender queued; on
     PostgreSQL it is then locked for this transaction, or passed by when another holds it."""
     earlier = aliased(Message)
     # The message itself, not its id: `process_message` then finds it in the session.
@@ -238,7 +239,7 @@ def _take(session: Session, message_id: int) -> bool:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Message)
-    return session.scalar(query) is not None
+    return session.scalar(query)
 
 
 def _mark_applied(session: Session, message_id: int, *, now: datetime) -> None:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +34,16 @@ from smsgateway.models.reviews import ReviewItem
 from smsgateway.notices import NoticeKind, NoticeState, plan_notice
 from smsgateway.referrals import Status
 from smsgateway.replies import inbound
-from smsgateway.replies.queue import apply_one, apply_queued_until_idle, count_queued
+from smsgateway.replies.queue import (
+    apply_one,
+    apply_queued_until_idle,
+    count_queued,
+    queue_message,
+)
 from smsgateway.runtime import Runtime
 
 URL = f"{PUBLIC}/webhooks/twilio/messages"
+SMSGATEWAY = str(Path(sys.executable).with_name("smsgateway"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -395,3 +406,78 @@ def test_concurrent_workers_apply_every_message_once_in_each_senders_order(
     for referral in referrals:
         (message,) = inbound_messages(session, phone_of(referral))
         assert events_of(session, referral) == [(Status.CONFIRMED, message.id)]
+
+
+# -- a worker killed while applying ------------------------------------------------------------
+
+
+def worker_environment(runtime: Runtime) -> dict[str, str]:
+    settings = runtime.settings
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SMSGATEWAY_")},
+        "SMSGATEWAY_ENV": "test",
+        "SMSGATEWAY_INSTANCE_PATH": str(settings.instance_path),
+        "SMSGATEWAY_DATABASE_URL": settings.database_url,
+        "SMSGATEWAY_REPLIES_INTERVAL_SECONDS": "0.2",
+        "SMSGATEWAY_DISPATCH_INTERVAL_SECONDS": "60",  # the acknowledgements can wait
+        "SMSGATEWAY_LEADER_RETRY_SECONDS": "60",
+    }
+
+
+def reviews_per_message(session: Session) -> dict[int, tuple[bool, int]]:
+    """Each inbound message: (still queued, its review items)."""
+    session.expire_all()
+    counts = dict(
+        session.execute(
+            select(ReviewItem.message_id, func.count()).group_by(ReviewItem.message_id)
+        ).all()
+    )
+    return {
+        message_id: (queued, int(counts.get(message_id, 0)))
+        for message_id, queued in session.execute(
+            select(Message.id, Message.queued).filter_by(direction="in")
+        )
+    }
+
+
+@pytest.mark.slow
+def test_a_worker_killed_while_applying_loses_none_and_applies_none_twice(
+    runtime: Runtime, session: Session, now: datetime, tmp_path: Path
+) -> None:
+    strangers = [f"+2217765{n:04d}" for n in range(40)]
+    for n in range(15):
+        for phone in strangers:
+            inbound_message = inbound.InboundMessage(phone, f"message {n}", provider="twilio")
+            queue_message(runtime.db, inbound_message, now=now, settings=runtime.settings)
+    total = len(strangers) * 15
+    log = tmp_path / "worker.log"
+    environ = worker_environment(runtime)
+
+    with log.open("ab") as out:
+        process = subprocess.Popen([SMSGATEWAY, "worker"], env=environ, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while count_queued(session) > total * 2 // 3:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=20)
+
+    killed = reviews_per_message(session)
+    assert 0 < sum(queued for queued, _ in killed.values()) < total  # killed half-way
+    for queued, reviews in killed.values():
+        assert reviews == (0 if queued else 1), "applied with its effects, or not at all"
+
+    with log.open("ab") as out:
+        process = subprocess.Popen([SMSGATEWAY, "worker"], env=environ, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 120
+        while count_queued(session):
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    assert set(reviews_per_message(session).values()) == {(False, 1)}
