@@ -237,11 +237,15 @@ def gunicorn(
 @contextmanager
 def worker(environ: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """One `smsgateway worker` process (the periodic jobs: it applies queued replies and
-    dispatches their acknowledgements), stopped with SIGTERM at the end."""
+    dispatches their acknowledgements), stopped with SIGTERM at the end.
+
+    The loop's task sweep is put off (it would start tasks for the seeded referrals a minute
+    in, and a reply applied after that writes its task too: the statement count would then
+    depend on how long the run took)."""
     log_file = log.open("wb")
     process = subprocess.Popen(
         [str(BIN / "smsgateway"), "worker"],
-        env=environ,
+        env={**environ, "SMSGATEWAY_TASK_SWEEP_SECONDS": "86400"},
         cwd=ROOT,
         stdout=log_file,
         stderr=subprocess.STDOUT,

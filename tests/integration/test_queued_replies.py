@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from webhook_scene import PUBLIC, SENDER, STRANGER, twilio_overrides
@@ -201,6 +201,40 @@ def test_the_batch_applies_as_the_inline_webhook_does(
     assert acks and acks == notices_to(session, inline, before)  # the acknowledgement planned
     assert [e.status for e in q.status_events] == [e.status for e in i.status_events]
     assert reviews_of(session, q) == reviews_of(session, i) == []
+
+
+#: Storing: the message and its first status event, nothing read first (a retry is refused by
+#: the unique provider id).
+STATEMENTS_TO_STORE = 2
+#: Applying a "1": the batch's SELECT (shared by the batch), the message claimed (1), then what
+#: the inline path runs but the message's INSERTs (sender, question, referral, event,
+#: acknowledgement: 5), the message's UPDATE with what it was read as (1) and `queued` cleared
+#: (1); the first reply from a number never reported delivered records it reachable (2 more).
+STATEMENTS_TO_APPLY = 1 + 1 + 5 + 1 + 1 + 2
+
+
+def test_storing_and_applying_cost_a_bounded_number_of_statements(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, make_referral: Any
+) -> None:
+    referral = make_referral()
+    ask(session, runtime, now, [referral])
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(runtime.db.engine, "before_cursor_execute", count)
+    try:
+        reply(wired, phone_of(referral), "1")
+        stored = len(statements)
+        apply_queue(runtime, now)
+    finally:
+        event.remove(runtime.db.engine, "before_cursor_execute", count)
+
+    assert stored == STATEMENTS_TO_STORE
+    # The batch's SELECT once more, finding nothing left.
+    assert len(statements) - stored <= STATEMENTS_TO_APPLY + 1
+    assert status_of(session, referral) == Status.CONFIRMED
 
 
 def test_a_message_nobody_can_read_goes_to_review_as_inline(
