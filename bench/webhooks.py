@@ -540,6 +540,11 @@ def main() -> int:
         help="SMSGATEWAY_REPLIES; queued: one `smsgateway worker` applies them",
     )
     parser.add_argument(
+        "--worker-after-load",
+        action="store_true",
+        help="with --replies queued: start the worker only once the load is over",
+    )
+    parser.add_argument(
         "--apply-timeout", type=float, default=900.0, help="seconds to wait for the queue"
     )
     args = parser.parse_args()
@@ -558,16 +563,26 @@ def main() -> int:
             app_log, bare_log = root / "app.log", root / "bare.log"
             worker_log = root / "worker.log"
             sizes = (args.workers, args.threads)
-            applier = worker(environ, worker_log) if queued else contextlib.nullcontext()
             backlog: int | None = None
             applied_at: float | None = None
-            with applier, gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log) as port:
+            launched: float | None = None  # when the worker was started
+            after_load = queued and args.worker_after_load
+            with contextlib.ExitStack() as stack:
+                if queued and not after_load:
+                    launched = time.perf_counter()
+                    stack.enter_context(worker(environ, worker_log))
+                port = stack.enter_context(
+                    gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log)
+                )
                 load_started = time.perf_counter()
                 ours = run_load(port, replies, args.clients, args.seconds)
                 if queued:
                     backlog = queued_now(environ)
                 replayed = [r for r in replies if r.sid in set(ours.sent)][: args.replays]
                 replay_errors = replay(port, replayed, args.clients)
+                if after_load:
+                    launched = time.perf_counter()
+                    stack.enter_context(worker(environ, worker_log))
                 if queued:
                     applied_at = wait_until_applied(environ, args.apply_timeout)
             with gunicorn("bench.bare_app:app", *sizes, environ, bare_log) as port:
@@ -593,13 +608,16 @@ def main() -> int:
     print("database check:", problems, flush=True)
     applied_per_s = None
     apply_seconds = None
-    if queued and applied_at is not None:
+    drain_per_s = None
+    if queued and applied_at is not None and launched is not None:
         apply_seconds = applied_at - load_started
         applied_per_s = len(set(ours.sent)) / apply_seconds
+        drain_per_s = len(set(ours.sent)) / (applied_at - launched)
         print(
             f"queued: {backlog} waiting when the load ended ({ours.seconds:.1f} s); all "
             f"{len(set(ours.sent))} applied {apply_seconds:.1f} s after it began "
-            f"({applied_per_s:.1f}/s)"
+            f"({applied_per_s:.1f}/s), {applied_at - launched:.1f} s after the worker was "
+            f"started ({drain_per_s:.1f}/s)"
         )
     elif queued:
         print(f"queued: not all applied within {args.apply_timeout:.0f} s")
@@ -634,6 +652,10 @@ def main() -> int:
                 "applied_per_s": round(applied_per_s, 1) if applied_per_s else None,
                 "apply_seconds": round(apply_seconds, 1) if apply_seconds else None,
                 "queued_at_load_end": backlog,
+                "worker_after_load": after_load,
+                # Replies applied per second from the worker's start (with the worker started
+                # after the load: what it applies when it has the machine to itself).
+                "drain_per_s": round(drain_per_s, 1) if drain_per_s else None,
                 "sql_per_apply": round(applying.statements, 2) if applying else None,
                 "commits_per_apply": round(applying.commits, 2) if applying else None,
                 "cpu_ms_per_apply": round(applying.cpu_ms, 2) if applying else None,
