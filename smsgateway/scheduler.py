@@ -4,12 +4,12 @@ The notices table is the source of truth; the scheduler is only the clock (DESIG
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
 processes send faster. Every such process also applies the inbound messages a queued webhook
-stored (`smsgateway.replies.queue`, `SMSGATEWAY_REPLIES=queued`), each exactly once. The other periodic jobs (`LEADER_JOBS`: the lease sweep, parked status
-reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep,
-the daily retention job)
-run only in the process holding the leader lock (`smsgateway.leader`), from APScheduler's
-SQLAlchemy job store, whose table an Alembic migration creates. Followers try to take the lock
-every `leader_retry_seconds`.
+stored (`smsgateway.replies.queue`, `SMSGATEWAY_REPLIES=queued`), each exactly once. The other
+periodic jobs (`LEADER_JOBS`: the lease sweep, parked status reports and escalations waiting for
+an answer, outbound webhook delivery, the loop's task sweep, the daily retention job) run only
+in the process holding the leader lock (`smsgateway.leader`), from APScheduler's SQLAlchemy job
+store, whose table an Alembic migration creates. Followers try to take the lock every
+`leader_retry_seconds`.
 
 `Clock.shutdown(wait=True)` stops a running dispatch round between provider calls (what was not
 sent goes back to `planned`) and waits for the jobs, before the interpreter starts tearing down:

@@ -97,7 +97,9 @@ def accept_message(
         failure = error
     with db.sessions() as session:
         existing = (
-            find_message(session, inbound.provider, row["provider_id"]) if row["provider_id"] else None
+            find_message(session, inbound.provider, row["provider_id"])
+            if row["provider_id"]
+            else None
         )
     if existing is not None:  # delivered again: the first delivery stored and processed it
         return InboundResult(existing.id, "duplicate", existing.intent)
@@ -208,8 +210,9 @@ def insert_message_row(session: Session, row: dict[str, Any]) -> int:
     Two Core INSERTs: no autoflush, no ORM layer. A provider id already stored raises
     `IntegrityError` (the unique provider id)."""
     connection = session.connection()
-    result = connection.execute(insert(_MESSAGES), row)
-    message_id = int(result.inserted_primary_key[0])
+    key = connection.execute(insert(_MESSAGES), row).inserted_primary_key
+    assert key is not None  # noqa: S101  (an INSERT of one row)
+    message_id = int(key[0])
     connection.execute(
         insert(_STATUS_EVENTS),
         {

@@ -6,9 +6,9 @@ body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), 
 line naming the field; another account's `AccountSid` gets 403. An inbound message is processed
 and stored in one transaction; when processing fails the message is still stored, alone, and
 answered 200 (`replies.inbound.accept_message`); with `SMSGATEWAY_REPLIES=queued` it is only
-stored, and applied later by the clock's job (`replies.queue`). Status callbacks are parsed here and applied by
-`smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
-is recorded). Answers come well inside Twilio's 15 seconds.
+stored, and applied later by the clock's job (`replies.queue`). Status callbacks are parsed here
+and applied by `smsgateway.delivery.reports` (once, never backwards, parked when they come
+before their message is recorded). Answers come well inside Twilio's 15 seconds.
 """
 
 from __future__ import annotations
