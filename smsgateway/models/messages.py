@@ -41,7 +41,7 @@ class Message(Base):
             "ix_messages_queued",
             "phone_e164",
             "id",
-            sqlite_where=text("queued"),
+            sqlite_where=text("queued = 1"),  # as SQLAlchemy writes the test on SQLite
             postgresql_where=text("queued"),
         ),
     )

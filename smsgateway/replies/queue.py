@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -134,12 +134,7 @@ def apply_queued(
     transaction, a sender's in arrival order. A failing database stops the batch (raised)."""
     report = QueueReport(batches=1)
     with db.sessions() as session:
-        batch = session.execute(
-            select(Message.id, Message.phone_e164)
-            .where(Message.queued)
-            .order_by(Message.id)
-            .limit(limit)
-        ).all()
+        batch = oldest_queued(session, limit)
     held: set[str] = set()  # senders with an earlier message not applied in this batch
     for message_id, phone in batch:
         if stop is not None and stop.is_set():
@@ -156,6 +151,29 @@ def apply_queued(
         else:
             report.applied += 1
     return report
+
+
+def oldest_queued(session: Session, limit: int) -> list[tuple[int, str]]:
+    """The ids and senders of the oldest queued messages, read through the partial index of the
+    queued ones. SQLite is told to use it (`INDEXED BY`, which SQLAlchemy does not write for
+    SQLite): left to itself it walked the whole table in id order, to spare a sort of the few
+    queued rows, every round, even with nothing queued."""
+    if session.get_bind().dialect.name == "sqlite":
+        rows = session.execute(
+            text(
+                "SELECT id, phone_e164 FROM messages INDEXED BY ix_messages_queued"
+                " WHERE queued = 1 ORDER BY id LIMIT :limit"
+            ),
+            {"limit": limit},
+        )
+    else:
+        rows = session.execute(
+            select(Message.id, Message.phone_e164)
+            .where(Message.queued)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    return [(int(message_id), str(phone)) for message_id, phone in rows]
 
 
 def apply_queued_until_idle(

@@ -237,6 +237,36 @@ def test_storing_and_applying_cost_a_bounded_number_of_statements(
     assert status_of(session, referral) == Status.CONFIRMED
 
 
+def test_the_queue_is_read_through_its_index_not_by_scanning_every_message(
+    wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime, database: str
+) -> None:
+    """Every process looks for queued messages every second: on SQLite that read walked the
+    whole messages table in id order until the batch query named the partial index."""
+    if database != "sqlite":
+        pytest.skip("SQLite's query plans")
+    reply(wired, STRANGER, "hello")
+    statements: list[tuple[str, Any]] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and " messages" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(runtime.db.engine, "before_cursor_execute", on_statement)
+    try:
+        apply_queue(runtime, now)
+        count_queued(session)
+    finally:
+        event.remove(runtime.db.engine, "before_cursor_execute", on_statement)
+    queue_reads = [(s, p) for s, p in statements if "queued" in s]
+    assert len(queue_reads) >= 3  # the batch (twice: the second finds none), the claim, count
+    with runtime.db.engine.connect() as connection:
+        for statement, parameters in queue_reads:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            steps = [row[3] for row in plan]
+            scans = [step for step in steps if step.startswith("SCAN messages")]
+            assert all("ix_messages_queued" in step for step in scans), (statement, steps)
+
+
 def test_a_message_nobody_can_read_goes_to_review_as_inline(
     wired: FakeTwilio, runtime: Runtime, session: Session, now: datetime
 ) -> None:

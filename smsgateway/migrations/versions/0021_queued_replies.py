@@ -28,7 +28,7 @@ def upgrade() -> None:
             'ix_messages_queued',
             ['phone_e164', 'id'],
             unique=False,
-            sqlite_where=sa.text('queued'),
+            sqlite_where=sa.text('queued = 1'),
             postgresql_where=sa.text('queued'),
         )
 
