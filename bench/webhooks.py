@@ -13,12 +13,19 @@ the same app in this process, where SQLAlchemy event hooks count the SQL stateme
 each reply costs, and the process's CPU time per reply is read. Finally the database is checked:
 one message per MessageSid, each replying returnee's referral confirmed once, by an event
 linking that message.
+
+With `--replies queued` the app runs with `SMSGATEWAY_REPLIES=queued` (the webhook only stores)
+and one `smsgateway worker` process, started before the load, applies the queued replies while
+it comes and after: the benchmark also times how long after the load began the last reply was
+applied (`applied_per_s`), counts the statements and CPU of applying (the counted replies are
+applied in this process), and the check also requires that nothing is left queued.
 The last line printed is one JSON object; docs/benchmarks.md records runs and the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import json
@@ -48,6 +55,7 @@ from smsgateway.models import ContactPoint, Message, Notice, Referral, ReferralE
 from smsgateway.notices import NoticeKind, NoticeState
 from smsgateway.partners import register_partner
 from smsgateway.referrals import Status, create_referral
+from smsgateway.replies.queue import apply_queued, apply_queued_until_idle, count_queued
 from smsgateway.returnees import PhoneInput, register_returnee
 from smsgateway.runtime import build_runtime, get_runtime
 
@@ -91,9 +99,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def app_environment(instance: Path, fake: FakeTwilio, scheduler: bool) -> dict[str, str]:
+def app_environment(
+    instance: Path, fake: FakeTwilio, scheduler: bool, replies: str = "inline"
+) -> dict[str, str]:
     """Production settings: Twilio transport against the fake, SQLite in the instance folder."""
     return {
+        "SMSGATEWAY_REPLIES": replies,
         **os.environ,
         "SMSGATEWAY_ENV": "production",
         "SMSGATEWAY_SECRET_KEY": secrets.token_hex(32),
@@ -221,6 +232,98 @@ def gunicorn(
             process.kill()
             process.wait(timeout=5)
         log_file.close()
+
+
+@contextmanager
+def worker(environ: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """One `smsgateway worker` process (the periodic jobs: it applies queued replies and
+    dispatches their acknowledgements), stopped with SIGTERM at the end.
+
+    The loop's task sweep is put off (it would start tasks for the seeded referrals a minute
+    in, and a reply applied after that writes its task too: the statement count would then
+    depend on how long the run took)."""
+    log_file = log.open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "smsgateway"), "worker"],
+        env={**environ, "SMSGATEWAY_TASK_SWEEP_SECONDS": "86400"},
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(2.0)  # imported and running its jobs
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log_file.close()
+
+
+def queued_now(environ: dict[str, str]) -> int:
+    """How many stored replies wait to be applied."""
+    runtime = build_runtime(load_settings(environ))
+    try:
+        with runtime.db.sessions() as session:
+            return count_queued(session)
+    finally:
+        runtime.db.dispose()
+
+
+def wait_until_applied(environ: dict[str, str], timeout: float) -> float | None:
+    """Poll until nothing is queued; the perf_counter time it was seen empty (None: timeout)."""
+    runtime = build_runtime(load_settings(environ))
+    deadline = time.perf_counter() + timeout
+    try:
+        while time.perf_counter() < deadline:
+            with runtime.db.sessions() as session:
+                if count_queued(session) == 0:
+                    return time.perf_counter()
+            time.sleep(0.05)
+        return None
+    finally:
+        runtime.db.dispose()
+
+
+def count_apply(environ: dict[str, str], expected: int) -> Counts:
+    """SQL statements, commits and CPU per queued reply applied in this process, through the
+    function the worker's job runs (after the first `WARM_UP`, applied apart)."""
+    runtime = build_runtime(load_settings(environ))
+    engine = runtime.db.engine
+    statements: list[str] = []
+    commits: list[object] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    def commit(conn: object) -> None:
+        commits.append(conn)
+
+    def clock() -> datetime:
+        return datetime.now(UTC)
+
+    try:
+        apply_queued(runtime.db, runtime.settings, clock=clock, limit=WARM_UP)
+        event.listen(engine, "before_cursor_execute", count)
+        event.listen(engine, "commit", commit)
+        cpu_started = time.process_time()
+        report = apply_queued_until_idle(runtime.db, runtime.settings, clock=clock)
+        cpu = time.process_time() - cpu_started
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", commit)
+        runtime.db.dispose()
+    applied = report.done
+    if applied != expected - WARM_UP:
+        print(f"applied {applied} counted replies in this process, expected {expected - WARM_UP}")
+    if not applied:
+        return Counts(0.0, 0.0, 0.0)
+    return Counts(len(statements) / applied, len(commits) / applied, cpu / applied * 1000)
 
 
 def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -404,6 +507,7 @@ def check_applied_once(environ: dict[str, str], replies: list[Reply], sent: set[
     problems["stray_messages"] = len(set(stored) - {r.sid for r in replies})
     problems["referrals_confirmed_twice"] = sum(1 for n in per_referral.values() if n > 1)
     problems["confirmed_vs_sent"] = (confirmed or 0) - len(sent)
+    problems["still_queued"] = queued_now(environ)
     return problems
 
 
@@ -429,12 +533,27 @@ def main() -> int:
     parser.add_argument("--replays", type=int, default=50, help="MessageSids sent again")
     parser.add_argument("--counted", type=int, default=100, help="replies whose SQL is counted")
     parser.add_argument("--scheduler", action="store_true", help="run the clock in the workers")
+    parser.add_argument(
+        "--replies",
+        choices=("inline", "queued"),
+        default="inline",
+        help="SMSGATEWAY_REPLIES; queued: one `smsgateway worker` applies them",
+    )
+    parser.add_argument(
+        "--worker-after-load",
+        action="store_true",
+        help="with --replies queued: start the worker only once the load is over",
+    )
+    parser.add_argument(
+        "--apply-timeout", type=float, default=900.0, help="seconds to wait for the queue"
+    )
     args = parser.parse_args()
+    queued = args.replies == "queued"
     print("machine:", machine(), flush=True)
     root = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     try:
         with FakeTwilio() as fake:
-            environ = app_environment(root / "instance", fake, args.scheduler)
+            environ = app_environment(root / "instance", fake, args.scheduler, args.replies)
             migrate(environ)
             started = time.perf_counter()
             phones = seed(environ, args.returnees + args.counted)
@@ -442,18 +561,40 @@ def main() -> int:
             everyone = signed_replies(phones, fake)
             replies, counted = everyone[: args.returnees], everyone[args.returnees :]
             app_log, bare_log = root / "app.log", root / "bare.log"
+            worker_log = root / "worker.log"
             sizes = (args.workers, args.threads)
-            with gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log) as port:
+            backlog: int | None = None
+            applied_at: float | None = None
+            launched: float | None = None  # when the worker was started
+            after_load = queued and args.worker_after_load
+            with contextlib.ExitStack() as stack:
+                if queued and not after_load:
+                    launched = time.perf_counter()
+                    stack.enter_context(worker(environ, worker_log))
+                port = stack.enter_context(
+                    gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log)
+                )
+                load_started = time.perf_counter()
                 ours = run_load(port, replies, args.clients, args.seconds)
+                if queued:
+                    backlog = queued_now(environ)
                 replayed = [r for r in replies if r.sid in set(ours.sent)][: args.replays]
                 replay_errors = replay(port, replayed, args.clients)
+                if after_load:
+                    launched = time.perf_counter()
+                    stack.enter_context(worker(environ, worker_log))
+                if queued:
+                    applied_at = wait_until_applied(environ, args.apply_timeout)
             with gunicorn("bench.bare_app:app", *sizes, environ, bare_log) as port:
                 bare = run_load(port, replies, args.clients, args.seconds, repeat=True)
             counts = count_statements(environ, counted)
+            applying = count_apply(environ, len(counted)) if queued else None
             answered = set(ours.sent) | {reply.sid for reply in counted}
             problems = check_applied_once(environ, everyone, answered)
-            for line in (server_errors(app_log) + server_errors(bare_log))[:20]:
+            logs = [app_log, bare_log] + ([worker_log] if queued else [])
+            for line in [line for log in logs for line in server_errors(log)][:20]:
                 print("server:", line)
+            worker_errors = len(server_errors(worker_log)) if queued else 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
     exhausted = len(ours.sent) == len(replies)
@@ -465,6 +606,26 @@ def main() -> int:
         f"CPU {counts.cpu_ms:.2f} ms in one process (over {len(counted)} replies)"
     )
     print("database check:", problems, flush=True)
+    applied_per_s = None
+    apply_seconds = None
+    drain_per_s = None
+    if queued and applied_at is not None and launched is not None:
+        apply_seconds = applied_at - load_started
+        applied_per_s = len(set(ours.sent)) / apply_seconds
+        drain_per_s = len(set(ours.sent)) / (applied_at - launched)
+        print(
+            f"queued: {backlog} waiting when the load ended ({ours.seconds:.1f} s); all "
+            f"{len(set(ours.sent))} applied {apply_seconds:.1f} s after it began "
+            f"({applied_per_s:.1f}/s), {applied_at - launched:.1f} s after the worker was "
+            f"started ({drain_per_s:.1f}/s)"
+        )
+    elif queued:
+        print(f"queued: not all applied within {args.apply_timeout:.0f} s")
+    if applying is not None:
+        print(
+            f"applying, per reply: {applying.statements:.2f} SQL statements, commits "
+            f"{applying.commits:.2f}, CPU {applying.cpu_ms:.2f} ms in one process"
+        )
     print(
         json.dumps(
             {
@@ -474,8 +635,9 @@ def main() -> int:
                 "ratio": round(ours.per_s / bare.per_s, 3) if bare.per_s else None,
                 "p50_ms": round(percentile(ours.latencies, 0.50) * 1000, 1),
                 "p99_ms": round(percentile(ours.latencies, 0.99) * 1000, 1),
-                "errors": ours.errors + replay_errors,
-                "applied_exactly_once": not any(problems.values()),
+                "errors": ours.errors + replay_errors + worker_errors,
+                "applied_exactly_once": not any(problems.values())
+                and (not queued or applied_at is not None),
                 "sql_per_reply": round(counts.statements, 2),
                 "workers": args.workers,
                 "threads": args.threads,
@@ -484,6 +646,19 @@ def main() -> int:
                 # Since issue 19 round 4, from the statement count's replies (one process).
                 "commits_per_reply": round(counts.commits, 2),
                 "cpu_ms_per_reply": round(counts.cpu_ms, 2),
+                # Since issue 19 round 6: `--replies queued` (the webhook's figures above are then
+                # those of storing; these are applying's, by one `smsgateway worker`).
+                "replies_mode": args.replies,
+                "applied_per_s": round(applied_per_s, 1) if applied_per_s else None,
+                "apply_seconds": round(apply_seconds, 1) if apply_seconds else None,
+                "queued_at_load_end": backlog,
+                "worker_after_load": after_load,
+                # Replies applied per second from the worker's start (with the worker started
+                # after the load: what it applies when it has the machine to itself).
+                "drain_per_s": round(drain_per_s, 1) if drain_per_s else None,
+                "sql_per_apply": round(applying.statements, 2) if applying else None,
+                "commits_per_apply": round(applying.commits, 2) if applying else None,
+                "cpu_ms_per_apply": round(applying.cpu_ms, 2) if applying else None,
             }
         )
     )

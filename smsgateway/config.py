@@ -20,6 +20,8 @@ import phonenumbers
 ENVIRONMENTS = ("development", "demo", "test", "production")
 TRANSPORTS = ("local", "twilio")
 LOG_FORMATS = ("text", "json")
+#: How an inbound message is applied: in its webhook's request, or later by the clock's job.
+REPLY_MODES = ("inline", "queued")
 PREFIX = "SMSGATEWAY_"
 
 
@@ -58,6 +60,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "lease_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "task_sweep_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "leader_retry_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
+    "replies_interval_seconds": Range(0, DAY_SECONDS, is_low_allowed=False),
     "web_workers": Range(1, 1_000),
     "web_threads": Range(1, 1_000),
     "local_send_delay_seconds": Range(0, 3_600),
@@ -100,6 +103,10 @@ class Settings:
     web_threads: int = 4  # threads in each of them (smsgateway.gunicorn_conf says why)
     local_send_delay_seconds: float = 0.0  # tests and benchmarks only: a slow local transport
     reply_window_hours: int = 72
+    # "inline": a webhook applies its message before it answers; "queued": it stores the message
+    # and the clock's job applies it (smsgateway.replies.queue).
+    replies: str = "inline"
+    replies_interval_seconds: float = 1.0  # how often queued messages are looked for
     programme_file: str = ""  # empty: the package's programme.toml (docs/programme.md)
     public_url: str = ""
     outbound_webhook_url: str = ""  # empty: referral events are not pushed anywhere
@@ -210,6 +217,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}")
     if settings.transport not in TRANSPORTS:
         raise ConfigError(f"{PREFIX}TRANSPORT must be one of {', '.join(TRANSPORTS)}")
+    if settings.replies not in REPLY_MODES:
+        raise ConfigError(f"{PREFIX}REPLIES must be one of {', '.join(REPLY_MODES)}")
     if settings.log_format and settings.log_format not in LOG_FORMATS:
         raise ConfigError(f"{PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
     _validate_numbers(settings)

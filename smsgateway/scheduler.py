@@ -3,12 +3,13 @@
 The notices table is the source of truth; the scheduler is only the clock (DESIGN.md). It holds
 no job per notice. Every process that runs the clock (`serve`, each gunicorn worker, each
 `worker`) dispatches: claims with `FOR UPDATE SKIP LOCKED` make that safe on PostgreSQL, and more
-processes send faster. The other periodic jobs (`LEADER_JOBS`: the lease sweep, parked status
-reports and escalations waiting for an answer, outbound webhook delivery, the loop's task sweep,
-the daily retention job)
-run only in the process holding the leader lock (`smsgateway.leader`), from APScheduler's
-SQLAlchemy job store, whose table an Alembic migration creates. Followers try to take the lock
-every `leader_retry_seconds`.
+processes send faster. Every such process also applies the inbound messages a queued webhook
+stored (`smsgateway.replies.queue`, `SMSGATEWAY_REPLIES=queued`), each exactly once. The other
+periodic jobs (`LEADER_JOBS`: the lease sweep, parked status reports and escalations waiting for
+an answer, outbound webhook delivery, the loop's task sweep, the daily retention job) run only
+in the process holding the leader lock (`smsgateway.leader`), from APScheduler's SQLAlchemy job
+store, whose table an Alembic migration creates. Followers try to take the lock every
+`leader_retry_seconds`.
 
 `Clock.shutdown(wait=True)` stops a running dispatch round between provider calls (what was not
 sent goes back to `planned`) and waits for the jobs, before the interpreter starts tearing down:
@@ -40,6 +41,7 @@ from smsgateway.leader import LeaderLock, make_leader_lock
 from smsgateway.loop.tasks import advance_tasks
 from smsgateway.outbound_webhooks import deliver_pending_webhooks
 from smsgateway.privacy.retention import apply_retention
+from smsgateway.replies.queue import apply_queued_until_idle
 from smsgateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,12 @@ def run_dispatch() -> None:
     dispatch_until_idle(
         runtime.db, runtime.transport, runtime.settings, clock=runtime.clock, stop=_stopping
     )
+
+
+def run_queued_replies() -> None:
+    """Apply the inbound messages queued by the webhook, oldest first (every process)."""
+    runtime = _current()
+    apply_queued_until_idle(runtime.db, runtime.settings, clock=runtime.clock, stop=_stopping)
 
 
 def run_lease_sweep() -> None:
@@ -206,6 +214,15 @@ class Clock:
             "interval",
             seconds=settings.dispatch_interval_seconds,
             id="dispatch",
+            **common,
+        )
+        # Always, not only with SMSGATEWAY_REPLIES=queued: messages queued before a switch back
+        # to inline are still applied (one indexed query when there are none).
+        self.local.add_job(
+            run_queued_replies,
+            "interval",
+            seconds=settings.replies_interval_seconds,
+            id="queued_replies",
             **common,
         )
         self.local.add_job(

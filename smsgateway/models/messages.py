@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smsgateway.db import Base, UTCDateTime
@@ -24,6 +34,15 @@ class Message(Base):
             "delivery_status",
             "returnee_id",
             "referral_id",
+        ),
+        # The queued inbound messages, per sender in arrival order (smsgateway.replies.queue):
+        # only the few not applied yet are in it.
+        Index(
+            "ix_messages_queued",
+            "phone_e164",
+            "id",
+            sqlite_where=text("queued = 1"),  # as SQLAlchemy writes the test on SQLite
+            postgresql_where=text("queued"),
         ),
     )
 
@@ -47,6 +66,9 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(16), default=None)
     # Why an inbound message, stored, could not be processed (a review item says so too).
     processing_error: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # An inbound message stored by a queued webhook and not applied yet (`SMSGATEWAY_REPLIES`);
+    # cleared in the transaction that applies it.
+    queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

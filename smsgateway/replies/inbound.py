@@ -89,7 +89,7 @@ def accept_message(
     queued for review; the error is logged with the message id only. A failure to store raises:
     the provider should retry. A message already stored under its provider id is a `duplicate`.
     """
-    row = _message_row(inbound, now=now, settings=settings)  # InvalidInput before any work
+    row = message_row(inbound, now=now, settings=settings)  # InvalidInput before any work
     try:
         with db.transaction() as session:
             return _process(session, Message(**row), now=now, settings=settings)
@@ -97,14 +97,16 @@ def accept_message(
         failure = error
     with db.sessions() as session:
         existing = (
-            _find(session, inbound.provider, row["provider_id"]) if row["provider_id"] else None
+            find_message(session, inbound.provider, row["provider_id"])
+            if row["provider_id"]
+            else None
         )
     if existing is not None:  # delivered again: the first delivery stored and processed it
         return InboundResult(existing.id, "duplicate", existing.intent)
     stored, message = _store_committed(db, inbound, now=now, settings=settings)
     if message is None:
         return stored
-    _log_failure(stored.message_id, failure)
+    log_failure(stored.message_id, failure)
     with db.transaction() as session:
         keep_unprocessed(session, stored.message_id, failure, now=now)
     return InboundResult(stored.message_id, "not_processed")
@@ -134,7 +136,7 @@ def store_message(
     provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
     inputs.body_text(inbound.body)  # refused before anything else, as `_new_message` would
     if provider_id:
-        existing = _find(session, inbound.provider, provider_id)
+        existing = find_message(session, inbound.provider, provider_id)
         if existing is not None:
             return InboundResult(existing.id, "duplicate", existing.intent)
     message = _new_message(session, inbound, now=now, settings=settings)
@@ -145,17 +147,19 @@ def _new_message(
     session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> Message:
     """Insert the message and its first status event (two statements, one flush)."""
-    message = Message(**_message_row(inbound, now=now, settings=settings))
+    message = Message(**message_row(inbound, now=now, settings=settings))
     message.status_events.append(MessageStatusEvent(status="received", created_at=now))
     session.add(message)
     session.flush()
     return message
 
 
-def _message_row(inbound: InboundMessage, *, now: datetime, settings: Settings) -> dict[str, Any]:
+def message_row(
+    inbound: InboundMessage, *, now: datetime, settings: Settings, queued: bool = False
+) -> dict[str, Any]:
     """Every column of the message as received (`InvalidInput` for a body or provider id that
     cannot be stored): the sender kept whatever it is, bounded to its column; the body without
-    control characters."""
+    control characters. `queued`: stored to be applied later (`smsgateway.replies.queue`)."""
     provider_id = inputs.provider_id(inbound.provider_id) if inbound.provider_id else None
     body = inputs.body_text(inbound.body)
     sender = inputs.sender(inbound.sender, settings.default_region)
@@ -178,6 +182,7 @@ def _message_row(inbound: InboundMessage, *, now: datetime, settings: Settings) 
         "error_code": "",
         "intent": None,
         "processing_error": "",
+        "queued": queued,
         "created_at": now,
         "updated_at": now,
     }
@@ -194,21 +199,30 @@ def _store(session: Session, message: Message) -> None:
     so a later change to it is an UPDATE at the flush. A message already stored: nothing."""
     if message.id is not None:
         return
-    row = {key: getattr(message, key) for key in _COLUMNS}
-    connection = session.connection()  # Core statements: no autoflush, no ORM layer
-    result = connection.execute(insert(_MESSAGES), row)
-    message.id = result.inserted_primary_key[0]
+    message.id = insert_message_row(session, {key: getattr(message, key) for key in _COLUMNS})
+    make_transient_to_detached(message)
+    session.add(message)
+
+
+def insert_message_row(session: Session, row: dict[str, Any]) -> int:
+    """Insert an inbound message's row (`message_row`) and its first status event; its id.
+
+    Two Core INSERTs: no autoflush, no ORM layer. A provider id already stored raises
+    `IntegrityError` (the unique provider id)."""
+    connection = session.connection()
+    key = connection.execute(insert(_MESSAGES), row).inserted_primary_key
+    assert key is not None  # noqa: S101  (an INSERT of one row)
+    message_id = int(key[0])
     connection.execute(
         insert(_STATUS_EVENTS),
         {
-            "message_id": message.id,
+            "message_id": message_id,
             "status": "received",
             "error_code": "",
             "created_at": row["created_at"],
         },
     )
-    make_transient_to_detached(message)
-    session.add(message)
+    return message_id
 
 
 def process_message(
@@ -270,17 +284,17 @@ def _store_committed(
         # Delivered again (the first delivery may still be uncommitted): that one stored it, the
         # unique provider id says so, and processes it.
         with db.sessions() as session:
-            existing = _find(session, inbound.provider, inbound.provider_id or "")
+            existing = find_message(session, inbound.provider, inbound.provider_id or "")
         if existing is None:
             raise
         return InboundResult(existing.id, "duplicate", existing.intent), None
 
 
-def _find(session: Session, provider: str, provider_id: str) -> Message | None:
+def find_message(session: Session, provider: str, provider_id: str) -> Message | None:
     return session.scalar(select(Message).filter_by(provider=provider, provider_id=provider_id))
 
 
-def _log_failure(message_id: int, error: BaseException) -> None:
+def log_failure(message_id: int, error: BaseException) -> None:
     """The message id, the error's type and where it happened: never the error's text, which
     may quote the message (a database error echoes its parameters)."""
     stack = "".join(traceback.format_tb(error.__traceback__))

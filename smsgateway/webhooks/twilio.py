@@ -5,9 +5,10 @@ Every POST is checked with twilio's `RequestValidator` against the configured pu
 body that is not a UTF-8 form, or a field that cannot be used (`twilio_forms`), gets 400 and a log
 line naming the field; another account's `AccountSid` gets 403. An inbound message is processed
 and stored in one transaction; when processing fails the message is still stored, alone, and
-answered 200 (`replies.inbound.accept_message`). Status callbacks are parsed here and applied by
-`smsgateway.delivery.reports` (once, never backwards, parked when they come before their message
-is recorded). Answers come well inside Twilio's 15 seconds.
+answered 200 (`replies.inbound.accept_message`); with `SMSGATEWAY_REPLIES=queued` it is only
+stored, and applied later by the clock's job (`replies.queue`). Status callbacks are parsed here
+and applied by `smsgateway.delivery.reports` (once, never backwards, parked when they come
+before their message is recorded). Answers come well inside Twilio's 15 seconds.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from smsgateway.dispatch import render_notice
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Notice
 from smsgateway.replies.inbound import accept_message
+from smsgateway.replies.queue import queue_message
 from smsgateway.runtime import get_runtime
 from smsgateway.webhooks import twilio_forms
 
@@ -97,11 +99,17 @@ def _twiml(response: MessagingResponse | VoiceResponse) -> Response:
 
 @webhooks.post("/twilio/messages")
 def inbound_message() -> Response:
-    """An SMS or WhatsApp message from a person: the one inbound path, then an empty answer."""
+    """An SMS or WhatsApp message from a person: the one inbound path, then an empty answer.
+
+    With `SMSGATEWAY_REPLIES=queued` the message is only stored, and the clock's job applies it
+    through the same path (`smsgateway.replies.queue`)."""
     runtime = get_runtime()
     inbound = twilio_forms.inbound_message(request.form, runtime.settings.default_region)
     now = runtime.clock()
-    accept_message(runtime.db, inbound, now=now, settings=runtime.settings)
+    if runtime.settings.replies == "queued":
+        queue_message(runtime.db, inbound, now=now, settings=runtime.settings)
+    else:
+        accept_message(runtime.db, inbound, now=now, settings=runtime.settings)
     return _twiml(MessagingResponse())
 
 

@@ -17,6 +17,7 @@ def test_defaults_run_the_embedded_demo(tmp_path: Path) -> None:
     assert settings.host == "127.0.0.1" and settings.port == 5000
     assert settings.sqlalchemy_url == f"sqlite:///{tmp_path.resolve() / 'smsgateway.db'}"
     assert settings.is_simulator_enabled
+    assert settings.replies == "inline"  # a webhook applies its message before it answers
 
 
 def test_variables_override_defaults(tmp_path: Path) -> None:
@@ -27,8 +28,10 @@ def test_variables_override_defaults(tmp_path: Path) -> None:
             "SMSGATEWAY_DATABASE_URL": "postgresql+psycopg://127.0.0.1/test",
             "SMSGATEWAY_FALLBACK_LANGUAGES": "wo, fr ,en",
             "SMSGATEWAY_SCHEDULER": "false",
+            "SMSGATEWAY_REPLIES": "queued",
         }
     )
+    assert settings.replies == "queued"
     assert settings.port == 5077
     assert settings.sqlalchemy_url == "postgresql+psycopg://127.0.0.1/test"
     assert settings.fallback_languages == ("wo", "fr", "en")
@@ -44,6 +47,8 @@ def test_variables_override_defaults(tmp_path: Path) -> None:
         ("SMSGATEWAY_DEFAULT_TIME_ZONE", "Mars/Olympus"),
         ("SMSGATEWAY_DEFAULT_REGION", "XX"),
         ("SMSGATEWAY_SCHEDULER", "maybe"),
+        ("SMSGATEWAY_REPLIES", "later"),
+        ("SMSGATEWAY_REPLIES_INTERVAL_SECONDS", "0"),
         ("SMSGATEWAY_SEND_WINDOW_SECONDS", "0.5"),
         ("SMSGATEWAY_SEND_WINDOW_SECONDS", "soon"),
     ],
