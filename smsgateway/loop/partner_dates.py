@@ -4,7 +4,8 @@ The partner holds the appointment book, so the rebooking rule's first step (`ask
 asks the partner's first point person for a new date: a notice of kind `partner_date_request`,
 by SMS in the point person's language ("Referral R1234 (Awa D., appointment 12 Dec) asks for
 another date. Reply with the reference and the new date and time, e.g. R1234 19/12 10:00").
-Without an answer, the next step (`remind_partner_date`) asks once more, "Reminder." first.
+Without an answer, the next steps (`remind_partner_date`, twice in the shipped programme) ask
+again, "Reminder." first.
 The point person answers with the reference, a date written day first (`19/12`, `19.12.2026`,
 `19-12`) and, if they like, a time (`10:00`, `10h`, `14h30`); without a time the appointment
 keeps the time of day it had (09:00 when it had none). The date is read in the returnee's time
