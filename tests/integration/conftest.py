@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy.orm import Session
 
+from smsgateway.fakes import FakeTwilio
 from smsgateway.models import Referral
 from smsgateway.notices import NoticeKind, plan_notice
 
@@ -66,3 +67,22 @@ def _plan_due_notices(session: Session, referrals: list[Referral], count: int) -
 @pytest.fixture
 def plan_due_notices() -> PlanDueNotices:
     return _plan_due_notices
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str:
+    """Asked for by a test (or its `app_overrides`): the test runs on SQLite and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(database: str, request: pytest.FixtureRequest) -> str:
+    """The `database`'s URL for the app's settings; empty for the default SQLite file."""
+    return str(request.getfixturevalue("pg_url")) if database == "postgres" else ""
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTwilio]:
+    """The local fake Twilio API, on its own port for the test."""
+    with FakeTwilio() as server:
+        yield server

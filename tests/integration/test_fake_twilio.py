@@ -62,12 +62,6 @@ class Receiver:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
-
-
-@pytest.fixture
 def client(fake: FakeTwilio) -> Client:
     return make_twilio_client(fake.account_sid, fake.auth_token, api_base=fake.url)
 

@@ -92,11 +92,6 @@ def test_exports_are_logged_with_what_they_held(
     assert sorted(entry.subject_ids) == sorted([first.id, second.id])
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def app_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
     """The append-only test runs on both databases (its triggers differ); others on SQLite."""

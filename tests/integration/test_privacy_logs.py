@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,23 +28,9 @@ STATUS = "/webhooks/twilio/message-status"
 INDUCED = "texte qui casse induced"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
-
-
-@pytest.fixture
-def app_overrides(
-    tmp_path: Path, fake: FakeTwilio, database: str, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    url = request.getfixturevalue("pg_url") if database == "postgres" else ""
-    return twilio_overrides(tmp_path, fake, url)
+def app_overrides(tmp_path: Path, fake: FakeTwilio, database_url: str) -> dict[str, Any]:
+    return twilio_overrides(tmp_path, fake, database_url)
 
 
 def induce_a_database_error(runtime: Runtime, database: str) -> None:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,23 +45,9 @@ URL = f"{PUBLIC}/webhooks/twilio/messages"
 SMSGATEWAY = str(Path(sys.executable).with_name("smsgateway"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
-
-
-@pytest.fixture
-def app_overrides(
-    tmp_path: Path, fake: FakeTwilio, database: str, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    url = request.getfixturevalue("pg_url") if database == "postgres" else ""
-    return {**twilio_overrides(tmp_path, fake, url), "replies": "queued"}
+def app_overrides(tmp_path: Path, fake: FakeTwilio, database_url: str) -> dict[str, Any]:
+    return {**twilio_overrides(tmp_path, fake, database_url), "replies": "queued"}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,12 +25,6 @@ from smsgateway.transports.twilio import TwilioTransport
 PUBLIC = "https://sms.example.org"
 SENDER = "+15005550006"
 SERVICE_SID = "MG" + "3" * 32
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,12 +26,6 @@ from smsgateway.runtime import Runtime
 PUBLIC = "https://sms.example.org"
 SENDER = "+15005550006"
 TEMPLATE = "HX" + "7" * 32
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ processed" (which would keep it safe, but hide a bug).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,23 +92,9 @@ def sids(prefix: str) -> st.SearchStrategy[str]:
     return st.one_of(fresh, fresh, pool, broken)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
-
-
-@pytest.fixture
-def app_overrides(
-    tmp_path: Path, fake: FakeTwilio, database: str, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    url = request.getfixturevalue("pg_url") if database == "postgres" else ""
-    return twilio_overrides(tmp_path, fake, url)
+def app_overrides(tmp_path: Path, fake: FakeTwilio, database_url: str) -> dict[str, Any]:
+    return twilio_overrides(tmp_path, fake, database_url)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,23 +42,9 @@ GATHER = "/webhooks/twilio/voice/gather"
 CALL_STATUS = "/webhooks/twilio/voice/status"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
-
-
-@pytest.fixture
-def app_overrides(
-    tmp_path: Path, fake: FakeTwilio, database: str, request: pytest.FixtureRequest
-) -> dict[str, Any]:
-    url = request.getfixturevalue("pg_url") if database == "postgres" else ""
-    return twilio_overrides(tmp_path, fake, url)
+def app_overrides(tmp_path: Path, fake: FakeTwilio, database_url: str) -> dict[str, Any]:
+    return twilio_overrides(tmp_path, fake, database_url)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +11,6 @@ from flask.testing import FlaskClient
 
 from smsgateway.fakes import FakeTwilio, via_test_client
 from smsgateway.runtime import Runtime
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as server:
-        yield server
 
 
 @pytest.fixture
