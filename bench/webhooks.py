@@ -225,13 +225,18 @@ def gunicorn(
         time.sleep(1.0)  # every worker booted, not just the first
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process, grace=15)
         log_file.close()
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float) -> None:
+    """SIGTERM, `grace` seconds to finish, then SIGKILL."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 @contextmanager
@@ -256,12 +261,7 @@ def worker(environ: dict[str, str], log: Path) -> Iterator[subprocess.Popen[byte
             raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process, grace=30)
         log_file.close()
 
 
