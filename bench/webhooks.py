@@ -45,7 +45,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import Engine, event, func, select, update
 
 from smsgateway import create_app
 from smsgateway.config import load_settings
@@ -294,36 +294,50 @@ def count_apply(environ: dict[str, str], expected: int) -> Counts:
     """SQL statements, commits and CPU per queued reply applied in this process, through the
     function the worker's job runs (after the first `WARM_UP`, applied apart)."""
     runtime = build_runtime(load_settings(environ))
-    engine = runtime.db.engine
-    statements: list[str] = []
-    commits: list[object] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    def commit(conn: object) -> None:
-        commits.append(conn)
 
     def clock() -> datetime:
         return datetime.now(UTC)
 
     try:
         apply_queued(runtime.db, runtime.settings, clock=clock, limit=WARM_UP)
-        event.listen(engine, "before_cursor_execute", count)
-        event.listen(engine, "commit", commit)
-        cpu_started = time.process_time()
-        report = apply_queued_until_idle(runtime.db, runtime.settings, clock=clock)
-        cpu = time.process_time() - cpu_started
+        with counted(runtime.db.engine) as tally:
+            cpu_started = time.process_time()
+            report = apply_queued_until_idle(runtime.db, runtime.settings, clock=clock)
+            cpu = time.process_time() - cpu_started
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-        event.remove(engine, "commit", commit)
         runtime.db.dispose()
     applied = report.done
     if applied != expected - WARM_UP:
         print(f"applied {applied} counted replies in this process, expected {expected - WARM_UP}")
     if not applied:
         return Counts(0.0, 0.0, 0.0)
-    return Counts(len(statements) / applied, len(commits) / applied, cpu / applied * 1000)
+    return Counts(tally.statements / applied, tally.commits / applied, cpu / applied * 1000)
+
+
+@dataclass
+class Tally:
+    statements: int = 0
+    commits: int = 0
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[Tally]:
+    """The SQL statements and commits `engine` runs inside the block (SQLAlchemy event hooks)."""
+    tally = Tally()
+
+    def count(*_args: object) -> None:
+        tally.statements += 1
+
+    def commit(_conn: object) -> None:
+        tally.commits += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", commit)
+    try:
+        yield tally
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", commit)
 
 
 def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -417,38 +431,25 @@ def count_statements(environ: dict[str, str], replies: list[Reply]) -> Counts:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    engine = get_runtime(app).db.engine
-    statements: list[str] = []
-    commits: list[object] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    def commit(conn: object) -> None:
-        commits.append(conn)
-
-    event.listen(engine, "before_cursor_execute", count)
-    event.listen(engine, "commit", commit)
     client = app.test_client()
     cpu_started = 0.0
     try:
-        for number, reply in enumerate(replies):
-            if number == WARM_UP:
-                cpu_started = time.process_time()
-            response = client.post(PATH, data=reply.body, headers=reply.headers)
-            if response.status_code != 200:
-                raise RuntimeError(f"counted reply answered {response.status_code}")
-        cpu = time.process_time() - cpu_started
+        with counted(get_runtime(app).db.engine) as tally:
+            for number, reply in enumerate(replies):
+                if number == WARM_UP:
+                    cpu_started = time.process_time()
+                response = client.post(PATH, data=reply.body, headers=reply.headers)
+                if response.status_code != 200:
+                    raise RuntimeError(f"counted reply answered {response.status_code}")
+            cpu = time.process_time() - cpu_started
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-        event.remove(engine, "commit", commit)
         get_runtime(app).db.dispose()
     if not replies:
         return Counts(0.0, 0.0, 0.0)
     timed = len(replies) - WARM_UP
     return Counts(
-        len(statements) / len(replies),
-        len(commits) / len(replies),
+        tally.statements / len(replies),
+        tally.commits / len(replies),
         cpu / timed * 1000 if timed > 0 else 0.0,
     )
 
