@@ -28,8 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.webhooks import PATH, app_environment, migrate, seed, signed_replies  # noqa: E402
-from smsgateway import create_app  # noqa: E402
+from bench.webhooks import (  # noqa: E402
+    PATH,
+    app_environment,
+    app_in_process,
+    migrate,
+    seed,
+    signed_replies,
+)
 from smsgateway.fakes.twilio_api import FakeTwilio  # noqa: E402
 from smsgateway.runtime import get_runtime  # noqa: E402
 
@@ -51,13 +57,7 @@ def main() -> int:
             migrate(environ)
             phones = seed(environ, max(args.returnees, needed))
             replies = signed_replies(phones[:needed], fake)
-            saved = dict(os.environ)
-            os.environ.update(environ)
-            try:
-                app = create_app()
-            finally:
-                os.environ.clear()
-                os.environ.update(saved)
+            app = app_in_process(environ)
             client = app.test_client()
             for reply in replies[: args.warm_up]:
                 client.post(PATH, data=reply.body, headers=reply.headers)

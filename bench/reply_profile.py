@@ -38,6 +38,7 @@ from bench.webhooks import (  # noqa: E402
     PYTHON,
     Reply,
     app_environment,
+    app_in_process,
     free_port,
     migrate,
     percentile,
@@ -46,19 +47,12 @@ from bench.webhooks import (  # noqa: E402
     signed_replies,
     wait_until_listening,
 )
-from smsgateway import create_app  # noqa: E402
 from smsgateway.fakes.twilio_api import FakeTwilio  # noqa: E402
 from smsgateway.runtime import get_runtime  # noqa: E402
 
 
 def in_process(environ: dict[str, str], timed: list[Reply], profiled: list[Reply]) -> dict:
-    saved = dict(os.environ)
-    os.environ.update(environ)
-    try:
-        app = create_app()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    app = app_in_process(environ)
     client = app.test_client()
 
     def send(reply: Reply) -> None:

@@ -45,6 +45,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from flask import Flask
 from sqlalchemy import Engine, event, func, select, update
 
 from smsgateway import create_app
@@ -420,17 +421,23 @@ class Counts:
 WARM_UP = 10
 
 
+def app_in_process(environ: dict[str, str]) -> Flask:
+    """The app built in this process with `environ`'s settings (it reads them from the
+    environment), which is then left as it was."""
+    saved = dict(os.environ)
+    os.environ.update(environ)
+    try:
+        return create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def count_statements(environ: dict[str, str], replies: list[Reply]) -> Counts:
     """SQL statements and commits per reply: these replies POSTed, one at a time, to the same
     app (same settings, same database) in this process, with SQLAlchemy event hooks on its
     engine; and the process's CPU time per reply after the first `WARM_UP`."""
-    saved = dict(os.environ)
-    os.environ.update(environ)  # the app reads its settings from the environment
-    try:
-        app = create_app()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    app = app_in_process(environ)
     client = app.test_client()
     cpu_started = 0.0
     try:
