@@ -259,7 +259,7 @@ def record_opt_out(
     now: datetime,
     message_id: int | None = None,
     notice_id: int | None = None,
-) -> list[ContactPoint]:
+) -> None:
     """STOP (or Twilio's 21610) for one number: suppress it on every sender and channel, mark
     its contact points `opted_out`, cancel what is planned for it, tell the caseworker.
 
@@ -273,7 +273,7 @@ def record_opt_out(
         session, phone, reason=source, state=OPTED_OUT, now=now, message_id=message_id
     )
     if points is None:
-        return list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+        return
     for returnee in sorted({point.returnee for point in points}, key=lambda r: r.id):
         if not has_own_number_that_works(returnee):
             flag_unreachable(session, returnee, reason=OPTED_OUT, now=now)
@@ -290,7 +290,6 @@ def record_opt_out(
         )
     session.flush()
     log.info("opt-out: a number of %d contact point(s) stopped (%s)", len(points), source)
-    return points
 
 
 def _cancel_proxy_requests(session: Session, returnee: Returnee) -> None:
