@@ -25,8 +25,8 @@ from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 from tests.integration import test_twilio_webhooks as twilio
 
-# The Twilio-wired app of tests/integration/test_twilio_webhooks.py.
-fake = twilio.fake
+# The Twilio-wired app of tests/integration/test_twilio_webhooks.py (the fake is an integration
+# fixture, tests/integration/conftest.py).
 app_overrides = twilio.app_overrides
 wired = twilio.wired
 PUBLIC, dispatch, follow_ups, reminder = (
