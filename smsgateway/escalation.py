@@ -147,10 +147,8 @@ def record_step_delivered(
     A delivered proxy request reached the proxy, not the person: the sequence waits for the
     person's answer until `answer_due_at`.
     """
-    if notice.returnee_id is None:
-        return
-    escalation = open_escalation(session, notice.returnee_id)
-    if escalation is None or escalation.step_notice_id != notice.id:
+    escalation = _stepped_by(session, notice)
+    if escalation is None:
         return
     if _is_proxy_step(escalation, policy):
         return
@@ -189,10 +187,8 @@ def record_step_opted_out(session: Session, notice: Notice, *, now: datetime) ->
     number that works carries the flag (reason `opted_out`): the sequence ends with it, and
     START clears both; a person with another own number that works is no verdict yet: the
     sequence lapses and the notices it held go out again."""
-    if notice.returnee_id is None:
-        return
-    escalation = open_escalation(session, notice.returnee_id)
-    if escalation is None or escalation.step_notice_id != notice.id:
+    escalation = _stepped_by(session, notice)
+    if escalation is None:
         return
     returnee = notice.returnee
     if returnee is not None and returnee.unreachable_reason == OPTED_OUT:
@@ -205,10 +201,10 @@ def record_step_opted_out(session: Session, notice: Notice, *, now: datetime) ->
 def record_step_unsent(session: Session, notice: Notice, *, now: datetime) -> None:
     """A notice was settled without being sent (expired, cancelled, unrenderable): when it is
     the step of an open sequence, the sequence lapses and the notices it held go out again."""
-    if notice.returnee_id is None or notice.escalation_step <= 0:
+    if notice.escalation_step <= 0:
         return  # only an escalation's copies are steps
-    escalation = open_escalation(session, notice.returnee_id)
-    if escalation is None or escalation.step_notice_id != notice.id:
+    escalation = _stepped_by(session, notice)
+    if escalation is None:
         return
     _close(escalation, EscalationState.LAPSED, f"step notice {notice.state}", now=now)
     _plan_held_again(session, escalation, now=now)
@@ -295,6 +291,16 @@ def follow_up_by_sms(session: Session, notice: Notice, *, now: datetime) -> Noti
 
 
 # -- the sequence ------------------------------------------------------------------------------
+
+
+def _stepped_by(session: Session, notice: Notice) -> Escalation | None:
+    """The open sequence whose current step is this notice, if any."""
+    if notice.returnee_id is None:
+        return None
+    escalation = open_escalation(session, notice.returnee_id)
+    if escalation is None or escalation.step_notice_id != notice.id:
+        return None
+    return escalation
 
 
 def _lock(session: Session, returnee: Returnee) -> None:
