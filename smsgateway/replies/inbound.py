@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -32,7 +32,7 @@ from smsgateway.feedback.answers import (
     apply_feedback_answer,
     apply_feedback_keyword,
 )
-from smsgateway.models import Message, MessageStatusEvent, Notice
+from smsgateway.models import Message, Notice
 from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.programme import current_programme
@@ -146,9 +146,8 @@ def store_message(
 def _new_message(
     session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> Message:
-    """Insert the message and its first status event (two statements, one flush)."""
+    """Insert the message (one statement, one flush)."""
     message = Message(**message_row(inbound, now=now, settings=settings))
-    message.status_events.append(MessageStatusEvent(status="received", created_at=now))
     session.add(message)
     session.flush()
     return message
@@ -189,40 +188,50 @@ def message_row(
 
 
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
-_STATUS_EVENTS: Table = MessageStatusEvent.__table__  # type: ignore[assignment]
 _COLUMNS = tuple(column.key for column in _MESSAGES.columns if column.key != "id")
 
 
+class AlreadyApplied(Exception):
+    """A queued message was applied by another worker first: this transaction changes nothing."""
+
+
 def _store(session: Session, message: Message) -> None:
-    """Write a message not stored yet, with its values as they are now, and its first status
-    event: two Core INSERTs. The object then belongs to the session as a row read from it would,
-    so a later change to it is an UPDATE at the flush. A message already stored: nothing."""
-    if message.id is not None:
+    """Write the message with what it was read as, once, with its values as they are now; the
+    object then belongs to the session as a row read from it would, so a later change to it is
+    an UPDATE at the flush. One Core statement, no autoflush, no ORM layer:
+
+    - a message not stored yet (inline, `id` None): its INSERT;
+    - a queued message taken to be applied (`claimed_message`: its `id` set, not in the
+      session): its UPDATE, which also clears `queued`, only while it is still set
+      (`AlreadyApplied` otherwise: another worker committed it first);
+    - a message the session holds already: nothing.
+
+    An inbound message has no status event: its status never changes (`received`, when:
+    `created_at`)."""
+    if not inspect(message).transient:
         return
-    message.id = insert_message_row(session, {key: getattr(message, key) for key in _COLUMNS})
+    values = {key: getattr(message, key) for key in _COLUMNS}
+    if message.id is None:
+        message.id = insert_message_row(session, values)
+    else:
+        values["queued"] = False
+        done = session.connection().execute(
+            update(_MESSAGES).where(_MESSAGES.c.id == message.id, _MESSAGES.c.queued), values
+        )
+        if done.rowcount != 1:
+            raise AlreadyApplied(message.id)
+        message.queued = False
     make_transient_to_detached(message)
     session.add(message)
 
 
 def insert_message_row(session: Session, row: dict[str, Any]) -> int:
-    """Insert an inbound message's row (`message_row`) and its first status event; its id.
-
-    Two Core INSERTs: no autoflush, no ORM layer. A provider id already stored raises
-    `IntegrityError` (the unique provider id)."""
-    connection = session.connection()
-    key = connection.execute(insert(_MESSAGES), row).inserted_primary_key
+    """Insert an inbound message's row (`message_row`); its id. One Core INSERT: no autoflush,
+    no ORM layer. A provider id already stored raises `IntegrityError` (the unique provider
+    id)."""
+    key = session.connection().execute(insert(_MESSAGES), row).inserted_primary_key
     assert key is not None  # noqa: S101  (an INSERT of one row)
-    message_id = int(key[0])
-    connection.execute(
-        insert(_STATUS_EVENTS),
-        {
-            "message_id": message_id,
-            "status": "received",
-            "error_code": "",
-            "created_at": row["created_at"],
-        },
-    )
-    return message_id
+    return int(key[0])
 
 
 def process_message(
@@ -235,13 +244,24 @@ def process_message(
     return _process(session, message, now=now, settings=settings)
 
 
+def apply_claimed(
+    session: Session, message: Message, *, now: datetime, settings: Settings
+) -> InboundResult:
+    """Apply a queued message taken to be applied (`smsgateway.replies.queue`): as inline, its
+    row written once with what it was read as, and `queued` cleared in the same UPDATE
+    (`AlreadyApplied` when another worker did it first)."""
+    message.updated_at = now
+    return _process(session, message, now=now, settings=settings)
+
+
 def _process(
     session: Session, message: Message, *, now: datetime, settings: Settings
 ) -> InboundResult:
     """Read the sender once, apply the message, and write it all in one flush.
 
-    `message` is stored already (`process_message`), or not yet: it is then written (`_store`)
-    after the reads, before the first change that needs its id."""
+    `message` is stored already (`process_message`), or not yet (inline), or queued and taken to
+    be applied (`apply_claimed`): it is then written (`_store`) after the reads, before the
+    first change that needs its id."""
     sender = None
     if inputs.is_answerable(message.phone_e164, settings.default_region):
         since = now - timedelta(hours=settings.reply_window_hours)

@@ -1,13 +1,13 @@
 """Queued replies: a webhook that only stores, and a batch that applies (`SMSGATEWAY_REPLIES`).
 
 With `SMSGATEWAY_REPLIES=queued` the inbound-message webhook checks the signature and the form as
-always, stores the message with `queued` set (`queue_message`: its row and its first status
-event, one commit; a provider's retry is refused by the unique provider id, as inline) and
+always, stores the message with `queued` set (`queue_message`: its row, one statement and one
+commit; a provider's retry is refused by the unique provider id, as inline) and
 answers, without reading the sender or the message. The clock's job (`apply_queued_until_idle`,
 in every process that runs the clock, `smsgateway.scheduler`) then applies the queued messages,
 oldest first, each in its own transaction through the one inbound path
-(`smsgateway.replies.inbound.process_message`, what the inline webhook runs), and clears `queued`
-in that same transaction:
+(`smsgateway.replies.inbound.apply_claimed`, what the inline webhook runs), and clears `queued`
+in that same transaction, in the UPDATE that writes what the message was read as:
 
 - **Exactly once.** Killed before the commit, the message is still queued and is applied by the
   next round; after it, it is applied and not queued. `queued` is cleared by a guarded UPDATE
@@ -38,22 +38,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import Executable, RowMapping, Table, exists, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.models import Message
 from smsgateway.replies.inbound import (
+    AlreadyApplied,
     InboundMessage,
     InboundResult,
+    apply_claimed,
     find_message,
     insert_message_row,
     keep_unprocessed,
     log_failure,
     message_row,
-    process_message,
 )
 
 log = logging.getLogger(__name__)
@@ -108,10 +109,6 @@ class QueueReport:
         return self.applied + self.not_processed
 
 
-class _Taken(Exception):
-    """The message was applied by another worker first: this transaction changes nothing."""
-
-
 def is_disconnection(error: BaseException) -> bool:
     """The database connection was lost: the message is not at fault, it is tried again."""
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
@@ -135,14 +132,26 @@ def apply_queued(
     report = QueueReport(batches=1)
     with db.sessions() as session:
         batch = oldest_queued(session, limit)
+        # On SQLite the batch's read is the claim (`apply_one`'s `read`): writers take turns, so
+        # ids follow commit order and an earlier message of a sender is either in this batch,
+        # before it, or applied; the guarded UPDATE refuses one another process applied first.
+        # PostgreSQL claims each message again, locked, so that workers pass each other's by.
+        reads_are_claims = session.get_bind().dialect.name == "sqlite"
     held: set[str] = set()  # senders with an earlier message not applied in this batch
-    for message_id, phone in batch:
+    for row in batch:
         if stop is not None and stop.is_set():
             break
+        phone = row["phone_e164"]
         if phone in held:
             report.deferred += 1
             continue
-        outcome = apply_one(db, message_id, now=clock(), settings=settings)
+        outcome = apply_one(
+            db,
+            row["id"],
+            now=clock(),
+            settings=settings,
+            read=row if reads_are_claims else None,
+        )
         if outcome == "deferred":
             held.add(phone)
             report.deferred += 1
@@ -153,27 +162,27 @@ def apply_queued(
     return report
 
 
-def oldest_queued(session: Session, limit: int) -> list[tuple[int, str]]:
-    """The ids and senders of the oldest queued messages, read through the partial index of the
+_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+
+
+def oldest_queued(session: Session, limit: int) -> list[RowMapping]:
+    """The oldest queued messages, each row whole, read through the partial index of the
     queued ones. SQLite is told to use it (`INDEXED BY`, which SQLAlchemy does not write for
     SQLite): left to itself it walked the whole table in id order, to spare a sort of the few
     queued rows, every round, even with nothing queued."""
     if session.get_bind().dialect.name == "sqlite":
-        rows = session.execute(
+        columns = ", ".join(column.name for column in _MESSAGES.columns)
+        query: Executable = (
             text(
-                "SELECT id, phone_e164 FROM messages INDEXED BY ix_messages_queued"
+                f"SELECT {columns} FROM messages INDEXED BY ix_messages_queued"  # noqa: S608
                 " WHERE queued = 1 ORDER BY id LIMIT :limit"
-            ),
-            {"limit": limit},
+            )
+            .bindparams(limit=limit)
+            .columns(*_MESSAGES.columns)
         )
     else:
-        rows = session.execute(
-            select(Message.id, Message.phone_e164)
-            .where(Message.queued)
-            .order_by(Message.id)
-            .limit(limit)
-        )
-    return [(int(message_id), str(phone)) for message_id, phone in rows]
+        query = select(_MESSAGES).where(_MESSAGES.c.queued).order_by(_MESSAGES.c.id).limit(limit)
+    return list(session.execute(query).mappings())
 
 
 def apply_queued_until_idle(
@@ -201,19 +210,29 @@ def apply_queued_until_idle(
     return total
 
 
-def apply_one(db: Database, message_id: int, *, now: datetime, settings: Settings) -> str:
+def apply_one(
+    db: Database,
+    message_id: int,
+    *,
+    now: datetime,
+    settings: Settings,
+    read: RowMapping | None = None,
+) -> str:
     """Apply one queued message and clear `queued` in one transaction; its outcome, or
     `deferred` (an earlier message of its sender is queued, another worker holds or applied
-    it), or `not_processed` (it failed and is kept for review)."""
+    it), or `not_processed` (it failed and is kept for review).
+
+    `read`: the message's row as a batch read it, which is then its claim (SQLite,
+    `apply_queued`); without it the message is claimed first (`_take`)."""
     try:
         with db.transaction() as session:
-            message = _take(session, message_id)  # held: the session keeps it by weak ref
+            message = Message(**read) if read is not None else _take(session, message_id)
             if message is None:
                 return "deferred"
-            result = process_message(session, message.id, now=now, settings=settings)
-            _mark_applied(session, message_id, now=now)
+            # Its reading written and `queued` cleared in one guarded UPDATE (`AlreadyApplied`).
+            result = apply_claimed(session, message, now=now, settings=settings)
         return result.outcome
-    except _Taken:
+    except AlreadyApplied:
         return "deferred"
     except Exception as error:
         if is_disconnection(error):
@@ -225,7 +244,7 @@ def apply_one(db: Database, message_id: int, *, now: datetime, settings: Setting
         with db.transaction() as session:
             _mark_applied(session, message_id, now=now)  # first: the row's lock on PostgreSQL
             keep_unprocessed(session, message_id, failure, now=now)
-    except _Taken:
+    except AlreadyApplied:
         return "deferred"
     except Exception as error:  # the database cannot record it either: it is the database
         _log_left_queued(message_id, error)
@@ -243,25 +262,30 @@ def _log_left_queued(message_id: int, error: BaseException) -> None:
 
 def _take(session: Session, message_id: int) -> Message | None:
     """The message, if it is still queued with no earlier message of its sender queued; on
-    PostgreSQL it is then locked for this transaction, or passed by when another holds it."""
-    earlier = aliased(Message)
-    # The message itself, not its id: `process_message` then finds it in the session.
-    query = select(Message).where(
-        Message.id == message_id,
-        Message.queued,
+    PostgreSQL it is then locked for this transaction, or passed by when another holds it.
+
+    Read as a row and returned outside the session (`inbound.apply_claimed` writes it once,
+    with what it was read as, and clears `queued` in that UPDATE)."""
+    messages = _MESSAGES
+    earlier = messages.alias("earlier")
+    query = select(messages).where(
+        messages.c.id == message_id,
+        messages.c.queued,
         ~exists().where(
-            earlier.queued,
-            earlier.phone_e164 == Message.phone_e164,
-            earlier.id < Message.id,
+            earlier.c.queued,
+            earlier.c.phone_e164 == messages.c.phone_e164,
+            earlier.c.id < messages.c.id,
         ),
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Message)
-    return session.scalar(query)
+        query = query.with_for_update(skip_locked=True, of=messages)
+    row = session.execute(query).mappings().first()
+    return None if row is None else Message(**row)
 
 
 def _mark_applied(session: Session, message_id: int, *, now: datetime) -> None:
-    """Clear `queued`, only if it is still set: another worker's commit otherwise (`_Taken`)."""
+    """Clear `queued`, only if it is still set: another worker's commit otherwise
+    (`AlreadyApplied`)."""
     result = session.execute(
         update(Message)
         .where(Message.id == message_id, Message.queued)
@@ -269,4 +293,4 @@ def _mark_applied(session: Session, message_id: int, *, now: datetime) -> None:
         execution_options={"synchronize_session": False},
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult has rowcount
-        raise _Taken(message_id)
+        raise AlreadyApplied(message_id)
