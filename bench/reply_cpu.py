@@ -48,12 +48,17 @@ def main() -> int:
     parser.add_argument("--per-round", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="then profile this many replies")
     parser.add_argument("--verbose", action="store_true", help="print the profile's top functions")
+    parser.add_argument(
+        "--replies", choices=("inline", "queued"), default="inline", help="the webhook's mode"
+    )
     args = parser.parse_args()
     needed = args.warm_up + args.rounds * args.per_round + args.profile
     root = Path(tempfile.mkdtemp(prefix="reply-cpu-"))
     try:
         with FakeTwilio() as fake:
-            environ = app_environment(root / "instance", fake, scheduler=False)
+            environ = app_environment(
+                root / "instance", fake, scheduler=False, replies=args.replies
+            )
             migrate(environ)
             phones = seed(environ, max(args.returnees, needed))
             replies = signed_replies(phones[:needed], fake)
@@ -101,6 +106,7 @@ def main() -> int:
             {
                 "tree": str(ROOT),
                 "revision": revision,
+                "replies_mode": args.replies,
                 "cpu_ms_per_reply": round(statistics.median(rounds), 2),
                 # The least disturbed round: on a shared machine the others carry its noise.
                 "cpu_ms_min": round(min(rounds), 2),
