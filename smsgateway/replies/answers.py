@@ -664,7 +664,8 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
     stray = [
         e
         for e in support
-        if e.kind in ("ack", "praise") and not _beside_another(reading, e, support)
+        if (e.kind in ("ack", "praise") or _is_emoji(reading, e))
+        and (not _beside_another(reading, e, support) or _judges(reading, e))
     ]
     if len(stray) < len(support):
         support = [e for e in support if e not in stray]
@@ -676,6 +677,20 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
     if _leads(reading, support, flipped):
         score += LEAD_BONUS
     return score - UNKNOWN_WORD_COST * (len(reading.unknown) + len(stray))
+
+
+def _judges(reading: Reading, item: _Evidence) -> bool:
+    """Whether an "ok" or praise word says how something else is: it follows a word no keyword
+    knows, within its clause ("the weather is nice 👍", "هوا ډېره ښه ده", "tey jant bi baax
+    na"), so it judges that word rather than agrees."""
+    if item.kind not in ("ack", "praise") or item.index in reading.clause_starts:
+        return False
+    index = item.index - 1
+    while index >= 0 and _is_aside(reading.matches[index]):
+        if index in reading.clause_starts:
+            return False
+        index -= 1
+    return index >= 0 and reading.matches[index].is_plain_unknown
 
 
 def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence]) -> bool:

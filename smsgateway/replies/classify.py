@@ -9,7 +9,7 @@ way it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
@@ -70,6 +70,13 @@ class Understanding:
         if free_text is not None and (decision is None or decision.rule == "too_long"):
             # "Why?": a long answer is still a reason; what else it says is for the managers.
             return _free_text(reading, free_text)
+        # "they didn't help me", "ما ساعدوني": how the help went, not a request for help.
+        if (
+            question is Question.SATISFACTION
+            and reading.help_not_given
+            and (decision is None or decision.rule in ("help", "too_long"))
+        ):
+            return read_answer(_as_helped(reading), question)
         if decision is not None:
             return decision
         if question is None:
@@ -88,6 +95,16 @@ class Understanding:
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""
         return self if language == self.language else understand_reply(self.text, language)
+
+
+def _as_helped(reading: Reading) -> Reading:
+    """`reading` with its negated words for help read as being helped (section `helped`), which
+    the negation beside them turns into a no."""
+    matches = tuple(
+        replace(m, signal=Signal.HELPED) if m in reading.help_not_given else m
+        for m in reading.matches
+    )
+    return replace(reading, matches=matches, help_not_given=())
 
 
 def understand_reply(text: str, language: str | None) -> Understanding:

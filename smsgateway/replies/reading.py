@@ -65,6 +65,9 @@ class Reading:
     night: tuple[Match, ...] = ()
     #: Events and places of everyday life (section `event`): "the wedding", "la fête".
     events: tuple[Match, ...] = ()
+    #: Words for help right beside a negation or a "no": "they didn't help me", "dem no help
+    #: me", "ما ساعدوني" (to the satisfaction question: not helped).
+    help_not_given: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -166,6 +169,19 @@ def read_reply(text: str, language: str | None) -> Reading:
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
     events = tuple(m for m in matches if m.signal is Signal.EVENT)
+    refusals = [
+        *find_all_everywhere(tokens, lexicon, Signal.NEGATION),
+        *find_all_everywhere(tokens, lexicon, Signal.NO),
+        # "didn't", "never": a one-word "not yet" is a negation too.
+        *(m for m in matches if m.signal in _REFUSALS and m.end - m.start == 1),
+    ]
+    help_not_given = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.HELP
+        and any(n.end == m.start or n.start == m.end for n in refusals)
+        and not _within(m, not_understood)
+    )
     return Reading(
         tuple(matches),
         tuple(kept),
@@ -174,6 +190,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         clause_starts,
         night,
         events,
+        help_not_given,
     )
 
 
