@@ -469,8 +469,13 @@ def _evidence(
         elif signal in STATEMENTS:
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
             intent = meaning.get(signal)
-            # "Not yet, next week" to "did you start?": a later date only sides with a no.
-            kind = "later" if signal is Signal.RESCHEDULE and not reminder else "statement"
+            # "Not yet, next week" to "did you start?": a later date only sides with a no; so
+            # does "I will go" beside a day ("এখনো যাইনি, আগামী সপ্তাহে যাব", not yet, I will
+            # go next week).
+            later = signal is Signal.RESCHEDULE or (
+                signal is Signal.CONFIRM and _beside_a_day(reading, index)
+            )
+            kind = "later" if later and not reminder else "statement"
             found.append(_Evidence(index, intent, weight, kind))
         elif signal in (Signal.ACK, Signal.PRAISE) and match.signal is signal:
             if reminder:
@@ -480,6 +485,19 @@ def _evidence(
             # A negated "ok" ("not ok") is a no.
             found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
     return found
+
+
+def _beside_a_day(reading: Reading, index: int) -> bool:
+    """Whether a day or time stands right before or after `index`, within its clause."""
+    for step in (-1, 1):
+        other = index + step
+        if not 0 <= other < len(reading.matches):
+            continue
+        if (other if step > 0 else index) in reading.clause_starts:
+            continue
+        if reading.matches[other].signal is Signal.TIME:
+            return True
+    return False
 
 
 def _no_beside(reading: Reading, index: int) -> bool:

@@ -120,7 +120,7 @@ def _global_decision(reading: Reading) -> Decision | None:
     opt_out = reading.opt_outs[0] if reading.opt_outs else None
     if opt_out is not None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
-    if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
+    if _stops_alone(reading):
         return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
     command = _leading(reading)
     if command is not None and command.signal is Signal.FEEDBACK:
@@ -147,6 +147,37 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
     return _composed_help(reading)
+
+
+def _stops_alone(reading: Reading) -> bool:
+    """A stop word of section `opt_out_alone` with nothing but numbers and politeness ("Cancel",
+    "2 cancel"), or beside "wrong number" or a "no" ("wonaa kam, accee", it is not me, stop), or
+    making the last clause after one that answers nothing: the sender asks for the messages to
+    stop."""
+    if not reading.has(Signal.OPT_OUT_ALONE):
+        return False
+    beside = (Signal.OPT_OUT_ALONE, Signal.WRONG_NUMBER, Signal.NO)
+    if all(
+        m.signal in FILLER or m.signal in beside or m.number is not None or m.text == "?"
+        for m in reading.matches
+    ):
+        return True
+    # "ma nistum, band konin", "me ar var, sheachere" (I am not, stop): a stop word that makes
+    # the last clause, after a negated clause that answers nothing ("the appointment, cancel"
+    # cancels the appointment).
+    if not reading.clause_starts:
+        return False
+    last = max(reading.clause_starts)
+    tail, head = reading.matches[last:], reading.matches[:last]
+    return (
+        any(m.signal is Signal.OPT_OUT_ALONE for m in tail)
+        and all(m.signal in FILLER or m.signal is Signal.OPT_OUT_ALONE for m in tail)
+        and any(m.signal in (*beside, Signal.NEGATION) for m in head)
+        and all(
+            m.signal in FILLER or m.signal in (*beside, Signal.NEGATION) or m.is_plain_unknown
+            for m in head
+        )
+    )
 
 
 #: Words that may stand around "wrong number" ("no, sorry, wrong number, who is this?").

@@ -137,7 +137,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not _negated_stop_word(found, negations) and not _within(found, not_stops)
+        if not _negated_stop_word(found, negations, breaks) and not _within(found, not_stops)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
@@ -349,11 +349,16 @@ def composed_opt_outs(
     return found
 
 
-def _negated_stop_word(opt_out: Match, negations: list[Match]) -> bool:
+def _negated_stop_word(
+    opt_out: Match, negations: list[Match], breaks: list[bool] | None = None
+) -> bool:
     """A one-word opt-out ("stop", "arrêtez") with a negation right before it: "don't stop".
 
-    Only right before: "not interested, stop" stays an opt-out.
+    Only right before, in the same clause: "not interested, stop" and "እኔ አይደለሁም፣ አቁሙ" (I am
+    not the one, stop) stay opt-outs.
     """
+    if breaks is not None and opt_out.start < len(breaks) and breaks[opt_out.start]:
+        return False
     return opt_out.end - opt_out.start == 1 and any(n.end == opt_out.start for n in negations)
 
 
