@@ -179,7 +179,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         m
         for m in matches
         if m.signal is Signal.HELP
-        and any(n.end == m.start or n.start == m.end for n in refusals)
+        # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation.
+        and any(n.end == m.start or m.end <= n.start <= m.end + 1 for n in refusals)
         and not _within(m, not_understood)
     )
     return Reading(
@@ -292,6 +293,7 @@ def composed_opt_outs(
 
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
+    understood = find_everywhere(tokens, lexicon, Signal.UNDERSTAND)
     negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
     noes = find_everywhere(tokens, lexicon, Signal.NO)
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
@@ -331,6 +333,8 @@ def composed_opt_outs(
             for m in messages
             for w in find(Signal.WISH)
             if _near(m, w, UNWANTED_GAP)
+            # "I don't get this message": a word for understanding, not for receiving.
+            and not _within(w, understood)
             and (
                 any(_near(w, n, NEGATION_GAP) for n in negations)
                 or any(_near(w, n, NO_GAP) for n in noes)
