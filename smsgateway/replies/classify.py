@@ -151,12 +151,14 @@ def _global_decision(reading: Reading) -> Decision | None:
 
 def _stops_alone(reading: Reading) -> bool:
     """A stop word of section `opt_out_alone` with nothing but numbers and politeness ("Cancel",
-    "2 cancel"), or beside "wrong number" or a "no" ("wonaa kam, accee", it is not me, stop), or
+    "2 cancel"), or beside "wrong number", a "no" or "enough" ("wonaa kam, accee", it is not me,
+    stop; "yiakel, akuartsu", enough, stop), or
     making the last clause after one that answers nothing: the sender asks for the messages to
     stop."""
     if not reading.has(Signal.OPT_OUT_ALONE):
         return False
-    beside = (Signal.OPT_OUT_ALONE, Signal.WRONG_NUMBER, Signal.NO)
+    # "enough, stop" ("yiakel, akuartsu"): a word for "enough" only says it twice.
+    beside = (Signal.OPT_OUT_ALONE, Signal.WRONG_NUMBER, Signal.NO, Signal.UNWANTED)
     if all(
         m.signal in FILLER or m.signal in beside or m.number is not None or m.text == "?"
         for m in reading.matches
