@@ -244,6 +244,8 @@ _AROUND_HELP = frozenset(
         # "I don't understand what you want me to send"
         Signal.SEND,
         Signal.WISH,
+        # "what am i supposed to answer here"
+        Signal.EVENT,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").
