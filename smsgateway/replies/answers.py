@@ -389,14 +389,27 @@ def _habit(reading: Reading) -> Decision | None:
     if not reading.has(Signal.HABITUAL):
         return None
     going = [m for m in reading.matches if m.signal in _GOING]
-    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers or reading.events:
+    if not going or reading.has(*_NOT_A_HABIT) or reading.events:
         return None  # "I go to the mosque every day" tells another habit
+    if not all(_dated_by_since(reading, index) for index in _number_indexes(reading)):
+        return None  # a number that is no date after "since" may be an option
     if any(m.text == "?" for m in reading.matches):
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
     return Decision(Intent.ATTENDED_YES, "habit", words)
+
+
+def _number_indexes(reading: Reading) -> list[int]:
+    return [index for index, m in enumerate(reading.matches) if m.number is not None]
+
+
+def _dated_by_since(reading: Reading, index: int) -> bool:
+    """Whether the number at `index` is a date after a word for "since" (section `habitual`:
+    "since the 3rd", "depuis le 3", "ከ3 ጀምሮ"): at most one word stands between them."""
+    near = range(max(0, index - 2), min(len(reading.matches), index + 3))
+    return any(reading.matches[i].signal is Signal.HABITUAL for i in near if i != index)
 
 
 #: Words that keep "they said come back next month" from being a plain "not yet".

@@ -320,7 +320,9 @@ def _leading(reading: Reading) -> Match | None:
 
 
 #: Words that answer a yes/no question but say nothing of why.
-_NOT_A_REASON = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE})
+_NOT_A_REASON = frozenset(
+    {*(FILLER - {Signal.HABITUAL}), Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE}
+)
 
 
 def _free_text(reading: Reading, intent: Intent) -> Decision:
