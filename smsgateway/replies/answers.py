@@ -407,8 +407,9 @@ def _number_indexes(reading: Reading) -> list[int]:
 
 def _dated_by_since(reading: Reading, index: int) -> bool:
     """Whether the number at `index` is a date after a word for "since" (section `habitual`:
-    "since the 3rd", "depuis le 3", "ከ3 ጀምሮ"): at most one word stands between them."""
-    near = range(max(0, index - 2), min(len(reading.matches), index + 3))
+    "since the 3rd", "depuis le 3", "ከ3 ጀምሮ", "د ۳مې نېټې راهیسې"): at most two words stand
+    between them."""
+    near = range(max(0, index - 3), min(len(reading.matches), index + 4))
     return any(reading.matches[i].signal is Signal.HABITUAL for i in near if i != index)
 
 
