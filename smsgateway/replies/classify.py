@@ -246,10 +246,15 @@ _AROUND_HELP = frozenset(
         Signal.WISH,
         # "what am i supposed to answer here"
         Signal.EVENT,
+        # "I got a text from this number, what is it?"
+        Signal.CONTACT,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").
 HELP_UNKNOWN_WORDS = 4
+#: ... and a question about a message that was received ("me llegó un mensaje de este número,
+#: ¿qué es?"): the story of its coming is part of the question.
+RECEIVED_HELP_UNKNOWN_WORDS = 7
 
 
 def _composed_help(reading: Reading) -> Decision | None:
@@ -281,9 +286,24 @@ def _composed_help(reading: Reading) -> Decision | None:
     else:
         return None
     unknown = _unknown_around(reading, around, plain=True)
-    if unknown is None or unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
+    allowed = HELP_UNKNOWN_WORDS
+    if (
+        reading.has(Signal.MESSAGES, Signal.SEND)
+        and reading.has(Signal.RESERVATION, Signal.HELP)
+        and _asks_last(reading)
+    ):
+        allowed = RECEIVED_HELP_UNKNOWN_WORDS
+    if unknown is None or unknown > allowed or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _asks_last(reading: Reading) -> bool:
+    """Whether the message ends with a question: a question word in its last clause, or "?"."""
+    last = max(reading.clause_starts, default=0)
+    tail = reading.matches[last:]
+    asking = (Signal.RESERVATION, Signal.HELP)
+    return any(m.signal in asking for m in tail) or reading.matches[-1].text == "?"
 
 
 def _told_before(reading: Reading, words: tuple[str, ...]) -> bool:
