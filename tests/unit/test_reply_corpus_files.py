@@ -95,7 +95,7 @@ MIN_SUPPLEMENT8_PER_LANGUAGE = 20
 #: supplement weights.
 SUPPLEMENT8_WEAK_LANGUAGES = ("ps", "prs", "pcm", "ff", "en")
 MIN_SUPPLEMENT8_PER_WEAK_LANGUAGE = 45
-#: Written in thirteen batches for the dangerous errors first (opt-outs in every script and
+#: Written in fourteen batches for the dangerous errors first (opt-outs in every script and
 #: romanisation, opt-outs beside other words, chatter with positive words and emoji), then the
 #: weakest kinds in the weakest languages.
 SUPPLEMENT9 = "replies_dev9.jsonl"

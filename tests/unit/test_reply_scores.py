@@ -53,7 +53,7 @@ SUPPLEMENT7 = DATA / "replies_dev7.jsonl"
 #: progress, help, opt-in and opt-out sentences, short yes and no, number words, chatter,
 #: contradictions), weakest languages first: held to the acceptance figures like the first two.
 SUPPLEMENT8 = DATA / "replies_dev8.jsonl"
-#: The ninth supplement, written in thirteen batches for the dangerous errors first (opt-outs in
+#: The ninth supplement, written in fourteen batches for the dangerous errors first (opt-outs in
 #: every script and romanisation, opt-outs beside other words, chatter with positive words and
 #: emoji) and the weakest kinds in the weakest languages: held to the acceptance figures like the
 #: first two.
