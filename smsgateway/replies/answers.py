@@ -389,14 +389,28 @@ def _habit(reading: Reading) -> Decision | None:
     if not reading.has(Signal.HABITUAL):
         return None
     going = [m for m in reading.matches if m.signal in _GOING]
-    if not going or reading.has(*_NOT_A_HABIT) or reading.numbers or reading.events:
+    if not going or reading.has(*_NOT_A_HABIT) or reading.events:
         return None  # "I go to the mosque every day" tells another habit
+    if not all(_dated_by_since(reading, index) for index in _number_indexes(reading)):
+        return None  # a number that is no date after "since" may be an option
     if any(m.text == "?" for m in reading.matches):
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
     return Decision(Intent.ATTENDED_YES, "habit", words)
+
+
+def _number_indexes(reading: Reading) -> list[int]:
+    return [index for index, m in enumerate(reading.matches) if m.number is not None]
+
+
+def _dated_by_since(reading: Reading, index: int) -> bool:
+    """Whether the number at `index` is a date after a word for "since" (section `habitual`:
+    "since the 3rd", "depuis le 3", "ከ3 ጀምሮ", "د ۳مې نېټې راهیسې"): at most two words stand
+    between them."""
+    near = range(max(0, index - 3), min(len(reading.matches), index + 4))
+    return any(reading.matches[i].signal is Signal.HABITUAL for i in near if i != index)
 
 
 #: Words that keep "they said come back next month" from being a plain "not yet".
@@ -469,8 +483,13 @@ def _evidence(
         elif signal in STATEMENTS:
             weight = WEIGHT_PHRASE if match.is_phrase else WEIGHT_WORD
             intent = meaning.get(signal)
-            # "Not yet, next week" to "did you start?": a later date only sides with a no.
-            kind = "later" if signal is Signal.RESCHEDULE and not reminder else "statement"
+            # "Not yet, next week" to "did you start?": a later date only sides with a no; so
+            # does "I will go" beside a day ("এখনো যাইনি, আগামী সপ্তাহে যাব", not yet, I will
+            # go next week).
+            later = signal is Signal.RESCHEDULE or (
+                signal is Signal.CONFIRM and _beside_a_day(reading, index)
+            )
+            kind = "later" if later and not reminder else "statement"
             found.append(_Evidence(index, intent, weight, kind))
         elif signal in (Signal.ACK, Signal.PRAISE) and match.signal is signal:
             if reminder:
@@ -480,6 +499,19 @@ def _evidence(
             # A negated "ok" ("not ok") is a no.
             found.append(_Evidence(index, meaning.get(signal), WEIGHT_WORD, "word"))
     return found
+
+
+def _beside_a_day(reading: Reading, index: int) -> bool:
+    """Whether a day or time stands right before or after `index`, within its clause."""
+    for step in (-1, 1):
+        other = index + step
+        if not 0 <= other < len(reading.matches):
+            continue
+        if (other if step > 0 else index) in reading.clause_starts:
+            continue
+        if reading.matches[other].signal is Signal.TIME:
+            return True
+    return False
 
 
 def _no_beside(reading: Reading, index: int) -> bool:
@@ -664,7 +696,8 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
     stray = [
         e
         for e in support
-        if e.kind in ("ack", "praise") and not _beside_another(reading, e, support)
+        if (e.kind in ("ack", "praise") or _is_emoji(reading, e))
+        and (not _beside_another(reading, e, support) or _judges(reading, e))
     ]
     if len(stray) < len(support):
         support = [e for e in support if e not in stray]
@@ -676,6 +709,20 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
     if _leads(reading, support, flipped):
         score += LEAD_BONUS
     return score - UNKNOWN_WORD_COST * (len(reading.unknown) + len(stray))
+
+
+def _judges(reading: Reading, item: _Evidence) -> bool:
+    """Whether an "ok" or praise word says how something else is: it follows a word no keyword
+    knows, within its clause ("the weather is nice 👍", "هوا ډېره ښه ده", "tey jant bi baax
+    na"), so it judges that word rather than agrees."""
+    if item.kind not in ("ack", "praise") or item.index in reading.clause_starts:
+        return False
+    index = item.index - 1
+    while index >= 0 and _is_aside(reading.matches[index]):
+        if index in reading.clause_starts:
+            return False
+        index -= 1
+    return index >= 0 and reading.matches[index].is_plain_unknown
 
 
 def _beside_another(reading: Reading, item: _Evidence, support: list[_Evidence]) -> bool:

@@ -9,7 +9,7 @@ way it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
@@ -70,6 +70,13 @@ class Understanding:
         if free_text is not None and (decision is None or decision.rule == "too_long"):
             # "Why?": a long answer is still a reason; what else it says is for the managers.
             return _free_text(reading, free_text)
+        # "they didn't help me", "ما ساعدوني": how the help went, not a request for help.
+        if (
+            question is Question.SATISFACTION
+            and reading.help_not_given
+            and (decision is None or decision.rule in ("help", "too_long"))
+        ):
+            return read_answer(_as_helped(reading), question)
         if decision is not None:
             return decision
         if question is None:
@@ -90,6 +97,16 @@ class Understanding:
         return self if language == self.language else understand_reply(self.text, language)
 
 
+def _as_helped(reading: Reading) -> Reading:
+    """`reading` with its negated words for help read as being helped (section `helped`), which
+    the negation beside them turns into a no."""
+    matches = tuple(
+        replace(m, signal=Signal.HELPED) if m in reading.help_not_given else m
+        for m in reading.matches
+    )
+    return replace(reading, matches=matches, help_not_given=())
+
+
 def understand_reply(text: str, language: str | None) -> Understanding:
     """Read `text`, written in `language`, once (`Understanding`)."""
     reading = read_reply(text, language)
@@ -103,7 +120,7 @@ def _global_decision(reading: Reading) -> Decision | None:
     opt_out = reading.opt_outs[0] if reading.opt_outs else None
     if opt_out is not None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
-    if reading.only(Signal.OPT_OUT_ALONE, numbers_allowed=True):
+    if _stops_alone(reading):
         return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
     command = _leading(reading)
     if command is not None and command.signal is Signal.FEEDBACK:
@@ -130,6 +147,39 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
     return _composed_help(reading)
+
+
+def _stops_alone(reading: Reading) -> bool:
+    """A stop word of section `opt_out_alone` with nothing but numbers and politeness ("Cancel",
+    "2 cancel"), or beside "wrong number", a "no" or "enough" ("wonaa kam, accee", it is not me,
+    stop; "yiakel, akuartsu", enough, stop), or
+    making the last clause after one that answers nothing: the sender asks for the messages to
+    stop."""
+    if not reading.has(Signal.OPT_OUT_ALONE):
+        return False
+    # "enough, stop" ("yiakel, akuartsu"): a word for "enough" only says it twice.
+    beside = (Signal.OPT_OUT_ALONE, Signal.WRONG_NUMBER, Signal.NO, Signal.UNWANTED)
+    if all(
+        m.signal in FILLER or m.signal in beside or m.number is not None or m.text == "?"
+        for m in reading.matches
+    ):
+        return True
+    # "ma nistum, band konin", "me ar var, sheachere" (I am not, stop): a stop word that makes
+    # the last clause, after a negated clause that answers nothing ("the appointment, cancel"
+    # cancels the appointment).
+    if not reading.clause_starts:
+        return False
+    last = max(reading.clause_starts)
+    tail, head = reading.matches[last:], reading.matches[:last]
+    return (
+        any(m.signal is Signal.OPT_OUT_ALONE for m in tail)
+        and all(m.signal in FILLER or m.signal is Signal.OPT_OUT_ALONE for m in tail)
+        and any(m.signal in (*beside, Signal.NEGATION) for m in head)
+        and all(
+            m.signal in FILLER or m.signal in (*beside, Signal.NEGATION) or m.is_plain_unknown
+            for m in head
+        )
+    )
 
 
 #: Words that may stand around "wrong number" ("no, sorry, wrong number, who is this?").
@@ -194,10 +244,17 @@ _AROUND_HELP = frozenset(
         # "I don't understand what you want me to send"
         Signal.SEND,
         Signal.WISH,
+        # "what am i supposed to answer here"
+        Signal.EVENT,
+        # "I got a text from this number, what is it?"
+        Signal.CONTACT,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").
 HELP_UNKNOWN_WORDS = 4
+#: ... and a question about a message that was received ("me llegó un mensaje de este número,
+#: ¿qué es?"): the story of its coming is part of the question.
+RECEIVED_HELP_UNKNOWN_WORDS = 7
 
 
 def _composed_help(reading: Reading) -> Decision | None:
@@ -229,9 +286,24 @@ def _composed_help(reading: Reading) -> Decision | None:
     else:
         return None
     unknown = _unknown_around(reading, around, plain=True)
-    if unknown is None or unknown > HELP_UNKNOWN_WORDS or _told_before(reading, words):
+    allowed = HELP_UNKNOWN_WORDS
+    if (
+        reading.has(Signal.MESSAGES, Signal.SEND)
+        and reading.has(Signal.RESERVATION, Signal.HELP)
+        and _asks_last(reading)
+    ):
+        allowed = RECEIVED_HELP_UNKNOWN_WORDS
+    if unknown is None or unknown > allowed or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _asks_last(reading: Reading) -> bool:
+    """Whether the message ends with a question: a question word in its last clause, or "?"."""
+    last = max(reading.clause_starts, default=0)
+    tail = reading.matches[last:]
+    asking = (Signal.RESERVATION, Signal.HELP)
+    return any(m.signal in asking for m in tail) or reading.matches[-1].text == "?"
 
 
 def _told_before(reading: Reading, words: tuple[str, ...]) -> bool:
@@ -268,7 +340,9 @@ def _leading(reading: Reading) -> Match | None:
 
 
 #: Words that answer a yes/no question but say nothing of why.
-_NOT_A_REASON = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE})
+_NOT_A_REASON = frozenset(
+    {*(FILLER - {Signal.HABITUAL}), Signal.YES, Signal.NO, Signal.ACK, Signal.PRAISE}
+)
 
 
 def _free_text(reading: Reading, intent: Intent) -> Decision:

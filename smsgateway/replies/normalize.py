@@ -163,6 +163,8 @@ def _split_with_breaks(text: str) -> tuple[list[str], list[bool]]:
             word.clear()
 
     for char in text:
+        if word and _digit_meets_letter(word[-1], char):
+            flush()  # "ከ20" (from the 20th), "۲۰مې" (the 20th): the date is a word of its own
         if _is_word_char(char) or (char == "'" and word):
             word.append(char)
             continue
@@ -175,6 +177,20 @@ def _split_with_breaks(text: str) -> tuple[list[str], list[bool]]:
             add(char)
     flush()
     return tokens, breaks
+
+
+def _is_glued_script(char: str) -> bool:
+    """Arabic-script and Ethiopic letters, which glue prepositions and suffixes to a number."""
+    code = ord(char)
+    return 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0x1200 <= code <= 0x139F
+
+
+def _digit_meets_letter(before: str, char: str) -> bool:
+    """Whether a digit and an Arabic-script or Ethiopic letter meet (not Latin: "20th", "3ani")."""
+    if before.isdigit() == char.isdigit():
+        return False
+    letter = char if before.isdigit() else before
+    return _is_glued_script(letter) and not unicodedata.category(letter).startswith("M")
 
 
 def _split(text: str) -> list[str]:

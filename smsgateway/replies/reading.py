@@ -65,6 +65,9 @@ class Reading:
     night: tuple[Match, ...] = ()
     #: Events and places of everyday life (section `event`): "the wedding", "la fête".
     events: tuple[Match, ...] = ()
+    #: Words for help right beside a negation or a "no": "they didn't help me", "dem no help
+    #: me", "ما ساعدوني" (to the satisfaction question: not helped).
+    help_not_given: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -134,7 +137,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not _negated_stop_word(found, negations) and not _within(found, not_stops)
+        if not _negated_stop_word(found, negations, breaks) and not _within(found, not_stops)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
@@ -166,6 +169,20 @@ def read_reply(text: str, language: str | None) -> Reading:
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
     events = tuple(m for m in matches if m.signal is Signal.EVENT)
+    refusals = [
+        *find_all_everywhere(tokens, lexicon, Signal.NEGATION),
+        *find_all_everywhere(tokens, lexicon, Signal.NO),
+        # "didn't", "never": a one-word "not yet" is a negation too.
+        *(m for m in matches if m.signal in _REFUSALS and m.end - m.start == 1),
+    ]
+    help_not_given = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.HELP
+        # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation.
+        and any(n.end == m.start or m.end <= n.start <= m.end + 1 for n in refusals)
+        and not _within(m, not_understood)
+    )
     return Reading(
         tuple(matches),
         tuple(kept),
@@ -174,6 +191,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         clause_starts,
         night,
         events,
+        help_not_given,
     )
 
 
@@ -275,6 +293,7 @@ def composed_opt_outs(
 
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
+    understood = find_everywhere(tokens, lexicon, Signal.UNDERSTAND)
     negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
     noes = find_everywhere(tokens, lexicon, Signal.NO)
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
@@ -314,6 +333,8 @@ def composed_opt_outs(
             for m in messages
             for w in find(Signal.WISH)
             if _near(m, w, UNWANTED_GAP)
+            # "I don't get this message": a word for understanding, not for receiving.
+            and not _within(w, understood)
             and (
                 any(_near(w, n, NEGATION_GAP) for n in negations)
                 or any(_near(w, n, NO_GAP) for n in noes)
@@ -332,11 +353,16 @@ def composed_opt_outs(
     return found
 
 
-def _negated_stop_word(opt_out: Match, negations: list[Match]) -> bool:
+def _negated_stop_word(
+    opt_out: Match, negations: list[Match], breaks: list[bool] | None = None
+) -> bool:
     """A one-word opt-out ("stop", "arrêtez") with a negation right before it: "don't stop".
 
-    Only right before: "not interested, stop" stays an opt-out.
+    Only right before, in the same clause: "not interested, stop" and "እኔ አይደለሁም፣ አቁሙ" (I am
+    not the one, stop) stay opt-outs.
     """
+    if breaks is not None and opt_out.start < len(breaks) and breaks[opt_out.start]:
+        return False
     return opt_out.end - opt_out.start == 1 and any(n.end == opt_out.start for n in negations)
 
 
