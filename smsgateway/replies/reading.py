@@ -146,10 +146,15 @@ def read_reply(text: str, language: str | None) -> Reading:
         if not any(found.start < other.end and other.start < found.end for other in listed)
     ]
     opt_outs = [
-        found
-        for found in listed + composed
-        # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
-        if not any(r.start <= found.start and found.end <= r.end for r in requests)
+        *(
+            found
+            for found in listed
+            # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
+            if not any(r.start <= found.start and found.end <= r.end for r in requests)
+        ),
+        # A composed opt-out stands even inside an opt-in phrase: "بدي تشيلوني من الرسائل" (I
+        # want you to remove me from the messages) is no "I want the messages".
+        *composed,
     ]
     mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
     mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes)]
