@@ -293,6 +293,9 @@ def _composed_help(reading: Reading) -> Decision | None:
         and _asks_last(reading)
     ):
         allowed = RECEIVED_HELP_UNKNOWN_WORDS
+    if reading.not_understood and reading.has(Signal.HEDGE):
+        # "I don't get what this ref number is, can someone call me": two asks for help.
+        allowed = RECEIVED_HELP_UNKNOWN_WORDS
     if unknown is None or unknown > allowed or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
