@@ -563,6 +563,11 @@ def _choose(
     if any(e.intent is Intent.PARTLY_SATISFIED for e in statements):
         # "partly, they helped with the papers only": "partly" says how far the help went.
         statements = [e for e in statements if e.intent is Intent.PARTLY_SATISFIED]
+    partly = [e for e in evidence if e.kind == "number" and e.intent is Intent.PARTLY_SATISFIED]
+    if partly and reading.has(Signal.CONTRAST):
+        # "2 some things helped but still no job": the option "partly", and a reason that weighs
+        # what helped against what did not, which is what "partly" means.
+        return Intent.PARTLY_SATISFIED, partly
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         # "I registered but classes haven't begun": a negative statement after a "but"
@@ -632,7 +637,19 @@ def _after_but(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]
         return statements
     if any(e.intent in _NEGATIVE_INTENTS or e.intent is None for e in before):
         return statements
+    if any(_bare_confirmation(reading, e) for e in before):
+        # "confirm, but I can't come that day": a one-word confirmation opening the message says
+        # the opposite like a bare yes ("yes but I can't come" stays unclear).
+        return statements
     return after
+
+
+def _bare_confirmation(reading: Reading, item: _Evidence) -> bool:
+    """A one-word confirmation ("confirm", "confirmé", "confirmo") opening the message."""
+    match = reading.matches[item.index]
+    if item.intent is not Intent.CONFIRM or match.end - match.start != 1:
+        return False
+    return all(m.signal is Signal.POLITENESS for m in reading.matches[: item.index])
 
 
 def _with_statement(
