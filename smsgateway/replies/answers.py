@@ -236,9 +236,14 @@ def _proposal(reading: Reading) -> Decision | None:
     times = [i for i, m in enumerate(reading.matches) if _is_a_day(m)]
     if _asked_after_refusal(reading, signals):
         return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
+    # "can it be next week?", "a matsa min zuwa mako mai zuwa?": "next week" and "another day"
+    # are words of section `reschedule`, asked about like a day.
+    asked = [i for i, m in enumerate(reading.matches) if _is_asked_day(m)]
+    if asked and _asked_about_a_day(reading):
+        return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, asked))
     if not times:
         return None
-    if _asked_about_a_day(reading) or _preferred_day(reading):
+    if _preferred_day(reading):
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     contrasts = [i for i, s in enumerate(signals) if s is Signal.CONTRAST]
     if len(contrasts) > 1:
@@ -272,7 +277,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
     of town", or without the mark when "possible" leads ("what about Thursday afternoon"). Dates
     are no options: only the reminder's option numbers spoil it."""
     # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
-    first_day = next(i for i, m in enumerate(reading.matches) if _is_a_day(m))
+    first_day = next(i for i, m in enumerate(reading.matches) if _is_asked_day(m))
     marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
     first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
     # "mornings are hard for me, could we do afternoon on another day": a clause of its own.
@@ -280,7 +285,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
         i
         for i in sorted(reading.clause_starts)
         if reading.matches[i].signal is Signal.POSSIBLE
-        and any(_is_a_day(m) for m in reading.matches[i:])
+        and any(_is_asked_day(m) for m in reading.matches[i:])
     ]
     if marks:
         clause = reading.matches[: marks[0] + 1]
@@ -300,6 +305,12 @@ def _asked_about_a_day(reading: Reading) -> bool:
         return False
     if any(m in reading.events for m in clause):
         return False  # "want anything from the shop?" asks about another errand
+    # "can you postpone it to next week?", "შემდეგ კვირაზე გადავიტანოთ?": a word for moving the
+    # appointment beside the day asked about offers it like a "can we".
+    moved = [m for m in clause if m.signal is Signal.RESCHEDULE]
+    days = [m for m in clause if _is_asked_day(m)]
+    if moved and len(days) >= 2 and bool(marks):
+        return True
     return bool(offered) or (bool(marks) and _only_a_day(clause))
 
 
@@ -325,6 +336,11 @@ def _is_a_day(match: Match) -> bool:
     if match.number is not None:
         return match.number not in _REMINDER_OPTIONS
     return match.signal is Signal.TIME
+
+
+def _is_asked_day(match: Match) -> bool:
+    """A day, or a word of section `reschedule` ("next week", "another day"), asked about."""
+    return _is_a_day(match) or match.signal is Signal.RESCHEDULE
 
 
 def _preferred_day(reading: Reading) -> bool:
@@ -547,6 +563,11 @@ def _choose(
     if any(e.intent is Intent.PARTLY_SATISFIED for e in statements):
         # "partly, they helped with the papers only": "partly" says how far the help went.
         statements = [e for e in statements if e.intent is Intent.PARTLY_SATISFIED]
+    partly = [e for e in evidence if e.kind == "number" and e.intent is Intent.PARTLY_SATISFIED]
+    if partly and reading.has(Signal.CONTRAST):
+        # "2 some things helped but still no job": the option "partly", and a reason that weighs
+        # what helped against what did not, which is what "partly" means.
+        return Intent.PARTLY_SATISFIED, partly
     kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         # "I registered but classes haven't begun": a negative statement after a "but"
@@ -616,7 +637,19 @@ def _after_but(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]
         return statements
     if any(e.intent in _NEGATIVE_INTENTS or e.intent is None for e in before):
         return statements
+    if any(_bare_confirmation(reading, e) for e in before):
+        # "confirm, but I can't come that day": a one-word confirmation opening the message says
+        # the opposite like a bare yes ("yes but I can't come" stays unclear).
+        return statements
     return after
+
+
+def _bare_confirmation(reading: Reading, item: _Evidence) -> bool:
+    """A one-word confirmation ("confirm", "confirmé", "confirmo") opening the message."""
+    match = reading.matches[item.index]
+    if item.intent is not Intent.CONFIRM or match.end - match.start != 1:
+        return False
+    return all(m.signal is Signal.POLITENESS for m in reading.matches[: item.index])
 
 
 def _with_statement(

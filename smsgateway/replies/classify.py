@@ -293,6 +293,9 @@ def _composed_help(reading: Reading) -> Decision | None:
         and _asks_last(reading)
     ):
         allowed = RECEIVED_HELP_UNKNOWN_WORDS
+    if reading.not_understood and reading.has(Signal.HEDGE):
+        # "I don't get what this ref number is, can someone call me": two asks for help.
+        allowed = RECEIVED_HELP_UNKNOWN_WORDS
     if unknown is None or unknown > allowed or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
@@ -432,12 +435,15 @@ def _asks_again(reading: Reading) -> Decision | None:
     refusal or question."""
     present = {m.signal for m in reading.matches}
     again = Signal.AGAIN in present and bool(present & _SENDING)
-    resumed = Signal.OPT_IN in present and bool(present & {Signal.SEND, Signal.MESSAGES})
+    # ... or the list: "رجعوني للقائمة" (put me back on the list).
+    resumed = Signal.OPT_IN in present and bool(
+        present & {Signal.SEND, Signal.MESSAGES, Signal.CONTACT}
+    )
     # "I want to receive your messages", "je veux m'abonner", "بدي الرسائل"
     wished = Signal.WISH in present and bool(present & {Signal.MESSAGES, Signal.OPT_IN})
     # "put me back on the list", "dugal ma ci liste bi", "እንደገና መዝግቡኝ"
     added = Signal.ADD_ME in present and bool(
-        present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN}
+        present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN, Signal.MESSAGES}
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None

@@ -146,13 +146,18 @@ def read_reply(text: str, language: str | None) -> Reading:
         if not any(found.start < other.end and other.start < found.end for other in listed)
     ]
     opt_outs = [
-        found
-        for found in listed + composed
-        # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
-        if not any(r.start <= found.start and found.end <= r.end for r in requests)
+        *(
+            found
+            for found in listed
+            # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
+            if not any(r.start <= found.start and found.end <= r.end for r in requests)
+        ),
+        # A composed opt-out stands even inside an opt-in phrase: "بدي تشيلوني من الرسائل" (I
+        # want you to remove me from the messages) is no "I want the messages".
+        *composed,
     ]
     mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
-    mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes)]
+    mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes, matches, breaks)]
     kept = [o for o in opt_outs if o not in mistaken]
     negators = _negators(tokens, lexicon)
     not_understood = [
@@ -378,9 +383,41 @@ def _near(one: Match, other: Match, gap: int) -> bool:
     return 0 <= other.start - one.end <= gap or 0 <= one.start - other.end <= gap
 
 
-def _said_by_mistake(opt_out: Match, mistakes: list[Match]) -> bool:
-    """ "STOP by mistake", "بالغلط stop": a mistake word at most one word away from the STOP."""
-    return any(0 <= m.start - opt_out.end <= 1 or 0 <= opt_out.start - m.end <= 1 for m in mistakes)
+#: Words that tell of the STOP being sent, or ask for the messages: beside them a mistake word
+#: before the STOP says the STOP was the mistake ("بالغلط بعتت stop", "na mistake I press stop").
+_SENDING_THE_STOP = frozenset(
+    {Signal.SEND, Signal.RESPOND, Signal.OPT_IN, Signal.AGAIN, Signal.MESSAGES, Signal.ADD_ME}
+)
+#: Words that may stand between a mistake word and the STOP it names ("it was a mistake that I
+#: pressed stop").
+MISTAKE_BEFORE_GAP = 3
+
+
+def _said_by_mistake(
+    opt_out: Match, mistakes: list[Match], matches: list[Match], breaks: list[bool]
+) -> bool:
+    """ "STOP by mistake", "stop gabimisht": a mistake word right after the STOP (at most one
+    word between). Before it ("بالغلط بعتت stop", "na mistake I press stop", "it was a mistake
+    that I pressed stop"), in the same clause and at most three words away, only beside a word
+    for sending, answering or the messages, or a request for them: "this is a mistake, stop",
+    "you made a mistake stop texting me" judge the messages and stop them."""
+    for m in mistakes:
+        if 0 <= m.start - opt_out.end <= 1:
+            return True
+        gap = opt_out.start - m.end
+        if not 0 <= gap <= MISTAKE_BEFORE_GAP:
+            continue
+        if any(breaks[i] for i in range(m.end, opt_out.start + 1) if i < len(breaks)):
+            continue
+        outside = [
+            x
+            for x in matches
+            if x.signal in _SENDING_THE_STOP and (x.end <= opt_out.start or x.start >= opt_out.end)
+        ]
+        between = [x for x in outside if m.end <= x.start and x.end <= opt_out.start]
+        if between or (gap <= 1 and outside):
+            return True
+    return False
 
 
 #: "And" written as the first letter of the next word in Arabic script ("وما رحتش").

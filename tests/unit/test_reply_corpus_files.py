@@ -29,9 +29,9 @@ FILES = (
     "replies_dev7.jsonl",
     "replies_dev8.jsonl",
     "replies_dev9.jsonl",
+    "replies_dev10.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
-    "replies_heldback3.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -115,13 +115,15 @@ SUPPLEMENT9_WEAK_KINDS = {
 MIN_SUPPLEMENT9_PER_WEAK_LANGUAGE = 45
 #: A second held-back set, written later and apart from the classifier: scoring only.
 HELD_BACK_2 = "replies_heldback2.jsonl"
-#: A third held-back set, written after the rules had been tuned on the second: scoring only.
-HELD_BACK_3 = "replies_heldback3.jsonl"
-#: The later held-back sets, the README section that describes each, and what each must hold in
-#: every language.
+#: The third held-back set, written after the rules had been tuned on the second and scored for
+#: three rounds, then promoted to development for the tenth (tests/data/README.md): it keeps the
+#: coverage it was written with.
+SUPPLEMENT10 = "replies_dev10.jsonl"
+#: The later held-back sets and promoted ones, the README section that describes each, and what
+#: each must hold in every language.
 LATER_HELD_BACK = (
     (HELD_BACK_2, "The second held-back set", 30),
-    (HELD_BACK_3, "The third held-back set", 35),
+    (SUPPLEMENT10, "The ninth development supplement (once the third held-back set)", 35),
 )
 #: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
@@ -395,6 +397,7 @@ def test_the_number_word_supplement_covers_its_kinds_in_every_language() -> None
         SUPPLEMENT7,
         SUPPLEMENT8,
         SUPPLEMENT9,
+        SUPPLEMENT10,
     ],
 )
 def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:

@@ -58,6 +58,10 @@ SUPPLEMENT8 = DATA / "replies_dev8.jsonl"
 #: emoji) and the weakest kinds in the weakest languages: held to the acceptance figures like the
 #: first two.
 SUPPLEMENT9 = DATA / "replies_dev9.jsonl"
+#: The ninth supplement: the third held-back set, scored for three rounds and then promoted to
+#: development for the tenth (its misses were the only view of the phrasings the rules kept
+#: missing): held to the acceptance figures like the first two.
+SUPPLEMENT10 = DATA / "replies_dev10.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -89,6 +93,7 @@ def _misses(score: Score) -> str:
         SUPPLEMENT7,
         SUPPLEMENT8,
         SUPPLEMENT9,
+        SUPPLEMENT10,
     ],
     ids=lambda path: path.name,
 )
@@ -99,7 +104,7 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
 
 @pytest.mark.parametrize(
     "path",
-    [*DEVELOPMENT_FILES, SUPPLEMENT6, SUPPLEMENT7, SUPPLEMENT8, SUPPLEMENT9],
+    [*DEVELOPMENT_FILES, SUPPLEMENT6, SUPPLEMENT7, SUPPLEMENT8, SUPPLEMENT9, SUPPLEMENT10],
     ids=lambda path: path.name,
 )
 def test_development_corpus_accuracy_overall_and_in_every_language(path: Path) -> None:
@@ -127,6 +132,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
             _score(SUPPLEMENT7),
             _score(SUPPLEMENT8),
             _score(SUPPLEMENT9),
+            _score(SUPPLEMENT10),
         ]
     )
     assert table in DOCS.read_text(encoding="utf-8"), (
@@ -135,7 +141,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev3.jsonl tests/data/replies_dev4.jsonl "
         "tests/data/replies_dev5.jsonl tests/data/replies_dev6.jsonl "
         "tests/data/replies_dev7.jsonl tests/data/replies_dev8.jsonl "
-        "tests/data/replies_dev9.jsonl --table`:\n" + table
+        "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl --table`:\n" + table
     )
 
 
