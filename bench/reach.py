@@ -165,8 +165,19 @@ class SimPartner:
 
 
 def keywords(language: str) -> dict[str, Any]:
+    """A language's keyword sections, as words people type: an entry ending in `*` is a prefix
+    pattern ("pil me kr*" for every form of "I started"), not something anyone writes, and is
+    left out (typed literally, it reached the review queue as unclear)."""
     path = ROOT / "locales" / language / "keywords.toml"
-    return tomllib.loads(path.read_text("utf-8")) if path.is_file() else {}
+    return _typed_words(tomllib.loads(path.read_text("utf-8"))) if path.is_file() else {}
+
+
+def _typed_words(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _typed_words(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [item for item in value if not (isinstance(item, str) and item.endswith("*"))]
+    return value
 
 
 def local(at: datetime, zone: str) -> datetime:
