@@ -146,10 +146,9 @@ def store_message(
 def _new_message(
     session: Session, inbound: InboundMessage, *, now: datetime, settings: Settings
 ) -> Message:
-    """Insert the message (one statement, one flush)."""
+    """Insert the message as received: one Core INSERT, as every inbound message (`_store`)."""
     message = Message(**message_row(inbound, now=now, settings=settings))
-    session.add(message)
-    session.flush()
+    _store(session, message)
     return message
 
 
@@ -187,8 +186,9 @@ def message_row(
     }
 
 
-_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
-_COLUMNS = tuple(column.key for column in _MESSAGES.columns if column.key != "id")
+#: The messages table, for the Core statements of the inbound path and the queue.
+MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+_COLUMNS = tuple(column.key for column in MESSAGES.columns if column.key != "id")
 
 
 class AlreadyApplied(Exception):
@@ -216,7 +216,7 @@ def _store(session: Session, message: Message) -> None:
     else:
         values["queued"] = False
         done = session.connection().execute(
-            update(_MESSAGES).where(_MESSAGES.c.id == message.id, _MESSAGES.c.queued), values
+            update(MESSAGES).where(MESSAGES.c.id == message.id, MESSAGES.c.queued), values
         )
         if done.rowcount != 1:
             raise AlreadyApplied(message.id)
@@ -229,7 +229,7 @@ def insert_message_row(session: Session, row: dict[str, Any]) -> int:
     """Insert an inbound message's row (`message_row`); its id. One Core INSERT: no autoflush,
     no ORM layer. A provider id already stored raises `IntegrityError` (the unique provider
     id)."""
-    key = session.connection().execute(insert(_MESSAGES), row).inserted_primary_key
+    key = session.connection().execute(insert(MESSAGES), row).inserted_primary_key
     assert key is not None  # noqa: S101  (an INSERT of one row)
     return int(key[0])
 

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Executable, RowMapping, Table, exists, func, select, text, update
+from sqlalchemy import Executable, RowMapping, exists, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ from smsgateway.config import Settings
 from smsgateway.db import Database
 from smsgateway.models import Message
 from smsgateway.replies.inbound import (
+    MESSAGES,
     AlreadyApplied,
     InboundMessage,
     InboundResult,
@@ -162,26 +163,23 @@ def apply_queued(
     return report
 
 
-_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
-
-
 def oldest_queued(session: Session, limit: int) -> list[RowMapping]:
     """The oldest queued messages, each row whole, read through the partial index of the
     queued ones. SQLite is told to use it (`INDEXED BY`, which SQLAlchemy does not write for
     SQLite): left to itself it walked the whole table in id order, to spare a sort of the few
     queued rows, every round, even with nothing queued."""
     if session.get_bind().dialect.name == "sqlite":
-        columns = ", ".join(column.name for column in _MESSAGES.columns)
+        columns = ", ".join(column.name for column in MESSAGES.columns)
         query: Executable = (
             text(
                 f"SELECT {columns} FROM messages INDEXED BY ix_messages_queued"  # noqa: S608
                 " WHERE queued = 1 ORDER BY id LIMIT :limit"
             )
             .bindparams(limit=limit)
-            .columns(*_MESSAGES.columns)
+            .columns(*MESSAGES.columns)
         )
     else:
-        query = select(_MESSAGES).where(_MESSAGES.c.queued).order_by(_MESSAGES.c.id).limit(limit)
+        query = select(MESSAGES).where(MESSAGES.c.queued).order_by(MESSAGES.c.id).limit(limit)
     return list(session.execute(query).mappings())
 
 
@@ -266,7 +264,7 @@ def _take(session: Session, message_id: int) -> Message | None:
 
     Read as a row and returned outside the session (`inbound.apply_claimed` writes it once,
     with what it was read as, and clears `queued` in that UPDATE)."""
-    messages = _MESSAGES
+    messages = MESSAGES
     earlier = messages.alias("earlier")
     query = select(messages).where(
         messages.c.id == message_id,
