@@ -32,6 +32,7 @@ FILES = (
     "replies_dev10.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
+    "replies_heldback4.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -119,11 +120,15 @@ HELD_BACK_2 = "replies_heldback2.jsonl"
 #: three rounds, then promoted to development for the tenth (tests/data/README.md): it keeps the
 #: coverage it was written with.
 SUPPLEMENT10 = "replies_dev10.jsonl"
+#: The fourth held-back set, written after the tenth round and apart from the classifier, to
+#: replace the third: scoring only.
+HELD_BACK_4 = "replies_heldback4.jsonl"
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
     (HELD_BACK_2, "The second held-back set", 30),
     (SUPPLEMENT10, "The ninth development supplement (once the third held-back set)", 35),
+    (HELD_BACK_4, "The fourth held-back set", 35),
 )
 #: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
