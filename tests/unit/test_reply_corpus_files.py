@@ -33,6 +33,7 @@ FILES = (
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback4.jsonl",
+    "replies_heldback5.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -123,12 +124,16 @@ SUPPLEMENT10 = "replies_dev10.jsonl"
 #: The fourth held-back set, written after the tenth round and apart from the classifier, to
 #: replace the third: scoring only.
 HELD_BACK_4 = "replies_heldback4.jsonl"
+#: The fifth held-back set, written after the fourth and apart from the classifier, weighted to
+#: opt-outs and plain short answers: scoring only.
+HELD_BACK_5 = "replies_heldback5.jsonl"
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
     (HELD_BACK_2, "The second held-back set", 30),
     (SUPPLEMENT10, "The ninth development supplement (once the third held-back set)", 35),
     (HELD_BACK_4, "The fourth held-back set", 35),
+    (HELD_BACK_5, "The fifth held-back set", 35),
 )
 #: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
