@@ -5,6 +5,8 @@ from __future__ import annotations
 import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smsgateway.content.encoding import (
     GSM7,
@@ -258,6 +260,17 @@ def test_prepare_sms_does_not_normalise_when_gsm7_is_not_allowed():
 def test_empty_text_still_costs_one_segment():
     assert prepare_sms("", allow_gsm7=True) == ("", measure_sms(""))
     assert measure_sms("").segments == 1
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_all_ascii_text_is_normalised_as_any_other_text(text):
+    # All-ASCII text takes a shorter way; with a letter outside ASCII (é, which GSM-7 has and
+    # nothing composes with) the same text takes the general one, and must come out the same.
+    assert normalize_for_gsm7(text) == normalize_for_gsm7(text + "é")[:-1]
+
+
+def test_a_tab_in_ascii_text_becomes_a_space():
+    assert normalize_for_gsm7("Ref\tR1001") == "Ref R1001"
 
 
 def test_normalising_text_already_in_gsm7_changes_nothing():

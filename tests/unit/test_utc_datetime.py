@@ -1,0 +1,40 @@
+"""`UTCDateTime` converts what it is given, in every row, whatever the row before held."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.dialects import postgresql, sqlite
+
+from smsgateway.db import UTCDateTime
+
+MOMENT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+DAKAR_NOON = datetime(2026, 12, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=lambda d: d.name)
+def test_a_bulk_statements_rows_each_get_their_own_value(dialect):
+    process = UTCDateTime().bind_processor(dialect)
+    assert process is not None
+    # The same moment again (the memo), an equal moment in another object, another zone, None.
+    rows = [MOMENT, MOMENT, DAKAR_NOON, None, MOMENT, MOMENT.replace(), None, None]
+    processed = [process(value) for value in rows]
+    alone = [_converted_alone(value, dialect) for value in rows]  # a new processor for each
+    assert processed == alone
+    assert processed[2] == processed[0]  # 12:00 at UTC+2 is 10:00 UTC
+    assert processed[3] is None
+
+
+def test_a_naive_datetime_is_refused_even_after_an_aware_one():
+    process = UTCDateTime().bind_processor(sqlite.dialect())
+    assert process is not None
+    process(MOMENT)
+    with pytest.raises(ValueError, match="naive"):
+        process(MOMENT.replace(tzinfo=None))
+
+
+def _converted_alone(value, dialect):
+    process = UTCDateTime().bind_processor(dialect)
+    assert process is not None
+    return process(value)
