@@ -241,16 +241,19 @@ def stop(process: subprocess.Popen[bytes], *, grace: float) -> None:
 
 
 @contextmanager
-def worker(environ: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def worker(
+    environ: dict[str, str], log: Path, niceness: int = 0
+) -> Iterator[subprocess.Popen[bytes]]:
     """One `smsgateway worker` process (the periodic jobs: it applies queued replies and
-    dispatches their acknowledgements), stopped with SIGTERM at the end.
+    dispatches their acknowledgements), stopped with SIGTERM at the end; `niceness` lowers its
+    CPU priority below the web processes' as the README advises on a small machine.
 
     The loop's task sweep is put off (it would start tasks for the seeded referrals a minute
     in, and a reply applied after that writes its task too: the statement count would then
     depend on how long the run took)."""
     log_file = log.open("wb")
     process = subprocess.Popen(
-        [str(BIN / "smsgateway"), "worker"],
+        ["nice", "-n", str(niceness), str(BIN / "smsgateway"), "worker"],
         env={**environ, "SMSGATEWAY_TASK_SWEEP_SECONDS": "86400"},
         cwd=ROOT,
         stdout=log_file,
@@ -553,6 +556,12 @@ def main() -> int:
         help="with --replies queued: start the worker only once the load is over",
     )
     parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="with --replies queued: run the worker under `nice -n N` (the README's advice)",
+    )
+    parser.add_argument(
         "--apply-timeout", type=float, default=900.0, help="seconds to wait for the queue"
     )
     args = parser.parse_args()
@@ -578,7 +587,7 @@ def main() -> int:
             with contextlib.ExitStack() as stack:
                 if queued and not after_load:
                     launched = time.perf_counter()
-                    stack.enter_context(worker(environ, worker_log))
+                    stack.enter_context(worker(environ, worker_log, args.worker_nice))
                 port = stack.enter_context(
                     gunicorn("smsgateway.wsgi:app", *sizes, environ, app_log)
                 )
@@ -590,7 +599,7 @@ def main() -> int:
                 replay_errors = replay(port, replayed, args.clients)
                 if after_load:
                     launched = time.perf_counter()
-                    stack.enter_context(worker(environ, worker_log))
+                    stack.enter_context(worker(environ, worker_log, args.worker_nice))
                 if queued:
                     applied_at = wait_until_applied(environ, args.apply_timeout)
             with gunicorn("bench.bare_app:app", *sizes, environ, bare_log) as port:
@@ -664,6 +673,8 @@ def main() -> int:
                 # Replies applied per second from the worker's start (with the worker started
                 # after the load: what it applies when it has the machine to itself).
                 "drain_per_s": round(drain_per_s, 1) if drain_per_s else None,
+                # Since round 8: the worker's `nice -n` (0: the web processes' priority).
+                "worker_nice": args.worker_nice if queued else None,
                 "sql_per_apply": round(applying.statements, 2) if applying else None,
                 "commits_per_apply": round(applying.commits, 2) if applying else None,
                 "cpu_ms_per_apply": round(applying.cpu_ms, 2) if applying else None,
