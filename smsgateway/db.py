@@ -83,6 +83,29 @@ class UTCDateTime(TypeDecorator[datetime]):
 
         return process
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+        """The driver's conversion and the one above, remembering the last value read.
+
+        The rows of a batch of notices hold the same few moments (a bulk notice's due time, its
+        planning time, an appointment): a value equal to the last one read gives the same
+        datetime, which cannot change, instead of parsing it again.
+        """
+        convert = super().result_processor(dialect, coltype)
+        if convert is None:
+            return None
+        memo: tuple[object, Any] = (None, None)
+
+        def process(value: Any) -> Any:
+            nonlocal memo
+            last = memo
+            if value is not None and value == last[0]:
+                return last[1]
+            converted = convert(value)
+            memo = (value, converted)
+            return converted
+
+        return process
+
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None

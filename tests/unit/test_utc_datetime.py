@@ -1,10 +1,12 @@
-"""`UTCDateTime` converts what it is given, in every row, whatever the row before held."""
+"""`UTCDateTime` converts what it is given and what it reads, in every row, whatever the row
+before held (it remembers the last value it converted)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from smsgateway.db import UTCDateTime
@@ -38,3 +40,17 @@ def _converted_alone(value, dialect):
     process = UTCDateTime().bind_processor(dialect)
     assert process is not None
     return process(value)
+
+
+def test_rows_read_back_each_hold_their_own_moment():
+    table = Table("moments", MetaData(), Column("id", Integer, primary_key=True))
+    table.append_column(Column("at", UTCDateTime))
+    engine = create_engine("sqlite://")
+    table.metadata.create_all(engine)
+    later = MOMENT + timedelta(hours=1)
+    written = [MOMENT, MOMENT, later, None, MOMENT, DAKAR_NOON, later]
+    with engine.begin() as connection:
+        connection.execute(insert(table), [{"at": at} for at in written])
+        read = connection.execute(select(table.c.at).order_by(table.c.id)).scalars().all()
+    assert read == written
+    assert all(at is None or at.tzinfo is UTC for at in read)
