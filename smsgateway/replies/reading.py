@@ -304,8 +304,14 @@ def composed_opt_outs(
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
     understood = find_everywhere(tokens, lexicon, Signal.UNDERSTAND)
-    negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
-    noes = find_everywhere(tokens, lexicon, Signal.NO)
+    # "dert stop bla ma nqsed" (I did stop without meaning to), "te bëgguma ko woon" (and I
+    # did not mean it): a negation or "don't want" inside a phrase for "by mistake" composes
+    # nothing.
+    mistakes = find(Signal.MISTAKE)
+    negations = [
+        n for n in find_everywhere(tokens, lexicon, Signal.NEGATION) if not _within(n, mistakes)
+    ]
+    noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
     negated_stops = [
@@ -362,6 +368,8 @@ def composed_opt_outs(
     found: list[Match] = []
     for one, other in pairs:
         if negated_stop_between(one, other):
+            continue
+        if _within(one, mistakes) or _within(other, mistakes):
             continue
         if not_stops and (_within(one, not_stops) or _within(other, not_stops)):
             # "রিমাইন্ডার বন্ধ করবেন না", "kada ku daina sako": the stop word is negated.
