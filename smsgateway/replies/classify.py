@@ -378,7 +378,18 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if is_phrase and signal is Signal.OPT_IN:
         # "yes, send me the reminders again", "can you send me the messages again"; "I want the
         # messages back, I stopped them by mistake": the mistake is why they are wanted again.
-        agreeing = (Signal.YES, Signal.ACK, Signal.POSSIBLE, Signal.MISTAKE)
+        # "shtypa stop gabimisht, dua te vazhdoj ti marr" (I pressed stop by mistake, I want to
+        # keep receiving them): words for wanting, sending, the messages and "again" say it twice.
+        agreeing = (
+            Signal.YES,
+            Signal.ACK,
+            Signal.POSSIBLE,
+            Signal.MISTAKE,
+            Signal.WISH,
+            Signal.SEND,
+            Signal.MESSAGES,
+            Signal.AGAIN,
+        )
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)

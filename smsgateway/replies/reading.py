@@ -207,6 +207,11 @@ NEGATION_GAP = 2
 NO_GAP = 1
 #: "remove my number", "dindi ma ci liste" (remove me from the list), "ittu kam e liste".
 REMOVE_GAP = 2
+#: "amar number ke dilo apnader? delete koren" (who gave you my number? delete it): a question
+#: about one's number, then a word for removing opening the next clause. How many words may
+#: stand between the number and the question mark, and between the mark and the verb.
+ASKED_ABOUT_NUMBER_GAP = 5
+REMOVE_AFTER_QUESTION_GAP = 1
 UNWANTED_GAP = 3
 
 
@@ -299,8 +304,14 @@ def composed_opt_outs(
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
     understood = find_everywhere(tokens, lexicon, Signal.UNDERSTAND)
-    negations = find_everywhere(tokens, lexicon, Signal.NEGATION)
-    noes = find_everywhere(tokens, lexicon, Signal.NO)
+    # "dert stop bla ma nqsed" (I did stop without meaning to), "te bëgguma ko woon" (and I
+    # did not mean it): a negation or "don't want" inside a phrase for "by mistake" composes
+    # nothing.
+    mistakes = find(Signal.MISTAKE)
+    negations = [
+        n for n in find_everywhere(tokens, lexicon, Signal.NEGATION) if not _within(n, mistakes)
+    ]
+    noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
     negated_stops = [
@@ -329,6 +340,14 @@ def composed_opt_outs(
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _near(c, r, REMOVE_GAP)
         ),
+        # "Who gave you my number? delete it", "chemi nomeri vin mogcat? washalet": the verb
+        # removes the number the question was about, wherever that question puts it.
+        *(
+            (c, r)
+            for c in find(Signal.CONTACT)
+            for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
+            if _removes_the_number_asked_about(tokens, c, r)
+        ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
         # A negated wish near the messages: "I do not wish to receive messages", "ne veux
@@ -350,12 +369,27 @@ def composed_opt_outs(
     for one, other in pairs:
         if negated_stop_between(one, other):
             continue
+        if _within(one, mistakes) or _within(other, mistakes):
+            continue
         if not_stops and (_within(one, not_stops) or _within(other, not_stops)):
             # "রিমাইন্ডার বন্ধ করবেন না", "kada ku daina sako": the stop word is negated.
             continue
         start, end = min(one.start, other.start), max(one.end, other.end)
         found.append(Match(start, end, Signal.OPT_OUT, " ".join(tokens[start:end])))
     return found
+
+
+def _removes_the_number_asked_about(tokens: list[str], number: Match, remove: Match) -> bool:
+    """Whether `remove` opens the clause right after a question that holds `number`: "zama
+    number chata darkaray? pak ye kai" (who gave you my number? delete it)."""
+    marks = [
+        index
+        for index in range(number.end, remove.start)
+        if tokens[index] == "?"
+        and index - number.end <= ASKED_ABOUT_NUMBER_GAP
+        and remove.start - index - 1 <= REMOVE_AFTER_QUESTION_GAP
+    ]
+    return bool(marks) and "?" not in tokens[number.end : marks[-1]]
 
 
 def _negated_stop_word(
