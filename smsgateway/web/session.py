@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, Request, current_app, flash, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, logout_user
@@ -19,6 +20,7 @@ from flask_login import LoginManager, current_user, logout_user
 from smsgateway.models import User
 from smsgateway.runtime import get_runtime
 from smsgateway.users import has_active_admin, load_session_user
+from smsgateway.webhooks import webhooks
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -84,7 +86,25 @@ def refuse_console_without_admin() -> ResponseReturnValue | None:
     return None
 
 
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, not even opened for a request to the provider webhooks.
+
+    A provider never sends the cookie and nothing on those paths reads or writes the session;
+    opening it built a signing serializer for every webhook request (4 % of a stored reply's
+    CPU, docs/benchmarks.md round 8). Flask hands such a request its read-only null session.
+    """
+
+    def __init__(self, sessionless_paths: tuple[str, ...]) -> None:
+        self.sessionless_paths = sessionless_paths
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(self.sessionless_paths):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_sessions(app: Flask) -> None:
+    app.session_interface = ConsoleSessions((f"{webhooks.url_prefix}/",))
     login_manager.init_app(app)
     if get_runtime(app).settings.is_production:
         app.before_request(refuse_console_without_admin)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import flask
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -408,7 +409,7 @@ def test_signed_request_is_accepted(fake: FakeTwilio, client: FlaskClient) -> No
     assert client.post(url, data=form, headers=headers).status_code == 200
 
 
-@pytest.mark.parametrize("header", ["tampered", "missing"])
+@pytest.mark.parametrize("header", ["tampered", "missing", "not ascii"])
 def test_missing_or_invalid_signature_gets_403_and_changes_nothing(
     fake: FakeTwilio, client: FlaskClient, session: Session, header: str
 ) -> None:
@@ -416,12 +417,43 @@ def test_missing_or_invalid_signature_gets_403_and_changes_nothing(
     form, headers = fake.signed_form(url, inbound_form(fake, "+221771234567"))
     if header == "missing":
         del headers["X-Twilio-Signature"]
+    elif header == "not ascii":
+        headers["X-Twilio-Signature"] = "é" * 28
     else:
         form["Body"] = "2"
     before = snapshot(session)
 
     assert client.post(url, data=form, headers=headers).status_code == 403
     assert snapshot(session) == before
+
+
+def test_a_signature_made_with_the_default_port_in_the_url_is_accepted(
+    fake: FakeTwilio, client: FlaskClient
+) -> None:
+    # Twilio has signed the same URL with and without its port; the library checks both.
+    url = f"{PUBLIC}/webhooks/twilio/messages"
+    with_port = url.replace(PUBLIC, f"{PUBLIC}:443")
+    form, headers = fake.signed_form(with_port, inbound_form(fake, "+221771234567"))
+
+    assert client.post(url, data=form, headers=headers).status_code == 200
+
+
+def test_a_webhook_neither_reads_nor_sets_the_console_cookie(
+    fake: FakeTwilio, client: FlaskClient, app: Flask
+) -> None:
+    sessions = app.session_interface
+    with app.test_request_context("/webhooks/twilio/messages", method="POST"):
+        assert sessions.is_null_session(flask.session._get_current_object())
+    with app.test_request_context("/login"):
+        assert not sessions.is_null_session(flask.session._get_current_object())
+    url = f"{PUBLIC}/webhooks/twilio/messages"
+    form, headers = fake.signed_form(url, inbound_form(fake, "+221771234567"))
+    client.set_cookie("smsgateway_session", "not-a-signed-session", domain="localhost")
+
+    response = client.post(url, data=form, headers=headers)
+
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
 
 
 def test_signature_covers_the_query_string(
