@@ -175,8 +175,12 @@ def _stops_alone(reading: Reading) -> bool:
         any(m.signal is Signal.OPT_OUT_ALONE for m in tail)
         and all(m.signal in FILLER or m.signal is Signal.OPT_OUT_ALONE for m in tail)
         and any(m.signal in (*beside, Signal.NEGATION) for m in head)
+        # "دیگه علاقه ندارم، بس کنین" (I am not interested any more, stop): "any more" only
+        # says that the lack of interest is new.
         and all(
-            m.signal in FILLER or m.signal in (*beside, Signal.NEGATION) or m.is_plain_unknown
+            m.signal in FILLER
+            or m.signal in (*beside, Signal.NEGATION, Signal.OTHER)
+            or m.is_plain_unknown
             for m in head
         )
     )

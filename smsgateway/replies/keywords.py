@@ -471,11 +471,13 @@ def _is_digits(token: str) -> bool:
 
 #: A date written as an ordinal: "the 15th", "after the 20th", "le 3e", "el 4to".
 _ORDINAL_DATE = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th|e|eme|er|to|vo|o|a|º|ª)")
+#: A time of day written with its unit: "15h", "15h30", "3pm", "10am", "9hrs".
+_CLOCK_TIME = re.compile(r"[0-9]{1,2}(?:h[0-9]{2}|h|hrs?|am|pm)")
 
 
 def _match(tokens: list[str], start: int, end: int, meaning: str | None) -> Match:
     text = " ".join(tokens[start:end])
-    if meaning is None and _ORDINAL_DATE.fullmatch(text):
+    if meaning is None and (_ORDINAL_DATE.fullmatch(text) or _CLOCK_TIME.fullmatch(text)):
         # A date costs nothing and marks a proposal, like a day.
         return Match(start, end, Signal.TIME, text)
     if meaning is None:

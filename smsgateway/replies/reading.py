@@ -142,7 +142,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
         found
-        for found in composed_opt_outs(tokens, lexicon, not_stops)
+        for found in composed_opt_outs(tokens, lexicon, not_stops, breaks)
         if not any(found.start < other.end and other.start < found.end for other in listed)
     ]
     opt_outs = [
@@ -279,7 +279,10 @@ def _within(match: Match, others: list[Match]) -> bool:
 
 
 def composed_opt_outs(
-    tokens: list[str], lexicon: Lexicon, not_stops: list[Match] | None = None
+    tokens: list[str],
+    lexicon: Lexicon,
+    not_stops: list[Match] | None = None,
+    breaks: list[bool] | None = None,
 ) -> list[Match]:
     """Opt-outs composed from classes of words rather than listed as phrases, in any order:
 
@@ -347,6 +350,7 @@ def composed_opt_outs(
             for c in find(Signal.CONTACT)
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _removes_the_number_asked_about(tokens, c, r)
+            or _removes_the_number_named_before(c, r, breaks)
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
@@ -390,6 +394,22 @@ def _removes_the_number_asked_about(tokens: list[str], number: Match, remove: Ma
         and remove.start - index - 1 <= REMOVE_AFTER_QUESTION_GAP
     ]
     return bool(marks) and "?" not in tokens[number.end : marks[-1]]
+
+
+def _removes_the_number_named_before(
+    number: Match, remove: Match, breaks: list[bool] | None
+) -> bool:
+    """Whether `remove` opens the clause right after the clause that names `number`: "ای نمبر
+    از مه نیس، پاکش کنین" (this number is not mine, delete it), "ezi number nateye aykonen,
+    ketsefuwo": the verb removes the number that clause was about."""
+    if breaks is None or remove.start < number.end:
+        return False
+    cuts = [i for i in range(number.end, remove.start + 1) if breaks[i]]
+    return (
+        len(cuts) == 1
+        and cuts[0] - number.end <= ASKED_ABOUT_NUMBER_GAP
+        and remove.start - cuts[0] <= REMOVE_AFTER_QUESTION_GAP
+    )
 
 
 def _negated_stop_word(

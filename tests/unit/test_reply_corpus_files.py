@@ -31,6 +31,7 @@ FILES = (
     "replies_dev9.jsonl",
     "replies_dev10.jsonl",
     "replies_dev11.jsonl",
+    "replies_dev12.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback5.jsonl",
@@ -125,6 +126,18 @@ SUPPLEMENT10 = "replies_dev10.jsonl"
 #: once, then promoted to development for the eleventh (tests/data/README.md): it keeps the
 #: coverage it was written with.
 SUPPLEMENT11 = "replies_dev11.jsonl"
+#: The eleventh supplement, written in eight batches after the eleventh round for the kinds the
+#: held-back sets named weakest (progress, proposals, help) and opt-outs of every shape, with
+#: chatter holding positive words: each language has every one of these kinds.
+SUPPLEMENT12 = "replies_dev12.jsonl"
+SUPPLEMENT12_KINDS = {
+    "progress",
+    "reschedule_proposal",
+    "help_sentence",
+    "opt_out_sentence",
+    "chatter",
+}
+MIN_SUPPLEMENT12_PER_LANGUAGE = 30
 #: The fifth held-back set, written after the fourth and apart from the classifier, weighted to
 #: opt-outs and plain short answers: scoring only.
 HELD_BACK_5 = "replies_heldback5.jsonl"
@@ -379,6 +392,15 @@ def test_the_ninth_supplement_has_opt_outs_and_chatter_everywhere_and_weights_th
         assert kinds >= wanted, (lang, sorted(wanted - kinds))
 
 
+def test_the_eleventh_supplement_has_the_weakest_kinds_and_opt_outs_in_every_language() -> None:
+    rows = _rows(SUPPLEMENT12)
+    for lang in supported_codes():
+        mine = [row for row in rows if row["lang"] == lang]
+        assert len(mine) >= MIN_SUPPLEMENT12_PER_LANGUAGE, lang
+        kinds = {row["kind"] for row in mine}
+        assert kinds >= SUPPLEMENT12_KINDS, (lang, sorted(SUPPLEMENT12_KINDS - kinds))
+
+
 def test_the_opt_out_supplement_has_opt_outs_and_near_misses_in_every_language() -> None:
     rows = _rows(SUPPLEMENT4)
     for lang in supported_codes():
@@ -410,6 +432,7 @@ def test_the_number_word_supplement_covers_its_kinds_in_every_language() -> None
         SUPPLEMENT9,
         SUPPLEMENT10,
         SUPPLEMENT11,
+        SUPPLEMENT12,
     ],
 )
 def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
