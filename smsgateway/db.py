@@ -60,56 +60,50 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
-        """The conversion above and the driver's, remembering the last value it converted.
+        """The conversion above and the driver's, once per run of equal moments.
 
         A bulk statement passes the same moment in every row (`now`, a bulk notice's due time):
         converting it once instead of once per row is a fifth of planning 100,000 notices on
-        SQLite, where each conversion also formats a string. The memo is one tuple, replaced
-        whole, so threads sharing a compiled statement never see one value with another's result.
+        SQLite, where each conversion also formats a string.
         """
         convert = super().bind_processor(dialect)
-        if convert is None:
-            return None
-        memo: tuple[object, Any] = (None, None)
-
-        def process(value: Any) -> Any:
-            nonlocal memo
-            last = memo
-            if value is last[0]:
-                return last[1]
-            converted = convert(value)
-            memo = (value, converted)
-            return converted
-
-        return process
+        return None if convert is None else _remembering_last(convert)
 
     def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
-        """The driver's conversion and the one above, remembering the last value read.
+        """The driver's conversion and the one above, once per run of equal values read.
 
         The rows of a batch of notices hold the same few moments (a bulk notice's due time, its
-        planning time, an appointment): a value equal to the last one read gives the same
-        datetime, which cannot change, instead of parsing it again.
+        planning time, an appointment): parsed once, the datetime (which cannot change) is shared.
         """
         convert = super().result_processor(dialect, coltype)
-        if convert is None:
-            return None
-        memo: tuple[object, Any] = (None, None)
-
-        def process(value: Any) -> Any:
-            nonlocal memo
-            last = memo
-            if value is not None and value == last[0]:
-                return last[1]
-            converted = convert(value)
-            memo = (value, converted)
-            return converted
-
-        return process
+        return None if convert is None else _remembering_last(convert)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _remembering_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, answering a value equal to the last one with the last result.
+
+    Equal moments (the same instant, whatever its zone) convert to the same UTC value, so
+    equality is enough; a naive datetime is never equal to an aware one and is still refused.
+    The memo is one tuple, replaced whole, so threads sharing a compiled statement never see one
+    value with another's result.
+    """
+    memo: tuple[object, Any] = (None, None)
+
+    def process(value: Any) -> Any:
+        nonlocal memo
+        last = memo
+        if value == last[0]:
+            return last[1]
+        converted = convert(value)
+        memo = (value, converted)
+        return converted
+
+    return process
 
 
 #: Seconds a SQLite writer waits: SQLite's busy timeout, and the thread lock's.
