@@ -85,6 +85,9 @@ EVERY_DEVELOPMENT_FILE = (
     SUPPLEMENT11,
     SUPPLEMENT12,
 )
+#: Supplements written for some kinds only, not a language's whole range of replies: held to no
+#: false confirmation and no missed opt-out, not to the accuracy bar.
+KIND_SUPPLEMENTS = (SUPPLEMENT3, SUPPLEMENT4, SUPPLEMENT5)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
 MIN_OVERALL = 0.98
@@ -116,16 +119,7 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
 
 @pytest.mark.parametrize(
     "path",
-    [
-        *DEVELOPMENT_FILES,
-        SUPPLEMENT6,
-        SUPPLEMENT7,
-        SUPPLEMENT8,
-        SUPPLEMENT9,
-        SUPPLEMENT10,
-        SUPPLEMENT11,
-        SUPPLEMENT12,
-    ],
+    [path for path in EVERY_DEVELOPMENT_FILE if path not in KIND_SUPPLEMENTS],
     ids=lambda path: path.name,
 )
 def test_development_corpus_accuracy_overall_and_in_every_language(path: Path) -> None:
