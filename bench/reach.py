@@ -306,6 +306,7 @@ class Counts:
     calls: Counter[str] = field(default_factory=Counter)
     replies: Counter[str] = field(default_factory=Counter)
     office_calls: Counter[str] = field(default_factory=Counter)  # by what led to the call
+    awaiting_partner_referrals: int = 0  # referrals newly waiting, before grouping by partner
 
 
 class Simulation:
@@ -833,6 +834,7 @@ class Simulation:
                 for case in self.cases.values()
                 if case.person.returnee_id in unreachable
             }
+            partners_to_call: set[int] = set()
             for referral_id, flag in sorted(entries):
                 if referral_id in self.flags_seen:
                     continue
@@ -845,7 +847,14 @@ class Simulation:
                     if person in self.unreachable_seen:
                         continue
                     self.unreachable_seen.add(person)
+                if flag == "awaiting_partner":
+                    # "Waiting for partners" lists partners, each with its referrals newly
+                    # waiting: one call to the point person covers them all that day.
+                    self.counts.awaiting_partner_referrals += 1
+                    partners_to_call.add(self.cases[referral_id].partner.index)
+                    continue
                 self.counts.touches[f"flag:{flag}"] += 1
+            self.counts.touches["flag:awaiting_partner"] += len(partners_to_call)
             # The rebooking tasks on the caseworker's list (the partner had its day first).
             rebooking = caseworker_tasks(session, programme=self.runtime.programme)
             for task in rebooking:
@@ -924,6 +933,19 @@ class Simulation:
             "dangerous_by_kind": dict(dangerous),
             "calls": dict(self.counts.calls),
             "office_calls_by_cause": dict(self.counts.office_calls),
+            "awaiting_partner_referrals": self.counts.awaiting_partner_referrals,
+            "touches_per_10_per_referral_partner_flags": round(
+                10
+                * (
+                    touches
+                    - self.counts.touches["flag:awaiting_partner"]
+                    + self.counts.awaiting_partner_referrals
+                )
+                / referrals,
+                2,
+            )
+            if referrals
+            else 0.0,
             "proxy_requests": dict(proxy_requests),
             "messages": self.seen_messages,
         }
@@ -1093,6 +1115,9 @@ def main() -> None:
         "referrals": main_result["referrals"],
         "reach": main_result["reach"],
         "touches_per_10": main_result["touches_per_10"],
+        "touches_per_10_per_referral_partner_flags": main_result[
+            "touches_per_10_per_referral_partner_flags"
+        ],
         "dangerous_errors": main_result["dangerous_errors"],
         "dangerous_rate": main_result["dangerous_rate"],
         "policies": {
