@@ -24,8 +24,9 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from smsgateway.loop.partner_questions import point_person_for
 from smsgateway.loop.tasks import REACH_AGE, TaskState, live_tasks_of
-from smsgateway.models import Referral, Task
+from smsgateway.models import Partner, PointPerson, Referral, Task
 from smsgateway.programme import Programme, TaskStep
 from smsgateway.reachability import unreachable_returnee_ids
 from smsgateway.referrals import SILENT
@@ -96,16 +97,63 @@ def referral_standing(session: Session, referral: Referral) -> Standing:
     return standings(session, [referral])[0]
 
 
-def flagged_referrals(session: Session, flag: str | None = None) -> list[Referral]:
-    """Referrals carrying a task flag (`flag`, or any), oldest flag first: a caseworker's and a
-    manager's list. The `unreachable` flag: `reachability.flagged_unreachable_returnees`.
+def flagged_referrals(
+    session: Session, flag: str | None = None, *, besides: str | None = None
+) -> list[Referral]:
+    """Referrals carrying a task flag (`flag`, or any but `besides`), oldest flag first: a
+    caseworker's and a manager's list. The `unreachable` flag:
+    `reachability.flagged_unreachable_returnees`; `awaiting_partner` grouped by partner:
+    `partners_awaited`.
     """
     query = select(Referral).join(Task, Task.referral_id == Referral.id)
     query = query.where(Task.state == TaskState.FLAGGED)
     if flag is not None:
         query = query.where(Task.flag == flag)
+    if besides is not None:
+        query = query.where(Task.flag != besides)
     rows = session.scalars(query.order_by(Task.flagged_at, Referral.id)).all()
     return list(dict.fromkeys(rows))
+
+
+@dataclass(frozen=True)
+class PartnerWait:
+    """A partner that has not answered about some of its referrals: one call to its point person
+    covers them all (the caseworker's "Waiting for partners" list)."""
+
+    partner: Partner
+    point_person: PointPerson | None
+    referrals: tuple[Referral, ...]
+    #: When the oldest of them was flagged.
+    since: datetime
+
+
+def partners_awaited(session: Session) -> list[PartnerWait]:
+    """Referrals flagged `awaiting_partner`, grouped by partner, the longest wait first."""
+    rows = session.execute(
+        select(Referral, Task.flagged_at)
+        .join(Task, Task.referral_id == Referral.id)
+        .where(Task.state == TaskState.FLAGGED, Task.flag == Flag.AWAITING_PARTNER.value)
+        .order_by(Task.flagged_at, Referral.id)
+    ).all()
+    groups: dict[int, list[Referral]] = {}
+    since: dict[int, datetime] = {}
+    for referral, flagged_at in rows:
+        referrals = groups.setdefault(referral.partner_id, [])
+        if referral not in referrals:
+            referrals.append(referral)
+        since.setdefault(referral.partner_id, flagged_at or referral.created_at)
+    waits = []
+    for partner_id, referrals in groups.items():
+        partner = referrals[0].partner
+        waits.append(
+            PartnerWait(
+                partner=partner,
+                point_person=point_person_for(partner),
+                referrals=tuple(referrals),
+                since=since[partner_id],
+            )
+        )
+    return waits
 
 
 def flag_counts(session: Session) -> dict[str, int]:

@@ -23,7 +23,13 @@ from smsgateway.caseload import (
     referrals_to_reorient,
 )
 from smsgateway.errors import InvalidInput
-from smsgateway.loop.standing import caseworker_tasks, flagged_referrals, referral_standing
+from smsgateway.loop.standing import (
+    Flag,
+    caseworker_tasks,
+    flagged_referrals,
+    partners_awaited,
+    referral_standing,
+)
 from smsgateway.models import Partner, Referral, Returnee
 from smsgateway.outbound_webhooks import failed_deliveries
 from smsgateway.permissions import Action
@@ -81,7 +87,8 @@ def index() -> str:
             simulator=runtime.settings.is_simulator_enabled,
             failed_webhooks=failed_deliveries(session),
             rebookings=caseworker_tasks(session, programme=runtime.programme),
-            flagged=flagged_referrals(session)[:100],
+            flagged=flagged_referrals(session, besides=Flag.AWAITING_PARTNER)[:100],
+            partner_waits=partners_awaited(session),
             to_reorient=referrals_to_reorient(session),
         )
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from smsgateway.bulk import Cohort, Content, confirm_bulk, create_bulk
 from smsgateway.demo import DEMO_USERS, seed_demo, seed_demo_users
 from smsgateway.dispatch import dispatch_due_notices
-from smsgateway.models import Notice, Referral, Returnee, ReviewItem
+from smsgateway.models import Notice, Referral, Returnee, ReviewItem, Task
 from smsgateway.replies.inbound import InboundMessage, receive_message
 from smsgateway.runtime import Runtime
 
@@ -245,10 +245,26 @@ FRENCH = {
 
 
 def data_pages(runtime: Runtime, now: datetime, moussa_id: int) -> dict[str, str]:
-    """The returnee page, a bulk notice as a draft and one sending, and the simulator."""
+    """The returnee page, a bulk notice as a draft and one sending, and the simulator; on the
+    front page, a partner to call about two referrals."""
     with runtime.db.transaction() as tx:
         moussa = tx.get(Returnee, moussa_id)
         assert moussa is not None
+        partner = tx.scalars(select(Referral.partner_id).order_by(Referral.id)).first()
+        for referral in tx.scalars(select(Referral).filter_by(partner_id=partner)).all()[:2]:
+            tx.add(
+                Task(
+                    referral_id=referral.id,
+                    rule="partner_outcome",
+                    anchor_at=now,
+                    state="flagged",
+                    step=3,
+                    due_at=now,
+                    flag="awaiting_partner",
+                    flagged_at=now,
+                    created_at=now,
+                )
+            )
         cohort = Cohort(case_references=(str(moussa.case_reference),))
         content = Content(texts={"fr": "Le bureau est fermé lundi.", "en": "Closed on Monday."})
         draft = create_bulk(tx, cohort, content, window_start=now, now=now, created_by="cw")
@@ -291,6 +307,8 @@ def test_the_console_pages_in_english_and_french_at_desktop_and_phone_width(
                 assert FRENCH[name] in console.text(), f"{name} is not in French"
             if name == "reviews":  # an item with its three forms, not the empty state
                 assert console.page.locator("li.item").count() == 1
+            if name == "front":  # a partner to call, with its point person's number
+                assert console.page.locator("#partner-waits li a[href^='tel:']").count() == 1
             assert not console.scrolls_sideways(), (
                 f"{name} ({language}, {width} px) scrolls sideways"
             )
