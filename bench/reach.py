@@ -356,6 +356,8 @@ class Simulation:
         self.flags_seen: set[int] = set()
         self.flag_kinds: dict[int, str] = {}  # the flag a referral was first seen with
         self.unreachable_seen: set[int] = set()  # people counted on the Unreachable page
+        # People flagged unreachable while every referral of theirs had an outcome (not counted).
+        self.unreachable_known: set[int] = set()
         self.intakes = sorted(
             ((person.intake_at, person.index, person) for person in self.caseload.people),
             key=lambda item: (item[0], item[1]),
@@ -834,9 +836,21 @@ class Simulation:
                 for case in self.cases.values()
                 if case.person.returnee_id in unreachable
             }
+            # The Unreachable page puts first the people with a referral whose outcome is still
+            # unknown ("to chase"); the others are listed for information, and need nobody yet.
+            silent = {
+                self.cases[referral_id].person.index
+                for referral_id, status in session.execute(
+                    select(Referral.id, Referral.status).where(Referral.status.in_(SILENT))
+                )
+                if referral_id in self.cases
+            }
             partners_to_call: set[int] = set()
             for referral_id, flag in sorted(entries):
                 if referral_id in self.flags_seen:
+                    continue
+                if flag == "unreachable" and self.cases[referral_id].person.index not in silent:
+                    self.unreachable_known.add(self.cases[referral_id].person.index)
                     continue
                 self.flags_seen.add(referral_id)
                 self.flag_kinds[referral_id] = flag
@@ -934,6 +948,8 @@ class Simulation:
             "calls": dict(self.counts.calls),
             "office_calls_by_cause": dict(self.counts.office_calls),
             "awaiting_partner_referrals": self.counts.awaiting_partner_referrals,
+            "unreachable_people": len(self.unreachable_seen | self.unreachable_known),
+            "unreachable_people_outcome_known": len(self.unreachable_known - self.unreachable_seen),
             "touches_per_10_per_referral_partner_flags": round(
                 10
                 * (
