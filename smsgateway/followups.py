@@ -33,7 +33,7 @@ from smsgateway.reachability import (
     flagged_unreachable_returnees,
     set_reachability,
 )
-from smsgateway.referrals import OPEN
+from smsgateway.referrals import OPEN, SILENT
 from smsgateway.returnees import PhoneInput, add_contact_point, change_contact_number
 from smsgateway.users import Actor, actor_identity
 
@@ -96,25 +96,37 @@ class FollowupRow:
     channels: list[ChannelTried] = field(default_factory=list)
     proxies: list[ContactPoint] = field(default_factory=list)
     open_references: list[str] = field(default_factory=list)
+    #: Those of the open referrals whose outcome is not known yet (`referrals.SILENT`).
+    unknown_references: list[str] = field(default_factory=list)
     assigned_to: str = ""
     last_followup: Followup | None = None
+
+    @property
+    def is_to_chase(self) -> bool:
+        """Whether a referral of theirs still waits for an outcome: someone should go after them
+        now. Otherwise they are unreachable for later notices, and nothing waits on them."""
+        return bool(self.unknown_references)
 
 
 def followup_rows(session: Session) -> list[FollowupRow]:
     """Every returnee carrying the unreachable flag, longest flagged first, with what was
-    tried (outbound messages per channel, the last status of each) and done since."""
+    tried (outbound messages per channel, the last status of each) and done since; the
+    page shows first those to chase (`FollowupRow.is_to_chase`)."""
     rows = [FollowupRow(returnee) for returnee in flagged_unreachable_returnees(session)]
     ids = [row.returnee.id for row in rows]
     if not ids:
         return rows
     channels = _channels_tried(session, ids)
     references: dict[int, list[str]] = defaultdict(list)
-    for returnee_id, reference in session.execute(
-        select(Referral.returnee_id, Referral.reference)
+    unknown: dict[int, list[str]] = defaultdict(list)
+    for returnee_id, reference, status in session.execute(
+        select(Referral.returnee_id, Referral.reference, Referral.status)
         .where(Referral.returnee_id.in_(ids), Referral.status.in_([str(s) for s in OPEN]))
         .order_by(Referral.id)
     ):
         references[returnee_id].append(reference or "")
+        if status in SILENT:
+            unknown[returnee_id].append(reference or "")
     logs: dict[int, list[Followup]] = defaultdict(list)
     for entry in session.scalars(
         select(Followup).where(Followup.returnee_id.in_(ids)).order_by(Followup.id)
@@ -126,6 +138,7 @@ def followup_rows(session: Session) -> list[FollowupRow]:
         row.last_attempt_at = max((tried.last_at for tried in row.channels), default=None)
         row.proxies = [point for point in row.returnee.contact_points if point.is_proxy]
         row.open_references = references.get(rid, [])
+        row.unknown_references = unknown.get(rid, [])
         assignments = [e for e in logs[rid] if e.kind == FollowupKind.ASSIGNED]
         if assignments and assignments[-1].assigned_to is not None:
             row.assigned_to = assignments[-1].assigned_to.username

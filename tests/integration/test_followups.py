@@ -16,6 +16,7 @@ from smsgateway.delivery.outcomes import apply_wrong_number
 from smsgateway.followups import followup_rows, record_followup_outcome
 from smsgateway.models import ContactPoint, Followup, Message, Referral, Returnee, User
 from smsgateway.reachability import flag_unreachable, record_opt_out, suppressed_numbers
+from smsgateway.referrals import Source, Status, change_status
 from smsgateway.returnees import PhoneInput
 from smsgateway.runtime import Runtime
 
@@ -69,6 +70,40 @@ def test_each_row_shows_the_attempts_the_proxy_and_the_open_referrals(
     assert [(p.proxy_relation, p.is_proxy) for p in row.proxies] == [("sister", True)]
     assert row.open_references == [lost.reference]
     assert (row.assigned_to, row.last_followup) == ("", None)
+
+
+def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_to_chase(
+    session: Session,
+    now: datetime,
+    lost: Referral,
+    manager_client: FlaskClient,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    settled = make_returnee(case_reference="CASE-SETTLED")
+    enrolled = make_referral(returnee=settled)
+    change_status(session, enrolled, Status.ENROLLED, source=Source.PARTNER_SMS, now=now)
+    flag_unreachable(session, settled, reason="escalation_exhausted", now=now)
+    session.commit()
+
+    rows = {row.returnee.id: row for row in followup_rows(session)}
+    assert rows[lost.returnee_id].is_to_chase
+    assert rows[lost.returnee_id].unknown_references == [lost.reference]
+    assert not rows[settled.id].is_to_chase
+    assert rows[settled.id].open_references == [enrolled.reference]  # open, with an outcome
+
+    page = manager_client.get("/unreachable").get_data(as_text=True)
+    chase = page.split('id="to-chase"', 1)[1].split('id="for-information"', 1)
+    assert "To chase: 1 person with a referral still waiting for an answer" in page
+    assert lost.returnee.case_reference in chase[0] and "CASE-SETTLED" not in chase[0]
+    assert "Every referral has an outcome: 1 person" in page and "CASE-SETTLED" in chase[1]
+
+    # A new referral of theirs waits for an answer: they are to chase.
+    change_status(session, enrolled, Status.CANCELLED, source=Source.CASEWORKER, now=now)
+    make_referral(returnee=settled)
+    assert all(row.is_to_chase for row in followup_rows(session))
+    french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
+    assert "À relancer : 2 personnes" in french.get_data(as_text=True)
 
 
 def test_a_visit_that_reached_the_person_clears_the_flag_and_one_that_did_not_keeps_it(
