@@ -367,13 +367,14 @@ def _preferred_day(reading: Reading) -> bool:
 
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
     """ "I work that day, is Friday possible?", "not this week, the next one?", "my boss won't
-    let me off that day, can we pick another one?": a refusal, then a day, "the next one" or
-    "another day", and a question mark, or a "possible" word before that day ("can we")."""
+    let me off that day, can we pick another one?": a refusal, then a day, a date, "the next
+    one" or "another day", and a question mark, or a "possible" word before that day ("can we")."""
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY]
+    # ... or a date, a number that is no option: "estoy de viaje, se puede después del 15?"
+    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY or _is_a_date(m)]
     if not days:
         return False
     if any(m.text == "?" for m in after):
@@ -383,7 +384,12 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
 
 
 def _day_words(reading: Reading) -> tuple[str, ...]:
-    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY)
+    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY or _is_a_date(m))
+
+
+def _is_a_date(match: Match) -> bool:
+    """A number that is no option of the reminder: a date or a time of day."""
+    return match.number is not None and not _is_option(match)
 
 
 #: Words that keep "I go" from being told as a habit: a refusal, a doubt, a question.
