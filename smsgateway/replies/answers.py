@@ -199,7 +199,7 @@ def _negated_number(reading: Reading) -> tuple[str, str] | None:
     is not chosen."""
     matches = reading.matches
     for index, match in enumerate(matches):
-        if match.number is None:
+        if match.number is None or match.is_hour:
             continue
         before = index - 1
         unknown = 0
@@ -300,7 +300,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
     # "can I pass by the office tomorrow?" asks about a visit, not for another date.
     doubt = {Signal.RESERVATION, Signal.CONTRAST, Signal.HEDGE, Signal.PLACE, *_REFUSING}
     offered = present & (_AGREEING | {Signal.POSSIBLE})
-    options = any(m.number in _REMINDER_OPTIONS for m in reading.matches)
+    options = any(_is_option(m) for m in reading.matches)
     if present & doubt or options:
         return False
     if any(m in reading.events for m in clause):
@@ -331,10 +331,15 @@ def _only_a_day(clause: tuple[Match, ...]) -> bool:
 _REMINDER_OPTIONS = frozenset(OPTIONS[Question.APPOINTMENT_REMINDER])
 
 
+def _is_option(match: Match) -> bool:
+    """An option number of the reminder; not a time of day ("at 3", "الساعة 3")."""
+    return match.number in _REMINDER_OPTIONS and not match.is_hour
+
+
 def _is_a_day(match: Match) -> bool:
     """A day or time, or a number that is no option of the reminder: a date ("after the 15th")."""
     if match.number is not None:
-        return match.number not in _REMINDER_OPTIONS
+        return not _is_option(match)
     return match.signal is Signal.TIME
 
 
@@ -355,20 +360,21 @@ def _preferred_day(reading: Reading) -> bool:
     if first is None or not (first.signal is Signal.BETTER or _is_a_day(first)):
         return False
     spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
-    if reading.has(*spoiling) or any(m.number in _REMINDER_OPTIONS for m in reading.matches):
+    if reading.has(*spoiling) or any(_is_option(m) for m in reading.matches):
         return False
     return len([m for m in reading.matches if m.is_plain_unknown]) <= BETTER_UNKNOWN_WORDS
 
 
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
     """ "I work that day, is Friday possible?", "not this week, the next one?", "my boss won't
-    let me off that day, can we pick another one?": a refusal, then a day, "the next one" or
-    "another day", and a question mark, or a "possible" word before that day ("can we")."""
+    let me off that day, can we pick another one?": a refusal, then a day, a date, "the next
+    one" or "another day", and a question mark, or a "possible" word before that day ("can we")."""
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
     after = reading.matches[refusals[0] + 1 :]
-    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY]
+    # ... or a date, a number that is no option: "estoy de viaje, se puede después del 15?"
+    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY or _is_a_date(m)]
     if not days:
         return False
     if any(m.text == "?" for m in after):
@@ -378,7 +384,12 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
 
 
 def _day_words(reading: Reading) -> tuple[str, ...]:
-    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY)
+    return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY or _is_a_date(m))
+
+
+def _is_a_date(match: Match) -> bool:
+    """A number that is no option of the reminder: a date or a time of day."""
+    return match.number is not None and not _is_option(match)
 
 
 #: Words that keep "I go" from being told as a habit: a refusal, a doubt, a question.
@@ -484,7 +495,8 @@ def _evidence(
     found: list[_Evidence] = []
     for index, (match, signal) in enumerate(zip(reading.matches, signals, strict=True)):
         if match.number is not None:
-            found.append(_Evidence(index, options.get(match.number), WEIGHT_NUMBER, "number"))
+            option = None if match.is_hour else options.get(match.number)
+            found.append(_Evidence(index, option, WEIGHT_NUMBER, "number"))
         elif match.signal is Signal.HELPED:
             # "they helped me", "not what I needed" answer only the satisfaction question.
             if question is Question.SATISFACTION:

@@ -82,6 +82,10 @@ class Understanding:
         if question is None:
             return Decision(Intent.UNCLEAR, "no_open_question")
         request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
+        if request is not None and _start_told(reading):
+            # "they said classes start in January, so not yet": START is a word of the story.
+            reading = _start_as_word(reading)
+            request = None
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.
@@ -95,6 +99,28 @@ class Understanding:
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""
         return self if language == self.language else understand_reply(self.text, language)
+
+
+def _start_told(reading: Reading) -> bool:
+    """A one-word START (section `opt_in`) that tells when something starts: the only request
+    of the reply, not leading it, beside a day or time ("dem say e go start next month", "the
+    classes start in January, so not yet"); leading ("start monday") it stays a request."""
+    requests = [m for m in reading.matches if m.signal in _REQUESTS]
+    if not requests or any(m.signal is not Signal.OPT_IN or m.is_phrase for m in requests):
+        return False
+    first = next((m for m in reading.matches if m.signal not in FILLER), None)
+    return first not in requests and reading.has(Signal.TIME)
+
+
+def _start_as_word(reading: Reading) -> Reading:
+    """`reading` with its one-word STARTs read as words no keyword knows."""
+    matches = tuple(
+        replace(m, signal=None) if m.signal is Signal.OPT_IN else m for m in reading.matches
+    )
+    return replace(reading, matches=matches)
+
+
+_REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
 
 
 def _as_helped(reading: Reading) -> Reading:

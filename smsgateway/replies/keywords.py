@@ -86,6 +86,9 @@ class Signal(StrEnum):
     #: "tonight", "ce soir", "بالليل": hours the offices are closed. Read as days and times
     #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
     NIGHT = "night"
+    #: "الساعة", "ساعت", "karfe", "às", "საათზე": words for the hour. Beside a digit they make
+    #: it a time of day, not an option ("ممكن الساعة 3؟"); alone they count as other words.
+    HOUR = "hour"
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
     #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
@@ -118,6 +121,7 @@ WORD_CLASSES = frozenset(
         Signal.WISH,
         Signal.ADD_ME,
         Signal.EVENT,
+        Signal.HOUR,
     }
 )
 
@@ -159,6 +163,8 @@ class Match:
     text: str
     number: int | None = None
     is_number_word: bool = False
+    #: A digit beside a word for the hour ("الساعة 3", "karfe 3"): a time of day, never an option.
+    is_hour: bool = False
 
     @property
     def is_unknown(self) -> bool:
@@ -205,6 +211,8 @@ class Lexicon:
     distinct: frozenset[str] = frozenset()
     #: The phrases of section `night`, which are read as `time`.
     night: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `hour`, whatever meaning the chain gave them first.
+    hours: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -374,6 +382,15 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 for word in words:
                     lexicon.add(word, Signal.TIME.value)
                     lexicon.night.add(tuple(lexicon.words(word)))
+                continue
+            if signal is Signal.HOUR:
+                # A word for the hour makes a digit beside it a time (`read_reply`); a word keeps
+                # its other meaning, a phrase ("a las", "në orën") is read as one.
+                for word in words:
+                    key = tuple(lexicon.words(word))
+                    lexicon.hours.add(key)
+                    if len(key) > 1:
+                        lexicon.add(word, signal.value)
                 continue
             for word in words:
                 lexicon.add(word, signal.value)

@@ -126,6 +126,9 @@ def read_reply(text: str, language: str | None) -> Reading:
     framed = _scan_numbers(tokens, option_lexicon(language), breaks)
     if any(m.signal is Signal.OPTION for m in framed) and _is_answer_shaped_number(framed):
         matches = framed
+    # "ممكن الساعة 3؟", "karfe 3 zai yiwu?", "pode ser às 3?": a digit beside a word for the
+    # hour is a time of day, not an option.
+    matches = _hours_of_day(matches, tokens, lexicon, breaks)
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
     negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
@@ -501,6 +504,32 @@ def _split_conjunctions(
             split.append(token)
             split_breaks.append(before)
     return split, split_breaks
+
+
+def _hours_of_day(
+    matches: list[Match], tokens: list[str], lexicon: Lexicon, breaks: list[bool]
+) -> list[Match]:
+    """`matches` with each digit right beside a word for the hour (section `hour`), in the same
+    clause, read as a time of day (a number that is no option, like "9" or "the 20th"), and that
+    word, if nothing else, as a time (section `time`)."""
+    if not lexicon.hours:
+        return matches
+    read = list(matches)
+    for index, match in enumerate(matches):
+        if match.number is None or match.is_number_word:
+            continue
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(matches):
+                continue
+            word = matches[other]
+            if tuple(tokens[word.start : word.end]) not in lexicon.hours:
+                continue
+            if breaks[max(match.start, word.start)]:
+                continue
+            read[index] = replace(read[index], is_hour=True)
+            if word.signal in (None, Signal.HOUR):
+                read[other] = replace(word, signal=Signal.TIME)
+    return read
 
 
 _BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
