@@ -135,22 +135,21 @@ def partners_awaited(session: Session) -> list[PartnerWait]:
         .where(Task.state == TaskState.FLAGGED, Task.flag == Flag.AWAITING_PARTNER.value)
         .order_by(Task.flagged_at, Referral.id)
     ).all()
-    groups: dict[int, list[Referral]] = {}
-    since: dict[int, datetime] = {}
+    # Per partner, each referral with its first flag's moment, in the order of the query.
+    groups: dict[int, dict[Referral, datetime]] = {}
     for referral, flagged_at in rows:
-        referrals = groups.setdefault(referral.partner_id, [])
-        if referral not in referrals:
-            referrals.append(referral)
-        since.setdefault(referral.partner_id, flagged_at or referral.created_at)
+        groups.setdefault(referral.partner_id, {}).setdefault(
+            referral, flagged_at or referral.created_at
+        )
     waits = []
-    for partner_id, referrals in groups.items():
-        partner = referrals[0].partner
+    for flagged in groups.values():
+        first = next(iter(flagged))
         waits.append(
             PartnerWait(
-                partner=partner,
-                point_person=point_person_for(partner),
-                referrals=tuple(referrals),
-                since=since[partner_id],
+                partner=first.partner,
+                point_person=point_person_for(first.partner),
+                referrals=tuple(flagged),
+                since=flagged[first],
             )
         )
     return waits
