@@ -47,6 +47,10 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
     return understand_reply(text, language).explain(question)
 
 
+#: Requests at any moment; beside an answer they leave the reply unclear.
+_REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
+
+
 @dataclass(frozen=True)
 class Understanding:
     """A reply read once in one language: what it means whatever the question is read once,
@@ -81,7 +85,7 @@ class Understanding:
             return decision
         if question is None:
             return Decision(Intent.UNCLEAR, "no_open_question")
-        request = reading.first(Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER)
+        request = reading.first(*_REQUESTS)
         if request is not None and _start_told(reading):
             # "they said classes start in January, so not yet": START is a word of the story.
             reading = _start_as_word(reading)
@@ -118,9 +122,6 @@ def _start_as_word(reading: Reading) -> Reading:
         replace(m, signal=None) if m.signal is Signal.OPT_IN else m for m in reading.matches
     )
     return replace(reading, matches=matches)
-
-
-_REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
 
 
 def _as_helped(reading: Reading) -> Reading:
