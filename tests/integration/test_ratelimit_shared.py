@@ -294,9 +294,16 @@ def test_workers_never_exceed_the_rate_together_and_take_up_a_killed_ones_share(
     assert fake.max_messages_in_any_second() <= RATE
     after_kill = [moment for moment in moments if moment > killed_at + 2]
     assert len(after_kill) > 3 * RATE, "too little work left after the kill to judge"
-    # Had each worker kept a third of the rate, the two left would send 2/3 of it.
-    survivors_rate = (len(after_kill) - 1) / (after_kill[-1] - after_kill[0])
-    assert survivors_rate > 0.9 * RATE / WINDOW, "the survivors left the killed one's share"
+    # Had each worker kept a third of the window, the two left could never send more than two
+    # thirds of it in any stretch of time, however fast the machine. Their busiest stretch is
+    # judged, not their mean: a pause while the killed one's batch waits out its lease, or a
+    # busy machine, lowers the mean without saying anything about the share (CI once read a
+    # mean of 14.4/s against a full 16.7/s). A sixth more than two thirds allows for arrivals
+    # that lag their starts unevenly.
+    stretch = 3.0
+    two_thirds = 2 / 3 * RATE / WINDOW * stretch
+    busiest = max_in_any_window(after_kill, width=stretch)
+    assert busiest > 7 / 6 * two_thirds, "the survivors left the killed one's share"
     recipients = [message.to for message in fake.sent_messages()]
     assert len(recipients) == len(set(recipients)), "a notice was sent twice"
     states = dict(
