@@ -101,6 +101,13 @@ DELIVERY = {
     "undelivered": _("not delivered"),
     "failed": _("failed"),
     "received": _("received"),
+    # A call's statuses.
+    "ringing": _("ringing"),
+    "in-progress": _("in progress"),
+    "completed": _("answered"),
+    "busy": _("busy"),
+    "no-answer": _("not answered"),
+    "canceled": _("cancelled"),
 }
 
 NOTICE_STATE = {
@@ -156,6 +163,14 @@ SERVICE = {
     "trafficking": _("Support for victims of trafficking"),
 }
 
+#: Why a person was flagged unreachable (`reachability.flag_unreachable`'s reasons).
+UNREACHABLE_REASON = {
+    "escalation_exhausted": _("every step of the escalation failed"),
+    "no_answer_after_proxy": _("no answer, even through the proxy"),
+    "opted_out": _("stopped messages"),
+    "all_numbers_failed": _("every number failed"),
+}
+
 FLAG = {
     "no_response": _("no response"),
     "awaiting_partner": _("waiting for the partner"),
@@ -204,6 +219,7 @@ VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "notice_state": NOTICE_STATE,
     "notice_kind": NOTICE_KIND,
     "reachability": REACHABILITY,
+    "unreachable_reason": UNREACHABLE_REASON,
     "encoding": ENCODING,
     "service": SERVICE,
     "flag": FLAG,

@@ -25,6 +25,7 @@ from smsgateway.demo import DEMO_PARTNER_NAME, seed_demo, seed_demo_users
 from smsgateway.demo_history import seed_demo_history
 from smsgateway.models import ContactPoint, Partner, Referral, Returnee, User
 from smsgateway.reachability import flag_unreachable
+from smsgateway.referrals import SILENT, Source, Status, change_status
 from smsgateway.runtime import Runtime
 
 pytestmark = pytest.mark.browser
@@ -103,13 +104,35 @@ def test_a_manager_follows_up_an_unreachable_returnee_with_a_new_number(
     live_url: str,
     demo: None,
     session: Session,
+    now: datetime,
     language: str,
     width: int,
     size: str,
 ) -> None:
+    # A second flagged person, whose every referral has an outcome: listed for information,
+    # folded under its count.
+    settled = session.scalars(
+        select(Referral)
+        .join(Returnee)
+        .where(Referral.status == Status.REFERRED, Returnee.case_reference != "SN-2026-0002")
+        .order_by(Referral.id)
+    ).first()
+    assert settled is not None
+    theirs = session.scalars(select(Referral).filter_by(returnee_id=settled.returnee_id))
+    for referral in theirs.all():
+        if referral.status in SILENT:
+            change_status(session, referral, Status.ENROLLED, source=Source.PARTNER_SMS, now=now)
+    flag_unreachable(session, settled.returnee, reason="escalation_exhausted", now=now)
+    session.commit()
+    folded = f"#followup-{settled.returnee.case_reference}"
+
     page = open_as(browser_page, live_url, "manager", language, width)
     page.click("#nav-unreachable")
     assert page.is_visible("#definition")
+    assert page.locator(folded).count() == 1 and not page.is_visible(folded)
+    page.click("#for-information-list summary")
+    expect(page.locator(f"{folded} button.record-number")).to_be_visible()
+    snap(page, f"unreachable-unfolded-{language}-{size}")
     article = page.locator("#followup-SN-2026-0002")
     caseworker = session.scalar(select(User).filter_by(username="caseworker"))
     assert caseworker is not None

@@ -72,6 +72,23 @@ def test_each_row_shows_the_attempts_the_proxy_and_the_open_referrals(
     assert (row.assigned_to, row.last_followup) == ("", None)
 
 
+def test_the_page_says_why_and_what_was_tried_in_words_not_codes(
+    lost: Referral, manager_client: FlaskClient
+) -> None:
+    page = manager_client.get("/unreachable").get_data(as_text=True)
+    assert "every step of the escalation failed" in page
+    assert "SMS: 2 tries, last: not delivered; Voice call: 1 try (not answered)" in page
+    assert "sister (not tried yet)" in page
+    for code in ("escalation_exhausted", "undelivered", "no-answer"):
+        assert code not in page
+    french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
+    french_page = french.get_data(as_text=True)
+    assert (
+        "SMS : 2 essais, dernier : non remis; Appel vocal : 1 essai (sans réponse)" in french_page
+    )
+    assert "chaque étape de la relance a échoué" in french_page
+
+
 def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_to_chase(
     session: Session,
     now: datetime,
@@ -97,6 +114,9 @@ def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_
     assert "To chase: 1 person with a referral still waiting for an answer" in page
     assert lost.returnee.case_reference in chase[0] and "CASE-SETTLED" not in chase[0]
     assert "Every referral has an outcome: 1 person" in page and "CASE-SETTLED" in chase[1]
+    # Those with an outcome are folded away under the count, one click from their forms.
+    folded = chase[1].split('<details id="for-information-list">', 1)[1].split("</details>", 1)[0]
+    assert "Show this person" in folded and 'id="followup-CASE-SETTLED"' in folded
 
     # A new referral of theirs waits for an answer: they are to chase.
     change_status(session, enrolled, Status.CANCELLED, source=Source.CASEWORKER, now=now)

@@ -117,7 +117,7 @@ def test_a_caseworker_clears_the_unreachable_flag_from_the_unreachable_page(
         flag_unreachable(tx, returnee, reason="no_answer_after_proxy", now=now)
 
     page = client.get("/unreachable").get_data(as_text=True)
-    assert referral.returnee.case_reference in page and "no_answer_after_proxy" in page
+    assert referral.returnee.case_reference in page and "no answer, even through the proxy" in page
     assert referral.reference in page
     # A manager sees the list but may not clear the flag: no button.
     assert "Reached: clear the flag" not in manager_client.get("/unreachable").get_data(
