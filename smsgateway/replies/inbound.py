@@ -461,10 +461,15 @@ def _questions_for(
     codes = set(find_reference_codes(message.body))
     if codes:
         quoted = [q for q in every if q.referral is not None and q.referral.reference in codes]
-        usable = [q for q in quoted if _is_within(q, since, now)]
+        usable = [q for q in quoted if _is_within(q, since, now) and not _is_over(q, now)]
         return usable, (quoted[0] if quoted else None)
     last = sender.last_question()
-    if last is None or last.answered_at is not None or not _is_within(last, since, None):
+    if (
+        last is None
+        or last.answered_at is not None
+        or not _is_within(last, since, None)
+        or _is_over(last, now)
+    ):
         return [], (every[0] if every else None)
     return [q for q in every if q.sent_at == last.sent_at], None
 
@@ -503,6 +508,24 @@ def _repeats_last_answer(
     message.referral_id = last.referral_id
     message.intent = intent
     return True
+
+
+#: How long after the appointment a reminder's answer still counts: someone at the door, or late
+#: on the way.
+APPOINTMENT_GRACE = timedelta(hours=1)
+
+
+def _is_over(question: Notice, now: datetime) -> bool:
+    """Whether the question asks about an appointment that is over: "1", "2" or "3" to a
+    reminder received after it is late, for a caseworker to read (the attendance check asks
+    what happened), never a confirmation or a decline of an appointment already past."""
+    referral = question.referral
+    return (
+        question.question == Question.APPOINTMENT_REMINDER
+        and referral is not None
+        and referral.appointment_at is not None
+        and now > referral.appointment_at + APPOINTMENT_GRACE
+    )
 
 
 def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:

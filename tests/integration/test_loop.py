@@ -235,6 +235,44 @@ def test_unreachable_page_lists_returnees_marked_unreachable_without_their_numbe
     assert point.phone_e164 not in page
 
 
+@pytest.mark.parametrize(
+    ("after_appointment", "status", "review"),
+    [
+        (timedelta(minutes=-30), "declined", None),  # before it: the answer it asked for
+        (timedelta(minutes=50), "declined", None),  # late on the way, or at the door
+        (timedelta(hours=13), "referred", "late_reply"),  # the appointment is over
+    ],
+)
+def test_an_answer_to_a_reminder_after_the_appointment_is_late_not_a_decline(
+    runtime: Runtime,
+    session: Session,
+    make_referral: Callable[..., Referral],
+    after_appointment: timedelta,
+    status: str,
+    review: str | None,
+) -> None:
+    from smsgateway.replies.inbound import InboundMessage, receive_message
+
+    referral = make_referral()
+    reminder = session.scalars(
+        select(Notice).filter_by(referral_id=referral.id, kind="appointment_reminder")
+    ).first()
+    assert reminder is not None and referral.appointment_at is not None
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=reminder.due_at)
+    at = referral.appointment_at + after_appointment
+    assert at - reminder.due_at < timedelta(hours=runtime.settings.reply_window_hours)
+    with runtime.db.transaction() as tx:
+        phone = referral.returnee.contact_points[0].phone_e164
+        receive_message(tx, InboundMessage(phone, "2"), now=at, settings=runtime.settings)
+    session.refresh(referral)
+    assert referral.status == status
+    message = session.scalar(select(Message).filter_by(direction="in", body="2"))
+    assert message is not None and message.intent == "decline"
+    assert message.referral_id == referral.id
+    item = session.scalar(select(ReviewItem).filter_by(message_id=message.id))
+    assert (item.reason if item else None) == review
+
+
 def test_caseworker_applies_a_late_reply_from_the_review_queue(
     client: FlaskClient,
     runtime: Runtime,
