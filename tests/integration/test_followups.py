@@ -87,6 +87,10 @@ def test_the_page_says_why_and_what_was_tried_in_words_not_codes(
         "SMS : 2 essais, dernier : non remis; Appel vocal : 1 essai (sans réponse)" in french_page
     )
     assert "chaque étape de la relance a échoué" in french_page
+    # The returnee's own page gives the reason in the same words.
+    show = manager_client.get(f"/returnees/{lost.returnee_id}").get_data(as_text=True)
+    flagged = show.split('id="unreachable-flag"', 1)[1].split("</p>", 1)[0]
+    assert "every step of the escalation failed" in flagged and "exhausted" not in flagged
 
 
 def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_to_chase(
