@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, inspect, select, update
+from sqlalchemy import Connection, Table, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -189,6 +189,8 @@ def message_row(
 #: The messages table, for the Core statements of the inbound path and the queue.
 MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 _COLUMNS = tuple(column.key for column in MESSAGES.columns if column.key != "id")
+#: Built once: every inbound message is this INSERT (its compiled form is then cached).
+_INSERT_MESSAGE = insert(MESSAGES)
 
 
 class AlreadyApplied(Exception):
@@ -225,11 +227,12 @@ def _store(session: Session, message: Message) -> None:
     session.add(message)
 
 
-def insert_message_row(session: Session, row: dict[str, Any]) -> int:
-    """Insert an inbound message's row (`message_row`); its id. One Core INSERT: no autoflush,
-    no ORM layer. A provider id already stored raises `IntegrityError` (the unique provider
-    id)."""
-    key = session.connection().execute(insert(MESSAGES), row).inserted_primary_key
+def insert_message_row(session: Session | Connection, row: dict[str, Any]) -> int:
+    """Insert an inbound message's row (`message_row`) in the session's or the connection's
+    transaction; its id. One Core INSERT: no autoflush, no ORM layer. A provider id already
+    stored raises `IntegrityError` (the unique provider id)."""
+    connection = session.connection() if isinstance(session, Session) else session
+    key = connection.execute(_INSERT_MESSAGE, row).inserted_primary_key
     assert key is not None  # noqa: S101  (an INSERT of one row)
     return int(key[0])
 

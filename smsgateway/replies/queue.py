@@ -76,8 +76,8 @@ def queue_message(
     """
     row = message_row(inbound, now=now, settings=settings, queued=True)
     try:
-        with db.transaction() as session:
-            message_id = insert_message_row(session, row)
+        with db.engine.begin() as connection:  # one statement: no session needed around it
+            message_id = insert_message_row(connection, row)
     except IntegrityError:
         if not row["provider_id"]:
             raise

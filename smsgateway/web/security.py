@@ -54,12 +54,15 @@ def cookie_settings(settings: Settings) -> dict[str, object]:
 
 
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """The headers above, each unless the view set its own (one pass over the response's)."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
+    wanted = list(HEADERS.items())
     if get_runtime().settings.is_production:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        wanted.append(("Strict-Transport-Security", HSTS))
     if request.blueprint != "webhooks" and request.endpoint != "static":
-        response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+        wanted.append(("Cache-Control", "no-store"))  # pages hold personal data
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

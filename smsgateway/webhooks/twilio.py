@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, abort, g, request, send_file
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -58,14 +58,15 @@ def signed_url(settings: Settings) -> str:
     return base + request.path + (f"?{query}" if query else "")
 
 
-def is_signed(settings: Settings) -> bool:
-    """Whether the request carries a valid Twilio signature for the public URL."""
+def is_signed(settings: Settings, params: dict[str, str]) -> bool:
+    """Whether the request carries a valid Twilio signature for the public URL and `params`
+    (the form's fields)."""
     token = twilio_auth_token(settings)
     signature = request.headers.get(SIGNATURE_HEADER, "")
     if not token or not signature:
         return False
     validator = RequestValidator(token)
-    url, params = signed_url(settings), request.form.to_dict()
+    url = signed_url(settings)
     # The URL as this service is reached is what Twilio signs: one signature to compute. The
     # library's `validate` computes two (with and without the port) and is asked only when
     # this one does not match.
@@ -76,18 +77,37 @@ def is_signed(settings: Settings) -> bool:
 
 @webhooks.before_request
 def _verify_request() -> None:
-    """Signature (403), then the body's type and encoding (400), then the account (403)."""
+    """Signature (403), then the body's type and encoding (400), then the account (403).
+
+    The body is read once (`twilio_forms.read_body`); the views take its fields from
+    `webhook_form()`.
+    A body that cannot be read is still checked for its signature first, over the fields as
+    Flask reads them, so that an unsigned request is a 403 whatever it holds."""
     if request.method != "POST":
         return
     settings = get_runtime().settings
-    request.get_data(cache=True)  # the raw body stays readable after the form is parsed
-    if not is_signed(settings):
+    raw = request.get_data(cache=True)  # the raw body stays readable after the form is parsed
+    fields: dict[str, str] | None = None
+    refusal: InvalidInput | None = None
+    try:
+        fields = twilio_forms.read_body(request.content_type or "", raw)
+    except InvalidInput as refused:
+        refusal = refused
+    if not is_signed(settings, fields if fields is not None else request.form.to_dict()):
         log.warning("webhook %s: missing or invalid signature", request.path)
         abort(403)
-    twilio_forms.check_body(request.content_type or "", request.get_data(cache=True))
-    if not twilio_forms.is_our_account(request.form, settings.twilio_account_sid):
+    if refusal is not None or fields is None:
+        raise refusal or InvalidInput("body", "the form could not be read")
+    if not twilio_forms.is_our_account(fields, settings.twilio_account_sid):
         log.warning("webhook %s: AccountSid is not the configured account", request.path)
         abort(403)
+    g.twilio_form = fields
+
+
+def webhook_form() -> dict[str, str]:
+    """The webhook's fields, read once by `_verify_request`."""
+    fields: dict[str, str] = g.twilio_form
+    return fields
 
 
 @webhooks.errorhandler(InvalidInput)
@@ -115,7 +135,7 @@ def inbound_message() -> Response:
     With `SMSGATEWAY_REPLIES=queued` the message is only stored, and the clock's job applies it
     through the same path (`smsgateway.replies.queue`)."""
     runtime = get_runtime()
-    inbound = twilio_forms.inbound_message(request.form, runtime.settings.default_region)
+    inbound = twilio_forms.inbound_message(webhook_form(), runtime.settings.default_region)
     now = runtime.clock()
     if runtime.settings.replies == "queued":
         queue_message(runtime.db, inbound, now=now, settings=runtime.settings)
@@ -131,7 +151,7 @@ def inbound_message() -> Response:
 def message_status() -> Response:
     """A message's new status: applied once, or parked until the message is recorded."""
     runtime = get_runtime()
-    form = twilio_forms.message_status(request.form)
+    form = twilio_forms.message_status(webhook_form())
     report = StatusReport(
         provider="twilio",
         provider_id=form.message_sid,
@@ -176,7 +196,7 @@ def voice() -> Response:
     runtime = get_runtime()
     settings = runtime.settings
     response = VoiceResponse()
-    answered_by = twilio_forms.call(request.form).answered_by
+    answered_by = twilio_forms.call(webhook_form()).answered_by
     with runtime.db.transaction() as session:
         notice = _notice_of(session)
         if answered_by.startswith("machine") or answered_by == "fax":
@@ -244,10 +264,10 @@ def voice_gather() -> Response:
     they change no status by themselves, and nothing sent is lost."""
     runtime = get_runtime()
     settings = runtime.settings
-    inbound = twilio_forms.gathered(request.form, settings.default_region)
+    inbound = twilio_forms.gathered(webhook_form(), settings.default_region)
     response = VoiceResponse()
     now = runtime.clock()
-    key = request.form.get("Digits", "")
+    key = webhook_form().get("Digits", "")
     first = request.args.get("first", "")
     with runtime.db.sessions() as session:
         notice = _notice_of(session)  # a key press belongs to one of our notice calls
@@ -322,7 +342,7 @@ def _speak_notice(response: VoiceResponse, notice: Notice, settings: Settings) -
 def voice_status() -> Response:
     """A call ended: answered by a person counts as delivered; otherwise escalate."""
     runtime = get_runtime()
-    form = twilio_forms.call(request.form)
+    form = twilio_forms.call(webhook_form())
     report = StatusReport(
         provider="twilio",
         provider_id=form.call_sid,

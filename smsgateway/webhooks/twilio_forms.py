@@ -28,12 +28,15 @@ MAX_FIELDS = 200
 ADDRESS_LIMIT = 64
 
 
-def check_body(content_type: str, raw: bytes) -> None:
-    """A UTF-8 form, as Twilio sends: JSON, other types and undecodable bytes are refused."""
+def read_body(content_type: str, raw: bytes) -> dict[str, str]:
+    """The fields of a UTF-8 form, as Twilio sends, each with its first value (as
+    `MultiDict.to_dict`); JSON, other types and undecodable bytes are refused (`InvalidInput`).
+
+    The webhooks read the body once, here, for the signature, the account and the view."""
     if content_type.split(";", 1)[0].strip().lower() != FORM_TYPE:
         raise InvalidInput("Content-Type", f"a Twilio webhook is {FORM_TYPE}")
     try:
-        parse_qsl(
+        pairs = parse_qsl(
             raw.decode("utf-8"),
             keep_blank_values=True,
             encoding="utf-8",
@@ -44,6 +47,10 @@ def check_body(content_type: str, raw: bytes) -> None:
         raise InvalidInput("body", "the form is not UTF-8") from None
     except ValueError:
         raise InvalidInput("body", f"more than {MAX_FIELDS} fields") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
 
 
 def is_our_account(form: Mapping[str, str], account_sid: str) -> bool:
