@@ -9,6 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +17,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from webhook_scene import (
     FORM,
+    PUBLIC,
     SENDER,
     STRANGER,
     Scene,
@@ -273,6 +275,31 @@ def test_a_form_that_is_not_utf8_gets_400_and_stores_nothing(
         assert post_raw(client, fake, MESSAGES, body, FORM) == 400
     assert inbound_count(runtime) == 0
     assert "not UTF-8" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"Body=\xff\xfe&From=%2B221771234567", FORM), (b'{"Body": "1"}', "application/json")],
+    ids=["not-utf8", "json"],
+)
+def test_an_unsigned_body_gets_403_before_its_form_is_judged(
+    client: FlaskClient, runtime: Runtime, body: bytes, content_type: str
+) -> None:
+    """The signature comes first: a caller without the token learns nothing about the body."""
+    headers = {"Content-Type": content_type, "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}
+    assert client.post(f"{PUBLIC}{MESSAGES}", data=body, headers=headers).status_code == 403
+    assert inbound_count(runtime) == 0
+
+
+def test_a_field_given_twice_is_read_with_its_first_value(
+    fake: FakeTwilio, client: FlaskClient, session: Session, scene: Scene
+) -> None:
+    """As Twilio's signature is computed over the first value of each field, so is the
+    message: a second `Body` appended to a signed form changes nothing."""
+    form = sms(fake, scene.returnee_phone, "1")
+    body = urlencode(form).encode() + b"&Body=STOP"
+    assert post_raw(client, fake, MESSAGES, body) == 200
+    assert stored(session, form["MessageSid"]).body == "1"
 
 
 # -- every reply is answered -------------------------------------------------------------------

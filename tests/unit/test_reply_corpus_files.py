@@ -37,6 +37,7 @@ FILES = (
     "replies_heldback2.jsonl",
     "replies_heldback5.jsonl",
     "replies_heldback6.jsonl",
+    "replies_heldback7.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -155,6 +156,9 @@ HELD_BACK_5 = "replies_heldback5.jsonl"
 #: The sixth held-back set, written after the twelfth round and apart from the classifier:
 #: scoring only.
 HELD_BACK_6 = "replies_heldback6.jsonl"
+#: The seventh held-back set, written after the thirteenth round and apart from the classifier:
+#: scoring only.
+HELD_BACK_7 = "replies_heldback7.jsonl"
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
@@ -163,6 +167,7 @@ LATER_HELD_BACK = (
     (SUPPLEMENT11, "The tenth development supplement (once the fourth held-back set)", 35),
     (HELD_BACK_5, "The fifth held-back set", 35),
     (HELD_BACK_6, "The sixth held-back set", 35),
+    (HELD_BACK_7, "The seventh held-back set", 35),
 )
 #: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20
