@@ -84,7 +84,7 @@ def test_the_page_says_why_and_what_was_tried_in_words_not_codes(
     french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
     french_page = french.get_data(as_text=True)
     assert (
-        "SMS : 2 essais, dernier : non remis; Appel vocal : 1 essai (sans réponse)" in french_page
+        "SMS : 2 essais, dernier : non remis ; Appel vocal : 1 essai (sans réponse)" in french_page
     )
     assert "chaque étape de la relance a échoué" in french_page
     # The returnee's own page gives the reason in the same words.
