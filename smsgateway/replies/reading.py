@@ -309,6 +309,9 @@ def composed_opt_outs(
 
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
+    # One's number, name or the list; "wrong number" names the number too ("wrong number,
+    # delete it", "رقم غلط، احذفوه": the verb removes the number that is not the sender's).
+    numbers = find(Signal.CONTACT) + find(Signal.WRONG_NUMBER)
     understood = find_everywhere(tokens, lexicon, Signal.UNDERSTAND)
     # "dert stop bla ma nqsed" (I did stop without meaning to), "te bëgguma ko woon" (and I
     # did not mean it): a negation or "don't want" inside a phrase for "by mistake" composes
@@ -342,7 +345,7 @@ def composed_opt_outs(
         ),
         *(
             (c, r)
-            for c in find(Signal.CONTACT)
+            for c in numbers
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _near(c, r, REMOVE_GAP)
         ),
@@ -350,7 +353,7 @@ def composed_opt_outs(
         # removes the number the question was about, wherever that question puts it.
         *(
             (c, r)
-            for c in find(Signal.CONTACT)
+            for c in numbers
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _removes_the_number_asked_about(tokens, c, r)
             or _removes_the_number_named_before(c, r, breaks)

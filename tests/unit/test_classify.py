@@ -95,6 +95,13 @@ def test_numbers_that_are_not_options_or_contradict_are_unclear(
         _case("en", R, "2 cancel", Intent.OPT_OUT),
         _case("en", R, "cancel the appointment", Intent.DECLINE),
         _case("en", None, "STOP", Intent.OPT_OUT),
+        # "Wrong number" names the number: removing it is an opt-out, not only a wrong number.
+        _case("en", None, "wrong number, please delete it", Intent.OPT_OUT),
+        _case("fr", None, "mauvais numéro, supprimez-le", Intent.OPT_OUT),
+        _case("en", None, "sorry wrong number", Intent.WRONG_NUMBER),
+        # Words for contacting compose like words for sending.
+        _case("es", F, "no me contacten más", Intent.OPT_OUT),
+        _case("pt", A, "não me contatem mais", Intent.OPT_OUT),
     ],
 )
 def test_opt_out_wins_whatever_else_the_message_says(
@@ -647,7 +654,8 @@ def test_an_answer_shaped_number_is_its_option(
         ),
         # ... never a confirmation, nor with a doubt, a question or laughter.
         _case("en", R, "I will come with my brother and my two small children from the village", U),
-        _case("en", A, "went to the market but the office was closed", U),
+        # "... but the office was closed" says the visit did not happen: a no, never a yes.
+        _case("en", A, "went to the market but the office was closed", Intent.ATTENDED_NO),
         _case("en", A, "went to the market, where is the office?", U),
         _case("en", A, "went to the market with my friends lol", U),
     ],

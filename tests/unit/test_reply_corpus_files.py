@@ -33,6 +33,7 @@ FILES = (
     "replies_dev11.jsonl",
     "replies_dev12.jsonl",
     "replies_dev13.jsonl",
+    "replies_dev14.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback5.jsonl",
