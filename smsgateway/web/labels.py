@@ -7,6 +7,8 @@ unknown value is shown as it is, with its underscores turned into spaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask
 from flask_babel import LazyString, format_date, format_time, lazy_gettext
 
@@ -208,6 +210,15 @@ EXCLUSION = {
     "no_translation": _("no text in any of their languages"),
 }
 
+#: The steps of the escalation policy (`smsgateway.escalation`), as the Unreachable page names
+#: them.
+ESCALATION_STEP = {
+    "retry": _("the same channel again"),
+    "voice": _("a voice call"),
+    "proxy": _("a discreet request to a proxy"),
+    "last_retry": _("the same message once more"),
+}
+
 VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "status": STATUS,
     "intent": INTENT,
@@ -226,6 +237,7 @@ VOCABULARIES: dict[str, dict[str, LazyString]] = {
     "task": TASK,
     "bulk_state": BULK_STATE,
     "exclusion": EXCLUSION,
+    "escalation_step": ESCALATION_STEP,
 }
 
 
@@ -239,6 +251,11 @@ def label(vocabulary: str, value: str | None) -> str:
     if vocabulary == "notice_kind" and value.startswith("ack_"):
         return str(_("Acknowledgement"))
     return value.replace("_", " ")
+
+
+def labels(vocabulary: str, values: Iterable[str]) -> list[str]:
+    """The words for each of `values`, in order (`label`)."""
+    return [label(vocabulary, value) for value in values]
 
 
 def when(moment: object, time_zone: str | None = None, form: str = "medium") -> str:
@@ -295,5 +312,6 @@ def init_labels(app: Flask) -> None:
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["error_words"] = error_words
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["service_label"] = service_label
     app.jinja_env.filters["when"] = when

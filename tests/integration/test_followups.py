@@ -87,6 +87,12 @@ def test_the_page_says_why_and_what_was_tried_in_words_not_codes(
         "SMS : 2 essais, dernier : non remis ; Appel vocal : 1 essai (sans réponse)" in french_page
     )
     assert "chaque étape de la relance a échoué" in french_page
+    # The escalation's steps are named in words, in the page's language, in their order.
+    assert "the same channel again → a voice call → a discreet request to a proxy" in page
+    assert "le même canal à nouveau → un appel vocal → une demande discrète à un proche" in (
+        french_page
+    )
+    assert "retry → voice" not in page + french_page
     # The returnee's own page gives the reason in the same words.
     show = manager_client.get(f"/returnees/{lost.returnee_id}").get_data(as_text=True)
     flagged = show.split('id="unreachable-flag"', 1)[1].split("</p>", 1)[0]
