@@ -214,7 +214,7 @@ def _store(session: Session, message: Message) -> None:
         return
     values = {key: getattr(message, key) for key in _COLUMNS}
     if message.id is None:
-        message.id = insert_message_row(session, values)
+        message.id = insert_message_row(session.connection(), values)
     else:
         values["queued"] = False
         done = session.connection().execute(
@@ -227,11 +227,10 @@ def _store(session: Session, message: Message) -> None:
     session.add(message)
 
 
-def insert_message_row(session: Session | Connection, row: dict[str, Any]) -> int:
-    """Insert an inbound message's row (`message_row`) in the session's or the connection's
-    transaction; its id. One Core INSERT: no autoflush, no ORM layer. A provider id already
-    stored raises `IntegrityError` (the unique provider id)."""
-    connection = session.connection() if isinstance(session, Session) else session
+def insert_message_row(connection: Connection, row: dict[str, Any]) -> int:
+    """Insert an inbound message's row (`message_row`) in the connection's transaction; its id.
+    One Core INSERT: no autoflush, no ORM layer. A provider id already stored raises
+    `IntegrityError` (the unique provider id)."""
     key = connection.execute(_INSERT_MESSAGE, row).inserted_primary_key
     assert key is not None  # noqa: S101  (an INSERT of one row)
     return int(key[0])

@@ -80,28 +80,29 @@ def _verify_request() -> None:
     """Signature (403), then the body's type and encoding (400), then the account (403).
 
     The body is read once (`twilio_forms.read_body`); the views take its fields from
-    `webhook_form()`.
-    A body that cannot be read is still checked for its signature first, over the fields as
-    Flask reads them, so that an unsigned request is a 403 whatever it holds."""
+    `webhook_form()`. A body that cannot be read is still checked for its signature first, over
+    the fields as Flask reads them, so that an unsigned request is a 403 whatever it holds."""
     if request.method != "POST":
         return
     settings = get_runtime().settings
     raw = request.get_data(cache=True)  # the raw body stays readable after the form is parsed
-    fields: dict[str, str] | None = None
-    refusal: InvalidInput | None = None
     try:
         fields = twilio_forms.read_body(request.content_type or "", raw)
-    except InvalidInput as refused:
-        refusal = refused
-    if not is_signed(settings, fields if fields is not None else request.form.to_dict()):
-        log.warning("webhook %s: missing or invalid signature", request.path)
-        abort(403)
-    if refusal is not None or fields is None:
-        raise refusal or InvalidInput("body", "the form could not be read")
+    except InvalidInput:
+        _refuse_unsigned(settings, request.form.to_dict())
+        raise
+    _refuse_unsigned(settings, fields)
     if not twilio_forms.is_our_account(fields, settings.twilio_account_sid):
         log.warning("webhook %s: AccountSid is not the configured account", request.path)
         abort(403)
     g.twilio_form = fields
+
+
+def _refuse_unsigned(settings: Settings, params: dict[str, str]) -> None:
+    """403 unless the request is signed over `params`."""
+    if not is_signed(settings, params):
+        log.warning("webhook %s: missing or invalid signature", request.path)
+        abort(403)
 
 
 def webhook_form() -> dict[str, str]:
