@@ -87,7 +87,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         if proposal is not None:
             return proposal
     if question in _ATTENDANCE_QUESTIONS:
-        habit = _habit(reading) or _sent_back(reading)
+        habit = _habit(reading) or _went_and_sent_back(reading, question) or _sent_back(reading)
         if habit is not None:
             return habit
     conclusion = _conclusion(reading, question)
@@ -412,8 +412,10 @@ def _habit(reading: Reading) -> Decision | None:
     """ "I go every day now", "j'y vais tous les jours", "ina zuwa kowace rana yanzu": "I go" (a
     statement of coming or of going, or a present "I go" of section `going`) beside a word for
     "every day" answers "did you go / did you start?" with a yes, when nothing refuses, doubts or
-    asks."""
-    if not reading.has(Signal.HABITUAL):
+    asks. A "since" the time section reads with its day ("desde el lunes", "depuis lundi")
+    counts as the word for "every day": "voy desde el lunes" is "I have been going since
+    Monday"."""
+    if not reading.has(Signal.HABITUAL) and not reading.since:
         return None
     going = [m for m in reading.matches if m.signal in _GOING]
     if not going or reading.has(*_NOT_A_HABIT) or reading.events:
@@ -424,7 +426,7 @@ def _habit(reading: Reading) -> Decision | None:
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
         return None
-    words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS)
+    words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS or m in reading.since)
     return Decision(Intent.ATTENDED_YES, "habit", words)
 
 
@@ -437,7 +439,11 @@ def _dated_by_since(reading: Reading, index: int) -> bool:
     "since the 3rd", "depuis le 3", "ከ3 ጀምሮ", "د ۳مې نېټې راهیسې"): at most two words stand
     between them."""
     near = range(max(0, index - 3), min(len(reading.matches), index + 4))
-    return any(reading.matches[i].signal is Signal.HABITUAL for i in near if i != index)
+    return any(
+        reading.matches[i].signal is Signal.HABITUAL or reading.matches[i] in reading.since
+        for i in near
+        if i != index
+    )
 
 
 #: Words that keep "they said come back next month" from being a plain "not yet".
@@ -473,6 +479,44 @@ def _sent_back(reading: Reading) -> Decision | None:
     if len([m for m in reading.matches if m.is_plain_unknown]) > SENT_BACK_UNKNOWN_WORDS:
         return None
     return Decision(Intent.ATTENDED_NO, "sent_back", back)
+
+
+#: Words that keep "I went, they told me to come back next week" from being a plain yes.
+_NOT_WENT = frozenset(
+    {
+        *_REFUSING,
+        Signal.ATTENDED_NO,
+        Signal.RESERVATION,
+        Signal.HEDGE,
+        Signal.LAUGHTER,
+        Signal.CONFIRM,
+    }
+)
+#: Unknown words a visit and the date it was sent back to may carry ("I reach dia but dem say
+#: make I come back next month").
+WENT_UNKNOWN_WORDS = 6
+
+
+def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None:
+    """ "I went but they told me to come back next week", "shkova por me than me ardh javen
+    tjeter", "ሄጄ ነበር ግን በሌላ ጊዜ ተመለስ አሉኝ": a statement of having gone, then a word for
+    coming back (told to come back another day). To "did you go?" it is a yes: the person went,
+    whatever the office asked next. To "did you start?" it is a "not yet": nothing has started.
+    Nothing may refuse, doubt or ask."""
+    went = [i for i, m in enumerate(reading.matches) if m.signal is Signal.ATTENDED_YES]
+    back = [i for i, m in enumerate(reading.matches) if m.signal is Signal.COME_BACK]
+    if not went or not back or back[0] < went[0]:
+        return None
+    if reading.has(*_NOT_WENT) or reading.events or reading.numbers:
+        return None
+    if any(m.text == "?" for m in reading.matches):
+        return None
+    if len([m for m in reading.matches if m.is_plain_unknown]) > WENT_UNKNOWN_WORDS:
+        return None
+    words = (reading.matches[went[0]].text, reading.matches[back[0]].text)
+    if question is Question.FOLLOWUP:
+        return Decision(Intent.ATTENDED_NO, "went_and_sent_back", words)
+    return Decision(Intent.ATTENDED_YES, "went_and_sent_back", words)
 
 
 #: "I will come", "I went" and "I go" (section `going`): what a habit may be told with.
@@ -667,6 +711,9 @@ def _bare_confirmation(reading: Reading, item: _Evidence) -> bool:
 def _with_statement(
     reading: Reading, intent: Intent, statements: list[_Evidence], bare: list[_Evidence]
 ) -> Decision | tuple[Intent, list[_Evidence]]:
+    new_date = _new_date_option(reading, intent, bare)
+    if new_date is not None:
+        return Intent.RESCHEDULE, [new_date]
     support = list(statements)
     for item in bare:
         if item.kind == "number" and item.intent is None and intent is not Intent.CONFIRM:
@@ -681,6 +728,21 @@ def _with_statement(
             words = (_text(reading, item), *_words(reading, statements))
             return Decision(Intent.UNCLEAR, "contradiction", words)
     return intent, support
+
+
+def _new_date_option(reading: Reading, intent: Intent, bare: list[_Evidence]) -> _Evidence | None:
+    """ "3 please, I'm working that day", "3 من فضلك عندي شغل هداك النهار": the reminder's
+    option for a new date, opening the message, beside a refusal of the day: the refusal is its
+    reason, not a contradiction. Only the number may answer besides the refusal."""
+    if intent is not Intent.DECLINE:
+        return None
+    numbers = [e for e in bare if e.kind == "number"]
+    if len(numbers) != 1 or numbers[0].intent is not Intent.RESCHEDULE:
+        return None
+    if any(e.kind != "number" for e in bare):
+        return None
+    first = next((i for i, m in enumerate(reading.matches) if not _is_aside(m)), None)
+    return numbers[0] if first == numbers[0].index else None
 
 
 def _overruled(
@@ -711,6 +773,10 @@ def _bare_answer(
         # "thanks, great 👍", "tsbuq eyu 👍": praise with a thumbs up applauds something; with
         # no yes word, "ok" or statement it answers nothing either.
         return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks + firm))
+    if firm and all(_is_emoji(reading, e) for e in firm) and _blessing_before(reading, firm):
+        # "madalla, Allah ya saka da alheri 👍", "እግዚአብሔር ይመስገን ሁሉም ደህና ነው 👍": a thumbs up
+        # closing thanks and blessings applauds them; it answers nothing.
+        return Decision(Intent.UNCLEAR, "no_answer", _words(reading, firm))
     if not intents:
         return Intent.CONFIRM, acks
     (intent,) = intents
@@ -718,6 +784,20 @@ def _bare_answer(
         # "ok no", "👌 2": an "ok" accepts the reminder, a no refuses it.
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, acks + firm))
     return intent, firm + acks
+
+
+#: Words of thanks and blessing before a closing emoji that make it applause, not an answer.
+BLESSING_WORDS = 3
+
+
+def _blessing_before(reading: Reading, firm: list[_Evidence]) -> bool:
+    """Whether the emoji in `firm` close a message of politeness alone, of at least three
+    words ("thanks, God bless you 👍"): "thanks 👍" and "ok 👍" still answer."""
+    first = min(e.index for e in firm)
+    before = reading.matches[:first]
+    if not before or any(m.signal is not Signal.POLITENESS for m in before):
+        return False
+    return sum(m.end - m.start for m in before) >= BLESSING_WORDS
 
 
 def _is_emoji(reading: Reading, item: _Evidence) -> bool:

@@ -279,6 +279,7 @@ _AROUND_HELP = frozenset(
         Signal.EVENT,
         # "I got a text from this number, what is it?"
         Signal.CONTACT,
+        Signal.RECEIVED,
     }
 )
 #: Unknown words a composed help request may carry ("I don't understand what this message means").

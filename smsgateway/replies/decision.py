@@ -28,6 +28,8 @@ RULES: dict[str, str] = {
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request, or 'wrong number', mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
+    "went_and_sent_back": "went, then told to come back another day ('I went but they said come "
+    "back next week'): a yes to 'did you go?', a not yet to 'did you start?'",
     "sent_back": "told to come back later ('they said come back next month'): not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",

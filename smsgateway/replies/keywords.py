@@ -94,6 +94,9 @@ class Signal(StrEnum):
     EVENT = "event"
     #: "wrong number", "mauvais numéro", "I don't know this person": the number is not theirs
     WRONG_NUMBER = "wrong_number"
+    #: "received", "bien reçu", "recebido", "na samu": the message arrived. It answers nothing
+    #: and counts as another word: "ok received" acknowledges the notice, it does not confirm.
+    RECEIVED = "received"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -122,6 +125,7 @@ WORD_CLASSES = frozenset(
         Signal.ADD_ME,
         Signal.EVENT,
         Signal.HOUR,
+        Signal.RECEIVED,
     }
 )
 

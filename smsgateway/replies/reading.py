@@ -68,6 +68,9 @@ class Reading:
     #: Words for help right beside a negation or a "no": "they didn't help me", "dem no help
     #: me", "ما ساعدوني" (to the satisfaction question: not helped).
     help_not_given: tuple[Match, ...] = ()
+    #: Days and dates told from a word for "since" (section `habitual`) that the time section
+    #: reads as one phrase: "desde el lunes", "depuis lundi", "من نهار الاثنين".
+    since: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -177,6 +180,12 @@ def read_reply(text: str, language: str | None) -> Reading:
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
     events = tuple(m for m in matches if m.signal is Signal.EVENT)
+    habitual = find_all_everywhere(tokens, lexicon, Signal.HABITUAL)
+    since = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.TIME and any(h.start == m.start and h.end <= m.end for h in habitual)
+    )
     refusals = [
         *find_all_everywhere(tokens, lexicon, Signal.NEGATION),
         *find_all_everywhere(tokens, lexicon, Signal.NO),
@@ -200,6 +209,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         night,
         events,
         help_not_given,
+        since,
     )
 
 
@@ -333,9 +343,23 @@ def composed_opt_outs(
         start, end = min(one.start, other.start), max(one.end, other.end)
         return any(start <= word.start and word.end <= end for word in negated_stops)
 
+    def one_clause(one: Match, other: Match) -> bool:
+        # "ban gane sakon ba, me zan rubuta?" (I don't understand the message, what should I
+        # write?): the negation closes the clause before; it negates no word for sending after
+        # the comma.
+        if breaks is None:
+            return True
+        start, end = min(one.end, other.end), max(one.start, other.start)
+        return not any(breaks[i] for i in range(start, end + 1) if i < len(breaks))
+
     pairs: list[tuple[Match, Match]] = [
-        *((s, n) for s in sending for n in negations if _near(s, n, NEGATION_GAP)),
-        *((s, n) for s in sending for n in noes if _near(s, n, NO_GAP)),
+        *(
+            (s, n)
+            for s in sending
+            for n in negations
+            if _near(s, n, NEGATION_GAP) and one_clause(s, n)
+        ),
+        *((s, n) for s in sending for n in noes if _near(s, n, NO_GAP) and one_clause(s, n)),
         *((m, n) for m in messages for n in negations if m.start == n.end),
         *(
             (m, u)

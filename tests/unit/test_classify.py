@@ -880,3 +880,56 @@ def test_a_reply_read_once_decides_as_a_fresh_reading_for_every_question() -> No
         other = once.in_language(None)
         assert other is not once
         assert other.explain(None) == understand_reply(text, None).explain(None)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A "since" that the time section reads with its day is still a "since".
+        _case("es", F, "voy desde el lunes", Intent.ATTENDED_YES),
+        _case("fr", F, "j'y vais depuis lundi", Intent.ATTENDED_YES),
+        _case("pt", F, "tô indo desde segunda", Intent.ATTENDED_YES),
+        _case("ar", F, "كنمشي من نهار الاثنين", Intent.ATTENDED_YES),
+        _case("es", F, "desde el lunes no voy", Intent.ATTENDED_NO),
+        # Went, then sent back: a yes to "did you go?", a not yet to "did you start?".
+        _case("sq", A, "shkova por me than me ardh javen tjeter", Intent.ATTENDED_YES),
+        _case("sq", F, "shkova por me than me ardh javen tjeter", Intent.ATTENDED_NO),
+        _case("am", A, "ሄጄ ነበር ግን በሌላ ጊዜ ተመለስ አሉኝ", Intent.ATTENDED_YES),
+        _case("sq", A, "shkova por me than me ardh javen tjeter?", U),
+        # The option for a new date, opening the message, with the refusal as its reason.
+        _case("en", R, "3 please, I'm working that day", Intent.RESCHEDULE),
+        _case("pt", R, "3 por favor, nesse dia não posso", Intent.RESCHEDULE),
+        _case("en", R, "I'm working that day, 3", U),
+        _case("en", R, "3 2", U),
+    ],
+)
+def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Received" acknowledges the notice; it does not confirm.
+        _case("en", R, "ok received", U),
+        _case("fr", R, "ok bien reçu", U),
+        _case("es", R, "ok recibido", U),
+        _case("ha", R, "to na samu", U),
+        _case("en", R, "received, I will come", Intent.CONFIRM),
+        _case("en", R, "ok", Intent.CONFIRM),
+        # A thumbs up closing thanks and blessings applauds them.
+        _case("ha", R, "madalla, Allah ya saka da alheri 👍", U),
+        _case("en", R, "thanks, God bless you 👍", U),
+        _case("en", R, "thanks 👍", Intent.CONFIRM),
+        # A negation closing the clause before negates no word for sending after the comma.
+        _case("ha", R, "ban gane sakon ba, me zan rubuta?", Intent.HELP),
+        _case("ha", R, "kar ku turo min sako", Intent.OPT_OUT),
+        _case("en", None, "don't send me these", Intent.OPT_OUT),
+    ],
+)
+def test_received_blessings_and_negations_in_another_clause(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
