@@ -507,8 +507,9 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
     back = [i for i, m in enumerate(reading.matches) if m.signal is Signal.COME_BACK]
     if not went or not back or back[0] < went[0]:
         return None
-    if reading.has(*_NOT_WENT) or reading.events or reading.numbers:
-        return None
+    refusing = _NOT_WENT - {Signal.ATTENDED_NO} if question is Question.FOLLOWUP else _NOT_WENT
+    if reading.has(*refusing) or reading.events or reading.numbers:
+        return None  # "... ekhono shuru hoy nai" (not started yet) agrees with a not yet
     if any(m.text == "?" for m in reading.matches):
         return None
     if len([m for m in reading.matches if m.is_plain_unknown]) > WENT_UNKNOWN_WORDS:

@@ -394,8 +394,8 @@ def composed_opt_outs(
             # "I don't get this message": a word for understanding, not for receiving.
             and not _within(w, understood)
             and (
-                any(_near(w, n, NEGATION_GAP) for n in negations)
-                or any(_near(w, n, NO_GAP) for n in noes)
+                any(_near(w, n, NEGATION_GAP) and one_clause(w, n) for n in negations)
+                or any(_near(w, n, NO_GAP) and one_clause(w, n) for n in noes)
             )
         ),
     ]

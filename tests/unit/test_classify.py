@@ -896,6 +896,7 @@ def test_a_reply_read_once_decides_as_a_fresh_reading_for_every_question() -> No
         _case("sq", F, "shkova por me than me ardh javen tjeter", Intent.ATTENDED_NO),
         _case("am", A, "ሄጄ ነበር ግን በሌላ ጊዜ ተመለስ አሉኝ", Intent.ATTENDED_YES),
         _case("sq", A, "shkova por me than me ardh javen tjeter?", U),
+        _case("bn", F, "gesilam, bollo porer mase aste, ekhono shuru hoy nai", Intent.ATTENDED_NO),
         # The option for a new date, opening the message, with the refusal as its reason.
         _case("en", R, "3 please, I'm working that day", Intent.RESCHEDULE),
         _case("pt", R, "3 por favor, nesse dia não posso", Intent.RESCHEDULE),
@@ -927,6 +928,9 @@ def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
         _case("ha", R, "ban gane sakon ba, me zan rubuta?", Intent.HELP),
         _case("ha", R, "kar ku turo min sako", Intent.OPT_OUT),
         _case("en", None, "don't send me these", Intent.OPT_OUT),
+        # ... nor a wish after the comma: "I need help, I don't understand the message".
+        _case("ha", A, "ina bukatar taimako, ban fahimci sakon ba", Intent.HELP),
+        _case("en", None, "I don't want these messages", Intent.OPT_OUT),
     ],
 )
 def test_received_blessings_and_negations_in_another_clause(
