@@ -105,6 +105,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         return chosen
     intent, support = chosen
     words = tuple(reading.matches[e.index].text for e in support)
+    if intent is Intent.ATTENDED_YES and all(_is_emoji(reading, e) for e in support):
+        # "👍", "khob 👍" to "did you go / did you start?": like an "ok", a thumbs up accepts a
+        # reminder but says nothing of what happened.
+        return Decision(Intent.UNCLEAR, "no_answer", words)
     if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
         # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
         doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)

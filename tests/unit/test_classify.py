@@ -924,6 +924,10 @@ def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
         _case("ha", R, "madalla, Allah ya saka da alheri 👍", U),
         _case("en", R, "thanks, God bless you 👍", U),
         _case("en", R, "thanks 👍", Intent.CONFIRM),
+        # Like an "ok", a thumbs up accepts a reminder but says nothing of what happened.
+        _case("en", A, "👍", U),
+        _case("prs", A, "khob 👍", U),
+        _case("en", A, "yes 👍", Intent.ATTENDED_YES),
         # A negation closing the clause before negates no word for sending after the comma.
         _case("ha", R, "ban gane sakon ba, me zan rubuta?", Intent.HELP),
         _case("ha", R, "kar ku turo min sako", Intent.OPT_OUT),
