@@ -380,7 +380,15 @@ def composed_opt_outs(
             for c in numbers
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _removes_the_number_asked_about(tokens, c, r)
-            or _removes_the_number_named_before(c, r, breaks)
+            or _opens_the_clause_after(c, r, breaks)
+        ),
+        # "messages every day every day, enough now", "كل يوم رسائل، خلاص تعبت": a "no more /
+        # enough" word opening the clause right after the one that names the messages.
+        *(
+            (m, u)
+            for m in messages
+            for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
+            if _opens_the_clause_after(m, u, breaks)
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
@@ -426,12 +434,11 @@ def _removes_the_number_asked_about(tokens: list[str], number: Match, remove: Ma
     return bool(marks) and "?" not in tokens[number.end : marks[-1]]
 
 
-def _removes_the_number_named_before(
-    number: Match, remove: Match, breaks: list[bool] | None
-) -> bool:
-    """Whether `remove` opens the clause right after the clause that names `number`: "ای نمبر
-    از مه نیس، پاکش کنین" (this number is not mine, delete it), "ezi number nateye aykonen,
-    ketsefuwo": the verb removes the number that clause was about."""
+def _opens_the_clause_after(number: Match, remove: Match, breaks: list[bool] | None) -> bool:
+    """Whether `remove` opens the clause right after the clause that names `number` (or the
+    messages): "ای نمبر از مه نیس، پاکش کنین" (this number is not mine, delete it), "ezi number
+    nateye aykonen, ketsefuwo": the verb removes the number that clause was about; "messages
+    every day, enough now": the word for "enough" judges the messages that clause named."""
     if breaks is None or remove.start < number.end:
         return False
     cuts = [i for i in range(number.end, remove.start + 1) if breaks[i]]
