@@ -365,7 +365,11 @@ def composed_opt_outs(
             (m, u)
             for m in sending + messages
             for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
+            # Across a comma only when the word ends its clause ("cdo dite mesazhe... boll ma, u
+            # lodha"); "renvoyez les messages svp, je veux plus rater les rdv" (I don't want to
+            # miss the appointments any more) says what is not wanted after it.
             if _near(m, u, UNWANTED_GAP)
+            and (one_clause(m, u) or _ends_its_clause(tokens, u, breaks))
         ),
         *(
             (c, r)
@@ -388,7 +392,7 @@ def composed_opt_outs(
             (m, u)
             for m in messages
             for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
-            if _opens_the_clause_after(m, u, breaks)
+            if _opens_the_clause_after(m, u, breaks) and _ends_its_clause(tokens, u, breaks)
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
@@ -432,6 +436,20 @@ def _removes_the_number_asked_about(tokens: list[str], number: Match, remove: Ma
         and remove.start - index - 1 <= REMOVE_AFTER_QUESTION_GAP
     ]
     return bool(marks) and "?" not in tokens[number.end : marks[-1]]
+
+
+#: Words that may follow "enough" in its clause: "enough now", "خلاص تعبت" (enough, I'm tired).
+ENOUGH_TAIL_WORDS = 1
+
+
+def _ends_its_clause(tokens: list[str], word: Match, breaks: list[bool] | None) -> bool:
+    """Whether at most one word follows `word` before the next clause break or the end: "enough
+    now" judges what came before; "je veux plus rater les rdv" (I don't want to miss any more
+    appointments) says what is not wanted after it."""
+    end = len(tokens)
+    if breaks is not None:
+        end = next((i for i in range(word.end, len(tokens)) if i < len(breaks) and breaks[i]), end)
+    return end - word.end <= ENOUGH_TAIL_WORDS
 
 
 def _opens_the_clause_after(number: Match, remove: Match, breaks: list[bool] | None) -> bool:

@@ -935,6 +935,16 @@ def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
         # ... nor a wish after the comma: "I need help, I don't understand the message".
         _case("ha", A, "ina bukatar taimako, ban fahimci sakon ba", Intent.HELP),
         _case("en", None, "I don't want these messages", Intent.OPT_OUT),
+        # "Enough" judging the messages named in the clause before; not a wish about what follows.
+        _case("en", F, "messages every day every day, enough now", Intent.OPT_OUT),
+        _case("sq", F, "cdo dite mesazhe... boll ma, u lodha", Intent.OPT_OUT),
+        _case(
+            "fr",
+            A,
+            "vous pouvez me renvoyer les messages svp, je veux plus rater les rdv",
+            Intent.OPT_IN,
+        ),
+        _case("en", R, "ok, enough", U),
     ],
 )
 def test_received_blessings_and_negations_in_another_clause(
