@@ -377,6 +377,22 @@ def composed_opt_outs(
             for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
             if _near(c, r, REMOVE_GAP)
         ),
+        # "ya no necesito este servicio", "I don't want this service any more": a "don't want /
+        # no more" word beside the service, one's subscription or one's number.
+        *(
+            (c, u)
+            for c in numbers
+            for u in find(Signal.UNWANTED)
+            if _near(c, u, NO_GAP) and one_clause(c, u)
+        ),
+        # "end my subscription", "cancel my registration": a word that stops only when alone
+        # (CANCEL, END) right before one's number, name, list or subscription.
+        *(
+            (c, a)
+            for c in numbers
+            for a in find(Signal.OPT_OUT_ALONE)
+            if 0 <= c.start - a.end <= 1 and one_clause(a, c)
+        ),
         # "Who gave you my number? delete it", "chemi nomeri vin mogcat? washalet": the verb
         # removes the number the question was about, wherever that question puts it.
         *(
@@ -393,6 +409,14 @@ def composed_opt_outs(
             for m in messages
             for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
             if _opens_the_clause_after(m, u, breaks) and _ends_its_clause(tokens, u, breaks)
+        ),
+        # "I no dey interested again, remove me", "nuk jam ma i interesuem, hiqmëni": "remove me"
+        # beside a "don't want / no more" word, or opening the clause after it.
+        *(
+            (u, r)
+            for u in find(Signal.UNWANTED)
+            for r in find(Signal.REMOVE_ME)
+            if _near(u, r, UNWANTED_GAP) or _opens_the_clause_after(u, r, breaks)
         ),
         # "Remove me" (not "I deleted the message") near the messages.
         *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),

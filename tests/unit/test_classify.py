@@ -945,6 +945,12 @@ def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
             Intent.OPT_IN,
         ),
         _case("en", R, "ok, enough", U),
+        # CANCEL, END before one's subscription; "don't want" beside the service; "remove me"
+        # after "not interested".
+        _case("en", None, "end my subscription asap", Intent.OPT_OUT),
+        _case("es", None, "ya no necesito este servicio", Intent.OPT_OUT),
+        _case("pcm", F, "I no dey interested again, remove me", Intent.OPT_OUT),
+        _case("en", R, "cancel the appointment? no, I'll come", U),
     ],
 )
 def test_received_blessings_and_negations_in_another_clause(
