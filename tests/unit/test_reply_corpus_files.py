@@ -45,6 +45,7 @@ FILES = (
     "replies_dev23.jsonl",
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
+    "replies_dev26.jsonl",
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback13.jsonl",
@@ -172,12 +173,13 @@ SUPPLEMENT20 = "replies_dev20.jsonl"
 SUPPLEMENT22 = "replies_dev22.jsonl"
 SUPPLEMENT24 = "replies_dev24.jsonl"
 #: Opt-out sentences of every shape and near-misses written for the fifteenth round: the first
-#: varies the shape, the second the verb and its object (both in every language), the third
-#: both, in the ten languages the others still missed most, and the languages each covers.
+#: varies the shape, the second the verb and its object (both in every language), the third and
+#: fourth both, in the languages the others still missed most, and the languages each covers.
 OPT_OUT_SUPPLEMENTS = (
     ("replies_dev21.jsonl", None),
     ("replies_dev23.jsonl", None),
     ("replies_dev25.jsonl", ("ps", "am", "ti", "ka", "prs", "bn", "sq", "wo", "ff", "ar")),
+    ("replies_dev26.jsonl", ("en", "fr", "es", "pt", "ha", "pcm", "prs", "ps")),
 )
 MIN_OPT_OUTS_PER_LANGUAGE = 20
 #: The thirteenth held-back set, written at the end of the fifteenth round and apart from the

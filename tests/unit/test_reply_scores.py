@@ -86,7 +86,7 @@ PROMOTED_IN_ROUND_15 = tuple(
     DATA / f"replies_dev{number}.jsonl" for number in (15, 16, 17, 18, 19, 20, 22, 24)
 )
 #: Opt-out sentences and near-misses written for the fifteenth round: held to no dangerous error.
-OPT_OUT_SUPPLEMENTS = tuple(DATA / f"replies_dev{number}.jsonl" for number in (21, 23, 25))
+OPT_OUT_SUPPLEMENTS = tuple(DATA / f"replies_dev{number}.jsonl" for number in (21, 23, 25, 26))
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -109,6 +109,7 @@ EVERY_DEVELOPMENT_FILE = (
     OPT_OUT_SUPPLEMENTS[1],
     PROMOTED_IN_ROUND_15[7],
     OPT_OUT_SUPPLEMENTS[2],
+    OPT_OUT_SUPPLEMENTS[3],
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -171,7 +172,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev25.jsonl --table`:\n" + table
+        "tests/data/replies_dev26.jsonl --table`:\n" + table
     )
 
 
