@@ -306,12 +306,20 @@ def composed_opt_outs(
       "daina", "bondho"), near a word for the messages or for sending: "I don't want your
       messages", "payam namikhaym", "بكفي رسايل", "mesaasji mi yiɗaa", "cancel the texts";
     - a word for removing beside a word for one's number or name: "remove my number",
-      "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste";
+      "আমার নাম্বার মুছে ফেলুন", "hiqeni numrin tim", "dindi ma ci liste"; CANCEL or END right
+      before it ("end my subscription"), or a "don't want" word right beside it ("ya no necesito
+      este servicio");
+    - a "don't want / enough" word opening the clause after the one that names the messages and
+      ending its own ("messages every day, enough now"); "remove me" beside a "don't want" word
+      or opening the clause after it ("I no dey interested again, remove me");
     - a request to remove the sender ("take me off", "شيلوني", "আমাকে বাদ দিন") near a word for
       the messages: "take me off these messages", "شيلوني من الرسايل", "ከነዚህ መልእክቶች
       አውጡኝ"; a mere word for deleting is not enough there ("I deleted your message");
     - a wish (section `wish`) with a negation or a "no" beside it, near a word for the messages:
       "I do not wish to receive messages", "je ne veux recevoir aucun message".
+
+    A negation composes only within its clause: "ban gane sakon ba, me zan rubuta?" (I don't
+    understand the message, what should I write?) stops nothing.
     """
 
     def find(signal: Signal) -> list[Match]:
