@@ -156,9 +156,9 @@ def _told_as_story(
         return False
     if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE):
         return False
-    if any(m.text == "?" for m in reading.matches):
+    if reading.asks:
         return False
-    if len([m for m in reading.matches if m.is_plain_unknown]) > STORY_UNKNOWN_WORDS:
+    if reading.plain_unknown > STORY_UNKNOWN_WORDS:
         return False
     statements = [e for e in support if e.kind == "statement"]
     # A verb of going or a phrase closes a story ("ከወንድሜ ጋር ሄድን"); a lone "busy" closing it
@@ -366,7 +366,7 @@ def _preferred_day(reading: Reading) -> bool:
     spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
     if reading.has(*spoiling) or any(_is_option(m) for m in reading.matches):
         return False
-    return len([m for m in reading.matches if m.is_plain_unknown]) <= BETTER_UNKNOWN_WORDS
+    return reading.plain_unknown <= BETTER_UNKNOWN_WORDS
 
 
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:
@@ -426,9 +426,9 @@ def _habit(reading: Reading) -> Decision | None:
         return None  # "I go to the mosque every day" tells another habit
     if not all(_dated_by_since(reading, index) for index in _number_indexes(reading)):
         return None  # a number that is no date after "since" may be an option
-    if any(m.text == "?" for m in reading.matches):
+    if reading.asks:
         return None
-    if len([m for m in reading.matches if m.is_plain_unknown]) > HABIT_UNKNOWN_WORDS:
+    if reading.plain_unknown > HABIT_UNKNOWN_WORDS:
         return None
     words = tuple(m.text for m in reading.matches if m.signal in _HABIT_WORDS or m in reading.since)
     return Decision(Intent.ATTENDED_YES, "habit", words)
@@ -478,9 +478,9 @@ def _sent_back(reading: Reading) -> Decision | None:
         return None  # "come back home tomorrow": an instruction to someone, not a report
     if reading.has(*_NOT_SENT_BACK) or reading.numbers:
         return None
-    if any(m.text == "?" for m in reading.matches):
+    if reading.asks:
         return None
-    if len([m for m in reading.matches if m.is_plain_unknown]) > SENT_BACK_UNKNOWN_WORDS:
+    if reading.plain_unknown > SENT_BACK_UNKNOWN_WORDS:
         return None
     return Decision(Intent.ATTENDED_NO, "sent_back", back)
 
@@ -514,9 +514,9 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
     refusing = _NOT_WENT - {Signal.ATTENDED_NO} if question is Question.FOLLOWUP else _NOT_WENT
     if reading.has(*refusing) or reading.events or reading.numbers:
         return None  # "... ekhono shuru hoy nai" (not started yet) agrees with a not yet
-    if any(m.text == "?" for m in reading.matches):
+    if reading.asks:
         return None
-    if len([m for m in reading.matches if m.is_plain_unknown]) > WENT_UNKNOWN_WORDS:
+    if reading.plain_unknown > WENT_UNKNOWN_WORDS:
         return None
     words = (reading.matches[went[0]].text, reading.matches[back[0]].text)
     if question is Question.FOLLOWUP:

@@ -109,6 +109,16 @@ class Reading:
         return True
 
     @property
+    def asks(self) -> bool:
+        """Whether the reply holds a "?"."""
+        return any(match.text == "?" for match in self.matches)
+
+    @property
+    def plain_unknown(self) -> int:
+        """How many words no keyword knows at all (word classes aside)."""
+        return sum(1 for match in self.matches if match.is_plain_unknown)
+
+    @property
     def only_question_marks(self) -> bool:
         return bool(self.matches) and all(match.text == "?" for match in self.matches)
 
@@ -180,12 +190,9 @@ def read_reply(text: str, language: str | None) -> Reading:
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
     events = tuple(m for m in matches if m.signal is Signal.EVENT)
-    habitual = find_all_everywhere(tokens, lexicon, Signal.HABITUAL)
-    since = tuple(
-        m
-        for m in matches
-        if m.signal is Signal.TIME and any(h.start == m.start and h.end <= m.end for h in habitual)
-    )
+    times = [m for m in matches if m.signal is Signal.TIME]
+    habitual = find_all_everywhere(tokens, lexicon, Signal.HABITUAL) if times else []
+    since = tuple(m for m in times if any(h.start == m.start and h.end <= m.end for h in habitual))
     refusals = [
         *find_all_everywhere(tokens, lexicon, Signal.NEGATION),
         *find_all_everywhere(tokens, lexicon, Signal.NO),
@@ -327,6 +334,11 @@ def composed_opt_outs(
 
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
+    unwanted = find(Signal.UNWANTED)
+    alone = find(Signal.OPT_OUT_ALONE)
+    remove_me = find(Signal.REMOVE_ME)
+    removing = find(Signal.REMOVE) + remove_me
+    wishes = find(Signal.WISH)
     # One's number, name or the list; "wrong number" names the number too ("wrong number,
     # delete it", "رقم غلط، احذفوه": the verb removes the number that is not the sender's).
     numbers = find(Signal.CONTACT) + find(Signal.WRONG_NUMBER)
@@ -342,9 +354,7 @@ def composed_opt_outs(
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
     negated_stops = [
-        word
-        for word in find(Signal.OPT_OUT_ALONE) + find(Signal.OPT_OUT)
-        if _negated_stop_word(word, negations)
+        word for word in alone + find(Signal.OPT_OUT) if _negated_stop_word(word, negations)
     ]
 
     def negated_stop_between(one: Match, other: Match) -> bool:
@@ -360,53 +370,36 @@ def composed_opt_outs(
         start, end = min(one.end, other.end), max(one.start, other.start)
         return not any(breaks[i] for i in range(start, end + 1) if i < len(breaks))
 
+    def beside(one: Match, other: Match, gap: int) -> bool:
+        return _near(one, other, gap) and one_clause(one, other)
+
     pairs: list[tuple[Match, Match]] = [
-        *(
-            (s, n)
-            for s in sending
-            for n in negations
-            if _near(s, n, NEGATION_GAP) and one_clause(s, n)
-        ),
-        *((s, n) for s in sending for n in noes if _near(s, n, NO_GAP) and one_clause(s, n)),
+        *((s, n) for s in sending for n in negations if beside(s, n, NEGATION_GAP)),
+        *((s, n) for s in sending for n in noes if beside(s, n, NO_GAP)),
         *((m, n) for m in messages for n in negations if m.start == n.end),
         *(
             (m, u)
             for m in sending + messages
-            for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
+            for u in unwanted + alone
             # Across a comma only when the word ends its clause ("cdo dite mesazhe... boll ma, u
             # lodha"); "renvoyez les messages svp, je veux plus rater les rdv" (I don't want to
             # miss the appointments any more) says what is not wanted after it.
             if _near(m, u, UNWANTED_GAP)
             and (one_clause(m, u) or _ends_its_clause(tokens, u, breaks))
         ),
-        *(
-            (c, r)
-            for c in numbers
-            for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
-            if _near(c, r, REMOVE_GAP)
-        ),
+        *((c, r) for c in numbers for r in removing if _near(c, r, REMOVE_GAP)),
         # "ya no necesito este servicio", "I don't want this service any more": a "don't want /
         # no more" word beside the service, one's subscription or one's number.
-        *(
-            (c, u)
-            for c in numbers
-            for u in find(Signal.UNWANTED)
-            if _near(c, u, NO_GAP) and one_clause(c, u)
-        ),
+        *((c, u) for c in numbers for u in unwanted if beside(c, u, NO_GAP)),
         # "end my subscription", "cancel my registration": a word that stops only when alone
         # (CANCEL, END) right before one's number, name, list or subscription.
-        *(
-            (c, a)
-            for c in numbers
-            for a in find(Signal.OPT_OUT_ALONE)
-            if 0 <= c.start - a.end <= 1 and one_clause(a, c)
-        ),
+        *((c, a) for c in numbers for a in alone if 0 <= c.start - a.end <= 1 and one_clause(a, c)),
         # "Who gave you my number? delete it", "chemi nomeri vin mogcat? washalet": the verb
         # removes the number the question was about, wherever that question puts it.
         *(
             (c, r)
             for c in numbers
-            for r in find(Signal.REMOVE) + find(Signal.REMOVE_ME)
+            for r in removing
             if _removes_the_number_asked_about(tokens, c, r)
             or _opens_the_clause_after(c, r, breaks)
         ),
@@ -415,31 +408,31 @@ def composed_opt_outs(
         *(
             (m, u)
             for m in messages
-            for u in find(Signal.UNWANTED) + find(Signal.OPT_OUT_ALONE)
+            for u in unwanted + alone
             if _opens_the_clause_after(m, u, breaks) and _ends_its_clause(tokens, u, breaks)
         ),
         # "I no dey interested again, remove me", "nuk jam ma i interesuem, hiqmëni": "remove me"
         # beside a "don't want / no more" word, or opening the clause after it.
         *(
             (u, r)
-            for u in find(Signal.UNWANTED)
-            for r in find(Signal.REMOVE_ME)
+            for u in unwanted
+            for r in remove_me
             if _near(u, r, UNWANTED_GAP) or _opens_the_clause_after(u, r, breaks)
         ),
         # "Remove me" (not "I deleted the message") near the messages.
-        *((m, r) for m in messages for r in find(Signal.REMOVE_ME) if _near(m, r, UNWANTED_GAP)),
+        *((m, r) for m in messages for r in remove_me if _near(m, r, UNWANTED_GAP)),
         # A negated wish near the messages: "I do not wish to receive messages", "ne veux
         # recevoir aucun message", "نمیخواهم پیام دریافت کنم".
         *(
             (m, w)
             for m in messages
-            for w in find(Signal.WISH)
+            for w in wishes
             if _near(m, w, UNWANTED_GAP)
             # "I don't get this message": a word for understanding, not for receiving.
             and not _within(w, understood)
             and (
-                any(_near(w, n, NEGATION_GAP) and one_clause(w, n) for n in negations)
-                or any(_near(w, n, NO_GAP) and one_clause(w, n) for n in noes)
+                any(beside(w, n, NEGATION_GAP) for n in negations)
+                or any(beside(w, n, NO_GAP) for n in noes)
             )
         ),
     ]
