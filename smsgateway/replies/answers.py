@@ -476,7 +476,7 @@ def _sent_back(reading: Reading) -> Decision | None:
     first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
     if first is not None and first.signal is Signal.COME_BACK:
         return None  # "come back home tomorrow": an instruction to someone, not a report
-    if reading.has(*_NOT_SENT_BACK) or reading.numbers:
+    if reading.has(*_NOT_SENT_BACK) or reading.options:
         return None
     if reading.asks:
         return None
@@ -504,15 +504,21 @@ WENT_UNKNOWN_WORDS = 6
 def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None:
     """ "I went but they told me to come back next week", "shkova por me than me ardh javen
     tjeter", "ሄጄ ነበር ግን በሌላ ጊዜ ተመለስ አሉኝ": a statement of having gone, then a word for
-    coming back (told to come back another day). To "did you go?" it is a yes: the person went,
-    whatever the office asked next. To "did you start?" it is a "not yet": nothing has started.
-    Nothing may refuse, doubt or ask."""
+    coming back (told to come back another day) or a "not yet" of section `waiting` (told to
+    wait: "I went, they took my papers and said they will call", "رفتم، فورمه پر کدم و گفتن منتظر
+    باش"). To "did you go?" it is a yes: the person went, whatever the office asked next. To "did
+    you start?" it is a "not yet": nothing has started. Nothing may refuse, doubt or ask."""
     went = [i for i, m in enumerate(reading.matches) if m.signal is Signal.ATTENDED_YES]
-    back = [i for i, m in enumerate(reading.matches) if m.signal is Signal.COME_BACK]
+    back = [
+        i
+        for i, m in enumerate(reading.matches)
+        if m.signal is Signal.COME_BACK or m in reading.waiting
+    ]
     if not went or not back or back[0] < went[0]:
         return None
     refusing = _NOT_WENT - {Signal.ATTENDED_NO} if question is Question.FOLLOWUP else _NOT_WENT
-    if reading.has(*refusing) or reading.events or reading.numbers:
+    refused = any(m.signal in refusing and m not in reading.waiting for m in reading.matches)
+    if refused or reading.events or reading.options:
         return None  # "... ekhono shuru hoy nai" (not started yet) agrees with a not yet
     if reading.asks:
         return None

@@ -163,6 +163,12 @@ def _global_decision(reading: Reading) -> Decision | None:
     again = _asks_again(reading)
     if again is not None:
         return again
+    if reading.has(Signal.OPT_IN_ALONE) and all(
+        m.signal in FILLER or m.signal in (Signal.OPT_IN_ALONE, Signal.OPT_IN) or m.text == "?"
+        for m in reading.matches
+    ):
+        # "শুরু", "FILLO", "START ጀምር" (START said in both languages)
+        return Decision(Intent.OPT_IN, "opt_in_alone", reading.texts(Signal.OPT_IN_ALONE))
     for signal, intent, rule in (
         (Signal.OPT_IN, Intent.OPT_IN, "opt_in"),
         (Signal.HELP, Intent.HELP, "help"),
@@ -489,6 +495,10 @@ def _asks_again(reading: Reading) -> Decision | None:
         present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN, Signal.MESSAGES}
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
+        return None
+    if reading.go_on:
+        # "یادونې مه بندوئ، هره ورځ یې غواړم" (don't stop the reminders, I want them every day):
+        # a wish that the messages go on is no request to start them again.
         return None
     unknown = [m for m in reading.matches if m.is_plain_unknown]
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the

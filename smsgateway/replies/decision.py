@@ -20,16 +20,19 @@ RULES: dict[str, str] = {
     "too_long": "a long message is not read as an answer",
     "wrong_number": "'wrong number', 'I don't know this person' with nothing that answers or "
     "gives a number: the number is not the returnee's",
-    "stop_by_mistake": "a STOP said to be a mistake ('I sent STOP by mistake') asks for messages",
+    "stop_by_mistake": "a STOP said to be a mistake ('I sent STOP by mistake'), or told as past "
+    "before a wish for the messages ('I sent STOP before, now I want them'), asks for messages",
     "opt_in": "a request to receive messages again ('again' or START beside the messages)",
+    "opt_in_alone": "a word for START in the reply's language ('FILLO', 'শুরু') standing alone",
     "help": "a request for help or 'who is this?' ('I don't understand', 'what is this message')",
     "reason": "an answer to 'why?': any words beyond yes, no, ok and numbers",
     "no_reason": "an answer to 'why?' with nothing but yes, no, ok or numbers",
     "no_open_question": "no question is open, so no answer can be read",
     "request_beside_answer": "a help or opt-in request, or 'wrong number', mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
-    "went_and_sent_back": "went, then told to come back another day ('I went but they said come "
-    "back next week'): a yes to 'did you go?', a not yet to 'did you start?'",
+    "went_and_sent_back": "went, then told to come back another day or to wait ('I went but they "
+    "said come back next week', 'I went, they said they will call'): a yes to 'did you go?', a "
+    "not yet to 'did you start?'",
     "sent_back": "told to come back later ('they said come back next month'): not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",

@@ -53,6 +53,7 @@ class Signal(StrEnum):
     OPT_OUT = "opt_out"
     OPT_OUT_ALONE = "opt_out_alone"
     OPT_IN = "opt_in"
+    OPT_IN_ALONE = "opt_in_alone"
     HELP = "help"
     LAUGHTER = "laughter"
     AGAIN = "again"
@@ -89,6 +90,9 @@ class Signal(StrEnum):
     #: "الساعة", "ساعت", "karfe", "às", "საათზე": words for the hour. Beside a digit they make
     #: it a time of day, not an option ("ممكن الساعة 3؟"); alone they count as other words.
     HOUR = "hour"
+    #: "they said to wait", "they will call me", "منتظر باش": told to wait after a visit. Read as
+    #: "not yet" (`attended_no`); after "I went", the visit's outcome ("I went, they said wait").
+    WAITING = "waiting"
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
     #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
@@ -97,6 +101,12 @@ class Signal(StrEnum):
     #: "received", "bien reçu", "recebido", "na samu": the message arrived. It answers nothing
     #: and counts as another word: "ok received" acknowledges the notice, it does not confirm.
     RECEIVED = "received"
+    #: "another app", "MTN", "the rain": another service or thing. A stop word in its clause is
+    #: about that, not our messages ("I unsubscribed from another app", "enough of this rain").
+    ELSEWHERE = "elsewhere"
+    #: "before", "last time", "j'avais dit", "আগে", "ባለፈው": a STOP told as past. Followed by a
+    #: wish for the messages, it tells why they are wanted again.
+    EARLIER = "earlier"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -217,6 +227,12 @@ class Lexicon:
     night: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hour`, whatever meaning the chain gave them first.
     hours: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `waiting`, which are read as `attended_no`.
+    waiting: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `earlier`, whatever meaning the chain gave them first.
+    earlier: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
+    elsewhere: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -386,6 +402,19 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 for word in words:
                     lexicon.add(word, Signal.TIME.value)
                     lexicon.night.add(tuple(lexicon.words(word)))
+                continue
+            if signal is Signal.WAITING:
+                # Told to wait: a "not yet" that, after "I went", tells what the visit gave.
+                for word in words:
+                    lexicon.add(word, Signal.ATTENDED_NO.value)
+                    lexicon.waiting.add(tuple(lexicon.words(word)))
+                continue
+            if signal in (Signal.EARLIER, Signal.ELSEWHERE):
+                # "before", "ባለፈው", "the rain": classes beside other meanings (days and times,
+                # everyday events).
+                classes = lexicon.earlier if signal is Signal.EARLIER else lexicon.elsewhere
+                for word in words:
+                    classes.add(tuple(lexicon.words(word)))
                 continue
             if signal is Signal.HOUR:
                 # A word for the hour makes a digit beside it a time (`read_reply`); a word keeps

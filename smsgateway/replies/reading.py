@@ -71,6 +71,12 @@ class Reading:
     #: Days and dates told from a word for "since" (section `habitual`) that the time section
     #: reads as one phrase: "desde el lunes", "depuis lundi", "من نهار الاثنين".
     since: tuple[Match, ...] = ()
+    #: "Not yet" phrases of section `waiting`: told to wait or to expect a call ("they said
+    #: wait", "do më marrin në telefon").
+    waiting: tuple[Match, ...] = ()
+    #: Negated stop words of section `not_stop` ("don't stop the reminders", "مه بندوئ"): a wish
+    #: that the messages go on.
+    go_on: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -85,6 +91,12 @@ class Reading:
     @property
     def numbers(self) -> list[Match]:
         return [match for match in self.matches if match.number is not None]
+
+    @property
+    def options(self) -> list[Match]:
+        """The numbers that may be options: not times of day or counts of days ("at 3", "in 15
+        days")."""
+        return [match for match in self.numbers if not match.is_hour]
 
     def has(self, *signals: Signal) -> bool:
         return any(match.signal in signals for match in self.matches)
@@ -150,10 +162,15 @@ def read_reply(text: str, language: str | None) -> Reading:
     not_stops = not_stop_words(tokens, lexicon, breaks)
     matches = _merge_not_stops(matches, not_stops, tokens)
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
+    # "I unsubscribed from another app", "u çregjistrova nga një aplikacion tjetër": a stop word
+    # in the clause of another service stops that service.
+    elsewhere = _phrases_of(tokens, lexicon.elsewhere)
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not _negated_stop_word(found, negations, breaks) and not _within(found, not_stops)
+        if not _negated_stop_word(_leading_stop_word(found, tokens, lexicon), negations, breaks)
+        and not _within(found, not_stops)
+        and not any(_same_clause(found, other, breaks) for other in elsewhere)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
@@ -174,7 +191,21 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
     mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes, matches, breaks)]
+    # "আমি আগে STOP লিখেছিলাম, এখন আবার মেসেজ চাই" (I wrote STOP before, now I want the messages
+    # again): a STOP told as past, then a wish for the messages, asks for them like a STOP said
+    # by mistake.
+    earlier = _phrases_of(tokens, lexicon.earlier)
+    mistaken += [
+        o for o in opt_outs if o not in mistaken and _told_as_past(o, earlier, matches, breaks)
+    ]
     kept = [o for o in opt_outs if o not in mistaken]
+    # "puse baja sin querer" (I put BAJA by mistake): a stop word of section `opt_out_alone`
+    # said by mistake asks for the messages too.
+    mistaken += [
+        m
+        for m in matches
+        if m.signal is Signal.OPT_OUT_ALONE and _said_by_mistake(m, mistakes, matches, breaks)
+    ]
     negators = _negators(tokens, lexicon)
     not_understood = [
         word
@@ -190,6 +221,11 @@ def read_reply(text: str, language: str | None) -> Reading:
         if m.signal is Signal.TIME and tuple(tokens[m.start : m.end]) in lexicon.night
     )
     events = tuple(m for m in matches if m.signal is Signal.EVENT)
+    waiting = tuple(
+        m
+        for m in matches
+        if m.signal is Signal.ATTENDED_NO and tuple(tokens[m.start : m.end]) in lexicon.waiting
+    )
     times = [m for m in matches if m.signal is Signal.TIME]
     habitual = find_all_everywhere(tokens, lexicon, Signal.HABITUAL) if times else []
     since = tuple(m for m in times if any(h.start == m.start and h.end <= m.end for h in habitual))
@@ -199,13 +235,29 @@ def read_reply(text: str, language: str | None) -> Reading:
         # "didn't", "never": a one-word "not yet" is a negation too.
         *(m for m in matches if m.signal in _REFUSALS and m.end - m.start == 1),
     ]
+    # "ki korte hobe bujhi nai" (what to do, I didn't understand): a negation of understanding
+    # says nothing about the help.
+    refusals = [n for n in refusals if not any(_near(n, u, 0) for u in not_understood)]
     help_not_given = tuple(
         m
         for m in matches
         if m.signal is Signal.HELP
-        # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation.
-        and any(n.end == m.start or m.end <= n.start <= m.end + 1 for n in refusals)
+        # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation;
+        # "me ndihmoni pak, nuk di si..." (help me a little, I don't know how...): a negation
+        # after a comma negates something else.
+        and any(
+            (n.end == m.start and not breaks[m.start])
+            or (
+                m.end <= n.start <= m.end + 1
+                and not any(breaks[i] for i in range(m.end, n.start + 1))
+            )
+            for n in refusals
+        )
         and not _within(m, not_understood)
+    )
+    refusing_words = negations + find_all_everywhere(tokens, lexicon, Signal.NO)
+    go_on = tuple(
+        m for m in not_stops if any(m.start <= n.start and n.end <= m.end for n in refusing_words)
     )
     return Reading(
         tuple(matches),
@@ -217,6 +269,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         events,
         help_not_given,
         since,
+        waiting,
+        go_on,
     )
 
 
@@ -225,8 +279,9 @@ def read_reply(text: str, language: str | None) -> Reading:
 #: ("no me manden"), "remove" and "my number"; between "don't want" / "enough" and the messages.
 NEGATION_GAP = 2
 NO_GAP = 1
-#: "remove my number", "dindi ma ci liste" (remove me from the list), "ittu kam e liste".
-REMOVE_GAP = 2
+#: "remove my number", "dindi ma ci liste" (remove me from the list), "ittu kam e liste", "ee
+#: shomara ra az whatsapp tan pak konin" (this number from your WhatsApp remove).
+REMOVE_GAP = 3
 #: "amar number ke dilo apnader? delete koren" (who gave you my number? delete it): a question
 #: about one's number, then a word for removing opening the next clause. How many words may
 #: stand between the number and the question mark, and between the mark and the verb.
@@ -264,8 +319,12 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
             first is not None
             and first[1] == Signal.NO.value
             and not any(
-                0 <= m.start - found.end <= NOT_STOP_MESSAGES_GAP
-                and not any(breaks[i] for i in range(found.end, m.start + 1))
+                (
+                    0 <= m.start - found.end <= NOT_STOP_MESSAGES_GAP
+                    and not any(breaks[i] for i in range(found.end, m.start + 1))
+                )
+                # "no cancelen los mensajes": the messages inside the phrase itself.
+                or (found.start < m.start and m.end <= found.end)
                 for m in messages
             )
         ):
@@ -347,8 +406,12 @@ def composed_opt_outs(
     # did not mean it): a negation or "don't want" inside a phrase for "by mistake" composes
     # nothing.
     mistakes = find(Signal.MISTAKE)
+    # "ban fahimci sakon ba" (I don't understand the message): a negation of understanding
+    # negates no wish and no word for sending.
     negations = [
-        n for n in find_everywhere(tokens, lexicon, Signal.NEGATION) if not _within(n, mistakes)
+        n
+        for n in find_everywhere(tokens, lexicon, Signal.NEGATION)
+        if not _within(n, mistakes) and not any(_near(n, u, 0) for u in understood)
     ]
     noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
@@ -442,6 +505,11 @@ def composed_opt_outs(
             continue
         if _within(one, mistakes) or _within(other, mistakes):
             continue
+        gap_start, gap_end = min(one.end, other.end), max(one.start, other.start)
+        if any(gap_start <= m.start and m.end <= gap_end for m in mistakes):
+            # "puse baja x error sigan mandando" (I put BAJA by mistake, keep sending): the
+            # mistake between them judges the stop word.
+            continue
         if not_stops and (_within(one, not_stops) or _within(other, not_stops)):
             # "রিমাইন্ডার বন্ধ করবেন না", "kada ku daina sako": the stop word is negated.
             continue
@@ -505,11 +573,65 @@ def _negated_stop_word(
     return opt_out.end - opt_out.start == 1 and any(n.end == opt_out.start for n in negations)
 
 
+def _phrases_of(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[Match]:
+    """Every run of `tokens` that is one of `phrases` (a class of words beside their meaning)."""
+    longest = max((len(p) for p in phrases), default=0)
+    return [
+        Match(start, start + length, None, " ".join(tokens[start : start + length]))
+        for start in range(len(tokens))
+        for length in range(1, min(longest, len(tokens) - start) + 1)
+        if tuple(tokens[start : start + length]) in phrases
+    ]
+
+
+#: Words between a word for "before" and the STOP it dates ("ባለፈው ተናድጄ STOP ብዬ ነበር").
+EARLIER_GAP = 2
+#: What asks for the messages after a STOP told as past: a wish, START, "add me".
+_WANTED_AGAIN = frozenset({Signal.WISH, Signal.OPT_IN, Signal.ADD_ME})
+
+
+def _told_as_past(
+    opt_out: Match, earlier: list[Match], matches: list[Match], breaks: list[bool]
+) -> bool:
+    """A STOP dated before, in its clause ("I had said stop", "আগে STOP লিখেছিলাম", "I sent stop
+    before"), in a message
+    that asks for the messages after it ("... now I want the messages again") and asks no
+    question ("I said stop before, why do you still write?" stays an opt-out)."""
+    if any(m.text == "?" for m in matches):
+        return False
+    dated = any(
+        (0 <= opt_out.start - e.end <= EARLIER_GAP or 0 <= e.start - opt_out.end <= 1)
+        and _same_clause(e, opt_out, breaks)
+        for e in earlier
+    )
+    return dated and any(m.signal in _WANTED_AGAIN and m.start >= opt_out.end for m in matches)
+
+
+def _leading_stop_word(opt_out: Match, tokens: list[str], lexicon: Lexicon) -> Match:
+    """The one-word stop keyword opening an opt-out phrase ("stop" of "stop the messages"), so
+    that "dont stop the messages" is a negated stop word; the phrase itself otherwise."""
+    if opt_out.end - opt_out.start == 1:
+        return opt_out
+    found = lexicon.lookup_all(tokens[opt_out.start : opt_out.start + 1], 0)
+    if any(
+        length == 1 and meaning in (Signal.OPT_OUT.value, Signal.OPT_OUT_ALONE.value)
+        for length, meaning in found
+    ):
+        return replace(opt_out, end=opt_out.start + 1)
+    return opt_out
+
+
 def _negators(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     """Negations and "no" words (many languages negate a verb with their "no")."""
     return find_everywhere(tokens, lexicon, Signal.NEGATION) + find_everywhere(
         tokens, lexicon, Signal.NO
     )
+
+
+def _same_clause(one: Match, other: Match, breaks: list[bool]) -> bool:
+    """Whether no clause break stands between two runs of words."""
+    start, end = min(one.end, other.end), max(one.start, other.start)
+    return not any(breaks[i] for i in range(start, end + 1) if i < len(breaks))
 
 
 def _near(one: Match, other: Match, gap: int) -> bool:
@@ -525,6 +647,9 @@ _SENDING_THE_STOP = frozenset(
 #: Words that may stand between a mistake word and the STOP it names ("it was a mistake that I
 #: pressed stop").
 MISTAKE_BEFORE_GAP = 3
+#: Words that may stand between the STOP and a mistake word after it, one of them for sending or
+#: writing it ("stop bi dama ko bind ci njuumte": the stop, I wrote it by mistake).
+MISTAKE_AFTER_GAP = 4
 
 
 def _said_by_mistake(
@@ -537,6 +662,18 @@ def _said_by_mistake(
     "you made a mistake stop texting me" judge the messages and stop them."""
     for m in mistakes:
         if 0 <= m.start - opt_out.end <= 1:
+            return True
+        # "stop bi dama ko bind ci njuumte" (the stop, I wrote it by mistake), "my boy typed stop
+        # on my phone by mistake": further after the STOP, in its clause, with a word for sending
+        # or writing it in that clause.
+        after = m.start - opt_out.end
+        sent = any(
+            x.signal in _SENDING_THE_STOP
+            and x.end <= m.start
+            and (x.start >= opt_out.end or _same_clause(x, opt_out, breaks))
+            for x in matches
+        )
+        if 1 < after <= MISTAKE_AFTER_GAP and sent and _same_clause(opt_out, m, breaks):
             return True
         gap = opt_out.start - m.end
         if not 0 <= gap <= MISTAKE_BEFORE_GAP:

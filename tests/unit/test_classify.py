@@ -957,3 +957,60 @@ def test_received_blessings_and_negations_in_another_clause(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # The word for START in the reply's language, alone, asks for the messages again; in a
+        # sentence it is the verb of the story.
+        _case("sq", None, "FILLO", Intent.OPT_IN),
+        _case("bn", None, "শুরু", Intent.OPT_IN),
+        _case("prs", F, "شروع", Intent.OPT_IN),
+        _case("am", None, "ጀምር", Intent.OPT_IN),
+        _case("bn", F, "শুরু করেছি", Intent.ATTENDED_YES),
+        _case("ps", F, "la shanbe na me pil karay", Intent.ATTENDED_YES),
+        # Went, then told to wait: a yes to "did you go?", a not yet to "did you start?".
+        _case(
+            "en",
+            A,
+            "I went there, they took my papers and said they will call",
+            Intent.ATTENDED_YES,
+        ),
+        _case(
+            "en", F, "I went there, they took my papers and said they will call", Intent.ATTENDED_NO
+        ),
+        _case("prs", A, "رفتم، فورمه پر کدم و گفتن منتظر باش", Intent.ATTENDED_YES),
+        _case(
+            "sq", A, "shkova, plotesova formularin dhe do me marrin ne telefon", Intent.ATTENDED_YES
+        ),
+        _case(
+            "fr",
+            A,
+            "je suis parti mais ils m'ont dit de revenir avec mon extrait",
+            Intent.ATTENDED_YES,
+        ),
+        _case("en", F, "they said they will call", Intent.ATTENDED_NO),
+        # A count of days is no option: "sent back for 15 days".
+        _case("pt", A, "fui lá mas mandaram voltar daqui a 15 dias", Intent.ATTENDED_YES),
+        _case("pt", F, "fui lá mas mandaram voltar daqui a 15 dias", Intent.ATTENDED_NO),
+        _case("en", R, "2 weeks", U),
+        # A stop word in the clause of another service stops that service.
+        _case("en", None, "I unsubscribed from another app lol", U),
+        _case("bn", None, "onno ekta app theke unsubscribe korsi", U),
+        _case("en", None, "unsubscribe", Intent.OPT_OUT),
+        _case("en", None, "another app is better. unsubscribe me", Intent.OPT_OUT),
+        # A CANCEL or BAJA said by mistake, and a mistake after the STOP it names.
+        _case("es", A, "puse baja sin querer, vuelvan a activarme porfa", Intent.OPT_IN),
+        _case("wo", R, "stop bi dama ko bind ci njuumte", Intent.OPT_IN),
+        _case("en", None, "stop, I registered by mistake", Intent.OPT_OUT),
+        # A negation after a comma, or of understanding, says nothing of the help.
+        _case("sq", Question.SATISFACTION, "me ndihmoni pak, nuk di si te pergjigjem", Intent.HELP),
+        _case("bn", Question.SATISFACTION, "help lagbe, ki korte hobe bujhi nai", Intent.HELP),
+        _case("ar", Question.SATISFACTION, "ما ساعدوني", Intent.NOT_SATISFIED),
+    ],
+)
+def test_start_in_the_language_told_to_wait_days_and_other_services(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

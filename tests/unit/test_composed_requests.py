@@ -51,13 +51,15 @@ CLASSES = _lexicon(
         ("my number please remove", ["my number please remove"]),
         ("cancel the texts", ["cancel the texts"]),
         ("remove a b my number", ["remove a b my number"]),
+        # "نام و معلومات مره از سیستم تان حذف کنین": up to three words between (sixteenth round).
+        ("remove a b c my number", ["remove a b c my number"]),
         ("remove me from these texts", ["remove me from these texts"]),
         ("texts a b remove me", ["texts a b remove me"]),
         # Too far apart, or not a negation: no opt-out.
         ("dont a b c send", []),
         ("no a b send", []),
         ("texts a b c d enough", []),
-        ("remove a b c my number", []),
+        ("remove a b c d my number", []),
         ("remove me a b c d texts", []),
         ("remove the texts", []),
         ("texts dont", []),

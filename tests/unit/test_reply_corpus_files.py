@@ -46,9 +46,10 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
+    *(f"replies_dev{number}.jsonl" for number in range(27, 31)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
-    "replies_heldback13.jsonl",
+    "replies_heldback15.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -182,9 +183,15 @@ OPT_OUT_SUPPLEMENTS = (
     ("replies_dev26.jsonl", ("en", "fr", "es", "pt", "ha", "pcm", "prs", "ps")),
 )
 MIN_OPT_OUTS_PER_LANGUAGE = 20
-#: The thirteenth held-back set, written at the end of the fifteenth round and apart from the
+#: The thirteenth to seventeenth held-back sets after the fifteenth, each written apart from the
+#: classifier, scored and then promoted to development in the sixteenth round.
+SUPPLEMENT27 = "replies_dev27.jsonl"
+SUPPLEMENT28 = "replies_dev28.jsonl"
+SUPPLEMENT29 = "replies_dev29.jsonl"
+SUPPLEMENT30 = "replies_dev30.jsonl"
+#: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
-HELD_BACK_13 = "replies_heldback13.jsonl"
+HELD_BACK_15 = "replies_heldback15.jsonl"
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
@@ -199,7 +206,27 @@ LATER_HELD_BACK = (
     (SUPPLEMENT20, "The nineteenth development supplement (once the tenth held-back set)", 35),
     (SUPPLEMENT22, "The twenty-first development supplement (once the eleventh held-back set)", 35),
     (SUPPLEMENT24, "The twenty-third development supplement (once the twelfth held-back set)", 35),
-    (HELD_BACK_13, "The thirteenth held-back set", 35),
+    (
+        SUPPLEMENT27,
+        "The twenty-sixth development supplement (once the thirteenth held-back set)",
+        35,
+    ),
+    (
+        SUPPLEMENT28,
+        "The twenty-seventh development supplement (once the fourteenth held-back set)",
+        35,
+    ),
+    (
+        SUPPLEMENT29,
+        "The twenty-eighth development supplement (once the sixteenth held-back set)",
+        35,
+    ),
+    (
+        SUPPLEMENT30,
+        "The twenty-ninth development supplement (once the seventeenth held-back set)",
+        35,
+    ),
+    (HELD_BACK_15, "The fifteenth held-back set", 35),
 )
 #: What a supplement must hold in every language: replies of each kind of issue 16's list.
 MIN_SUPPLEMENT_PER_LANGUAGE = 20

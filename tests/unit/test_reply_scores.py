@@ -87,6 +87,12 @@ PROMOTED_IN_ROUND_15 = tuple(
 )
 #: Opt-out sentences and near-misses written for the fifteenth round: held to no dangerous error.
 OPT_OUT_SUPPLEMENTS = tuple(DATA / f"replies_dev{number}.jsonl" for number in (21, 23, 25, 26))
+#: The thirteenth and fourteenth held-back sets, scored and promoted to development in the
+#: sixteenth round: held to the acceptance figures like the first two.
+PROMOTED_IN_ROUND_16 = tuple(DATA / f"replies_dev{number}.jsonl" for number in (27, 28))
+#: The held-back sets written during the sixteenth round and promoted at its end: held to no
+#: dangerous error; their accuracy is published (tests/data/README.md) and is the next round's work.
+PROMOTED_AT_THE_END_OF_ROUND_16 = tuple(DATA / f"replies_dev{number}.jsonl" for number in (29, 30))
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -110,10 +116,14 @@ EVERY_DEVELOPMENT_FILE = (
     PROMOTED_IN_ROUND_15[7],
     OPT_OUT_SUPPLEMENTS[2],
     OPT_OUT_SUPPLEMENTS[3],
+    *PROMOTED_IN_ROUND_16,
+    *PROMOTED_AT_THE_END_OF_ROUND_16,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
 KIND_SUPPLEMENTS = (SUPPLEMENT3, SUPPLEMENT4, SUPPLEMENT5, SUPPLEMENT14, *OPT_OUT_SUPPLEMENTS)
+#: Files held to no dangerous error only.
+NO_ACCURACY_BAR = (*KIND_SUPPLEMENTS, *PROMOTED_AT_THE_END_OF_ROUND_16)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
 MIN_OVERALL = 0.98
@@ -145,7 +155,7 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
 
 @pytest.mark.parametrize(
     "path",
-    [path for path in EVERY_DEVELOPMENT_FILE if path not in KIND_SUPPLEMENTS],
+    [path for path in EVERY_DEVELOPMENT_FILE if path not in NO_ACCURACY_BAR],
     ids=lambda path: path.name,
 )
 def test_development_corpus_accuracy_overall_and_in_every_language(path: Path) -> None:
@@ -172,7 +182,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev26.jsonl --table`:\n" + table
+        "tests/data/replies_dev30.jsonl --table`:\n" + table
     )
 
 
