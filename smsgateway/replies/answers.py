@@ -112,7 +112,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
         # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
         doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
-        if doubt is not None:
+        if doubt is not None and not _remark_after_progress(reading, intent, support, doubt):
             return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
     laughter = reading.first(Signal.LAUGHTER)
     if intent in _POSITIVE_INTENTS and laughter is not None:
@@ -137,6 +137,31 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     return Decision(intent, "answer", words, confidence)
 
 
+#: What keeps a "but" after a progress report a doubt about it: a refusal, a "not yet", another
+#: answer, a question.
+_NOT_A_REMARK = frozenset(
+    {Signal.NO, Signal.DECLINE, Signal.NEGATION, Signal.ATTENDED_NO, Signal.ATTENDED_YES}
+    | {Signal.CONFIRM}
+)
+
+
+def _remark_after_progress(
+    reading: Reading, intent: Intent, support: list[_Evidence], doubt: Match
+) -> bool:
+    """ "started the tailoring class monday. the machines are old but we manage", "comecei
+    segunda, a sala é quente mas tá bom": a "but" in a clause after the one that says the person
+    went or started, with no refusal, other answer or question after it, remarks on the place or
+    the class; it leaves "did you go / start?" answered. Never for a confirmation."""
+    if intent is not Intent.ATTENDED_YES or doubt.signal is not Signal.CONTRAST:
+        return False
+    at = reading.matches.index(doubt)
+    last = max(e.index for e in support)
+    if not any(last < start <= at for start in reading.clause_starts):
+        return False
+    after = reading.matches[at + 1 :]
+    return not reading.asks and not any(m.signal in _NOT_A_REMARK for m in after)
+
+
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
 STORY_UNKNOWN_WORDS = 12
 
@@ -154,7 +179,12 @@ def _told_as_story(
         return False
     if not any(e.kind == "statement" for e in support):
         return False
-    if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE):
+    if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.POSSIBLE):
+        return False
+    if any(
+        m.signal is Signal.CONTRAST and not _remark_after_progress(reading, intent, support, m)
+        for m in reading.matches
+    ):
         return False
     if reading.asks:
         return False

@@ -442,6 +442,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     if any(not m.is_unknown for m in others):
         return False
     if not is_phrase:
+        if signal is Signal.OPT_IN and _signed(reading):
+            return True
         # A lone START beside a day or a person ("my pikin start last Monday") tells progress.
         told = signal is Signal.OPT_IN and any(
             m.signal not in (Signal.POLITENESS, signal) and m.text != "?" for m in reading.matches
@@ -451,6 +453,26 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
     return len(others) <= allowed
+
+
+#: Unknown words a START may be signed with ("START, its Ama", "START, Modou la").
+SIGNATURE_WORDS = 2
+
+
+def _signed(reading: Reading) -> bool:
+    """A START that makes the first clause of the message, then a name in the next: "START, its
+    Ama", "START svp c'est Awa", "START, Aisha ce" (with politeness around)."""
+    first = next((i for i, m in enumerate(reading.matches) if m.signal not in FILLER), None)
+    if first is None or reading.matches[first].signal is not Signal.OPT_IN:
+        return False
+    rest = reading.matches[first + 1 :]
+    breaks = [i for i in reading.clause_starts if i > first]
+    if not breaks or any(m.signal not in FILLER for m in reading.matches[first + 1 : min(breaks)]):
+        return False
+    unknown = [m for m in rest if m.is_plain_unknown]
+    return all(m.signal in FILLER or m.is_plain_unknown for m in rest) and (
+        0 < len(unknown) <= SIGNATURE_WORDS
+    )
 
 
 _SENDING = frozenset({Signal.OPT_IN, Signal.SEND, Signal.MESSAGES})

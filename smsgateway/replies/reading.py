@@ -7,6 +7,7 @@ reading means live in `classify`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from smsgateway.replies.keywords import (
@@ -161,6 +162,11 @@ def read_reply(text: str, language: str | None) -> Reading:
     # nothing, within one clause.
     not_stops = not_stop_words(tokens, lexicon, breaks)
     matches = _merge_not_stops(matches, not_stops, tokens)
+    # "don't stop the reminders", "مه بندوئ": a negated stop word, a wish that the messages go on.
+    refusing_words = negations + find_all_everywhere(tokens, lexicon, Signal.NO)
+    go_on = tuple(
+        m for m in not_stops if any(m.start <= n.start and n.end <= m.end for n in refusing_words)
+    )
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
     # "I unsubscribed from another app", "u çregjistrova nga një aplikacion tjetër": a stop word
     # in the clause of another service stops that service.
@@ -170,6 +176,9 @@ def read_reply(text: str, language: str | None) -> Reading:
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
         if not _negated_stop_word(_leading_stop_word(found, tokens, lexicon), negations, breaks)
         and not _within(found, not_stops)
+        # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated ("stop
+        # worrying me" still stops, though "stop worrying" stops nothing).
+        and not _within(_leading_stop_word(found, tokens, lexicon), go_on)
         and not any(_same_clause(found, other, breaks) for other in elsewhere)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
@@ -177,6 +186,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         found
         for found in composed_opt_outs(tokens, lexicon, not_stops, breaks)
         if not any(found.start < other.end and other.start < found.end for other in listed)
+        # "na toshe lambar wani dan damfara" (I blocked a scammer's number).
+        and not any(_same_clause(found, other, breaks) for other in elsewhere)
     ]
     opt_outs = [
         *(
@@ -254,10 +265,6 @@ def read_reply(text: str, language: str | None) -> Reading:
             for n in refusals
         )
         and not _within(m, not_understood)
-    )
-    refusing_words = negations + find_all_everywhere(tokens, lexicon, Signal.NO)
-    go_on = tuple(
-        m for m in not_stops if any(m.start <= n.start and n.end <= m.end for n in refusing_words)
     )
     return Reading(
         tuple(matches),
@@ -352,7 +359,7 @@ def _merge_not_stops(
     return merged
 
 
-def _within(match: Match, others: list[Match]) -> bool:
+def _within(match: Match, others: Sequence[Match]) -> bool:
     """Whether `match` lies inside one of `others`."""
     return any(o.start <= match.start and match.end <= o.end for o in others)
 
@@ -457,6 +464,9 @@ def composed_opt_outs(
         # "end my subscription", "cancel my registration": a word that stops only when alone
         # (CANCEL, END) right before one's number, name, list or subscription.
         *((c, a) for c in numbers for a in alone if 0 <= c.start - a.end <= 1 and one_clause(a, c)),
+        # ... or right after it, where the verb comes last: "ای خدمات ره بند کنین", "دا خدمت بند
+        # کړئ", "এই সার্ভিস বাতিল করেন" (this service cancel).
+        *((c, a) for c in numbers for a in alone if a.start == c.end),
         # "Who gave you my number? delete it", "chemi nomeri vin mogcat? washalet": the verb
         # removes the number the question was about, wherever that question puts it.
         *(

@@ -1014,3 +1014,39 @@ def test_start_in_the_language_told_to_wait_days_and_other_services(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A "but" remarking on the class after the report of going or starting leaves the answer.
+        _case(
+            "en", F, "started the class monday. the room is hot but we manage", Intent.ATTENDED_YES
+        ),
+        _case("pt", F, "comecei segunda o curso, a sala é quente mas tá bom", Intent.ATTENDED_YES),
+        _case("en", F, "started monday but then i stopped going", U),
+        _case("en", R, "I will come. the office is far but ok", U),
+        # START, then a name in the next clause.
+        _case("en", A, "START, its Ama", Intent.OPT_IN),
+        _case("ha", None, "START, Aisha ce", Intent.OPT_IN),
+        _case("en", F, "start monday", U),
+        # A stop word right after the service, where the verb comes last; not a word away.
+        _case("prs", R, "برادرم دوباره به ایران رفت، ای خدمات ره بند کنین", Intent.OPT_OUT),
+        _case("bn", None, "আজ হরতালে সব দোকান বন্ধ 😕", U),
+        # A composed opt-out in the clause of another service; a negated stop word inside a
+        # phrase that keeps the messages.
+        _case("ha", None, "na toshe lambar wani dan damfara, ba taku ba 😅", U),
+        _case("sq", F, "mos i ndaloni mesazhet ju lutem, me ndihmojne shume", U),
+        # A STOP told as past before a wish for the messages; not before a question.
+        _case("bn", None, "আমি আগে STOP লিখেছিলাম, এখন আবার মেসেজ চাই", Intent.OPT_IN),
+        _case("en", None, "i sent stop before but i want the reminders again", Intent.OPT_IN),
+        _case("en", None, "I said stop before, why do you still write to me?", Intent.OPT_OUT),
+        # Proxies introduce themselves; a third person comes.
+        _case("en", R, "1, his wife here. he will come", Intent.CONFIRM),
+        _case("fr", R, "1 c'est sa femme qui répond, il viendra", Intent.CONFIRM),
+    ],
+)
+def test_remarks_signatures_services_and_proxies(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 31)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 33)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -183,12 +183,14 @@ OPT_OUT_SUPPLEMENTS = (
     ("replies_dev26.jsonl", ("en", "fr", "es", "pt", "ha", "pcm", "prs", "ps")),
 )
 MIN_OPT_OUTS_PER_LANGUAGE = 20
-#: The thirteenth to seventeenth held-back sets after the fifteenth, each written apart from the
-#: classifier, scored and then promoted to development in the sixteenth round.
+#: The thirteenth, fourteenth and sixteenth to nineteenth held-back sets, each written apart
+#: from the classifier, scored and then promoted to development in the sixteenth round.
 SUPPLEMENT27 = "replies_dev27.jsonl"
 SUPPLEMENT28 = "replies_dev28.jsonl"
 SUPPLEMENT29 = "replies_dev29.jsonl"
 SUPPLEMENT30 = "replies_dev30.jsonl"
+SUPPLEMENT31 = "replies_dev31.jsonl"
+SUPPLEMENT32 = "replies_dev32.jsonl"
 #: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
 HELD_BACK_15 = "replies_heldback15.jsonl"
@@ -224,6 +226,12 @@ LATER_HELD_BACK = (
     (
         SUPPLEMENT30,
         "The twenty-ninth development supplement (once the seventeenth held-back set)",
+        35,
+    ),
+    (SUPPLEMENT31, "The thirtieth development supplement (once the eighteenth held-back set)", 35),
+    (
+        SUPPLEMENT32,
+        "The thirty-first development supplement (once the nineteenth held-back set)",
         35,
     ),
     (HELD_BACK_15, "The fifteenth held-back set", 35),
