@@ -112,7 +112,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
         # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
         doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
-        if doubt is not None and not _remark_after_progress(reading, intent, support, doubt):
+        remark = doubt is not None and _remark_after_progress(
+            reading, question, intent, support, doubt
+        )
+        if doubt is not None and not remark:
             return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
     laughter = reading.first(Signal.LAUGHTER)
     if intent in _POSITIVE_INTENTS and laughter is not None:
@@ -131,35 +134,47 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
-        if _told_as_story(reading, intent, support, negated.flipped):
+        if _told_as_story(reading, question, intent, support, negated.flipped):
             return Decision(intent, "story", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
 
 
 #: What keeps a "but" after a progress report a doubt about it: a refusal, a "not yet", another
-#: answer, a question.
+#: answer.
 _NOT_A_REMARK = frozenset(
-    {Signal.NO, Signal.DECLINE, Signal.NEGATION, Signal.ATTENDED_NO, Signal.ATTENDED_YES}
-    | {Signal.CONFIRM}
+    {
+        Signal.NO,
+        Signal.DECLINE,
+        Signal.NEGATION,
+        Signal.ATTENDED_NO,
+        Signal.ATTENDED_YES,
+        Signal.CONFIRM,
+    }
 )
+#: What makes a "but" after "I started" a remark that the class goes on: "... but it's ok".
+_GOING_ON = frozenset({Signal.PRAISE, Signal.ACK, Signal.YES})
 
 
 def _remark_after_progress(
-    reading: Reading, intent: Intent, support: list[_Evidence], doubt: Match
+    reading: Reading, question: Question, intent: Intent, support: list[_Evidence], doubt: Match
 ) -> bool:
-    """ "started the tailoring class monday. the machines are old but we manage", "comecei
-    segunda, a sala é quente mas tá bom": a "but" in a clause after the one that says the person
-    went or started, with no refusal, other answer or question after it, remarks on the place or
-    the class; it leaves "did you go / start?" answered. Never for a confirmation."""
-    if intent is not Intent.ATTENDED_YES or doubt.signal is not Signal.CONTRAST:
+    """ "yes went on the 12th, long queue but i saw madam Akua", "started monday, the room is hot
+    but it's ok": a "but" in a clause after the one that says the person went or started, with no
+    refusal, other answer or question after it, remarks on the place or the class. To "did you
+    go?" that is all it can be; to "did you start?" the clause after it must say that things go
+    on ("mas tá bom", "walakin mzyan"): "I went monday, but the class is full" has not started.
+    Never for a confirmation."""
+    if intent is not Intent.ATTENDED_YES or doubt.signal is not Signal.CONTRAST or not support:
         return False
     at = reading.matches.index(doubt)
     last = max(e.index for e in support)
     if not any(last < start <= at for start in reading.clause_starts):
         return False
     after = reading.matches[at + 1 :]
-    return not reading.asks and not any(m.signal in _NOT_A_REMARK for m in after)
+    if reading.asks or any(m.signal in _NOT_A_REMARK for m in after):
+        return False
+    return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in after)
 
 
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
@@ -167,7 +182,11 @@ STORY_UNKNOWN_WORDS = 12
 
 
 def _told_as_story(
-    reading: Reading, intent: Intent, support: list[_Evidence], flipped: frozenset[int]
+    reading: Reading,
+    question: Question,
+    intent: Intent,
+    support: list[_Evidence],
+    flipped: frozenset[int],
 ) -> bool:
     """A statement that opens the message (after politeness and a yes or no that agrees), one of
     its clauses, or closes it, and nothing else that answers, doubts, asks or laughs: "went on
@@ -182,7 +201,8 @@ def _told_as_story(
     if reading.has(Signal.LAUGHTER, Signal.RESERVATION, Signal.POSSIBLE):
         return False
     if any(
-        m.signal is Signal.CONTRAST and not _remark_after_progress(reading, intent, support, m)
+        m.signal is Signal.CONTRAST
+        and not _remark_after_progress(reading, question, intent, support, m)
         for m in reading.matches
     ):
         return False

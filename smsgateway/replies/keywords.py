@@ -87,8 +87,9 @@ class Signal(StrEnum):
     #: "tonight", "ce soir", "بالليل": hours the offices are closed. Read as days and times
     #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
     NIGHT = "night"
-    #: "الساعة", "ساعت", "karfe", "às", "საათზე": words for the hour. Beside a digit they make
-    #: it a time of day, not an option ("ممكن الساعة 3؟"); alone they count as other words.
+    #: "الساعة", "ساعت", "karfe", "às", "საათზე": words for the hour, and for days, weeks and
+    #: months ("dias", "weeks"). Beside a digit they make it a time of day or a count of days,
+    #: not an option ("ممكن الساعة 3؟", "daqui a 15 dias"); alone they count as other words.
     HOUR = "hour"
     #: "they said to wait", "they will call me", "منتظر باش": told to wait after a visit. Read as
     #: "not yet" (`attended_no`); after "I went", the visit's outcome ("I went, they said wait").

@@ -168,18 +168,30 @@ def read_reply(text: str, language: str | None) -> Reading:
         m for m in not_stops if any(m.start <= n.start and n.end <= m.end for n in refusing_words)
     )
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
-    # "I unsubscribed from another app", "u çregjistrova nga një aplikacion tjetër": a stop word
-    # in the clause of another service stops that service.
     elsewhere = _phrases_of(tokens, lexicon.elsewhere)
+
+    def stops_nothing(found: Match) -> bool:
+        leading = _leading_stop_word(found, tokens, lexicon)
+        if _within(found, not_stops) or _within(leading, go_on):
+            # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated
+            # ("stop worrying me" still stops, though "stop worrying" stops nothing).
+            return True
+        if _negated_stop_word(leading, negations, breaks) and (
+            leading is found
+            or any(
+                n.end == leading.start and _opens_its_clause(n.start, matches, breaks)
+                for n in negations
+            )
+        ):
+            # "don't stop", "dont stop the messages pls"; "if you don't stop the messages" and
+            # "you don't stop the messages, I will report you" still stop.
+            return True
+        return _about_elsewhere(found, elsewhere, matches, breaks)
+
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not _negated_stop_word(_leading_stop_word(found, tokens, lexicon), negations, breaks)
-        and not _within(found, not_stops)
-        # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated ("stop
-        # worrying me" still stops, though "stop worrying" stops nothing).
-        and not _within(_leading_stop_word(found, tokens, lexicon), go_on)
-        and not any(_same_clause(found, other, breaks) for other in elsewhere)
+        if not stops_nothing(found)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
@@ -187,7 +199,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         for found in composed_opt_outs(tokens, lexicon, not_stops, breaks)
         if not any(found.start < other.end and other.start < found.end for other in listed)
         # "na toshe lambar wani dan damfara" (I blocked a scammer's number).
-        and not any(_same_clause(found, other, breaks) for other in elsewhere)
+        and not _about_elsewhere(found, elsewhere, matches, breaks)
     ]
     opt_outs = [
         *(
@@ -210,12 +222,18 @@ def read_reply(text: str, language: str | None) -> Reading:
         o for o in opt_outs if o not in mistaken and _told_as_past(o, earlier, matches, breaks)
     ]
     kept = [o for o in opt_outs if o not in mistaken]
-    # "puse baja sin querer" (I put BAJA by mistake): a stop word of section `opt_out_alone`
-    # said by mistake asks for the messages too.
+    # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
+    # stop word of section `opt_out_alone` said by mistake asks for the messages too.
     mistaken += [
         m
         for m in matches
-        if m.signal is Signal.OPT_OUT_ALONE and _said_by_mistake(m, mistakes, matches, breaks)
+        if m.signal is Signal.OPT_OUT_ALONE
+        and _said_by_mistake(m, mistakes, matches, breaks)
+        # ... when the messages are asked for: "i typed quit by mistake" asks for nothing.
+        and any(
+            x.signal in (Signal.OPT_IN, Signal.AGAIN, Signal.ADD_ME) and x.start >= m.end
+            for x in matches
+        )
     ]
     negators = _negators(tokens, lexicon)
     not_understood = [
@@ -435,10 +453,7 @@ def composed_opt_outs(
         # "ban gane sakon ba, me zan rubuta?" (I don't understand the message, what should I
         # write?): the negation closes the clause before; it negates no word for sending after
         # the comma.
-        if breaks is None:
-            return True
-        start, end = min(one.end, other.end), max(one.start, other.start)
-        return not any(breaks[i] for i in range(start, end + 1) if i < len(breaks))
+        return breaks is None or _same_clause(one, other, breaks)
 
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
@@ -466,7 +481,7 @@ def composed_opt_outs(
         *((c, a) for c in numbers for a in alone if 0 <= c.start - a.end <= 1 and one_clause(a, c)),
         # ... or right after it, where the verb comes last: "ای خدمات ره بند کنین", "دا خدمت بند
         # کړئ", "এই সার্ভিস বাতিল করেন" (this service cancel).
-        *((c, a) for c in numbers for a in alone if a.start == c.end),
+        *((c, a) for c in numbers for a in alone if a.start == c.end and one_clause(a, c)),
         # "Who gave you my number? delete it", "chemi nomeri vin mogcat? washalet": the verb
         # removes the number the question was about, wherever that question puts it.
         *(
@@ -596,17 +611,29 @@ def _phrases_of(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[Match]
 
 #: Words between a word for "before" and the STOP it dates ("ባለፈው ተናድጄ STOP ብዬ ነበር").
 EARLIER_GAP = 2
-#: What asks for the messages after a STOP told as past: a wish, START, "add me".
-_WANTED_AGAIN = frozenset({Signal.WISH, Signal.OPT_IN, Signal.ADD_ME})
+#: What keeps a STOP told as past a stop: a refusal, a removal or another stop word after it.
+_STILL_STOPPING = frozenset(
+    {
+        Signal.NEGATION,
+        Signal.NO,
+        Signal.UNWANTED,
+        Signal.REMOVE,
+        Signal.REMOVE_ME,
+        Signal.OPT_OUT,
+        Signal.OPT_OUT_ALONE,
+    }
+)
 
 
 def _told_as_past(
     opt_out: Match, earlier: list[Match], matches: list[Match], breaks: list[bool]
 ) -> bool:
-    """A STOP dated before, in its clause ("I had said stop", "আগে STOP লিখেছিলাম", "I sent stop
-    before"), in a message
-    that asks for the messages after it ("... now I want the messages again") and asks no
-    question ("I said stop before, why do you still write?" stays an opt-out)."""
+    """A STOP dated before in its clause (a word for "before" at most two words before it or
+    right after it: "I had said stop", "আগে STOP লিখেছিলাম", "I sent stop before"), then a
+    request for the messages: START, or a wish beside the messages or "again" ("... now I want
+    the messages again"), with no refusal, removal or other stop word after the STOP and no
+    question ("I said stop before, why do you still write?", "I sent stop before, now I want to
+    quit" stay opt-outs)."""
     if any(m.text == "?" for m in matches):
         return False
     dated = any(
@@ -614,7 +641,15 @@ def _told_as_past(
         and _same_clause(e, opt_out, breaks)
         for e in earlier
     )
-    return dated and any(m.signal in _WANTED_AGAIN and m.start >= opt_out.end for m in matches)
+    if not dated:
+        return False
+    after = [m for m in matches if m.start >= opt_out.end]
+    if any(m.signal in _STILL_STOPPING for m in after):
+        return False
+    signals = {m.signal for m in after}
+    return Signal.OPT_IN in signals or (
+        Signal.WISH in signals and bool(signals & {Signal.MESSAGES, Signal.AGAIN})
+    )
 
 
 def _leading_stop_word(opt_out: Match, tokens: list[str], lexicon: Lexicon) -> Match:
@@ -638,6 +673,51 @@ def _negators(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     )
 
 
+#: Words between a stop word and the other service or thing it is about ("I unsubscribed from
+#: another app", "enough of this rain").
+ELSEWHERE_GAP = 3
+
+
+def _about_elsewhere(
+    found: Match, elsewhere: list[Match], matches: list[Match], breaks: list[bool]
+) -> bool:
+    """A stop word about another service or thing (section `elsewhere`): near it, in its clause,
+    before it or after it with a word between ("enough of this rain", "unsubscribed from another
+    app"; "STOP caller tune" stays a stop), and with no word for the messages or for sending in
+    that clause ("stop the rain messages" is one)."""
+    if not any(
+        (
+            0 <= found.start - e.end <= ELSEWHERE_GAP
+            # after it, with a word between, or right after a phrase ("যথেষ্ট হয়েছে বৃষ্টি",
+            # enough rain): a one-word STOP right before it still stops ("STOP caller tune").
+            or (
+                (found.end - found.start > 1 or e.start > found.end)
+                and 0 <= e.start - found.end <= ELSEWHERE_GAP
+            )
+        )
+        and _same_clause(found, e, breaks)
+        for e in elsewhere
+    ):
+        return False
+    return not any(
+        m.signal in (Signal.MESSAGES, Signal.SEND) and _same_clause(found, m, breaks)
+        for m in matches
+    )
+
+
+def _opens_its_clause(index: int, matches: list[Match], breaks: list[bool]) -> bool:
+    """Whether the word at token `index` opens its clause, after politeness only."""
+    if index <= 0 or breaks[index]:
+        return True
+    before = [m for m in matches if m.end <= index]
+    for m in reversed(before):
+        if m.signal is not Signal.POLITENESS:
+            return False
+        if breaks[m.start]:
+            return True
+    return True
+
+
 def _same_clause(one: Match, other: Match, breaks: list[bool]) -> bool:
     """Whether no clause break stands between two runs of words."""
     start, end = min(one.end, other.end), max(one.start, other.start)
@@ -657,8 +737,8 @@ _SENDING_THE_STOP = frozenset(
 #: Words that may stand between a mistake word and the STOP it names ("it was a mistake that I
 #: pressed stop").
 MISTAKE_BEFORE_GAP = 3
-#: Words that may stand between the STOP and a mistake word after it, one of them for sending or
-#: writing it ("stop bi dama ko bind ci njuumte": the stop, I wrote it by mistake).
+#: Words that may stand between the STOP and a mistake word after it, with a word for typing or
+#: writing it in the clause ("stop bi dama ko bind ci njuumte": the stop, I wrote it by mistake).
 MISTAKE_AFTER_GAP = 4
 
 
@@ -674,11 +754,13 @@ def _said_by_mistake(
         if 0 <= m.start - opt_out.end <= 1:
             return True
         # "stop bi dama ko bind ci njuumte" (the stop, I wrote it by mistake), "my boy typed stop
-        # on my phone by mistake": further after the STOP, in its clause, with a word for sending
-        # or writing it in that clause.
+        # on my phone by mistake": further after the STOP, in its clause, with a word for typing,
+        # writing or pressing it in that clause.
         after = m.start - opt_out.end
+        # Only a word for typing or pressing the STOP: "stop you are texting me by mistake"
+        # judges the messages.
         sent = any(
-            x.signal in _SENDING_THE_STOP
+            x.signal is Signal.RESPOND
             and x.end <= m.start
             and (x.start >= opt_out.end or _same_clause(x, opt_out, breaks))
             for x in matches
@@ -733,9 +815,9 @@ def _split_conjunctions(
 def _hours_of_day(
     matches: list[Match], tokens: list[str], lexicon: Lexicon, breaks: list[bool]
 ) -> list[Match]:
-    """`matches` with each digit right beside a word for the hour (section `hour`), in the same
-    clause, read as a time of day (a number that is no option, like "9" or "the 20th"), and that
-    word, if nothing else, as a time (section `time`)."""
+    """`matches` with each digit right beside a word for the hour, days, weeks or months
+    (section `hour`), in the same clause, read as a time (a number that is no option, like "9",
+    "the 20th" or "15 dias"), and that word, if nothing else, as a time (section `time`)."""
     if not lexicon.hours:
         return matches
     read = list(matches)

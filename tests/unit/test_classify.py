@@ -1050,3 +1050,48 @@ def test_remarks_signatures_services_and_proxies(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Another service or thing undoes a stop word only when the stop is about it.
+        "STOP scam",
+        "scam stop",
+        "STOP caller tune",
+        "stop the rain messages",
+        "this is a scam stop texting me",
+        # A STOP told as past stays a stop unless the messages are asked for.
+        "I sent stop before now i want to cancel",
+        "I sent stop before. but now i want to quit",
+        "i had said stop, i want to be removed",
+        # A mistake after the STOP is the sender's, unless the STOP was typed by mistake.
+        "stop you are texting me by mistake",
+        "Stop sending me messages by mistake",
+        # A conditional or a threat is no wish that the messages go on.
+        "you don't stop the messages, I will report you",
+        "if you don't stop the messages",
+    ],
+)
+def test_stops_that_the_new_exceptions_leave_stops(text: str) -> None:
+    assert classify_reply(text, "en", None) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "intent"),
+    [
+        (None, "i typed quit by mistake", U),
+        (R, "i changed my number. cancel the appointment", Intent.DECLINE),
+        (F, "I went monday. but the class is full", U),
+        (F, "started monday, the room is hot but its ok", Intent.ATTENDED_YES),
+        (
+            A,
+            "yes went on the 12th to the office, long queue but i saw madam Akua",
+            Intent.ATTENDED_YES,
+        ),
+    ],
+)
+def test_what_the_new_exceptions_do_not_reach(
+    question: Question | None, text: str, intent: Intent
+) -> None:
+    _check("en", question, text, intent)
