@@ -69,6 +69,22 @@ def plan_due_notices() -> PlanDueNotices:
     return _plan_due_notices
 
 
+@pytest.fixture
+def make_referral_on_the_clock(make_referral: Callable[..., Referral]) -> Callable[..., Referral]:
+    """Referrals made on the real clock, for tests that run the service in other processes,
+    which read the real clock: their own reminders fall due a month later, whatever the day the
+    test runs (made on the tests' fixed `now`, a referral's reminder falls due for those
+    processes once that date has passed)."""
+
+    def make(**overrides: object) -> Referral:
+        real_now = datetime.now(UTC)
+        overrides.setdefault("now", real_now)
+        overrides.setdefault("appointment_at", real_now + timedelta(days=30))
+        return make_referral(**overrides)
+
+    return make
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest) -> str:
     """Asked for by a test (or its `app_overrides`): the test runs on SQLite and on PostgreSQL."""

@@ -75,7 +75,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_sends_each_notice_once(
     session: Session,
     tmp_path: Path,
     make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    make_referral_on_the_clock: Callable[..., Referral],
     plan_due_notices: Callable[..., None],
 ) -> None:
     returnees = [make_returnee() for _ in range(40)]
@@ -83,7 +83,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_sends_each_notice_once(
         # Equal start and end: no quiet hours, so the test runs the same at any hour of the day.
         returnee.quiet_hours_start = returnee.quiet_hours_end = clock_time(0)
     session.commit()
-    referrals = [make_referral(returnee=r) for r in returnees]
+    referrals = [make_referral_on_the_clock(returnee=r) for r in returnees]
     after_id = session.scalar(select(func.max(Notice.id))) or 0
     plan_due_notices(session, referrals, NOTICES)
     planned_ids = set(session.scalars(select(Notice.id).where(Notice.id > after_id)))

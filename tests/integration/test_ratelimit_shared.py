@@ -268,12 +268,12 @@ def test_workers_never_exceed_the_rate_together_and_take_up_a_killed_ones_share(
     session: Session,
     fake: FakeTwilio,
     make_partner: Callable[..., Any],
-    make_referral: Callable[..., Referral],
+    make_referral_on_the_clock: Callable[..., Referral],
     start_workers: Callable[[int], list[subprocess.Popen[bytes]]],
     plan_due_notices: Callable[..., None],
 ) -> None:
     partner = make_partner()
-    referrals = [make_referral(partner=partner) for _ in range(NOTICES)]
+    referrals = [make_referral_on_the_clock(partner=partner) for _ in range(NOTICES)]
     for referral in referrals:
         # Equal start and end: no quiet hours, so the test runs the same at any hour.
         referral.returnee.quiet_hours_start = clock_time(0)

@@ -60,7 +60,7 @@ def states(session: Session) -> dict[str, int]:
 def due_notices(
     session: Session,
     make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    make_referral_on_the_clock: Callable[..., Referral],
     plan_due_notices: Callable[..., None],
 ) -> Callable[[int], None]:
     def plan(count: int) -> None:
@@ -68,7 +68,9 @@ def due_notices(
         for returnee in returnees:
             returnee.quiet_hours_start = returnee.quiet_hours_end = clock_time(0)  # any hour
         session.commit()
-        plan_due_notices(session, [make_referral(returnee=r) for r in returnees], count)
+        plan_due_notices(
+            session, [make_referral_on_the_clock(returnee=r) for r in returnees], count
+        )
 
     return plan
 

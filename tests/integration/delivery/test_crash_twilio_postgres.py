@@ -110,7 +110,7 @@ def test_workers_killed_mid_batch_leave_every_notice_sent_once_or_in_review(
     session: Session,
     tmp_path: Path,
     make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    make_referral_on_the_clock: Callable[..., Referral],
     plan_due_notices: Callable[..., None],
 ) -> None:
     fake.set_latency(0.02)  # slow enough for a kill to land mid-batch
@@ -121,7 +121,7 @@ def test_workers_killed_mid_batch_leave_every_notice_sent_once_or_in_review(
     for returnee in returnees:
         returnee.quiet_hours_start = returnee.quiet_hours_end = clock_time(0)  # any hour
     session.commit()
-    referrals = [make_referral(returnee=r) for r in returnees]
+    referrals = [make_referral_on_the_clock(returnee=r) for r in returnees]
     after_id = session.scalar(select(func.max(Notice.id))) or 0
     plan_due_notices(session, referrals, NOTICES)
     env = worker_environment(runtime, fake)
