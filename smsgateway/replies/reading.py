@@ -259,8 +259,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     habitual = find_all_everywhere(tokens, lexicon, Signal.HABITUAL) if times else []
     since = tuple(m for m in times if any(h.start == m.start and h.end <= m.end for h in habitual))
     refusals = [
-        *find_all_everywhere(tokens, lexicon, Signal.NEGATION),
-        *find_all_everywhere(tokens, lexicon, Signal.NO),
+        *refusing_words,
         # "didn't", "never": a one-word "not yet" is a negation too.
         *(m for m in matches if m.signal in _REFUSALS and m.end - m.start == 1),
     ]
@@ -275,11 +274,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         # "me ndihmoni pak, nuk di si..." (help me a little, I don't know how...): a negation
         # after a comma negates something else.
         and any(
-            (n.end == m.start and not breaks[m.start])
-            or (
-                m.end <= n.start <= m.end + 1
-                and not any(breaks[i] for i in range(m.end, n.start + 1))
-            )
+            (n.end == m.start or m.end <= n.start <= m.end + 1) and _same_clause(m, n, breaks)
             for n in refusals
         )
         and not _within(m, not_understood)
@@ -346,7 +341,7 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
             and not any(
                 (
                     0 <= m.start - found.end <= NOT_STOP_MESSAGES_GAP
-                    and not any(breaks[i] for i in range(found.end, m.start + 1))
+                    and _same_clause(found, m, breaks)
                 )
                 # "no cancelen los mensajes": the messages inside the phrase itself.
                 or (found.start < m.start and m.end <= found.end)
@@ -770,7 +765,7 @@ def _said_by_mistake(
         gap = opt_out.start - m.end
         if not 0 <= gap <= MISTAKE_BEFORE_GAP:
             continue
-        if any(breaks[i] for i in range(m.end, opt_out.start + 1) if i < len(breaks)):
+        if not _same_clause(m, opt_out, breaks):
             continue
         outside = [
             x
