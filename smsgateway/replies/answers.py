@@ -112,8 +112,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent in _POSITIVE_INTENTS or all(e.kind != "statement" for e in support):
         # "yes but", "ok when?"; and "no?", "2?" ask back rather than answer.
         doubt = _reservation(reading, bare=intent not in _POSITIVE_INTENTS)
-        remark = doubt is not None and _remark_after_progress(
-            reading, question, intent, support, doubt
+        remark = doubt is not None and (
+            _remark_after_progress(reading, question, intent, support, doubt)
+            or _answer_after_contrast(reading, support, doubt)
         )
         if doubt is not None and not remark:
             return Decision(Intent.UNCLEAR, "reservation", (doubt.text,))
@@ -128,9 +129,16 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         # time of that meeting, not another date for this one.
         intent is Intent.RESCHEDULE and reading.has(Signal.CONFIRM)
     )
-    if coming and reading.events:
+    events = reading.events
+    if intent is Intent.ATTENDED_YES and support:
+        # "Partner office here: enrolment done, he began classes on the 12th": a clause before
+        # the progress introduces who writes.
+        first = min(e.index for e in support)
+        opening = max((i for i in reading.clause_starts if i <= first), default=0)
+        events = tuple(m for m in reading.matches[opening:] if m in events)
+    if coming and events:
         # "yes I'll come to the wedding", "went to the gym this morning": another meeting.
-        return Decision(Intent.UNCLEAR, "reservation", (reading.events[0].text,))
+        return Decision(Intent.UNCLEAR, "reservation", (events[0].text,))
     confidence = _confidence(reading, support, negated.flipped)
     margin = POSITIVE_MARGIN if intent in _POSITIVE_INTENTS else ANSWER_MARGIN
     if confidence < margin:
@@ -177,6 +185,25 @@ def _remark_after_progress(
     return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in after)
 
 
+def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Match) -> bool:
+    """ "the bus stopped on the way but I got there", "autobusi ndaloi rrugës por arrita": a
+    "but" that opens the answer, after a clause that answers nothing. Every word of the answer
+    follows it; nothing before it answers, doubts or holds a number; nothing after it asks or
+    doubts again. "yes but I can't" and "I wanted to come but ..." keep their doubt."""
+    if doubt.signal is not Signal.CONTRAST or not support or reading.asks:
+        return False
+    at = reading.matches.index(doubt)
+    # A single word before the "but" may be an answer no keyword reads ("biyu amma zan zo").
+    if at < 2 or any(e.index < at for e in support):
+        return False
+    if any(m.signal in _ANSWERING or m.number is not None for m in reading.matches[:at]):
+        return False
+    return not any(
+        m.signal in (Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE, Signal.HEDGE)
+        for m in reading.matches[at + 1 :]
+    )
+
+
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
 STORY_UNKNOWN_WORDS = 12
 
@@ -203,6 +230,7 @@ def _told_as_story(
     if any(
         m.signal is Signal.CONTRAST
         and not _remark_after_progress(reading, question, intent, support, m)
+        and not _answer_after_contrast(reading, support, m)
         for m in reading.matches
     ):
         return False
@@ -219,7 +247,9 @@ def _told_as_story(
         if reading.matches[e.index].is_phrase
         or reading.matches[e.index].signal in (Signal.ATTENDED_YES, Signal.ATTENDED_NO)
     ]
-    if _leads(reading, statements, flipped, closing=False) or _statement_closes(reading, closing):
+    if _leads(reading, statements, flipped, closing=False, dated=question) or _statement_closes(
+        reading, closing
+    ):
         return True
     if _opens_after_agreement(reading, support, statements):
         return True
@@ -272,6 +302,20 @@ def _negated_number(reading: Reading) -> tuple[str, str] | None:
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
 _ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP})
+#: What answers, doubts or asks before a "but" that the answer after it would overrule.
+_ANSWERING = frozenset(
+    {
+        *_AGREEING,
+        *_REFUSING,
+        Signal.ATTENDED_YES,
+        Signal.ATTENDED_NO,
+        Signal.RESCHEDULE,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.POSSIBLE,
+        Signal.CONTRAST,
+    }
+)
 #: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
 _ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
 #: Unknown words a preference for a day may carry ("wednesday works better for me").
@@ -568,11 +612,18 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
         return None
     refusing = _NOT_WENT - {Signal.ATTENDED_NO} if question is Question.FOLLOWUP else _NOT_WENT
     refused = any(m.signal in refusing and m not in reading.waiting for m in reading.matches)
-    if refused or reading.events or reading.options:
+    if refused:
         return None  # "... ekhono shuru hoy nai" (not started yet) agrees with a not yet
+    if any(m.number in OPTIONS[question] for m in reading.options):
+        return None  # an option beside the story; a date ("le 12") is none
     if reading.asks:
         return None
-    if reading.plain_unknown > WENT_UNKNOWN_WORDS:
+    # "Bonjour, ici le centre de formation de Saint-Louis. M. Diallo s'est présenté le 12, ...":
+    # the clauses before the visit introduce who writes; its story is told from its own clause.
+    told = reading.matches[max((s for s in reading.clause_starts if s <= went[0]), default=0) :]
+    if any(m in reading.events for m in told):
+        return None
+    if sum(1 for m in told if m.is_plain_unknown) > WENT_UNKNOWN_WORDS:
         return None
     words = (reading.matches[went[0]].text, reading.matches[back[0]].text)
     if question is Question.FOLLOWUP:
@@ -929,18 +980,52 @@ def _is_aside(match: Match) -> bool:
     return match.signal in FILLER or match.signal is Signal.OPTION or match.text == "?"
 
 
+#: Unknown words a date opening a story may carry (a month's name: "ሰኞ መጋቢት 3 ሄጄ...").
+DATE_UNKNOWN_WORDS = 1
+
+
 def _leads(
-    reading: Reading, support: list[_Evidence], flipped: frozenset[int], *, closing: bool = True
+    reading: Reading,
+    support: list[_Evidence],
+    flipped: frozenset[int],
+    *,
+    closing: bool = True,
+    dated: Question | None = None,
 ) -> bool:
     """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
-    statement comes last."""
+    statement comes last. With `dated`, a date may open the message before them ("সোমবার ১২
+    তারিখে গিয়ে ভর্তি হয়েছি", on Monday the 12th I went and enrolled): days, times and numbers
+    that are no option of that question, with one unknown word among them."""
     supporting = {e.index for e in support}
+    matches = reading.matches
+    skip = 0
+    if dated is not None:
+        unknown = 0
+        while skip < len(matches):
+            m = matches[skip]
+            if m.signal is Signal.TIME or (
+                m.number is not None
+                and m.number not in OPTIONS.get(dated, {})
+                and not m.is_number_word
+            ):
+                skip += 1
+            elif m.is_plain_unknown and unknown < DATE_UNKNOWN_WORDS and skip > 0:
+                unknown += 1
+                skip += 1
+            elif _is_aside(m) and skip > 0:
+                skip += 1
+            else:
+                break
+        if not any(m.signal is Signal.TIME or m.number is not None for m in matches[:skip]):
+            skip = 0
     first = next(
         (
             index
-            for index, m in enumerate(reading.matches)
+            for index, m in enumerate(matches)
             # An "ok" that does not answer (to "did you go?") is an aside: "ok, yes I went".
-            if not _is_aside(m) and (m.signal is not Signal.ACK or index in supporting)
+            if index >= skip
+            and not _is_aside(m)
+            and (m.signal is not Signal.ACK or index in supporting)
         ),
         None,
     )

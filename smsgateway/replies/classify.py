@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
-from smsgateway.replies.intents import FREE_TEXT, Intent, Question
+from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.reading import FILLER, Reading, read_reply
 
@@ -90,6 +90,11 @@ class Understanding:
             # "they said classes start in January, so not yet": START is a word of the story.
             reading = _start_as_word(reading)
             request = None
+        if request is not None and _help_judged(reading, question):
+            # "3 ምንም እርዳታ አላገኘሁም ከነሱ" (3, I got no help from them): the help is what the
+            # satisfaction question asks about.
+            reading = _help_as_word(reading)
+            request = None
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.
@@ -120,6 +125,26 @@ def _start_as_word(reading: Reading) -> Reading:
     """`reading` with its one-word STARTs read as words no keyword knows."""
     matches = tuple(
         replace(m, signal=None) if m.signal is Signal.OPT_IN else m for m in reading.matches
+    )
+    return replace(reading, matches=matches)
+
+
+def _help_judged(reading: Reading, question: Question) -> bool:
+    """Words for help beside an option number of the satisfaction question, and no other
+    request: "۲ نیم کمک شد" (2, half the help came) judges the help, asks for none."""
+    if question is not Question.SATISFACTION:
+        return False
+    requests = [m for m in reading.matches if m.signal in _REQUESTS]
+    # A phrase ("help me", "I need help") asks for it.
+    return all(m.signal is Signal.HELP and not m.is_phrase for m in requests) and any(
+        m.number in OPTIONS[question] for m in reading.matches
+    )
+
+
+def _help_as_word(reading: Reading) -> Reading:
+    """`reading` with its words for help read as words that cost nothing."""
+    matches = tuple(
+        replace(m, signal=Signal.NEUTRAL) if m.signal is Signal.HELP else m for m in reading.matches
     )
     return replace(reading, matches=matches)
 
@@ -517,6 +542,10 @@ def _asks_again(reading: Reading) -> Decision | None:
         present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN, Signal.MESSAGES}
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
+        return None
+    if reading.asks and not (again or resumed or added):
+        # "did u get my message?", "ka samu sakona?": a wish word in a question asks whether a
+        # message arrived; "can I get the reminders again?" asks for them.
         return None
     if reading.go_on:
         # "یادونې مه بندوئ، هره ورځ یې غواړم" (don't stop the reminders, I want them every day):

@@ -887,6 +887,10 @@ class Negated:
     flipped: frozenset[int]
 
 
+#: Words between a refusal and a statement that take the statement out of the refusal's reach.
+_TURNING = frozenset({Signal.NO, Signal.YES})
+
+
 def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
     """Turn negated positive words negative; None when a negation's scope is unclear.
 
@@ -910,7 +914,13 @@ def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
             for n in negations
             if abs(n - index) <= NEGATION_REACH and (n < index or not before_only)
         ]
-        governed = signal in STATEMENTS and any(0 < index - r <= NEGATION_REACH for r in refusals)
+        # "I won't come... no, I will come": a "no" or a yes between them corrects the refusal,
+        # and the statement after it is no longer in its reach.
+        governed = signal in STATEMENTS and any(
+            0 < index - r <= NEGATION_REACH
+            and not any(matches[k].signal in _TURNING for k in range(r + 1, index))
+            for r in refusals
+        )
         if near or governed:
             signals[index] = POSITIVE_FLIP[signal]
             flipped.add(index)

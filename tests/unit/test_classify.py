@@ -1095,3 +1095,62 @@ def test_what_the_new_exceptions_do_not_reach(
     question: Question | None, text: str, intent: Intent
 ) -> None:
     _check("en", question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A date may open a story of going ("on Monday the 12th I went and enrolled").
+        ("bn", A, "সোমবার ১২ তারিখে গিয়ে ভর্তি হয়েছি, কিন্তু অফিস অনেক দূরে", Intent.ATTENDED_YES),
+        (
+            "ka",
+            A,
+            "ორშაბათს, 11-ში მივედი და დამარეგისტრირეს, ოღონდ ოფისი შორსაა",
+            Intent.ATTENDED_YES,
+        ),
+        # A clause introducing who writes does not count against the visit it reports; a date
+        # beside it is no option.
+        (
+            "fr",
+            A,
+            "Bonjour, ici le centre de formation de Saint-Louis. M. Diallo s'est présenté le 12, "
+            "inscription faite, les cours démarrent le mois prochain",
+            Intent.ATTENDED_YES,
+        ),
+        (
+            "en",
+            F,
+            "Partner office here: enrolment done, he began classes on the 12th",
+            Intent.ATTENDED_YES,
+        ),
+        ("en", A, "went to the gym this morning, yes", U),
+        # A "but" that opens the answer after a clause that answers nothing.
+        ("en", A, "the bus stopped halfway but yes I went", Intent.ATTENDED_YES),
+        ("sq", A, "autobusi ndaloi rrugës por arrita", Intent.ATTENDED_YES),
+        ("ha", R, "biyu amma zan zo", U),
+        ("en", R, "yes but I can't", U),
+        ("en", A, "the bus stopped halfway but did I go?", U),
+        # "I won't come... no, I will come": corrected, not refused twice.
+        ("am", R, "አልመጣም... አይ እመጣለሁ", U),
+        ("en", R, "I won't come... no I will come", U),
+        ("en", R, "won't be able to come", Intent.DECLINE),
+        # To the satisfaction question, a word for help beside its option judges the help.
+        ("am", S, "3 ምንም እርዳታ አላገኘሁም ከነሱ", Intent.NOT_SATISFIED),
+        ("prs", S, "۲ نیم کمک شد", Intent.PARTLY_SATISFIED),
+        ("en", S, "3 help me", U),
+        # A wish word in a question asks whether a message arrived.
+        ("en", None, "Did u receive my msg?", U),
+        ("ha", None, "ka samu sakona?", U),
+        ("en", None, "can you send me the messages again?", Intent.OPT_IN),
+        # A stop word in another sense.
+        ("en", None, "I can't stop singing it", U),
+        ("en", None, "Yup next stop.", U),
+        ("en", None, "cant stop them", Intent.OPT_OUT),
+        ("en", None, "i cant stop the messages", Intent.OPT_OUT),
+        ("ar", R, "balash rasa2el ba2a plz", Intent.OPT_OUT),
+    ],
+)
+def test_seventeenth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,10 +46,11 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 33)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 34)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
+    "replies_heldback20.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -194,6 +195,14 @@ SUPPLEMENT32 = "replies_dev32.jsonl"
 #: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
 HELD_BACK_15 = "replies_heldback15.jsonl"
+#: The twentieth set, split at random by language and intent into a development part and a
+#: held-back quarter before anyone looked at it; the README section that describes both.
+SPLIT_20 = ("replies_dev33.jsonl", "replies_heldback20.jsonl")
+SPLIT_20_HEADING = "The twentieth set, split"
+#: Replies of the twentieth set in each language after the repeats were dropped.
+SET_20_PER_LANGUAGE = 43
+#: Where every number word written repeated an existing reply and was dropped.
+SET_20_WITHOUT_NUMBER_WORDS = ("ar", "pt", "es", "ff", "ha")
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
@@ -541,3 +550,33 @@ def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
         row = rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$"
         assert re.search(row, section, re.MULTILINE), lang
     assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", section, re.MULTILINE)
+
+
+def test_the_twentieth_set_covers_every_kind_in_every_language_and_holds_back_a_quarter() -> None:
+    development, held_back = (_rows(name) for name in SPLIT_20)
+    for lang in supported_codes():
+        mine = [row for row in development + held_back if row["lang"] == lang]
+        assert len(mine) >= SET_20_PER_LANGUAGE, lang
+        expected = KINDS if lang == "ff" else KINDS - {"adlam"}
+        if lang in SET_20_WITHOUT_NUMBER_WORDS:
+            expected = expected - {"number_word"}
+        assert {row["kind"] for row in mine} == expected, lang
+        assert None in {row["question"] for row in mine}, lang
+        share = sum(1 for row in held_back if row["lang"] == lang) / len(mine)
+        assert 0.2 <= share <= 0.3, (lang, share)
+
+
+@pytest.mark.parametrize("name", SPLIT_20)
+def test_the_readme_gives_the_counts_of_each_part_of_the_twentieth_set(name: str) -> None:
+    section = _section(SPLIT_20_HEADING)
+    part = section[section.index(f"### `{name}`") :]
+    part = part[: part.find("\n### ", 1) if "\n### " in part[1:] else None]
+    rows = _rows(name)
+    counts = Counter(row["lang"] for row in rows)
+    for lang in supported_codes():
+        assert re.search(rf"^\| `{lang}` \| [^|]+ \| {counts[lang]} \|$", part, re.MULTILINE), lang
+    assert re.search(rf"^\| \| \*\*all\*\* \| {len(rows)} \|$", part, re.MULTILINE)
+    for field in ("kind", "intent", "question"):
+        for value, count in Counter(row[field] for row in rows).items():
+            label = "null" if value is None else value
+            assert re.search(rf"`{label}` {count}\b", part), (field, value, count)
