@@ -144,6 +144,8 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if confidence < margin:
         if _told_as_story(reading, question, intent, support, negated.flipped):
             return Decision(intent, "story", words, confidence)
+        if _confirmed_last(reading, intent, support):
+            return Decision(intent, "confirmed_last", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
 
@@ -202,6 +204,49 @@ def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Ma
         m.signal in (Signal.RESERVATION, Signal.CONTRAST, Signal.POSSIBLE, Signal.HEDGE)
         for m in reading.matches[at + 1 :]
     )
+
+
+#: Unknown words the clause before a closing "I will come" may hold.
+CONFIRMED_LAST_UNKNOWN_WORDS = 8
+#: Words that clause must hold to tell something ("desço na paragem do autocarro em frente").
+CONFIRMED_LAST_TOLD_WORDS = 3
+
+
+def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) -> bool:
+    """ "I cancelled my trip to the village so I can come that day" is not enough; "desço na
+    paragem do autocarro em frente, vou estar lá" (I get off at the bus stop in front, I will be
+    there) is: a statement that the person will come (section `confirm`, not a bare yes, "ok" or
+    number) closes the message in a clause of its own, after a clause that answers, doubts,
+    asks, dates and laughs at nothing, with at most eight unknown words."""
+    if intent is not Intent.CONFIRM or reading.asks or reading.events or reading.night:
+        return False
+    kept = [i for i, m in enumerate(reading.matches) if not _is_aside(m)]
+    if len(kept) < 2:
+        return False
+    last = kept[-1]
+    statement = reading.matches[last]
+    if statement.signal is not Signal.CONFIRM or not any(
+        e.index == last and e.kind == "statement" for e in support
+    ):
+        return False
+    opening = max((i for i in reading.clause_starts if i <= last), default=0)
+    # The last clause holds the statement, with nothing but a yes or an "ok" beside it.
+    if opening == 0 or any(
+        opening <= i < last and reading.matches[i].signal not in (Signal.YES, Signal.ACK)
+        for i in kept
+    ):
+        return False
+    before = reading.matches[:opening]
+    if sum(1 for m in before if not _is_aside(m)) < CONFIRMED_LAST_TOLD_WORDS:
+        return False  # "Night night, see you tomorrow": a greeting, not a story
+    if any(m.signal in _NOT_BEFORE_CONFIRMING or m.number is not None for m in before):
+        return False
+    if any(
+        m.signal is Signal.CONTRAST and not _answer_after_contrast(reading, support, m)
+        for m in reading.matches
+    ):
+        return False
+    return sum(1 for m in before if m.is_plain_unknown) <= CONFIRMED_LAST_UNKNOWN_WORDS
 
 
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
@@ -302,6 +347,23 @@ def _negated_number(reading: Reading) -> tuple[str, str] | None:
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
 _ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP})
+#: What the clause before a closing "I will come" may not hold: another answer, a doubt, a
+#: question, a time, laughter.
+_NOT_BEFORE_CONFIRMING = frozenset(
+    {
+        *_REFUSING,
+        Signal.ATTENDED_YES,
+        Signal.ATTENDED_NO,
+        Signal.RESCHEDULE,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.POSSIBLE,
+        Signal.TIME,
+        Signal.LAUGHTER,
+        Signal.OPT_IN,
+        Signal.HELP,
+    }
+)
 #: What answers, doubts or asks before a "but" that the answer after it would overrule.
 _ANSWERING = frozenset(
     {
@@ -332,6 +394,10 @@ def _proposal(reading: Reading) -> Decision | None:
     a word for "better")."""
     signals = tuple(m.signal for m in reading.matches)
     times = [i for i, m in enumerate(reading.matches) if _is_a_day(m)]
+    if times and all(reading.matches[i] in reading.night for i in times):
+        # "You still coming tonight?", "can I come by this evening?": the offices are closed
+        # then; another meeting.
+        return None
     if _asked_after_refusal(reading, signals):
         return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     # "can it be next week?", "a matsa min zuwa mako mai zuwa?": "next week" and "another day"

@@ -50,6 +50,9 @@ RULES: dict[str, str] = {
     "answer_shape": "too many other words around the answer: not answer-shaped enough",
     "story": "a statement opening or closing a message told as a story, with nothing else that "
     "answers, doubts or asks ('went on tuesday and saw the officer'); never a confirmation",
+    "confirmed_last": "'I will come' closing the message in a clause of its own, after a "
+    "clause that answers, doubts, asks and dates nothing ('I get off at the stop in front, I will "
+    "be there')",
     "answer": "the answer, with enough confidence",
 }
 

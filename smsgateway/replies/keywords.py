@@ -485,7 +485,7 @@ def find_all_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> 
     return found
 
 
-def scan(tokens: list[str], lexicon: Lexicon) -> list[Match]:
+def scan(tokens: list[str], lexicon: Lexicon, breaks: list[bool] | None = None) -> list[Match]:
     """Cut `tokens` into keyword matches, numbers and unknown single tokens.
 
     Of all the ways to cut a reply into keywords, the one that leaves the fewest unknown words
@@ -498,7 +498,23 @@ def scan(tokens: list[str], lexicon: Lexicon) -> list[Match]:
     nothing: tuple[int, str | None] = (0, None)
     best = [((0, 0, 0), nothing)] * (count + 1)
     for start in range(count - 1, -1, -1):
-        options: list[tuple[int, str | None]] = list(lexicon.lookup_all(tokens, start))
+        # "نه، راځم", "não, vou" (no, I'm coming) are no "نه راځم", "não vou" (I'm not coming):
+        # a phrase led by a word for "no" stands in one clause.
+        # ("no.1" is a number, not a "no").
+        split = (
+            breaks is not None
+            and start + 1 < count
+            and not _is_digits(tokens[start + 1])
+            and any(
+                meaning == Signal.NO.value
+                for _, meaning in lexicon.lookup_all(tokens[start : start + 1], 0)
+            )
+        )
+        options: list[tuple[int, str | None]] = [
+            (length, meaning)
+            for length, meaning in lexicon.lookup_all(tokens, start)
+            if not split or not any(breaks[start + 1 : start + length])  # type: ignore[index]
+        ]
         options.append((1, None))
         choices = []
         for length, meaning in options:

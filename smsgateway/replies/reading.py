@@ -841,7 +841,7 @@ def _scan_numbers(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> li
     the words that frame an option stands beside them ("the two of us", "nice one"), except a
     number word that makes a clause of its own at the start of the reply ("ñaar, tamboguma":
     two, I have not started)."""
-    matches = scan(tokens, lexicon)
+    matches = scan(tokens, lexicon, breaks)
     if any(_is_not_an_answer_word(match) for match in matches):
         alone = _leading_number_clause(matches, breaks)
         matches = [

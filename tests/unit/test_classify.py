@@ -1154,3 +1154,35 @@ def test_seventeenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "I will come" closing the message in a clause of its own, after a story.
+        ("pt", R, "desço na paragem do autocarro em frente, vou estar la", Intent.CONFIRM),
+        ("ha", R, "zan tsaya a tashar mota kusa da ofis, zan zo", Intent.CONFIRM),
+        ("en", R, "Night night, see you tomorrow", U),
+        ("en", R, "my cousin's wedding is on sunday, I will come", U),
+        ("en", R, "I cancelled the trip, but will I come?", U),
+        # A phrase led by a word for "no" stands in one clause.
+        ("ps", R, "نه، راځم", U),
+        ("pt", R, "não, vou", U),
+        ("pt", R, "não vou", Intent.DECLINE),
+        ("en", R, "no.1", Intent.CONFIRM),
+        # A proposal of the evening is another meeting: the offices are closed.
+        ("en", R, "You still coming tonight?", U),
+        ("en", R, "can I come on thursday instead?", Intent.RESCHEDULE),
+        # Removal, leave-me and help words found missing in the twenty-first set.
+        ("bn", None, "amar number ta apnader list theke muse felen", Intent.OPT_OUT),
+        ("ka", None, "nomeri amomishalet bazidan", Intent.OPT_OUT),
+        ("wo", None, "bayilene ma ak seen messages yi", Intent.OPT_OUT),
+        ("ps", A, "ma pregda, nor message ma rakawa", Intent.OPT_OUT),
+        ("ps", None, "مشر مې هغه ورځ رخصت نه راکوي، بله ورځ وټاکو؟", U),
+        ("ka", None, "START ისევ", Intent.OPT_IN),
+    ],
+)
+def test_seventeenth_round_second_part(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,11 +46,12 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 34)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 35)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
     "replies_heldback20.jsonl",
+    "replies_heldback21.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -195,14 +196,19 @@ SUPPLEMENT32 = "replies_dev32.jsonl"
 #: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
 HELD_BACK_15 = "replies_heldback15.jsonl"
-#: The twentieth set, split at random by language and intent into a development part and a
-#: held-back quarter before anyone looked at it; the README section that describes both.
-SPLIT_20 = ("replies_dev33.jsonl", "replies_heldback20.jsonl")
-SPLIT_20_HEADING = "The twentieth set, split"
-#: Replies of the twentieth set in each language after the repeats were dropped.
-SET_20_PER_LANGUAGE = 43
-#: Where every number word written repeated an existing reply and was dropped.
-SET_20_WITHOUT_NUMBER_WORDS = ("ar", "pt", "es", "ff", "ha")
+#: The twentieth and twenty-first sets, each split at random by language and intent into a
+#: development part and a held-back quarter before anyone looked at it: the two files, the README
+#: section that describes both, the replies each language keeps once repeats were dropped, and
+#: the languages where every number word written repeated an existing reply and was dropped.
+SPLIT_SETS = (
+    (
+        ("replies_dev33.jsonl", "replies_heldback20.jsonl"),
+        "The twentieth set, split",
+        43,
+        ("ar", "pt", "es", "ff", "ha"),
+    ),
+    (("replies_dev34.jsonl", "replies_heldback21.jsonl"), "The twenty-first set, split", 44, ()),
+)
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
@@ -552,13 +558,16 @@ def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
     assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", section, re.MULTILINE)
 
 
-def test_the_twentieth_set_covers_every_kind_in_every_language_and_holds_back_a_quarter() -> None:
-    development, held_back = (_rows(name) for name in SPLIT_20)
+@pytest.mark.parametrize(("names", "heading", "per_language", "without_numbers"), SPLIT_SETS)
+def test_a_split_set_covers_every_kind_in_every_language_and_holds_back_a_quarter(
+    names: tuple[str, str], heading: str, per_language: int, without_numbers: tuple[str, ...]
+) -> None:
+    development, held_back = (_rows(name) for name in names)
     for lang in supported_codes():
         mine = [row for row in development + held_back if row["lang"] == lang]
-        assert len(mine) >= SET_20_PER_LANGUAGE, lang
+        assert len(mine) >= per_language, lang
         expected = KINDS if lang == "ff" else KINDS - {"adlam"}
-        if lang in SET_20_WITHOUT_NUMBER_WORDS:
+        if lang in without_numbers:
             expected = expected - {"number_word"}
         assert {row["kind"] for row in mine} == expected, lang
         assert None in {row["question"] for row in mine}, lang
@@ -566,9 +575,12 @@ def test_the_twentieth_set_covers_every_kind_in_every_language_and_holds_back_a_
         assert 0.2 <= share <= 0.3, (lang, share)
 
 
-@pytest.mark.parametrize("name", SPLIT_20)
-def test_the_readme_gives_the_counts_of_each_part_of_the_twentieth_set(name: str) -> None:
-    section = _section(SPLIT_20_HEADING)
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [(name, heading) for names, heading, _, _ in SPLIT_SETS for name in names],
+)
+def test_the_readme_gives_the_counts_of_each_part_of_a_split_set(name: str, heading: str) -> None:
+    section = _section(heading)
     part = section[section.index(f"### `{name}`") :]
     part = part[: part.find("\n### ", 1) if "\n### " in part[1:] else None]
     rows = _rows(name)
