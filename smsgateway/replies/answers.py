@@ -422,7 +422,8 @@ def _proposal(reading: Reading) -> Decision | None:
             return None
         turn = later[0]
     refused = any(s in _REFUSING for s in signals[:turn])
-    agreed_after = any(s in _AGREEING | {Signal.POSSIBLE} for s in signals[turn:])
+    # "ሰኞ አይመቸኝም፣ ረቡዕ ቢሆን ይሻላል" (Monday does not suit me, Wednesday would be better).
+    agreed_after = any(s in _AGREEING | {Signal.POSSIBLE, Signal.BETTER} for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
     # "ሰኑይ ኣይከኣልን ሰሉስ ግን ይከኣል" (Monday no, Tuesday but yes): the second day may stand
     # right before its "but", after the refusal of the first.
@@ -452,7 +453,10 @@ def _asked_about_a_day(reading: Reading) -> bool:
         and any(_is_asked_day(m) for m in reading.matches[i:])
     ]
     if marks:
-        clause = reading.matches[: marks[0] + 1]
+        # "হরতালে সব গাড়ি বন্ধ, বৃহস্পতিবার আসা যাবে?" (a strike, no buses; can I come on
+        # Thursday?): a reason may stand in a clause of its own before the day asked about.
+        opening = max((i for i in reading.clause_starts if i <= first_day), default=0)
+        clause = reading.matches[opening : marks[0] + 1]
     elif first is not None and first.signal is Signal.POSSIBLE:
         # "what about Thursday afternoon", "a mund të vij të enjten": asked without the mark.
         clause = reading.matches

@@ -335,6 +335,10 @@ def _composed_help(reading: Reading) -> Decision | None:
         # "what is this message?", "who is sending me this?"
         words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
         around = _AROUND_HELP | {Signal.SEND}
+        if _asks_last(reading):
+            # "deleted ur text by accident, what was it about?": how the message was lost tells
+            # why it is asked about.
+            around |= {Signal.REMOVE, Signal.MISTAKE}
     elif reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE):
         # "what should I answer?", "no sé qué contestar", "ምን መመለስ እንዳለብኝ አላውቅም"
         words = reading.texts(Signal.RESPOND)

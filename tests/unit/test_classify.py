@@ -1180,6 +1180,17 @@ def test_seventeenth_round(
         ("ps", A, "ma pregda, nor message ma rakawa", Intent.OPT_OUT),
         ("ps", None, "مشر مې هغه ورځ رخصت نه راکوي، بله ورځ وټاکو؟", U),
         ("ka", None, "START ისევ", Intent.OPT_IN),
+        # How the message was lost, then what it said: help.
+        ("en", F, "deleted ur text by accident, what was it about?", Intent.HELP),
+        ("pt", F, "apaguei a mensagem sem querer, o que dizia?", Intent.HELP),
+        ("en", None, "delete my number, what is this message?", Intent.OPT_OUT),
+        # A day refused, then another day and "better"; a reason before the day asked about.
+        ("am", R, "ሰኞ አይመቸኝም፣ ረቡዕ ቢሆን ይሻላል", Intent.RESCHEDULE),
+        ("ar", R, "bokra la, ba3d bokra a7san", Intent.RESCHEDULE),
+        ("ar", R, "ana f sbitar m3a mama, ljem3a li men b3d?", Intent.RESCHEDULE),
+        ("en", R, "monday no, the weather is better", Intent.DECLINE),
+        # Arabic "never" is not START, though folding reads "أبدا" and "ابدأ" alike.
+        ("ar", F, "أبدا", Intent.ATTENDED_NO),
     ],
 )
 def test_seventeenth_round_second_part(
