@@ -1189,6 +1189,9 @@ def test_seventeenth_round(
         ("ar", R, "bokra la, ba3d bokra a7san", Intent.RESCHEDULE),
         ("ar", R, "ana f sbitar m3a mama, ljem3a li men b3d?", Intent.RESCHEDULE),
         ("en", R, "monday no, the weather is better", Intent.DECLINE),
+        # "I haven't left the course, I still go": the going answers the follow-up.
+        ("pcm", F, "I no stop the training, I still dey go", Intent.ATTENDED_YES),
+        ("ti", F, "ትምህርቲ ኣየቋረጽኩን፣ ይቕጽል ኣለኹ", Intent.ATTENDED_YES),
         # Arabic "never" is not START, though folding reads "أبدا" and "ابدأ" alike.
         ("ar", F, "أبدا", Intent.ATTENDED_NO),
     ],
