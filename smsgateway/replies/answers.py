@@ -347,37 +347,29 @@ def _negated_number(reading: Reading) -> tuple[str, str] | None:
 _AGREEING = frozenset({Signal.YES, Signal.ACK, Signal.PRAISE, Signal.CONFIRM})
 _REFUSING = frozenset({Signal.NO, Signal.DECLINE, Signal.NEGATION})
 _ATTENDANCE_QUESTIONS = frozenset({Question.ATTENDANCE_CHECK, Question.FOLLOWUP})
+#: Another answer or a doubt: what may stand neither before a "but" that opens the answer nor
+#: before a closing "I will come".
+_ANSWERS_OR_DOUBTS = frozenset(
+    {
+        *_REFUSING,
+        Signal.ATTENDED_YES,
+        Signal.ATTENDED_NO,
+        Signal.RESCHEDULE,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.POSSIBLE,
+    }
+)
 #: What the clause before a closing "I will come" may not hold: another answer, a doubt, a
-#: question, a time, laughter.
-_NOT_BEFORE_CONFIRMING = frozenset(
-    {
-        *_REFUSING,
-        Signal.ATTENDED_YES,
-        Signal.ATTENDED_NO,
-        Signal.RESCHEDULE,
-        Signal.HEDGE,
-        Signal.RESERVATION,
-        Signal.POSSIBLE,
-        Signal.TIME,
-        Signal.LAUGHTER,
-        Signal.OPT_IN,
-        Signal.HELP,
-    }
-)
+#: time, laughter, a request.
+_NOT_BEFORE_CONFIRMING = _ANSWERS_OR_DOUBTS | {
+    Signal.TIME,
+    Signal.LAUGHTER,
+    Signal.OPT_IN,
+    Signal.HELP,
+}
 #: What answers, doubts or asks before a "but" that the answer after it would overrule.
-_ANSWERING = frozenset(
-    {
-        *_AGREEING,
-        *_REFUSING,
-        Signal.ATTENDED_YES,
-        Signal.ATTENDED_NO,
-        Signal.RESCHEDULE,
-        Signal.HEDGE,
-        Signal.RESERVATION,
-        Signal.POSSIBLE,
-        Signal.CONTRAST,
-    }
-)
+_ANSWERING = _ANSWERS_OR_DOUBTS | _AGREEING | {Signal.CONTRAST}
 #: Words a day proposed after a refusal may be: a day or time, "the next one", "another day".
 _ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
 #: Unknown words a preference for a day may carry ("wednesday works better for me").

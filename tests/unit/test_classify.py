@@ -1148,17 +1148,6 @@ def test_what_the_new_exceptions_do_not_reach(
         ("en", None, "cant stop them", Intent.OPT_OUT),
         ("en", None, "i cant stop the messages", Intent.OPT_OUT),
         ("ar", R, "balash rasa2el ba2a plz", Intent.OPT_OUT),
-    ],
-)
-def test_seventeenth_round(
-    language: str, question: Question | None, text: str, intent: Intent
-) -> None:
-    _check(language, question, text, intent)
-
-
-@pytest.mark.parametrize(
-    ("language", "question", "text", "intent"),
-    [
         # "I will come" closing the message in a clause of its own, after a story.
         ("pt", R, "desço na paragem do autocarro em frente, vou estar la", Intent.CONFIRM),
         ("ha", R, "zan tsaya a tashar mota kusa da ofis, zan zo", Intent.CONFIRM),
@@ -1196,7 +1185,7 @@ def test_seventeenth_round(
         ("ar", F, "أبدا", Intent.ATTENDED_NO),
     ],
 )
-def test_seventeenth_round_second_part(
+def test_seventeenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
