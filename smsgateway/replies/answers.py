@@ -133,8 +133,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     if intent is Intent.ATTENDED_YES and support:
         # "Partner office here: enrolment done, he began classes on the 12th": a clause before
         # the progress introduces who writes.
-        first = min(e.index for e in support)
-        opening = max((i for i in reading.clause_starts if i <= first), default=0)
+        opening = reading.clause_start(min(e.index for e in support))
         events = tuple(m for m in reading.matches[opening:] if m in events)
     if coming and events:
         # "yes I'll come to the wedding", "went to the gym this morning": another meeting.
@@ -229,7 +228,7 @@ def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) 
         e.index == last and e.kind == "statement" for e in support
     ):
         return False
-    opening = max((i for i in reading.clause_starts if i <= last), default=0)
+    opening = reading.clause_start(last)
     # The last clause holds the statement, with nothing but a yes or an "ok" beside it.
     if opening == 0 or any(
         opening <= i < last and reading.matches[i].signal not in (Signal.YES, Signal.ACK)
@@ -447,7 +446,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
     if marks:
         # "হরতালে সব গাড়ি বন্ধ, বৃহস্পতিবার আসা যাবে?" (a strike, no buses; can I come on
         # Thursday?): a reason may stand in a clause of its own before the day asked about.
-        opening = max((i for i in reading.clause_starts if i <= first_day), default=0)
+        opening = reading.clause_start(first_day)
         clause = reading.matches[opening : marks[0] + 1]
     elif first is not None and first.signal is Signal.POSSIBLE:
         # "what about Thursday afternoon", "a mund të vij të enjten": asked without the mark.
@@ -682,7 +681,7 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
         return None
     # "Bonjour, ici le centre de formation de Saint-Louis. M. Diallo s'est présenté le 12, ...":
     # the clauses before the visit introduce who writes; its story is told from its own clause.
-    told = reading.matches[max((s for s in reading.clause_starts if s <= went[0]), default=0) :]
+    told = reading.matches[reading.clause_start(went[0]) :]
     if any(m in reading.events for m in told):
         return None
     if sum(1 for m in told if m.is_plain_unknown) > WENT_UNKNOWN_WORDS:
@@ -764,8 +763,7 @@ def _no_beside(reading: Reading, index: int) -> bool:
     """A "no" right before `index`, or at most two matches after it, within its clause:
     languages that negate with their "no" ("no era lo que necesitaba", "যা দরকার ছিল তা না");
     "no, they helped me" (a "no" further before) contradicts rather than negates."""
-    clause = [i for i in reading.clause_starts if i <= index]
-    start = max(clause) if clause else 0
+    start = reading.clause_start(index)
     ends = [i for i in reading.clause_starts if i > index]
     end = min(ends) if ends else len(reading.matches)
     return any(
@@ -1046,6 +1044,25 @@ def _is_aside(match: Match) -> bool:
 DATE_UNKNOWN_WORDS = 1
 
 
+def _date_opening(reading: Reading, question: Question) -> int:
+    """How many matches a date opening the message takes ("সোমবার ১২ তারিখে গিয়ে ভর্তি
+    হয়েছি", on Monday the 12th I went and enrolled): days, times and numbers that are no option
+    of `question`, with asides and one unknown word among them (a month's name)."""
+    options = OPTIONS.get(question, {})
+    taken = unknown = 0
+    for m in reading.matches:
+        if m.signal is Signal.TIME or (
+            m.number is not None and m.number not in options and not m.is_number_word
+        ):
+            taken += 1
+        elif taken and (_is_aside(m) or (m.is_plain_unknown and unknown < DATE_UNKNOWN_WORDS)):
+            unknown += m.is_plain_unknown
+            taken += 1
+        else:
+            break
+    return taken
+
+
 def _leads(
     reading: Reading,
     support: list[_Evidence],
@@ -1055,31 +1072,11 @@ def _leads(
     dated: Question | None = None,
 ) -> bool:
     """Whether the answer's words come first (after politeness): "yes, ..." not "..., yes"; or a
-    statement comes last. With `dated`, a date may open the message before them ("সোমবার ১২
-    তারিখে গিয়ে ভর্তি হয়েছি", on Monday the 12th I went and enrolled): days, times and numbers
-    that are no option of that question, with one unknown word among them."""
+    statement comes last. With `dated`, a date may open the message before them
+    (`_date_opening`)."""
     supporting = {e.index for e in support}
     matches = reading.matches
-    skip = 0
-    if dated is not None:
-        unknown = 0
-        while skip < len(matches):
-            m = matches[skip]
-            if m.signal is Signal.TIME or (
-                m.number is not None
-                and m.number not in OPTIONS.get(dated, {})
-                and not m.is_number_word
-            ):
-                skip += 1
-            elif m.is_plain_unknown and unknown < DATE_UNKNOWN_WORDS and skip > 0:
-                unknown += 1
-                skip += 1
-            elif _is_aside(m) and skip > 0:
-                skip += 1
-            else:
-                break
-        if not any(m.signal is Signal.TIME or m.number is not None for m in matches[:skip]):
-            skip = 0
+    skip = _date_opening(reading, dated) if dated is not None else 0
     first = next(
         (
             index

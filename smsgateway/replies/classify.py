@@ -88,12 +88,13 @@ class Understanding:
         request = reading.first(*_REQUESTS)
         if request is not None and _start_told(reading):
             # "they said classes start in January, so not yet": START is a word of the story.
-            reading = _start_as_word(reading)
+            # Its one-word STARTs are read as words no keyword knows.
+            reading = _read_as(reading, Signal.OPT_IN, None)
             request = None
         if request is not None and _help_judged(reading, question):
             # "3 ምንም እርዳታ አላገኘሁም ከነሱ" (3, I got no help from them): the help is what the
             # satisfaction question asks about.
-            reading = _help_as_word(reading)
+            reading = _read_as(reading, Signal.HELP, Signal.NEUTRAL)
             request = None
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
@@ -121,10 +122,11 @@ def _start_told(reading: Reading) -> bool:
     return first not in requests and reading.has(Signal.TIME)
 
 
-def _start_as_word(reading: Reading) -> Reading:
-    """`reading` with its one-word STARTs read as words no keyword knows."""
+def _read_as(reading: Reading, signal: Signal, meaning: Signal | None) -> Reading:
+    """`reading` with the words of `signal` read with `meaning` instead (None: as words no
+    keyword knows)."""
     matches = tuple(
-        replace(m, signal=None) if m.signal is Signal.OPT_IN else m for m in reading.matches
+        replace(m, signal=meaning) if m.signal is signal else m for m in reading.matches
     )
     return replace(reading, matches=matches)
 
@@ -139,14 +141,6 @@ def _help_judged(reading: Reading, question: Question) -> bool:
     return all(m.signal is Signal.HELP and not m.is_phrase for m in requests) and any(
         m.number in OPTIONS[question] for m in reading.matches
     )
-
-
-def _help_as_word(reading: Reading) -> Reading:
-    """`reading` with its words for help read as words that cost nothing."""
-    matches = tuple(
-        replace(m, signal=Signal.NEUTRAL) if m.signal is Signal.HELP else m for m in reading.matches
-    )
-    return replace(reading, matches=matches)
 
 
 def _as_helped(reading: Reading) -> Reading:

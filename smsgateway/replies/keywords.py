@@ -498,23 +498,20 @@ def scan(tokens: list[str], lexicon: Lexicon, breaks: list[bool] | None = None) 
     nothing: tuple[int, str | None] = (0, None)
     best = [((0, 0, 0), nothing)] * (count + 1)
     for start in range(count - 1, -1, -1):
-        # "نه، راځم", "não, vou" (no, I'm coming) are no "نه راځم", "não vou" (I'm not coming):
-        # a phrase led by a word for "no" stands in one clause.
-        # ("no.1" is a number, not a "no").
-        split = (
+        options: list[tuple[int, str | None]] = list(lexicon.lookup_all(tokens, start))
+        if (
             breaks is not None
-            and start + 1 < count
-            and not _is_digits(tokens[start + 1])
-            and any(
-                meaning == Signal.NO.value
-                for _, meaning in lexicon.lookup_all(tokens[start : start + 1], 0)
-            )
-        )
-        options: list[tuple[int, str | None]] = [
-            (length, meaning)
-            for length, meaning in lexicon.lookup_all(tokens, start)
-            if not split or not any(breaks[start + 1 : start + length])  # type: ignore[index]
-        ]
+            and (1, Signal.NO.value) in options
+            # "no.1" is a number, not a "no".
+            and not _is_digits(tokens[min(start + 1, count - 1)])
+        ):
+            # "نه، راځم", "não, vou" (no, I'm coming) are no "نه راځم", "não vou" (I'm not
+            # coming): a phrase led by a word for "no" stands in one clause.
+            options = [
+                (length, meaning)
+                for length, meaning in options
+                if not any(breaks[start + 1 : start + length])
+            ]
         options.append((1, None))
         choices = []
         for length, meaning in options:

@@ -121,6 +121,10 @@ class Reading:
             return False
         return True
 
+    def clause_start(self, index: int) -> int:
+        """The index of the match that opens the clause holding match `index`."""
+        return max((start for start in self.clause_starts if start <= index), default=0)
+
     @property
     def asks(self) -> bool:
         """Whether the reply holds a "?"."""
