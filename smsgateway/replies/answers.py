@@ -229,14 +229,20 @@ def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) 
     ):
         return False
     opening = reading.clause_start(last)
+    story_end = opening
+    contrast = _contrast_before(reading, kept, last)
+    if contrast is not None and _answer_after_contrast(reading, support, reading.matches[contrast]):
+        # "le taxi s'est arrêté en route mais j'arrive", "motar ta tsaya a hanya amma zan zo":
+        # a "but" that opens the answer closes the story like a comma.
+        opening, story_end = contrast + 1, contrast
     # The last clause holds the statement, with nothing but a yes or an "ok" beside it.
     if opening == 0 or any(
         opening <= i < last and reading.matches[i].signal not in (Signal.YES, Signal.ACK)
         for i in kept
     ):
         return False
-    before = reading.matches[:opening]
-    if sum(1 for m in before if not _is_aside(m)) < CONFIRMED_LAST_TOLD_WORDS:
+    before = reading.matches[:story_end]
+    if sum(m.end - m.start for m in before if not _is_aside(m)) < CONFIRMED_LAST_TOLD_WORDS:
         return False  # "Night night, see you tomorrow": a greeting, not a story
     if any(m.signal in _NOT_BEFORE_CONFIRMING or m.number is not None for m in before):
         return False
@@ -246,6 +252,18 @@ def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) 
     ):
         return False
     return sum(1 for m in before if m.is_plain_unknown) <= CONFIRMED_LAST_UNKNOWN_WORDS
+
+
+def _contrast_before(reading: Reading, kept: list[int], last: int) -> int | None:
+    """The index of a "but" right before the closing statement, with nothing but a yes or an
+    "ok" between them ("... mais oui j'arrive"), or None."""
+    for i in reversed([i for i in kept if i < last]):
+        signal = reading.matches[i].signal
+        if signal is Signal.CONTRAST:
+            return i
+        if signal not in (Signal.YES, Signal.ACK):
+            return None
+    return None
 
 
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
@@ -422,9 +440,17 @@ def _proposal(reading: Reading) -> Decision | None:
     second_day = any(i >= turn for i in times) or (
         any(i < first_refusal for i in times) and any(first_refusal < i < turn for i in times)
     )
-    if refused and agreed_after and not refused_after and second_day:
+    # "not monday but wednesday", "segunda n, mas terça": the day after the "but" is all of it.
+    day_alone_after = bool(contrasts) and _days_only(reading.matches[turn + 1 :])
+    if refused and (agreed_after or day_alone_after) and not refused_after and second_day:
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
+
+
+def _days_only(clause: tuple[Match, ...]) -> bool:
+    """Whether `clause` holds days and nothing else but politeness."""
+    words = [m for m in clause if m.signal not in (Signal.POLITENESS, Signal.NEUTRAL)]
+    return bool(words) and all(_is_a_day(m) for m in words)
 
 
 def _asked_about_a_day(reading: Reading) -> bool:

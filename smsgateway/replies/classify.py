@@ -132,14 +132,15 @@ def _read_as(reading: Reading, signal: Signal, meaning: Signal | None) -> Readin
 
 
 def _help_judged(reading: Reading, question: Question) -> bool:
-    """Words for help beside an option number of the satisfaction question, and no other
-    request: "۲ نیم کمک شد" (2, half the help came) judges the help, asks for none."""
+    """Words for help beside an option number of the satisfaction question or a word for
+    "partly", and no other request: "۲ نیم کمک شد" (2, half the help came), "یو څه مرسته شوې"
+    (some help was given) judge the help, ask for none."""
     if question is not Question.SATISFACTION:
         return False
     requests = [m for m in reading.matches if m.signal in _REQUESTS]
     # A phrase ("help me", "I need help") asks for it.
     return all(m.signal is Signal.HELP and not m.is_phrase for m in requests) and any(
-        m.number in OPTIONS[question] for m in reading.matches
+        m.number in OPTIONS[question] or m.signal is Signal.PARTLY for m in reading.matches
     )
 
 

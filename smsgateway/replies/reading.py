@@ -891,8 +891,9 @@ class Negated:
     flipped: frozenset[int]
 
 
-#: Words between a refusal and a statement that take the statement out of the refusal's reach.
-_TURNING = frozenset({Signal.NO, Signal.YES})
+#: What takes a statement out of the reach of a refusal before it: a "no" or a yes that corrects
+#: it ("I won't come... no, I will come"), or a "but" ("my son is sick but I will come").
+_TURNING = frozenset({Signal.NO, Signal.YES, Signal.CONTRAST})
 
 
 def apply_negation(matches: tuple[Match, ...]) -> Negated | None:

@@ -1189,3 +1189,51 @@ def test_seventeenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "I will come" after a "but" that opens the answer, once a story of three words or more
+        # answers nothing: the "but" closes the story like a comma.
+        ("fr", R, "le taxi s'est arrêté en route mais j'arrive", Intent.CONFIRM),
+        ("ha", R, "motar ta tsaya a hanya amma zan zo", Intent.CONFIRM),
+        ("ar", R, "الباص وقف بالطريق بس جاي", Intent.CONFIRM),
+        ("en", R, "coming now but put the kettle on", U),
+        ("en", R, "busy day but i'll come", U),
+        # A "but" takes a statement out of the reach of a refusal before it: "sick but I will
+        # come" says two things, it refuses nothing.
+        ("en", R, "my son is sick but i will come", U),
+        ("fr", R, "j'ai du travail mais j'arrive", U),
+        ("es", R, "no puedo pero voy", U),
+        ("en", R, "i can't come", Intent.DECLINE),
+        # A day refused, then "but" and another day alone: a proposal.
+        ("en", R, "not monday but wednesday", Intent.RESCHEDULE),
+        ("pt", R, "segunda n, mas terça", Intent.RESCHEDULE),
+        ("fr", R, "pas lundi mais mardi", Intent.RESCHEDULE),
+        ("en", R, "not monday but my brother can come", U),
+        # To the satisfaction question, help beside "partly" is judged, not asked for.
+        ("ps", S, "یو څه مرسته شوې", Intent.PARTLY_SATISFIED),
+        ("ps", S, "مرسته غواړم", Intent.HELP),
+        # Not arriving answers the attendance check.
+        ("prs", A, "موتر در راه ایستاد، نرسیدم", Intent.ATTENDED_NO),
+        ("sq", A, "Autobusi u ndal rrugës dhe s'arrita", Intent.ATTENDED_NO),
+        ("bn", A, "বাস রাস্তায় থেমে গেল, পৌঁছাতে পারিনি", Intent.ATTENDED_NO),
+        # Which number to send is a question for help.
+        ("en", R, "what number should i type", Intent.HELP),
+        ("fr", R, "je dois envoyer quel numéro ?", Intent.HELP),
+        ("es", None, "que numero mando?", Intent.HELP),
+        # BAJA put by mistake asks for the messages; "they made me wait" stops nothing.
+        ("es", None, "puse baja por error", Intent.OPT_IN),
+        ("es", None, "ya puse baja y siguen mandando", Intent.OPT_OUT),
+        ("wo", A, "dem naa, dañu ma taxawal lu yàgg", Intent.ATTENDED_YES),
+        ("wo", None, "taxawal leen", Intent.OPT_OUT),
+        # Pashto "بله اونۍ" is next week, not the Dari yes "بله".
+        ("ps", F, "لا نه، بله اونۍ", Intent.ATTENDED_NO),
+        ("ps", R, "زه بله اونۍ راځم", Intent.RESCHEDULE),
+    ],
+)
+def test_eighteenth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
