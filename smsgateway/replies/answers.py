@@ -178,7 +178,10 @@ def _remark_after_progress(
         return False
     at = reading.matches.index(doubt)
     last = max(e.index for e in support)
-    if not any(last < start <= at for start in reading.clause_starts):
+    # To "did you go?", the "but" may follow the visit in its clause: "رحت بس الباص وقف بالطريق
+    # وتأخرت شوي" (I went but the bus stopped on the way and I was a bit late).
+    same_clause = question is Question.ATTENDANCE_CHECK and last < at
+    if not same_clause and not any(last < start <= at for start in reading.clause_starts):
         return False
     after = reading.matches[at + 1 :]
     if reading.asks or any(m.signal in _NOT_A_REMARK for m in after):

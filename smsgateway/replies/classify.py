@@ -71,7 +71,13 @@ class Understanding:
             return Decision(Intent.UNCLEAR, "nothing_readable")
         decision = self.general
         free_text = FREE_TEXT.get(question) if question is not None else None
-        if free_text is not None and (decision is None or decision.rule == "too_long"):
+        if free_text is not None and (
+            decision is None
+            or decision.rule == "too_long"
+            # "ba su taimaka min da komai ba" (they helped me with nothing): help not given is
+            # why, not a request for it.
+            or (decision.rule == "help" and bool(reading.help_not_given))
+        ):
             # "Why?": a long answer is still a reason; what else it says is for the managers.
             return _free_text(reading, free_text)
         # "they didn't help me", "ما ساعدوني": how the help went, not a request for help.

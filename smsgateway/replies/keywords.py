@@ -87,6 +87,9 @@ class Signal(StrEnum):
     #: "tonight", "ce soir", "بالليل": hours the offices are closed. Read as days and times
     #: (`time`); beside a confirmation they name another meeting ("ok see you tonight").
     NIGHT = "night"
+    #: "isso", Fula "ee" (folded like "e", with), Hausa "ya" (he): yes words that are also
+    #: everyday words. Read as `yes` only where they open the message or a clause.
+    YES_LEADING = "yes_leading"
     #: "الساعة", "ساعت", "karfe", "às", "საათზე": words for the hour, and for days, weeks and
     #: months ("dias", "weeks"). Beside a digit they make it a time of day or a count of days,
     #: not an option ("ممكن الساعة 3؟", "daqui a 15 dias"); alone they count as other words.
@@ -226,6 +229,8 @@ class Lexicon:
     distinct: frozenset[str] = frozenset()
     #: The phrases of section `night`, which are read as `time`.
     night: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `yes_leading`, which are read as `yes` where they open a clause.
+    leading_yes: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hour`, whatever meaning the chain gave them first.
     hours: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `waiting`, which are read as `attended_no`.
@@ -403,6 +408,12 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 for word in words:
                     lexicon.add(word, Signal.TIME.value)
                     lexicon.night.add(tuple(lexicon.words(word)))
+                continue
+            if signal is Signal.YES_LEADING:
+                # A yes that is also an everyday word: `read_reply` keeps it where it leads.
+                for word in words:
+                    lexicon.add(word, Signal.YES.value)
+                    lexicon.leading_yes.add(tuple(lexicon.words(word)))
                 continue
             if signal is Signal.WAITING:
                 # Told to wait: a "not yet" that, after "I went", tells what the visit gave.

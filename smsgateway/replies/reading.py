@@ -159,6 +159,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "ممكن الساعة 3؟", "karfe 3 zai yiwu?", "pode ser às 3?": a digit beside a word for the
     # hour is a time of day, not an option.
     matches = _hours_of_day(matches, tokens, lexicon, breaks)
+    matches = _everyday_yes_words(matches, tokens, lexicon, breaks)
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
     negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
@@ -277,8 +278,10 @@ def read_reply(text: str, language: str | None) -> Reading:
         # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation;
         # "me ndihmoni pak, nuk di si..." (help me a little, I don't know how...): a negation
         # after a comma negates something else.
+        # "ba su taimaka min" (not they help me): a pronoun may stand after it, too.
         and any(
-            (n.end == m.start or m.end <= n.start <= m.end + 1) and _same_clause(m, n, breaks)
+            (m.start - 1 <= n.end <= m.start or m.end <= n.start <= m.end + 1)
+            and _same_clause(m, n, breaks)
             for n in refusals
         )
         and not _within(m, not_understood)
@@ -838,6 +841,25 @@ def _hours_of_day(
 
 
 _BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
+
+
+def _everyday_yes_words(
+    matches: list[Match], tokens: list[str], lexicon: Lexicon, breaks: list[bool]
+) -> list[Match]:
+    """The yes words of section `yes_leading` read as words no keyword knows where they do not
+    open the message or a clause: "oto o darii e laawol" (the car stopped on the road), "wanene
+    ya turo" (who sent it), "quem ta mandando isso" (who is sending this)."""
+    if not lexicon.leading_yes:
+        return matches
+    return [
+        replace(m, signal=None)
+        if m.signal is Signal.YES
+        and tuple(tokens[m.start : m.end]) in lexicon.leading_yes
+        and m.start > 0
+        and not breaks[m.start]
+        else m
+        for m in matches
+    ]
 
 
 def _scan_numbers(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> list[Match]:

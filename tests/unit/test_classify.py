@@ -1231,6 +1231,32 @@ def test_seventeenth_round(
         # Pashto "بله اونۍ" is next week, not the Dari yes "بله".
         ("ps", F, "لا نه، بله اونۍ", Intent.ATTENDED_NO),
         ("ps", R, "زه بله اونۍ راځم", Intent.RESCHEDULE),
+        # Yes words that are also everyday words (section `yes_leading`) say yes only where they
+        # open the message or a clause: Fula "ee" (squeezed like "e", with), Hausa "ya" (he),
+        # Portuguese "isso" (this).
+        ("ff", R, "oto o darii e laawol kono mi arat", Intent.CONFIRM),
+        ("ff", R, "ee", Intent.CONFIRM),
+        ("ff", R, "ee, mi arat", Intent.CONFIRM),
+        ("ha", None, "wanene ya turo wannan sakon?", Intent.HELP),
+        ("ha", R, "ya", Intent.CONFIRM),
+        ("pt", None, "quem ta mandando isso?", Intent.HELP),
+        ("pt", R, "isso", Intent.CONFIRM),
+        # To "did you go?", a "but" right after the visit remarks on it; a refusal after it
+        # still doubts it.
+        ("ar", A, "رحت بس الباص وقف بالطريق وتأخرت شوي", Intent.ATTENDED_YES),
+        ("en", A, "yes but I didn't go", U),
+        ("en", F, "I went but the class is full", U),
+        # To "why?", help not given is the reason, with a pronoun between the negation and the
+        # word for help ("ba su taimaka min", not they helped me).
+        ("ha", Question.SATISFACTION_REASON, "ba su taimaka min da komai ba", Intent.REASON),
+        ("en", Question.SATISFACTION_REASON, "help me", Intent.HELP),
+        # Words found missing in the twenty-third set.
+        ("en", None, "can u turn the reminders back on for me", Intent.OPT_IN),
+        ("en", R, "uhh two", Intent.DECLINE),
+        ("fr", F, "il fait super chaud aujourd'hui", U),
+        ("es", A, "me di de baja sin querer", Intent.OPT_IN),
+        ("ff", F, "Alla yiɗi", U),
+        ("ti", A, "መኪና ኣብ መንገዲ ደው በለት፣ ኣይበጻሕኩን", Intent.ATTENDED_NO),
     ],
 )
 def test_eighteenth_round(
