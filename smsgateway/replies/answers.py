@@ -177,14 +177,21 @@ def _remark_after_progress(
     if intent is not Intent.ATTENDED_YES or doubt.signal is not Signal.CONTRAST or not support:
         return False
     at = reading.matches.index(doubt)
-    last = max(e.index for e in support)
+    told = [e.index for e in support if e.index < at]
+    if not told:
+        return False
+    last = max(told)
     # To "did you go?", the "but" may follow the visit in its clause: "رحت بس الباص وقف بالطريق
     # وتأخرت شوي" (I went but the bus stopped on the way and I was a bit late).
     same_clause = question is Question.ATTENDANCE_CHECK and last < at
     if not same_clause and not any(last < start <= at for start in reading.clause_starts):
         return False
     after = reading.matches[at + 1 :]
-    if reading.asks or any(m.signal in _NOT_A_REMARK for m in after):
+    # To "did you go?", the visit told again after the "but" agrees with it ("ho laram, bus pa
+    # lare ke wadreda kho wakht ta wrasedam", yes I went, the bus stopped on the way but I
+    # arrived on time).
+    again = {Signal.ATTENDED_YES} if question is Question.ATTENDANCE_CHECK else set()
+    if reading.asks or any(m.signal in _NOT_A_REMARK - again for m in after):
         return False
     return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in after)
 

@@ -441,6 +441,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     requests = [m for m in reading.matches if m.signal is signal]
     if not requests:
         return False
+    if signal is Signal.OPT_IN and _start_with_emoji(reading):
+        return True
     is_phrase = any(m.is_phrase for m in requests)
     agreeing: tuple[Signal, ...] = ()
     if is_phrase and signal is Signal.OPT_IN:
@@ -487,6 +489,18 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
 
 #: Unknown words a START may be signed with ("START, its Ama", "START, Modou la").
 SIGNATURE_WORDS = 2
+
+
+def _start_with_emoji(reading: Reading) -> bool:
+    """ "START 👍", "START ✅🙏": a START that leads the message, and after it nothing but
+    politeness and a yes or an "ok" typed as an emoji."""
+    first = _leading(reading)
+    if first is None or first.signal is not Signal.OPT_IN:
+        return False
+    rest = [m for m in reading.matches if m is not first and m.signal not in FILLER]
+    return bool(rest) and all(
+        m.signal in (Signal.YES, Signal.ACK) and not any(c.isalnum() for c in m.text) for m in rest
+    )
 
 
 def _signed(reading: Reading) -> bool:

@@ -636,7 +636,7 @@ def _told_as_past(
     the messages again"), with no refusal, removal or other stop word after the STOP and no
     question ("I said stop before, why do you still write?", "I sent stop before, now I want to
     quit" stay opt-outs)."""
-    if any(m.text == "?" for m in matches):
+    if any(m.text == "?" and m.start >= opt_out.end for m in matches):
         return False
     dated = any(
         (0 <= opt_out.start - e.end <= EARLIER_GAP or 0 <= e.start - opt_out.end <= 1)
@@ -649,8 +649,24 @@ def _told_as_past(
     if any(m.signal in _STILL_STOPPING for m in after):
         return False
     signals = {m.signal for m in after}
-    return Signal.OPT_IN in signals or (
+    if Signal.OPT_IN in signals or (
         Signal.WISH in signals and bool(signals & {Signal.MESSAGES, Signal.AGAIN})
+    ):
+        return True
+    # "vous pouvez me remettre les sms ? j'avais fait stop": the request may come first, in a
+    # clause of its own, with the STOP told after it as the reason.
+    marks = [m.start for m in matches if m.text == "?" and m.end <= opt_out.start]
+    before = [
+        m
+        for m in matches
+        if m.end <= opt_out.start
+        and (not _same_clause(m, opt_out, breaks) or any(m.end <= q for q in marks))
+    ]
+    if any(m.signal in _STILL_STOPPING for m in before):
+        return False
+    asked = {m.signal for m in before}
+    return Signal.OPT_IN in asked or (
+        bool(asked & {Signal.ADD_ME, Signal.WISH, Signal.SEND}) and Signal.MESSAGES in asked
     )
 
 

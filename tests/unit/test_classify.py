@@ -1257,6 +1257,27 @@ def test_seventeenth_round(
         ("es", A, "me di de baja sin querer", Intent.OPT_IN),
         ("ff", F, "Alla yiɗi", U),
         ("ti", A, "መኪና ኣብ መንገዲ ደው በለት፣ ኣይበጻሕኩን", Intent.ATTENDED_NO),
+        # START led by nothing but a yes or an "ok" typed as an emoji.
+        ("en", None, "START 👍", Intent.OPT_IN),
+        ("en", A, "start ✅", Intent.OPT_IN),
+        ("en", F, "started 👍", Intent.ATTENDED_YES),
+        ("fr", F, "j'ai commencé 👍", Intent.ATTENDED_YES),
+        # A request for the messages, then a STOP told as past in a clause of its own.
+        ("fr", F, "vous pouvez me remettre les sms ? j'avais fait stop", Intent.OPT_IN),
+        ("en", None, "can you send the messages again? I had sent stop before", Intent.OPT_IN),
+        ("en", None, "why do you text me? I said stop before", Intent.OPT_OUT),
+        ("fr", None, "j'avais envoyé stop avant, arrêtez", Intent.OPT_OUT),
+        # The visit told again after a "but" agrees with it.
+        ("ps", A, "ho laram, bus pa lare ke wadreda kho wakht ta wrasedam", Intent.ATTENDED_YES),
+        ("ka", A, "ვიყავი, გაჩერებაზე დიდხანს ვიდექი მაგრამ მივედი", Intent.ATTENDED_YES),
+        # Words found missing in the twenty-fourth set: opt-outs first.
+        ("wo", F, "duma bëggati sms yi", Intent.OPT_OUT),
+        ("ff", A, "acciee lan e jam", Intent.OPT_OUT),
+        ("sq", None, "ju lutem mos më nisni mesazhe më", Intent.OPT_OUT),
+        ("ha", R, "taimako nake so", Intent.HELP),
+        ("pt", R, "N na bai", Intent.CONFIRM),
+        ("ka", R, "პარასკევს ხომ ვერ მოვიდოდი?", Intent.RESCHEDULE),
+        ("prs", F, "سلام علیکم، صبح تان بخیر 🌹 خدا را شکر به خیر رسیدم", U),
     ],
 )
 def test_eighteenth_round(
