@@ -403,6 +403,12 @@ _ANOTHER_DAY = frozenset({Signal.TIME, Signal.OTHER, Signal.RESCHEDULE})
 BETTER_UNKNOWN_WORDS = 4
 
 
+#: Unknown words a message proposing another day may carry; the longest proposals written for
+#: the corpus carry ten ("¿Se puede el jueves en vez del martes? tengo que llevar a mi mamá al
+#: médico").
+PROPOSAL_UNKNOWN_WORDS = 10
+
+
 def _proposal(reading: Reading) -> Decision | None:
     """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
     asked about, with nothing but agreement and "possible" around it, also when a reason follows
@@ -411,6 +417,10 @@ def _proposal(reading: Reading) -> Decision | None:
     about), "Tuesday no, but Wednesday yes", "quinta não dá, sexta sim" (a day refused, then
     another day and an agreement) or "tomorrow is better for me", "prefiero el viernes" (a day and
     a word for "better")."""
+    if reading.plain_unknown > PROPOSAL_UNKNOWN_WORDS:
+        # "Have you had a good day? Mine was really busy are you up to much tomorrow night?": a
+        # day asked about in a long message is chatter, as a long answer is (the margin).
+        return None
     signals = tuple(m.signal for m in reading.matches)
     times = [i for i, m in enumerate(reading.matches) if _is_a_day(m)]
     if times and all(reading.matches[i] in reading.night for i in times):

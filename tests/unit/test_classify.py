@@ -1278,6 +1278,31 @@ def test_seventeenth_round(
         ("pt", R, "N na bai", Intent.CONFIRM),
         ("ka", R, "პარასკევს ხომ ვერ მოვიდოდი?", Intent.RESCHEDULE),
         ("prs", F, "سلام علیکم، صبح تان بخیر 🌹 خدا را شکر به خیر رسیدم", U),
+        # A stop word told of others stops nothing: "they stopped the work", "was stopped".
+        ("fr", R, "mon bus a été arrêté au contrôle mais je viendrai", Intent.CONFIRM),
+        ("fr", A, "oui je suis parti, ils ont arrêté à midi", Intent.ATTENDED_YES),
+        ("ar", A, "رحت بس وقفوا الشغل بكير", Intent.ATTENDED_YES),
+        ("ar", None, "وقفوا الرسائل", Intent.OPT_OUT),
+        ("ha", A, "na je, amma sun dakatar da aikin da wuri", Intent.ATTENDED_YES),
+        ("pcm", A, "i go but dem say make i stop come until next month", Intent.ATTENDED_YES),
+        # "exactement" says yes only where it leads.
+        ("fr", R, "faut répondre quoi exactement ?", Intent.HELP),
+        ("fr", R, "exactement", Intent.CONFIRM),
+        # A day asked about in a long message is chatter.
+        (
+            "en",
+            R,
+            "Hi, can i please get a dollar loan from you. I will pay you back by mid february.",
+            U,
+        ),
+        ("en", R, "can I come on thursday instead?", Intent.RESCHEDULE),
+        # Words found missing in the twenty-fifth set: opt-outs first.
+        ("ar", None, "أرجو التوقف عن مراسلتي على هذا الرقم", Intent.OPT_OUT),
+        ("es", A, "no quiero que me lleguen más sms", Intent.OPT_OUT),
+        ("ti", R, "bejakum message dew abelu", Intent.OPT_OUT),
+        ("ka", F, "შეცდომით დავწერე STOP", Intent.OPT_IN),
+        ("ka", S, "3, არაფერში დამეხმარნენ", Intent.NOT_SATISFIED),
+        ("en", None, "Ok, be careful ! Don't text and drive !", U),
     ],
 )
 def test_eighteenth_round(
