@@ -1303,6 +1303,21 @@ def test_seventeenth_round(
         ("ka", F, "შეცდომით დავწერე STOP", Intent.OPT_IN),
         ("ka", S, "3, არაფერში დამეხმარნენ", Intent.NOT_SATISFIED),
         ("en", None, "Ok, be careful ! Don't text and drive !", U),
+        # START and a word for "now", in every language.
+        ("ha", None, "START yanzu", Intent.OPT_IN),
+        ("wo", None, "START leegi", Intent.OPT_IN),
+        ("ff", A, "start jooni, a jaraama", Intent.OPT_IN),
+        ("ti", F, "START ሕጂ", Intent.OPT_IN),
+        ("en", F, "i start now", U),
+        ("ha", F, "na fara yanzu", Intent.ATTENDED_YES),
+        # Words found missing in the twenty-sixth set: opt-outs first.
+        ("ff", R, "2 hoto neltanam mesaas kadi", Intent.OPT_OUT),
+        ("es", None, "BAJA de todo", Intent.OPT_OUT),
+        ("wo", F, "juum naa ci stop bi", Intent.OPT_IN),
+        ("am", F, "በስህተት ነው STOP የላክሁት", Intent.OPT_IN),
+        ("ar", None, "ستارت", Intent.OPT_IN),
+        ("prs", A, "ha narafum", U),
+        ("bn", S, "অল্প কিছু সাহায্য পেয়েছি", Intent.PARTLY_SATISFIED),
     ],
 )
 def test_eighteenth_round(
