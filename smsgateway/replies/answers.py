@@ -171,9 +171,10 @@ def _remark_after_progress(
     """ "yes went on the 12th, long queue but i saw madam Akua", "started monday, the room is hot
     but it's ok": a "but" in a clause after the one that says the person went or started, with no
     refusal, other answer or question after it, remarks on the place or the class. To "did you
-    go?" that is all it can be; to "did you start?" the clause after it must say that things go
-    on ("mas tá bom", "walakin mzyan"): "I went monday, but the class is full" has not started.
-    Never for a confirmation."""
+    go?" that is all it can be, the "but" may stand in the visit's own clause ("I went but the
+    bus was late"), and the visit told again after it agrees ("... but I arrived on time"); to
+    "did you start?" the clause after it must say that things go on ("mas tá bom", "walakin
+    mzyan"): "I went monday, but the class is full" has not started. Never for a confirmation."""
     if intent is not Intent.ATTENDED_YES or doubt.signal is not Signal.CONTRAST or not support:
         return False
     at = reading.matches.index(doubt)
@@ -183,8 +184,8 @@ def _remark_after_progress(
     last = max(told)
     # To "did you go?", the "but" may follow the visit in its clause: "رحت بس الباص وقف بالطريق
     # وتأخرت شوي" (I went but the bus stopped on the way and I was a bit late).
-    same_clause = question is Question.ATTENDANCE_CHECK and last < at
-    if not same_clause and not any(last < start <= at for start in reading.clause_starts):
+    any_clause = question is Question.ATTENDANCE_CHECK
+    if not any_clause and not any(last < start <= at for start in reading.clause_starts):
         return False
     after = reading.matches[at + 1 :]
     # To "did you go?", the visit told again after the "but" agrees with it ("ho laram, bus pa
@@ -415,10 +416,11 @@ def _proposal(reading: Reading) -> Decision | None:
     the question: "can it be next month? I'm out of town"), "I work that day, is Friday
     possible?", "not this week, the next one?" (a refusal, then a day or "the next one" asked
     about), "Tuesday no, but Wednesday yes", "quinta não dá, sexta sim" (a day refused, then
-    another day and an agreement) or "tomorrow is better for me", "prefiero el viernes" (a day and
-    a word for "better")."""
+    another day and an agreement, or "but" and the other day alone: "not monday but wednesday")
+    or "tomorrow is better for me", "prefiero el viernes" (a day and a word for "better"). Never
+    in a message of more than ten unknown words."""
     if reading.plain_unknown > PROPOSAL_UNKNOWN_WORDS:
-        # "Have you had a good day? Mine was really busy are you up to much tomorrow night?": a
+        # "Hi, can i please get a dollar loan from you. I will pay you back by mid february": a
         # day asked about in a long message is chatter, as a long answer is (the margin).
         return None
     signals = tuple(m.signal for m in reading.matches)
@@ -468,7 +470,8 @@ def _proposal(reading: Reading) -> Decision | None:
 
 
 def _days_only(clause: tuple[Match, ...]) -> bool:
-    """Whether `clause` holds days and nothing else but politeness."""
+    """Whether `clause` holds days and nothing else but politeness and words that cost nothing:
+    stricter than `_only_a_day`, with no "the next one", "?" or unknown word."""
     words = [m for m in clause if m.signal not in (Signal.POLITENESS, Signal.NEUTRAL)]
     return bool(words) and all(_is_a_day(m) for m in words)
 

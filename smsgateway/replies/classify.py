@@ -76,7 +76,7 @@ class Understanding:
             or decision.rule == "too_long"
             # "ba su taimaka min da komai ba" (they helped me with nothing): help not given is
             # why, not a request for it.
-            or (decision.rule == "help" and bool(reading.help_not_given))
+            or (decision.rule == "help" and _help_only_not_given(reading))
         ):
             # "Why?": a long answer is still a reason; what else it says is for the managers.
             return _free_text(reading, free_text)
@@ -148,6 +148,13 @@ def _help_judged(reading: Reading, question: Question) -> bool:
     return all(m.signal is Signal.HELP and not m.is_phrase for m in requests) and any(
         m.number in OPTIONS[question] or m.signal is Signal.PARTLY for m in reading.matches
     )
+
+
+def _help_only_not_given(reading: Reading) -> bool:
+    """Whether every word for help in `reading` tells help not given ("they didn't help me"),
+    none asks for it ("they didn't help me, I need help")."""
+    helps = [m for m in reading.matches if m.signal is Signal.HELP]
+    return bool(helps) and all(m in reading.help_not_given for m in helps)
 
 
 def _as_helped(reading: Reading) -> Reading:
@@ -497,7 +504,8 @@ def _start_with_emoji(reading: Reading) -> bool:
     first = _leading(reading)
     if first is None or first.signal is not Signal.OPT_IN:
         return False
-    rest = [m for m in reading.matches if m is not first and m.signal not in FILLER]
+    ignored = (Signal.POLITENESS, Signal.NEUTRAL)
+    rest = [m for m in reading.matches if m is not first and m.signal not in ignored]
     return bool(rest) and all(
         m.signal in (Signal.YES, Signal.ACK) and not any(c.isalnum() for c in m.text) for m in rest
     )

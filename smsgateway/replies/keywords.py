@@ -413,7 +413,9 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 # A yes that is also an everyday word: `read_reply` keeps it where it leads.
                 for word in words:
                     lexicon.add(word, Signal.YES.value)
-                    lexicon.leading_yes.add(tuple(lexicon.words(word)))
+                    key = tuple(lexicon.words(word))
+                    if lexicon.phrases.get(key) == Signal.YES.value:
+                        lexicon.leading_yes.add(key)
                 continue
             if signal is Signal.WAITING:
                 # Told to wait: a "not yet" that, after "I went", tells what the visit gave.

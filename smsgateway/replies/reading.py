@@ -278,9 +278,14 @@ def read_reply(text: str, language: str | None) -> Reading:
         # "مرسته یې ونه کړه" (help they did not do): a pronoun may stand before the negation;
         # "me ndihmoni pak, nuk di si..." (help me a little, I don't know how...): a negation
         # after a comma negates something else.
-        # "ba su taimaka min" (not they help me): a pronoun may stand after it, too.
+        # "ba su taimaka min" (not they help me): a pronoun, a word no keyword knows, may stand
+        # between the negation and the help ("no pls help me" still asks for it).
         and any(
-            (m.start - 1 <= n.end <= m.start or m.end <= n.start <= m.end + 1)
+            (
+                n.end == m.start
+                or (n.end == m.start - 1 and _unknown_word_at(matches, n.end))
+                or m.end <= n.start <= m.end + 1
+            )
             and _same_clause(m, n, breaks)
             for n in refusals
         )
@@ -635,7 +640,10 @@ def _told_as_past(
     request for the messages: START, or a wish beside the messages or "again" ("... now I want
     the messages again"), with no refusal, removal or other stop word after the STOP and no
     question ("I said stop before, why do you still write?", "I sent stop before, now I want to
-    quit" stay opt-outs)."""
+    quit" stay opt-outs). The request may also come first, in a clause or question of its own:
+    START, or a word for adding back or wanting beside the messages ("vous pouvez me remettre les
+    sms ? j'avais fait stop"), with no question word, refusal or other stop word ("why do you
+    still send me messages? I said stop before" complains, and stops them)."""
     if any(m.text == "?" and m.start >= opt_out.end for m in matches):
         return False
     dated = any(
@@ -662,12 +670,17 @@ def _told_as_past(
         if m.end <= opt_out.start
         and (not _same_clause(m, opt_out, breaks) or any(m.end <= q for q in marks))
     ]
-    if any(m.signal in _STILL_STOPPING for m in before):
+    if any(m.signal in _STILL_STOPPING or m.signal in _ASKING_WHY for m in before):
         return False
     asked = {m.signal for m in before}
     return Signal.OPT_IN in asked or (
-        bool(asked & {Signal.ADD_ME, Signal.WISH, Signal.SEND}) and Signal.MESSAGES in asked
+        bool(asked & {Signal.ADD_ME, Signal.WISH}) and Signal.MESSAGES in asked
     )
+
+
+#: Question words and doubts: a question with them about the messages complains of them ("why do
+#: you still send me messages?"), it does not ask for them.
+_ASKING_WHY = frozenset({Signal.RESERVATION, Signal.HEDGE})
 
 
 def _leading_stop_word(opt_out: Match, tokens: list[str], lexicon: Lexicon) -> Match:
@@ -857,6 +870,11 @@ def _hours_of_day(
 
 
 _BESIDE_NUMBERS = frozenset({*FILLER, Signal.YES, Signal.NO, Signal.ACK, Signal.OPTION})
+
+
+def _unknown_word_at(matches: list[Match], token: int) -> bool:
+    """Whether the match at token index `token` is one word no keyword knows."""
+    return any(m.start == token and m.end == token + 1 and m.is_plain_unknown for m in matches)
 
 
 def _everyday_yes_words(

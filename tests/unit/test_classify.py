@@ -1250,6 +1250,12 @@ def test_seventeenth_round(
         # word for help ("ba su taimaka min", not they helped me).
         ("ha", Question.SATISFACTION_REASON, "ba su taimaka min da komai ba", Intent.REASON),
         ("en", Question.SATISFACTION_REASON, "help me", Intent.HELP),
+        (
+            "ha",
+            Question.SATISFACTION_REASON,
+            "ba su taimaka min ba, ina bukatar taimako",
+            Intent.HELP,
+        ),
         # Words found missing in the twenty-third set.
         ("en", None, "can u turn the reminders back on for me", Intent.OPT_IN),
         ("en", R, "uhh two", Intent.DECLINE),
@@ -1261,12 +1267,16 @@ def test_seventeenth_round(
         ("en", None, "START 👍", Intent.OPT_IN),
         ("en", A, "start ✅", Intent.OPT_IN),
         ("en", F, "started 👍", Intent.ATTENDED_YES),
+        ("en", F, "START tomorrow 👍", U),
         ("fr", F, "j'ai commencé 👍", Intent.ATTENDED_YES),
         # A request for the messages, then a STOP told as past in a clause of its own.
         ("fr", F, "vous pouvez me remettre les sms ? j'avais fait stop", Intent.OPT_IN),
         ("en", None, "can you send the messages again? I had sent stop before", Intent.OPT_IN),
         ("en", None, "why do you text me? I said stop before", Intent.OPT_OUT),
         ("fr", None, "j'avais envoyé stop avant, arrêtez", Intent.OPT_OUT),
+        # ... but a question about why the messages come complains of them.
+        ("en", None, "why do you still send me messages? I said stop before", Intent.OPT_OUT),
+        ("fr", None, "pourquoi vous m'envoyez des sms ? j'avais fait stop", Intent.OPT_OUT),
         # The visit told again after a "but" agrees with it.
         ("ps", A, "ho laram, bus pa lare ke wadreda kho wakht ta wrasedam", Intent.ATTENDED_YES),
         ("ka", A, "ვიყავი, გაჩერებაზე დიდხანს ვიდექი მაგრამ მივედი", Intent.ATTENDED_YES),
