@@ -253,7 +253,10 @@ def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) 
     ):
         return False
     before = reading.matches[:story_end]
-    if sum(m.end - m.start for m in before if not _is_aside(m)) < CONFIRMED_LAST_TOLD_WORDS:
+    # Words that cost nothing tell the story too ("ავტობუსი გაჩერდა, ცოტა დავაგვიანებ", the bus
+    # stopped, I'll be a little late); politeness does not ("Night night").
+    told = [m for m in before if not _is_aside(m) or m.signal is Signal.NEUTRAL]
+    if sum(m.end - m.start for m in told) < CONFIRMED_LAST_TOLD_WORDS:
         return False  # "Night night, see you tomorrow": a greeting, not a story
     if any(m.signal in _NOT_BEFORE_CONFIRMING or m.number is not None for m in before):
         return False

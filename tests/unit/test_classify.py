@@ -1328,6 +1328,18 @@ def test_seventeenth_round(
         ("ar", None, "ستارت", Intent.OPT_IN),
         ("prs", A, "ha narafum", U),
         ("bn", S, "অল্প কিছু সাহায্য পেয়েছি", Intent.PARTLY_SATISFIED),
+        # The Dari yes "ha" is also the plural ending written apart ("the children").
+        ("prs", A, "خانمم نرفت، بچه ها مریض بودن", Intent.ATTENDED_NO),
+        ("prs", R, "ها", Intent.CONFIRM),
+        # Words that cost nothing tell the story before a closing "I will come"; being a little
+        # late costs nothing.
+        ("ka", R, "ავტობუსი გაჩერდა, ცოტა დავაგვიანებ მაგრამ მოვალ", Intent.CONFIRM),
+        ("en", R, "Night night, see you tomorrow", U),
+        # Words found missing in the twenty-seventh set: opt-outs first.
+        ("ff", R, "alaa, ndartinee mesaasji ɗii", Intent.OPT_OUT),
+        ("sq", None, "mos e ndaloni kete sherbim, eshte i mire", U),
+        ("fr", R, "stop c'était une erreur, remettez les messages", Intent.OPT_IN),
+        ("en", None, "sorry who r u? dont have this no saved", Intent.HELP),
     ],
 )
 def test_eighteenth_round(

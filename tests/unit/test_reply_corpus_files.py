@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 40)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 41)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -57,6 +57,7 @@ FILES = (
     "replies_heldback24.jsonl",
     "replies_heldback25.jsonl",
     "replies_heldback26.jsonl",
+    "replies_heldback27.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -201,7 +202,7 @@ SUPPLEMENT32 = "replies_dev32.jsonl"
 #: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
 HELD_BACK_15 = "replies_heldback15.jsonl"
-#: The twentieth to twenty-sixth sets, each split at random by language and intent into a
+#: The twentieth to twenty-seventh sets, each split at random by language and intent into a
 #: development part and a held-back quarter before anyone looked at it: the two files, the README
 #: section that describes both, the replies each language keeps once repeats were dropped, and
 #: the languages where every number word written repeated an existing reply and was dropped.
@@ -218,6 +219,7 @@ SPLIT_SETS = (
     (("replies_dev37.jsonl", "replies_heldback24.jsonl"), "The twenty-fourth set, split", 45, ()),
     (("replies_dev38.jsonl", "replies_heldback25.jsonl"), "The twenty-fifth set, split", 45, ()),
     (("replies_dev39.jsonl", "replies_heldback26.jsonl"), "The twenty-sixth set, split", 45, ()),
+    (("replies_dev40.jsonl", "replies_heldback27.jsonl"), "The twenty-seventh set, split", 45, ()),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
