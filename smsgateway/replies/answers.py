@@ -254,7 +254,7 @@ def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) 
         return False
     before = reading.matches[:story_end]
     # Words that cost nothing tell the story too ("ავტობუსი გაჩერდა, ცოტა დავაგვიანებ", the bus
-    # stopped, I'll be a little late); politeness does not ("Night night").
+    # stopped, I'll be a little late); politeness, times and option words do not.
     told = [m for m in before if not _is_aside(m) or m.signal is Signal.NEUTRAL]
     if sum(m.end - m.start for m in told) < CONFIRMED_LAST_TOLD_WORDS:
         return False  # "Night night, see you tomorrow": a greeting, not a story
