@@ -1340,6 +1340,16 @@ def test_seventeenth_round(
         ("sq", None, "mos e ndaloni kete sherbim, eshte i mire", U),
         ("fr", R, "stop c'était une erreur, remettez les messages", Intent.OPT_IN),
         ("en", None, "sorry who r u? dont have this no saved", Intent.HELP),
+        # Opt-outs of a probe written apart in Fula, Wolof, Tigrinya and Albanian.
+        ("ff", F, "Taa nelda mi mesaas kadi, useko", Intent.OPT_OUT),
+        ("ff", None, "Useni, on dartina mesaasji ɗin", Intent.OPT_OUT),
+        ("wo", None, "Taxawleen bataaxal yi ba fàww", Intent.OPT_OUT),
+        ("ti", R, "2, kemuwn melektatat aqwartsu", Intent.OPT_OUT),
+        ("ti", F, "kab zrzrkum awtsuni bejakhum", Intent.OPT_OUT),
+        ("sq", None, "lem rahat ma me kto mesazhe", Intent.OPT_OUT),
+        ("sq", R, "2. Edhe mos m'thirrni ma, jam n'Gjermani tash", Intent.OPT_OUT),
+        ("sq", A, "s'i du ma mesazhet tuja", Intent.OPT_OUT),
+        ("sq", None, "Shoqja ime i ndaloi mesazhet, por unë jo, mos mi ndalni mua", U),
     ],
 )
 def test_eighteenth_round(
