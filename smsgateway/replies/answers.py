@@ -1026,8 +1026,7 @@ def _blessing_before(reading: Reading, firm: list[_Evidence]) -> bool:
 
 def _is_emoji(reading: Reading, item: _Evidence) -> bool:
     """Whether the answer word is an emoji (👍, ✅), not a word or a digit."""
-    match = reading.matches[item.index]
-    return match.number is None and not any(char.isalnum() for char in match.text)
+    return reading.matches[item.index].is_emoji
 
 
 def _reservation(reading: Reading, *, bare: bool = False) -> Match | None:

@@ -506,9 +506,7 @@ def _start_with_emoji(reading: Reading) -> bool:
         return False
     ignored = (Signal.POLITENESS, Signal.NEUTRAL)
     rest = [m for m in reading.matches if m is not first and m.signal not in ignored]
-    return bool(rest) and all(
-        m.signal in (Signal.YES, Signal.ACK) and not any(c.isalnum() for c in m.text) for m in rest
-    )
+    return bool(rest) and all(m.signal in (Signal.YES, Signal.ACK) and m.is_emoji for m in rest)
 
 
 def _signed(reading: Reading) -> bool:

@@ -201,6 +201,11 @@ class Match:
     def is_phrase(self) -> bool:
         return self.end - self.start > 1
 
+    @property
+    def is_emoji(self) -> bool:
+        """A symbol typed for a word (👍, ✅), not a word or a digit."""
+        return self.number is None and not any(char.isalnum() for char in self.text)
+
 
 #: One word of a patterned phrase: the exact word, or a pattern when it holds `*`.
 _Word = str | re.Pattern[str]
