@@ -193,10 +193,28 @@ def read_reply(text: str, language: str | None) -> Reading:
             return True
         return _about_elsewhere(found, elsewhere, matches, breaks)
 
+    removals = find_all_everywhere(tokens, lexicon, Signal.REMOVE) + find_all_everywhere(
+        tokens, lexicon, Signal.REMOVE_ME
+    )
+
+    def removal_negated(found: Match) -> bool:
+        # "please don't remove my number", "my number, don't delete it", "no borren mi número":
+        # a negated word for removing, opening its clause, asks to stay ("if you don't delete
+        # my number" does not open it; "no, remove my number" has a break before the verb).
+        return any(
+            found.start <= r.start
+            and r.end <= found.end
+            and not breaks[r.start]
+            and any(
+                n.end == r.start and _opens_its_clause(n.start, matches, breaks) for n in negations
+            )
+            for r in removals
+        )
+
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not stops_nothing(found)
+        if not stops_nothing(found) and not removal_negated(found)
     ]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
@@ -205,6 +223,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         if not any(found.start < other.end and other.start < found.end for other in listed)
         # "na toshe lambar wani dan damfara" (I blocked a scammer's number).
         and not _about_elsewhere(found, elsewhere, matches, breaks)
+        and not removal_negated(found)
     ]
     opt_outs = [
         *(
@@ -448,8 +467,12 @@ def composed_opt_outs(
     noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
+    # The stop word opening a listed phrase counts too: "don't stop sending me the reminders"
+    # ("stop sending" is listed) is no "don't" + "sending".
     negated_stops = [
-        word for word in alone + find(Signal.OPT_OUT) if _negated_stop_word(word, negations)
+        word
+        for word in (_leading_stop_word(w, tokens, lexicon) for w in alone + find(Signal.OPT_OUT))
+        if _negated_stop_word(word, negations)
     ]
 
     def negated_stop_between(one: Match, other: Match) -> bool:

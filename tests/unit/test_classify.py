@@ -1356,3 +1356,57 @@ def test_eighteenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A stop word opening a listed phrase, negated, asks for the messages to go on: no
+        # "don't" + "sending" composes an opt-out around it.
+        ("en", None, "don't stop sending me the reminders", U),
+        ("en", None, "please dont stop sending me messages", U),
+        # "do not" is one negation, so it opens its clause like "don't".
+        ("en", None, "do not stop sending the messages", U),
+        ("en", None, "if you do not stop the messages I will report you", Intent.OPT_OUT),
+        ("en", None, "stop sending, don't send anymore", Intent.OPT_OUT),
+        ("en", None, "do not send me messages", Intent.OPT_OUT),
+        # A word for blocking the sender, and the threat to block, in every language.
+        ("en", None, "ill block ur number if u text again", Intent.OPT_OUT),
+        ("en", None, "I will block you", Intent.OPT_OUT),
+        ("en", None, "i can't block you", U),
+        ("en", None, "my card is blocked", U),
+        ("fr", None, "je vais vous bloquer", Intent.OPT_OUT),
+        ("pt", None, "vou bloquear esse número", Intent.OPT_OUT),
+        ("es", R, "Bloqueen este número, ya no lo necesito", Intent.OPT_OUT),
+        ("prs", None, "agar bas nakonin block mekonom", Intent.OPT_OUT),
+        ("ka", None, "dambloket, gtxovt", Intent.OPT_OUT),
+        ("sq", None, "do ju bllokoj nese shkruani prap", Intent.OPT_OUT),
+        # A negated word for removing, opening its clause, asks to stay.
+        ("en", None, "please don't remove my number", U),
+        ("en", None, "please don't block this number, my brother reads it", U),
+        ("en", None, "my number, don't delete it", U),
+        ("en", None, "no, remove my number", Intent.OPT_OUT),
+        ("en", None, "if you don't delete my number i will report", Intent.OPT_OUT),
+        ("fr", None, "ne supprimez pas mon numéro", U),
+        # Words found missing in the opt-out probe.
+        ("fr", A, "désinscrivez ce numéro svp, il n'est plus à lui", Intent.OPT_OUT),
+        ("pt", None, "não tenho interesse, cancela aí", Intent.OPT_OUT),
+        ("pt", R, "não parem de mandar os lembretes por favor", U),
+        ("en", R, "I will stop work early to come. see you thursday", Intent.CONFIRM),
+        ("en", R, "I will stop work early to come", U),
+        ("es", F, "aún no, dicen que arranco hasta la otra semana", Intent.ATTENDED_NO),
+        # Pashto "له ... نه" (from ...) is no negation.
+        ("ps", F, "له تېرې دوشنبې نه مې پیل کړی", Intent.ATTENDED_YES),
+        ("ps", F, "نه مې دی پیل کړی", Intent.ATTENDED_NO),
+        ("prs", R, "پیاما ره بند کنین", Intent.OPT_OUT),
+        ("ha", None, "kudaina tura min sako", Intent.OPT_OUT),
+        ("pcm", F, "abeg remov my numba from una system", Intent.OPT_OUT),
+        ("pcm", None, "Cancel am, I no need am again", Intent.OPT_OUT),
+        ("am", None, "እባክዎ ከዚህ አገልግሎት ያስወጡኝ", Intent.OPT_OUT),
+        ("ka", F, "გთხოვთ ამოშალოთ ჩემი ნომერი", Intent.OPT_OUT),
+    ],
+)
+def test_nineteenth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

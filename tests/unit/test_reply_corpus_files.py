@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 41)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 44)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -58,6 +58,9 @@ FILES = (
     "replies_heldback25.jsonl",
     "replies_heldback26.jsonl",
     "replies_heldback27.jsonl",
+    "replies_heldback28.jsonl",
+    "replies_heldback29.jsonl",
+    "replies_heldback30.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -205,13 +208,14 @@ HELD_BACK_15 = "replies_heldback15.jsonl"
 #: The twentieth to twenty-seventh sets, each split at random by language and intent into a
 #: development part and a held-back quarter before anyone looked at it: the two files, the README
 #: section that describes both, the replies each language keeps once repeats were dropped, and
-#: the languages where every number word written repeated an existing reply and was dropped.
+#: the kinds a language lost when the lines written for them repeated an existing reply and were
+#: dropped.
 SPLIT_SETS = (
     (
         ("replies_dev33.jsonl", "replies_heldback20.jsonl"),
         "The twentieth set, split",
         43,
-        ("ar", "pt", "es", "ff", "ha"),
+        tuple((lang, "number_word") for lang in ("ar", "pt", "es", "ff", "ha")),
     ),
     (("replies_dev34.jsonl", "replies_heldback21.jsonl"), "The twenty-first set, split", 44, ()),
     (("replies_dev35.jsonl", "replies_heldback22.jsonl"), "The twenty-second set, split", 45, ()),
@@ -220,6 +224,21 @@ SPLIT_SETS = (
     (("replies_dev38.jsonl", "replies_heldback25.jsonl"), "The twenty-fifth set, split", 45, ()),
     (("replies_dev39.jsonl", "replies_heldback26.jsonl"), "The twenty-sixth set, split", 45, ()),
     (("replies_dev40.jsonl", "replies_heldback27.jsonl"), "The twenty-seventh set, split", 45, ()),
+    (("replies_dev41.jsonl", "replies_heldback28.jsonl"), "The twenty-eighth set, split", 45, ()),
+    (
+        ("replies_dev42.jsonl", "replies_heldback29.jsonl"),
+        "The twenty-ninth set, split",
+        43,
+        (("ka", "satisfaction"),),
+    ),
+)
+#: The thirtieth set, an opt-out probe split like the others: the two files, the README section,
+#: the languages it was written in and the opt-outs each language keeps.
+OPT_OUT_PROBE = (
+    ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
+    "The thirtieth set, an opt-out probe, split",
+    ("en", "fr", "pt", "es", "ar", "prs", "ps", "bn", "ha", "pcm", "am", "ka"),
+    19,
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
@@ -570,26 +589,41 @@ def test_the_readme_table_gives_the_counts_of_the_supplement(name: str) -> None:
     assert re.search(rf"^\| \| \*\*all\*\* \| {sum(counts.values())} \|$", section, re.MULTILINE)
 
 
-@pytest.mark.parametrize(("names", "heading", "per_language", "without_numbers"), SPLIT_SETS)
+@pytest.mark.parametrize(("names", "heading", "per_language", "dropped"), SPLIT_SETS)
 def test_a_split_set_covers_every_kind_in_every_language_and_holds_back_a_quarter(
-    names: tuple[str, str], heading: str, per_language: int, without_numbers: tuple[str, ...]
+    names: tuple[str, str], heading: str, per_language: int, dropped: tuple[tuple[str, str], ...]
 ) -> None:
     development, held_back = (_rows(name) for name in names)
     for lang in supported_codes():
         mine = [row for row in development + held_back if row["lang"] == lang]
         assert len(mine) >= per_language, lang
         expected = KINDS if lang == "ff" else KINDS - {"adlam"}
-        if lang in without_numbers:
-            expected = expected - {"number_word"}
+        expected = expected - {kind for code, kind in dropped if code == lang}
         assert {row["kind"] for row in mine} == expected, lang
         assert None in {row["question"] for row in mine}, lang
         share = sum(1 for row in held_back if row["lang"] == lang) / len(mine)
         assert 0.2 <= share <= 0.3, (lang, share)
 
 
+def test_the_opt_out_probe_has_opt_outs_and_near_misses_and_holds_back_a_quarter() -> None:
+    (names, _, languages, opt_outs) = OPT_OUT_PROBE
+    development, held_back = (_rows(name) for name in names)
+    assert {row["lang"] for row in development + held_back} == set(languages)
+    for lang in languages:
+        mine = [row for row in development + held_back if row["lang"] == lang]
+        stops = [row for row in mine if row["intent"] == "opt_out"]
+        assert len(stops) >= opt_outs, lang
+        assert len(mine) > len(stops), lang
+        share = sum(1 for row in held_back if row in stops) / len(stops)
+        assert 0.2 <= share <= 0.3, (lang, share)
+
+
 @pytest.mark.parametrize(
     ("name", "heading"),
-    [(name, heading) for names, heading, _, _ in SPLIT_SETS for name in names],
+    [
+        *((name, heading) for names, heading, _, _ in SPLIT_SETS for name in names),
+        *((name, OPT_OUT_PROBE[1]) for name in OPT_OUT_PROBE[0]),
+    ],
 )
 def test_the_readme_gives_the_counts_of_each_part_of_a_split_set(name: str, heading: str) -> None:
     section = _section(heading)
