@@ -78,6 +78,9 @@ class Reading:
     #: Negated stop words of section `not_stop` ("don't stop the reminders", "مه بندوئ"): a wish
     #: that the messages go on.
     go_on: tuple[Match, ...] = ()
+    #: Stop words in a clause of section `hypothetical` ("how do I stop these if I want to?"):
+    #: a question about how to stop, not a stop.
+    how_to_stop: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -211,11 +214,20 @@ def read_reply(text: str, language: str | None) -> Reading:
             for r in removals
         )
 
+    # "How do I stop these if I want to later?", "ከብሎ እንተደልየ እንታይ እየ ዝጽሕፍ?": a stop word in a
+    # clause that says "if I want" asks how to stop.
+    hypotheticals = find_all_everywhere(tokens, lexicon, Signal.HYPOTHETICAL)
+
+    def hypothetical(found: Match) -> bool:
+        return any(_same_clause(found, h, breaks) for h in hypotheticals)
+
     listed = [
         found
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
         if not stops_nothing(found) and not removal_negated(found)
     ]
+    how_to_stop = [found for found in listed if hypothetical(found)]
+    listed = [found for found in listed if found not in how_to_stop]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
         found
@@ -225,6 +237,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         and not _about_elsewhere(found, elsewhere, matches, breaks)
         and not removal_negated(found)
     ]
+    how_to_stop += [found for found in composed if hypothetical(found)]
+    composed = [found for found in composed if found not in how_to_stop]
     opt_outs = [
         *(
             found
@@ -322,6 +336,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         since,
         waiting,
         go_on,
+        tuple(how_to_stop),
     )
 
 

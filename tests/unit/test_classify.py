@@ -1404,6 +1404,30 @@ def test_eighteenth_round(
         ("pcm", None, "Cancel am, I no need am again", Intent.OPT_OUT),
         ("am", None, "እባክዎ ከዚህ አገልግሎት ያስወጡኝ", Intent.OPT_OUT),
         ("ka", F, "გთხოვთ ამოშალოთ ჩემი ნომერი", Intent.OPT_OUT),
+        # A stop word in a clause that says "if I want" asks how to stop.
+        ("en", R, "How do I stop these if I want to later?", Intent.HELP),
+        ("en", F, "how do I stop getting these", Intent.OPT_OUT),
+        ("fr", None, "comment on fait pour arrêter les messages si un jour je veux ?", Intent.HELP),
+        ("ha", R, "yaya zan dakatar da sakonnin idan na so?", Intent.HELP),
+        ("am", R, "መልእክቱን ማቆም ብፈልግ ምን ብዬ ልጻፍ?", Intent.HELP),
+        ("en", None, "stop. if i want the messages again i will write", Intent.OPT_OUT),
+        # Less obvious stops: not contacting, not needing, forgetting, threats to report.
+        ("en", None, "dont call me again, i have nothing to do with this", Intent.OPT_OUT),
+        ("pt", R, "não precisam me contactar mais", Intent.OPT_OUT),
+        ("fr", F, "vous me fatiguez avec vos rdv, oubliez moi", Intent.OPT_OUT),
+        ("wo", R, "dellu naa, buleen ma jokkooti ci numero bii", Intent.OPT_OUT),
+        ("ha", None, "na koma gida, kada ku sake neman wannan layin", Intent.OPT_OUT),
+        ("pcm", A, "I no need dis tin again abeg", Intent.OPT_OUT),
+        ("am", None, "ደግማችሁ ከላካችሁ ለፖሊስ አመለክታለሁ", Intent.OPT_OUT),
+        ("sq", None, "Sa her duhet me ju thon? Lemeni rehat!", Intent.OPT_OUT),
+        ("prs", A, "رفتم، حالی دیگه کاری به مه نداشته باشین", Intent.OPT_OUT),
+        # Near-misses: a phone that was blocked, stopping work, not stopping the reminders.
+        ("pcm", R, "My phone block last week na why I no reply. I go come", U),
+        ("pcm", F, "I stop the okada work, now I don start the training", Intent.ATTENDED_YES),
+        ("fr", None, "Arrêtez pas les rappels svp sinon j'oublie tout", U),
+        ("es", None, "No me quiten los recordatorios por favor, me sirven mucho", U),
+        # Fula "Alla" folds into "ala" (no): blessings are listed as words that cost nothing.
+        ("ff", F, "Alla newnu", U),
     ],
 )
 def test_nineteenth_round(

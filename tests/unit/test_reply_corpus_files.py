@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 44)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 47)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -61,6 +61,9 @@ FILES = (
     "replies_heldback28.jsonl",
     "replies_heldback29.jsonl",
     "replies_heldback30.jsonl",
+    "replies_heldback31.jsonl",
+    "replies_heldback32.jsonl",
+    "replies_heldback33.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -231,14 +234,25 @@ SPLIT_SETS = (
         43,
         (("ka", "satisfaction"),),
     ),
+    (("replies_dev45.jsonl", "replies_heldback32.jsonl"), "The thirty-second set, split", 45, ()),
+    (("replies_dev46.jsonl", "replies_heldback33.jsonl"), "The thirty-third set, split", 43, ()),
 )
-#: The thirtieth set, an opt-out probe split like the others: the two files, the README section,
-#: the languages it was written in and the opt-outs each language keeps.
-OPT_OUT_PROBE = (
-    ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
-    "The thirtieth set, an opt-out probe, split",
-    ("en", "fr", "pt", "es", "ar", "prs", "ps", "bn", "ha", "pcm", "am", "ka"),
-    19,
+#: The thirtieth and thirty-first sets, opt-out probes split like the others: the two files, the
+#: README section, the languages each was written in (None: all) and the opt-outs each language
+#: keeps.
+OPT_OUT_PROBES = (
+    (
+        ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
+        "The thirtieth set, an opt-out probe, split",
+        ("en", "fr", "pt", "es", "ar", "prs", "ps", "bn", "ha", "pcm", "am", "ka"),
+        19,
+    ),
+    (
+        ("replies_dev44.jsonl", "replies_heldback31.jsonl"),
+        "The thirty-first set, a second opt-out probe, split",
+        None,
+        20,
+    ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
@@ -605,9 +619,12 @@ def test_a_split_set_covers_every_kind_in_every_language_and_holds_back_a_quarte
         assert 0.2 <= share <= 0.3, (lang, share)
 
 
-def test_the_opt_out_probe_has_opt_outs_and_near_misses_and_holds_back_a_quarter() -> None:
-    (names, _, languages, opt_outs) = OPT_OUT_PROBE
+@pytest.mark.parametrize(("names", "heading", "languages", "opt_outs"), OPT_OUT_PROBES)
+def test_an_opt_out_probe_has_opt_outs_and_near_misses_and_holds_back_a_quarter(
+    names: tuple[str, str], heading: str, languages: tuple[str, ...] | None, opt_outs: int
+) -> None:
     development, held_back = (_rows(name) for name in names)
+    languages = languages or tuple(supported_codes())
     assert {row["lang"] for row in development + held_back} == set(languages)
     for lang in languages:
         mine = [row for row in development + held_back if row["lang"] == lang]
@@ -622,7 +639,7 @@ def test_the_opt_out_probe_has_opt_outs_and_near_misses_and_holds_back_a_quarter
     ("name", "heading"),
     [
         *((name, heading) for names, heading, _, _ in SPLIT_SETS for name in names),
-        *((name, OPT_OUT_PROBE[1]) for name in OPT_OUT_PROBE[0]),
+        *((name, heading) for names, heading, _, _ in OPT_OUT_PROBES for name in names),
     ],
 )
 def test_the_readme_gives_the_counts_of_each_part_of_a_split_set(name: str, heading: str) -> None:
