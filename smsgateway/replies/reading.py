@@ -619,14 +619,18 @@ def _opens_the_clause_after(number: Match, remove: Match, breaks: list[bool] | N
     """Whether `remove` opens the clause right after the clause that names `number` (or the
     messages): "ای نمبر از مه نیس، پاکش کنین" (this number is not mine, delete it), "ezi number
     nateye aykonen, ketsefuwo": the verb removes the number that clause was about; "messages
-    every day, enough now": the word for "enough" judges the messages that clause named."""
+    every day, enough now": the word for "enough" judges the messages that clause named. One
+    clause may stand between them when the verb ends the message: "es chemi dzmis nomeria, is
+    ukve aq ar cxovrobs, washalet" (this is my brother's number, he doesn't live here any more,
+    delete it)."""
     if breaks is None or remove.start < number.end:
         return False
     cuts = [i for i in range(number.end, remove.start + 1) if breaks[i]]
+    ends_the_message = remove.end >= len(breaks)
     return (
-        len(cuts) == 1
+        (len(cuts) == 1 or (len(cuts) == 2 and ends_the_message))
         and cuts[0] - number.end <= ASKED_ABOUT_NUMBER_GAP
-        and remove.start - cuts[0] <= REMOVE_AFTER_QUESTION_GAP
+        and remove.start - cuts[-1] <= REMOVE_AFTER_QUESTION_GAP
     )
 
 

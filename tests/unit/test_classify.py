@@ -1428,6 +1428,18 @@ def test_eighteenth_round(
         ("es", None, "No me quiten los recordatorios por favor, me sirven mucho", U),
         # Fula "Alla" folds into "ala" (no): blessings are listed as words that cost nothing.
         ("ff", F, "Alla newnu", U),
+        # "If I reply STOP, ...?" asks what STOP does.
+        ("en", R, "If I reply stop will I lose my place in the program?", Intent.HELP),
+        ("sq", F, "nëse shkruaj STOP, a humbas takimin?", Intent.HELP),
+        # Verbs and nouns of the classes that compose opt-outs, from the third probe.
+        ("pt", F, "podem desligar os avisos, obrigado", Intent.OPT_OUT),
+        ("es", F, "cancela las notificaciones a este número", Intent.OPT_OUT),
+        ("fr", R, "je vous demande de mettre fin à ces envois", Intent.OPT_OUT),
+        ("sq", F, "ndërpriteni këtë shërbim për mua", Intent.OPT_OUT),
+        ("ka", A, "გამომრიცხეთ სიიდან", Intent.OPT_OUT),
+        ("ka", R, "ეს შეხვედრა გააუქმეთ, სხვა დღეს მოვალ", Intent.RESCHEDULE),
+        # A word for removing may end the message a clause after the number.
+        ("ka", R, "es chemi dzmis nomeria, is ukve aq ar cxovrobs, washalet", Intent.OPT_OUT),
     ],
 )
 def test_nineteenth_round(

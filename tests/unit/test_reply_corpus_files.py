@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 47)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 48)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -64,6 +64,7 @@ FILES = (
     "replies_heldback31.jsonl",
     "replies_heldback32.jsonl",
     "replies_heldback33.jsonl",
+    "replies_heldback34.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -252,6 +253,12 @@ OPT_OUT_PROBES = (
         "The thirty-first set, a second opt-out probe, split",
         None,
         20,
+    ),
+    (
+        ("replies_dev47.jsonl", "replies_heldback34.jsonl"),
+        "The thirty-fourth set, a third opt-out probe, split",
+        None,
+        24,
     ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
