@@ -182,17 +182,20 @@ def _global_decision(reading: Reading) -> Decision | None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if _stops_alone(reading):
         return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
-    if reading.asks and reading.has(Signal.HYPOTHETICAL):
-        # "How do I stop these if I want to later?", "መልእክቱን ማቆም ብፈልግ ምን ብዬ ልጻፍ?" (if I want
-        # to stop the message, what should I write?): the help answer tells how.
-        about = reading.how_to_stop or tuple(
+    command = _leading(reading)
+    if command is not None and command.signal is Signal.FEEDBACK:
+        return Decision(Intent.FEEDBACK, "feedback", (command.text,))
+    if reading.how_to_stop:
+        # "How do I stop these if I want to later?": the help answer tells how.
+        return Decision(Intent.HELP, "how_to_stop", tuple(m.text for m in reading.how_to_stop))
+    if reading.asks and reading.hypotheticals:
+        # "መልእክቱን ማቆም ብፈልግ ምን ብዬ ልጻፍ?" (if I want to stop the message, what should I
+        # write?): no listed stop word, but the messages or a word that stops alone.
+        about = tuple(
             m for m in reading.matches if m.signal in (Signal.MESSAGES, Signal.OPT_OUT_ALONE)
         )
         if about:
             return Decision(Intent.HELP, "how_to_stop", tuple(m.text for m in about))
-    command = _leading(reading)
-    if command is not None and command.signal is Signal.FEEDBACK:
-        return Decision(Intent.FEEDBACK, "feedback", (command.text,))
     if reading.words > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
     wrong = _wrong_number(reading)

@@ -16,9 +16,9 @@ RULES: dict[str, str] = {
     "opt_out": "an opt-out keyword or sentence (also composed: 'don't' + 'send', 'don't want' + "
     "'messages', 'remove' + 'my number' or 'the messages') wins whatever else is said",
     "opt_out_alone": "a carrier word (CANCEL, END, QUIT) standing alone",
-    "how_to_stop": "a question about how to stop the messages 'if I want' ('how do I stop these "
-    "if I want to later?'): help, which tells how",
     "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
+    "how_to_stop": "a question about how to stop the messages 'if I want' ('how do I stop these "
+    "if I want to later?'): its stop word stops nothing, and it is help, which tells how",
     "too_long": "a long message is not read as an answer",
     "wrong_number": "'wrong number', 'I don't know this person' with nothing that answers or "
     "gives a number: the number is not the returnee's",

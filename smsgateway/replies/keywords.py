@@ -143,7 +143,6 @@ WORD_CLASSES = frozenset(
         Signal.EVENT,
         Signal.HOUR,
         Signal.RECEIVED,
-        Signal.HYPOTHETICAL,
     }
 )
 
@@ -248,6 +247,8 @@ class Lexicon:
     earlier: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
     elsewhere: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `hypothetical`, beside the meaning the chain gave their words.
+    hypothetical: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -432,10 +433,14 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
                     lexicon.waiting.add(tuple(lexicon.words(word)))
                 continue
-            if signal in (Signal.EARLIER, Signal.ELSEWHERE):
-                # "before", "ባለፈው", "the rain": classes beside other meanings (days and times,
-                # everyday events).
-                classes = lexicon.earlier if signal is Signal.EARLIER else lexicon.elsewhere
+            if signal in (Signal.EARLIER, Signal.ELSEWHERE, Signal.HYPOTHETICAL):
+                # "before", "ባለፈው", "the rain", "if I want": classes beside other meanings (days
+                # and times, everyday events, "if" a reservation).
+                classes = {
+                    Signal.EARLIER: lexicon.earlier,
+                    Signal.ELSEWHERE: lexicon.elsewhere,
+                    Signal.HYPOTHETICAL: lexicon.hypothetical,
+                }[signal]
                 for word in words:
                     classes.add(tuple(lexicon.words(word)))
                 continue

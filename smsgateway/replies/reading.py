@@ -78,9 +78,11 @@ class Reading:
     #: Negated stop words of section `not_stop` ("don't stop the reminders", "مه بندوئ"): a wish
     #: that the messages go on.
     go_on: tuple[Match, ...] = ()
-    #: Stop words in a clause of section `hypothetical` ("how do I stop these if I want to?"):
-    #: a question about how to stop, not a stop.
+    #: Stop words asked about with a phrase of section `hypothetical` ("how do I stop these if I
+    #: want to?"): a question about how to stop, not a stop.
     how_to_stop: tuple[Match, ...] = ()
+    #: The phrases of section `hypothetical` ("if I want", "si je veux").
+    hypotheticals: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -201,9 +203,9 @@ def read_reply(text: str, language: str | None) -> Reading:
     )
 
     def removal_negated(found: Match) -> bool:
-        # "please don't remove my number", "my number, don't delete it", "no borren mi número":
-        # a negated word for removing, opening its clause, asks to stay ("if you don't delete
-        # my number" does not open it; "no, remove my number" has a break before the verb).
+        # "please don't remove my number", "my number, don't delete it": a negated word for
+        # removing, opening its clause, asks to stay ("if you don't delete my number" does not
+        # open it; "no, remove my number" and "no borren mi número" are no negation).
         return any(
             found.start <= r.start
             and r.end <= found.end
@@ -214,12 +216,12 @@ def read_reply(text: str, language: str | None) -> Reading:
             for r in removals
         )
 
-    # "How do I stop these if I want to later?", "ከብሎ እንተደልየ እንታይ እየ ዝጽሕፍ?": a stop word in a
-    # clause that says "if I want" asks how to stop.
-    hypotheticals = find_all_everywhere(tokens, lexicon, Signal.HYPOTHETICAL)
+    # "How do I stop these if I want to later?", "ደው ከብሎ እንተደልየ እንታይ እየ ዝጽሕፍ?": a stop word
+    # in a question that says "if I want" asks how to stop.
+    hypotheticals = _phrases_of(tokens, lexicon.hypothetical)
 
     def hypothetical(found: Match) -> bool:
-        return any(_same_clause(found, h, breaks) for h in hypotheticals)
+        return any(_asked_if_wanted(found, h, tokens, breaks) for h in hypotheticals)
 
     listed = [
         found
@@ -337,6 +339,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         waiting,
         go_on,
         tuple(how_to_stop),
+        tuple(hypotheticals),
     )
 
 
@@ -534,7 +537,7 @@ def composed_opt_outs(
             for c in numbers
             for r in removing
             if _removes_the_number_asked_about(tokens, c, r)
-            or _opens_the_clause_after(c, r, breaks)
+            or _opens_the_clause_after(c, r, breaks, one_clause_between=True)
         ),
         # "messages every day every day, enough now", "كل يوم رسائل، خلاص تعبت": a "no more /
         # enough" word opening the clause right after the one that names the messages.
@@ -588,6 +591,32 @@ def composed_opt_outs(
     return found
 
 
+#: How many words may stand between a stop word and the "if I want" it is asked with.
+HYPOTHETICAL_GAP = 6
+
+
+def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: list[bool]) -> bool:
+    """Whether the stop word `found` is asked about with "if I want" (`wanted`): both near each
+    other in one clause, and the message ends with a question, the first of which that clause or
+    the next one asks ("how do I stop these if I want to later?", "nëse shkruaj STOP, a humbas
+    takimin?": if I write STOP, do I lose the appointment?). "STOP if I want them again I'll text
+    START" asks nothing and stops; in "if i send stop will it work? STOP" the STOP after the "?"
+    stops."""
+    if not (_near(found, wanted, HYPOTHETICAL_GAP) or _overlaps(found, wanted)):
+        return False
+    if not _same_clause(found, wanted, breaks):
+        return False
+    after = range(max(found.end, wanted.end), len(tokens))
+    asked = [index for index in after if tokens[index] == "?"]
+    if not asked or tokens[-1] != "?":
+        return False
+    return sum(1 for index in after if index <= asked[0] and breaks[index]) <= 1
+
+
+def _overlaps(one: Match, other: Match) -> bool:
+    return one.start < other.end and other.start < one.end
+
+
 def _removes_the_number_asked_about(tokens: list[str], number: Match, remove: Match) -> bool:
     """Whether `remove` opens the clause right after a question that holds `number`: "zama
     number chata darkaray? pak ye kai" (who gave you my number? delete it)."""
@@ -615,21 +644,37 @@ def _ends_its_clause(tokens: list[str], word: Match, breaks: list[bool] | None) 
     return end - word.end <= ENOUGH_TAIL_WORDS
 
 
-def _opens_the_clause_after(number: Match, remove: Match, breaks: list[bool] | None) -> bool:
+#: The words a clause between one's number and the word that removes it may have, and the
+#: words (politeness: "washalet gtxovt") that may follow that word.
+BETWEEN_CLAUSE_WORDS = 8
+AFTER_LAST_VERB_WORDS = 1
+
+
+def _opens_the_clause_after(
+    number: Match, remove: Match, breaks: list[bool] | None, *, one_clause_between: bool = False
+) -> bool:
     """Whether `remove` opens the clause right after the clause that names `number` (or the
     messages): "ای نمبر از مه نیس، پاکش کنین" (this number is not mine, delete it), "ezi number
     nateye aykonen, ketsefuwo": the verb removes the number that clause was about; "messages
-    every day, enough now": the word for "enough" judges the messages that clause named. One
-    clause may stand between them when the verb ends the message: "es chemi dzmis nomeria, is
-    ukve aq ar cxovrobs, washalet" (this is my brother's number, he doesn't live here any more,
-    delete it)."""
+    every day, enough now": the word for "enough" judges the messages that clause named. With
+    `one_clause_between` (one's number and a word for removing), one short clause may stand
+    between them when the verb ends the message: "es chemi dzmis nomeria, is ukve aq ar
+    cxovrobs, washalet" (this is my brother's number, he doesn't live here any more, delete it)."""
     if breaks is None or remove.start < number.end:
         return False
     cuts = [i for i in range(number.end, remove.start + 1) if breaks[i]]
-    ends_the_message = remove.end >= len(breaks)
+    if len(cuts) == 2:
+        ends_the_message = len(breaks) - remove.end <= AFTER_LAST_VERB_WORDS and not any(
+            breaks[remove.end :]
+        )
+        if not (
+            one_clause_between and ends_the_message and cuts[1] - cuts[0] <= BETWEEN_CLAUSE_WORDS
+        ):
+            return False
+    elif len(cuts) != 1:
+        return False
     return (
-        (len(cuts) == 1 or (len(cuts) == 2 and ends_the_message))
-        and cuts[0] - number.end <= ASKED_ABOUT_NUMBER_GAP
+        cuts[0] - number.end <= ASKED_ABOUT_NUMBER_GAP
         and remove.start - cuts[-1] <= REMOVE_AFTER_QUESTION_GAP
     )
 

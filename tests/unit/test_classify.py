@@ -1431,6 +1431,21 @@ def test_eighteenth_round(
         # "If I reply STOP, ...?" asks what STOP does.
         ("en", R, "If I reply stop will I lose my place in the program?", Intent.HELP),
         ("sq", F, "nëse shkruaj STOP, a humbas takimin?", Intent.HELP),
+        # Without a question, or with a STOP after it, "if I want" hides no stop; "if" stays a
+        # reservation; "if you send" is no hypothetical of the sender's.
+        ("en", None, "STOP if I want them again I'll text START", Intent.OPT_OUT),
+        ("en", R, "stop sending me messages if i want them i will ask", Intent.OPT_OUT),
+        ("en", None, "if i send stop will it work? STOP", Intent.OPT_OUT),
+        (
+            "fr",
+            None,
+            "arrêtez de m'envoyer des messages si je veux je vous appelle",
+            Intent.OPT_OUT,
+        ),
+        ("ar", R, "لو بعتت رسالة تاني هعملكم بلوك", Intent.OPT_OUT),
+        ("bn", R, "abar message pathale block kore dibo", Intent.OPT_OUT),
+        ("en", R, "I will come if I want", U),
+        ("fr", R, "oui si je veux", U),
         # Verbs and nouns of the classes that compose opt-outs, from the third probe.
         ("pt", F, "podem desligar os avisos, obrigado", Intent.OPT_OUT),
         ("es", F, "cancela las notificaciones a este número", Intent.OPT_OUT),
@@ -1438,8 +1453,21 @@ def test_eighteenth_round(
         ("sq", F, "ndërpriteni këtë shërbim për mua", Intent.OPT_OUT),
         ("ka", A, "გამომრიცხეთ სიიდან", Intent.OPT_OUT),
         ("ka", R, "ეს შეხვედრა გააუქმეთ, სხვა დღეს მოვალ", Intent.RESCHEDULE),
-        # A word for removing may end the message a clause after the number.
+        # A word for removing may end the message a clause after the number; a word that stops
+        # alone two clauses after the messages cancels the appointment.
         ("ka", R, "es chemi dzmis nomeria, is ukve aq ar cxovrobs, washalet", Intent.OPT_OUT),
+        (
+            "ka",
+            R,
+            "es chemi dzmis nomeria, is ukve aq ar cxovrobs, washalet gtxovt",
+            Intent.OPT_OUT,
+        ),
+        ("en", R, "got the reminder, I can't make it, cancel", Intent.DECLINE),
+        # Blocked in another sense, and a number deleted by mistake.
+        ("fr", R, "mon numéro était bloqué, oui je viens", Intent.CONFIRM),
+        ("pt", R, "a operadora bloqueia meu número às vezes. vou sim", Intent.CONFIRM),
+        ("en", R, "I deleted your number by mistake. I will come", Intent.CONFIRM),
+        ("fr", None, "oubliez pas mon numéro pour le rappel", U),
     ],
 )
 def test_nineteenth_round(
