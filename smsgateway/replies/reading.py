@@ -503,6 +503,12 @@ def composed_opt_outs(
         # the comma.
         return breaks is None or _same_clause(one, other, breaks)
 
+    answers = [m for signal in STATEMENTS for m in find(signal)]
+
+    def answered_between(one: Match, other: Match) -> bool:
+        start, end = min(one.end, other.end), max(one.start, other.start)
+        return any(start <= a.start and a.end <= end for a in answers)
+
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
 
@@ -518,7 +524,12 @@ def composed_opt_outs(
             # lodha"); "renvoyez les messages svp, je veux plus rater les rdv" (I don't want to
             # miss the appointments any more) says what is not wanted after it.
             if _near(m, u, UNWANTED_GAP)
-            and (one_clause(m, u) or _ends_its_clause(tokens, u, breaks))
+            and (
+                one_clause(m, u)
+                # ... and no answer stands between: "recibí el mensaje, no puedo ir, cancela"
+                # cancels the appointment it declined.
+                or (_ends_its_clause(tokens, u, breaks) and not answered_between(m, u))
+            )
         ),
         *((c, r) for c in numbers for r in removing if _near(c, r, REMOVE_GAP)),
         # "ya no necesito este servicio", "I don't want this service any more": a "don't want /

@@ -1463,6 +1463,9 @@ def test_eighteenth_round(
             Intent.OPT_OUT,
         ),
         ("en", R, "got the reminder, I can't make it, cancel", Intent.DECLINE),
+        # An answer between the messages and a word that stops alone: the appointment is meant.
+        ("es", R, "recibí el mensaje, no puedo ir, cancela", Intent.DECLINE),
+        ("sq", None, "cdo dite mesazhe... boll ma, u lodha", Intent.OPT_OUT),
         # Blocked in another sense, and a number deleted by mistake.
         ("fr", R, "mon numéro était bloqué, oui je viens", Intent.CONFIRM),
         ("pt", R, "a operadora bloqueia meu número às vezes. vou sim", Intent.CONFIRM),
