@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 49)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 51)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -66,6 +66,8 @@ FILES = (
     "replies_heldback33.jsonl",
     "replies_heldback34.jsonl",
     "replies_heldback35.jsonl",
+    "replies_heldback36.jsonl",
+    "replies_heldback37.jsonl",
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -239,6 +241,8 @@ SPLIT_SETS = (
     (("replies_dev45.jsonl", "replies_heldback32.jsonl"), "The thirty-second set, split", 45, ()),
     (("replies_dev46.jsonl", "replies_heldback33.jsonl"), "The thirty-third set, split", 43, ()),
     (("replies_dev48.jsonl", "replies_heldback35.jsonl"), "The thirty-fifth set, split", 45, ()),
+    (("replies_dev49.jsonl", "replies_heldback36.jsonl"), "The thirty-sixth set, split", 45, ()),
+    (("replies_dev50.jsonl", "replies_heldback37.jsonl"), "The thirty-seventh set, split", 42, ()),
 )
 #: The thirtieth and thirty-first sets, opt-out probes split like the others: the two files, the
 #: README section, the languages each was written in (None: all) and the opt-outs each language
