@@ -111,8 +111,9 @@ class Signal(StrEnum):
     #: "before", "last time", "j'avais dit", "আগে", "ባለፈው": a STOP told as past. Followed by a
     #: wish for the messages, it tells why they are wanted again.
     EARLIER = "earlier"
-    #: "if I want", "si je veux", "idan na so": a stop word in its clause is a question about how
-    #: to stop, not a stop ("how do I stop these if I want to later?").
+    #: "if I want", "si je veux", "idan na so": a class of phrases beside their words' meaning; a
+    #: stop word asked about with one in a question is no stop ("how do I stop these if I want to
+    #: later?").
     HYPOTHETICAL = "hypothetical"
 
 

@@ -198,8 +198,18 @@ def read_reply(text: str, language: str | None) -> Reading:
             return True
         return _about_elsewhere(found, elsewhere, matches, breaks)
 
-    removals = find_all_everywhere(tokens, lexicon, Signal.REMOVE) + find_all_everywhere(
-        tokens, lexicon, Signal.REMOVE_ME
+    stop_words = [
+        found
+        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        if not stops_nothing(found)
+    ]
+    stop_phrases = composed_opt_outs(tokens, lexicon, not_stops, breaks)
+    # Words for removing are looked for only where there is an opt-out for them to negate.
+    removals = (
+        find_all_everywhere(tokens, lexicon, Signal.REMOVE)
+        + find_all_everywhere(tokens, lexicon, Signal.REMOVE_ME)
+        if stop_words or stop_phrases
+        else []
     )
 
     def removal_negated(found: Match) -> bool:
@@ -223,18 +233,14 @@ def read_reply(text: str, language: str | None) -> Reading:
     def hypothetical(found: Match) -> bool:
         return any(_asked_if_wanted(found, h, tokens, breaks) for h in hypotheticals)
 
-    listed = [
-        found
-        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not stops_nothing(found) and not removal_negated(found)
-    ]
+    listed = [found for found in stop_words if not removal_negated(found)]
     how_to_stop = [found for found in listed if hypothetical(found)]
     listed = [found for found in listed if found not in how_to_stop]
     # A composed opt-out counts where no listed one already stands ("no send me ... again").
     composed = [
         found
-        for found in composed_opt_outs(tokens, lexicon, not_stops, breaks)
-        if not any(found.start < other.end and other.start < found.end for other in listed)
+        for found in stop_phrases
+        if not any(_overlaps(found, other) for other in listed)
         # "na toshe lambar wani dan damfara" (I blocked a scammer's number).
         and not _about_elsewhere(found, elsewhere, matches, breaks)
         and not removal_negated(found)
@@ -379,7 +385,7 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
     for found in find_all_everywhere(tokens, lexicon, Signal.NOT_STOP):
         if any(breaks[index] for index in range(found.start + 1, found.end)):
             continue
-        if any(m.start < found.end and found.start < m.end for m in requests + mistakes):
+        if any(_overlaps(m, found) for m in requests + mistakes):
             continue
         if any(_near(found, m, 1) for m in mistakes):
             continue
@@ -409,7 +415,7 @@ def _merge_not_stops(
     match, so that no rule reads its words apart ("abeg no" + "stop" is no "no")."""
     merged = list(matches)
     for phrase in not_stops:
-        inside = [m for m in merged if m.start < phrase.end and phrase.start < m.end]
+        inside = [m for m in merged if _overlaps(m, phrase)]
         if not inside:
             continue
         start = min(phrase.start, *(m.start for m in inside))
@@ -617,14 +623,15 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
         return False
     if not _same_clause(found, wanted, breaks):
         return False
-    after = range(max(found.end, wanted.end), len(tokens))
-    asked = [index for index in after if tokens[index] == "?"]
-    if not asked or tokens[-1] != "?":
+    if tokens[-1] != "?":
         return False
-    return sum(1 for index in after if index <= asked[0] and breaks[index]) <= 1
+    start = max(found.end, wanted.end)
+    asked = tokens.index("?", start)
+    return sum(breaks[start : asked + 1]) <= 1
 
 
 def _overlaps(one: Match, other: Match) -> bool:
+    """Whether two runs of words share a word."""
     return one.start < other.end and other.start < one.end
 
 
