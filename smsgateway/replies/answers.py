@@ -9,7 +9,7 @@ The rules are documented in `locales/KEYWORDS.md` under the names used here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smsgateway.replies.decision import Decision
 from smsgateway.replies.intents import OPTIONS, Intent, Question
@@ -82,6 +82,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     hedge = reading.first(Signal.HEDGE)
     if hedge is not None:
         return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
+    if question is Question.APPOINTMENT_REMINDER:
+        asked = _asked_after_confirming(reading)
+        if asked is not None:
+            return asked
     if question is Question.APPOINTMENT_REMINDER:
         proposal = _proposal(reading)
         if proposal is not None:
@@ -195,6 +199,62 @@ def _remark_after_progress(
     if reading.asks or any(m.signal in _NOT_A_REMARK - again for m in after):
         return False
     return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in after)
+
+
+#: What a practical question after a confirmation may hold: words no keyword knows, question
+#: words, politeness, places, "can I", "I need" and a "bus stop" ("Is the bus stop near the
+#: office?", "can I bring my wife?", "do I need to bring my ID?").
+_PRACTICAL = frozenset(
+    {
+        None,
+        Signal.RESERVATION,
+        Signal.POLITENESS,
+        Signal.NEUTRAL,
+        Signal.PLACE,
+        Signal.POSSIBLE,
+        Signal.WISH,
+        Signal.NOT_STOP,
+    }
+)
+
+
+def _asked_after_confirming(reading: Reading) -> Decision | None:
+    """ "I'll come. Is the bus stop near?", "yes, do I need to bring my ID?", "እመጣለሁ። ሩቅ ነው?":
+    a confirmation (a statement that the person will come, a yes word or the digit) in the
+    sentences before a closing question of its own (after a full stop, not a comma) that names
+    no day, time, number, doubt or other answer, and holds a word no keyword knows. The question
+    is for a caseworker to answer; the sentences before it are read alone."""
+    asks = [i for i, m in enumerate(reading.matches) if m.text == "?"]
+    if not asks or reading.matches[-1].text != "?":
+        return None
+    # "yeah I'll come, is Tom driving?": one sentence, maybe chatter between friends.
+    start = max((i for i in reading.sentence_starts if i <= asks[0]), default=0)
+    if start == 0:
+        return None
+    question = reading.matches[start:]
+    if any(m.number is not None or (m.signal not in _PRACTICAL) for m in question):
+        return None
+    if any(w.start >= question[0].start for w in reading.asks_when):
+        return None  # "yes, what time?", "oui, c'est quand ?": not sure when it is
+    if not any(m.is_plain_unknown for m in question):
+        return None  # "yes, possible?", "1. why?": a doubt, not a question of its own
+    before = reading.matches[:start]
+    if not any(m.signal in (Signal.CONFIRM, Signal.YES) or m.number == 1 for m in before):
+        return None
+    kept = set(before)
+    prefix = replace(
+        reading,
+        matches=before,
+        clause_starts=frozenset(i for i in reading.clause_starts if i < start),
+        night=tuple(m for m in reading.night if m in kept),
+        events=tuple(m for m in reading.events if m in kept),
+        since=tuple(m for m in reading.since if m in kept),
+        waiting=tuple(m for m in reading.waiting if m in kept),
+    )
+    answer = read_answer(prefix, Question.APPOINTMENT_REMINDER)
+    if answer.intent is not Intent.CONFIRM:
+        return None
+    return Decision(Intent.CONFIRM, "asked_after_confirming", answer.words, answer.confidence)
 
 
 def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Match) -> bool:
@@ -942,6 +1002,8 @@ def _with_statement(
     for item in bare:
         if item.kind == "number" and item.intent is None and intent is not Intent.CONFIRM:
             continue  # beside a statement other than "I will come", numbers are dates and times
+        if _is_time(reading, item):
+            continue  # "I'll be there at 10", "vou às 9": a time of day, not an option
         if item.intent is intent:
             support.append(item)
         elif item.kind in ("ack", "praise") and intent in _NEGATIVE_INTENTS:
@@ -969,6 +1031,23 @@ def _new_date_option(reading: Reading, intent: Intent, bare: list[_Evidence]) ->
     return numbers[0] if first == numbers[0].index else None
 
 
+#: Answers a time beside them leaves as they are.
+_TIMED = frozenset({Intent.CONFIRM, Intent.DECLINE, Intent.ATTENDED_NO})
+
+
+def _is_time(reading: Reading, item: _Evidence) -> bool:
+    """A number read as a time of day or a count of days ("at 10", "in 2 weeks") in a reply
+    whose other clauses hold no word that no keyword knows: "I'll be there at 8, bring the
+    dvds" tells something else besides, and its number stays in doubt."""
+    if item.kind != "number" or not reading.matches[item.index].is_hour:
+        return False
+    clause = reading.clause_start(item.index)
+    return not any(
+        m.is_plain_unknown and reading.clause_start(i) != clause
+        for i, m in enumerate(reading.matches)
+    )
+
+
 def _overruled(
     reading: Reading, item: _Evidence, statements: list[_Evidence], intent: Intent
 ) -> bool:
@@ -982,6 +1061,12 @@ def _bare_answer(
     reading: Reading, bare: list[_Evidence]
 ) -> Decision | tuple[Intent, list[_Evidence]]:
     """Yes, no, ok and numbers alone."""
+    answers = [e for e in bare if not _is_time(reading, e)]
+    answered = {e.intent for e in answers}
+    if answers and len(answers) < len(bare) and len(answered) == 1 and answered <= _TIMED:
+        # "yes at 10", "1, see you at 2", "2 I work until 5": the time of day beside an answer
+        # is no option. Not beside a yes to "did you start?" ("yes in 2 weeks" has not).
+        bare = answers
     not_options = [e for e in bare if e.intent is None]
     if not_options:
         return Decision(Intent.UNCLEAR, "number_not_an_option", _words(reading, not_options))

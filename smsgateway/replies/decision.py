@@ -55,6 +55,9 @@ RULES: dict[str, str] = {
     "confirmed_last": "'I will come' closing the message in a clause of its own, after a "
     "clause that answers, doubts, asks and dates nothing ('I get off at the stop in front, I will "
     "be there')",
+    "asked_after_confirming": "a confirmation, then a question in a sentence of its own that "
+    "names no day, time, number, doubt or other answer ('I'll come. Is the bus stop near?'): "
+    "the question is for a caseworker, the answer is read before it",
     "answer": "the answer, with enough confidence",
 }
 

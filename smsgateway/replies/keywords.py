@@ -115,6 +115,10 @@ class Signal(StrEnum):
     #: stop word asked about with one in a question is no stop ("how do I stop these if I want to
     #: later?").
     HYPOTHETICAL = "hypothetical"
+    #: "when", "what time", "quand", "متى", "yaushe": a class of question words beside their
+    #: meaning (a reservation); a question with one after a confirmation asks when the
+    #: appointment is, and keeps the confirmation in doubt.
+    ASKS_WHEN = "asks_when"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -250,6 +254,8 @@ class Lexicon:
     elsewhere: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hypothetical`, beside the meaning the chain gave their words.
     hypothetical: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `asks_when`, beside the meaning the chain gave their words.
+    asks_when: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -434,13 +440,14 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
                     lexicon.waiting.add(tuple(lexicon.words(word)))
                 continue
-            if signal in (Signal.EARLIER, Signal.ELSEWHERE, Signal.HYPOTHETICAL):
+            if signal in (Signal.EARLIER, Signal.ELSEWHERE, Signal.HYPOTHETICAL, Signal.ASKS_WHEN):
                 # "before", "ባለፈው", "the rain", "if I want": classes beside other meanings (days
                 # and times, everyday events, "if" a reservation).
                 classes = {
                     Signal.EARLIER: lexicon.earlier,
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
+                    Signal.ASKS_WHEN: lexicon.asks_when,
                 }[signal]
                 for word in words:
                     classes.add(tuple(lexicon.words(word)))

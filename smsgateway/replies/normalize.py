@@ -144,7 +144,20 @@ def _is_word_char(char: str) -> bool:
 _CLAUSE_BREAKS = frozenset(",.;:!\n\u060c\u061b\u1362\u1363\u1364\u0964\u2026\u00a1")
 
 
-def _split_with_breaks(text: str) -> tuple[list[str], list[bool]]:
+#: A time of day written with a colon or a full stop ("10:30", "9.00"): one word, like "10h30",
+#: so that neither its hour nor its minutes read as an option or its colon as a clause break.
+_CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:.]([0-9]{2})(?![0-9])")
+
+
+#: Punctuation that ends a sentence: full stops, exclamation marks and line breaks, in Latin,
+#: Ethiopic and Bengali script (not commas, semicolons or colons).
+_SENTENCE_BREAKS = frozenset(".!\n\u1362\u0964\u2026")
+
+
+def _split_with_breaks(
+    text: str, ends: frozenset[str] = _CLAUSE_BREAKS
+) -> tuple[list[str], list[bool]]:
+    text = _CLOCK.sub(r"\1h\2", text)
     tokens: list[str] = []
     breaks: list[bool] = []
     word: list[str] = []
@@ -169,7 +182,7 @@ def _split_with_breaks(text: str) -> tuple[list[str], list[bool]]:
             word.append(char)
             continue
         flush()
-        if char in _CLAUSE_BREAKS:
+        if char in ends:
             pending_break = True
         if ord(char) in _SKIN_TONES:
             continue
@@ -206,6 +219,12 @@ def clause_breaks(text: str) -> list[bool]:
     """For each token of `tokenize(text)`, whether punctuation that ends a clause stands right
     before it ("no, stop": the comma stands before "stop")."""
     return _split_with_breaks(normalize_text(text))[1]
+
+
+def sentence_breaks(text: str) -> list[bool]:
+    """For each token of `tokenize(text)`, whether punctuation that ends a sentence (not a comma)
+    stands right before it ("I'll come. Where is it?": the full stop stands before "where")."""
+    return _split_with_breaks(normalize_text(text), _SENTENCE_BREAKS)[1]
 
 
 def squeeze(token: str) -> str:

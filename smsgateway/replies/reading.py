@@ -20,7 +20,11 @@ from smsgateway.replies.keywords import (
     reply_lexicon,
     scan,
 )
-from smsgateway.replies.normalize import clause_breaks, remove_reference_codes
+from smsgateway.replies.normalize import (
+    clause_breaks,
+    remove_reference_codes,
+    sentence_breaks,
+)
 
 #: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
 NEGATION_REACH = 2
@@ -83,6 +87,10 @@ class Reading:
     how_to_stop: tuple[Match, ...] = ()
     #: The phrases of section `hypothetical` ("if I want", "si je veux").
     hypotheticals: tuple[Match, ...] = ()
+    #: The question words of section `asks_when` ("when", "what time", "quand").
+    asks_when: tuple[Match, ...] = ()
+    #: Indexes of the matches that open a sentence after a full stop, "!" or line break.
+    sentence_starts: frozenset[int] = frozenset()
 
     @property
     def words(self) -> int:
@@ -155,6 +163,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     lexicon = reply_lexicon(language)
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
+    ends = _split_conjunctions(lexicon.words(plain), lexicon, sentence_breaks(plain))[1]
     matches = _scan_numbers(tokens, lexicon, breaks)
     # "my answer is 1", "je choisis le deux", "it's a one": a number framed by words of section
     # `option` and nothing else is read with them; any other reply without them.
@@ -346,6 +355,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         go_on,
         tuple(how_to_stop),
         tuple(hypotheticals),
+        tuple(_phrases_of(tokens, lexicon.asks_when)),
+        frozenset(index for index, match in enumerate(matches) if index and ends[match.start]),
     )
 
 

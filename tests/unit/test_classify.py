@@ -1477,3 +1477,51 @@ def test_nineteenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A time of day beside an answer is no option, in the answer's clause.
+        ("en", R, "1 - I'll be there at 10", Intent.CONFIRM),
+        ("en", R, "yes I will come at 9", Intent.CONFIRM),
+        ("en", R, "yes at 10:30", Intent.CONFIRM),
+        ("en", R, "ok 10.30", Intent.CONFIRM),
+        ("pt", R, "sim vou às 9", Intent.CONFIRM),
+        ("en", R, "2 i work until 5", Intent.DECLINE),
+        # Another clause telling something else keeps the number in doubt.
+        ("en", R, "I'll be there at 8, bring the dvds", U),
+        ("en", R, "at 3", U),
+        ("en", R, "3", Intent.RESCHEDULE),
+        # "yes in 2 weeks" to "did you start?" has not started: the count stays in doubt.
+        ("en", F, "no in 2 weeks", Intent.ATTENDED_NO),
+        # A confirmation, then a practical question in a sentence of its own.
+        ("en", R, "I'll come. Is the bus stop near?", Intent.CONFIRM),
+        ("en", R, "1. what should i bring?", Intent.CONFIRM),
+        ("en", R, "I'll be there. Can I bring my wife?", Intent.CONFIRM),
+        ("ha", R, "Zan zo. Tashar mota tana kusa da ofishin?", Intent.CONFIRM),
+        ("am", R, "እመጣለሁ። ከአውቶቡስ ማቆሚያው ሩቅ ነው?", Intent.CONFIRM),
+        ("ka", R, "მოვალ. გაჩერებიდან შორსაა?", Intent.CONFIRM),
+        ("fr", R, "je viendrai. c'est où exactement ?", Intent.CONFIRM),
+        # After a comma it may be chatter; asking when, or why, or with no word of its own,
+        # keeps the doubt; so do a day, a number or another answer in the question.
+        ("en", R, "yeah I'll come, is Tom driving?", U),
+        ("ff", R, "eey musiɗɗo am, jam ngoni?", U),
+        ("en", R, "1. when?", U),
+        ("en", R, "yes. what time?", U),
+        ("fr", R, "oui. c'est quand ?", U),
+        ("ha", R, "zan zo. yaushe ne?", U),
+        ("en", R, "yes. why?", U),
+        ("en", R, "yes. is it possible?", U),
+        ("en", R, "yes. is it tomorrow?", U),
+        ("en", R, "yes. or can i come friday?", U),
+        ("en", R, "no. where is it?", U),
+        ("en", R, "yes?", U),
+        ("en", R, "ok. where is it?", U),
+        ("en", A, "I went. Where do I go next?", U),
+    ],
+)
+def test_twentieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
