@@ -362,8 +362,9 @@ def _composed_help(reading: Reading) -> Decision | None:
         # "what should I answer?", "no sé qué contestar", "ምን መመለስ እንዳለብኝ አላውቅም"
         words = reading.texts(Signal.RESPOND)
         around = _AROUND_HELP
-    elif reading.has(Signal.HEDGE) and reading.has(Signal.RESERVATION) and not reading.numbers:
-        # "I don't know what this is", "je ne sais pas ce que c'est"
+    elif reading.has(Signal.HEDGE) and _asks_what(reading) and not reading.numbers:
+        # "I don't know what this is", "je ne sais pas ce que c'est"; "we'll see if I get money
+        # for transport" sets a condition and asks nothing.
         words = reading.texts(Signal.HEDGE) + reading.texts(Signal.RESERVATION)
         around = _AROUND_HELP
     elif reading.has(Signal.HELP):
@@ -385,6 +386,16 @@ def _composed_help(reading: Reading) -> Decision | None:
     if unknown is None or unknown > allowed or _told_before(reading, words):
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+def _asks_what(reading: Reading) -> bool:
+    """Whether a question word other than a word for "if" (section `condition`) stands in the
+    reply."""
+    conditions = {(c.start, c.end) for c in reading.conditions}
+    return any(
+        m.signal is Signal.RESERVATION and (m.start, m.end) not in conditions
+        for m in reading.matches
+    )
 
 
 def _asks_last(reading: Reading) -> bool:

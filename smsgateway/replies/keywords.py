@@ -119,6 +119,9 @@ class Signal(StrEnum):
     #: meaning (a reservation); a question with one after a confirmation asks when the
     #: appointment is, and keeps the confirmation in doubt.
     ASKS_WHEN = "asks_when"
+    #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
+    #: "we'll see" they set a condition, they do not ask what something is.
+    CONDITION = "condition"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -256,6 +259,8 @@ class Lexicon:
     hypothetical: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `asks_when`, beside the meaning the chain gave their words.
     asks_when: set[tuple[str, ...]] = field(default_factory=set)
+    #: The words of section `condition`, beside the meaning the chain gave them.
+    condition: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -440,7 +445,13 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
                     lexicon.waiting.add(tuple(lexicon.words(word)))
                 continue
-            if signal in (Signal.EARLIER, Signal.ELSEWHERE, Signal.HYPOTHETICAL, Signal.ASKS_WHEN):
+            if signal in (
+                Signal.EARLIER,
+                Signal.ELSEWHERE,
+                Signal.HYPOTHETICAL,
+                Signal.ASKS_WHEN,
+                Signal.CONDITION,
+            ):
                 # "before", "ባለፈው", "the rain", "if I want": classes beside other meanings (days
                 # and times, everyday events, "if" a reservation).
                 classes = {
@@ -448,6 +459,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,
+                    Signal.CONDITION: lexicon.condition,
                 }[signal]
                 for word in words:
                     classes.add(tuple(lexicon.words(word)))

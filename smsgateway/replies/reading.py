@@ -91,6 +91,8 @@ class Reading:
     asks_when: tuple[Match, ...] = ()
     #: Indexes of the matches that open a sentence after a full stop, "!" or line break.
     sentence_starts: frozenset[int] = frozenset()
+    #: The words of section `condition` ("if", "si", "idan").
+    conditions: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -357,6 +359,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(hypotheticals),
         tuple(_phrases_of(tokens, lexicon.asks_when)),
         frozenset(index for index, match in enumerate(matches) if index and ends[match.start]),
+        tuple(_phrases_of(tokens, lexicon.condition)),
     )
 
 

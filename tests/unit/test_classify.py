@@ -1493,7 +1493,7 @@ def test_nineteenth_round(
         ("en", R, "I'll be there at 8, bring the dvds", U),
         ("en", R, "at 3", U),
         ("en", R, "3", Intent.RESCHEDULE),
-        # "yes in 2 weeks" to "did you start?" has not started: the count stays in doubt.
+        # A no with a count of weeks to "did you start?" is a not yet.
         ("en", F, "no in 2 weeks", Intent.ATTENDED_NO),
         # A confirmation, then a practical question in a sentence of its own.
         ("en", R, "I'll come. Is the bus stop near?", Intent.CONFIRM),
@@ -1519,6 +1519,33 @@ def test_nineteenth_round(
         ("en", R, "yes?", U),
         ("en", R, "ok. where is it?", U),
         ("en", A, "I went. Where do I go next?", U),
+        # "We'll see if": a condition, not a question about the message.
+        ("en", R, "we'll see if i get money for transport", U),
+        ("fr", R, "on verra bien inchallah si j'ai le transport", U),
+        ("wo", R, "su Yalla mayee dinaa jéema ñëw", U),
+        ("en", R, "I don't know what this is", Intent.HELP),
+        ("fr", R, "je sais pas c'est quoi", Intent.HELP),
+        # A stop asked about for when the training ends is help; asked for now, it stops.
+        ("en", F, "how do i stop the msgs when my training finish?", Intent.HELP),
+        (
+            "fr",
+            F,
+            "comment on fait pour arrêter les messages quand la formation sera finie ?",
+            Intent.HELP,
+        ),
+        ("bn", F, "ট্রেনিং শেষ হলে মেসেজ কিভাবে বন্ধ করবো?", Intent.HELP),
+        ("en", None, "how do I stop these messages?", Intent.OPT_OUT),
+        ("en", None, "stop the messages when my training ends", Intent.OPT_OUT),
+        # Negated stops ask for the messages to go on.
+        ("es", None, "porfa no dejen de mandar los recordatorios, me sirven mucho", U),
+        ("wo", F, "bul leen taxawal rappel yi, dañu ma dimbali", U),
+        ("ff", F, "wota on accu rappel ɗii, ina mballa kam", U),
+        ("es", None, "dejen de mandar los recordatorios", Intent.OPT_OUT),
+        # Opt-outs from the development parts.
+        ("es", R, "soy su hijo, mi papa ya no usa este cel, borren el numero", Intent.OPT_OUT),
+        ("fr", None, "ça suffit maintenant laissez nous tranquilles avec vos sms", Intent.OPT_OUT),
+        ("ka", F, "chemi nomeri amoishalet siidan gtxovt", Intent.OPT_OUT),
+        ("ar", F, "بغيت نلغي الاشتراك", Intent.OPT_OUT),
     ],
 )
 def test_twentieth_round(

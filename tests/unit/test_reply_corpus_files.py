@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 51)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 56)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,6 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 43)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -243,6 +244,15 @@ SPLIT_SETS = (
     (("replies_dev48.jsonl", "replies_heldback35.jsonl"), "The thirty-fifth set, split", 45, ()),
     (("replies_dev49.jsonl", "replies_heldback36.jsonl"), "The thirty-sixth set, split", 45, ()),
     (("replies_dev50.jsonl", "replies_heldback37.jsonl"), "The thirty-seventh set, split", 42, ()),
+    *(
+        (
+            (f"replies_dev{number + 13}.jsonl", f"replies_heldback{number}.jsonl"),
+            "The thirty-eighth to forty-second sets, split",
+            44,
+            (),
+        )
+        for number in range(38, 43)
+    ),
 )
 #: The thirtieth and thirty-first sets, opt-out probes split like the others: the two files, the
 #: README section, the languages each was written in (None: all) and the opt-outs each language
