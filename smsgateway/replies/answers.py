@@ -86,7 +86,6 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         asked = _asked_after_confirming(reading)
         if asked is not None:
             return asked
-    if question is Question.APPOINTMENT_REMINDER:
         proposal = _proposal(reading)
         if proposal is not None:
             return proposal
@@ -219,8 +218,9 @@ _PRACTICAL = frozenset(
 
 
 def _asked_after_confirming(reading: Reading) -> Decision | None:
-    """ "I'll come. Is the bus stop near?", "yes, do I need to bring my ID?", "እመጣለሁ። ሩቅ ነው?":
-    a confirmation (a statement that the person will come, a yes word or the digit) in the
+    """ "I'll come. Is the bus stop near?", "1. what should I bring?", "እመጣለሁ። ሩቅ ነው?": a
+    confirmation (a statement that the person will come, or the digit; a bare yes may be a
+    friend's: "Yes! How is a pretty lady like you single?") in the
     sentences before a closing question of its own (after a full stop, not a comma) that names
     no day, time, number, doubt or other answer, and holds a word no keyword knows. The question
     is for a caseworker to answer; the sentences before it are read alone."""
@@ -239,7 +239,7 @@ def _asked_after_confirming(reading: Reading) -> Decision | None:
     if not any(m.is_plain_unknown for m in question):
         return None  # "yes, possible?", "1. why?": a doubt, not a question of its own
     before = reading.matches[:start]
-    if not any(m.signal in (Signal.CONFIRM, Signal.YES) or m.number == 1 for m in before):
+    if not any(m.signal is Signal.CONFIRM or m.number == 1 for m in before):
         return None
     kept = set(before)
     prefix = replace(

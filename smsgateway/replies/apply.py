@@ -108,6 +108,10 @@ class ReplyOutcome:
     notice_ids: list[int] = field(default_factory=list)
 
 
+#: The review reason of an applied answer that also asks a caseworker something.
+QUESTION_BESIDE_ANSWER_REASON = "question_beside_answer"
+
+
 def queue_review(
     session: Session,
     message: Message,
@@ -139,8 +143,13 @@ def apply_answer(
     now: datetime,
     live_tasks: dict[str, Task] | None = None,
     has_held_questions: bool = True,
+    asks_a_question: bool = False,
 ) -> ReplyOutcome:
     """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language.
+
+    `asks_a_question`: the reply asks something beside its answer ("I'll come. Is the bus stop
+    near?"): the answer is applied and the message also goes to the review queue, for a
+    caseworker to answer the question.
 
     An "ok" to a reminder from a shared phone or a proxy confirms nothing by itself: the person
     is asked for the digit and the question stays open (`replies.shared_phones`).
@@ -193,6 +202,8 @@ def apply_answer(
         referral.needs_reorientation = True
         if "reorientation" in programme.replies.review:
             queue_review(session, message, reason="reorientation", now=now)
+    if asks_a_question and is_answer:
+        queue_review(session, message, reason=QUESTION_BESIDE_ANSWER_REASON, now=now)
     if _needs_caseworker(intent, programme, message, question):
         queue_review(session, message, reason=intent.value, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"

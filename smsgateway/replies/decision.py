@@ -61,6 +61,10 @@ RULES: dict[str, str] = {
     "answer": "the answer, with enough confidence",
 }
 
+#: Rules whose answer also asks a caseworker something: the answer is applied and the message
+#: goes to the review queue as well (`smsgateway.replies.apply.apply_answer`).
+QUESTION_BESIDE_ANSWER = frozenset({"asked_after_confirming"})
+
 
 @dataclass(frozen=True)
 class Decision:

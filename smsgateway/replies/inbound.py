@@ -45,6 +45,7 @@ from smsgateway.replies.apply import (
     queue_review,
 )
 from smsgateway.replies.classify import Understanding, understand_reply
+from smsgateway.replies.decision import QUESTION_BESIDE_ANSWER
 from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
 from smsgateway.replies.sender import Sender, load_sender
@@ -427,7 +428,8 @@ def _understand(
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
-    intent = reply.in_language(answered).intent(Question(question.question or ""))
+    decision = reply.in_language(answered).explain(Question(question.question or ""))
+    intent = decision.intent
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
         _store(session, message)
@@ -444,6 +446,7 @@ def _understand(
         now=now,
         live_tasks=sender.live_tasks.get(question.referral_id or 0, {}),
         has_held_questions=sender.has_held_questions,
+        asks_a_question=decision.rule in QUESTION_BESIDE_ANSWER,
     )
 
 

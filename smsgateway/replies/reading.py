@@ -165,7 +165,13 @@ def read_reply(text: str, language: str | None) -> Reading:
     lexicon = reply_lexicon(language)
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
-    ends = _split_conjunctions(lexicon.words(plain), lexicon, sentence_breaks(plain))[1]
+    # Sentences matter only to a question (`asked_after_confirming`): read them only then.
+    asks = any(mark in plain for mark in "?\u061f\u1367")
+    ends = (
+        _split_conjunctions(lexicon.words(plain), lexicon, sentence_breaks(plain))[1]
+        if asks
+        else []
+    )
     matches = _scan_numbers(tokens, lexicon, breaks)
     # "my answer is 1", "je choisis le deux", "it's a one": a number framed by words of section
     # `option` and nothing else is read with them; any other reply without them.
@@ -358,7 +364,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(how_to_stop),
         tuple(hypotheticals),
         tuple(_phrases_of(tokens, lexicon.asks_when)),
-        frozenset(index for index, match in enumerate(matches) if index and ends[match.start]),
+        frozenset(i for i, match in enumerate(matches) if i and ends and ends[match.start]),
         tuple(_phrases_of(tokens, lexicon.condition)),
     )
 

@@ -70,6 +70,7 @@ REVIEW_REASON = {
     "decline": _("Cannot come"),
     "reschedule": _("Asks for another date"),
     "unclear": _("Unclear answer"),
+    "question_beside_answer": _("Answered, and asks a question"),
 }
 
 SENDER = {

@@ -92,6 +92,17 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
         # gets it only when the programme's [replies] review names "reorientation".
         ("followup", "2", "attended_no", "not_started", "ack_attended_no", []),
         ("appointment_reminder", "peut-être", "unclear", "referred", "ack_unclear", ["unclear"]),
+        # A confirmation that asks a practical question: recorded, and the question goes to a
+        # caseworker to answer.
+        (
+            "appointment_reminder",
+            "Je viendrai. Le bureau est où exactement ?",
+            "confirm",
+            "confirmed",
+            "ack_confirmed",
+            ["question_beside_answer"],
+        ),
+        ("appointment_reminder", "Je viendrai, merci", "confirm", "confirmed", "ack_confirmed", []),
     ],
 )
 def test_each_answer_records_status_event_acknowledgement_and_review(

@@ -1517,6 +1517,10 @@ def test_nineteenth_round(
         ("en", R, "yes. or can i come friday?", U),
         ("en", R, "no. where is it?", U),
         ("en", R, "yes?", U),
+        # A bare yes before a question may be a friend's (real messages between friends).
+        ("en", R, "Yes! How is a pretty lady like you single?", U),
+        ("en", R, "No problem. How are you doing?", U),
+        ("en", R, "yes. where is the office?", U),
         ("en", R, "ok. where is it?", U),
         ("en", A, "I went. Where do I go next?", U),
         # "We'll see if": a condition, not a question about the message.
