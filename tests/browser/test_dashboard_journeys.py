@@ -1,6 +1,7 @@
 """The dashboard's journeys in Chromium: a manager reads the figures and downloads the funnel; a
 manager follows up an unreachable returnee with a new number; a partner records an enrolment
-and an ineligibility, and the caseworker sees the alert.
+and an ineligibility, and the caseworker sees the alert. The Unreachable page, with many people
+flagged, on a 390 px phone.
 
 Each runs in English on a desktop and in French on a 375 px phone; screenshots of every step go
 to `tests/browser/screenshots/` (git-ignored).
@@ -24,7 +25,7 @@ from smsgateway.dashboard import DashboardFilter, funnel, funnel_total, last_day
 from smsgateway.demo import DEMO_PARTNER_NAME, seed_demo, seed_demo_users
 from smsgateway.demo_history import seed_demo_history
 from smsgateway.models import ContactPoint, Partner, Referral, Returnee, User
-from smsgateway.reachability import flag_unreachable
+from smsgateway.reachability import UNREACHABLE, flag_unreachable, set_reachability
 from smsgateway.referrals import SILENT, Source, Status, change_status
 from smsgateway.runtime import Runtime
 
@@ -152,6 +153,81 @@ def test_a_manager_follows_up_an_unreachable_returnee_with_a_new_number(
     assert moussa is not None and moussa.unreachable_flagged_at is None
     own = session.scalar(select(ContactPoint).filter_by(returnee_id=moussa.id, is_proxy=False))
     assert own is not None and (own.phone_e164, own.reachability) == ("+221775551234", "reachable")
+    page.context.close()
+
+
+# Words of the visible text in `main` that the layout broke across two lines (a break inside a
+# word, not at a space, hyphen or slash): what a column squeezed to nothing does to its cells.
+WORDS_BROKEN_ACROSS_LINES = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('select, option')) continue;
+    for (const word of node.textContent.matchAll(/[^\s\/\u002d\u2010-\u2014]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+      if (new Set(rects.map((rect) => Math.round(rect.top))).size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_unreachable_page_reads_on_a_phone(
+    browser_page: Callable[..., Any],
+    live_url: str,
+    demo: None,
+    session: Session,
+    now: datetime,
+    language: str,
+) -> None:
+    # Besides the demo history's flagged people, Moussa and three more, their numbers unreachable
+    # so that the table of numbers has rows too; every referral of the first has an outcome, so
+    # that person is listed apart, folded.
+    others = session.scalars(
+        select(Returnee)
+        .where(Returnee.unreachable_flagged_at.is_(None))
+        .order_by(Returnee.id)
+        .limit(3)
+    ).all()
+    flagged = [*others, session.scalar(select(Returnee).filter_by(case_reference="SN-2026-0002"))]
+    for referral in session.scalars(select(Referral).filter_by(returnee_id=others[0].id)).all():
+        if referral.status in SILENT:
+            change_status(session, referral, Status.ENROLLED, source=Source.PARTNER_SMS, now=now)
+    for returnee in flagged:
+        assert returnee is not None
+        flag_unreachable(session, returnee, reason="escalation_exhausted", now=now)
+        for point in session.scalars(select(ContactPoint).filter_by(returnee_id=returnee.id)):
+            set_reachability(session, point, UNREACHABLE, "escalation_exhausted", now=now)
+    session.commit()
+
+    page = open_as(browser_page, live_url, "manager", language, 390)
+    page.click("#nav-unreachable")
+    page.wait_for_load_state("load")
+    page.click("#for-information-list summary")
+    expect(page.locator(f"#followup-{others[0].case_reference}")).to_be_visible()
+    people = page.locator("article.followup")
+    assert people.count() >= 10
+    assert page.locator("#unreachable tbody tr").count() >= len(flagged)
+    width = page.evaluate("window.innerWidth")
+    height = page.evaluate("window.innerHeight")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for index in range(people.count()):
+        person = people.nth(index)
+        buttons = person.locator("button")
+        assert buttons.count() >= 3  # assign, record a visit or call, record a new number
+        for button in buttons.all():
+            expect(button).to_be_visible()
+            box = button.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        # a person's facts and the forms to act on them fit on one screen of the phone
+        card = person.bounding_box()
+        assert card is not None and card["height"] <= height, person.get_attribute("id")
+    assert page.evaluate(WORDS_BROKEN_ACROSS_LINES) == []
+    snap(page, f"unreachable-many-{language}-phone")
     page.context.close()
 
 
