@@ -1556,3 +1556,31 @@ def test_twentieth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Reminding is sending: "no need to remind me" stops, in every language.
+        ("en", R, "no need to remind me again, I have what I need", Intent.OPT_OUT),
+        ("es", R, "no hace falta que me lo vuelvan a recordar", Intent.OPT_OUT),
+        ("ha", A, "babu buƙatar ku sake tunatar da ni, na gode", Intent.OPT_OUT),
+        ("bn", R, "আমাকে আর মনে করিয়ে দেওয়ার দরকার নেই", Intent.OPT_OUT),
+        # ... but a wish to be reminded does not.
+        ("en", R, "don't forget to remind me", U),
+        ("en", R, "please don't forget to remind me, I'll come", Intent.CONFIRM),
+        # Forgetting one's number is removing it.
+        ("fr", None, "j'ai fini le programme, vous pouvez oublier mon numéro", Intent.OPT_OUT),
+        ("sq", F, "e kam përfundu programin, harrojeni numrin tim", Intent.OPT_OUT),
+        # A relative asks for the messages to stop for someone else.
+        ("en", F, "im his sister, please remove him from your messages", Intent.OPT_OUT),
+        # Cancelling only the appointment asks for another day.
+        ("ha", R, "ku soke wannan alkawarin kawai, ku ba ni wata rana", Intent.RESCHEDULE),
+        # What happens if I reply STOP? asks for help.
+        ("ka", None, "STOP რომ მივწერო რა მოხდება?", Intent.HELP),
+    ],
+)
+def test_twenty_first_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 56)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 57)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 43)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 44)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -254,9 +254,9 @@ SPLIT_SETS = (
         for number in range(38, 43)
     ),
 )
-#: The thirtieth and thirty-first sets, opt-out probes split like the others: the two files, the
-#: README section, the languages each was written in (None: all) and the opt-outs each language
-#: keeps.
+#: The thirtieth, thirty-first, thirty-fourth and forty-third sets, opt-out probes split like the
+#: others: the two files, the README section, the languages each was written in (None: all) and
+#: the opt-outs each language keeps.
 OPT_OUT_PROBES = (
     (
         ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
@@ -273,6 +273,12 @@ OPT_OUT_PROBES = (
     (
         ("replies_dev47.jsonl", "replies_heldback34.jsonl"),
         "The thirty-fourth set, a third opt-out probe, split",
+        None,
+        24,
+    ),
+    (
+        ("replies_dev56.jsonl", "replies_heldback43.jsonl"),
+        "The forty-third set, a fourth opt-out probe, split",
         None,
         24,
     ),
