@@ -126,7 +126,7 @@ def _echo_score(score: Score, *, show_misses: bool) -> None:
     click.echo(f"== {score.name}: {score.overall.total} replies")
     click.echo(
         f"overall {_percent(score.overall)}; false confirms {score.false_confirms}; "
-        f"missed opt-outs {score.missed_opt_outs}"
+        f"missed opt-outs {score.missed_opt_outs}; false opt-outs {score.false_opt_outs}"
     )
     for title, tallies in (
         ("language", score.by_language),
@@ -157,5 +157,6 @@ def _summary(score: Score) -> dict[str, object]:
         "accuracy": round(score.overall.accuracy, 4),
         "false_confirms": score.false_confirms,
         "missed_opt_outs": score.missed_opt_outs,
+        "false_opt_outs": score.false_opt_outs,
         "by_language": {k: round(v.accuracy, 4) for k, v in sorted(score.by_language.items())},
     }

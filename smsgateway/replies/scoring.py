@@ -3,7 +3,9 @@
 A corpus is JSON lines `{"lang", "question", "text", "intent"}` with an optional `"kind"` (what
 sort of reply it is, e.g. `chatter` or `opt_out_sentence`). The dangerous errors are a reply of any
 other intent read as `confirm` (a returnee lost) and an opt-out read as anything else (someone
-texted after asking us to stop).
+texted after asking us to stop). Replies read as an opt-out that are none (a complaint that a
+message never came, "please don't delete my number") are counted too: they stop a returnee's
+messages.
 
 A held-back corpus (a file whose name contains `heldback`) keeps its meaning only while nobody
 tunes the rules on its replies, so its misses are counted, never shown.
@@ -69,6 +71,8 @@ class Score:
     by_intent: dict[str, Tally] = field(default_factory=dict)
     false_confirms: int = 0
     missed_opt_outs: int = 0
+    #: Replies of any other intent read as an opt-out: the returnee's messages stop.
+    false_opt_outs: int = 0
     misses: list[Miss] = field(default_factory=list)
 
     def add(self, reply: LabelledReply, got: Intent) -> None:
@@ -82,6 +86,7 @@ class Score:
         self.misses.append(Miss(reply, got))
         self.false_confirms += got is Intent.CONFIRM
         self.missed_opt_outs += reply.intent is Intent.OPT_OUT
+        self.false_opt_outs += got is Intent.OPT_OUT
 
 
 def is_held_back(path: Path) -> bool:
@@ -145,6 +150,7 @@ def format_language_table(scores: list[Score]) -> str:
     rows.append("| **overall** | " + " | ".join(_cell(s.overall) for s in scores) + " |")
     rows.append("| false confirms | " + " | ".join(str(s.false_confirms) for s in scores) + " |")
     rows.append("| missed opt-outs | " + " | ".join(str(s.missed_opt_outs) for s in scores) + " |")
+    rows.append("| false opt-outs | " + " | ".join(str(s.false_opt_outs) for s in scores) + " |")
     return "\n".join(rows)
 
 

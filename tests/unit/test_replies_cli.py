@@ -112,6 +112,7 @@ _ROWS: list[dict[str, object]] = [
     {"lang": "fr", "question": "appointment_reminder", "text": "oui", "intent": "decline",
      "kind": "plain"},
     {"lang": "fr", "question": None, "text": "merci", "intent": "opt_out", "kind": "plain"},
+    {"lang": "en", "question": None, "text": "STOP", "intent": "unclear", "kind": "plain"},
 ]  # fmt: skip
 
 
@@ -119,11 +120,15 @@ def test_score_prints_accuracy_and_the_dangerous_errors(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "replies.jsonl", _ROWS)
     result = CliRunner().invoke(replies_cli, ["score", str(corpus)])
     assert result.exit_code == 0, result.output
-    assert "overall 50.0% (2/4); false confirms 1; missed opt-outs 1" in result.output
+    assert (
+        "overall 40.0% (2/5); false confirms 1; missed opt-outs 1; false opt-outs 1"
+        in result.output
+    )
     assert re.search(r"fr +0\.0% \(0/2\)  misses 2", result.output)
     assert "chatter" in result.output
     summary = json.loads(result.output.splitlines()[-1])
     assert summary["replies.jsonl"]["false_confirms"] == 1
+    assert summary["replies.jsonl"]["false_opt_outs"] == 1
     assert "merci" not in result.output
 
 
