@@ -105,6 +105,14 @@ class Signal(StrEnum):
     #: "received", "bien reçu", "recebido", "na samu": the message arrived. It answers nothing
     #: and counts as another word: "ok received" acknowledges the notice, it does not confirm.
     RECEIVED = "received"
+    #: "forget", "oubliez", "تنسوا", "ভুলবেন": a negation right beside one negates the forgetting
+    #: ("don't forget to send me the address" asks for it), not a word for sending beyond it.
+    FORGET = "forget"
+    #: "didn't", "m'avez pas", "nuk ma", "ba ku ... ba", "পাঠান নাই", "can't you": a negation
+    #: that tells what did not (or cannot) happen. Beside a word for sending or receiving it
+    #: complains or asks ("you didn't send me the address", "I did not receive your messages");
+    #: it forbids nothing, so it composes no opt-out.
+    NOT_DONE = "not_done"
     #: "another app", "MTN", "the rain": another service or thing. A stop word in its clause is
     #: about that, not our messages ("I unsubscribed from another app", "enough of this rain").
     ELSEWHERE = "elsewhere"
@@ -261,6 +269,10 @@ class Lexicon:
     asks_when: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `condition`, beside the meaning the chain gave them.
     condition: set[tuple[str, ...]] = field(default_factory=set)
+    #: The words of section `forget`, beside the meaning the chain gave them.
+    forget: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `not_done`, beside the meaning the chain gave their words.
+    not_done: set[tuple[str, ...]] = field(default_factory=set)
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
@@ -451,6 +463,8 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
                 Signal.CONDITION,
+                Signal.FORGET,
+                Signal.NOT_DONE,
             ):
                 # "before", "ባለፈው", "the rain", "if I want": classes beside other meanings (days
                 # and times, everyday events, "if" a reservation).
@@ -460,6 +474,8 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,
                     Signal.CONDITION: lexicon.condition,
+                    Signal.FORGET: lexicon.forget,
+                    Signal.NOT_DONE: lexicon.not_done,
                 }[signal]
                 for word in words:
                     classes.add(tuple(lexicon.words(word)))

@@ -26,6 +26,8 @@ from smsgateway.replies.normalize import (
     sentence_breaks,
 )
 
+#: "but", "mais", "pero": before a negated word for removing, the clause still asks to stay.
+_BUT = frozenset({Signal.CONTRAST})
 #: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
 NEGATION_REACH = 2
 
@@ -181,6 +183,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "ممكن الساعة 3؟", "karfe 3 zai yiwu?", "pode ser às 3?": a digit beside a word for the
     # hour is a time of day, not an option.
     matches = _hours_of_day(matches, tokens, lexicon, breaks)
+    matches = _dont_forget(matches, tokens, lexicon, breaks)
     matches = _everyday_yes_words(matches, tokens, lexicon, breaks)
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
@@ -229,16 +232,27 @@ def read_reply(text: str, language: str | None) -> Reading:
         else []
     )
 
+    # One's number or name, where the verb comes last: "ჩემი ნომერი არ წაშალოთ" (my number don't
+    # delete).
+    contacts = find_all_everywhere(tokens, lexicon, Signal.CONTACT) if removals else []
+
     def removal_negated(found: Match) -> bool:
         # "please don't remove my number", "my number, don't delete it": a negated word for
         # removing, opening its clause, asks to stay ("if you don't delete my number" does not
-        # open it; "no, remove my number" and "no borren mi número" are no negation).
+        # open it; "no, remove my number" and "no borren mi número" are no negation); so does
+        # one right after one's number ("ჩემი ნომერი არ წაშალოთ", my number don't delete).
         return any(
             found.start <= r.start
             and r.end <= found.end
             and not breaks[r.start]
             and any(
-                n.end == r.start and _opens_its_clause(n.start, matches, breaks) for n in negations
+                n.end == r.start
+                and (
+                    # "2, I can't come, but please don't remove my number"
+                    _opens_its_clause(n.start, matches, breaks, after=_BUT)
+                    or any(c.end == n.start for c in contacts)
+                )
+                for n in negations
             )
             for r in removals
         )
@@ -428,6 +442,35 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
     return held
 
 
+def _dont_forget(
+    matches: list[Match], tokens: list[str], lexicon: Lexicon, breaks: list[bool]
+) -> list[Match]:
+    """`matches` with each "no" right beside a word for forgetting made one negation with it:
+    "لا تنسوا", "no se olviden", "não esqueçam", "no forget" are a "don't forget", like the
+    English one: no answer "no" ("لا تنسوا ترسلولي العنوان" declines nothing), and beside a yes
+    a negation whose scope is unclear, as before."""
+    forgetting = _phrases_of(tokens, lexicon.forget)
+    merged = list(matches)
+    for f in forgetting:
+        for m in merged:
+            if m.signal is not Signal.NO:
+                continue
+            if not (_overlaps(m, f) or m.end == f.start or f.end == m.start):
+                continue
+            if not _same_clause(m, f, breaks):
+                continue
+            start, end = min(m.start, f.start), max(m.end, f.end)
+            inside = [x for x in merged if x.start < end and start < x.end]
+            start = min(start, *(x.start for x in inside))
+            end = max(end, *(x.end for x in inside))
+            first = merged.index(inside[0])
+            merged[first : first + len(inside)] = [
+                Match(start, end, Signal.NEGATION, " ".join(tokens[start:end]))
+            ]
+            break
+    return merged
+
+
 def _merge_not_stops(
     matches: list[Match], not_stops: list[Match], tokens: list[str]
 ) -> list[Match]:
@@ -509,6 +552,12 @@ def composed_opt_outs(
         if not _within(n, mistakes) and not any(_near(n, u, 0) for u in understood)
     ]
     noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
+    # "you didn't send me the address", "vous ne m'avez pas envoyé le rappel", "ba ku turo min
+    # adireshin ba", "I did not receive your messages": a negation that tells what did not happen
+    # forbids no sending; only the others negate a word for sending, the messages or a wish.
+    told = _phrases_of(tokens, lexicon.not_done)
+    forbidding = [n for n in negations if not _within(n, told)]
+    forbidding_noes = [n for n in noes if not _within(n, told)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
     # The stop word opening a listed phrase counts too: "don't stop sending me the reminders"
@@ -538,10 +587,33 @@ def composed_opt_outs(
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
 
+    forgetting = _phrases_of(tokens, lexicon.forget)
+
+    def forgetting_negated(negation: Match, word: Match) -> bool:
+        # "don't forget to send me the address", "لا تنسوا ترسلولي العنوان", "পাঠাতে ভুলবেন না",
+        # "n'oubliez pas de m'envoyer", "አትርሱ": a negation right beside (or inside) a word for
+        # forgetting negates the forgetting, not a word for sending or a wish in its clause;
+        # "don't send me anything, forget my number" still stops (the verb stands between).
+        def beyond(f: Match) -> bool:
+            return (negation.end <= word.start and word.end <= f.start) or (
+                f.end <= word.start and word.end <= negation.start
+            )
+
+        return any(
+            (_overlaps(f, negation) or f.start == negation.end or f.end == negation.start)
+            and not _overlaps(f, word)
+            and not beyond(f)
+            and one_clause(f, negation)
+            for f in forgetting
+        )
+
+    def negates(word: Match, negation: Match, gap: int) -> bool:
+        return beside(word, negation, gap) and not forgetting_negated(negation, word)
+
     pairs: list[tuple[Match, Match]] = [
-        *((s, n) for s in sending for n in negations if beside(s, n, NEGATION_GAP)),
-        *((s, n) for s in sending for n in noes if beside(s, n, NO_GAP)),
-        *((m, n) for m in messages for n in negations if m.start == n.end),
+        *((s, n) for s in sending for n in forbidding if negates(s, n, NEGATION_GAP)),
+        *((s, n) for s in sending for n in forbidding_noes if negates(s, n, NO_GAP)),
+        *((m, n) for m in messages for n in forbidding if m.start == n.end),
         *(
             (m, u)
             for m in sending + messages
@@ -604,8 +676,8 @@ def composed_opt_outs(
             # "I don't get this message": a word for understanding, not for receiving.
             and not _within(w, understood)
             and (
-                any(beside(w, n, NEGATION_GAP) for n in negations)
-                or any(beside(w, n, NO_GAP) for n in noes)
+                any(negates(w, n, NEGATION_GAP) for n in forbidding)
+                or any(negates(w, n, NO_GAP) for n in forbidding_noes)
             )
         ),
     ]
@@ -861,13 +933,16 @@ def _about_elsewhere(
     )
 
 
-def _opens_its_clause(index: int, matches: list[Match], breaks: list[bool]) -> bool:
-    """Whether the word at token `index` opens its clause, after politeness only."""
+def _opens_its_clause(
+    index: int, matches: list[Match], breaks: list[bool], *, after: frozenset[Signal] = frozenset()
+) -> bool:
+    """Whether the word at token `index` opens its clause, after politeness (and words of
+    `after`) only."""
     if index <= 0 or breaks[index]:
         return True
     before = [m for m in matches if m.end <= index]
     for m in reversed(before):
-        if m.signal is not Signal.POLITENESS:
+        if m.signal is not Signal.POLITENESS and m.signal not in after:
             return False
         if breaks[m.start]:
             return True

@@ -1584,3 +1584,47 @@ def test_twenty_first_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A negation that tells what did not happen forbids nothing: a complaint, no opt-out.
+        ("en", None, "you didn't send me the address of the clinic", U),
+        ("en", None, "I did not receive your messages last week", U),
+        ("fr", None, "vous ne m'avez pas envoyé l'adresse", U),
+        ("es", None, "no me mandaron la dirección", U),
+        ("pt", None, "vocês não me mandaram o endereço", U),
+        ("ar", None, "ما بعتولي العنوان", U),
+        ("ha", None, "ba ku turo min adireshin ba", U),
+        ("sq", None, "nuk ma dërguat adresën", U),
+        ("bn", None, "আমাকে ঠিকানা পাঠান নাই", U),
+        # ... a prohibition still stops.
+        ("en", None, "please do not send me messages", Intent.OPT_OUT),
+        ("fr", None, "ne m'envoyez plus de messages", Intent.OPT_OUT),
+        ("es", None, "no me manden más mensajes", Intent.OPT_OUT),
+        ("pt", None, "não me mandem mais mensagens", Intent.OPT_OUT),
+        ("ar", None, "ما تبعتولي رسايل", Intent.OPT_OUT),
+        ("ha", None, "kada ku sake turo min sako", Intent.OPT_OUT),
+        ("sq", None, "mos më dërgoni më mesazhe", Intent.OPT_OUT),
+        ("en", None, "I did not ask for these, don't text me again", Intent.OPT_OUT),
+        # "Don't forget to send me": the negation is the forgetting's.
+        ("en", None, "don't forget to send me the reminder", U),
+        ("ar", R, "لا تنسوا ترسلولي العنوان", U),
+        ("ps", R, "پیغام لیږل مه هېروئ", U),
+        ("bn", None, "ঠিকানা পাঠাতে ভুলবেন না", U),
+        ("am", None, "አድራሻውን መላክ አትርሱ", U),
+        ("en", None, "don't send me anything, forget my number", Intent.OPT_OUT),
+        ("bn", None, "আর মেসেজ পাঠাবেন না", Intent.OPT_OUT),
+        # A "no" before the forgetting is no answer, and beside a yes leaves it in doubt.
+        ("es", R, "sí voy, no se olviden del pastel", U),
+        # "My number, don't delete it" where the verb comes last, and after "but".
+        ("ka", None, "ჩემი ნომერი არ წაშალოთ", U),
+        ("ka", None, "ჩემი ნომერი წაშალეთ", Intent.OPT_OUT),
+        ("en", R, "2, I can't come, but please don't remove my number", Intent.DECLINE),
+    ],
+)
+def test_twenty_second_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

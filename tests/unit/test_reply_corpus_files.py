@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 57)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 58)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 44)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 45)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -280,6 +280,17 @@ OPT_OUT_PROBES = (
         ("replies_dev56.jsonl", "replies_heldback43.jsonl"),
         "The forty-third set, a fourth opt-out probe, split",
         None,
+        24,
+    ),
+)
+#: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the
+#: words of an opt-out with a negation and are none (a message that never came, "don't forget to
+#: send me the address", "please don't delete my number"), beside a few opt-outs with the same
+#: words; the two files, the README section and the non-opt-outs each language has.
+FALSE_OPT_OUT_PROBES = (
+    (
+        ("replies_dev57.jsonl", "replies_heldback44.jsonl"),
+        "The forty-fourth set, a false opt-out probe, split",
         24,
     ),
 )
@@ -664,11 +675,27 @@ def test_an_opt_out_probe_has_opt_outs_and_near_misses_and_holds_back_a_quarter(
         assert 0.2 <= share <= 0.3, (lang, share)
 
 
+@pytest.mark.parametrize(("names", "heading", "others"), FALSE_OPT_OUT_PROBES)
+def test_a_false_opt_out_probe_has_near_misses_and_opt_outs_and_holds_back_a_quarter(
+    names: tuple[str, str], heading: str, others: int
+) -> None:
+    development, held_back = (_rows(name) for name in names)
+    assert {row["lang"] for row in development + held_back} == set(supported_codes())
+    for lang in supported_codes():
+        mine = [row for row in development + held_back if row["lang"] == lang]
+        near_misses = [row for row in mine if row["intent"] != "opt_out"]
+        assert len(near_misses) >= others, lang
+        assert 0 < len(mine) - len(near_misses) < len(near_misses), lang
+        held = [row for row in near_misses if row in held_back]
+        assert 0.2 <= len(held) / len(near_misses) <= 0.3, lang
+
+
 @pytest.mark.parametrize(
     ("name", "heading"),
     [
         *((name, heading) for names, heading, _, _ in SPLIT_SETS for name in names),
         *((name, heading) for names, heading, _, _ in OPT_OUT_PROBES for name in names),
+        *((name, heading) for names, heading, _ in FALSE_OPT_OUT_PROBES for name in names),
     ],
 )
 def test_the_readme_gives_the_counts_of_each_part_of_a_split_set(name: str, heading: str) -> None:

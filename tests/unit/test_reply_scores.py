@@ -120,6 +120,11 @@ OPT_OUT_PROBES_19 = tuple(DATA / f"replies_dev{number}.jsonl" for number in (43,
 #: twenty-first round (opt-outs as they arrive after days of messages: inside a longer message,
 #: indirect, from someone else, typed on a cheap phone): held to no dangerous error.
 OPT_OUT_PROBE_21 = DATA / "replies_dev56.jsonl"
+#: The development part of the forty-fourth set, a probe of false opt-outs written in the
+#: twenty-second round (a message that never came, "don't forget to send me the address",
+#: "please don't delete my number", beside opt-outs with the same words): held to no dangerous
+#: error and to no false opt-out.
+FALSE_OPT_OUT_PROBE_22 = DATA / "replies_dev57.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -155,6 +160,7 @@ EVERY_DEVELOPMENT_FILE = (
     *SPLIT_AT_THE_END_OF_ROUND_19,
     *SPLIT_IN_ROUND_20,
     OPT_OUT_PROBE_21,
+    FALSE_OPT_OUT_PROBE_22,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -166,6 +172,7 @@ KIND_SUPPLEMENTS = (
     *OPT_OUT_SUPPLEMENTS,
     *OPT_OUT_PROBES_19,
     OPT_OUT_PROBE_21,
+    FALSE_OPT_OUT_PROBE_22,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -204,6 +211,13 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
     assert (score.false_confirms, score.missed_opt_outs) == (0, 0), _misses(score)
 
 
+def test_the_false_opt_out_probe_stops_no_one_who_did_not_ask() -> None:
+    """A complaint that a message never came, a wish to be reminded or to keep one's number is
+    read as anything but an opt-out: an opt-out stops the returnee's reminders."""
+    score = _score(FALSE_OPT_OUT_PROBE_22)
+    assert score.false_opt_outs == 0, _misses(score)
+
+
 @pytest.mark.parametrize(
     "path",
     [path for path in EVERY_DEVELOPMENT_FILE if path not in NO_ACCURACY_BAR],
@@ -233,7 +247,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev56.jsonl --table`:\n" + table
+        "tests/data/replies_dev57.jsonl --table`:\n" + table
     )
 
 
