@@ -1599,6 +1599,10 @@ def test_twenty_first_round(
         ("ha", None, "ba ku turo min adireshin ba", U),
         ("sq", None, "nuk ma dërguat adresën", U),
         ("bn", None, "আমাকে ঠিকানা পাঠান নাই", U),
+        # A "no" is no negation that reaches past the verb it stands before.
+        ("es", None, "no me acuerdo si mandé el papel", U),
+        ("pt", None, "não me lembro se mandei o papel", U),
+        ("es", None, "pero no me borren de la lista porfa", U),
         # ... a prohibition still stops.
         ("en", None, "please do not send me messages", Intent.OPT_OUT),
         ("fr", None, "ne m'envoyez plus de messages", Intent.OPT_OUT),
