@@ -238,6 +238,8 @@ class Clock:
     def check_leadership(self) -> None:
         """Take the leader lock when free; stop the leader jobs if the lock was lost."""
         with self._mutex:
+            if _stopping.is_set():  # a check that began before shutdown takes no lead
+                return
             if self.lock.try_acquire():
                 if self.leader is None:
                     self.leader = self._start_leader_jobs()
@@ -275,11 +277,13 @@ class Clock:
 
         A running dispatch round stops between provider calls; `wait` waits for it (and the
         leader's jobs) to end, which a process must do before interpreter shutdown begins.
+        The local jobs are stopped before taking the mutex: a leadership check under way needs
+        it to end, and waiting for that check while holding it would wait forever.
         """
         _stopping.set()
+        if self.local.running:
+            self.local.shutdown(wait=wait)
         with self._mutex:
-            if self.local.running:
-                self.local.shutdown(wait=wait)
             if self.leader is not None:
                 self.leader.shutdown(wait=True)
                 self.leader = None

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +20,8 @@ from sqlalchemy import create_engine, text
 
 from smsgateway import migrations
 from smsgateway.leader import AdvisoryLock, FileLock
-from smsgateway.scheduler import LEADER_JOBS
+from smsgateway.runtime import Runtime
+from smsgateway.scheduler import LEADER_JOBS, Clock
 
 LEADER_LINE = re.compile(r" (\d+) INFO smsgateway\.scheduler: leader: process \d+ now runs")
 SWEEP_LINE = re.compile(r" (\d+) INFO smsgateway\.scheduler: lease sweep: ")
@@ -65,6 +67,40 @@ def test_file_lock_is_freed_when_its_process_is_killed(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+class HeldCheck(Clock):
+    """A clock whose leadership check, once under way, waits until the test lets it go on."""
+
+    def __init__(self, runtime: Runtime, lock: FileLock) -> None:
+        super().__init__(runtime, lock)
+        self.entered, self.go = threading.Event(), threading.Event()
+
+    def check_leadership(self) -> None:
+        self.entered.set()
+        self.go.wait(10)
+        super().check_leadership()
+
+
+def test_a_clock_stops_while_a_leadership_check_is_under_way(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """SIGTERM can come while the leadership check runs: `shutdown` waits for that job, so it
+    must not hold what the job needs (a `serve` that kept running after SIGTERM until killed)."""
+    path = tmp_path / "scheduler.lock"
+    clock = HeldCheck(runtime, FileLock(path)).start()
+    assert clock.entered.wait(10)
+    stopping = threading.Thread(target=clock.shutdown, kwargs={"wait": True}, daemon=True)
+    stopping.start()
+    time.sleep(0.3)  # shutdown is under way and waits for the check
+    clock.go.set()
+    stopping.join(timeout=10)
+
+    assert not stopping.is_alive(), "shutdown waits for a check that waits for shutdown"
+    assert not clock.is_leader  # a check that ends after shutdown began takes no lead
+    other = FileLock(path)
+    assert other.try_acquire()  # and holds no lock
+    other.release()
+
+
 def test_only_one_advisory_lock_holder_and_a_dead_session_frees_it(pg_url: str) -> None:
     engine = create_engine(pg_url)
     leader, follower = AdvisoryLock(engine), AdvisoryLock(engine)
