@@ -46,6 +46,8 @@ class NoticeKind(StrEnum):
     ACK_OPTED_IN = "ack_opted_in"
     ACK_HELP = "ack_help"
     ACK_UNCLEAR = "ack_unclear"
+    #: `ack_unclear` to a reply that speaks of the messages: also tells how to stop them
+    ACK_UNCLEAR_STOP = "ack_unclear_stop"
     ACK_NEEDS_CONFIRMATION = "ack_needs_confirmation"
     ACK_UNKNOWN_SENDER = "ack_unknown_sender"
     ACK_RECEIVED = "ack_received"

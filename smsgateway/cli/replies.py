@@ -102,7 +102,8 @@ def score_command(files: tuple[str, ...], show_misses: bool, table: bool) -> Non
     """Score labelled corpora (JSON lines with "intent"): accuracy and dangerous errors.
 
     Prints overall, per-language, per-kind and per-intent accuracy, false confirmations (a reply
-    of any other intent read as confirm) and missed opt-outs; the last line is JSON.
+    of any other intent read as confirm), missed opt-outs (and how many of them are answered with
+    how to stop) and false opt-outs; the last line is JSON.
     """
     paths = [Path(name) for name in files]
     held_back = [path.name for path in paths if is_held_back(path)]
@@ -126,7 +127,8 @@ def _echo_score(score: Score, *, show_misses: bool) -> None:
     click.echo(f"== {score.name}: {score.overall.total} replies")
     click.echo(
         f"overall {_percent(score.overall)}; false confirms {score.false_confirms}; "
-        f"missed opt-outs {score.missed_opt_outs}; false opt-outs {score.false_opt_outs}"
+        f"missed opt-outs {score.missed_opt_outs} ({score.told_how_to_stop} told how to stop); "
+        f"false opt-outs {score.false_opt_outs}"
     )
     for title, tallies in (
         ("language", score.by_language),
@@ -158,5 +160,6 @@ def _summary(score: Score) -> dict[str, object]:
         "false_confirms": score.false_confirms,
         "missed_opt_outs": score.missed_opt_outs,
         "false_opt_outs": score.false_opt_outs,
+        "told_how_to_stop": score.told_how_to_stop,
         "by_language": {k: round(v.accuracy, 4) for k, v in sorted(score.by_language.items())},
     }

@@ -110,6 +110,8 @@ class ReplyOutcome:
 
 #: The review reason of an applied answer that also asks a caseworker something.
 QUESTION_BESIDE_ANSWER_REASON = "question_beside_answer"
+#: The review reason of an unclear reply that speaks of the messages: perhaps an opt-out.
+ABOUT_THE_MESSAGES_REASON = "unclear_about_the_messages"
 
 
 def queue_review(
@@ -144,12 +146,17 @@ def apply_answer(
     live_tasks: dict[str, Task] | None = None,
     has_held_questions: bool = True,
     asks_a_question: bool = False,
+    about_the_messages: bool = False,
 ) -> ReplyOutcome:
     """Apply `intent` as the answer to `question`; acknowledge it in the recipient's language.
 
     `asks_a_question`: the reply asks something beside its answer ("I'll come. Is the bus stop
     near?"): the answer is applied and the message also goes to the review queue, for a
     caseworker to answer the question.
+
+    `about_the_messages`: the reply speaks of the messages, sending or one's number
+    (`Understanding.speaks_of_the_messages`). Unclear, it may be an opt-out nobody understood:
+    the acknowledgement also says how to stop (`ack_unclear_stop`) and the review item says why.
 
     An "ok" to a reminder from a shared phone or a proxy confirms nothing by itself: the person
     is asked for the digit and the question stays open (`replies.shared_phones`).
@@ -204,31 +211,42 @@ def apply_answer(
             queue_review(session, message, reason="reorientation", now=now)
     if asks_a_question and is_answer:
         queue_review(session, message, reason=QUESTION_BESIDE_ANSWER_REASON, now=now)
+    about_stopping = intent is Intent.UNCLEAR and about_the_messages
     if _needs_caseworker(intent, programme, message, question):
-        queue_review(session, message, reason=intent.value, now=now)
+        reason = ABOUT_THE_MESSAGES_REASON if about_stopping else intent.value
+        queue_review(session, message, reason=reason, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     elif intent is Intent.UNCLEAR:
         outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for
-    outcome.notice_ids.append(
-        _insert_acknowledgement(session, message, question, ACK_FOR[intent], now)
-    )
+    kind = NoticeKind.ACK_UNCLEAR_STOP if about_stopping else ACK_FOR[intent]
+    outcome.notice_ids.append(_insert_acknowledgement(session, message, question, kind, now))
     return outcome
 
 
 def acknowledge_receipt(
-    session: Session, message: Message, point: ContactPoint, *, now: datetime
+    session: Session,
+    message: Message,
+    point: ContactPoint,
+    *,
+    now: datetime,
+    about_the_messages: bool = False,
 ) -> list[int]:
     """Tell a returnee their message reached the caseworker (`ack_received`), at most once per
     number per `RECEIPT_INTERVAL`; the notice ids planned (none when already told).
 
+    `about_the_messages`: the message speaks of the messages, sending or the number, and may be
+    an opt-out nobody understood: it is answered with how to stop instead (`ack_unclear_stop`,
+    also at most once per number per `RECEIPT_INTERVAL`).
+
     The wording names no referral, partner or service: it is discreet on any phone.
     """
+    kind = NoticeKind.ACK_UNCLEAR_STOP if about_the_messages else NoticeKind.ACK_RECEIVED
     since = now - RECEIPT_INTERVAL
     already = session.scalar(
         select(Notice.id)
         .join(ContactPoint, Notice.contact_point_id == ContactPoint.id)
         .where(
-            Notice.kind == NoticeKind.ACK_RECEIVED,
+            Notice.kind == kind,
             ContactPoint.phone_e164 == point.phone_e164,
             Notice.created_at > since,
         )
@@ -238,7 +256,7 @@ def acknowledge_receipt(
         return []
     notice = plan_notice(
         session,
-        kind=NoticeKind.ACK_RECEIVED,
+        kind=kind,
         returnee=point.returnee,
         contact_point=point,
         channel=_answer_channel(message),

@@ -50,6 +50,20 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
 #: Requests at any moment; beside an answer they leave the reply unclear.
 _REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
 
+#: The words opt-out sentences are made of: the messages, sending, one's number or the list,
+#: "no more", removing, a stop word (negated or told of others too).
+_ABOUT_THE_MESSAGES = (
+    Signal.MESSAGES,
+    Signal.SEND,
+    Signal.CONTACT,
+    Signal.UNWANTED,
+    Signal.REMOVE,
+    Signal.REMOVE_ME,
+    Signal.OPT_OUT,
+    Signal.OPT_OUT_ALONE,
+    Signal.OPT_IN,
+)
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -111,6 +125,16 @@ class Understanding:
     def intent(self, question: Question | None) -> Intent:
         """`classify_reply(text, language, question)`, without reading the reply again."""
         return self.explain(question).intent
+
+    @property
+    def speaks_of_the_messages(self) -> bool:
+        """Whether the reply uses the words opt-outs are made of (`_ABOUT_THE_MESSAGES`).
+
+        Read `unclear`, such a reply may be an opt-out the rules missed ("I have had enough of
+        your texts, my husband reads them"): it is answered with how to stop, and a caseworker
+        sees why it was flagged (locales/KEYWORDS.md, "Unclear replies about the messages").
+        """
+        return bool(self.reading.opt_outs) or self.reading.has(*_ABOUT_THE_MESSAGES)
 
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""

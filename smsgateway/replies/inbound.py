@@ -38,6 +38,7 @@ from smsgateway.partners import apply_partner_message, find_point_person
 from smsgateway.programme import current_programme
 from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
+    ABOUT_THE_MESSAGES_REASON,
     ReplyOutcome,
     acknowledge_receipt,
     apply_answer,
@@ -413,22 +414,29 @@ def _understand(
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
         _store(session, message)
+        about_the_messages = False
         if _repeats_last_answer(session, message, sender, reply):
             outcome = ReplyOutcome("repeated")  # the answer already recorded, sent again
         elif is_chatter(text, language) and "chatter" not in current_programme().replies.review:
             outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read
         elif late is not None:
             outcome = _queue_late(session, message, late, reply, now=now)
+        elif reply.speaks_of_the_messages:  # perhaps an opt-out nobody understood
+            about_the_messages = True
+            outcome = queue_review(session, message, reason=ABOUT_THE_MESSAGES_REASON, now=now)
         else:
             outcome = queue_review(session, message, reason="no_open_question", now=now)
-        outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
+        outcome.notice_ids += acknowledge_receipt(
+            session, message, point, now=now, about_the_messages=about_the_messages
+        )
         return outcome
     if len(questions) > 1:
         _store(session, message)
         return _ask_which(session, message, questions, now=now)
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
-    decision = reply.in_language(answered).explain(Question(question.question or ""))
+    reply = reply.in_language(answered)
+    decision = reply.explain(Question(question.question or ""))
     intent = decision.intent
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
@@ -447,6 +455,7 @@ def _understand(
         live_tasks=sender.live_tasks.get(question.referral_id or 0, {}),
         has_held_questions=sender.has_held_questions,
         asks_a_question=decision.rule in QUESTION_BESIDE_ANSWER,
+        about_the_messages=reply.speaks_of_the_messages,
     )
 
 

@@ -5,7 +5,8 @@ sort of reply it is, e.g. `chatter` or `opt_out_sentence`). The dangerous errors
 other intent read as `confirm` (a returnee lost) and an opt-out read as anything else (someone
 texted after asking us to stop). Replies read as an opt-out that are none (a complaint that a
 message never came, "please don't delete my number") are counted too: they stop a returnee's
-messages.
+messages. A missed opt-out read `unclear` that speaks of the messages is answered with how to
+stop (`ack_unclear_stop`): those are counted as told how to stop.
 
 A held-back corpus (a file whose name contains `heldback`) keeps its meaning only while nobody
 tunes the rules on its replies, so its misses are counted, never shown.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smsgateway.inputs import reading_text
-from smsgateway.replies.classify import classify_reply
+from smsgateway.replies.classify import understand_reply
 from smsgateway.replies.intents import Intent, Question
 
 HELD_BACK_MARK = "heldback"
@@ -73,9 +74,11 @@ class Score:
     missed_opt_outs: int = 0
     #: Replies of any other intent read as an opt-out: the returnee's messages stop.
     false_opt_outs: int = 0
+    #: Missed opt-outs read as unclear replies about the messages: answered with how to stop.
+    told_how_to_stop: int = 0
     misses: list[Miss] = field(default_factory=list)
 
-    def add(self, reply: LabelledReply, got: Intent) -> None:
+    def add(self, reply: LabelledReply, got: Intent, *, about_the_messages: bool = False) -> None:
         is_right = got is reply.intent
         self.overall.add(is_right=is_right)
         self.by_language.setdefault(reply.language, Tally()).add(is_right=is_right)
@@ -86,6 +89,9 @@ class Score:
         self.misses.append(Miss(reply, got))
         self.false_confirms += got is Intent.CONFIRM
         self.missed_opt_outs += reply.intent is Intent.OPT_OUT
+        self.told_how_to_stop += (
+            reply.intent is Intent.OPT_OUT and got is Intent.UNCLEAR and about_the_messages
+        )
         self.false_opt_outs += got is Intent.OPT_OUT
 
 
@@ -130,7 +136,12 @@ def score_replies(name: str, replies: Iterable[LabelledReply]) -> Score:
     score = Score(name)
     for reply in replies:
         # Read as the service reads a reply (bounded): the score is the service's.
-        score.add(reply, classify_reply(reading_text(reply.text), reply.language, reply.question))
+        understood = understand_reply(reading_text(reply.text), reply.language)
+        score.add(
+            reply,
+            understood.intent(reply.question),
+            about_the_messages=understood.speaks_of_the_messages,
+        )
     return score
 
 

@@ -70,6 +70,7 @@ REVIEW_REASON = {
     "decline": _("Cannot come"),
     "reschedule": _("Asks for another date"),
     "unclear": _("Unclear answer"),
+    "unclear_about_the_messages": _("Unclear, speaks of the messages (may want them to stop)"),
     "question_beside_answer": _("Answered, and asks a question"),
 }
 

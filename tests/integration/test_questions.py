@@ -395,6 +395,29 @@ def test_a_question_for_the_caseworker_with_no_open_question_is_reviewed(
     assert [item.reason for item in session.scalars(select(ReviewItem))] == ["no_open_question"]
 
 
+def test_a_message_about_the_messages_with_no_open_question_is_told_how_to_stop_once_a_day(
+    runtime: Runtime, session: Session, now: datetime, make_returnee: Callable[..., Returnee]
+) -> None:
+    """Perhaps an opt-out nobody understood: told how to stop (not only that it arrived), and
+    the review item says why; a second such message the same day is not answered again."""
+    phone = make_returnee().contact_points[0].phone_e164
+
+    first = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    second = reply(runtime, phone, "vos messages me dérangent", now + timedelta(hours=1))
+
+    session.expire_all()
+    assert [session.get(Notice, n).kind for n in first.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]
+    assert second.notice_ids == []
+    reasons = [item.reason for item in session.scalars(select(ReviewItem))]
+    assert reasons == ["unclear_about_the_messages", "unclear_about_the_messages"]
+    dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=now)
+    (told,) = sent_to(session, phone, "ack_unclear_stop")
+    assert told.body == (
+        "Désolé, nous n'avons pas compris votre réponse. Pour arreter tous les messages, "
+        "répondez STOP. Un conseiller lira aussi votre message."
+    )
+
+
 def test_an_ok_to_did_you_go_asks_again_and_is_no_review_item(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:

@@ -92,6 +92,15 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
         # gets it only when the programme's [replies] review names "reorientation".
         ("followup", "2", "attended_no", "not_started", "ack_attended_no", []),
         ("appointment_reminder", "peut-être", "unclear", "referred", "ack_unclear", ["unclear"]),
+        # Unclear, but about the messages: perhaps an opt-out nobody understood.
+        (
+            "appointment_reminder",
+            "vos messages arrivent sur le téléphone de mon mari, il n'est pas content",
+            "unclear",
+            "referred",
+            "ack_unclear_stop",
+            ["unclear_about_the_messages"],
+        ),
         # A confirmation that asks a practical question: recorded, and the question goes to a
         # caseworker to answer.
         (
@@ -142,6 +151,30 @@ def test_each_answer_records_status_event_acknowledgement_and_review(
     send_due(runtime, at)
     sent = session.scalar(select(Message).filter_by(direction="out", kind=ack))
     assert sent is not None and sent.language == "fr" and sent.body
+
+
+def test_an_unclear_reply_about_the_messages_is_told_how_to_stop_and_stop_then_stops(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, "appointment_reminder") + timedelta(minutes=5)
+    phone = phone_of(referral.returnee)
+
+    result = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", at)
+
+    session.expire_all()
+    (acknowledgement,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert acknowledgement.kind == "ack_unclear_stop"
+    send_due(runtime, at)
+    sent = session.scalar(select(Message).filter_by(direction="out", kind="ack_unclear_stop"))
+    assert sent is not None and sent.language == "fr"
+    assert "tous les messages, répondez STOP" in sent.body  # GSM-7: "arreter"
+    assert reviews_of(session, result.message_id) == ["unclear_about_the_messages"]
+
+    reply(runtime, phone, "STOP", at + timedelta(minutes=10))
+
+    session.expire_all()
+    assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
 
 
 def test_stop_stops_the_number_is_acknowledged_and_start_restores(

@@ -18,7 +18,8 @@ from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.keywords import Signal, load_keyword_file, reply_chain
 from smsgateway.replies.normalize import matching_tokens
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "replies_corpus.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+CORPUS = DATA / "replies_corpus.jsonl"
 
 R = Question.APPOINTMENT_REMINDER
 F = Question.FOLLOWUP
@@ -1632,3 +1633,49 @@ def test_twenty_second_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaks"),
+    [
+        # Opt-outs nobody understood, and complaints about the messages: told how to stop.
+        ("en", "these texts are getting too much for me honestly", True),
+        ("en", "my phone was off, I didn't get your messages", True),
+        ("fr", "vos messages arrivent sur le téléphone de mon mari, il n'est pas content", True),
+        ("fr", "c'est le téléphone de ma soeur, elle ne veut pas de ces sms", True),
+        ("ar", "الرسائل كثيرة بزاف", True),
+        ("es", "mi teléfono estaba apagado, no recibí sus mensajes", True),
+        ("ha", "wayana a kashe yake, ban ga sakon ku ba", True),
+        ("bn", "আমার ভাই ভুল করে নাম্বারটা ব্লক করে দিছিল, তাই রিমাইন্ডার দেখি নাই", True),
+        # Unclear answers that speak of nothing of the kind, and a stop that stops nothing.
+        ("en", "maybe", False),
+        ("en", "I will think about it", False),
+        ("en", "where is the bus stop?", False),
+        ("fr", "peut-être", False),
+        ("fr", "le bus s'arrête où ?", False),
+        ("es", "si no puedo ir", False),
+        ("wo", "waaw waaw mais mënuma ñëw", False),
+    ],
+)
+def test_an_unclear_reply_that_speaks_of_the_messages_is_told_apart(
+    lang: str, text: str, speaks: bool
+) -> None:
+    """Read `unclear`, a reply with the words opt-outs are made of may be an opt-out the rules
+    missed: it is answered with how to stop (`ack_unclear_stop`)."""
+    reply = understand_reply(text, lang)
+    assert reply.intent(Question.APPOINTMENT_REMINDER) is Intent.UNCLEAR
+    assert reply.speaks_of_the_messages is speaks
+
+
+@pytest.mark.slow
+def test_every_opt_out_phrase_of_the_development_corpus_speaks_of_the_messages() -> None:
+    """An opt-out the rules read is made of words `speaks_of_the_messages` knows: so were one
+    like it missed, its sender would still be told how to stop."""
+    silent = [
+        (row["lang"], row["text"])
+        for path in sorted(DATA.glob("replies_dev*.jsonl"))
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        if row["intent"] == "opt_out" and row.get("kind") == "opt_out_sentence"
+        if not understand_reply(reading_text(row["text"]), row["lang"]).speaks_of_the_messages
+    ]
+    assert silent == []

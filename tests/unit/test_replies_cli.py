@@ -113,6 +113,9 @@ _ROWS: list[dict[str, object]] = [
      "kind": "plain"},
     {"lang": "fr", "question": None, "text": "merci", "intent": "opt_out", "kind": "plain"},
     {"lang": "en", "question": None, "text": "STOP", "intent": "unclear", "kind": "plain"},
+    {"lang": "en", "question": "appointment_reminder",
+     "text": "these texts are getting too much for me honestly", "intent": "opt_out",
+     "kind": "opt_out_sentence"},
 ]  # fmt: skip
 
 
@@ -121,14 +124,16 @@ def test_score_prints_accuracy_and_the_dangerous_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(replies_cli, ["score", str(corpus)])
     assert result.exit_code == 0, result.output
     assert (
-        "overall 40.0% (2/5); false confirms 1; missed opt-outs 1; false opt-outs 1"
-        in result.output
+        "overall 33.3% (2/6); false confirms 1; missed opt-outs 2 (1 told how to stop); "
+        "false opt-outs 1" in result.output
     )
     assert re.search(r"fr +0\.0% \(0/2\)  misses 2", result.output)
     assert "chatter" in result.output
     summary = json.loads(result.output.splitlines()[-1])
     assert summary["replies.jsonl"]["false_confirms"] == 1
     assert summary["replies.jsonl"]["false_opt_outs"] == 1
+    # "these texts are getting too much" is read unclear, and answered with how to stop.
+    assert summary["replies.jsonl"]["told_how_to_stop"] == 1
     assert "merci" not in result.output
 
 
