@@ -601,6 +601,7 @@ class Simulation:
             "ack_needs_confirmation",
             "ack_which_referral",
             "ack_unclear",
+            "ack_unclear_stop",
         ):
             return
         understood = language in person.understands
@@ -627,7 +628,12 @@ class Simulation:
                     ),
                 )
             return
-        if kind in ("ack_needs_confirmation", "ack_which_referral", "ack_unclear"):
+        if kind in (
+            "ack_needs_confirmation",
+            "ack_which_referral",
+            "ack_unclear",
+            "ack_unclear_stop",
+        ):
             if case is None or rng.random() > person.answers:
                 return
             asked = person.last_question.get(case.referral_id) or self.likely_question(case)
