@@ -420,7 +420,7 @@ def _understand(
         elif is_chatter(text, language) and "chatter" not in current_programme().replies.review:
             outcome = ReplyOutcome("received")  # "ok", "merci": a receipt, nothing to read
         elif late is not None:
-            outcome = _queue_late(session, message, late, reply, now=now)
+            outcome, about_the_messages = _queue_late(session, message, late, reply, now=now)
         elif reply.speaks_of_the_messages:  # perhaps an opt-out nobody understood
             about_the_messages = True
             outcome = queue_review(session, message, reason=ABOUT_THE_MESSAGES_REASON, now=now)
@@ -551,8 +551,10 @@ def _is_within(question: Notice, since: datetime, now: datetime | None) -> bool:
 
 def _queue_late(
     session: Session, message: Message, question: Notice, reply: Understanding, *, now: datetime
-) -> ReplyOutcome:
-    """After the window: keep what it seems to say, link the referral, let a caseworker apply it.
+) -> tuple[ReplyOutcome, bool]:
+    """After the window: keep what it seems to say, link the referral, let a caseworker apply it;
+    and whether it is an unclear reply about the messages (perhaps an opt-out nobody
+    understood: its review item says so, and the sender is told how to stop).
 
     A late answer to a satisfaction question stays off the referral's page (only the review
     item names the referral): it may carry a complaint (smsgateway.feedback).
@@ -561,10 +563,14 @@ def _queue_late(
         message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
     language = question.returnee.preferred_language if question.returnee else ""
-    message.intent = reply.in_language(language).intent(Question(question.question or ""))
-    return queue_review(
-        session, message, reason="late_reply", now=now, referral_id=question.referral_id
+    understood = reply.in_language(language)
+    message.intent = understood.intent(Question(question.question or ""))
+    about_the_messages = message.intent == Intent.UNCLEAR and understood.speaks_of_the_messages
+    reason = ABOUT_THE_MESSAGES_REASON if about_the_messages else "late_reply"
+    outcome = queue_review(
+        session, message, reason=reason, now=now, referral_id=question.referral_id
     )
+    return outcome, about_the_messages
 
 
 def _ask_which(

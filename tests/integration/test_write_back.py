@@ -324,6 +324,25 @@ def test_late_reply_is_stored_shown_for_review_and_a_caseworker_can_apply_it(
     assert ack.kind == "ack_confirmed" and ack.referral_id == referral.id
 
 
+def test_a_late_unclear_reply_about_the_messages_is_told_how_to_stop(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """Anyone who once left a reminder unanswered has a late question: a message about the
+    messages from them is flagged and answered as from anyone else."""
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    sent_at = ask(runtime, session, referral, "appointment_reminder")
+    late = sent_at + timedelta(hours=runtime.settings.reply_window_hours, minutes=1)
+
+    result = reply(runtime, phone_of(referral.returnee), "ces sms c'est trop pour moi", late)
+
+    session.expire_all()
+    item = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
+    assert item is not None and item.referral_id == referral.id
+    assert item.reason == "unclear_about_the_messages"
+    (ack,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert ack.kind == "ack_unclear_stop"
+
+
 def test_caseworker_picks_the_referral_of_a_message_that_asked_which(
     runtime: Runtime,
     session: Session,
