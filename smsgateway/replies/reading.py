@@ -183,7 +183,8 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "ممكن الساعة 3؟", "karfe 3 zai yiwu?", "pode ser às 3?": a digit beside a word for the
     # hour is a time of day, not an option.
     matches = _hours_of_day(matches, tokens, lexicon, breaks)
-    matches = _dont_forget(matches, tokens, lexicon, breaks)
+    forgetting = _phrases_of(tokens, lexicon.forget)
+    matches = _dont_forget(matches, forgetting, tokens, breaks)
     matches = _everyday_yes_words(matches, tokens, lexicon, breaks)
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
@@ -223,7 +224,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
         if not stops_nothing(found)
     ]
-    stop_phrases = composed_opt_outs(tokens, lexicon, not_stops, breaks)
+    stop_phrases = composed_opt_outs(tokens, lexicon, not_stops, breaks, forgetting)
     # Words for removing are looked for only where there is an opt-out for them to negate.
     removals = (
         find_all_everywhere(tokens, lexicon, Signal.REMOVE)
@@ -443,13 +444,12 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
 
 
 def _dont_forget(
-    matches: list[Match], tokens: list[str], lexicon: Lexicon, breaks: list[bool]
+    matches: list[Match], forgetting: list[Match], tokens: list[str], breaks: list[bool]
 ) -> list[Match]:
     """`matches` with each "no" right beside a word for forgetting made one negation with it:
     "لا تنسوا", "no se olviden", "não esqueçam", "no forget" are a "don't forget", like the
     English one: no answer "no" ("لا تنسوا ترسلولي العنوان" declines nothing), and beside a yes
     a negation whose scope is unclear, as before."""
-    forgetting = _phrases_of(tokens, lexicon.forget)
     merged = list(matches)
     for f in forgetting:
         for m in merged:
@@ -459,14 +459,8 @@ def _dont_forget(
                 continue
             if not _same_clause(m, f, breaks):
                 continue
-            start, end = min(m.start, f.start), max(m.end, f.end)
-            inside = [x for x in merged if x.start < end and start < x.end]
-            start = min(start, *(x.start for x in inside))
-            end = max(end, *(x.end for x in inside))
-            first = merged.index(inside[0])
-            merged[first : first + len(inside)] = [
-                Match(start, end, Signal.NEGATION, " ".join(tokens[start:end]))
-            ]
+            span = Match(min(m.start, f.start), max(m.end, f.end), None, "")
+            merged = _merged(merged, span, Signal.NEGATION, tokens)
             break
     return merged
 
@@ -478,16 +472,21 @@ def _merge_not_stops(
     match, so that no rule reads its words apart ("abeg no" + "stop" is no "no")."""
     merged = list(matches)
     for phrase in not_stops:
-        inside = [m for m in merged if _overlaps(m, phrase)]
-        if not inside:
-            continue
-        start = min(phrase.start, *(m.start for m in inside))
-        end = max(phrase.end, *(m.end for m in inside))
-        first = merged.index(inside[0])
-        merged[first : first + len(inside)] = [
-            Match(start, end, Signal.NOT_STOP, " ".join(tokens[start:end]))
-        ]
+        merged = _merged(merged, phrase, Signal.NOT_STOP, tokens)
     return merged
+
+
+def _merged(matches: list[Match], span: Match, signal: Signal, tokens: list[str]) -> list[Match]:
+    """`matches` with the ones that overlap `span` made one match of `signal` that covers them
+    all (`matches` itself when none does)."""
+    inside = [m for m in matches if _overlaps(m, span)]
+    if not inside:
+        return matches
+    start = min(span.start, *(m.start for m in inside))
+    end = max(span.end, *(m.end for m in inside))
+    first = matches.index(inside[0])
+    one = Match(start, end, signal, " ".join(tokens[start:end]))
+    return [*matches[:first], one, *matches[first + len(inside) :]]
 
 
 def _within(match: Match, others: Sequence[Match]) -> bool:
@@ -500,6 +499,7 @@ def composed_opt_outs(
     lexicon: Lexicon,
     not_stops: list[Match] | None = None,
     breaks: list[bool] | None = None,
+    forgetting: list[Match] | None = None,
 ) -> list[Match]:
     """Opt-outs composed from classes of words rather than listed as phrases, in any order:
 
@@ -587,7 +587,8 @@ def composed_opt_outs(
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
 
-    forgetting = _phrases_of(tokens, lexicon.forget)
+    if forgetting is None:  # the words for forgetting, unless the caller found them already
+        forgetting = _phrases_of(tokens, lexicon.forget)
 
     def forgetting_negated(negation: Match, word: Match) -> bool:
         # "don't forget to send me the address", "لا تنسوا ترسلولي العنوان", "পাঠাতে ভুলবেন না",
