@@ -161,7 +161,7 @@ def test_review_items_are_applied_and_dismissed(
     assert moussa is not None
     phone = moussa.contact_points[0].phone_e164
     with runtime.db.transaction() as tx:
-        for text in ("oui je viens", "merci pour tout"):
+        for text in ("oui je viens", "merci pour tout", "je suis au marché, à plus tard"):
             receive_message(tx, InboundMessage(phone, text), now=now, settings=runtime.settings)
     console.go("/reviews")
     console.shot("review-queue")
@@ -176,6 +176,12 @@ def test_review_items_are_applied_and_dismissed(
     console.page.wait_for_load_state("load")
     assert "Applied." in console.text("main")
 
+    third = console.page.locator("li.item").filter(has_text="je suis au marché")
+    third.get_by_label("How to answer, and how to stop messages").check()
+    third.get_by_role("button", name="Send").click()
+    console.page.wait_for_load_state("load")
+    assert "Answer sent." in console.text("main")
+
     second = console.page.locator("li.item").filter(has_text="merci pour tout")
     second.get_by_label("Note (why it needs nothing)").fill("A thank-you.")
     second.get_by_role("button", name="Dismiss").click()
@@ -186,7 +192,9 @@ def test_review_items_are_applied_and_dismissed(
     resolutions = sorted(
         item.resolution for item in session.scalars(select(ReviewItem)) if item.resolved_at
     )
-    assert "applied" in resolutions and "dismissed" in resolutions
+    assert {"applied", "dismissed", "replied"} <= set(resolutions)
+    answered = select(Notice).filter_by(kind="ack_help", returnee_id=moussa.id)
+    assert session.scalar(answered) is not None
 
 
 def test_a_bulk_notice_from_a_csv_upload_goes_out_and_completes(
