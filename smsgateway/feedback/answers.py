@@ -30,7 +30,7 @@ from smsgateway.models import (
 from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.programme import current_programme
 from smsgateway.questions import release_held_questions
-from smsgateway.replies.apply import ReplyOutcome, queue_review
+from smsgateway.replies.apply import ABOUT_THE_MESSAGES_REASON, ReplyOutcome, queue_review
 from smsgateway.replies.intents import Intent, Question
 
 #: The questions whose answers this module applies instead of `replies.apply`.
@@ -42,24 +42,45 @@ FROM_REASON, FROM_KEYWORD = "satisfaction_reason", "feedback_keyword"
 
 
 def apply_feedback_answer(
-    session: Session, message: Message, question: Notice, intent: Intent, *, now: datetime
+    session: Session,
+    message: Message,
+    question: Notice,
+    intent: Intent,
+    *,
+    now: datetime,
+    about_the_messages: bool = False,
 ) -> ReplyOutcome:
-    """Apply an answer to the satisfaction question or to a free-text question."""
+    """Apply an answer to the satisfaction question or to a free-text question.
+
+    `about_the_messages`: the reply speaks of the messages (`replies.apply.apply_answer`): an
+    unclear answer to the satisfaction question is then answered with how to stop.
+    """
     message.returnee_id = question.returnee_id
     if question.question == Question.SATISFACTION:
-        return _satisfaction(session, message, question, intent, now)
+        return _satisfaction(session, message, question, intent, now, about_the_messages)
     return _free_text(session, message, question, intent, now)
 
 
 def _satisfaction(
-    session: Session, message: Message, question: Notice, intent: Intent, now: datetime
+    session: Session,
+    message: Message,
+    question: Notice,
+    intent: Intent,
+    now: datetime,
+    about_the_messages: bool,
 ) -> ReplyOutcome:
     referral = question.referral
     if intent not in ANSWERS or referral is None:
+        about = intent is Intent.UNCLEAR and about_the_messages
         outcome = queue_review(
-            session, message, reason=Intent.UNCLEAR.value, now=now, referral_id=question.referral_id
+            session,
+            message,
+            reason=ABOUT_THE_MESSAGES_REASON if about else Intent.UNCLEAR.value,
+            now=now,
+            referral_id=question.referral_id,
         )
-        outcome.notice_ids.append(_answer(session, message, question, NoticeKind.ACK_UNCLEAR, now))
+        kind = NoticeKind.ACK_UNCLEAR_STOP if about else NoticeKind.ACK_UNCLEAR
+        outcome.notice_ids.append(_answer(session, message, question, kind, now))
         return outcome
     answer = SatisfactionAnswer(
         notice_id=question.id,

@@ -441,7 +441,14 @@ def _understand(
     message.intent = intent
     if Question(question.question or "") in FEEDBACK_QUESTIONS:
         _store(session, message)
-        return apply_feedback_answer(session, message, question, intent, now=now)
+        return apply_feedback_answer(
+            session,
+            message,
+            question,
+            intent,
+            now=now,
+            about_the_messages=reply.speaks_of_the_messages,
+        )
     # Written with the referral it answers (`apply_answer` links it first): no UPDATE after.
     message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id

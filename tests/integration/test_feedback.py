@@ -256,6 +256,20 @@ def test_an_unclear_answer_goes_to_the_review_queue_and_the_question_stays_open(
     assert notice is not None and notice.answered_at is None
 
 
+def test_an_unclear_answer_about_the_messages_is_told_how_to_stop(
+    runtime: Runtime, session: Session, now: datetime, enrolled: Callable[..., Referral]
+) -> None:
+    referral = enrolled()
+    ask(runtime, referral, now)
+    reply(runtime, phone_of(referral), "trop de sms sur ce téléphone", now + timedelta(minutes=1))
+    session.expire_all()
+    (item,) = session.scalars(select(ReviewItem)).all()
+    assert (item.reason, item.referral_id) == ("unclear_about_the_messages", referral.id)
+    dispatch(runtime, now + timedelta(minutes=1))
+    (told,) = sent_to(session, phone_of(referral), "ack_unclear_stop")
+    assert "STOP" in told.body
+
+
 def test_an_ok_to_why_opens_nothing_and_is_thanked(
     runtime: Runtime, session: Session, now: datetime, enrolled: Callable[..., Referral]
 ) -> None:
