@@ -197,6 +197,10 @@ class Clock:
         self.local = BackgroundScheduler(timezone=UTC, executors=_executors())
         self.leader: BackgroundScheduler | None = None
         self._mutex = threading.Lock()
+        #: Held by `shutdown` from start to end: two callers (gunicorn's worker_exit hook and an
+        #: atexit handler) stop the clock once.
+        self._shutting_down = threading.Lock()
+        self._stopped = False
 
     @property
     def is_leader(self) -> bool:
@@ -207,6 +211,7 @@ class Clock:
         global _runtime
         _runtime = self.runtime
         _stopping.clear()
+        self._stopped = False
         settings = self.runtime.settings
         common = {"max_instances": 1, "coalesce": True, "next_run_time": utcnow()}
         self.local.add_job(
@@ -238,7 +243,7 @@ class Clock:
     def check_leadership(self) -> None:
         """Take the leader lock when free; stop the leader jobs if the lock was lost."""
         with self._mutex:
-            if _stopping.is_set():  # a check that began before shutdown takes no lead
+            if self._stopped:  # a check that began before shutdown takes no lead
                 return
             if self.lock.try_acquire():
                 if self.leader is None:
@@ -280,14 +285,17 @@ class Clock:
         The local jobs are stopped before taking the mutex: a leadership check under way needs
         it to end, and waiting for that check while holding it would wait forever.
         """
-        _stopping.set()
-        if self.local.running:
-            self.local.shutdown(wait=wait)
-        with self._mutex:
-            if self.leader is not None:
-                self.leader.shutdown(wait=True)
-                self.leader = None
-            self.lock.release()
+        with self._shutting_down:
+            _stopping.set()
+            with self._mutex:
+                self._stopped = True
+            if self.local.running:
+                self.local.shutdown(wait=wait)
+            with self._mutex:
+                if self.leader is not None:
+                    self.leader.shutdown(wait=True)
+                    self.leader = None
+                self.lock.release()
 
 
 def start_clock(runtime: Runtime) -> Clock:

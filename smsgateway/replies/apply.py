@@ -212,9 +212,13 @@ def apply_answer(
     if asks_a_question and is_answer:
         queue_review(session, message, reason=QUESTION_BESIDE_ANSWER_REASON, now=now)
     about_stopping = intent is Intent.UNCLEAR and about_the_messages
-    if _needs_caseworker(intent, programme, message, question):
-        reason = ABOUT_THE_MESSAGES_REASON if about_stopping else intent.value
-        queue_review(session, message, reason=reason, now=now)
+    if about_stopping:
+        # Perhaps an opt-out nobody understood: a caseworker sees it, whatever `[replies]
+        # review` lists (the acknowledgement says a caseworker will read it).
+        queue_review(session, message, reason=ABOUT_THE_MESSAGES_REASON, now=now)
+        outcome.outcome = "review"
+    elif _needs_caseworker(intent, programme, message, question):
+        queue_review(session, message, reason=intent.value, now=now)
         outcome.outcome = "review" if intent is Intent.UNCLEAR else "applied"
     elif intent is Intent.UNCLEAR:
         outcome.outcome = "asked_again"  # a bare "ok" or thanks: the digit is asked for

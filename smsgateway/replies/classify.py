@@ -10,6 +10,7 @@ way it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
@@ -51,7 +52,7 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
 _REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
 
 #: The words opt-out sentences are made of: the messages, sending, one's number or the list,
-#: "no more", removing, a stop word (negated or told of others too).
+#: "no more", removing, a stop or opt-in word or phrase.
 _ABOUT_THE_MESSAGES = (
     Signal.MESSAGES,
     Signal.SEND,
@@ -63,6 +64,31 @@ _ABOUT_THE_MESSAGES = (
     Signal.OPT_OUT_ALONE,
     Signal.OPT_IN,
 )
+_STOP_WORDS = frozenset({Signal.OPT_OUT, Signal.OPT_OUT_ALONE})
+#: What a receipt is made of: "message reçu, merci", "got the message thanks", "thank you for
+#: the reminder", "please send me the address" name the messages and ask for no stop.
+_RECEIPT = frozenset(
+    {
+        Signal.ACK,
+        Signal.PRAISE,
+        Signal.POLITENESS,
+        Signal.NEUTRAL,
+        Signal.YES,
+        Signal.CONFIRM,
+        Signal.TIME,
+        Signal.LAUGHTER,
+        Signal.RECEIVED,
+        Signal.MESSAGES,
+        Signal.SEND,
+        Signal.WISH,
+    }
+)
+#: ... one of which thanks or says the message arrived ("الرسائل كثيرة بزاف", the messages are
+#: too many, is no receipt).
+_THANKS = frozenset({Signal.ACK, Signal.PRAISE, Signal.POLITENESS, Signal.RECEIVED})
+#: Words no keyword or word class knows that a receipt may carry ("got the message", "for the
+#: reminder").
+RECEIPT_UNKNOWN_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -128,13 +154,33 @@ class Understanding:
 
     @property
     def speaks_of_the_messages(self) -> bool:
-        """Whether the reply uses the words opt-outs are made of (`_ABOUT_THE_MESSAGES`).
+        """Whether the reply uses the words opt-outs are made of (`_ABOUT_THE_MESSAGES`), and is
+        neither a receipt ("message reçu", "got the message thanks": only `_RECEIPT` words, one
+        of them `_THANKS`, and at most two words no keyword knows) nor a wish that the messages
+        go on ("don't stop the reminders").
 
         Read `unclear`, such a reply may be an opt-out the rules missed ("I have had enough of
         your texts, my husband reads them"): it is answered with how to stop, and a caseworker
         sees why it was flagged (locales/KEYWORDS.md, "Unclear replies about the messages").
         """
-        return bool(self.reading.opt_outs) or self.reading.has(*_ABOUT_THE_MESSAGES)
+        reading = self.reading
+        if reading.opt_outs:
+            return True
+        matches = reading.matches
+        if reading.go_on or any(
+            one.signal is Signal.NEGATION and other.signal in _STOP_WORDS
+            for one, other in pairwise(matches)
+        ):
+            return False  # "don't stop the reminders": the messages are to go on
+        if not reading.has(*_ABOUT_THE_MESSAGES):
+            return False
+        known = {m.signal for m in matches if m.signal is not None}
+        is_receipt = (
+            known <= _RECEIPT
+            and bool(known & _THANKS)
+            and reading.plain_unknown <= RECEIPT_UNKNOWN_WORDS
+        )
+        return not is_receipt
 
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""

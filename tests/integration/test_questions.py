@@ -403,7 +403,7 @@ def test_a_message_about_the_messages_with_no_open_question_is_told_how_to_stop_
     phone = make_returnee().contact_points[0].phone_e164
 
     first = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
-    second = reply(runtime, phone, "vos messages me dérangent", now + timedelta(hours=1))
+    second = reply(runtime, phone, "trop de sms sur ce téléphone", now + timedelta(hours=1))
 
     session.expire_all()
     assert [session.get(Notice, n).kind for n in first.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]
@@ -452,6 +452,30 @@ def test_a_programme_that_reviews_declines_puts_them_in_the_review_queue(
 
     assert status_of(session, referral) == "declined"
     assert [item.reason for item in session.scalars(select(ReviewItem))] == ["decline"]
+
+
+def test_a_programme_that_reviews_no_unclear_answer_still_sees_one_about_the_messages(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Perhaps an opt-out nobody understood, and its sender is told a caseworker will read it."""
+    default = load_programme()
+    quiet = replace(default, replies=replace(default.replies, review=frozenset()))
+    monkeypatch.setattr(apply, "current_programme", lambda: quiet)
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    dispatch(runtime, now + timedelta(hours=9))
+    at = now + timedelta(hours=9, minutes=5)
+
+    reply(runtime, phone_of(referral), "peut-être", at)
+    told = reply(runtime, phone_of(referral), "ces sms c'est trop pour moi", at)
+
+    assert [item.reason for item in session.scalars(select(ReviewItem))] == [
+        "unclear_about_the_messages"
+    ]
+    assert [session.get(Notice, n).kind for n in told.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

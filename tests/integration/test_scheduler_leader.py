@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, text
 
 from smsgateway import migrations
@@ -66,18 +67,22 @@ def test_file_lock_is_freed_when_its_process_is_killed(tmp_path: Path) -> None:
             holder.stdout.close()
 
 
-@pytest.mark.postgres
 class HeldCheck(Clock):
     """A clock whose leadership check, once under way, waits until the test lets it go on."""
 
     def __init__(self, runtime: Runtime, lock: FileLock) -> None:
         super().__init__(runtime, lock)
         self.entered, self.go = threading.Event(), threading.Event()
+        self.leads_taken = 0
 
     def check_leadership(self) -> None:
         self.entered.set()
         self.go.wait(10)
         super().check_leadership()
+
+    def _start_leader_jobs(self) -> BackgroundScheduler:
+        self.leads_taken += 1
+        return super()._start_leader_jobs()
 
 
 def test_a_clock_stops_while_a_leadership_check_is_under_way(
@@ -95,12 +100,37 @@ def test_a_clock_stops_while_a_leadership_check_is_under_way(
     stopping.join(timeout=10)
 
     assert not stopping.is_alive(), "shutdown waits for a check that waits for shutdown"
-    assert not clock.is_leader  # a check that ends after shutdown began takes no lead
+    assert clock.leads_taken == 0  # a check that ends after shutdown began takes no lead
+    assert not clock.is_leader
     other = FileLock(path)
     assert other.try_acquire()  # and holds no lock
     other.release()
 
 
+def test_a_clock_shut_down_from_two_threads_at_once_stops_once(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """gunicorn's worker_exit hook and an atexit handler may both stop the clock."""
+    clock = Clock(runtime, FileLock(tmp_path / "scheduler.lock")).start()
+    errors: list[BaseException] = []
+
+    def stop() -> None:
+        try:
+            clock.shutdown(wait=True)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=stop) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert errors == []
+    assert not clock.local.running and not clock.is_leader
+
+
+@pytest.mark.postgres
 def test_only_one_advisory_lock_holder_and_a_dead_session_frees_it(pg_url: str) -> None:
     engine = create_engine(pg_url)
     leader, follower = AdvisoryLock(engine), AdvisoryLock(engine)

@@ -168,7 +168,7 @@ def test_an_unclear_reply_about_the_messages_is_told_how_to_stop_and_stop_then_s
     send_due(runtime, at)
     sent = session.scalar(select(Message).filter_by(direction="out", kind="ack_unclear_stop"))
     assert sent is not None and sent.language == "fr"
-    assert "tous les messages, répondez STOP" in sent.body  # GSM-7: "arreter"
+    assert "ou STOP pour arreter tous les messages" in sent.body  # GSM-7: "arreter"
     assert reviews_of(session, result.message_id) == ["unclear_about_the_messages"]
 
     reply(runtime, phone, "STOP", at + timedelta(minutes=10))
