@@ -431,8 +431,18 @@ def _understand(
         )
         return outcome
     if len(questions) > 1:
+        if not _about_the_messages_only(reply, questions):
+            _store(session, message)
+            return _ask_which(session, message, questions, now=now)
+        # Perhaps an opt-out nobody understood, and it answers none of the questions: asking
+        # which referral it answers would not help; it is told how to stop, as without a question.
+        message.intent = Intent.UNCLEAR
         _store(session, message)
-        return _ask_which(session, message, questions, now=now)
+        outcome = queue_review(session, message, reason=ABOUT_THE_MESSAGES_REASON, now=now)
+        outcome.notice_ids += acknowledge_receipt(
+            session, message, point, now=now, about_the_messages=True
+        )
+        return outcome
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
     reply = reply.in_language(answered)
@@ -578,6 +588,19 @@ def _queue_late(
         session, message, reason=reason, now=now, referral_id=question.referral_id
     )
     return outcome, about_the_messages
+
+
+def _about_the_messages_only(reply: Understanding, questions: list[Notice]) -> bool:
+    """Whether a reply to several open questions answers none of them and speaks of the
+    messages (`Understanding.speaks_of_the_messages`), read in each question's language."""
+    for question in questions:
+        language = question.returnee.preferred_language if question.returnee else reply.language
+        understood = reply.in_language(language)
+        if not understood.speaks_of_the_messages:
+            return False
+        if understood.intent(Question(question.question or "")) is not Intent.UNCLEAR:
+            return False
+    return True
 
 
 def _ask_which(

@@ -289,6 +289,34 @@ def test_several_open_questions_ask_which_and_a_reference_code_picks_one(
     assert session.get(Referral, first.id).status == "referred"  # type: ignore[union-attr]  # made above
 
 
+def test_several_open_questions_and_a_reply_about_the_messages_is_told_how_to_stop(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    """It answers neither question: asking which referral it answers would not help someone who
+    may want the messages to stop."""
+    returnee = make_returnee()
+    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
+    at = now + timedelta(hours=9)
+    send_due(runtime, at)
+
+    result = reply(runtime, phone_of(returnee), "ces sms c'est trop pour moi", at)
+
+    session.expire_all()
+    assert reviews_of(session, result.message_id) == ["unclear_about_the_messages"]
+    (told,) = acks_after(session, returnee.id, result.notice_ids)
+    assert told.kind == "ack_unclear_stop" and told.referral_id is None
+    assert session.get(Message, result.message_id).intent == "unclear"  # type: ignore[union-attr]  # stored above
+    assert {session.get(Referral, r.id).status for r in (first, second)} == {"referred"}  # type: ignore[union-attr]  # made above
+    send_due(runtime, at + timedelta(minutes=1))
+    sent = session.scalar(select(Message).filter_by(direction="out", kind="ack_unclear_stop"))
+    assert sent is not None and "répondez STOP" in sent.body
+
+
 def test_late_reply_is_stored_shown_for_review_and_a_caseworker_can_apply_it(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
