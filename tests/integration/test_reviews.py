@@ -334,6 +334,35 @@ def test_a_template_answer_goes_to_the_number_that_wrote_unless_it_stopped(
     assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
 
 
+def test_an_item_about_the_messages_presets_no_answer(
+    runtime: Runtime,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """Its sender was told already that a caseworker reads it and how to stop: the caseworker
+    chooses an answer, none is preset; another item presets the receipt."""
+    phone = phone_of(make_referral().returnee)
+    flagged = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    other = write(runtime, phone, "comment ça marche ?", now + timedelta(days=2))
+    assert (flagged.reason, other.reason) == ("unclear_about_the_messages", "no_open_question")
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+
+    def answers(item: ReviewItem) -> list[str]:
+        start = page.index(f'data-item="{item.id}"')
+        block = page[start : page.index("</li>", start)]
+        return re.findall(r'<input type="radio" name="template"[^>]*>', block)
+
+    assert [("checked" in radio, "required" in radio) for radio in answers(flagged)] == [
+        (False, True),
+        (False, True),
+    ]
+    assert ['value="ack_received"' in radio for radio in answers(other) if "checked" in radio] == [
+        True
+    ]
+
+
 def test_an_empty_queue_says_what_to_expect_without_counting_zero(
     caseworker_client: FlaskClient,
 ) -> None:
