@@ -44,7 +44,15 @@ from smsgateway import create_app, migrations, scheduler
 from smsgateway.escalation import SOURCE_KEY
 from smsgateway.fakes import FakeTwilio, via_test_client
 from smsgateway.loop.standing import REACH_AGE, caseworker_tasks, reach_report
-from smsgateway.models import Message, Notice, Referral, ReferralEvent, ReviewItem, Task
+from smsgateway.models import (
+    Message,
+    Notice,
+    Referral,
+    ReferralEvent,
+    ReviewItem,
+    Suppression,
+    Task,
+)
 from smsgateway.partners import register_partner
 from smsgateway.reachability import clear_unreachable, unreachable_returnee_ids
 from smsgateway.referrals import (
@@ -56,6 +64,8 @@ from smsgateway.referrals import (
     is_allowed,
     move_appointment,
 )
+from smsgateway.replies.apply import apply_review_item
+from smsgateway.replies.intents import Intent
 from smsgateway.returnees import PhoneInput, register_returnee
 from smsgateway.runtime import get_runtime
 
@@ -90,6 +100,54 @@ LANGUAGES: dict[str, tuple[float, float, float, str]] = {
 }
 QUESTION_KINDS = {"appointment_reminder", "attendance_check", "referral_followup"}
 
+# People who want no more messages and say so in their own words, not with a keyword. Written for
+# this model, apart from every reply corpus and keyword file, and never used to tune the rules:
+# what the service makes of them is measured here, not arranged. Languages without sentences of
+# their own write French when they read it, else English (as many do on a phone without their
+# script).
+STOP_SHARE = 0.03
+STOP_SENTENCES: dict[str, list[str]] = {
+    "en": [
+        "please stop sending me these messages",
+        "I don't want any more texts from you",
+        "no more reminders please, I'm done with this",
+        "take my number off your list",
+        "enough messages, I am not interested anymore",
+        "this is too many sms for me, my wife reads my phone",
+        "I have moved on, I don't need these reminders",
+        "my brother owns this phone and is tired of your messages",
+    ],
+    "fr": [
+        "arrêtez de m'envoyer ces messages svp",
+        "je ne veux plus recevoir vos sms",
+        "plus de rappels s'il vous plaît, c'est fini pour moi",
+        "enlevez mon numéro de votre liste",
+        "ça suffit les messages, ça ne m'intéresse plus",
+        "laissez moi tranquille avec vos sms",
+        "mon mari n'aime pas ces messages, c'est fini",
+        "je suis passé à autre chose, vos rappels ne me servent plus",
+    ],
+    "es": [
+        "dejen de mandarme mensajes por favor",
+        "ya no quiero recibir sus mensajes",
+        "quiten mi número de su lista",
+    ],
+    "pt": [
+        "parem de me mandar mensagens por favor",
+        "não quero mais receber essas mensagens",
+        "tirem o meu número da lista",
+    ],
+    "pcm": [
+        "abeg stop to dey send me message",
+        "I no want una message again",
+        "make una comot my number for una list",
+    ],
+    "ha": ["ku daina turo min sako", "bana son sakonninku kuma"],
+    "ar": ["توقفوا عن إرسال الرسائل لي", "ما بغيتش هاد الرسائل", "لا أريد رسائل بعد الآن"],
+}
+#: What someone who asked to stop does when told how: most reply STOP.
+STOP_WHEN_TOLD = 0.85
+
 
 # -- the behaviour model (docs/simulation.md) ------------------------------------------------
 
@@ -111,6 +169,12 @@ class Person:
     says_ok: float  # chance that an answer is a bare "ok" meaning "received"
     uses_digits: float
     intake_at: datetime = START
+    # Wants no more messages after hearing this many (0: never), and says so in their own words.
+    stops_after: int = 0
+    heard: int = 0
+    asked_to_stop_at: datetime | None = None
+    stop_sentences: list[str] = field(default_factory=list)  # sids of their requests, in order
+    sent_after_asking: int = 0  # reminders and questions that reached them after they asked
     last_question: dict[int, str] = field(default_factory=dict)  # referral id: kind
     recorded_languages: list[str] = field(default_factory=list)  # what the intake wrote down
     returnee_id: int = 0
@@ -358,6 +422,13 @@ class Simulation:
         self.unreachable_seen: set[int] = set()  # people counted on the Unreachable page
         # People flagged unreachable while every referral of theirs had an outcome (not counted).
         self.unreachable_known: set[int] = set()
+        # People who will ask to stop, drawn apart from the rest of the model (their own random
+        # stream), so that the other people are drawn as before.
+        self.stop_rng = random.Random(f"stop:{seed}")
+        for person in self.caseload.people:
+            if self.stop_rng.random() < STOP_SHARE:
+                person.stops_after = self.stop_rng.randint(1, 3)
+        self.stopped: dict[int, tuple[str, datetime]] = {}  # person index: how, when
         self.intakes = sorted(
             ((person.intake_at, person.index, person) for person in self.caseload.people),
             key=lambda item: (item[0], item[1]),
@@ -526,6 +597,8 @@ class Simulation:
     def call(self, sid: str, number: str) -> None:
         who, person = self.by_number.get(number, ("stranger", None))
         self.counts.calls["placed"] += 1
+        if who == "own" and person.asked_to_stop_at is not None:
+            person.sent_after_asking += 1  # a call after they asked to stop
         if who != "own" or not person.number_works(self.now) or not person.phone_on(self.now):
             self.fake.fire_call_status(sid, "no-answer")
             self.counts.calls["no_answer"] += 1
@@ -584,6 +657,8 @@ class Simulation:
 
     def read(self, person: Person, kind: str, referral_id: int | None, language: str) -> None:
         """A message reached the person's phone: who reads it, and what they answer."""
+        if person.stops_after and self.wants_no_more(person, kind):
+            return
         rng = self.rng
         case = self.cases.get(referral_id or 0)
         if person.shared and rng.random() < 0.25:
@@ -647,6 +722,56 @@ class Simulation:
         if rng.random() > person.answers:
             return
         self.at(when, lambda: self.answer(person, case, kind))
+
+    def wants_no_more(self, person: Person, kind: str) -> bool:
+        """A person who wants no more messages: after hearing `stops_after` of them they say so in
+        their own words, and answer nothing else. Told how to stop (`ack_unclear_stop`,
+        `ack_help`), most reply STOP; told only "we did not understand", they say it once more.
+        Whether this message was theirs to handle (else they read it as anyone else)."""
+        if person.asked_to_stop_at is None:
+            person.heard += 1
+            if person.heard < person.stops_after:
+                return False
+            self.at(self.when_awake(person), lambda: self.ask_to_stop(person))
+            return True
+        if not kind.startswith("ack_"):
+            person.sent_after_asking += 1
+        if kind in ("ack_unclear_stop", "ack_help"):
+            if self.stop_rng.random() < STOP_WHEN_TOLD:
+                self.at(self.when_awake(person), lambda: self.stop_keyword(person))
+        elif kind == "ack_unclear" and len(person.stop_sentences) < 2:
+            self.at(self.when_awake(person), lambda: self.ask_to_stop(person))
+        return True
+
+    def when_awake(self, person: Person) -> datetime:
+        delay = timedelta(minutes=self.stop_rng.expovariate(1 / 120))
+        return awake(self.now + delay, person.time_zone, self.stop_rng)
+
+    def ask_to_stop(self, person: Person) -> None:
+        if person.asked_to_stop_at is None:
+            person.asked_to_stop_at = self.now
+        own = STOP_SENTENCES.get(person.language)
+        if own is None:
+            own = STOP_SENTENCES["fr" if "fr" in person.understands else "en"]
+        self.inbound(person.number, self.stop_rng.choice(own), "stop_sentence")
+        person.stop_sentences.append(f"SM{self.sequence:032x}")
+        self.note_stopped(person, "read as an opt-out")
+
+    def stop_keyword(self, person: Person) -> None:
+        self.inbound(person.number, "STOP", "stop_when_told")
+        self.note_stopped(person, "STOP when told how")
+
+    def note_stopped(self, person: Person, how: str) -> None:
+        """Record how and when the service stopped messaging the person (the first time)."""
+        if person.index in self.stopped:
+            return
+        with self.runtime.db.sessions() as session:
+            returnee = _returnee_row(session, person.returnee_id)
+            stopped = session.scalar(
+                select(Suppression.id).where(Suppression.phone_e164 == person.number)
+            ) is not None or any(c.is_opted_out for c in returnee.consents)
+        if stopped:
+            self.stopped[person.index] = (how, self.now)
 
     def receipt_words(self, person: Person) -> list[str]:
         """How this person says "received": "ok", their language's ok-words, a thanks."""
@@ -825,6 +950,7 @@ class Simulation:
             for item in items:
                 self.counts.touches[f"review:{item.reason}"] += 1
                 self.review_seen = max(self.review_seen, item.id)
+                self.reads_a_stop_sentence(session, item)
             # A flagged referral is one entry on a caseworker's list, whatever its flags: a task
             # flag, or its returnee's unreachable flag, standing at the round (a flag set and
             # cleared between two rounds reaches nobody; the rebooking task is counted below).
@@ -899,6 +1025,26 @@ class Simulation:
                     programme=self.runtime.programme,
                 )
 
+    def reads_a_stop_sentence(self, session: Any, item: ReviewItem) -> None:
+        """The caseworker reads a request to stop in the queue and applies it as an opt-out,
+        unless the person stopped meanwhile."""
+        message = item.message
+        if message is None or self.labels.get(message.provider_id or "") != "stop_sentence":
+            return
+        person = self.by_number.get(message.phone_e164, ("", None))[1]
+        if person is None or person.index in self.stopped or item.resolved_at is not None:
+            return
+        apply_review_item(
+            session,
+            item.id,
+            Intent.OPT_OUT,
+            now=self.now,
+            actor="caseworker",
+            referral_id=item.referral_id or message.referral_id or person.cases[0].referral_id,
+        )
+        session.flush()
+        self.stopped[person.index] = ("by a caseworker", self.now)
+
     # -- the month
 
     def run(self, days: int) -> dict[str, Any]:
@@ -970,6 +1116,28 @@ class Simulation:
             else 0.0,
             "proxy_requests": dict(proxy_requests),
             "messages": self.seen_messages,
+            "asked_to_stop": self.stop_measures(),
+        }
+
+    def stop_measures(self) -> dict[str, Any]:
+        """The people who asked to stop in their own words: how they were stopped, how long it
+        took, and how many reminders and questions still reached them after they asked."""
+        asked = [p for p in self.caseload.people if p.asked_to_stop_at is not None]
+        hours = sorted(
+            (self.stopped[p.index][1] - p.asked_to_stop_at).total_seconds() / 3600
+            for p in asked
+            if p.index in self.stopped and p.asked_to_stop_at is not None
+        )
+        return {
+            "people": len(asked),
+            "stopped_by": dict(
+                Counter(self.stopped[p.index][0] for p in asked if p.index in self.stopped)
+            ),
+            "not_stopped": sum(p.index not in self.stopped for p in asked),
+            "hours_to_stop_median": round(hours[len(hours) // 2], 1) if hours else None,
+            "hours_to_stop_max": round(hours[-1], 1) if hours else None,
+            "sent_after_asking": sum(p.sent_after_asking for p in asked),
+            "people_sent_after_asking": sum(p.sent_after_asking > 0 for p in asked),
         }
 
     def details(self) -> dict[str, Any]:
@@ -1142,6 +1310,7 @@ def main() -> None:
         ],
         "dangerous_errors": main_result["dangerous_errors"],
         "dangerous_rate": main_result["dangerous_rate"],
+        "asked_to_stop": main_result["asked_to_stop"],
         "policies": {
             name: {k: r[k] for k in ("reach", "touches_per_10", "dangerous_rate", "silent")}
             for name, r in results.items()
