@@ -51,6 +51,18 @@ def notice(session: Session, notice_id: int) -> Notice:
 
 
 @pytest.fixture
+def replies_rules(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Changes the shipped programme's `[replies]` fields for the test: `replies_rules(...)`."""
+
+    def change(**fields: object) -> None:
+        default = load_programme()
+        changed = replace(default, replies=replace(default.replies, **fields))
+        monkeypatch.setattr(apply, "current_programme", lambda: changed)
+
+    return change
+
+
+@pytest.fixture
 def two_referrals(
     now: datetime, make_returnee: Callable[..., Returnee], make_referral: Callable[..., Referral]
 ) -> tuple[Referral, Referral]:
@@ -356,11 +368,9 @@ def test_an_ok_on_the_returnees_own_phone_confirms_when_the_programme_says_so(
     session: Session,
     now: datetime,
     make_referral: Callable[..., Referral],
-    monkeypatch: pytest.MonkeyPatch,
+    replies_rules: Callable[..., None],
 ) -> None:
-    default = load_programme()
-    own_phone = replace(default, replies=replace(default.replies, ok_confirms="own_phone"))
-    monkeypatch.setattr(apply, "current_programme", lambda: own_phone)
+    replies_rules(ok_confirms="own_phone")
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     dispatch(runtime, now + timedelta(hours=9))
 
@@ -438,13 +448,9 @@ def test_a_programme_that_reviews_declines_puts_them_in_the_review_queue(
     session: Session,
     now: datetime,
     make_referral: Callable[..., Referral],
-    monkeypatch: pytest.MonkeyPatch,
+    replies_rules: Callable[..., None],
 ) -> None:
-    default = load_programme()
-    reviewing = replace(
-        default, replies=replace(default.replies, review=frozenset({"decline", "unclear"}))
-    )
-    monkeypatch.setattr(apply, "current_programme", lambda: reviewing)
+    replies_rules(review=frozenset({"decline", "unclear"}))
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     dispatch(runtime, now + timedelta(hours=9))
 
@@ -459,12 +465,10 @@ def test_a_programme_that_reviews_no_unclear_answer_still_sees_one_about_the_mes
     session: Session,
     now: datetime,
     make_referral: Callable[..., Referral],
-    monkeypatch: pytest.MonkeyPatch,
+    replies_rules: Callable[..., None],
 ) -> None:
     """Perhaps an opt-out nobody understood, and its sender is told a caseworker will read it."""
-    default = load_programme()
-    quiet = replace(default, replies=replace(default.replies, review=frozenset()))
-    monkeypatch.setattr(apply, "current_programme", lambda: quiet)
+    replies_rules(review=frozenset())
     referral = make_referral(appointment_at=now + timedelta(hours=10))
     dispatch(runtime, now + timedelta(hours=9))
     at = now + timedelta(hours=9, minutes=5)
