@@ -376,7 +376,14 @@ class Counts:
 class Simulation:
     """One policy, one seed: the app, the fake provider, the clock and the people."""
 
-    def __init__(self, people: int, seed: int, programme: Path | None, workdir: Path) -> None:
+    def __init__(
+        self,
+        people: int,
+        seed: int,
+        programme: Path | None,
+        workdir: Path,
+        stop_share: float = STOP_SHARE,
+    ) -> None:
         self.rng = random.Random(seed)
         self.caseload = Caseload(random.Random(seed), people)
         self.now = START
@@ -426,7 +433,7 @@ class Simulation:
         # stream), so that the other people are drawn as before.
         self.stop_rng = random.Random(f"stop:{seed}")
         for person in self.caseload.people:
-            if self.stop_rng.random() < STOP_SHARE:
+            if self.stop_rng.random() < stop_share:
                 person.stops_after = self.stop_rng.randint(1, 3)
         self.stopped: dict[int, tuple[str, datetime]] = {}  # person index: how, when
         self.intakes = sorted(
@@ -1274,6 +1281,12 @@ def main() -> None:
     parser.add_argument(
         "--compare", action="store_true", help="also run the programme without partner questions"
     )
+    parser.add_argument(
+        "--stop-share",
+        type=float,
+        default=STOP_SHARE,
+        help=f"share of people who ask to stop in their own words (default {STOP_SHARE})",
+    )
     parser.add_argument("--verbose", action="store_true", help="samples of review items and errors")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -1288,7 +1301,7 @@ def main() -> None:
         for name, programme in policies.items():
             workdir = Path(tmp) / name
             started = time.perf_counter()
-            sim = Simulation(args.people, args.seed, programme, workdir)
+            sim = Simulation(args.people, args.seed, programme, workdir, args.stop_share)
             try:
                 result = sim.run(args.days)
                 if args.verbose:
@@ -1301,6 +1314,7 @@ def main() -> None:
     main_result = results["programme"]
     summary = {
         "people": args.people,
+        "stop_share": args.stop_share,
         "seed": args.seed,
         "referrals": main_result["referrals"],
         "reach": main_result["reach"],

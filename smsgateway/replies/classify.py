@@ -10,7 +10,6 @@ way it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
@@ -166,15 +165,11 @@ class Understanding:
         reading = self.reading
         if reading.opt_outs:
             return True
-        matches = reading.matches
-        if reading.go_on or any(
-            one.signal is Signal.NEGATION and other.signal in _STOP_WORDS
-            for one, other in pairwise(matches)
-        ):
+        if reading.go_on or reading.negated_stops:
             return False  # "don't stop the reminders": the messages are to go on
         if not reading.has(*_ABOUT_THE_MESSAGES):
             return False
-        known = {m.signal for m in matches if m.signal is not None}
+        known = {m.signal for m in reading.matches if m.signal is not None}
         is_receipt = (
             known <= _RECEIPT
             and bool(known & _THANKS)

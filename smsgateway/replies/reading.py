@@ -84,6 +84,11 @@ class Reading:
     #: Negated stop words of section `not_stop` ("don't stop the reminders", "مه بندوئ"): a wish
     #: that the messages go on.
     go_on: tuple[Match, ...] = ()
+    #: Stop words and phrases right after a negation, in one clause ("don't stop", "n'arrêtez
+    #: pas", "don't cancel"; "dont stop the messages pls" by its opening stop word, "dont delete
+    #: my number" by the phrase): mostly a wish that the messages go on (`read_reply` decides
+    #: which still stop: "if you don't stop the messages" does).
+    negated_stops: tuple[Match, ...] = ()
     #: Stop words asked about with a phrase of section `hypothetical` ("how do I stop these if I
     #: want to?"): a question about how to stop, not a stop.
     how_to_stop: tuple[Match, ...] = ()
@@ -201,17 +206,34 @@ def read_reply(text: str, language: str | None) -> Reading:
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
     elsewhere = _phrases_of(tokens, lexicon.elsewhere)
 
+    listed_stops = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    leading_words = {found: _leading_stop_word(found, tokens, lexicon) for found in listed_stops}
+    # "don't stop", "n'arrêtez pas", "don't cancel", "dont delete my number": a stop word, the
+    # stop word opening a listed phrase, or the phrase, right after a negation in its clause.
+    alone_words = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT_ALONE)
+    negated_stops = tuple(
+        dict.fromkeys(
+            word
+            for word in [*leading_words.values(), *alone_words]
+            if _right_after_negation(word, negations, breaks)
+        )
+    )
+
     def stops_nothing(found: Match) -> bool:
-        leading = _leading_stop_word(found, tokens, lexicon)
+        leading = leading_words[found]
         if _within(found, not_stops) or _within(leading, go_on):
             # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated
             # ("stop worrying me" still stops, though "stop worrying" stops nothing).
             return True
-        if _negated_stop_word(leading, negations, breaks) and (
-            leading is found
-            or any(
-                n.end == leading.start and _opens_its_clause(n.start, matches, breaks)
-                for n in negations
+        if (
+            leading in negated_stops
+            and leading.end - leading.start == 1
+            and (
+                leading is found
+                or any(
+                    n.end == leading.start and _opens_its_clause(n.start, matches, breaks)
+                    for n in negations
+                )
             )
         ):
             # "don't stop", "dont stop the messages pls"; "if you don't stop the messages" and
@@ -219,12 +241,8 @@ def read_reply(text: str, language: str | None) -> Reading:
             return True
         return _about_elsewhere(found, elsewhere, matches, breaks)
 
-    stop_words = [
-        found
-        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
-        if not stops_nothing(found)
-    ]
-    stop_phrases = composed_opt_outs(tokens, lexicon, not_stops, breaks, forgetting)
+    stop_words = [found for found in listed_stops if not stops_nothing(found)]
+    stop_phrases = composed_opt_outs(tokens, lexicon, not_stops, breaks, forgetting, alone_words)
     # Words for removing are looked for only where there is an opt-out for them to negate.
     removals = (
         find_all_everywhere(tokens, lexicon, Signal.REMOVE)
@@ -376,6 +394,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         since,
         waiting,
         go_on,
+        negated_stops,
         tuple(how_to_stop),
         tuple(hypotheticals),
         tuple(_phrases_of(tokens, lexicon.asks_when)),
@@ -500,6 +519,7 @@ def composed_opt_outs(
     not_stops: list[Match] | None = None,
     breaks: list[bool] | None = None,
     forgetting: list[Match] | None = None,
+    alone: list[Match] | None = None,
 ) -> list[Match]:
     """Opt-outs composed from classes of words rather than listed as phrases, in any order:
 
@@ -524,6 +544,8 @@ def composed_opt_outs(
 
     A negation composes only within its clause: "ban gane sakon ba, me zan rubuta?" (I don't
     understand the message, what should I write?) stops nothing.
+
+    `alone`: the words that stop only when alone, when the caller found them already.
     """
 
     def find(signal: Signal) -> list[Match]:
@@ -532,7 +554,8 @@ def composed_opt_outs(
     sending = find(Signal.SEND)
     messages = find(Signal.MESSAGES)
     unwanted = find(Signal.UNWANTED)
-    alone = find(Signal.OPT_OUT_ALONE)
+    if alone is None:
+        alone = find(Signal.OPT_OUT_ALONE)
     remove_me = find(Signal.REMOVE_ME)
     removing = find(Signal.REMOVE) + remove_me
     wishes = find(Signal.WISH)
@@ -798,9 +821,16 @@ def _negated_stop_word(
     Only right before, in the same clause: "not interested, stop" and "እኔ አይደለሁም፣ አቁሙ" (I am
     not the one, stop) stay opt-outs.
     """
-    if breaks is not None and opt_out.start < len(breaks) and breaks[opt_out.start]:
+    return opt_out.end - opt_out.start == 1 and _right_after_negation(opt_out, negations, breaks)
+
+
+def _right_after_negation(
+    word: Match, negations: list[Match], breaks: list[bool] | None = None
+) -> bool:
+    """A negation ends right where `word` starts, and no clause break stands between them."""
+    if breaks is not None and word.start < len(breaks) and breaks[word.start]:
         return False
-    return opt_out.end - opt_out.start == 1 and any(n.end == opt_out.start for n in negations)
+    return any(n.end == word.start for n in negations)
 
 
 def _phrases_of(tokens: list[str], phrases: set[tuple[str, ...]]) -> list[Match]:
