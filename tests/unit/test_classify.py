@@ -1662,6 +1662,10 @@ def test_twenty_second_round(
         ("fr", "le bus s'arrête où ?", False),
         ("es", "si no puedo ir", False),
         ("wo", "waaw waaw mais mënuma ñëw", False),
+        # A negated stop phrase or a negated word that stops only when alone keeps them going.
+        ("en", "Please dont delete my number, it is my only phone", False),
+        ("sq", "mos e anuloni takimin, do vij", False),
+        ("ff", "hoto accu rappel ɗii", False),
     ],
 )
 def test_an_unclear_reply_that_speaks_of_the_messages_is_told_apart(
