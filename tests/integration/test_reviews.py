@@ -361,6 +361,7 @@ def test_an_item_about_the_messages_presets_no_answer(
     assert ['value="ack_received"' in radio for radio in answers(other) if "checked" in radio] == [
         True
     ]
+    assert page.count("They were already told that a caseworker reads it") == 1
 
 
 def test_an_empty_queue_says_what_to_expect_without_counting_zero(
