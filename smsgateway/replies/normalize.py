@@ -140,8 +140,9 @@ def _is_word_char(char: str) -> bool:
 
 
 #: Punctuation that ends a clause ("no, stop", "bus stop. Stop"): commas, full stops, semicolons,
-#: colons, exclamation marks and line breaks, in Latin, Arabic, Ethiopic and Bengali script.
-_CLAUSE_BREAKS = frozenset(",.;:!\n\u060c\u061b\u1362\u1363\u1364\u0964\u2026\u00a1")
+#: colons, exclamation marks and line breaks, in Latin, Arabic, Ethiopic and Bengali script, and
+#: the reversed comma Adlam is written with.
+_CLAUSE_BREAKS = frozenset(",.;:!\n\u060c\u061b\u1362\u1363\u1364\u0964\u2026\u00a1\u2e41")
 
 
 #: A time of day written with a colon or a full stop ("10:30", "9.00"): one word, like "10h30",

@@ -8,6 +8,7 @@ import pytest
 
 from smsgateway.replies.normalize import (
     canonicalize_reference_codes,
+    clause_breaks,
     find_reference_codes,
     matching_tokens,
     normalize_text,
@@ -138,3 +139,18 @@ def test_keycaps_adlam_hooked_letters_and_pashto_letters_read_plainly(
     text: str, expected: list[str]
 ) -> None:
     assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "breaks"),
+    [
+        ("no, stop", [False, True]),
+        ("ኣይፋል፣ ኣቁሙ", [False, True]),  # Ethiopic comma
+        ("ኣይፋል፤ ኣቁሙ", [False, True]),  # Ethiopic semicolon
+        ("لا، توقفوا", [False, True]),  # Arabic comma
+        ("𞤀𞤴𞤮⹁ 𞤢𞤤𞤢", [False, True]),  # the reversed comma Adlam is written with
+        ("bus stop stop", [False, False, False]),
+    ],
+)
+def test_punctuation_that_ends_a_clause_in_each_script(text: str, breaks: list[bool]) -> None:
+    assert clause_breaks(text) == breaks
