@@ -1600,6 +1600,8 @@ def test_twenty_first_round(
         ("ha", None, "ba ku turo min adireshin ba", U),
         ("sq", None, "nuk ma dërguat adresën", U),
         ("bn", None, "আমাকে ঠিকানা পাঠান নাই", U),
+        ("prs", None, "آدرس را برایم نفرستادید", U),  # the past "did not send", not "نفرستید"
+        ("prs", None, "nafrestadin adres ra", U),
         # A "no" is no negation that reaches past the verb it stands before.
         ("es", None, "no me acuerdo si mandé el papel", U),
         ("pt", None, "não me lembro se mandei o papel", U),
@@ -1612,6 +1614,7 @@ def test_twenty_first_round(
         ("ar", None, "ما تبعتولي رسايل", Intent.OPT_OUT),
         ("ha", None, "kada ku sake turo min sako", Intent.OPT_OUT),
         ("sq", None, "mos më dërgoni më mesazhe", Intent.OPT_OUT),
+        ("prs", None, "دیگه پیام نفرستین", Intent.OPT_OUT),
         ("en", None, "I did not ask for these, don't text me again", Intent.OPT_OUT),
         # "Don't forget to send me": the negation is the forgetting's.
         ("en", None, "don't forget to send me the reminder", U),
