@@ -1602,6 +1602,8 @@ def test_twenty_first_round(
         ("bn", None, "আমাকে ঠিকানা পাঠান নাই", U),
         ("prs", None, "آدرس را برایم نفرستادید", U),  # the past "did not send", not "نفرستید"
         ("prs", None, "nafrestadin adres ra", U),
+        ("ps", None, "یادونه راته ونه لیږله", U),  # the past "was not sent"; "مه لیږئ" forbids
+        ("bn", None, "আপনারা মেসেজ পাঠালেন না কেন", U),  # the past "did not send"
         # A "no" is no negation that reaches past the verb it stands before.
         ("es", None, "no me acuerdo si mandé el papel", U),
         ("pt", None, "não me lembro se mandei o papel", U),
@@ -1615,6 +1617,8 @@ def test_twenty_first_round(
         ("ha", None, "kada ku sake turo min sako", Intent.OPT_OUT),
         ("sq", None, "mos më dërgoni më mesazhe", Intent.OPT_OUT),
         ("prs", None, "دیگه پیام نفرستین", Intent.OPT_OUT),
+        ("ps", None, "نور پیغام مه لیږئ", Intent.OPT_OUT),
+        ("bn", None, "মেসেজ পাঠাবেন না", Intent.OPT_OUT),
         ("en", None, "I did not ask for these, don't text me again", Intent.OPT_OUT),
         # "Don't forget to send me": the negation is the forgetting's.
         ("en", None, "don't forget to send me the reminder", U),
