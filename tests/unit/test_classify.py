@@ -498,6 +498,11 @@ OUT = Intent.OPT_OUT
         _case("prs", A, "پیام ها را بس نکنید", U),
         _case("bn", R, "মেসেজ বন্ধ করবেন না", U),
         _case("ha", F, "kar ku daina sako", U),
+        # "The messages have stopped coming, why?": a complaint that they stopped.
+        _case("ha", R, "sakonnin sun daina zuwa, me ya faru?", U),
+        _case("pcm", R, "una message don stop to dey come", U),
+        _case("ps", R, "پیغامونه نور نه راځي ولې؟", U),
+        _case("bn", R, "মেসেজ আসা বন্ধ হয়ে গেছে কেন?", U),
         # The same stop words still stop when they are one.
         _case("en", A, "stop", OUT),
         _case("en", A, "bus stop. stop", OUT),
