@@ -431,18 +431,13 @@ def _understand(
         )
         return outcome
     if len(questions) > 1:
-        if not _about_the_messages_only(reply, questions):
-            _store(session, message)
-            return _ask_which(session, message, questions, now=now)
-        # Perhaps an opt-out nobody understood, and it answers none of the questions: asking
-        # which referral it answers would not help; it is told how to stop, as without a question.
-        message.intent = Intent.UNCLEAR
+        about_the_messages = _about_the_messages_only(reply, questions)
+        if about_the_messages:
+            message.intent = Intent.UNCLEAR
         _store(session, message)
-        outcome = queue_review(session, message, reason=ABOUT_THE_MESSAGES_REASON, now=now)
-        outcome.notice_ids += acknowledge_receipt(
-            session, message, point, now=now, about_the_messages=True
+        return _ask_which(
+            session, message, questions, now=now, about_the_messages=about_the_messages
         )
-        return outcome
     question = questions[0]
     answered = question.returnee.preferred_language if question.returnee else language
     reply = reply.in_language(answered)
@@ -604,23 +599,42 @@ def _about_the_messages_only(reply: Understanding, questions: list[Notice]) -> b
 
 
 def _ask_which(
-    session: Session, message: Message, questions: list[Notice], *, now: datetime
+    session: Session,
+    message: Message,
+    questions: list[Notice],
+    *,
+    now: datetime,
+    about_the_messages: bool = False,
 ) -> ReplyOutcome:
-    """Several questions open: never guess; ask which referral, and show it to a caseworker."""
-    outcome = queue_review(session, message, reason="several_open_questions", now=now)
+    """Several questions open: never guess; ask which referral, and show it to a caseworker.
+
+    `about_the_messages`: the reply answers none of them and speaks of the messages
+    (`_about_the_messages_only`), perhaps an opt-out nobody understood. Asking which referral it
+    answers would not help: the person the questions are for is told how to stop
+    (`ack_unclear_stop` without a reference, each time, as while one question is open), and the
+    review item says why.
+    """
     first = questions[0]
+    if about_the_messages and all(q.returnee_id == first.returnee_id for q in questions):
+        message.returnee_id = first.returnee_id  # whose questions, on a shared phone too
+    reason = ABOUT_THE_MESSAGES_REASON if about_the_messages else "several_open_questions"
+    outcome = queue_review(session, message, reason=reason, now=now)
     if first.returnee is not None:
         notice = plan_notice(
             session,
-            kind=NoticeKind.ACK_WHICH_REFERRAL,
+            kind=NoticeKind.ACK_UNCLEAR_STOP
+            if about_the_messages
+            else NoticeKind.ACK_WHICH_REFERRAL,
             returnee=first.returnee,
             contact_point=first.contact_point,
             channel=message.channel if message.channel != "voice" else first.channel,
             due_at=now,
             now=now,
-            payload={"referral_ids": [q.referral_id for q in questions if q.referral_id]},
+            payload=None
+            if about_the_messages
+            else {"referral_ids": [q.referral_id for q in questions if q.referral_id]},
         )
         session.flush()
         outcome.notice_ids.append(notice.id)
-    outcome.outcome = "ask_which"
+    outcome.outcome = "review" if about_the_messages else "ask_which"
     return outcome

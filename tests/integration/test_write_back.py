@@ -317,6 +317,33 @@ def test_several_open_questions_and_a_reply_about_the_messages_is_told_how_to_st
     assert sent is not None and "répondez STOP" in sent.body
 
 
+def test_on_a_shared_phone_the_person_with_the_questions_is_told_how_to_stop_every_time(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    """The phone's other person (registered first, English) is not the one asked; and a number
+    told how to stop the day before is told again while questions are open."""
+    shared = "+221770001111"
+    make_returnee(language="en", phones=[PhoneInput(shared, is_shared=True)])
+    asked = make_returnee(phones=[PhoneInput(shared, is_shared=True)])
+    for hours in (10, 11):
+        make_referral(returnee=asked, appointment_at=now + timedelta(hours=hours))
+    at = now + timedelta(hours=9)
+    before = reply(runtime, shared, "trop de sms sur ce téléphone", now)  # nothing open yet
+    send_due(runtime, at)
+
+    result = reply(runtime, shared, "ces sms c'est trop pour moi", at)
+
+    session.expire_all()
+    assert [session.get(Notice, n).kind for n in before.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]
+    (told,) = acks_after(session, asked.id, result.notice_ids)
+    assert told.kind == "ack_unclear_stop" and told.language == "fr"
+    assert session.get(Message, result.message_id).returnee_id == asked.id  # type: ignore[union-attr]  # stored above
+
+
 def test_late_reply_is_stored_shown_for_review_and_a_caseworker_can_apply_it(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
