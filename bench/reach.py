@@ -172,6 +172,7 @@ class Person:
     # Wants no more messages after hearing this many (0: never), and says so in their own words.
     stops_after: int = 0
     heard: int = 0
+    stop_planned: bool = False  # has made up their mind: reads nothing more
     asked_to_stop_at: datetime | None = None
     stop_sentences: list[str] = field(default_factory=list)  # sids of their requests, in order
     sent_after_asking: int = 0  # reminders and questions that reached them after they asked
@@ -604,8 +605,13 @@ class Simulation:
     def call(self, sid: str, number: str) -> None:
         who, person = self.by_number.get(number, ("stranger", None))
         self.counts.calls["placed"] += 1
-        if who == "own" and person.asked_to_stop_at is not None:
-            person.sent_after_asking += 1  # a call after they asked to stop
+        if who == "own" and person.stop_planned:
+            # Someone who wants no more messages does not pick up the service's calls.
+            if person.asked_to_stop_at is not None:
+                person.sent_after_asking += 1
+            self.fake.fire_call_status(sid, "no-answer")
+            self.counts.calls["no_answer"] += 1
+            return
         if who != "own" or not person.number_works(self.now) or not person.phone_on(self.now):
             self.fake.fire_call_status(sid, "no-answer")
             self.counts.calls["no_answer"] += 1
@@ -735,12 +741,15 @@ class Simulation:
         their own words, and answer nothing else. Told how to stop (`ack_unclear_stop`,
         `ack_help`), most reply STOP; told only "we did not understand", they say it once more.
         Whether this message was theirs to handle (else they read it as anyone else)."""
-        if person.asked_to_stop_at is None:
+        if not person.stop_planned:
             person.heard += 1
             if person.heard < person.stops_after:
                 return False
+            person.stop_planned = True
             self.at(self.when_awake(person), lambda: self.ask_to_stop(person))
             return True
+        if person.asked_to_stop_at is None:
+            return True  # about to write it
         if not kind.startswith("ack_"):
             person.sent_after_asking += 1
         if kind in ("ack_unclear_stop", "ack_help"):
@@ -1137,6 +1146,7 @@ class Simulation:
         )
         return {
             "people": len(asked),
+            "requests_written": sum(len(p.stop_sentences) for p in asked),
             "stopped_by": dict(
                 Counter(self.stopped[p.index][0] for p in asked if p.index in self.stopped)
             ),
