@@ -76,6 +76,26 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
     ]
 
 
+TwoQuestions = tuple[Returnee, Referral, Referral, datetime]
+
+
+@pytest.fixture
+def two_questions(
+    runtime: Runtime,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> TwoQuestions:
+    """A returnee whose two referrals' reminders went out together: two questions open at the
+    moment returned."""
+    returnee = make_returnee()
+    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
+    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
+    at = now + timedelta(hours=9)
+    send_due(runtime, at)
+    return returnee, first, second, at
+
+
 @pytest.mark.parametrize(
     ("question", "text", "intent", "status", "ack", "reviews"),
     [
@@ -251,17 +271,9 @@ def test_reply_from_a_proxy_counts_for_the_returnee_it_was_sent_about(
 
 
 def test_several_open_questions_ask_which_and_a_reference_code_picks_one(
-    runtime: Runtime,
-    session: Session,
-    now: datetime,
-    make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    runtime: Runtime, session: Session, two_questions: TwoQuestions
 ) -> None:
-    returnee = make_returnee()
-    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
-    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
-    at = now + timedelta(hours=9)
-    send_due(runtime, at)
+    returnee, first, second, at = two_questions
     phone = phone_of(returnee)
 
     bare = reply(runtime, phone, "1", at + timedelta(minutes=5))
@@ -290,19 +302,11 @@ def test_several_open_questions_ask_which_and_a_reference_code_picks_one(
 
 
 def test_several_open_questions_and_a_reply_about_the_messages_is_told_how_to_stop(
-    runtime: Runtime,
-    session: Session,
-    now: datetime,
-    make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    runtime: Runtime, session: Session, two_questions: TwoQuestions
 ) -> None:
     """It answers neither question: asking which referral it answers would not help someone who
     may want the messages to stop."""
-    returnee = make_returnee()
-    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
-    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
-    at = now + timedelta(hours=9)
-    send_due(runtime, at)
+    returnee, first, second, at = two_questions
 
     result = reply(runtime, phone_of(returnee), "ces sms c'est trop pour moi", at)
 
@@ -399,17 +403,9 @@ def test_a_late_unclear_reply_about_the_messages_is_told_how_to_stop(
 
 
 def test_caseworker_picks_the_referral_of_a_message_that_asked_which(
-    runtime: Runtime,
-    session: Session,
-    now: datetime,
-    make_returnee: Callable[..., Returnee],
-    make_referral: Callable[..., Referral],
+    runtime: Runtime, session: Session, two_questions: TwoQuestions
 ) -> None:
-    returnee = make_returnee()
-    first = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=10))
-    second = make_referral(returnee=returnee, appointment_at=now + timedelta(hours=11))
-    at = now + timedelta(hours=9)
-    send_due(runtime, at)
+    returnee, first, second, at = two_questions
     bare = reply(runtime, phone_of(returnee), "2", at)
     item = session.scalar(select(ReviewItem).filter_by(message_id=bare.message_id))
     assert item is not None and item.referral_id is None
