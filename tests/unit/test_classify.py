@@ -503,6 +503,9 @@ OUT = Intent.OPT_OUT
         _case("pcm", R, "una message don stop to dey come", U),
         _case("ps", R, "پیغامونه نور نه راځي ولې؟", U),
         _case("bn", R, "মেসেজ আসা বন্ধ হয়ে গেছে কেন?", U),
+        # What others stopped or closed: "the clinic is closed, they stopped the programme".
+        _case("ha", F, "an rufe asibitin, sun daina shirin", U),
+        _case("ps", F, "کلینیک بند دی، پروګرام یې بند کړ", U),
         # The same stop words still stop when they are one.
         _case("en", A, "stop", OUT),
         _case("en", A, "bus stop. stop", OUT),
@@ -519,6 +522,7 @@ OUT = Intent.OPT_OUT
         _case("fr", None, "arrêt de bus. arrêtez les messages", OUT),
         _case("bn", R, "মেসেজ বন্ধ করুন", OUT),
         _case("ha", F, "ku daina turo min sako", OUT),
+        _case("ps", F, "پیغامونه بند کړئ", OUT),
         # A STOP said by mistake is still an opt-in, "stop by" or not.
         _case("en", None, "I sent stop by mistake", Intent.OPT_IN),
         _case("en", A, "STOP by mistake sorry", Intent.OPT_IN),
