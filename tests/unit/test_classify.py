@@ -1652,6 +1652,35 @@ def test_twenty_second_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Sorry, I didn't see the message": what one did not do with it answers nothing; it
+        # declined the appointment in Spanish and Portuguese and stopped in Pashto and Fula.
+        ("es", R, "perdón, no vi el mensaje", U),
+        ("pt", R, "desculpa, não vi a mensagem", U),
+        ("es", R, "no contesté porque estaba trabajando", U),
+        ("pt", R, "não ouvi a chamada", U),
+        ("ps", R, "بښنه غواړم پیغام مې ونه لید", U),
+        ("ff", R, "yaafo, mi yiyaani mesaasji oo", U),
+        (
+            "es",
+            A,
+            "se me bloqueó el cel por eso no contesté, sí fui el martes",
+            Intent.ATTENDED_YES,
+        ),
+        # ... a "no" that answers still declines, a prohibition still stops.
+        ("es", R, "no puedo ir", Intent.DECLINE),
+        ("pt", R, "não vou", Intent.DECLINE),
+        ("ff", R, "hoto neldu kam mesaasji", Intent.OPT_OUT),
+    ],
+)
+def test_twenty_fourth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
