@@ -29,7 +29,12 @@ from smsgateway.notices import (
 )
 from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
-from smsgateway.reachability import record_opt_in, record_opt_out, suppressed_numbers
+from smsgateway.reachability import (
+    OPTED_OUT,
+    record_opt_in,
+    record_opt_out,
+    suppressed_numbers,
+)
 from smsgateway.referrals import (
     Source,
     Status,
@@ -112,6 +117,8 @@ class ReplyOutcome:
 QUESTION_BESIDE_ANSWER_REASON = "question_beside_answer"
 #: The review reason of an unclear reply that speaks of the messages: perhaps an opt-out.
 ABOUT_THE_MESSAGES_REASON = "unclear_about_the_messages"
+#: The review reason of an opt-in from a number that never stopped: it asks for something else.
+NOTHING_STOPPED_REASON = "opt_in_nothing_stopped"
 
 
 def queue_review(
@@ -346,6 +353,10 @@ def apply_global_intent(
     STOP and START act on the number they came from, on every channel and sender; the
     returnee's other numbers keep receiving (smsgateway.reachability.record_opt_out). When the
     provider answers these keywords itself, the service sends no answer of its own.
+
+    An opt-in from a number that never stopped starts nothing: "I deleted your message by
+    mistake, send it again" asks for something a caseworker can give. It goes to the review
+    queue (`opt_in_nothing_stopped`) and is answered with the receipt, at most once a day.
     """
     source = f"reply:{message.channel}"
     if intent is Intent.WRONG_NUMBER:
@@ -353,13 +364,20 @@ def apply_global_intent(
         # stranger is not told about anyone's referrals).
         apply_wrong_number(session, message.phone_e164, now=now, message_id=message.id)
         return ReplyOutcome("applied")
+    point = points[0]
+    if intent is Intent.OPT_IN and not _was_stopped(session, message.phone_e164, points):
+        # "I deleted your message by mistake, send it again", "START" from a number that never
+        # stopped: nothing to start; what it asks for is for a caseworker to see.
+        outcome = queue_review(session, message, reason=NOTHING_STOPPED_REASON, now=now)
+        if not is_answered_by_provider:
+            outcome.notice_ids += acknowledge_receipt(session, message, point, now=now)
+        return outcome
     if intent is Intent.OPT_OUT:
         record_opt_out(session, message.phone_e164, source=source, now=now, message_id=message.id)
     elif intent is Intent.OPT_IN:
         record_opt_in(session, message.phone_e164, source=source, now=now)
     if is_answered_by_provider:
         return ReplyOutcome("applied")
-    point = points[0]
     notice = plan_notice(
         session,
         kind=ACK_FOR[intent],
@@ -444,6 +462,18 @@ def apply_review_item(
     )
     session.flush()
     return ReplyOutcome("applied", [notice.id])
+
+
+def _was_stopped(session: Session, phone: str, points: list[ContactPoint]) -> bool:
+    """Whether the number or a returnee writing from it stopped messages (STOP, 21610, or an
+    opt-out a caseworker applied)."""
+    if suppressed_numbers(session, [phone]):
+        return True
+    return any(
+        point.reachability == OPTED_OUT
+        or any(consent.is_opted_out for consent in point.returnee.consents)
+        for point in points
+    )
 
 
 def _may_answer(

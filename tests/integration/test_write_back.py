@@ -237,6 +237,22 @@ def test_stop_stops_the_number_is_acknowledged_and_start_restores(
     assert ack.kind == "ack_opted_in"
 
 
+def test_an_opt_in_from_a_number_that_never_stopped_reaches_a_caseworker(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """ "Send it again" reads as an opt-in; with nothing stopped it asks for something else."""
+    referral = make_referral(appointment_at=now + timedelta(days=3))
+    phone = phone_of(referral.returnee)
+
+    result = reply(runtime, phone, "j'ai supprimé votre message par erreur, renvoyez-le svp", now)
+
+    session.expire_all()
+    assert session.get(Message, result.message_id).intent == "opt_in"  # type: ignore[union-attr]  # stored above
+    assert reviews_of(session, result.message_id) == ["opt_in_nothing_stopped"]
+    (ack,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert ack.kind == "ack_received"
+
+
 def test_help_is_answered_whatever_the_question(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
