@@ -63,7 +63,6 @@ _ABOUT_THE_MESSAGES = (
     Signal.OPT_OUT_ALONE,
     Signal.OPT_IN,
 )
-_STOP_WORDS = frozenset({Signal.OPT_OUT, Signal.OPT_OUT_ALONE})
 #: What a receipt is made of: "message reçu, merci", "got the message thanks", "thank you for
 #: the reminder", "please send me the address" name the messages and ask for no stop.
 _RECEIPT = frozenset(

@@ -617,22 +617,22 @@ def _ask_which(
     first = questions[0]
     if about_the_messages and all(q.returnee_id == first.returnee_id for q in questions):
         message.returnee_id = first.returnee_id  # whose questions, on a shared phone too
-    reason = ABOUT_THE_MESSAGES_REASON if about_the_messages else "several_open_questions"
+    if about_the_messages:
+        reason, kind, payload = ABOUT_THE_MESSAGES_REASON, NoticeKind.ACK_UNCLEAR_STOP, None
+    else:
+        reason, kind = "several_open_questions", NoticeKind.ACK_WHICH_REFERRAL
+        payload = {"referral_ids": [q.referral_id for q in questions if q.referral_id]}
     outcome = queue_review(session, message, reason=reason, now=now)
     if first.returnee is not None:
         notice = plan_notice(
             session,
-            kind=NoticeKind.ACK_UNCLEAR_STOP
-            if about_the_messages
-            else NoticeKind.ACK_WHICH_REFERRAL,
+            kind=kind,
             returnee=first.returnee,
             contact_point=first.contact_point,
             channel=message.channel if message.channel != "voice" else first.channel,
             due_at=now,
             now=now,
-            payload=None
-            if about_the_messages
-            else {"referral_ids": [q.referral_id for q in questions if q.referral_id]},
+            payload=payload,
         )
         session.flush()
         outcome.notice_ids.append(notice.id)
