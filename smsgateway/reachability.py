@@ -27,10 +27,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from smsgateway.channels import Channel
 from smsgateway.errors import InvalidInput
-from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee, ReviewItem
+from smsgateway.models import (
+    ChannelConsent,
+    ContactPoint,
+    Message,
+    Notice,
+    Referral,
+    Returnee,
+    ReviewItem,
+)
 from smsgateway.models.reachability import Escalation, ReachabilityEvent, Suppression
-from smsgateway.notices import NoticeKind, NoticeState, plan_notice
+from smsgateway.notices import NoticeKind, NoticeState, cancel_pending, plan_notice
 from smsgateway.users import Actor, actor_identity
 
 log = logging.getLogger(__name__)
@@ -315,16 +324,51 @@ def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor:
     item.resolved_at, item.resolved_by, item.resolved_by_user_id = now, name[:100], user_id
 
 
+def record_opt_out_of_person(
+    session: Session, returnee: Returnee, *, source: str, now: datetime
+) -> None:
+    """The person asked to receive nothing more, in words a caseworker read (a review item
+    applied as an opt-out): it ends as a STOP does, for the person rather than the number.
+    Every channel is opted out, everything planned for them is cancelled, and they are on the
+    Unreachable list (reason `opted_out`). START from one of their own numbers lifts it all
+    (`record_opt_in`). Others who share the phone are not touched."""
+    set_opt_out(session, returnee, is_opted_out=True, source=source, now=now)
+    cancel_pending(session, returnee_id=returnee.id, reason="opted out")
+    flag_unreachable(session, returnee, reason=OPTED_OUT, now=now)
+    log.info("opt-out: returnee %d opted out of every channel (%s)", returnee.id, source)
+
+
 def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:
-    """START from a number: off the suppression list; its contact points reachable again, and
-    the unreachable flag that the STOP set is cleared."""
+    """START from a number: off the suppression list; its contact points reachable again. For
+    each person whose own number it is (not a proxy's), the opt-out of their channels is lifted
+    however it was recorded (a STOP, a caseworker), and so is the unreachable flag it set."""
     lift_suppression(session, phone)
     for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
         if point.reachability == OPTED_OUT:
             set_reachability(session, point, REACHABLE, "opt_in", now=now, lifts_opt_out=True)
-        if not point.is_proxy and point.returnee.unreachable_reason == OPTED_OUT:
+        if point.is_proxy:
+            continue
+        if any(consent.is_opted_out for consent in point.returnee.consents):
+            set_opt_out(session, point.returnee, is_opted_out=False, source=source, now=now)
+        if point.returnee.unreachable_reason == OPTED_OUT:
             clear_unreachable(session, point.returnee, now=now, actor="system", reason="opt_in")
     log.info("opt-in: a number started again (%s)", source)
+
+
+def set_opt_out(
+    session: Session, returnee: Returnee, *, is_opted_out: bool, source: str, now: datetime
+) -> None:
+    """Opt out of (or back into) every channel at once: a STOP on one phone stops them all."""
+    by_channel = {c.channel: c for c in returnee.consents}
+    for channel in Channel:
+        consent = by_channel.get(channel)
+        if consent is None:
+            consent = ChannelConsent(channel=channel, changed_at=now)
+            returnee.consents.append(consent)
+        consent.is_opted_out = is_opted_out
+        consent.source = source[:32]
+        consent.changed_at = now
+    session.flush()
 
 
 #: The states in which a number no longer reaches the person (`failing` may come back).

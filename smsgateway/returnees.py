@@ -19,10 +19,15 @@ from sqlalchemy.orm import Session
 from smsgateway.channels import Channel
 from smsgateway.content.languages import get_language
 from smsgateway.errors import InvalidInput
-from smsgateway.models import ChannelConsent, ContactPoint, Message, Notice, Referral, Returnee
+from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee
 from smsgateway.models.reachability import ReachabilityEvent
 from smsgateway.phones import parse_phone
-from smsgateway.reachability import OPTED_OUT, record_opt_in
+from smsgateway.reachability import (
+    OPTED_OUT,
+    clear_unreachable,
+    record_opt_in,
+    set_opt_out,
+)
 from smsgateway.users import Actor, actor_identity
 
 #: What the columns hold at most; longer input is refused rather than cut.
@@ -344,22 +349,6 @@ def is_opted_out(returnee: Returnee, channel: str) -> bool:
     return any(c.channel == channel and c.is_opted_out for c in returnee.consents)
 
 
-def set_opt_out(
-    session: Session, returnee: Returnee, *, is_opted_out: bool, source: str, now: datetime
-) -> None:
-    """Opt out of (or back into) every channel at once: a STOP on one phone stops them all."""
-    by_channel = {c.channel: c for c in returnee.consents}
-    for channel in Channel:
-        consent = by_channel.get(channel)
-        if consent is None:
-            consent = ChannelConsent(channel=channel, changed_at=now)
-            returnee.consents.append(consent)
-        consent.is_opted_out = is_opted_out
-        consent.source = source
-        consent.changed_at = now
-    session.flush()
-
-
 def change_contact_number(
     session: Session, point: ContactPoint, number: str, region: str, *, now: datetime
 ) -> ContactPoint:
@@ -438,6 +427,8 @@ def record_consent_again(
     stopped = [point for point in returnee.contact_points if point.reachability == OPTED_OUT]
     for phone in sorted({point.phone_e164 for point in stopped}):
         record_opt_in(session, phone, source=f"consent recorded by {name}", now=now)
+    if returnee.unreachable_reason == OPTED_OUT:  # an opt-out a caseworker applied
+        clear_unreachable(session, returnee, now=now, actor=actor, reason="opt_in")
     returnee.updated_at = now
     session.flush()
     return len(stopped)

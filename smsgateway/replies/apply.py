@@ -22,7 +22,6 @@ from smsgateway.models.versions import update_now
 from smsgateway.notices import (
     NoticeKind,
     NoticeState,
-    cancel_pending,
     insert_notice,
     notice_row,
     plan_notice,
@@ -33,6 +32,7 @@ from smsgateway.reachability import (
     OPTED_OUT,
     record_opt_in,
     record_opt_out,
+    record_opt_out_of_person,
     suppressed_numbers,
 )
 from smsgateway.referrals import (
@@ -48,7 +48,7 @@ from smsgateway.replies.shared_phones import (
     is_chatter,
     is_shared_phone,
 )
-from smsgateway.returnees import is_opted_out, set_opt_out
+from smsgateway.returnees import is_opted_out, record_consent_again
 from smsgateway.users import Actor, actor_identity
 
 #: (question, intent) → the referral status it records. Absent pairs change no status.
@@ -442,12 +442,12 @@ def apply_review_item(
         has_changed = has_changed or not referral.needs_reorientation
         referral.needs_reorientation = True
     if intent in (Intent.OPT_OUT, Intent.OPT_IN):
-        has_changed = _set_consent(session, referral, message, intent, now) or has_changed
+        has_changed = _set_consent(session, referral, message, intent, now, actor) or has_changed
     item.resolved_at = now
     item.resolved_by, item.resolved_by_user_id = actor_identity(actor)
     point = _point_of(session, message, referral) or referral.returnee.own_contact_point()
     channel = _answer_channel(message)
-    if not has_changed or not _may_answer(session, referral.returnee, point, channel):
+    if not has_changed or not _may_answer(session, referral.returnee, point, channel, intent):
         session.flush()
         return ReplyOutcome("applied")
     notice = plan_notice(
@@ -465,25 +465,27 @@ def apply_review_item(
 
 
 def _was_stopped(session: Session, phone: str, points: list[ContactPoint]) -> bool:
-    """Whether the number or a returnee writing from it stopped messages (STOP, 21610, or an
-    opt-out a caseworker applied)."""
+    """Whether START from this number has something to lift (`record_opt_in`): the number
+    stopped (STOP, 21610), or a person whose own number it is opted out (a caseworker applied
+    their request). A proxy's START does not speak for the person."""
     if suppressed_numbers(session, [phone]):
         return True
     return any(
         point.reachability == OPTED_OUT
-        or any(consent.is_opted_out for consent in point.returnee.consents)
+        or (not point.is_proxy and any(c.is_opted_out for c in point.returnee.consents))
         for point in points
     )
 
 
 def _may_answer(
-    session: Session, returnee: Returnee, point: ContactPoint | None, channel: str
+    session: Session, returnee: Returnee, point: ContactPoint | None, channel: str, intent: Intent
 ) -> bool:
-    """Whether a caseworker's decision may be acknowledged: never to a returnee who opted out
-    of the channel, nor to a number that stopped."""
-    if point is None or is_opted_out(returnee, channel):
+    """Whether a caseworker's decision may be acknowledged: never to a number that stopped,
+    nor to a returnee who opted out of the channel, except to confirm the opt-out just applied
+    (as STOP is answered: the person learns it worked and how to start again)."""
+    if point is None or suppressed_numbers(session, [point.phone_e164]):
         return False
-    return not suppressed_numbers(session, [point.phone_e164])
+    return intent is Intent.OPT_OUT or not is_opted_out(returnee, channel)
 
 
 def _latest_question(session: Session, referral: Referral) -> Notice | None:
@@ -508,17 +510,26 @@ def _point_of(session: Session, message: Message, referral: Referral) -> Contact
 
 
 def _set_consent(
-    session: Session, referral: Referral, message: Message, intent: Intent, now: datetime
+    session: Session,
+    referral: Referral,
+    message: Message,
+    intent: Intent,
+    now: datetime,
+    actor: Actor,
 ) -> bool:
-    """Record the opt-out (or opt-in) a message asked for; whether it changed anything."""
+    """Record the opt-out (or opt-in) a message asked for; whether it changed anything.
+
+    An opt-out ends as a STOP does, for the person (`record_opt_out_of_person`); an opt-in is
+    the person's consent recorded again, their stopped numbers included."""
     is_out = intent is Intent.OPT_OUT
     returnee = referral.returnee
     if all(is_opted_out(returnee, channel) == is_out for channel in Channel):
         return False
-    source = f"reply:{message.channel}"
-    set_opt_out(session, returnee, is_opted_out=is_out, source=source, now=now)
     if is_out:
-        cancel_pending(session, returnee_id=referral.returnee_id, reason="opted out")
+        source = f"reply:{message.channel}"
+        record_opt_out_of_person(session, returnee, source=source, now=now)
+    else:
+        record_consent_again(session, returnee, now=now, actor=actor)
     return True
 
 

@@ -30,8 +30,7 @@ from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.errors import InvalidInput
 from smsgateway.models import BulkSend, ContactPoint, Notice, Partner, Referral, Returnee
 from smsgateway.programme import load_programme
-from smsgateway.reachability import record_opt_out
-from smsgateway.returnees import set_opt_out
+from smsgateway.reachability import record_opt_out, set_opt_out
 from smsgateway.runtime import Runtime
 
 PROGRAMME = load_programme()

@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.errors import InvalidInput
 from smsgateway.models import Message, Notice, Partner, Referral, Returnee, ReviewItem
-from smsgateway.reachability import suppress
+from smsgateway.reachability import set_opt_out, suppress
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.replies.inbound import InboundMessage, receive_message
-from smsgateway.returnees import set_opt_out
 from smsgateway.reviews import (
     SenderKind,
     apply_review,

@@ -23,7 +23,7 @@ from smsgateway.referrals import Source, Status, TransitionRefused, change_statu
 from smsgateway.replies.apply import apply_review_item
 from smsgateway.replies.inbound import InboundMessage, InboundResult, receive_message
 from smsgateway.replies.intents import Intent
-from smsgateway.returnees import PhoneInput
+from smsgateway.returnees import PhoneInput, set_consent
 from smsgateway.runtime import Runtime
 
 QUESTION_KINDS = {
@@ -416,6 +416,72 @@ def test_a_late_unclear_reply_about_the_messages_is_told_how_to_stop(
     assert item.reason == "unclear_about_the_messages"
     (ack,) = acks_after(session, referral.returnee_id, result.notice_ids)
     assert ack.kind == "ack_unclear_stop"
+
+
+def test_an_opt_out_a_caseworker_applies_is_lifted_by_start(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """A request to stop that only a caseworker understood ends like a STOP: the person is told
+    how to start again, is on the Unreachable list, and START from their number restarts it."""
+    referral = make_referral(appointment_at=now + timedelta(days=3))
+    phone = phone_of(referral.returnee)
+    sent_at = ask(runtime, session, referral, "appointment_reminder")
+    asked = reply(runtime, phone, "ces sms c'est trop pour moi", sent_at)
+    item = session.scalar(select(ReviewItem).filter_by(message_id=asked.message_id))
+    assert item is not None
+
+    with runtime.db.transaction() as tx:
+        applied = apply_review_item(tx, item.id, Intent.OPT_OUT, now=sent_at, actor="cw")
+
+    session.expire_all()
+    returnee = session.get(Returnee, referral.returnee_id)
+    assert returnee is not None
+    assert all(consent.is_opted_out for consent in returnee.consents)
+    assert returnee.unreachable_reason == "opted_out"
+    (ack,) = acks_after(session, returnee.id, applied.notice_ids)
+    assert ack.kind == "ack_opted_out"
+    send_due(runtime, sent_at)
+    session.refresh(ack)
+    assert ack.state == "sent"
+    assert (
+        session.scalars(select(Notice).filter_by(referral_id=referral.id, state="planned")).all()
+        == []
+    )
+
+    started = reply(runtime, phone, "START", sent_at + timedelta(hours=2))
+
+    session.expire_all()
+    assert not any(consent.is_opted_out for consent in returnee.consents)
+    assert returnee.unreachable_flagged_at is None
+    (ack,) = acks_after(session, returnee.id, started.notice_ids)
+    assert ack.kind == "ack_opted_in"
+
+
+def test_start_from_a_proxy_does_not_lift_the_returnees_own_opt_out(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    """The person opted out; their sister's START is no opt-in of theirs: a caseworker sees it."""
+    returnee = make_returnee(
+        phones=[
+            PhoneInput("+221770001111"),
+            PhoneInput("+221770009999", is_proxy=True, relation="sister"),
+        ]
+    )
+    make_referral(returnee=returnee, appointment_at=now + timedelta(days=3))
+    with runtime.db.transaction() as tx:
+        found = tx.get(Returnee, returnee.id)
+        assert found is not None
+        set_consent(tx, found, is_opted_out=True, now=now, actor="cw")
+
+    result = reply(runtime, "+221770009999", "START", now)
+
+    session.expire_all()
+    assert reviews_of(session, result.message_id) == ["opt_in_nothing_stopped"]
+    assert all(consent.is_opted_out for consent in session.get(Returnee, returnee.id).consents)  # type: ignore[union-attr]  # made above
 
 
 def test_caseworker_picks_the_referral_of_a_message_that_asked_which(
