@@ -252,6 +252,9 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.how_to_stop:
         # "How do I stop these if I want to later?": the help answer tells how.
         return Decision(Intent.HELP, "how_to_stop", tuple(m.text for m in reading.how_to_stop))
+    if reading.asked_why:
+        # "why did the messages stop?": a complaint or a worry, for a caseworker to read.
+        return Decision(Intent.UNCLEAR, "asked_why", tuple(m.text for m in reading.asked_why))
     if reading.asks and reading.hypotheticals:
         # "መልእክቱን ማቆም ብፈልግ ምን ብዬ ልጻፍ?" (if I want to stop the message, what should I
         # write?): no listed stop word, but the messages or a word that stops alone.

@@ -19,6 +19,8 @@ RULES: dict[str, str] = {
     "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
     "how_to_stop": "a question about how to stop the messages 'if I want' ('how do I stop these "
     "if I want to later?'): its stop word stops nothing, and it is help, which tells how",
+    "asked_why": "a stop word in a question asking why ('why did the messages stop?', 'pourquoi "
+    "vous n'envoyez plus les rappels ?'): it stops nothing; a caseworker reads it",
     "too_long": "a long message is not read as an answer",
     "wrong_number": "'wrong number', 'I don't know this person' with nothing that answers or "
     "gives a number: the number is not the returnee's",

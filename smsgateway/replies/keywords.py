@@ -127,6 +127,10 @@ class Signal(StrEnum):
     #: meaning (a reservation); a question with one after a confirmation asks when the
     #: appointment is, and keeps the confirmation in doubt.
     ASKS_WHEN = "asks_when"
+    #: "why", "pourquoi", "me yasa", "কেন": a class of question words beside their meaning; a
+    #: stop word in a question they ask is asked about, not said ("why did the messages stop?",
+    #: "pourquoi vous n'envoyez plus les rappels ?").
+    ASKS_WHY = "asks_why"
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
@@ -267,6 +271,8 @@ class Lexicon:
     hypothetical: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `asks_when`, beside the meaning the chain gave their words.
     asks_when: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `asks_why`, beside the meaning the chain gave their words.
+    asks_why: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `condition`, beside the meaning the chain gave them.
     condition: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `forget`, beside the meaning the chain gave them.
@@ -462,6 +468,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.ELSEWHERE,
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
+                Signal.ASKS_WHY,
                 Signal.CONDITION,
                 Signal.FORGET,
                 Signal.NOT_DONE,
@@ -473,6 +480,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,
+                    Signal.ASKS_WHY: lexicon.asks_why,
                     Signal.CONDITION: lexicon.condition,
                     Signal.FORGET: lexicon.forget,
                     Signal.NOT_DONE: lexicon.not_done,

@@ -100,6 +100,10 @@ class Reading:
     sentence_starts: frozenset[int] = frozenset()
     #: The words of section `condition` ("if", "si", "idan").
     conditions: tuple[Match, ...] = ()
+    #: Stop words and phrases asked about with a word of section `asks_why`, in a question that
+    #: ends their clause: "why did the messages stop?", "pourquoi vous n'envoyez plus les
+    #: rappels ?", "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?". A complaint or a worry, not a stop.
+    asked_why: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -297,6 +301,14 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     how_to_stop += [found for found in composed if hypothetical(found)]
     composed = [found for found in composed if found not in how_to_stop]
+    whys = _phrases_of(tokens, lexicon.asks_why) if listed or composed else []
+    asked_why = [
+        found
+        for found in [*listed, *composed]
+        if any(_asked_why(found, why, tokens, breaks, matches, refusing_words) for why in whys)
+    ]
+    listed = [found for found in listed if found not in asked_why]
+    composed = [found for found in composed if found not in asked_why]
     opt_outs = [
         *(
             found
@@ -400,6 +412,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(_phrases_of(tokens, lexicon.asks_when)),
         frozenset(i for i, match in enumerate(matches) if i and ends and ends[match.start]),
         tuple(_phrases_of(tokens, lexicon.condition)),
+        tuple(asked_why),
     )
 
 
@@ -744,6 +757,34 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     start = max(found.end, wanted.end)
     asked = tokens.index("?", start)
     return sum(breaks[start : asked + 1]) <= 1
+
+
+def _asked_why(
+    found: Match,
+    why: Match,
+    tokens: list[str],
+    breaks: list[bool],
+    matches: list[Match],
+    refusals: list[Match],
+) -> bool:
+    """Whether the stop word (or phrase) `found` is asked about with the question word `why`:
+    both in one clause, which a question mark ends ("why did the messages stop?", "pse nuk më
+    dërgoni më mesazhe?", "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?"). A "why" before the stop must
+    open its clause ("that's why I want you to stop?" still stops), and no negation may stand
+    between them: "why don't you stop sending me messages?" asks for it. Without the question
+    mark, or across a clause break ("why do you text me every day? stop"), the stop stands. A
+    "no" is a negation here: "why una no dey stop this message?"."""
+    if _overlaps(found, why) or not _same_clause(found, why, breaks):
+        return False
+    if why.end <= found.start:
+        if not _opens_its_clause(why.start, matches, breaks):
+            return False
+        if any(why.end <= n.start and n.end <= found.start for n in refusals):
+            return False
+    after = max(found.end, why.end)
+    if "?" not in tokens[after:]:
+        return False
+    return not any(breaks[after : tokens.index("?", after) + 1])
 
 
 def _overlaps(one: Match, other: Match) -> bool:

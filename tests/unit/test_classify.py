@@ -1681,6 +1681,53 @@ def test_twenty_fourth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Why did the messages stop?": a stop word asked about with "why", in a question that
+        # ends its clause, is a complaint or a worry. It stopped the messages in English,
+        # French, Albanian, Georgian, Hausa, Pidgin, Bengali, Pashto, Spanish and Portuguese.
+        ("en", None, "why did the messages stop?", U),
+        ("en", None, "why did you stop the reminders?", U),
+        ("fr", None, "pourquoi vous n'envoyez plus les rappels?", U),
+        ("sq", None, "pse nuk më dërgoni më mesazhe?", U),
+        ("ka", None, "რატომ აღარ მწერთ?", U),
+        ("ha", None, "me yasa kuka daina turo min sako?", U),
+        ("pcm", None, "why una stop to dey send me message?", U),
+        ("bn", None, "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?", U),
+        ("ps", None, "ولې مو پیغامونه بند کړل؟", U),
+        ("es", None, "¿por qué ya no me mandan mensajes?", U),
+        ("pt", None, "por que vocês não mandam mais mensagens?", U),
+        # ... "why don't you stop?" asks for it, a stop in another clause or without a question
+        # mark stands, and "that's why" asks nothing.
+        ("en", None, "why don't you stop sending me messages?", Intent.OPT_OUT),
+        ("en", None, "why won't you stop texting me?", Intent.OPT_OUT),
+        ("pcm", None, "why una no dey stop this message?", Intent.OPT_OUT),
+        ("en", None, "why do you text me every day? stop", Intent.OPT_OUT),
+        ("en", None, "stop texting me. why do you have my number?", Intent.OPT_OUT),
+        ("es", None, "por qué no dejan de mandarme mensajes? ya basta", Intent.OPT_OUT),
+        ("ha", None, "me yasa ba ku daina turo min sako ba?", Intent.OPT_OUT),
+        ("en", None, "thats why i want you to stop sending me messages", Intent.OPT_OUT),
+        # Opt-out sentences that were missed.
+        ("en", R, "I no longer wish to get these texts", Intent.OPT_OUT),
+        ("ps", None, "زما شمېره ړنګه کړئ", Intent.OPT_OUT),
+    ],
+)
+def test_twenty_fifth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
+    """Read `unclear`, the complaint still speaks of the messages (`ack_unclear_stop`), and
+    `--explain` names the rule and the stop words it set aside."""
+    understood = understand_reply("why did the messages stop?", "en")
+    assert understood.speaks_of_the_messages
+    decision = understood.explain(None)
+    assert (decision.rule, decision.words) == ("asked_why", ("stop",))
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
