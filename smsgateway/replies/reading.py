@@ -771,7 +771,8 @@ def _asked_why(
     both in one clause, which a question mark ends ("why did the messages stop?", "pse nuk më
     dërgoni më mesazhe?", "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?"). A "why" before the stop must
     open its clause ("that's why I want you to stop?" still stops), and no negation may stand
-    between them: "why don't you stop sending me messages?" asks for it. Without the question
+    right before the stop (at most one word between): "why don't you stop sending me messages?"
+    asks for it, "why am I not getting the messages anymore?" does not. Without the question
     mark, or across a clause break ("why do you text me every day? stop"), the stop stands. A
     "no" is a negation here: "why una no dey stop this message?"."""
     if _overlaps(found, why) or not _same_clause(found, why, breaks):
@@ -779,7 +780,9 @@ def _asked_why(
     if why.end <= found.start:
         if not _opens_its_clause(why.start, matches, breaks):
             return False
-        if any(why.end <= n.start and n.end <= found.start for n in refusals):
+        if any(
+            why.end <= n.start and 0 <= found.start - n.end <= NO_GAP for n in refusals
+        ):
             return False
     after = max(found.end, why.end)
     if "?" not in tokens[after:]:
