@@ -48,7 +48,7 @@ def create_token(
     if scope not in set(TokenScope):
         raise InvalidInput("scope", "choose read or write")
     if not user.is_active:
-        raise InvalidInput("user", f"the account {user.username} is disabled")
+        raise InvalidInput("user", "the account %(name)s is disabled", name=user.username)
     if len(name) > 100:
         raise InvalidInput("name", "use at most 100 characters")
     secret = PREFIX + secrets.token_urlsafe(32)

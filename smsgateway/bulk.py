@@ -151,7 +151,7 @@ def validate(cohort: Cohort, content: Content) -> None:
         if not any(text.strip() for text in content.texts.values()):
             raise InvalidInput("texts", "write the message in at least one language")
     elif content.kind not in REFERRAL_KINDS or content.kind not in NOTICE_KINDS:
-        raise InvalidInput("kind", f"{content.kind} cannot be sent in bulk")
+        raise InvalidInput("kind", "%(kind)s cannot be sent in bulk", kind=content.kind)
 
 
 def select_recipients(
@@ -287,7 +287,9 @@ def confirm_bulk(
     """Plan one notice per recipient in their language and channel, written by one INSERT over
     all rows (`notices.insert_notices`); returns how many."""
     if bulk.state != DRAFT:
-        raise InvalidInput("bulk", f"bulk notice {bulk.id} is {bulk.state}, not a draft")
+        raise InvalidInput(
+            "bulk", "bulk notice %(id)s is %(state)s, not a draft", id=bulk.id, state=bulk.state
+        )
     programme = programme or current_programme()
     content = Content.from_dict(bulk.content)
     recipients, _ = select_recipients(session, Cohort.from_dict(bulk.cohort), content)

@@ -232,7 +232,7 @@ def record_followup_outcome(
     if kind not in (FollowupKind.VISIT, FollowupKind.CALL):
         raise InvalidInput("kind", "a visit or a call")
     if outcome not in {value.value for value in FollowupOutcome}:
-        raise InvalidInput("outcome", "one of: " + ", ".join(FollowupOutcome))
+        raise InvalidInput("outcome", "one of: %(outcomes)s", outcomes=", ".join(FollowupOutcome))
     entry = _log(
         session, returnee, FollowupKind(kind), now=now, actor=actor, outcome=outcome, note=note
     )

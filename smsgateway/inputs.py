@@ -61,14 +61,16 @@ def body_text(value: str, field: str = "Body") -> str:
     """A message body, cleaned; longer than any provider sends is refused."""
     text = clean_text(value)
     if len(text) > BODY_LIMIT:
-        raise InvalidInput(field, f"longer than {BODY_LIMIT} characters")
+        raise InvalidInput(field, "longer than %(count)s characters", count=BODY_LIMIT)
     return text
 
 
 def sid(value: str, field: str, prefixes: tuple[str, ...]) -> str:
     """A Twilio SID with one of `prefixes` (`SM…`, `CA…`, `AC…`): 34 characters, nothing else."""
     if _SID.fullmatch(value) is None or not value.startswith(prefixes):
-        raise InvalidInput(field, f"not a SID starting with {' or '.join(prefixes)}")
+        raise InvalidInput(
+            field, "not a SID starting with %(prefixes)s", prefixes=" or ".join(prefixes)
+        )
     return value
 
 
@@ -80,7 +82,9 @@ def optional_sid(value: str, field: str, prefixes: tuple[str, ...]) -> str:
 def provider_id(value: str, field: str = "provider_id") -> str:
     """A provider's message id: printable ASCII that fits `messages.provider_id`."""
     if not value or len(value) > PROVIDER_ID_COLUMN or not value.isascii():
-        raise InvalidInput(field, f"an id of 1 to {PROVIDER_ID_COLUMN} ASCII characters")
+        raise InvalidInput(
+            field, "an id of 1 to %(count)s ASCII characters", count=PROVIDER_ID_COLUMN
+        )
     if not value.isprintable():
         raise InvalidInput(field, "an id has no control characters")
     return value
@@ -96,14 +100,14 @@ def token(value: str, field: str) -> str:
 def error_code(value: str, field: str = "ErrorCode") -> str:
     """A provider's error code: empty or ASCII digits that fit the error-code column."""
     if value and _ERROR_CODE.fullmatch(value) is None:
-        raise InvalidInput(field, f"at most {ERROR_CODE_COLUMN} ASCII digits")
+        raise InvalidInput(field, "at most %(count)s ASCII digits", count=ERROR_CODE_COLUMN)
     return value
 
 
 def keys(value: str, field: str = "Digits") -> str:
     """Keys pressed on a call: digits, `*` and `#`, a few of them."""
     if _KEYS.fullmatch(value) is None:
-        raise InvalidInput(field, f"at most {DIGITS_LIMIT} keys (0-9, * and #)")
+        raise InvalidInput(field, "at most %(count)s keys (0-9, * and #)", count=DIGITS_LIMIT)
     return value
 
 
@@ -111,7 +115,9 @@ def notice_id(value: str, field: str = "notice") -> int:
     """The id in a notice reference (`notice-42`, or `42`), parsed from ASCII digits only."""
     found = _NOTICE_REFERENCE.fullmatch(value)
     if found is None or int(found.group(1)) > ID_MAX:
-        raise InvalidInput(field, f"a notice reference looks like notice-42 (at most {ID_MAX})")
+        raise InvalidInput(
+            field, "a notice reference looks like notice-42 (at most %(max)s)", max=ID_MAX
+        )
     return int(found.group(1))
 
 

@@ -180,7 +180,9 @@ def _load(path: str) -> Programme:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8")) if path else _default_data()
         return parse_programme(data)
     except (KeyError, TypeError, ValueError) as error:
-        raise InvalidInput("programme_file", f"the programme file is not valid: {error}") from None
+        raise InvalidInput(
+            "programme_file", "the programme file is not valid: %(error)s", error=error
+        ) from None
 
 
 def parse_programme(data: dict[str, Any]) -> Programme:

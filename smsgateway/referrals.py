@@ -280,7 +280,7 @@ def close_referral(
     """End a referral in one of the closed statuses (by default `cancelled`), by the table."""
     if status not in CLOSED:
         closed = ", ".join(sorted(CLOSED))
-        raise InvalidInput("status", f"a referral closes as one of: {closed}")
+        raise InvalidInput("status", "a referral closes as one of: %(closed)s", closed=closed)
     change_status(session, referral, status, source=source, now=now, actor=actor, note=note)
 
 
@@ -424,11 +424,17 @@ def check_service_offered(partner: Partner, service: str, programme: Programme) 
     a clear reason otherwise."""
     code = service.strip()
     if programme.services and code not in programme.services:
-        raise InvalidInput("service_category", f"{code!r} is not a service of the programme")
+        raise InvalidInput(
+            "service_category", "%(code)r is not a service of the programme", code=code
+        )
     if code not in partner.service_categories:
         offered = ", ".join(partner.service_categories) or "none"
         raise InvalidInput(
-            "service_category", f"{partner.name} does not offer {code!r} (it offers: {offered})"
+            "service_category",
+            "%(partner)s does not offer %(code)r (it offers: %(offered)s)",
+            partner=partner.name,
+            code=code,
+            offered=offered,
         )
     return code
 
@@ -454,7 +460,9 @@ def move_appointment(
     if new_time.tzinfo is None:
         raise InvalidInput("appointment_at", "the appointment time needs a time zone")
     if referral.status in CLOSED:
-        raise InvalidInput("appointment_at", f"referral {referral.reference} is closed")
+        raise InvalidInput(
+            "appointment_at", "referral %(reference)s is closed", reference=referral.reference
+        )
     if new_time <= now:
         raise InvalidInput("appointment_at", "the new appointment time must be in the future")
     if place is not None and len(place.strip()) > 200:

@@ -178,7 +178,7 @@ def check_language(code: str, field: str = "language", row: int | None = None) -
     """The supported language code for `code` (`fr-SN` → `fr`); `InvalidInput` otherwise."""
     language = get_language(code) if code else None
     if language is None:
-        raise InvalidInput(field, f"{code!r} is not a supported language", row)
+        raise InvalidInput(field, "%(code)r is not a supported language", row, code=code)
     return language.code
 
 
@@ -192,13 +192,15 @@ def check_time_zone(time_zone: str, row: int | None = None) -> str:
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("time_zone", f"{time_zone!r} is not a known time zone", row) from None
+        raise InvalidInput(
+            "time_zone", "%(zone)r is not a known time zone", row, zone=time_zone
+        ) from None
     return time_zone
 
 
 def _check_length(field: str, value: str, limit: int, row: int | None = None) -> None:
     if len(value.strip()) > limit:
-        raise InvalidInput(field, f"use at most {limit} characters", row)
+        raise InvalidInput(field, "use at most %(count)s characters", row, count=limit)
 
 
 def _check_proxy_fields(phone: PhoneInput, row: int | None = None) -> None:

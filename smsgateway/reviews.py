@@ -133,7 +133,9 @@ def referral_from_form(session: Session, typed: str) -> Referral | None:
         return None
     found = find_referral(session, typed)
     if found is None:
-        raise InvalidInput("referral", f"no referral {typed.strip()[:20]!r}: type its reference")
+        raise InvalidInput(
+            "referral", "no referral %(typed)r: type its reference", typed=typed.strip()[:20]
+        )
     return found
 
 
@@ -322,7 +324,7 @@ def dismiss_review_item(
     if not text:
         raise InvalidInput("note", "say in a few words why it needs nothing")
     if len(text) > NOTE_LENGTH:
-        raise InvalidInput("note", f"use at most {NOTE_LENGTH} characters")
+        raise InvalidInput("note", "use at most %(count)s characters", count=NOTE_LENGTH)
     item.note = text
     _resolve(item, Resolution.DISMISSED, now, actor)
     session.flush()

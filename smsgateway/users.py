@@ -56,11 +56,13 @@ def create_user(
     if not _USERNAME.match(name):
         raise InvalidInput("username", "use 2-100 letters, digits, '.', '_', '@' or '-'")
     if role not in {r.value for r in Role}:
-        raise InvalidInput("role", f"choose one of {', '.join(r.value for r in Role)}")
+        raise InvalidInput(
+            "role", "choose one of %(roles)s", roles=", ".join(r.value for r in Role)
+        )
     _check_partner(session, role, partner_id)
     _check_password(password)
     if find_user(session, name) is not None:
-        raise InvalidInput("username", f"an account named {name!r} already exists")
+        raise InvalidInput("username", "an account named %(name)r already exists", name=name)
     user = User(
         username=name,
         role=role,
@@ -83,12 +85,14 @@ def _check_partner(session: Session, role: str, partner_id: int | None) -> None:
     if role != Role.PARTNER and partner_id is not None:
         raise InvalidInput("partner", "only partner accounts belong to a partner organisation")
     if partner_id is not None and session.get(Partner, partner_id) is None:
-        raise InvalidInput("partner", f"no partner with id {partner_id}")
+        raise InvalidInput("partner", "no partner with id %(id)s", id=partner_id)
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            "password", "use at least %(count)s characters", count=MIN_PASSWORD_LENGTH
+        )
 
 
 def find_user(session: Session, username: str) -> User | None:

@@ -1,6 +1,7 @@
 """The console's catalogs (domain `console`): the web pages' wording in each console language.
 
-`locales/console.pot` is extracted from `smsgateway/web/` (Python and templates, see babel.cfg);
+`locales/console.pot` is extracted from `smsgateway/web/` (Python and templates, see babel.cfg)
+and from the messages of `InvalidInput` in the whole package;
 `locales/<code>/LC_MESSAGES/console.po` holds each language; `i18n compile` writes the `.mo`
 files Flask-Babel reads. Separate from the notices' `messages` domain: the console speaks fewer
 languages, and its translators are not the notices' translators.
@@ -23,8 +24,11 @@ DOMAIN = "console"
 #: Languages the console speaks, with their names as their speakers write them.
 CONSOLE_LANGUAGES = {"en": "English", "fr": "Français"}
 SOURCE_LANGUAGE = "en"
-KEYWORDS = ("lazy_gettext",)  # beside pybabel's defaults (_, gettext, ngettext, ...)
-WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+#: Beside pybabel's defaults (_, gettext, ngettext, ...): the message of a refused input
+#: (`smsgateway.errors.InvalidInput`), which the console shows in its own language.
+KEYWORDS = ("lazy_gettext", "InvalidInput:2")
+#: The whole package: the web pages, and the domain modules whose refusals the console shows.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def console_po_path(code: str) -> Path:
@@ -36,8 +40,9 @@ def console_pot_path() -> Path:
 
 
 def extract_console_pot(output: Path | None = None) -> Path:
-    """Extract the console's wording from smsgateway/web/ into locales/console.pot."""
-    return run_extract(WEB_DIR, output or console_pot_path(), KEYWORDS, root=WEB_DIR.parents[1])
+    """Extract the console's wording (smsgateway/web/, and the messages of `InvalidInput`
+    everywhere in the package) into locales/console.pot."""
+    return run_extract(PACKAGE_DIR, output or console_pot_path(), KEYWORDS, root=PACKAGE_DIR.parent)
 
 
 def console_pot_is_stale() -> bool:

@@ -46,7 +46,7 @@ def add_note(
     if not text:
         raise InvalidInput("note", "write a note")
     if len(text) > MAX_NOTE:
-        raise InvalidInput("note", f"use at most {MAX_NOTE} characters")
+        raise InvalidInput("note", "use at most %(count)s characters", count=MAX_NOTE)
     item = get_item(session, item_id)
     author, author_user_id = actor_identity(actor)
     note = FeedbackNote(

@@ -37,7 +37,9 @@ def column_name(header: str) -> str:
 def read_table(data: bytes) -> Table:
     """The header and the rows of a CSV file; `InvalidInput` (field `file`) if it is not one."""
     if len(data) > MAX_BYTES:
-        raise InvalidInput("file", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise InvalidInput(
+            "file", "the file is larger than %(size)s MB", size=MAX_BYTES // (1024 * 1024)
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -52,13 +54,15 @@ def read_table(data: bytes) -> Table:
     try:
         records = list(reader)
     except csv.Error as error:
-        raise InvalidInput("file", f"the file cannot be read as CSV ({error})") from None
+        raise InvalidInput(
+            "file", "the file cannot be read as CSV (%(error)s)", error=error
+        ) from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise InvalidInput("file", "the file is empty: the first row names the columns")
     columns = [column_name(cell) for cell in records[0]]
     seen = [name for name in columns if name and columns.count(name) > 1]
     if seen:
-        raise InvalidInput("file", f"the column {seen[0]!r} appears twice")
+        raise InvalidInput("file", "the column %(column)r appears twice", column=seen[0])
     rows = []
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):

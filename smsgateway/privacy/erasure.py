@@ -75,7 +75,7 @@ def erase_returnee(
     if not reason:
         raise InvalidInput("reason", "give the reason for the erasure")
     if len(reason) > REASON_LENGTH:
-        raise InvalidInput("reason", f"at most {REASON_LENGTH} characters")
+        raise InvalidInput("reason", "at most %(count)s characters", count=REASON_LENGTH)
     if returnee.erased_at is not None:
         raise InvalidInput("case_reference", "this returnee was erased already")
     counts = _erase(session, returnee, now=now)

@@ -780,9 +780,7 @@ def _asked_why(
     if why.end <= found.start:
         if not _opens_its_clause(why.start, matches, breaks):
             return False
-        if any(
-            why.end <= n.start and 0 <= found.start - n.end <= NO_GAP for n in refusals
-        ):
+        if any(why.end <= n.start and 0 <= found.start - n.end <= NO_GAP for n in refusals):
             return False
     after = max(found.end, why.end)
     if "?" not in tokens[after:]:

@@ -33,6 +33,7 @@ from smsgateway.permissions import Action
 from smsgateway.referrals import Status
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.i18n import refusal
 from smsgateway.web.session import acting_user
 
 bulk = Blueprint("bulk", __name__, url_prefix="/bulk")
@@ -80,7 +81,7 @@ def compose() -> Response:
             )
             draft_id = draft.id
     except InvalidInput as error:
-        flash(str(error), "error")
+        flash(refusal(error), "error")
         return redirect(url_for("bulk.index"), 303)
     return redirect(url_for("bulk.show", bulk_id=draft_id), 303)
 
@@ -127,7 +128,7 @@ def confirm(bulk_id: int) -> Response:
                 session, _bulk(session, bulk_id), now=runtime.clock(), programme=runtime.programme
             )
     except InvalidInput as error:
-        flash(str(error), "error")
+        flash(refusal(error), "error")
         return redirect(url_for("bulk.show", bulk_id=bulk_id), 303)
     flash(gettext("Scheduled: %(count)s notices.", count=planned), "info")
     return redirect(url_for("bulk.show", bulk_id=bulk_id), 303)

@@ -57,6 +57,7 @@ from smsgateway.reviews import (
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
+from smsgateway.web.i18n import refusal
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -169,7 +170,7 @@ def add_referral() -> Response:
             )
             reference = created.reference
     except InvalidInput as error:
-        flash(str(error.message if error.field == "service_category" else error), "error")
+        flash(refusal(error), "error")
         back = form.get("returnee_id") or ""
         return redirect(url_for("caseworker.new_referral", returnee=back), 303)
     flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
@@ -293,8 +294,10 @@ def _to_referral(reference: str) -> Response:
 def _refused(reference: str, error: Exception) -> Response:
     if isinstance(error, TransitionRefused):
         flash(gettext("The rules do not allow this change; nothing was changed."), "error")
-    else:
-        flash(str(error), "error")
+    elif isinstance(error, InvalidInput):
+        flash(refusal(error), "error")
+    else:  # a status the form does not offer
+        flash(gettext("Choose one of the statuses offered."), "error")
     return _to_referral(reference)
 
 

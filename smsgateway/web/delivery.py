@@ -22,6 +22,7 @@ from smsgateway.permissions import Action
 from smsgateway.reachability import acknowledge_opt_out, clear_unreachable
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.i18n import refusal
 from smsgateway.web.session import acting_user
 
 delivery = Blueprint("delivery", __name__)
@@ -59,7 +60,7 @@ def _resolve_notices(action: Callable[..., int], done: str) -> Response:
         with runtime.db.transaction() as session:
             count = action(session, _item_ids(), now=runtime.clock(), actor=acting_user())
     except InvalidInput as error:
-        flash(str(error), "error")
+        flash(refusal(error), "error")
         return _back("caseworker.index")
     flash(done % {"count": count}, "info")
     return _back("caseworker.index")
@@ -74,7 +75,7 @@ def opt_out_seen(item_id: int) -> Response:
         with runtime.db.transaction() as session:
             acknowledge_opt_out(session, item_id, now=runtime.clock(), actor=acting_user())
     except InvalidInput as error:
-        flash(str(error), "error")
+        flash(refusal(error), "error")
     return _back("caseworker.index")
 
 

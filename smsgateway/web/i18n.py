@@ -5,13 +5,14 @@ browser's, else English. Notices have their own catalogs (domain `messages`, in 
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
 
 from smsgateway.content.console_catalogs import CONSOLE_LANGUAGES, DOMAIN, SOURCE_LANGUAGE
+from smsgateway.errors import InvalidInput
 from smsgateway.paths import locales_dir
 
-__all__ = ["CONSOLE_LANGUAGES", "init_i18n", "select_locale"]
+__all__ = ["CONSOLE_LANGUAGES", "init_i18n", "refusal", "select_locale"]
 
 
 def select_locale() -> str:
@@ -20,6 +21,16 @@ def select_locale() -> str:
     if chosen in CONSOLE_LANGUAGES:
         return str(chosen)
     return request.accept_languages.best_match(list(CONSOLE_LANGUAGES)) or SOURCE_LANGUAGE
+
+
+def refusal(error: InvalidInput) -> str:
+    """Why an input was refused, in the console's language: the domain's message (extracted
+    into the console's catalog), after the row of a file when there is one."""
+    message = error.translated(gettext)
+    message = message[:1].upper() + message[1:]
+    if error.row is not None:
+        return gettext("Row %(row)s: %(message)s", row=error.row, message=message)
+    return message
 
 
 def current_locale() -> str:

@@ -36,6 +36,7 @@ from smsgateway.referrals import Status
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
+from smsgateway.web.i18n import refusal
 from smsgateway.web.session import acting_user
 
 import_export = Blueprint("import_export", __name__)
@@ -70,7 +71,7 @@ def upload() -> tuple[str, int] | str:
         report = ImportReport(
             form.kind.data or "", bool(form.dry_run.data), bool(form.skip_invalid.data)
         )
-        report.add(None, "file", error.message)
+        report.add(None, "file", refusal(error))
         return render_template("import_export/import.html", form=form, report=report), 200
     options: dict[str, Any] = {
         "now": runtime.clock(),

@@ -25,6 +25,7 @@ from smsgateway.privacy.subject_access import subject_access
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
+from smsgateway.web.i18n import refusal
 from smsgateway.web.session import acting_user
 
 privacy = Blueprint("privacy", __name__)
@@ -93,7 +94,7 @@ def erase(returnee_id: int) -> WerkzeugResponse:
                 face=Face.CONSOLE,
             )
     except InvalidInput as error:
-        flash(error.message, "error")
+        flash(refusal(error), "error")
         return redirect(url_for("privacy.data", returnee_id=returnee_id), 303)
     flash(gettext("The returnee's personal data was erased."), "info")
     return redirect(url_for("privacy.data", returnee_id=returnee_id), 303)

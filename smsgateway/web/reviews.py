@@ -25,6 +25,7 @@ from smsgateway.reviews import (
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
+from smsgateway.web.i18n import refusal
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -94,7 +95,7 @@ def reply(item_id: int) -> Response:
                 actor=acting_user(),
             )
     except InvalidInput as error:
-        flash(error.message, "error")
+        flash(refusal(error), "error")
         return _back()
     flash(gettext("Answer sent."), "info")
     return _back()
@@ -135,7 +136,7 @@ def _refusal(error: Exception, typed: str) -> str:
         return gettext("Say in a few words why the message needs nothing.")
     if field == "intent":
         return gettext("That meaning does not fit who sent the message.")
-    return str(error)
+    return refusal(error) if isinstance(error, InvalidInput) else str(error)
 
 
 def _back() -> Response:

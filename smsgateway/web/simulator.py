@@ -17,6 +17,7 @@ from smsgateway.permissions import Action
 from smsgateway.replies.inbound import InboundMessage, accept_message
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
+from smsgateway.web.i18n import refusal
 
 simulator = Blueprint("simulator", __name__, url_prefix="/simulator")
 
@@ -56,7 +57,7 @@ def reply(contact_id: int) -> Response:
     try:
         accept_message(runtime.db, inbound, now=runtime.clock(), settings=runtime.settings)
     except InvalidInput as error:
-        abort(400, error.message)
+        abort(400, refusal(error))
     dispatch_due_notices(runtime.db, runtime.transport, runtime.settings, now=runtime.clock())
     return redirect(url_for("simulator.phones", contact=contact_id), 303)
 

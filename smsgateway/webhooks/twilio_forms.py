@@ -34,7 +34,7 @@ def read_body(content_type: str, raw: bytes) -> dict[str, str]:
 
     The webhooks read the body once, here, for the signature, the account and the view."""
     if content_type.split(";", 1)[0].strip().lower() != FORM_TYPE:
-        raise InvalidInput("Content-Type", f"a Twilio webhook is {FORM_TYPE}")
+        raise InvalidInput("Content-Type", "a Twilio webhook is %(type)s", type=FORM_TYPE)
     try:
         pairs = parse_qsl(
             raw.decode("utf-8"),
@@ -46,7 +46,7 @@ def read_body(content_type: str, raw: bytes) -> dict[str, str]:
     except UnicodeDecodeError:
         raise InvalidInput("body", "the form is not UTF-8") from None
     except ValueError:
-        raise InvalidInput("body", f"more than {MAX_FIELDS} fields") from None
+        raise InvalidInput("body", "more than %(count)s fields", count=MAX_FIELDS) from None
     fields: dict[str, str] = {}
     for name, value in pairs:
         fields.setdefault(name, value)

@@ -15,6 +15,7 @@ from smsgateway.content.console_catalogs import (
     console_po_path,
     console_pot_is_stale,
 )
+from smsgateway.models import Partner, Referral, Returnee
 from smsgateway.paths import locales_dir
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -92,3 +93,53 @@ def test_a_label_and_its_value_are_separated_as_the_language_writes_it(
     english = client_as("caseworker", language="en").get("/referrals").get_data(as_text=True)
     assert "\u00a0: 1</a>" in french and "\u00a0: 1</a>" not in english
     assert ": 1</a>" in english
+
+
+def test_a_refusal_speaks_the_console_language(
+    client_as: Callable[..., FlaskClient],
+    form_token: Callable[..., str],
+    make_partner: Callable[..., Partner],
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    """The domain's reasons for refusing an input are in the console's catalog, placeholders
+    and all: a French caseworker reads them in French, an English one in English."""
+    returnee = make_returnee()
+    partner = make_partner(name="Centre de formation", service_categories=["vocational_training"])
+    form = {
+        "returnee": returnee.case_reference,
+        "partner_id": partner.id,
+        "service_category": "housing",
+    }
+    pages = {}
+    for language in ("fr", "en"):
+        client = client_as("caseworker", language=language)
+        response = client.post(
+            "/referrals",
+            data={"csrf_token": form_token(client), **form},
+            follow_redirects=True,
+        )
+        pages[language] = response.get_data(as_text=True)
+    assert (
+        "Centre de formation ne propose pas &#39;housing&#39; (il propose : vocational_training)"
+        in (pages["fr"])
+    )
+    assert (
+        "Centre de formation does not offer &#39;housing&#39; (it offers: vocational_training)"
+        in (pages["en"])
+    )
+
+
+def test_a_refusal_without_placeholders_speaks_french(
+    client_as: Callable[..., FlaskClient],
+    form_token: Callable[..., str],
+    make_referral: Callable[..., Referral],
+) -> None:
+    referral = make_referral()
+    client = client_as("caseworker", language="fr")
+    response = client.post(
+        f"/referrals/{referral.reference}/status",
+        data={"csrf_token": form_token(client), "status": "cancelled", "note": ""},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Dites pourquoi" in page and "say why" not in page.lower().replace("dites", "")
