@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 
-class InvalidInput(ValueError):
-    """Input refused before anything was saved. `field` (and `row` for imports) say where.
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """`template` with its `%(name)s` placeholders filled (a template without values is left as
+    it is, percent signs and all)."""
+    return template % values if values else template
 
-    `message` is English, in the words a person fixing the input needs; what it names is passed
-    as `values` for `%(name)s` placeholders ("no partner with id %(partner_id)s"), so that the
-    console can show it in its own language (`translated`): the message is extracted into the
-    console's catalog (keyword `InvalidInput:2`). The API and the command line speak English.
-    """
 
-    def __init__(self, field: str, message: str, row: int | None = None, **values: object) -> None:
-        self.field = field
-        self.row = row
+class Refused(ValueError):
+    """A refusal whose message is English, with what it names passed as `values` for `%(name)s`
+    placeholders ("no partner with id %(id)s"), so that the console can show it in its own
+    language (`translated`): the messages are extracted into the console's catalog (keywords
+    `InvalidInput:2`, `ValueRefused`, see smsgateway.content.console_catalogs). The API and the
+    command line speak English."""
+
+    def __init__(self, message: str, **values: object) -> None:
         self.template = message
         self.values = values
-        self.message = message % values if values else message
-        where = f"row {row}, field {field!r}" if row is not None else f"field {field!r}"
-        super().__init__(f"{where}: {self.message}")
+        self.message = fill(message, values)
+        super().__init__(self.message)
 
     def translated(self, gettext: Callable[[str], str]) -> str:
         """The message in the language `gettext` translates into (English where it has none)."""
-        text = gettext(self.template)
-        return text % self.values if self.values else text
+        return fill(gettext(self.template), self.values)
+
+
+class InvalidInput(Refused):
+    """Input refused before anything was saved. `field` (and `row` for imports) say where."""
+
+    def __init__(self, field: str, message: str, row: int | None = None, **values: object) -> None:
+        super().__init__(message, **values)
+        self.field = field
+        self.row = row
+        where = f"row {row}, field {field!r}" if row is not None else f"field {field!r}"
+        self.args = (f"{where}: {self.message}",)

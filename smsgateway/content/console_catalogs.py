@@ -24,9 +24,11 @@ DOMAIN = "console"
 #: Languages the console speaks, with their names as their speakers write them.
 CONSOLE_LANGUAGES = {"en": "English", "fr": "Français"}
 SOURCE_LANGUAGE = "en"
-#: Beside pybabel's defaults (_, gettext, ngettext, ...): the message of a refused input
-#: (`smsgateway.errors.InvalidInput`), which the console shows in its own language.
-KEYWORDS = ("lazy_gettext", "InvalidInput:2")
+#: Beside pybabel's defaults (_, gettext, ngettext, ...): the messages of refused input
+#: (`smsgateway.errors.InvalidInput`, `imports.values.ValueRefused`) and of an import report's
+#: problems (`ImportReport.problem`, the importers' `refuse`), which the console shows in its
+#: own language.
+KEYWORDS = ("lazy_gettext", "InvalidInput:2", "ValueRefused", "problem:3", "refuse:2")
 #: The whole package: the web pages, and the domain modules whose refusals the console shows.
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 

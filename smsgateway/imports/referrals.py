@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -93,14 +94,17 @@ def import_referrals(
             continue
         key = (checked.returnee_id, checked.partner_id, checked.service)
         if key in open_keys:
-            report.add(
+            report.problem(
                 row.number,
                 "case_reference",
                 "this returnee already has an open referral to this partner for this service",
             )
         elif key in first_seen:
-            report.add(
-                row.number, "case_reference", f"the same referral is on row {first_seen[key]}"
+            report.problem(
+                row.number,
+                "case_reference",
+                "the same referral is on row %(row)s",
+                row=first_seen[key],
             )
         else:
             first_seen[key] = row.number
@@ -125,7 +129,7 @@ def import_referrals(
             try:
                 check_new_referral(one)
             except InvalidInput as error:
-                report.add(item.number, error.field, error.message)
+                report.refusal(item.number, error.field, error)
                 report.imported = 0
                 raise ImportFailed(report) from None
             new.append(one)
@@ -200,11 +204,11 @@ def _check_row(
 ) -> ReferralRow | None:
     errors_before = len(report.errors)
 
-    def refuse(field: str, message: str) -> None:
-        report.add(number, field, message)
+    def refuse(field: str, message: str, **named: Any) -> None:
+        report.problem(number, field, message, **named)
 
     if "_extra" in values:
-        refuse("row", values["_extra"])
+        refuse("row", "more values than columns")
     reference = values.get("case_reference", "")
     returnee = returnees.get(reference)
     if not reference:
@@ -217,7 +221,7 @@ def _check_row(
     if not values.get("partner"):
         refuse("partner", "a partner is required")
     elif partner is None:
-        refuse("partner", f"no partner named {values['partner']!r}")
+        refuse("partner", "no partner named %(name)r", name=values["partner"])
     service = service_code(values.get("service", ""))
     if not service:
         refuse("service", "a service is required")
@@ -229,7 +233,13 @@ def _check_row(
         and service not in partner.service_categories
     ):
         offered = ", ".join(partner.service_categories)
-        refuse("service", f"{partner.name} does not offer {service!r} (it offers: {offered})")
+        refuse(
+            "service",
+            "%(partner)s does not offer %(code)r (it offers: %(offered)s)",
+            partner=partner.name,
+            code=service,
+            offered=offered,
+        )
     place = values.get("place", "")
     if len(place) > 200:
         refuse("place", "use at most 200 characters")
@@ -237,7 +247,7 @@ def _check_row(
     try:
         is_sensitive = parse_yes_no(values.get("sensitive", ""))
     except ValueRefused as error:
-        refuse("sensitive", str(error))
+        report.refusal(number, "sensitive", error)
     appointment = None
     if returnee is not None:
         appointment = _appointment(report, number, values, returnee.time_zone, now)
@@ -264,15 +274,19 @@ def _appointment(
             return None
         moment, has_time = parse_moment(text, time_zone)
     except ValueRefused as error:
-        report.add(number, field, str(error))
+        report.refusal(number, field, error)
         return None
     if not has_time:
         moment = moment.replace(
             hour=DEFAULT_APPOINTMENT_TIME.hour, minute=DEFAULT_APPOINTMENT_TIME.minute
         )
-        report.add(
-            number, field, f"no time given: {DEFAULT_APPOINTMENT_TIME:%H:%M} assumed", warning=True
+        report.problem(
+            number,
+            field,
+            "no time given: %(time)s assumed",
+            warning=True,
+            time=f"{DEFAULT_APPOINTMENT_TIME:%H:%M}",
         )
     if moment < now - timedelta(days=1):
-        report.add(number, field, "in the past: no reminder will be sent for it", warning=True)
+        report.problem(number, field, "in the past: no reminder will be sent for it", warning=True)
     return moment

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from smsgateway.errors import Refused, fill
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int | None  # None: the file as a whole
     field: str
-    message: str
+    #: English, with `%(name)s` placeholders for `values` (the console translates it).
+    template: str
     is_warning: bool = False  # imported all the same (a default was assumed)
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return fill(self.template, self.values)
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "file"
@@ -46,24 +56,57 @@ class ImportReport:
     def file_errors(self) -> list[Problem]:
         return [p for p in self.errors if p.row is None]
 
-    def add(self, row: int | None, field_name: str, message: str, *, warning: bool = False) -> None:
-        self.problems.append(Problem(row, field_name, message, warning))
+    def problem(
+        self,
+        row: int | None,
+        field_name: str,
+        message: str,
+        /,
+        *,
+        warning: bool = False,
+        **values: object,
+    ) -> None:
+        """Report a problem; `message` is English with `%(name)s` placeholders for `values`
+        (extracted into the console's catalog: keyword `problem:3`)."""
+        self.problems.append(Problem(row, field_name, message, warning, values))
+
+    def refusal(self, row: int | None, field_name: str, error: Refused) -> None:
+        """Report a refused value or input in its own words."""
+        self.problems.append(Problem(row, field_name, error.template, False, error.values))
+
+    def outcome(self) -> str:
+        """What became of the file, for the summary in any language: `file_errors` (nothing
+        imported, the file must be fixed), `saving_failed` (nothing kept), `dry_run_refused` (a
+        dry run that would import nothing), `dry_run`, `refused` (rows with errors, all or
+        nothing: nothing imported) or `imported`."""
+        invalid = bool(self.invalid_rows)
+        if self.file_errors:
+            return "file_errors"
+        if self.saving_failed:
+            return "saving_failed"
+        if self.dry_run:
+            return "dry_run_refused" if invalid and not self.skip_invalid else "dry_run"
+        if invalid and not self.skip_invalid:
+            return "refused"
+        return "imported"
 
     def summary(self) -> str:
+        """The summary in English, for the command line (`--skip-invalid`)."""
         invalid = len(self.invalid_rows)
         head = f"{self.rows} rows read: {self.valid} valid, {invalid} with errors."
-        if self.file_errors:
+        outcome = self.outcome()
+        if outcome == "file_errors":
             return f"{head} Nothing was imported: the file itself must be fixed first."
-        if self.saving_failed:
+        if outcome == "saving_failed":
             return (
                 f"{head} Nothing was imported: saving stopped at the row above and nothing was "
                 "kept (all or nothing, with --skip-invalid too); fix it, then import again."
             )
-        if self.dry_run:
-            if invalid and not self.skip_invalid:
-                return f"{head} Dry run: as it is, nothing would be imported (all or nothing)."
+        if outcome == "dry_run_refused":
+            return f"{head} Dry run: as it is, nothing would be imported (all or nothing)."
+        if outcome == "dry_run":
             return f"{head} Dry run: {self.valid} {self.kind} would be imported; nothing was saved."
-        if invalid and not self.skip_invalid:
+        if outcome == "refused":
             return (
                 f"{head} Nothing was imported (all or nothing): fix the rows above, or import "
                 "the valid rows only with --skip-invalid."

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,10 +79,10 @@ def check_columns(
 ) -> None:
     for name in required:
         if name not in columns:
-            report.add(None, name, "this column is missing")
+            report.problem(None, name, "this column is missing")
     for name in columns:
         if name not in known:
-            report.add(
+            report.problem(
                 None, name, "this column is not one the import reads: it is ignored", warning=True
             )
 
@@ -106,7 +107,7 @@ def import_returnees(
     report = ImportReport("returnees", dry_run, skip_invalid, rows=len(table.rows))
     check_columns(report, table.columns, COLUMNS, ("case_reference", "language"))
     if "phone" not in table.columns and "proxy_phone" not in table.columns:
-        report.add(None, "phone", "the file needs a phone or a proxy_phone column")
+        report.problem(None, "phone", "the file needs a phone or a proxy_phone column")
     if report.file_errors:
         return report
     references = [row.values.get("case_reference", "") for row in table.rows]
@@ -118,12 +119,14 @@ def import_returnees(
         reference = row.values.get("case_reference", "")
         if reference:
             if reference in taken:
-                report.add(
+                report.problem(
                     row.number, "case_reference", "this case reference is already registered"
                 )
                 checked = None
             elif reference in first_seen:
-                report.add(row.number, "case_reference", f"also on row {first_seen[reference]}")
+                report.problem(
+                    row.number, "case_reference", "also on row %(row)s", row=first_seen[reference]
+                )
                 checked = None
             else:
                 first_seen[reference] = row.number
@@ -151,7 +154,7 @@ def import_returnees(
         try:
             register_returnees(session, now, new, region=region)
         except InvalidInput as error:
-            report.add(error.row, error.field, error.message)
+            report.refusal(error.row, error.field, error)
             report.imported = 0
             raise ImportFailed(report) from None
         report.imported += len(batch)
@@ -179,21 +182,21 @@ def _check_row(
 ) -> ReturneeRow | None:
     errors_before = len(report.errors)
 
-    def refuse(field: str, message: str) -> None:
-        report.add(number, field, message)
+    def refuse(field: str, message: str, **named: Any) -> None:
+        report.problem(number, field, message, **named)
 
     if "_extra" in values:
-        refuse("row", values["_extra"])
+        refuse("row", "more values than columns")
     reference = values.get("case_reference", "")
     if not reference:
         refuse("case_reference", "a case reference is required")
     elif len(reference) > CASE_REFERENCE_LENGTH:
-        refuse("case_reference", f"use at most {CASE_REFERENCE_LENGTH} characters")
+        refuse("case_reference", "use at most %(count)s characters", count=CASE_REFERENCE_LENGTH)
     for name in ("first_name", "last_name", "proxy_name"):
         if len(values.get(name, "")) > NAME_LENGTH:
-            refuse(name, f"use at most {NAME_LENGTH} characters")
+            refuse(name, "use at most %(count)s characters", count=NAME_LENGTH)
     if len(values.get("proxy_relation", "")) > RELATION_LENGTH:
-        refuse("proxy_relation", f"use at most {RELATION_LENGTH} characters")
+        refuse("proxy_relation", "use at most %(count)s characters", count=RELATION_LENGTH)
     phones: list[PhoneInput] = []
     numbers: list[str] = []
     for column, is_proxy in (("phone", False), ("proxy_phone", True)):
@@ -203,7 +206,7 @@ def _check_row(
         try:
             numbers.append(parse_phone(raw, region, column))
         except InvalidInput as error:
-            refuse(column, error.message)
+            report.refusal(number, column, error)
             continue
         if is_proxy:
             phones.append(
@@ -223,22 +226,22 @@ def _check_row(
     try:
         language = parse_language(values.get("language", ""))
     except ValueRefused as error:
-        refuse("language", str(error))
+        report.refusal(number, "language", error)
     fallbacks: list[str] = []
     try:
         fallbacks = parse_languages(values.get("fallback_languages", ""))
     except ValueRefused as error:
-        refuse("fallback_languages", str(error))
+        report.refusal(number, "fallback_languages", error)
     channel = (values.get("channel") or "sms").lower()
     try:
         check_channel(channel)
     except InvalidInput as error:
-        refuse("channel", error.message)
+        report.refusal(number, "channel", error)
     time_zone = values.get("time_zone") or default_time_zone
     try:
         check_time_zone(time_zone)
     except InvalidInput as error:
-        refuse("time_zone", error.message)
+        report.refusal(number, "time_zone", error)
     if len(report.errors) > errors_before:
         return None
     return ReturneeRow(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 
 from smsgateway.content.languages import get_language, load_languages
+from smsgateway.errors import Refused
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%y")
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%Hh%M", "%HH%M", "%Hh", "%I:%M %p", "%I:%M%p", "%I %p")
@@ -23,7 +24,7 @@ YES = frozenset({"yes", "y", "true", "1", "x", "oui", "o", "vrai", "sim", "si", 
 NO = frozenset({"no", "n", "false", "0", "", "non", "faux", "não", "nao"})
 
 
-class ValueRefused(ValueError):
+class ValueRefused(Refused):
     """The text is not a value of the expected kind; the message says what would be."""
 
 
@@ -35,7 +36,9 @@ def parse_date(text: str) -> datetime:
         except ValueError:
             continue
         return _in_range(found)
-    raise ValueRefused(f"{text!r} is not a date: write 31/12/2026 or 2026-12-31 (day first)")
+    raise ValueRefused(
+        "%(text)r is not a date: write 31/12/2026 or 2026-12-31 (day first)", text=text
+    )
 
 
 def parse_time(text: str) -> time:
@@ -45,7 +48,7 @@ def parse_time(text: str) -> time:
             return datetime.strptime(cleaned, pattern).time()
         except ValueError:
             continue
-    raise ValueRefused(f"{text!r} is not a time: write 14:00")
+    raise ValueRefused("%(text)r is not a time: write 14:00", text=text)
 
 
 def parse_moment(text: str, time_zone: str) -> tuple[datetime, bool]:
@@ -73,7 +76,10 @@ def parse_moment(text: str, time_zone: str) -> tuple[datetime, bool]:
 def _in_range(moment: datetime) -> datetime:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise ValueRefused(
-            f"the year {moment.year} is not between {EARLIEST_YEAR} and {LATEST_YEAR}"
+            "the year %(year)s is not between %(earliest)s and %(latest)s",
+            year=moment.year,
+            earliest=EARLIEST_YEAR,
+            latest=LATEST_YEAR,
         )
     return moment
 
@@ -84,7 +90,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if word in NO:
         return False
-    raise ValueRefused(f"{text!r} is not yes or no")
+    raise ValueRefused("%(text)r is not yes or no", text=text)
 
 
 @cache
@@ -117,7 +123,7 @@ def parse_language(text: str) -> str:
     language = get_language(value) if len(value) <= 35 else None
     if language is not None:
         return language.code
-    raise ValueRefused(f"{value!r} is not a supported language (code or name)")
+    raise ValueRefused("%(value)r is not a supported language (code or name)", value=value)
 
 
 def parse_languages(text: str) -> list[str]:

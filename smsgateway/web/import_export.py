@@ -12,18 +12,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectChoice, SelectField
 
-from smsgateway.errors import InvalidInput
+from smsgateway.errors import InvalidInput, fill
 from smsgateway.exports import EVENT_COLUMNS, REFERRAL_COLUMNS, event_rows, referral_rows, write_csv
 from smsgateway.imports import (
     ImportFailed,
     ImportReport,
+    Problem,
     import_referrals,
     import_returnees,
     read_table,
@@ -36,7 +37,6 @@ from smsgateway.referrals import Status
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
-from smsgateway.web.i18n import refusal
 from smsgateway.web.session import acting_user
 
 import_export = Blueprint("import_export", __name__)
@@ -61,7 +61,7 @@ def upload() -> tuple[str, int] | str:
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template(
-            "import_export/import.html", form=form, report=None
+            "import_export/import.html", form=form, lines=[]
         ), 400 if form.errors else 200
     runtime = get_runtime()
     report: ImportReport | None = None
@@ -71,8 +71,8 @@ def upload() -> tuple[str, int] | str:
         report = ImportReport(
             form.kind.data or "", bool(form.dry_run.data), bool(form.skip_invalid.data)
         )
-        report.add(None, "file", refusal(error))
-        return render_template("import_export/import.html", form=form, report=report), 200
+        report.refusal(None, "file", error)
+        return _page(form, report)
     options: dict[str, Any] = {
         "now": runtime.clock(),
         "actor": acting_user(),
@@ -93,7 +93,75 @@ def upload() -> tuple[str, int] | str:
                 )
     except ImportFailed as failure:
         report = failure.report
-    return render_template("import_export/import.html", form=form, report=report), 200
+    return _page(form, report)
+
+
+def _page(form: ImportForm, report: ImportReport) -> tuple[str, int]:
+    page = render_template("import_export/import.html", form=form, lines=report_lines(report))
+    return page, 200
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """The import report in the console's language: each problem with its row and column (as
+    the file names it), then what became of the file, in the page's words (the checkbox, not
+    the command line's `--skip-invalid`)."""
+    ordered = sorted(report.problems, key=lambda p: (p.row or 0, p.is_warning))
+    return [_problem_line(problem) for problem in ordered] + [_summary(report)]
+
+
+def _problem_line(problem: Problem) -> str:
+    message = fill(gettext(problem.template), problem.values)
+    if problem.row is None:
+        line = gettext("File, column %(field)s: %(message)s", field=problem.field, message=message)
+    else:
+        line = gettext(
+            "Row %(row)s, column %(field)s: %(message)s",
+            row=problem.row,
+            field=problem.field,
+            message=message,
+        )
+    return gettext("%(line)s (note)", line=line) if problem.is_warning else line
+
+
+def _summary(report: ImportReport) -> str:
+    invalid = len(report.invalid_rows)
+    head = gettext(
+        "%(rows)s rows read: %(valid)s valid, %(invalid)s with errors.",
+        rows=report.rows,
+        valid=report.valid,
+        invalid=invalid,
+    )
+    outcome = report.outcome()
+    if outcome == "file_errors":
+        tail = gettext("Nothing was imported: the file itself must be fixed first.")
+    elif outcome == "saving_failed":
+        tail = gettext(
+            "Nothing was imported: saving stopped at the row above and nothing was kept (all "
+            "or nothing, even when skipping invalid rows); fix it, then import again."
+        )
+    elif outcome == "dry_run_refused":
+        tail = gettext("Dry run: as it is, nothing would be imported (all or nothing).")
+    elif outcome == "dry_run":
+        tail = ngettext(
+            "Dry run: %(num)s row would be imported; nothing was saved.",
+            "Dry run: %(num)s rows would be imported; nothing was saved.",
+            report.valid,
+        )
+    elif outcome == "refused":
+        tail = gettext(
+            'Nothing was imported (all or nothing): fix the rows above, or tick "Save the valid '
+            'rows and skip the others".'
+        )
+    elif invalid:
+        tail = ngettext(
+            "%(num)s row imported, %(skipped)s skipped.",
+            "%(num)s rows imported, %(skipped)s skipped.",
+            report.imported,
+            skipped=invalid,
+        )
+    else:
+        tail = ngettext("%(num)s row imported.", "%(num)s rows imported.", report.imported)
+    return f"{head} {tail}"
 
 
 @import_export.get("/export")

@@ -124,4 +124,4 @@ def test_a_cohort_without_any_filter_is_refused_with_the_reason(
         data={"csrf_token": token_of(caseworker_client), "text-fr": "Bonjour"},
         follow_redirects=True,
     )
-    assert "choose at least one filter" in response.get_data(as_text=True)
+    assert "Choose at least one filter" in response.get_data(as_text=True)

@@ -28,6 +28,21 @@ RETURNEE_REPORT = [
     "row 5, field 'case_reference': also on row 2",
     "row 8, field 'channel': must be sms, whatsapp or voice",
 ]
+#: The same problems on the console's page, in its words (and in French for a French user).
+CONSOLE_RETURNEE_REPORT = [
+    "Row 3, column phone: this phone number does not exist in its country",
+    "Row 4, column language: 'klingon' is not a supported language (code or name)",
+    "Row 5, column case_reference: also on row 2",
+    "Row 8, column channel: must be sms, whatsapp or voice",
+]
+FRENCH_RETURNEE_REPORT = [
+    "Ligne 3, colonne phone : ce numéro de téléphone n'existe pas dans son pays",
+    "Ligne 4, colonne language : 'klingon' n'est pas une langue prise en charge (code ou nom)",
+    "Ligne 5, colonne case_reference : aussi à la ligne 2",
+    "Ligne 8, colonne channel : doit être sms, whatsapp ou voice",
+    "7 lignes lues : 3 valides, 4 avec des erreurs. Essai : en l'état, rien ne serait importé "
+    "(tout ou rien).",
+]
 REFERRAL_REPORT = [
     "row 3, field 'case_reference': the same referral is on row 2",
     "row 3, field 'appointment': no time given: 09:00 assumed (note)",
@@ -189,8 +204,10 @@ def test_the_console_upload_shows_the_same_report(
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    for line in RETURNEE_REPORT:
+    for line in CONSOLE_RETURNEE_REPORT:
         assert f"<li>{escape(line)}</li>" in page, line
+    assert "Dry run" in page or "Nothing was imported" in page
+    assert "--skip-invalid" not in page  # the page's checkbox, not the command's option
     assert counts(session) == before
     response = client.post(
         "/import",
@@ -202,9 +219,30 @@ def test_the_console_upload_shows_the_same_report(
         },
         content_type="multipart/form-data",
     )
-    assert "3 returnees imported, 4 rows skipped." in response.get_data(as_text=True)
+    assert "7 rows read: 3 valid, 4 with errors. 3 rows imported, 4 skipped." in (
+        response.get_data(as_text=True)
+    )
     assert counts(session)[0] == 3
     assert client_as("manager").get("/import").status_code == 403
+
+
+def test_the_console_report_speaks_french_to_a_french_caseworker(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
+) -> None:
+    client = client_as("caseworker", language="fr")
+    response = client.post(
+        "/import",
+        data={
+            "csrf_token": form_token(client, "/import"),
+            "kind": "returnees",
+            "dry_run": "y",
+            "file": (RETURNEES.open("rb"), "returnees.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    for line in FRENCH_RETURNEE_REPORT:
+        assert f"<li>{escape(line)}</li>" in page, line
 
 
 @pytest.mark.parametrize(

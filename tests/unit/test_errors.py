@@ -30,21 +30,37 @@ def test_a_message_without_placeholders_may_hold_a_percent_sign() -> None:
     assert InvalidInput("x", "100% or less").message == "100% or less"
 
 
+#: The calls whose message the console's catalog extracts, and the position of the message
+#: (smsgateway.content.console_catalogs.KEYWORDS).
+MESSAGE_ARGUMENT = {"InvalidInput": 1, "ValueRefused": 0, "problem": 2, "refuse": 1}
+
+
+def _called(node: ast.Call) -> str:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    return node.func.attr if isinstance(node.func, ast.Attribute) else ""
+
+
 def _messages_built_at_runtime() -> list[str]:
-    """Places where `InvalidInput`'s message is an f-string or a sum of strings: extraction
+    """Places where such a message is an f-string, a sum of strings or a variable: extraction
     cannot see them, so the console would show them in English."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "InvalidInput"
-                and len(node.args) >= 2
-                and isinstance(node.args[1], ast.JoinedStr | ast.BinOp)
-            ):
-                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            if not isinstance(node, ast.Call) or _called(node) not in MESSAGE_ARGUMENT:
+                continue
+            position = MESSAGE_ARGUMENT[_called(node)]
+            if len(node.args) <= position:
+                continue
+            message = node.args[position]
+            if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                continue
+            if isinstance(message, ast.Name) and message.id == "message":
+                continue  # a helper passing its own argument on (`refuse`, `problem`)
+            if isinstance(message, ast.Call) and _called(message) == "gettext":
+                continue  # already in the console's language
+            found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return found
 
 
