@@ -1707,9 +1707,17 @@ def test_twenty_fourth_round(
         ("es", None, "por qué no dejan de mandarme mensajes? ya basta", Intent.OPT_OUT),
         ("ha", None, "me yasa ba ku daina turo min sako ba?", Intent.OPT_OUT),
         ("en", None, "thats why i want you to stop sending me messages", Intent.OPT_OUT),
+        # A negation before something else than the stop is no "why don't you stop?".
+        ("en", None, "why am I not getting the messages anymore?", U),
         # Opt-out sentences that were missed.
         ("en", R, "I no longer wish to get these texts", Intent.OPT_OUT),
         ("ps", None, "زما شمېره ړنګه کړئ", Intent.OPT_OUT),
+        # "ma ta msg ma rawalegai" (to me msg don't send) read as an opt-in through "rawalegai".
+        ("ps", None, "ma ta msg ma rawalegai", Intent.OPT_OUT),
+        ("ps", None, "ma ta mesej ma rawalegai", Intent.OPT_OUT),
+        ("ps", None, "bya ye rawalegai", Intent.OPT_IN),
+        ("ti", None, "mlekti aydelyen", Intent.OPT_OUT),
+        ("wo", None, "dama bugul sen message", Intent.OPT_OUT),
     ],
 )
 def test_twenty_fifth_round(
