@@ -26,6 +26,7 @@ from smsgateway.reachability import (
     OPTED_OUT,
     clear_unreachable,
     record_opt_in,
+    record_opt_out_of_person,
     set_opt_out,
 )
 from smsgateway.users import Actor, actor_identity
@@ -335,14 +336,14 @@ def remove_contact_point(
 def set_consent(
     session: Session, returnee: Returnee, *, is_opted_out: bool, now: datetime, actor: Actor
 ) -> None:
-    """A caseworker records the returnee's opt-out (or opt-in) on every channel at once."""
-    set_opt_out(
-        session,
-        returnee,
-        is_opted_out=is_opted_out,
-        source=actor_identity(actor)[0][:32] or "caseworker",
-        now=now,
-    )
+    """A caseworker records the returnee's opt-out on every channel at once, which ends as an
+    opt-out asked for by message does (`record_opt_out_of_person`: what is planned is cancelled,
+    the person is on the Unreachable list), or their consent again (`record_consent_again`)."""
+    if is_opted_out:
+        source = actor_identity(actor)[0][:32] or "caseworker"
+        record_opt_out_of_person(session, returnee, source=source, now=now)
+    else:
+        record_consent_again(session, returnee, now=now, actor=actor)
     returnee.updated_at = now
     session.flush()
 

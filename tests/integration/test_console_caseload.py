@@ -155,6 +155,35 @@ def test_a_caseworker_records_consent_again_after_a_stop(
     assert history.index("reachable") < history.index("stopped messages")  # newest first
 
 
+def test_an_opt_out_recorded_on_the_page_ends_as_any_opt_out(
+    caseworker_client: FlaskClient,
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """The person said by phone that they want no more messages: what is planned for them is
+    cancelled at once and they are on the Unreachable list (`opted_out`), as after a STOP; consent
+    recorded again takes them off it."""
+    referral = make_referral(appointment_at=now + timedelta(days=3))
+    returnee_id = referral.returnee_id
+    runtime.clock = lambda: now
+
+    post(caseworker_client, f"/returnees/{returnee_id}/consent", consent="out")
+
+    session.expire_all()
+    returnee = session.get(Returnee, returnee_id)
+    assert returnee is not None and returnee.unreachable_reason == "opted_out"
+    assert planned_reminders(session, referral) == []
+    assert all(consent.is_opted_out for consent in returnee.consents)
+
+    post(caseworker_client, f"/returnees/{returnee_id}/consent", consent="in")
+
+    session.expire_all()
+    assert returnee.unreachable_flagged_at is None
+    assert not any(consent.is_opted_out for consent in returnee.consents)
+
+
 # -- referrals -----------------------------------------------------------------------------------
 
 
