@@ -289,12 +289,14 @@ def _needs_caseworker(
     if intent is Intent.RESCHEDULE:
         covered = caseworker_task_covers(programme, Status.RESCHEDULE_REQUESTED)
         return not covered or "reschedule" in review
-    if intent is Intent.UNCLEAR and is_chatter(reading_text(message.body), _language_of(question)):
+    if intent is Intent.UNCLEAR and is_chatter(reading_text(message.body), language_of(question)):
         return "chatter" in review
     return intent in NEEDS_CASEWORKER and intent.value in review
 
 
-def _language_of(question: Notice) -> str | None:
+def language_of(question: Notice) -> str | None:
+    """The language a question's answer is read in: its returnee's (questions are sent to a
+    returnee; None for any other)."""
     return question.returnee.preferred_language if question.returnee else None
 
 
@@ -305,7 +307,7 @@ def _confirms_nothing_by_itself(
     only from a shared phone or a proxy (`"own_phone"`)."""
     if intent is not Intent.CONFIRM or question.question != Question.APPOINTMENT_REMINDER:
         return False
-    if not is_bare_acknowledgement(reading_text(message.body), _language_of(question)):
+    if not is_bare_acknowledgement(reading_text(message.body), language_of(question)):
         return False
     if current_programme().replies.ok_confirms == "never":
         return True

@@ -43,6 +43,7 @@ from smsgateway.replies.apply import (
     acknowledge_receipt,
     apply_answer,
     apply_global_intent,
+    language_of,
     queue_review,
 )
 from smsgateway.replies.classify import Understanding, understand_reply
@@ -439,7 +440,7 @@ def _understand(
             session, message, questions, now=now, about_the_messages=about_the_messages
         )
     question = questions[0]
-    answered = question.returnee.preferred_language if question.returnee else language
+    answered = language_of(question) or language
     reply = reply.in_language(answered)
     decision = reply.explain(Question(question.question or ""))
     intent = decision.intent
@@ -574,7 +575,7 @@ def _queue_late(
     if Question(question.question or "") not in FEEDBACK_QUESTIONS:
         message.referral_id = question.referral_id
     message.returnee_id = question.returnee_id
-    language = question.returnee.preferred_language if question.returnee else ""
+    language = language_of(question) or ""
     understood = reply.in_language(language)
     message.intent = understood.intent(Question(question.question or ""))
     about_the_messages = message.intent == Intent.UNCLEAR and understood.speaks_of_the_messages
@@ -589,7 +590,7 @@ def _about_the_messages_only(reply: Understanding, questions: list[Notice]) -> b
     """Whether a reply to several open questions answers none of them and speaks of the
     messages (`Understanding.speaks_of_the_messages`), read in each question's language."""
     for question in questions:
-        language = question.returnee.preferred_language if question.returnee else reply.language
+        language = language_of(question) or reply.language
         understood = reply.in_language(language)
         if not understood.speaks_of_the_messages:
             return False
