@@ -51,7 +51,7 @@ LANGUAGES = (
 CHANNELS = ("sms", "sms", "whatsapp", "voice")
 NAMES = ("Aminata", "Ousmane", "Chidi", "Mariama", "Ibrahima", "Khady", "Samuel", "Rokhaya")
 PARTNERS = (
-    ("Agence pour l'Emploi des Jeunes", "AEJ", ("vocational_training", "business_grant"), "01"),
+    ("Agence pour l'Emploi des Jeunes", "AEJ", ("vocational_training", "business_support"), "01"),
     ("Caritas Dakar", "Caritas", ("housing", "psychosocial"), "02"),
     ("Hôpital de Pikine", "Centre de santé", ("medical",), "03"),
 )

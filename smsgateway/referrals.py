@@ -423,15 +423,17 @@ def check_service_offered(partner: Partner, service: str, programme: Programme) 
     """The service code if the programme knows it and `partner` offers it; `InvalidInput` with
     a clear reason otherwise."""
     code = service.strip()
+    if not code:
+        raise InvalidInput("service_category", "a service category is required")
     if programme.services and code not in programme.services:
         raise InvalidInput(
-            "service_category", "%(code)r is not a service of the programme", code=code
+            "service_category", "'%(code)s' is not a service of the programme", code=code
         )
     if code not in partner.service_categories:
         offered = ", ".join(partner.service_categories) or "none"
         raise InvalidInput(
             "service_category",
-            "%(partner)s does not offer %(code)r (it offers: %(offered)s)",
+            "%(partner)s does not offer '%(code)s' (it offers: %(offered)s)",
             partner=partner.name,
             code=code,
             offered=offered,

@@ -179,7 +179,7 @@ def check_language(code: str, field: str = "language", row: int | None = None) -
     """The supported language code for `code` (`fr-SN` → `fr`); `InvalidInput` otherwise."""
     language = get_language(code) if code else None
     if language is None:
-        raise InvalidInput(field, "%(code)r is not a supported language", row, code=code)
+        raise InvalidInput(field, "'%(code)s' is not a supported language", row, code=code)
     return language.code
 
 
@@ -194,7 +194,7 @@ def check_time_zone(time_zone: str, row: int | None = None) -> str:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            "time_zone", "%(zone)r is not a known time zone", row, zone=time_zone
+            "time_zone", "'%(zone)s' is not a known time zone", row, zone=time_zone
         ) from None
     return time_zone
 

@@ -134,7 +134,7 @@ def referral_from_form(session: Session, typed: str) -> Referral | None:
     found = find_referral(session, typed)
     if found is None:
         raise InvalidInput(
-            "referral", "no referral %(typed)r: type its reference", typed=typed.strip()[:20]
+            "referral", "no referral '%(typed)s': type its reference", typed=typed.strip()[:20]
         )
     return found
 

@@ -62,7 +62,7 @@ def create_user(
     _check_partner(session, role, partner_id)
     _check_password(password)
     if find_user(session, name) is not None:
-        raise InvalidInput("username", "an account named %(name)r already exists", name=name)
+        raise InvalidInput("username", "an account named '%(name)s' already exists", name=name)
     user = User(
         username=name,
         role=role,

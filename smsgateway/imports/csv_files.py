@@ -62,7 +62,7 @@ def read_table(data: bytes) -> Table:
     columns = [column_name(cell) for cell in records[0]]
     seen = [name for name in columns if name and columns.count(name) > 1]
     if seen:
-        raise InvalidInput("file", "the column %(column)r appears twice", column=seen[0])
+        raise InvalidInput("file", "the column '%(column)s' appears twice", column=seen[0])
     rows = []
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):

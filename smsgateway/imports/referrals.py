@@ -221,7 +221,7 @@ def _check_row(
     if not values.get("partner"):
         refuse("partner", "a partner is required")
     elif partner is None:
-        refuse("partner", "no partner named %(name)r", name=values["partner"])
+        refuse("partner", "no partner named '%(name)s'", name=values["partner"])
     service = service_code(values.get("service", ""))
     if not service:
         refuse("service", "a service is required")
@@ -235,7 +235,7 @@ def _check_row(
         offered = ", ".join(partner.service_categories)
         refuse(
             "service",
-            "%(partner)s does not offer %(code)r (it offers: %(offered)s)",
+            "%(partner)s does not offer '%(code)s' (it offers: %(offered)s)",
             partner=partner.name,
             code=service,
             offered=offered,

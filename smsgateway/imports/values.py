@@ -37,7 +37,7 @@ def parse_date(text: str) -> datetime:
             continue
         return _in_range(found)
     raise ValueRefused(
-        "%(text)r is not a date: write 31/12/2026 or 2026-12-31 (day first)", text=text
+        "'%(text)s' is not a date: write 31/12/2026 or 2026-12-31 (day first)", text=text
     )
 
 
@@ -48,7 +48,7 @@ def parse_time(text: str) -> time:
             return datetime.strptime(cleaned, pattern).time()
         except ValueError:
             continue
-    raise ValueRefused("%(text)r is not a time: write 14:00", text=text)
+    raise ValueRefused("'%(text)s' is not a time: write 14:00", text=text)
 
 
 def parse_moment(text: str, time_zone: str) -> tuple[datetime, bool]:
@@ -90,7 +90,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if word in NO:
         return False
-    raise ValueRefused("%(text)r is not yes or no", text=text)
+    raise ValueRefused("'%(text)s' is not yes or no", text=text)
 
 
 @cache
@@ -123,7 +123,7 @@ def parse_language(text: str) -> str:
     language = get_language(value) if len(value) <= 35 else None
     if language is not None:
         return language.code
-    raise ValueRefused("%(value)r is not a supported language (code or name)", value=value)
+    raise ValueRefused("'%(value)s' is not a supported language (code or name)", value=value)
 
 
 def parse_languages(text: str) -> list[str]:

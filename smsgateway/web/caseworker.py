@@ -58,6 +58,7 @@ from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
 from smsgateway.web.i18n import refusal
+from smsgateway.web.labels import service_label
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -170,11 +171,24 @@ def add_referral() -> Response:
             )
             reference = created.reference
     except InvalidInput as error:
-        flash(refusal(error), "error")
+        flash(refusal(_with_service_labels(error)), "error")
         back = form.get("returnee_id") or ""
         return redirect(url_for("caseworker.new_referral", returnee=back), 303)
     flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
     return redirect(url_for("caseworker.referral", reference=reference), 303)
+
+
+def _with_service_labels(error: InvalidInput) -> InvalidInput:
+    """A refused service named as the console names services ("Soins médicaux", not
+    `medical`)."""
+    if error.field != "service_category" or "code" not in error.values:
+        return error
+    values = dict(error.values)
+    values["code"] = service_label(str(values["code"]))
+    if "offered" in values:
+        offered = str(values["offered"]).split(", ")
+        values["offered"] = ", ".join(service_label(code) for code in offered)
+    return InvalidInput(error.field, error.template, error.row, **values)
 
 
 def _chosen_returnee(session: Session) -> Returnee:
@@ -249,7 +263,7 @@ def set_status(reference: str) -> Response:
     reason = form.get("note", "").strip()
     try:
         if not reason:
-            raise InvalidInput("note", "say why")
+            raise InvalidInput("note", "say why the status changes")
         status = Status(form.get("status", ""))
         with runtime.db.transaction() as session:
             found = _referral(session, reference)

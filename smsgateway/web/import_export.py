@@ -61,7 +61,7 @@ def upload() -> tuple[str, int] | str:
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template(
-            "import_export/import.html", form=form, lines=[]
+            "import_export/import.html", form=form, lines=[], summary=""
         ), 400 if form.errors else 200
     runtime = get_runtime()
     report: ImportReport | None = None
@@ -97,22 +97,28 @@ def upload() -> tuple[str, int] | str:
 
 
 def _page(form: ImportForm, report: ImportReport) -> tuple[str, int]:
-    page = render_template("import_export/import.html", form=form, lines=report_lines(report))
+    page = render_template(
+        "import_export/import.html",
+        form=form,
+        lines=report_lines(report),
+        summary=report_summary(report),
+    )
     return page, 200
 
 
 def report_lines(report: ImportReport) -> list[str]:
-    """The import report in the console's language: each problem with its row and column (as
-    the file names it), then what became of the file, in the page's words (the checkbox, not
-    the command line's `--skip-invalid`)."""
+    """The import's problems in the console's language, each with its row and column (as the
+    import guide names the columns; a problem of the whole file names no column)."""
     ordered = sorted(report.problems, key=lambda p: (p.row or 0, p.is_warning))
-    return [_problem_line(problem) for problem in ordered] + [_summary(report)]
+    return [_problem_line(problem) for problem in ordered]
 
 
 def _problem_line(problem: Problem) -> str:
     message = fill(gettext(problem.template), problem.values)
-    if problem.row is None:
-        line = gettext("File, column %(field)s: %(message)s", field=problem.field, message=message)
+    if problem.row is None and problem.field == "file":
+        line = gettext("The file: %(message)s", message=message)
+    elif problem.row is None:
+        line = gettext("Column %(field)s: %(message)s", field=problem.field, message=message)
     else:
         line = gettext(
             "Row %(row)s, column %(field)s: %(message)s",
@@ -123,14 +129,14 @@ def _problem_line(problem: Problem) -> str:
     return gettext("%(line)s (note)", line=line) if problem.is_warning else line
 
 
-def _summary(report: ImportReport) -> str:
+def report_summary(report: ImportReport) -> str:
+    """What became of the file, in the page's words (its checkbox, not the command line's
+    `--skip-invalid`)."""
     invalid = len(report.invalid_rows)
-    head = gettext(
-        "%(rows)s rows read: %(valid)s valid, %(invalid)s with errors.",
-        rows=report.rows,
-        valid=report.valid,
-        invalid=invalid,
-    )
+    head = ngettext("%(num)s row read", "%(num)s rows read", report.rows)
+    valid = ngettext("%(num)s valid", "%(num)s valid", report.valid)
+    wrong = ngettext("%(num)s with errors", "%(num)s with errors", invalid)
+    counts = gettext("%(read)s: %(valid)s, %(wrong)s.", read=head, valid=valid, wrong=wrong)
     outcome = report.outcome()
     if outcome == "file_errors":
         tail = gettext("Nothing was imported: the file itself must be fixed first.")
@@ -161,7 +167,7 @@ def _summary(report: ImportReport) -> str:
         )
     else:
         tail = ngettext("%(num)s row imported.", "%(num)s rows imported.", report.imported)
-    return f"{head} {tail}"
+    return f"{counts} {tail}"
 
 
 @import_export.get("/export")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,12 +38,14 @@ CONSOLE_RETURNEE_REPORT = [
 ]
 FRENCH_RETURNEE_REPORT = [
     "Ligne 3, colonne phone : ce numéro de téléphone n'existe pas dans son pays",
-    "Ligne 4, colonne language : 'klingon' n'est pas une langue prise en charge (code ou nom)",
-    "Ligne 5, colonne case_reference : aussi à la ligne 2",
+    "Ligne 4, colonne language : « klingon » n'est pas une langue prise en charge (code ou nom)",
+    "Ligne 5, colonne case_reference : en double : déjà à la ligne 2",
     "Ligne 8, colonne channel : doit être sms, whatsapp ou voice",
-    "7 lignes lues : 3 valides, 4 avec des erreurs. Essai : en l'état, rien ne serait importé "
-    "(tout ou rien).",
 ]
+FRENCH_SUMMARY = (
+    "7 lignes lues : 3 valides, 4 avec erreurs. Essai : en l'état, rien ne serait importé "
+    "(tout ou rien)."
+)
 REFERRAL_REPORT = [
     "row 3, field 'case_reference': the same referral is on row 2",
     "row 3, field 'appointment': no time given: 09:00 assumed (note)",
@@ -243,6 +246,26 @@ def test_the_console_report_speaks_french_to_a_french_caseworker(
     page = response.get_data(as_text=True)
     for line in FRENCH_RETURNEE_REPORT:
         assert f"<li>{escape(line)}</li>" in page, line
+    assert f'<p id="import-summary">{escape(FRENCH_SUMMARY)}</p>' in page
+
+
+def test_a_file_that_is_no_csv_is_reported_as_the_file_not_a_column(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
+) -> None:
+    client = client_as("caseworker", language="fr")
+    response = client.post(
+        "/import",
+        data={
+            "csrf_token": form_token(client, "/import"),
+            "kind": "returnees",
+            "dry_run": "y",
+            "file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "<li>Le fichier : " in page and "colonne file" not in page
+    assert "0 ligne lue : 0 valide, 0 avec erreur." in page  # French counts zero as one
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,8 @@ def _messages_built_at_runtime() -> list[str]:
                 continue  # a helper passing its own argument on (`refuse`, `problem`)
             if isinstance(message, ast.Call) and _called(message) == "gettext":
                 continue  # already in the console's language
+            if isinstance(message, ast.Attribute) and message.attr == "template":
+                continue  # a message extracted where it was first given, with new values
             found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return found
 
