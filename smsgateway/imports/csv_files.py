@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smsgateway.errors import InvalidInput
 
@@ -28,6 +28,8 @@ class Table:
     columns: list[str]
     rows: list[Row]
     delimiter: str
+    #: Each column's header as the file writes it (`case_reference` → "Case reference").
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def column_name(header: str) -> str:
@@ -75,4 +77,5 @@ def read_table(data: bytes) -> Table:
         if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns) :]):
             values["_extra"] = "more values than columns"
         rows.append(Row(index, values))
-    return Table([name for name in columns if name], rows, delimiter)
+    headers = {name: cell.strip() for name, cell in zip(columns, records[0], strict=True) if name}
+    return Table([name for name in columns if name], rows, delimiter, headers)

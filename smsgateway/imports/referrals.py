@@ -79,7 +79,9 @@ def import_referrals(
 ) -> ImportReport:
     """Check every row, then (unless a dry run, or an error without `skip_invalid`) save them,
     each with its first event and its planned notices. `ImportFailed`: roll back."""
-    report = ImportReport("referrals", dry_run, skip_invalid, rows=len(table.rows))
+    report = ImportReport(
+        "referrals", dry_run, skip_invalid, rows=len(table.rows), headers=dict(table.headers)
+    )
     check_columns(report, table.columns, COLUMNS, ("case_reference", "partner", "service"))
     if report.file_errors:
         return report

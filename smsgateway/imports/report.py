@@ -43,6 +43,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # case or referral references
     saving_failed: bool = False  # a row was refused while saving: everything was rolled back
+    #: Each column's header as the file writes it, for a report in the file's own words.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -104,7 +104,9 @@ def import_returnees(
     Nothing is saved when any row is wrong, unless `skip_invalid`; `ImportFailed` means the
     caller's transaction must be rolled back.
     """
-    report = ImportReport("returnees", dry_run, skip_invalid, rows=len(table.rows))
+    report = ImportReport(
+        "returnees", dry_run, skip_invalid, rows=len(table.rows), headers=dict(table.headers)
+    )
     check_columns(report, table.columns, COLUMNS, ("case_reference", "language"))
     if "phone" not in table.columns and "proxy_phone" not in table.columns:
         report.problem(None, "phone", "the file needs a phone or a proxy_phone column")

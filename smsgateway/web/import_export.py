@@ -107,23 +107,24 @@ def _page(form: ImportForm, report: ImportReport) -> tuple[str, int]:
 
 
 def report_lines(report: ImportReport) -> list[str]:
-    """The import's problems in the console's language, each with its row and column (as the
-    import guide names the columns; a problem of the whole file names no column)."""
+    """The import's problems in the console's language, each with its row and column (its
+    header as the file writes it; a problem of the whole file names no column)."""
     ordered = sorted(report.problems, key=lambda p: (p.row or 0, p.is_warning))
-    return [_problem_line(problem) for problem in ordered]
+    return [_problem_line(problem, report.headers) for problem in ordered]
 
 
-def _problem_line(problem: Problem) -> str:
+def _problem_line(problem: Problem, headers: dict[str, str]) -> str:
     message = fill(gettext(problem.template), problem.values)
+    field = headers.get(problem.field) or problem.field
     if problem.row is None and problem.field == "file":
         line = gettext("The file: %(message)s", message=message)
     elif problem.row is None:
-        line = gettext("Column %(field)s: %(message)s", field=problem.field, message=message)
+        line = gettext("Column %(field)s: %(message)s", field=field, message=message)
     else:
         line = gettext(
             "Row %(row)s, column %(field)s: %(message)s",
             row=problem.row,
-            field=problem.field,
+            field=field,
             message=message,
         )
     return gettext("%(line)s (note)", line=line) if problem.is_warning else line

@@ -29,18 +29,19 @@ RETURNEE_REPORT = [
     "row 5, field 'case_reference': also on row 2",
     "row 8, field 'channel': must be sms, whatsapp or voice",
 ]
-#: The same problems on the console's page, in its words (and in French for a French user).
+#: The same problems on the console's page, in its words and with the file's own headers (and
+#: in French for a French user).
 CONSOLE_RETURNEE_REPORT = [
-    "Row 3, column phone: this phone number does not exist in its country",
-    "Row 4, column language: 'klingon' is not a supported language (code or name)",
-    "Row 5, column case_reference: also on row 2",
-    "Row 8, column channel: must be sms, whatsapp or voice",
+    "Row 3, column Phone: this phone number does not exist in its country",
+    "Row 4, column Language: 'klingon' is not a supported language (code or name)",
+    "Row 5, column Case reference: also on row 2",
+    "Row 8, column Channel: must be sms, whatsapp or voice",
 ]
 FRENCH_RETURNEE_REPORT = [
-    "Ligne 3, colonne phone : ce numéro de téléphone n'existe pas dans son pays",
-    "Ligne 4, colonne language : « klingon » n'est pas une langue prise en charge (code ou nom)",
-    "Ligne 5, colonne case_reference : en double : déjà à la ligne 2",
-    "Ligne 8, colonne channel : doit être sms, whatsapp ou voice",
+    "Ligne 3, colonne Phone : ce numéro de téléphone n'existe pas dans son pays",
+    "Ligne 4, colonne Language : « klingon » n'est pas une langue prise en charge (code ou nom)",
+    "Ligne 5, colonne Case reference : en double : déjà à la ligne 2",
+    "Ligne 8, colonne Channel : doit être sms, whatsapp ou voice",
 ]
 FRENCH_SUMMARY = (
     "7 lignes lues : 3 valides, 4 avec erreurs. Essai : en l'état, rien ne serait importé "
