@@ -11,6 +11,7 @@ from flask_login import current_user
 from smsgateway.content.console_catalogs import CONSOLE_LANGUAGES, DOMAIN, SOURCE_LANGUAGE
 from smsgateway.errors import InvalidInput
 from smsgateway.paths import locales_dir
+from smsgateway.web.labels import FIELD
 
 __all__ = ["CONSOLE_LANGUAGES", "init_i18n", "refusal", "select_locale"]
 
@@ -25,9 +26,14 @@ def select_locale() -> str:
 
 def refusal(error: InvalidInput) -> str:
     """Why an input was refused, in the console's language: the domain's message (extracted
-    into the console's catalog), after the row of a file when there is one."""
+    into the console's catalog), after the field's name where the message needs it
+    ("Appointment: use the form YYYY-MM-DDTHH:MM") and the row of a file when there is one."""
     message = error.translated(gettext)
-    message = message[:1].upper() + message[1:]
+    field = FIELD.get(error.field)
+    if field is not None:
+        message = gettext("%(field)s: %(message)s", field=field, message=message)
+    else:
+        message = message[:1].upper() + message[1:]
     if error.row is not None:
         return gettext("Row %(row)s: %(message)s", row=error.row, message=message)
     return message

@@ -222,7 +222,35 @@ ESCALATION_STEP = {
     "last_retry": _("the same message once more"),
 }
 
+#: The fields whose refusals need their name to be understood ("Appointment: use the form
+#: YYYY-MM-DDTHH:MM"); a refusal of any other field says what it is about by itself
+#: (`web.i18n.refusal`).
+FIELD = {
+    "appointment_at": _("Appointment"),
+    "appointment_place": _("Place"),
+    "appointment_from": _("Appointments from"),
+    "appointment_to": _("Appointments until"),
+    "call_at": _("Time of the call"),
+    "start_at": _("Send from"),
+    "end_at": _("Send until"),
+    "phone": _("Own phone"),
+    "proxy_phone": _("Proxy's number"),
+    "number": _("Phone number"),
+    "point_person_phone": _("Point person's phone"),
+    "quiet_hours": _("Quiet hours"),
+    "case_reference": _("Case reference"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "relation": _("Relation"),
+    "proxy_name": _("Proxy's name"),
+    "time_zone": _("Time zone"),
+    "language": _("Language"),
+    "username": _("Username"),
+    "password": _("Password"),
+}
+
 VOCABULARIES: dict[str, dict[str, LazyString]] = {
+    "field": FIELD,
     "status": STATUS,
     "intent": INTENT,
     "reason": REVIEW_REASON,

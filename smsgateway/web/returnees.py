@@ -38,6 +38,7 @@ from smsgateway.runtime import get_runtime
 from smsgateway.users import Actor
 from smsgateway.web.access import requires
 from smsgateway.web.audit import note_access
+from smsgateway.web.i18n import refusal
 from smsgateway.web.listing import Page, page_number
 from smsgateway.web.session import acting_user
 
@@ -211,7 +212,9 @@ def _choices() -> dict[str, object]:
 
 def _form_again(returnee: Returnee | None, error: InvalidInput) -> tuple[str, int]:
     return (
-        render_template("returnees/form.html", returnee=returnee, error=error, **_choices()),
+        render_template(
+            "returnees/form.html", returnee=returnee, refused=refusal(error), **_choices()
+        ),
         422,
     )
 

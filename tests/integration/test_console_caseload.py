@@ -87,7 +87,8 @@ def test_a_refused_registration_names_the_field_and_keeps_what_was_typed(
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'id="form-error"' in page and "phone" in page and 'value="Moussa"' in page
+    assert 'id="form-error"' in page and 'value="Moussa"' in page
+    assert "Not saved. Own phone: this is not a phone number" in page
     assert session.scalar(select(Returnee)) is None
 
 

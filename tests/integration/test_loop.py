@@ -212,7 +212,7 @@ def test_console_names_the_field_when_the_appointment_is_malformed(
         },
         follow_redirects=True,
     )
-    assert "appointment_at" in response.get_data(as_text=True)
+    assert "Appointment: use the form YYYY-MM-DDTHH:MM" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Referral)) == 0
     assert session.scalar(select(func.count()).select_from(Notice)) == 0
 
