@@ -6,6 +6,7 @@ Every action is recorded under the logged-in user (`acting_user()`), never a nam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -131,21 +132,27 @@ def listing() -> str:
 @caseworker.get("/referrals/new")
 @requires(Action.CREATE_REFERRAL)
 def new_referral() -> str:
+    return _referral_form(request.args.get("returnee", ""), {})
+
+
+def _referral_form(chosen: str, typed: Mapping[str, str]) -> str:
+    """The new-referral form, for `chosen` returnee (an id) and with what was `typed` before a
+    refusal, so that nothing has to be typed again."""
     runtime = get_runtime()
     with runtime.db.sessions() as session:
-        chosen = request.args.get("returnee", "")
         returnee = session.get(Returnee, int(chosen)) if chosen.isdigit() else None
         return render_template(
             "caseworker/new.html",
             returnee=returnee,
             partners=session.scalars(select(Partner).order_by(Partner.name)).all(),
             services=runtime.programme.services,
+            typed=typed,
         )
 
 
 @caseworker.post("/referrals")
 @requires(Action.CREATE_REFERRAL)
-def add_referral() -> Response:
+def add_referral() -> Response | tuple[str, int]:
     runtime = get_runtime()
     form = request.form
     try:
@@ -172,8 +179,7 @@ def add_referral() -> Response:
             reference = created.reference
     except InvalidInput as error:
         flash(refusal(_with_service_labels(error)), "error")
-        back = form.get("returnee_id") or ""
-        return redirect(url_for("caseworker.new_referral", returnee=back), 303)
+        return _referral_form(form.get("returnee_id") or "", form), 422
     flash(gettext("Referral %(reference)s recorded.", reference=reference), "info")
     return redirect(url_for("caseworker.referral", reference=reference), 303)
 

@@ -362,8 +362,13 @@ def test_a_referral_for_a_service_the_partner_does_not_offer_is_refused(
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
+    assert response.status_code == 422
     assert "Centre de formation does not offer" in page
     assert session.scalar(select(Referral)) is None
+    # What was typed comes back, to be corrected rather than typed again.
+    assert f'value="{returnee.case_reference}"' in page
+    assert f'<option value="{partner.id}" selected>' in page
+    assert '<option value="housing" selected>' in page
     created = caseworker_client.post(
         "/referrals",
         data={
