@@ -1718,6 +1718,14 @@ def test_twenty_fourth_round(
         ("ps", None, "bya ye rawalegai", Intent.OPT_IN),
         ("ti", None, "mlekti aydelyen", Intent.OPT_OUT),
         ("wo", None, "dama bugul sen message", Intent.OPT_OUT),
+        ("ar", None, "kafi rasa2el please", Intent.OPT_OUT),
+        ("ar", None, "baddi ylghi el ishtirak", Intent.OPT_OUT),
+        ("prs", None, "ma payam nami khayem", Intent.OPT_OUT),
+        ("prs", None, "ضرورت به این پیام ها ندارم", Intent.OPT_OUT),
+        ("ka", None, "nu shemawukhebt", Intent.OPT_OUT),
+        # ... and the words that compose them stop nothing alone.
+        ("prs", None, "ضرورت به پول ندارم", U),
+        ("ar", R, "2 elghu el-ma3ad ana ta3ban", Intent.DECLINE),
     ],
 )
 def test_twenty_fifth_round(
