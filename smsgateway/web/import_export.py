@@ -117,7 +117,7 @@ def _problem_line(problem: Problem, headers: dict[str, str]) -> str:
     message = fill(gettext(problem.template), problem.values)
     field = headers.get(problem.field) or problem.field
     if problem.row is None and problem.field == "file":
-        line = gettext("The file: %(message)s", message=message)
+        line = message[:1].upper() + message[1:]  # its message names the file
     elif problem.row is None:
         line = gettext("Column %(field)s: %(message)s", field=field, message=message)
     else:

@@ -82,6 +82,7 @@ def test_a_refused_registration_names_the_field_and_keeps_what_was_typed(
             "case_reference": "SN-1",
             "first_name": "Moussa",
             "language": "fr",
+            "fallback_language": ["en", "wo"],
             "phone": "not a number",
         },
     )
@@ -89,6 +90,9 @@ def test_a_refused_registration_names_the_field_and_keeps_what_was_typed(
     page = response.get_data(as_text=True)
     assert 'id="form-error"' in page and 'value="Moussa"' in page
     assert "Not saved. Own phone: this is not a phone number" in page
+    # The two "then" languages come back as chosen.
+    menus = page.split('name="fallback_language"')[1:]
+    assert ['value="en" selected' in menus[0], 'value="wo" selected' in menus[1]] == [True, True]
     assert session.scalar(select(Returnee)) is None
 
 

@@ -120,7 +120,10 @@ def test_a_refusal_speaks_the_console_language(
         )
         pages[language] = response.get_data(as_text=True)
     # Services are named as the console names them, not by their codes.
-    french = "Centre de formation ne propose pas « Logement » (services proposés : Formation"
+    french = (
+        "Centre de formation ne propose pas «\u00a0Logement\u00a0» "
+        "(services proposés\u00a0: Formation"
+    )
     assert french in pages["fr"]
     assert (
         "Centre de formation does not offer &#39;Housing&#39; (it offers: Vocational"

@@ -84,7 +84,8 @@ def test_the_page_says_why_and_what_was_tried_in_words_not_codes(
     french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
     french_page = french.get_data(as_text=True)
     assert (
-        "SMS : 2 essais, dernier : non remis ; Appel vocal : 1 essai (sans réponse)" in french_page
+        "SMS\u00a0: 2 essais, dernier\u00a0: non remis\u00a0; "
+        "Appel vocal\u00a0: 1 essai (sans réponse)" in french_page
     )
     assert "chaque étape de la relance a échoué" in french_page
     # The escalation's steps are named in words, in the page's language, in their order.
@@ -133,7 +134,7 @@ def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_
     make_referral(returnee=settled)
     assert all(row.is_to_chase for row in followup_rows(session))
     french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
-    assert "À relancer : 2 personnes" in french.get_data(as_text=True)
+    assert "À relancer\u00a0: 2 personnes" in french.get_data(as_text=True)
 
 
 def test_a_visit_that_reached_the_person_clears_the_flag_and_one_that_did_not_keeps_it(

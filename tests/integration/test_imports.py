@@ -38,14 +38,15 @@ CONSOLE_RETURNEE_REPORT = [
     "Row 8, column Channel: must be sms, whatsapp or voice",
 ]
 FRENCH_RETURNEE_REPORT = [
-    "Ligne 3, colonne Phone : ce numéro de téléphone n'existe pas dans son pays",
-    "Ligne 4, colonne Language : « klingon » n'est pas une langue prise en charge (code ou nom)",
-    "Ligne 5, colonne Case reference : en double : déjà à la ligne 2",
-    "Ligne 8, colonne Channel : doit être sms, whatsapp ou voice",
+    "Ligne 3, colonne Phone\u00a0: ce numéro de téléphone n'existe pas dans son pays",
+    "Ligne 4, colonne Language\u00a0: «\u00a0klingon\u00a0» n'est pas une langue prise en charge "
+    "(code ou nom)",
+    "Ligne 5, colonne Case reference\u00a0: en double avec la ligne 2",
+    "Ligne 8, colonne Channel\u00a0: doit être sms, whatsapp ou voice",
 ]
 FRENCH_SUMMARY = (
-    "7 lignes lues : 3 valides, 4 avec erreurs. Essai : en l'état, rien ne serait importé "
-    "(tout ou rien)."
+    "7 lignes lues\u00a0: 3 valides, 4 avec erreurs. Essai\u00a0: en l'état, rien ne serait "
+    "importé (tout ou rien)."
 )
 REFERRAL_REPORT = [
     "row 3, field 'case_reference': the same referral is on row 2",
@@ -265,8 +266,8 @@ def test_a_file_that_is_no_csv_is_reported_as_the_file_not_a_column(
         content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
-    assert "<li>Le fichier : " in page and "colonne file" not in page
-    assert "0 ligne lue : 0 valide, 0 avec erreur." in page  # French counts zero as one
+    assert "<li>Le fichier n&#39;est pas du texte UTF-8" in page and "colonne file" not in page
+    assert "0 ligne lue\u00a0: 0 valide, 0 avec erreur." in page  # French counts zero as one
 
 
 @pytest.mark.parametrize(
