@@ -104,6 +104,8 @@ class Reading:
     #: ends their clause: "why did the messages stop?", "pourquoi vous n'envoyez plus les
     #: rappels ?", "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?". A complaint or a worry, not a stop.
     asked_why: tuple[Match, ...] = ()
+    #: The question words of section `asks_why` ("why", "pourquoi", "ለምን").
+    whys: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -301,7 +303,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     how_to_stop += [found for found in composed if hypothetical(found)]
     composed = [found for found in composed if found not in how_to_stop]
-    whys = _phrases_of(tokens, lexicon.asks_why) if listed or composed else []
+    whys = _phrases_of(tokens, lexicon.asks_why)
     asked_why = [
         found
         for found in [*listed, *composed]
@@ -413,6 +415,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         frozenset(i for i, match in enumerate(matches) if i and ends and ends[match.start]),
         tuple(_phrases_of(tokens, lexicon.condition)),
         tuple(asked_why),
+        tuple(whys),
     )
 
 

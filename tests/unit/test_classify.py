@@ -1707,6 +1707,12 @@ def test_twenty_fourth_round(
         ("es", None, "por qué no dejan de mandarme mensajes? ya basta", Intent.OPT_OUT),
         ("ha", None, "me yasa ba ku daina turo min sako ba?", Intent.OPT_OUT),
         ("en", None, "thats why i want you to stop sending me messages", Intent.OPT_OUT),
+        # "Why don't you send me the messages?" complains; it is no request for help ...
+        ("fr", None, "pourquoi je ne reçois plus vos messages ?", U),
+        ("am", None, "ለምን መልእክት አትልኩልኝም?", U),
+        # ... while "why are you sending me these messages?" asks who we are.
+        ("en", None, "why are you sending me these messages?", Intent.HELP),
+        ("fr", None, "pourquoi vous m'envoyez ces messages ?", Intent.HELP),
         # A negation before something else than the stop is no "why don't you stop?".
         ("en", None, "why am I not getting the messages anymore?", U),
         # Opt-out sentences that were missed.
