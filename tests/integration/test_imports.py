@@ -231,9 +231,10 @@ def test_the_console_upload_shows_the_same_report(
     assert client_as("manager").get("/import").status_code == 403
 
 
-def test_the_console_report_speaks_french_to_a_french_caseworker(
-    client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
-) -> None:
+def french_dry_run(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str], file: object
+) -> str:
+    """The import page a French caseworker gets for a dry run of returnees from `file`."""
     client = client_as("caseworker", language="fr")
     response = client.post(
         "/import",
@@ -241,11 +242,17 @@ def test_the_console_report_speaks_french_to_a_french_caseworker(
             "csrf_token": form_token(client, "/import"),
             "kind": "returnees",
             "dry_run": "y",
-            "file": (RETURNEES.open("rb"), "returnees.csv"),
+            "file": file,
         },
         content_type="multipart/form-data",
     )
-    page = response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_the_console_report_speaks_french_to_a_french_caseworker(
+    client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
+) -> None:
+    page = french_dry_run(client_as, form_token, (RETURNEES.open("rb"), "returnees.csv"))
     for line in FRENCH_RETURNEE_REPORT:
         assert f"<li>{escape(line)}</li>" in page, line
     assert f'<p id="import-summary">{escape(FRENCH_SUMMARY)}</p>' in page
@@ -254,18 +261,8 @@ def test_the_console_report_speaks_french_to_a_french_caseworker(
 def test_a_file_that_is_no_csv_is_reported_as_the_file_not_a_column(
     client_as: Callable[..., FlaskClient], form_token: Callable[..., str]
 ) -> None:
-    client = client_as("caseworker", language="fr")
-    response = client.post(
-        "/import",
-        data={
-            "csrf_token": form_token(client, "/import"),
-            "kind": "returnees",
-            "dry_run": "y",
-            "file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png"),
-        },
-        content_type="multipart/form-data",
-    )
-    page = response.get_data(as_text=True)
+    png = io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00")
+    page = french_dry_run(client_as, form_token, (png, "photo.png"))
     assert "<li>Le fichier n&#39;est pas du texte UTF-8" in page and "colonne file" not in page
     assert "0 ligne lue\u00a0: 0 valide, 0 avec erreur." in page  # French counts zero as one
 
