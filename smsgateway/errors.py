@@ -7,8 +7,17 @@ from collections.abc import Callable, Mapping
 
 def fill(template: str, values: Mapping[str, object]) -> str:
     """`template` with its `%(name)s` placeholders filled (a template without values is left as
-    it is, percent signs and all)."""
-    return template % values if values else template
+    it is, percent signs and all). A value with a line break or another control character
+    shows it escaped ("a\\nb"), so that a report keeps one line per problem."""
+    if not values:
+        return template
+    shown = {
+        name: value.encode("unicode_escape").decode("ascii")
+        if isinstance(value, str) and not value.isprintable()
+        else value
+        for name, value in values.items()
+    }
+    return template % shown
 
 
 class Refused(ValueError):

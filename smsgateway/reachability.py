@@ -339,20 +339,34 @@ def record_opt_out_of_person(
 
 
 def record_opt_in(session: Session, phone: str, *, source: str, now: datetime) -> None:
-    """START from a number: off the suppression list; its contact points reachable again. For
-    each person whose own number it is (not a proxy's), the opt-out of their channels is lifted
-    however it was recorded (a STOP, a caseworker), and so is the unreachable flag it set."""
+    """START from a number: off the suppression list; its contact points reachable again, and
+    the unreachable flag that the STOP set is cleared. When the number is one person's own
+    (`person_of_number`), their opt-out is lifted too however it was recorded (a caseworker
+    applied their request); on a shared phone nobody can tell who wrote, and a person's own
+    opt-out stays for a caseworker to lift."""
     lift_suppression(session, phone)
-    for point in session.scalars(select(ContactPoint).filter_by(phone_e164=phone)):
+    points = list(session.scalars(select(ContactPoint).filter_by(phone_e164=phone)))
+    owner = person_of_number(points)
+    for point in points:
         if point.reachability == OPTED_OUT:
             set_reachability(session, point, REACHABLE, "opt_in", now=now, lifts_opt_out=True)
-        if point.is_proxy:
-            continue
-        if any(consent.is_opted_out for consent in point.returnee.consents):
-            set_opt_out(session, point.returnee, is_opted_out=False, source=source, now=now)
-        if point.returnee.unreachable_reason == OPTED_OUT:
-            clear_unreachable(session, point.returnee, now=now, actor="system", reason="opt_in")
+    if owner is not None and any(consent.is_opted_out for consent in owner.consents):
+        set_opt_out(session, owner, is_opted_out=False, source=source, now=now)
+    for returnee in {point.returnee for point in points if not point.is_proxy}:
+        # The flag of someone whose own opt-out stays (a shared phone) stays with it.
+        still_out = any(consent.is_opted_out for consent in returnee.consents)
+        if returnee.unreachable_reason == OPTED_OUT and not still_out:
+            clear_unreachable(session, returnee, now=now, actor="system", reason="opt_in")
     log.info("opt-in: a number started again (%s)", source)
+
+
+def person_of_number(points: list[ContactPoint]) -> Returnee | None:
+    """The one person whose own number this is (the contact points of one number), or None
+    when it is a relative's, shared (`is_shared`) or several people's own."""
+    owners = {point.returnee_id for point in points if not point.is_proxy}
+    if len(owners) != 1 or any(point.is_shared for point in points):
+        return None
+    return next(point.returnee for point in points if not point.is_proxy)
 
 
 def set_opt_out(

@@ -421,13 +421,19 @@ def record_consent_again(
     session: Session, returnee: Returnee, *, now: datetime, actor: Actor
 ) -> int:
     """The person asked, by other means (in person, by phone), to receive messages again:
-    every channel opted in, and their numbers that had stopped taken off the suppression list.
+    every channel opted in, and their own numbers that had stopped taken off the suppression
+    list (a relative's number that stopped stays stopped).
 
     Returns how many numbers were stopped; each keeps the change in its reachability history.
     """
     name = actor_identity(actor)[0][:32] or "caseworker"
     set_opt_out(session, returnee, is_opted_out=False, source=name, now=now)
-    stopped = [point for point in returnee.contact_points if point.reachability == OPTED_OUT]
+    # Their own numbers only: a relative's STOP is the relative's to lift.
+    stopped = [
+        point
+        for point in returnee.contact_points
+        if point.reachability == OPTED_OUT and not point.is_proxy
+    ]
     for phone in sorted({point.phone_e164 for point in stopped}):
         record_opt_in(session, phone, source=f"consent recorded by {name}", now=now)
     if returnee.unreachable_reason == OPTED_OUT:  # an opt-out a caseworker applied

@@ -30,6 +30,7 @@ from smsgateway.programme import Programme, current_programme
 from smsgateway.questions import release_held_questions
 from smsgateway.reachability import (
     OPTED_OUT,
+    person_of_number,
     record_opt_in,
     record_opt_out,
     record_opt_out_of_person,
@@ -468,15 +469,15 @@ def apply_review_item(
 
 def _was_stopped(session: Session, phone: str, points: list[ContactPoint]) -> bool:
     """Whether START from this number has something to lift (`record_opt_in`): the number
-    stopped (STOP, 21610), or a person whose own number it is opted out (a caseworker applied
-    their request). A proxy's START does not speak for the person."""
+    stopped (STOP, 21610), or the one person whose own number it is opted out (a caseworker
+    applied their request). A relative's START, or one from a shared phone, does not speak for
+    a person's own opt-out."""
     if suppressed_numbers(session, [phone]):
         return True
-    return any(
-        point.reachability == OPTED_OUT
-        or (not point.is_proxy and any(c.is_opted_out for c in point.returnee.consents))
-        for point in points
-    )
+    if any(point.reachability == OPTED_OUT for point in points):
+        return True
+    owner = person_of_number(points)
+    return owner is not None and any(consent.is_opted_out for consent in owner.consents)
 
 
 def _may_answer(
@@ -484,10 +485,13 @@ def _may_answer(
 ) -> bool:
     """Whether a caseworker's decision may be acknowledged: never to a number that stopped,
     nor to a returnee who opted out of the channel, except to confirm the opt-out just applied
-    (as STOP is answered: the person learns it worked and how to start again)."""
+    on the person's own number (as STOP is answered: the person learns it worked and how to
+    start again; a relative's START would not)."""
     if point is None or suppressed_numbers(session, [point.phone_e164]):
         return False
-    return intent is Intent.OPT_OUT or not is_opted_out(returnee, channel)
+    if intent is Intent.OPT_OUT:
+        return not point.is_proxy
+    return not is_opted_out(returnee, channel)
 
 
 def _latest_question(session: Session, referral: Referral) -> Notice | None:

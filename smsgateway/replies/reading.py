@@ -304,10 +304,26 @@ def read_reply(text: str, language: str | None) -> Reading:
     how_to_stop += [found for found in composed if hypothetical(found)]
     composed = [found for found in composed if found not in how_to_stop]
     whys = _phrases_of(tokens, lexicon.asks_why)
+    # "why don't you stop?", "why can't you stop?": a negation, a "no", a one-word "can't".
+    why_refusals = [
+        *refusing_words,
+        *(m for m in matches if m.signal in _REFUSALS and m.end - m.start == 1),
+    ]
     asked_why = [
         found
         for found in [*listed, *composed]
-        if any(_asked_why(found, why, tokens, breaks, matches, refusing_words) for why in whys)
+        if any(
+            _asked_why(
+                found,
+                why,
+                tokens,
+                breaks,
+                matches,
+                why_refusals,
+                is_composed=found in composed,
+            )
+            for why in whys
+        )
     ]
     listed = [found for found in listed if found not in asked_why]
     composed = [found for found in composed if found not in asked_why]
@@ -769,26 +785,42 @@ def _asked_why(
     breaks: list[bool],
     matches: list[Match],
     refusals: list[Match],
+    *,
+    is_composed: bool,
 ) -> bool:
-    """Whether the stop word (or phrase) `found` is asked about with the question word `why`:
-    both in one clause, which a question mark ends ("why did the messages stop?", "pse nuk më
-    dërgoni më mesazhe?", "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?"). A "why" before the stop must
-    open its clause ("that's why I want you to stop?" still stops), and no negation may stand
-    right before the stop (at most one word between): "why don't you stop sending me messages?"
-    asks for it, "why am I not getting the messages anymore?" does not. Without the question
-    mark, or across a clause break ("why do you text me every day? stop"), the stop stands. A
-    "no" is a negation here: "why una no dey stop this message?"."""
+    """Whether the stop word (or phrase) `found` is asked about with the question word `why`,
+    in one question: both in one clause, no question mark between them, and one ending that
+    clause after both ("why did the messages stop?", "pse nuk më dërgoni më mesazhe?",
+    "আপনারা মেসেজ পাঠানো বন্ধ করলেন কেন?").
+
+    A "why" before the stop must open its clause ("that's why I want you to stop?" stops), and
+    no negation may stand before a listed stop word ("why don't you just stop sending me
+    messages?", "why can't you stop?" ask for it) or right before a composed one ("why you no
+    remove my number?"); further before a composed one it tells what does not happen ("why am
+    I not getting the messages anymore?"). A "why" after the stop must end the question, and
+    the stop must not open its clause: "আপনারা ... বন্ধ করলেন কেন?" asks, while "stop texting
+    me why do you have my number?", "stop why?" and "ku daina turo min sako me yasa?" give an
+    order and complain. Across a question mark ("why do you text me? stop texting me?") or a
+    clause break, or without a question mark, the stop stands."""
     if _overlaps(found, why) or not _same_clause(found, why, breaks):
         return False
-    if why.end <= found.start:
+    first, second = (why, found) if why.end <= found.start else (found, why)
+    if "?" in tokens[first.end : second.start]:
+        return False
+    if "?" not in tokens[second.end :]:
+        return False
+    asked = tokens.index("?", second.end)
+    if any(breaks[second.end : asked + 1]):
+        return False
+    if first is why:
         if not _opens_its_clause(why.start, matches, breaks):
             return False
-        if any(why.end <= n.start and 0 <= found.start - n.end <= NO_GAP for n in refusals):
-            return False
-    after = max(found.end, why.end)
-    if "?" not in tokens[after:]:
-        return False
-    return not any(breaks[after : tokens.index("?", after) + 1])
+        between = [n for n in refusals if why.end <= n.start and n.end <= found.start]
+        if is_composed:
+            between = [n for n in between if found.start - n.end <= NO_GAP]
+        return not between
+    # The "why" ends the question; the stop is told, not ordered.
+    return asked == why.end and not _opens_its_clause(found.start, matches, breaks)
 
 
 def _overlaps(one: Match, other: Match) -> bool:

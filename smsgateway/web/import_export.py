@@ -120,6 +120,8 @@ def _problem_line(problem: Problem, headers: dict[str, str]) -> str:
         line = message[:1].upper() + message[1:]  # its message names the file
     elif problem.row is None:
         line = gettext("Column %(field)s: %(message)s", field=field, message=message)
+    elif problem.field == "row":  # the row as a whole ("more values than columns")
+        line = gettext("Row %(row)s: %(message)s", row=problem.row, message=message)
     else:
         line = gettext(
             "Row %(row)s, column %(field)s: %(message)s",

@@ -484,6 +484,81 @@ def test_start_from_a_proxy_does_not_lift_the_returnees_own_opt_out(
     assert all(consent.is_opted_out for consent in session.get(Returnee, returnee.id).consents)  # type: ignore[union-attr]  # made above
 
 
+def test_start_from_a_shared_phone_does_not_lift_another_persons_opt_out(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    """Awa and Binta share a phone; Binta asked a caseworker to stop her messages. A START
+    from the phone may be Awa's: it lifts nothing of Binta's, and a caseworker sees it."""
+    shared = "+221770005555"
+    make_returnee(phones=[PhoneInput(shared, is_shared=True)])
+    binta = make_returnee(phones=[PhoneInput(shared, is_shared=True)])
+    with runtime.db.transaction() as tx:
+        found = tx.get(Returnee, binta.id)
+        assert found is not None
+        set_consent(tx, found, is_opted_out=True, now=now, actor="cw")
+
+    result = reply(runtime, shared, "START", now)
+
+    session.expire_all()
+    assert reviews_of(session, result.message_id) == ["opt_in_nothing_stopped"]
+    binta_now = session.get(Returnee, binta.id)
+    assert binta_now is not None and all(c.is_opted_out for c in binta_now.consents)
+    assert binta_now.unreachable_reason == "opted_out"
+
+
+def test_consent_recorded_again_does_not_lift_a_relatives_stop(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    """The sister sent STOP from her own phone: the person's consent is theirs to give again,
+    the sister's number stays stopped until she writes START."""
+    sister = "+221770009999"
+    returnee = make_returnee(
+        phones=[PhoneInput("+221770001111"), PhoneInput(sister, is_proxy=True, relation="sister")]
+    )
+    reply(runtime, sister, "STOP", now)
+    with runtime.db.transaction() as tx:
+        found = tx.get(Returnee, returnee.id)
+        assert found is not None
+        set_consent(tx, found, is_opted_out=False, now=now, actor="cw")
+
+    session.expire_all()
+    assert session.scalar(select(Suppression).filter_by(phone_e164=sister)) is not None
+
+
+def test_an_opt_out_applied_on_a_relatives_message_is_not_answered_to_the_relative(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    make_returnee: Callable[..., Returnee],
+    make_referral: Callable[..., Referral],
+) -> None:
+    """The sister writes that the messages are too much for him: the person's messages stop,
+    and the sister is not told to reply START, which would not start them again."""
+    sister = "+221770009999"
+    returnee = make_returnee(
+        phones=[PhoneInput("+221770001111"), PhoneInput(sister, is_proxy=True, relation="sister")]
+    )
+    referral = make_referral(returnee=returnee, appointment_at=now + timedelta(days=3))
+    asked = reply(runtime, sister, "ces sms c'est trop pour lui", now)
+    item = session.scalar(select(ReviewItem).filter_by(message_id=asked.message_id))
+    assert item is not None
+
+    with runtime.db.transaction() as tx:
+        applied = apply_review_item(
+            tx, item.id, Intent.OPT_OUT, now=now, actor="cw", referral_id=referral.id
+        )
+
+    session.expire_all()
+    assert all(c.is_opted_out for c in session.get(Returnee, returnee.id).consents)  # type: ignore[union-attr]  # made above
+    assert applied.notice_ids == []
+
+
 def test_caseworker_picks_the_referral_of_a_message_that_asked_which(
     runtime: Runtime, session: Session, two_questions: TwoQuestions
 ) -> None:

@@ -1707,6 +1707,28 @@ def test_twenty_fourth_round(
         ("es", None, "por qué no dejan de mandarme mensajes? ya basta", Intent.OPT_OUT),
         ("ha", None, "me yasa ba ku daina turo min sako ba?", Intent.OPT_OUT),
         ("en", None, "thats why i want you to stop sending me messages", Intent.OPT_OUT),
+        # An order, then a complaint: the order stands (a review of the rule found them).
+        ("en", None, "stop texting me why do you have my number?", Intent.OPT_OUT),
+        ("en", None, "unsubscribe me why do you keep sending?", Intent.OPT_OUT),
+        ("en", None, "remove my number why do you keep sending me this?", Intent.OPT_OUT),
+        ("en", None, "stop sending these why?", Intent.OPT_OUT),
+        ("en", None, "stop why?", Intent.OPT_OUT),
+        ("fr", None, "stop pk vous m'écrivez ?", Intent.OPT_OUT),
+        ("fr", None, "arrêtez de m'envoyer des messages pourquoi vous insistez ?", Intent.OPT_OUT),
+        ("ar", None, "stop ليش؟", Intent.OPT_OUT),
+        ("ha", None, "ku daina turo min sako me yasa?", Intent.OPT_OUT),
+        ("es", None, "dejen de mandarme mensajes porque ya no los necesito?", Intent.OPT_OUT),
+        ("pt", None, "parem de me mandar mensagens pq?", Intent.OPT_OUT),
+        ("pt", None, "basta de mensagens", Intent.OPT_OUT),
+        # ... a "why" in an earlier question asks nothing about a stop in a later one ...
+        ("en", None, "Why do u keep texting me? Stop sending me messages?", Intent.OPT_OUT),
+        ("en", None, "why do you text me every day? stop texting me?", Intent.OPT_OUT),
+        ("en", None, "why are you still sending? I said stop?", Intent.OPT_OUT),
+        # ... and a negation anywhere before a stop verb asks for it.
+        ("en", None, "why don't you just stop sending me messages?", Intent.OPT_OUT),
+        ("en", None, "why don't you please stop?", Intent.OPT_OUT),
+        ("en", None, "why can't you stop sending me messages?", Intent.OPT_OUT),
+        ("en", None, "why you no remove my number?", Intent.OPT_OUT),
         # "Why don't you send me the messages?" complains; it is no request for help ...
         ("fr", None, "pourquoi je ne reçois plus vos messages ?", U),
         ("am", None, "ለምን መልእክት አትልኩልኝም?", U),

@@ -26,6 +26,12 @@ def test_the_translated_message_fills_the_translation() -> None:
     assert plain.translated(lambda text: text.upper()) == "SAY WHY"
 
 
+def test_a_value_with_a_line_break_keeps_the_message_on_one_line() -> None:
+    error = InvalidInput("language", "'%(code)s' is not a supported language", code="fr\nen")
+    assert error.message == "'fr\\nen' is not a supported language"
+    assert InvalidInput("x", "'%(v)s'", v="Wolof é").message == "'Wolof é'"
+
+
 def test_a_message_without_placeholders_may_hold_a_percent_sign() -> None:
     assert InvalidInput("x", "100% or less").message == "100% or less"
 
