@@ -1751,6 +1751,11 @@ def test_twenty_fourth_round(
         ("prs", None, "ma payam nami khayem", Intent.OPT_OUT),
         ("prs", None, "ضرورت به این پیام ها ندارم", Intent.OPT_OUT),
         ("ka", None, "nu shemawukhebt", Intent.OPT_OUT),
+        # What others stopped is no request: "they stopped the training because of the strike".
+        ("pcm", A, "dem stop the training because of strike", U),
+        ("ar", A, "وقفوا التكوين بسبب الإضراب", U),
+        ("pcm", None, "abeg stop the message", Intent.OPT_OUT),
+        ("ar", None, "وقفوا الرسائل", Intent.OPT_OUT),
         # ... and the words that compose them stop nothing alone.
         ("prs", None, "ضرورت به پول ندارم", U),
         ("ar", R, "2 elghu el-ma3ad ana ta3ban", Intent.DECLINE),
