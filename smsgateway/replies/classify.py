@@ -252,6 +252,10 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.how_to_stop:
         # "How do I stop these if I want to later?": the help answer tells how.
         return Decision(Intent.HELP, "how_to_stop", tuple(m.text for m in reading.how_to_stop))
+    if reading.number_changed:
+        # "borren mi número viejo, este es el nuevo": a caseworker changes the number.
+        words = tuple(m.text for m in reading.number_changed)
+        return Decision(Intent.UNCLEAR, "number_changed", words)
     if reading.asked_why:
         # "why did the messages stop?": a complaint or a worry, for a caseworker to read.
         return Decision(Intent.UNCLEAR, "asked_why", tuple(m.text for m in reading.asked_why))

@@ -21,6 +21,8 @@ RULES: dict[str, str] = {
     "if I want to later?'): its stop word stops nothing, and it is help, which tells how",
     "asked_why": "a stop word in a question asking why ('why did the messages stop?', 'pourquoi "
     "vous n'envoyez plus les rappels ?'): it stops nothing; a caseworker reads it",
+    "number_changed": "an opt-out about one's old number in a message that gives a new one "
+    "('borren mi número viejo, este es el nuevo'): a number changed, for a caseworker",
     "too_long": "a long message is not read as an answer",
     "wrong_number": "'wrong number', 'I don't know this person' with nothing that answers or "
     "gives a number: the number is not the returnee's",

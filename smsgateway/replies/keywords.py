@@ -131,6 +131,11 @@ class Signal(StrEnum):
     #: stop word in a question they ask is asked about, not said ("why did the messages stop?",
     #: "pourquoi vous n'envoyez plus les rappels ?").
     ASKS_WHY = "asks_why"
+    #: "old", "ancien", "viejo", "القديم" and "new", "nouveau", "nuevo", "الجديد": classes of
+    #: words beside their meaning; an opt-out about one's old number in a message that gives a
+    #: new one tells of a number changed ("borren mi número viejo, este es el nuevo").
+    OLD = "old"
+    NEW = "new"
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
@@ -273,6 +278,9 @@ class Lexicon:
     asks_when: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `asks_why`, beside the meaning the chain gave their words.
     asks_why: set[tuple[str, ...]] = field(default_factory=set)
+    #: The words of sections `old` and `new`, beside the meaning the chain gave them.
+    old: set[tuple[str, ...]] = field(default_factory=set)
+    new: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `condition`, beside the meaning the chain gave them.
     condition: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `forget`, beside the meaning the chain gave them.
@@ -469,6 +477,8 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
                 Signal.ASKS_WHY,
+                Signal.OLD,
+                Signal.NEW,
                 Signal.CONDITION,
                 Signal.FORGET,
                 Signal.NOT_DONE,
@@ -481,6 +491,8 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,
                     Signal.ASKS_WHY: lexicon.asks_why,
+                    Signal.OLD: lexicon.old,
+                    Signal.NEW: lexicon.new,
                     Signal.CONDITION: lexicon.condition,
                     Signal.FORGET: lexicon.forget,
                     Signal.NOT_DONE: lexicon.not_done,

@@ -106,6 +106,9 @@ class Reading:
     asked_why: tuple[Match, ...] = ()
     #: The question words of section `asks_why` ("why", "pourquoi", "ለምን").
     whys: tuple[Match, ...] = ()
+    #: Opt-outs about one's old number in a message that gives a new one ("borren mi número
+    #: viejo, este es el nuevo"): a number changed, for a caseworker, not a stop.
+    number_changed: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -327,6 +330,16 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     listed = [found for found in listed if found not in asked_why]
     composed = [found for found in composed if found not in asked_why]
+    # "borren mi número viejo, este es el nuevo": the old number is to go, the person stays.
+    olds = _phrases_of(tokens, lexicon.old) if listed or composed else []
+    news = _phrases_of(tokens, lexicon.new) if olds else []
+    number_changed = [
+        found
+        for found in [*listed, *composed]
+        if news and any(_same_clause(found, old, breaks) for old in olds)
+    ]
+    listed = [found for found in listed if found not in number_changed]
+    composed = [found for found in composed if found not in number_changed]
     opt_outs = [
         *(
             found
@@ -432,6 +445,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(_phrases_of(tokens, lexicon.condition)),
         tuple(asked_why),
         tuple(whys),
+        tuple(number_changed),
     )
 
 

@@ -1756,6 +1756,20 @@ def test_twenty_fourth_round(
         ("ar", A, "وقفوا التكوين بسبب الإضراب", U),
         ("pcm", None, "abeg stop the message", Intent.OPT_OUT),
         ("ar", None, "وقفوا الرسائل", Intent.OPT_OUT),
+        # "Delete my old number, this is the new one" tells of a number changed; it stopped the
+        # number it came from in Spanish, Portuguese, Hausa, Arabic and Wolof.
+        ("es", None, "borren mi número viejo, este es el nuevo", U),
+        ("pt", None, "apaguem meu número antigo, este é o novo", U),
+        ("ha", None, "ku goge tsohuwar lambata, wannan ce sabuwa", U),
+        ("ar", None, "امسحوا الرقم القديم، هذا هو الرقم الجديد", U),
+        ("wo", None, "far sama nimero bu màgget bi, bii mooy bu bees bi", U),
+        ("es", None, "borren mi número", Intent.OPT_OUT),
+        ("es", None, "estoy viejo, borren mi número", Intent.OPT_OUT),
+        # Pidgin: what the sender stops, and a wish that the messages go on.
+        ("pcm", A, "I stop for road because of go slow", U),
+        ("pcm", None, "my sister say make I stop that work", U),
+        ("pcm", None, "una message dey help me, una no stop am o", U),
+        ("pcm", None, "make una stop am", Intent.OPT_OUT),
         # ... and the words that compose them stop nothing alone.
         ("prs", None, "ضرورت به پول ندارم", U),
         ("ar", R, "2 elghu el-ma3ad ana ta3ban", Intent.DECLINE),
