@@ -1763,6 +1763,7 @@ def test_twenty_fourth_round(
         ("ha", None, "ku goge tsohuwar lambata, wannan ce sabuwa", U),
         ("ar", None, "امسحوا الرقم القديم، هذا هو الرقم الجديد", U),
         ("wo", None, "far sama nimero bu màgget bi, bii mooy bu bees bi", U),
+        ("am", None, "የድሮውን ቁጥር አጥፉ፣ ይህ አዲሱ ቁጥሬ ነው", U),
         ("es", None, "borren mi número", Intent.OPT_OUT),
         ("es", None, "estoy viejo, borren mi número", Intent.OPT_OUT),
         # Pidgin: what the sender stops, and a wish that the messages go on.
