@@ -78,6 +78,16 @@ def acks_after(session: Session, returnee_id: int, notice_ids: list[int]) -> lis
 
 TwoQuestions = tuple[Returnee, Referral, Referral, datetime]
 
+#: A relative's number: the sister of `with_a_sister`'s returnee.
+SISTER = "+221770009999"
+
+
+def with_a_sister(make_returnee: Callable[..., Returnee]) -> Returnee:
+    """A returnee with a number of their own and their sister's (a proxy) beside it."""
+    return make_returnee(
+        phones=[PhoneInput("+221770001111"), PhoneInput(SISTER, is_proxy=True, relation="sister")]
+    )
+
 
 @pytest.fixture
 def two_questions(
@@ -465,19 +475,14 @@ def test_start_from_a_proxy_does_not_lift_the_returnees_own_opt_out(
     make_referral: Callable[..., Referral],
 ) -> None:
     """The person opted out; their sister's START is no opt-in of theirs: a caseworker sees it."""
-    returnee = make_returnee(
-        phones=[
-            PhoneInput("+221770001111"),
-            PhoneInput("+221770009999", is_proxy=True, relation="sister"),
-        ]
-    )
+    returnee = with_a_sister(make_returnee)
     make_referral(returnee=returnee, appointment_at=now + timedelta(days=3))
     with runtime.db.transaction() as tx:
         found = tx.get(Returnee, returnee.id)
         assert found is not None
         set_consent(tx, found, is_opted_out=True, now=now, actor="cw")
 
-    result = reply(runtime, "+221770009999", "START", now)
+    result = reply(runtime, SISTER, "START", now)
 
     session.expire_all()
     assert reviews_of(session, result.message_id) == ["opt_in_nothing_stopped"]
@@ -517,18 +522,15 @@ def test_consent_recorded_again_does_not_lift_a_relatives_stop(
 ) -> None:
     """The sister sent STOP from her own phone: the person's consent is theirs to give again,
     the sister's number stays stopped until she writes START."""
-    sister = "+221770009999"
-    returnee = make_returnee(
-        phones=[PhoneInput("+221770001111"), PhoneInput(sister, is_proxy=True, relation="sister")]
-    )
-    reply(runtime, sister, "STOP", now)
+    returnee = with_a_sister(make_returnee)
+    reply(runtime, SISTER, "STOP", now)
     with runtime.db.transaction() as tx:
         found = tx.get(Returnee, returnee.id)
         assert found is not None
         set_consent(tx, found, is_opted_out=False, now=now, actor="cw")
 
     session.expire_all()
-    assert session.scalar(select(Suppression).filter_by(phone_e164=sister)) is not None
+    assert session.scalar(select(Suppression).filter_by(phone_e164=SISTER)) is not None
 
 
 def test_an_opt_out_applied_on_a_relatives_message_is_not_answered_to_the_relative(
@@ -540,12 +542,9 @@ def test_an_opt_out_applied_on_a_relatives_message_is_not_answered_to_the_relati
 ) -> None:
     """The sister writes that the messages are too much for him: the person's messages stop,
     and the sister is not told to reply START, which would not start them again."""
-    sister = "+221770009999"
-    returnee = make_returnee(
-        phones=[PhoneInput("+221770001111"), PhoneInput(sister, is_proxy=True, relation="sister")]
-    )
+    returnee = with_a_sister(make_returnee)
     referral = make_referral(returnee=returnee, appointment_at=now + timedelta(days=3))
-    asked = reply(runtime, sister, "ces sms c'est trop pour lui", now)
+    asked = reply(runtime, SISTER, "ces sms c'est trop pour lui", now)
     item = session.scalar(select(ReviewItem).filter_by(message_id=asked.message_id))
     assert item is not None
 
