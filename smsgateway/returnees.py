@@ -334,13 +334,20 @@ def remove_contact_point(
 
 
 def set_consent(
-    session: Session, returnee: Returnee, *, is_opted_out: bool, now: datetime, actor: Actor
+    session: Session,
+    returnee: Returnee,
+    *,
+    is_opted_out: bool,
+    now: datetime,
+    actor: Actor,
+    source: str = "",
 ) -> None:
-    """A caseworker records the returnee's opt-out on every channel at once, which ends as an
-    opt-out asked for by message does (`record_opt_out_of_person`: what is planned is cancelled,
-    the person is on the Unreachable list), or their consent again (`record_consent_again`)."""
+    """A caseworker records the returnee's opt-out on every channel at once, which ends as a
+    STOP does, for the person (`record_opt_out_of_person`: what is planned is cancelled, the
+    person is on the Unreachable list), or their consent again (`record_consent_again`).
+    `source` says where the opt-out came from (a message: "reply:sms"), by default the actor."""
     if is_opted_out:
-        source = actor_identity(actor)[0][:32] or "caseworker"
+        source = source or actor_identity(actor)[0][:32] or "caseworker"
         record_opt_out_of_person(session, returnee, source=source, now=now)
     else:
         record_consent_again(session, returnee, now=now, actor=actor)

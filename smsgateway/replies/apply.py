@@ -33,7 +33,6 @@ from smsgateway.reachability import (
     person_of_number,
     record_opt_in,
     record_opt_out,
-    record_opt_out_of_person,
     suppressed_numbers,
 )
 from smsgateway.referrals import (
@@ -49,7 +48,7 @@ from smsgateway.replies.shared_phones import (
     is_chatter,
     is_shared_phone,
 )
-from smsgateway.returnees import is_opted_out, record_consent_again
+from smsgateway.returnees import is_opted_out, set_consent
 from smsgateway.users import Actor, actor_identity
 
 #: (question, intent) → the referral status it records. Absent pairs change no status.
@@ -523,19 +522,14 @@ def _set_consent(
     now: datetime,
     actor: Actor,
 ) -> bool:
-    """Record the opt-out (or opt-in) a message asked for; whether it changed anything.
-
-    An opt-out ends as a STOP does, for the person (`record_opt_out_of_person`); an opt-in is
-    the person's consent recorded again, their stopped numbers included."""
+    """Record the opt-out (or opt-in) a message asked for, as a caseworker records one
+    (`returnees.set_consent`); whether it changed anything."""
     is_out = intent is Intent.OPT_OUT
     returnee = referral.returnee
     if all(is_opted_out(returnee, channel) == is_out for channel in Channel):
         return False
-    if is_out:
-        source = f"reply:{message.channel}"
-        record_opt_out_of_person(session, returnee, source=source, now=now)
-    else:
-        record_consent_again(session, returnee, now=now, actor=actor)
+    source = f"reply:{message.channel}"
+    set_consent(session, returnee, is_opted_out=is_out, now=now, actor=actor, source=source)
     return True
 
 
