@@ -327,8 +327,9 @@ def acknowledge_opt_out(session: Session, item_id: int, *, now: datetime, actor:
 def record_opt_out_of_person(
     session: Session, returnee: Returnee, *, source: str, now: datetime
 ) -> None:
-    """The person asked to receive nothing more, in words a caseworker read (a review item
-    applied as an opt-out): it ends as a STOP does, for the person rather than the number.
+    """The person asked to receive nothing more, and a caseworker recorded it (a message applied
+    from the review queue, the returnee page, the API: `returnees.set_consent`): it ends as a
+    STOP does, for the person rather than the number.
     Every channel is opted out, everything planned for them is cancelled, and they are on the
     Unreachable list (reason `opted_out`). START from one of their own numbers lifts it all
     (`record_opt_in`). Others who share the phone are not touched."""
