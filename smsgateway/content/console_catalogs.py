@@ -56,8 +56,11 @@ def console_pot_is_stale() -> bool:
 
 
 def _entries(path: Path) -> str:
+    """The entries of a catalog without its header comments and source locations: a line moved
+    in a module that raises `InvalidInput` does not make the catalog stale, a new or changed
+    message does."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.startswith("# "))
+    return "\n".join(line for line in lines if not line.startswith(("# ", "#:")))
 
 
 def _read(code: str) -> Catalog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,19 @@ def test_a_new_console_string_makes_the_pot_stale(locales_copy: Path) -> None:
     pot = locales_copy / "console.pot"
     pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Log out"', 'msgid "Sign out"'))
     assert console_pot_is_stale()
+
+
+def test_a_moved_line_does_not_make_the_pot_stale(locales_copy: Path) -> None:
+    """Locations are not entries: editing a module that raises `InvalidInput` above a message
+    moves its line, and the catalog stays fresh."""
+    pot = locales_copy / "console.pot"
+    text = pot.read_text(encoding="utf-8")
+    moved = re.sub(
+        r"^(#: smsgateway/users\.py:)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 3}", text, flags=re.M
+    )
+    assert moved != text
+    pot.write_text(moved, encoding="utf-8")
+    assert not console_pot_is_stale()
 
 
 def test_i18n_compile_writes_the_console_catalogs(locales_copy: Path, app: Flask) -> None:
