@@ -423,9 +423,10 @@ def _composed_help(reading: Reading) -> Decision | None:
         around = _AROUND_HELP | {Signal.NO}
     elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES, Signal.SEND):
         # "what is this message?", "who is sending me this?"
-        if reading.whys and reading.has(Signal.NEGATION, Signal.NO):
+        if reading.whys and reading.has(Signal.NEGATION, Signal.NO, Signal.NOT_STOP):
             # "pourquoi je ne reçois plus vos messages ?", "ለምን መልእክት አትልኩልኝም?" (why don't
-            # you send me messages?): a complaint that they do not come, for a caseworker.
+            # you send me messages?), "pse i ndaluat mesazhet?" (why did you stop the
+            # messages?): a complaint that they do not come, for a caseworker.
             return None
         words = reading.texts(Signal.RESERVATION) + reading.texts(Signal.MESSAGES)
         around = _AROUND_HELP | {Signal.SEND}

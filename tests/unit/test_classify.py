@@ -1792,6 +1792,31 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Why did you stop the messages?" with a verb told as done ("you stopped"): a complaint
+        # for a caseworker, not a request for help...
+        ("ar", None, "علاش حبستو الميساجات؟", U),
+        ("ar", None, "ليش وقفتوا الرسائل؟", U),
+        ("ar", None, "لماذا أوقفتم الرسائل؟", U),
+        ("prs", None, "چرا پیام ها را قطع کردین؟", U),
+        ("prs", None, "چرا پیام ها را بند کردید؟", U),
+        ("sq", None, "pse i ndaluat mesazhet?", U),
+        ("sq", None, "pse i ndalët mesazhet?", U),
+        # ... the same words told alone stop nothing, and a threat still does.
+        ("ar", None, "وقفتوا الرسائل", U),
+        ("ar", A, "والله لو ما وقفتوا لأعمللكم بلوك", Intent.OPT_OUT),
+        # ... and a question about the messages that complains of nothing is still help.
+        ("ar", None, "علاش جاتني هاد الميساجات؟", Intent.HELP),
+    ],
+)
+def test_twenty_sixth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
