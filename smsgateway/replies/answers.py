@@ -610,7 +610,7 @@ def _is_option(match: Match) -> bool:
 def _is_a_day(match: Match) -> bool:
     """A day or time, or a number that is no option of the reminder: a date ("after the 15th")."""
     if match.number is not None:
-        return not _is_option(match)
+        return _is_a_date(match)
     return match.signal is Signal.TIME
 
 
@@ -658,9 +658,16 @@ def _day_words(reading: Reading) -> tuple[str, ...]:
     return tuple(m.text for m in reading.matches if m.signal in _ANOTHER_DAY or _is_a_date(m))
 
 
+#: The highest number a date may be ("after the 15th"); more is a sum, a year or a count.
+LAST_DAY_OF_A_MONTH = 31
+
+
 def _is_a_date(match: Match) -> bool:
-    """A number that is no option of the reminder: a date or a time of day."""
-    return match.number is not None and not _is_option(match)
+    """A number that is no option of the reminder: a date or a time of day; not a sum of money
+    ("yónnee ma 5000 ci Wave", send me 5000 by Wave)."""
+    if match.number is None or _is_option(match):
+        return False
+    return match.is_hour or match.number <= LAST_DAY_OF_A_MONTH
 
 
 #: Words that keep "I go" from being told as a habit: a refusal, a doubt, a question.

@@ -476,7 +476,10 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
     "لا توقفوا"), with no clause break inside ("no, paren" stays an opt-out). A phrase led by a
     word for "no" holds only when the messages follow it ("no paren los recordatorios"): a "no
     stop" alone may be "no. stop"."""
-    messages = find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
+    # The messages, or a word for sending them: "abeg no stop to dey remind me".
+    messages = find_all_everywhere(tokens, lexicon, Signal.MESSAGES) + find_all_everywhere(
+        tokens, lexicon, Signal.SEND
+    )
     # "stop by mistake", "j'ai arrêté par erreur": a STOP said by mistake, not "stop by" the
     # office or "I stopped working".
     requests = find_all_everywhere(tokens, lexicon, Signal.OPT_IN)

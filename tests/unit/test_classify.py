@@ -1808,6 +1808,37 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("ar", A, "والله لو ما وقفتوا لأعمللكم بلوك", Intent.OPT_OUT),
         # ... and a question about the messages that complains of nothing is still help.
         ("ar", None, "علاش جاتني هاد الميساجات؟", Intent.HELP),
+        # Found missing in the forty-fifth set: "I no longer need these messages" told politely...
+        ("ar", None, "ما عدت بحاجة لهذه الرسائل", Intent.OPT_OUT),
+        ("ar", None, "ana ma dayirha el rasa2il di", Intent.OPT_OUT),
+        ("bn", None, "এই মেসেজগুলোর আর প্রয়োজন নেই", Intent.OPT_OUT),
+        ("ti", None, "እዞም መልእኽትታት ኣየድልዩንን", Intent.OPT_OUT),
+        ("am", None, "ከአሁን በኋላ መልእክት ባትልኩልኝ ደስ ይለኛል", Intent.OPT_OUT),
+        ("prs", None, "dega zarorat ba in payam ha nadaram", Intent.OPT_OUT),
+        ("fr", None, "je n'ai pas besoin de ces messages", Intent.OPT_OUT),
+        # ... or in a hurry, and "leave me alone" in Gheg.
+        ("en", None, "pls stp texting me", Intent.OPT_OUT),
+        ("es", A, "otra vez? ya párenle con los mensajes", Intent.OPT_OUT),
+        ("pt", None, "para só de mandar mensagem", Intent.OPT_OUT),
+        ("sq", None, "më lini rehat me këto mesazhe", Intent.OPT_OUT),
+        # "I don't need help" asks for none.
+        ("prs", None, "ضرورت به کمک ندارم", U),
+        ("fr", None, "je n'ai pas besoin d'aide", U),
+        # What others stopped stops nothing; "don't stop reminding me" asks for the messages...
+        ("en", F, "the center stopped the course so I have not started", Intent.ATTENDED_NO),
+        ("fr", A, "ils avaient arrêté le travail ce jour là", U),
+        ("ar", F, "التدريب توقف الشهر الماضي", U),
+        ("bn", None, "মেসেজ বন্ধ হলো কেন?", U),
+        ("pcm", R, "abeg no stop to dey send me the reminder", U),
+        ("ff", None, "hoto on accu neldude kam mesaasji", U),
+        # ... and "no, stop" still stops them.
+        ("pcm", R, "no stop, send me the address", Intent.OPT_OUT),
+        # A sum of money is no date: "send me 2000 on Thursday" proposes no day.
+        ("wo", R, "yónnee ma 2000 alxames", U),
+        ("es", R, "se puede el 20?", Intent.RESCHEDULE),
+        # A new date asked for after the old one is deleted.
+        ("es", R, "borren la cita y denme una nueva", Intent.RESCHEDULE),
+        ("ps", R, "zara neta pak kra, nawe neta rakai", Intent.RESCHEDULE),
     ],
 )
 def test_twenty_sixth_round(
