@@ -125,6 +125,11 @@ OPT_OUT_PROBE_21 = DATA / "replies_dev56.jsonl"
 #: "please don't delete my number", beside opt-outs with the same words): held to no dangerous
 #: error and to no false opt-out.
 FALSE_OPT_OUT_PROBE_22 = DATA / "replies_dev57.jsonl"
+#: The development part of the forty-fifth set, a fifth opt-out probe written in the
+#: twenty-sixth round (opt-outs mixed with another language, typed in a hurry, with a reason, by
+#: someone else, polite; chatter holding positive words; near-misses with the words of stopping):
+#: held to no dangerous error and to no false opt-out.
+OPT_OUT_PROBE_26 = DATA / "replies_dev58.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -161,6 +166,7 @@ EVERY_DEVELOPMENT_FILE = (
     *SPLIT_IN_ROUND_20,
     OPT_OUT_PROBE_21,
     FALSE_OPT_OUT_PROBE_22,
+    OPT_OUT_PROBE_26,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -173,6 +179,7 @@ KIND_SUPPLEMENTS = (
     *OPT_OUT_PROBES_19,
     OPT_OUT_PROBE_21,
     FALSE_OPT_OUT_PROBE_22,
+    OPT_OUT_PROBE_26,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -211,10 +218,11 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
     assert (score.false_confirms, score.missed_opt_outs) == (0, 0), _misses(score)
 
 
-def test_the_false_opt_out_probe_stops_no_one_who_did_not_ask() -> None:
+@pytest.mark.parametrize("path", [FALSE_OPT_OUT_PROBE_22, OPT_OUT_PROBE_26], ids=lambda p: p.name)
+def test_the_false_opt_out_probes_stop_no_one_who_did_not_ask(path: Path) -> None:
     """A complaint that a message never came, a wish to be reminded or to keep one's number is
     read as anything but an opt-out: an opt-out stops the returnee's reminders."""
-    score = _score(FALSE_OPT_OUT_PROBE_22)
+    score = _score(path)
     assert score.false_opt_outs == 0, _misses(score)
 
 
@@ -247,7 +255,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev57.jsonl --table`:\n" + table
+        "tests/data/replies_dev58.jsonl --table`:\n" + table
     )
 
 
