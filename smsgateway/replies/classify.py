@@ -297,6 +297,11 @@ def _global_decision(reading: Reading) -> Decision | None:
     return _composed_help(reading)
 
 
+#: Faces of annoyance that may stand beside a stop word alone ("daina 😡", "yonii jooni 😤"):
+#: they say how the sender feels about the messages, nothing else.
+ANNOYED = frozenset({"😤", "😡", "🤬", "😠", "😒", "🙄"})
+
+
 def _stops_alone(reading: Reading) -> bool:
     """A stop word of section `opt_out_alone` with nothing but numbers and politeness ("Cancel",
     "2 cancel"), or beside "wrong number", a "no" or "enough" ("wonaa kam, accee", it is not me,
@@ -308,7 +313,11 @@ def _stops_alone(reading: Reading) -> bool:
     # "enough, stop" ("yiakel, akuartsu"): a word for "enough" only says it twice.
     beside = (Signal.OPT_OUT_ALONE, Signal.WRONG_NUMBER, Signal.NO, Signal.UNWANTED)
     if all(
-        m.signal in FILLER or m.signal in beside or m.number is not None or m.text == "?"
+        m.signal in FILLER
+        or m.signal in beside
+        or m.number is not None
+        or m.text == "?"
+        or m.text in ANNOYED
         for m in reading.matches
     ):
         return True

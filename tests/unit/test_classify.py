@@ -1839,6 +1839,28 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         # A new date asked for after the old one is deleted.
         ("es", R, "borren la cita y denme una nueva", Intent.RESCHEDULE),
         ("ps", R, "zara neta pak kra, nawe neta rakai", Intent.RESCHEDULE),
+        # Found missing in the forty-sixth set: "enough now" alone, also with an annoyed face...
+        ("en", None, "enough now", Intent.OPT_OUT),
+        ("fr", None, "ça suffit maintenant", Intent.OPT_OUT),
+        ("sq", None, "mjaft tani 🙏", Intent.OPT_OUT),
+        ("es", None, "ya no más", Intent.OPT_OUT),
+        ("ti", None, "kab hji yeakil", Intent.OPT_OUT),
+        ("ha", None, "daina 😡", Intent.OPT_OUT),
+        # ... but an annoyed face decides nothing else, and "enough" about something else stops
+        # nothing.
+        ("en", R, "yes 😡", Intent.CONFIRM),
+        ("en", R, "enough rice for now", U),
+        # One's number misspelled, and short orders typed in a hurry.
+        ("en", None, "remove my numba", Intent.OPT_OUT),
+        ("pt", None, "tirem o meu numro", Intent.OPT_OUT),
+        ("wo", None, "dindil sama nimro", Intent.OPT_OUT),
+        ("ff", None, "momtu nomero am", Intent.OPT_OUT),
+        ("ar", None, "اوقفوا الرسائل", Intent.OPT_OUT),
+        ("fr", None, "faut plus m'envoyer les messages", Intent.OPT_OUT),
+        ("sq", None, "lërem rahat", Intent.OPT_OUT),
+        ("sq", None, "mos mshkruni ma", Intent.OPT_OUT),
+        ("prs", None, "مره ایلا کنین", Intent.OPT_OUT),
+        ("ps", R, "na manana bas krai", Intent.OPT_OUT),
     ],
 )
 def test_twenty_sixth_round(
