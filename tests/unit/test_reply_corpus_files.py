@@ -254,9 +254,9 @@ SPLIT_SETS = (
         for number in range(38, 43)
     ),
 )
-#: The thirtieth, thirty-first, thirty-fourth, forty-third and forty-fifth sets, opt-out probes
-#: split like the others: the two files, the README section, the languages each was written in
-#: (None: all) and the opt-outs each language keeps.
+#: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth and forty-sixth sets,
+#: opt-out probes split like the others: the two files, the README section, the languages each
+#: was written in (None: all) and the opt-outs each language keeps.
 OPT_OUT_PROBES = (
     (
         ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
@@ -287,6 +287,12 @@ OPT_OUT_PROBES = (
         "The forty-fifth set, a fifth opt-out probe, split",
         None,
         15,
+    ),
+    (
+        ("replies_dev59.jsonl", "replies_heldback46.jsonl"),
+        "The forty-sixth set, short and long opt-outs, split",
+        None,
+        12,
     ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the

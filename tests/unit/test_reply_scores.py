@@ -130,6 +130,10 @@ FALSE_OPT_OUT_PROBE_22 = DATA / "replies_dev57.jsonl"
 #: someone else, polite; chatter holding positive words; near-misses with the words of stopping):
 #: held to no dangerous error and to no false opt-out.
 OPT_OUT_PROBE_26 = DATA / "replies_dev58.jsonl"
+#: The development part of the forty-sixth set, written in the same round: opt-outs of one to
+#: four words and of fifteen to forty, chatter that holds an answer word, answers with chatter
+#: around them; held to no dangerous error and to no false opt-out.
+SHORT_AND_LONG_PROBE_26 = DATA / "replies_dev59.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -167,6 +171,7 @@ EVERY_DEVELOPMENT_FILE = (
     OPT_OUT_PROBE_21,
     FALSE_OPT_OUT_PROBE_22,
     OPT_OUT_PROBE_26,
+    SHORT_AND_LONG_PROBE_26,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -180,6 +185,7 @@ KIND_SUPPLEMENTS = (
     OPT_OUT_PROBE_21,
     FALSE_OPT_OUT_PROBE_22,
     OPT_OUT_PROBE_26,
+    SHORT_AND_LONG_PROBE_26,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -218,7 +224,11 @@ def test_development_corpus_has_no_false_confirm_and_no_missed_opt_out(path: Pat
     assert (score.false_confirms, score.missed_opt_outs) == (0, 0), _misses(score)
 
 
-@pytest.mark.parametrize("path", [FALSE_OPT_OUT_PROBE_22, OPT_OUT_PROBE_26], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [FALSE_OPT_OUT_PROBE_22, OPT_OUT_PROBE_26, SHORT_AND_LONG_PROBE_26],
+    ids=lambda p: p.name,
+)
 def test_the_false_opt_out_probes_stop_no_one_who_did_not_ask(path: Path) -> None:
     """A complaint that a message never came, a wish to be reminded or to keep one's number is
     read as anything but an opt-out: an opt-out stops the returnee's reminders."""
@@ -255,7 +265,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev58.jsonl --table`:\n" + table
+        "tests/data/replies_dev59.jsonl --table`:\n" + table
     )
 
 
