@@ -148,6 +148,8 @@ def read_answer(reading: Reading, question: Question) -> Decision:
             return Decision(intent, "story", words, confidence)
         if _confirmed_last(reading, intent, support):
             return Decision(intent, "confirmed_last", words, confidence)
+        if _answered_first(reading, support):
+            return Decision(intent, "answered_first", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
 
@@ -280,6 +282,40 @@ def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Ma
 CONFIRMED_LAST_UNKNOWN_WORDS = 8
 #: Words that clause must hold to tell something ("desço na paragem do autocarro em frente").
 CONFIRMED_LAST_TOLD_WORDS = 3
+
+
+#: Unknown words the greetings after an answer that opens the message may hold.
+GREETING_UNKNOWN_WORDS = 8
+
+
+def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
+    """ "1, and greetings to the whole family 🙏", "1, kuma a gaishe da iyali duka": an option
+    number makes the first clause on its own, and the clauses after it hold nothing that
+    answers, asks, doubts, dates, counts or laughs: greetings and blessings, at most eight
+    unknown words."""
+    if reading.asks or reading.events or reading.night or not reading.clause_starts:
+        return False
+    first_end = (
+        min(start for start in reading.clause_starts if start > 0)
+        if any(start > 0 for start in reading.clause_starts)
+        else None
+    )
+    if first_end is None:
+        return False
+    if any(e.index >= first_end or e.kind != "number" for e in support):
+        # "yes!! we won 🎉", "sí, sigue lloviendo": a yes word opens chatter as often as an
+        # answer; an option number does not.
+        return False
+    chosen = {e.index for e in support}
+    if any(i not in chosen and not _is_aside(m) for i, m in enumerate(reading.matches[:first_end])):
+        return False
+    tail = reading.matches[first_end:]
+    greeting = all(
+        (m.signal in (Signal.POLITENESS, Signal.NEUTRAL) or m.is_plain_unknown) and m.number is None
+        for m in tail
+    )
+    unknown = sum(1 for m in tail if m.is_plain_unknown)
+    return greeting and unknown <= GREETING_UNKNOWN_WORDS
 
 
 def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) -> bool:

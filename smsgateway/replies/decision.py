@@ -48,6 +48,8 @@ RULES: dict[str, str] = {
     "not said",
     "negation_out_of_reach": "a negation that is not next to the word it would negate",
     "statement_does_not_fit": "a statement that does not answer this question",
+    "answered_first": "an option number alone in the first clause, then only greetings and "
+    "blessings ('1, and greetings to the whole family')",
     "contradiction": "two readings that disagree",
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",

@@ -1861,6 +1861,12 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("sq", None, "mos mshkruni ma", Intent.OPT_OUT),
         ("prs", None, "مره ایلا کنین", Intent.OPT_OUT),
         ("ps", R, "na manana bas krai", Intent.OPT_OUT),
+        # An option number alone in its clause, then greetings: the answer; a yes word opening
+        # chatter is not enough.
+        ("ha", R, "1, kuma gaisuwa ga iyali", Intent.CONFIRM),
+        ("ka", R, "1, ოჯახს დიდი მოკითხვა, ღმერთმა გაგიმარჯოთ", Intent.CONFIRM),
+        ("en", R, "yes!! we won the match 🎉", U),
+        ("es", R, "sí, sigue lloviendo mucho aquí", U),
     ],
 )
 def test_twenty_sixth_round(
