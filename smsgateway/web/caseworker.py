@@ -284,7 +284,10 @@ def set_status(reference: str) -> Response:
                 note=reason[:1000],
             )
     except ValueError as error:  # InvalidInput, TransitionRefused, an unknown status
-        return _refused(reference, error)
+        # The status form comes back with its status chosen; the reason stays out of the
+        # address, where it would be logged.
+        chosen = form.get("status", "") if form.get("form") == "status" else ""
+        return _refused(reference, error, status=chosen)
     flash(gettext("Status changed."), "info")
     return _to_referral(reference)
 
@@ -307,18 +310,19 @@ def schedule_referral_call(reference: str) -> Response:
     return _to_referral(reference)
 
 
-def _to_referral(reference: str) -> Response:
-    return redirect(url_for("caseworker.referral", reference=reference), 303)
+def _to_referral(reference: str, **args: str) -> Response:
+    values = {name: value for name, value in args.items() if value}
+    return redirect(url_for("caseworker.referral", reference=reference, **values), 303)
 
 
-def _refused(reference: str, error: Exception) -> Response:
+def _refused(reference: str, error: Exception, *, status: str = "") -> Response:
     if isinstance(error, TransitionRefused):
         flash(gettext("The rules do not allow this change; nothing was changed."), "error")
     elif isinstance(error, InvalidInput):
         flash(refusal(error), "error")
     else:  # a status the form does not offer
         flash(gettext("Choose one of the statuses offered."), "error")
-    return _to_referral(reference)
+    return _to_referral(reference, status=status)
 
 
 def _required_time(value: str, time_zone: str) -> datetime:

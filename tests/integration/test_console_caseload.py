@@ -313,6 +313,24 @@ def test_a_status_is_set_by_hand_only_as_the_rules_allow_and_with_a_reason(
     assert "Seen at the centre" in page and "Status: Referred → Attended" in page
 
 
+def test_a_refused_status_comes_back_chosen_and_the_reason_stays_out_of_the_address(
+    caseworker_client: FlaskClient, make_referral: Callable[..., Referral]
+) -> None:
+    """After "say why the status changes", the status form still holds the status chosen; the
+    reason, which may be sensitive, never travels in the address."""
+    referral = make_referral()
+    path = f"/referrals/{referral.reference}/status"
+
+    refused = post(caseworker_client, path, status="attended", note=" ", form="status")
+
+    location = refused.headers["Location"]  # type: ignore[attr-defined]
+    assert "status=attended" in location and "note" not in location
+    page = caseworker_client.get(location).get_data(as_text=True)
+    assert '<option value="attended" selected>' in page
+    plain = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "selected>" not in plain.split('id="status-form"')[1].split("</form>")[0]
+
+
 def test_cancelling_a_referral_cancels_its_notices(
     caseworker_client: FlaskClient, session: Session, make_referral: Callable[..., Referral]
 ) -> None:
