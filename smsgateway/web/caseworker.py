@@ -310,9 +310,11 @@ def schedule_referral_call(reference: str) -> Response:
     return _to_referral(reference)
 
 
-def _to_referral(reference: str, **args: str) -> Response:
-    values = {name: value for name, value in args.items() if value}
-    return redirect(url_for("caseworker.referral", reference=reference, **values), 303)
+def _to_referral(reference: str, *, status: str = "") -> Response:
+    """The referral page; `status` is chosen again in its status form."""
+    if status:
+        return redirect(url_for("caseworker.referral", reference=reference, status=status), 303)
+    return redirect(url_for("caseworker.referral", reference=reference), 303)
 
 
 def _refused(reference: str, error: Exception, *, status: str = "") -> Response:
