@@ -132,6 +132,19 @@ def test_register_refer_see_planned_notices_move_and_answer_from_the_phone(
     assert after != before and "Planned: Appointment reminder by SMS" in after
     console.shot("referral-replanned")
 
+    # A reason of spaces passes the browser's check but not the server's: the refusal is shown
+    # and the status chosen is still chosen.
+    status = console.page.locator("#status-form select[name=status]")
+    chosen = status.locator("option").nth(1).get_attribute("value")
+    assert chosen
+    status.select_option(chosen)
+    console.page.locator("#status-form input[name=note]").fill("   ")
+    console.page.locator("#status-form button[type=submit]").click()
+    console.page.wait_for_load_state("load")
+    assert "say why the status changes" in console.text("main").lower()
+    assert console.page.locator("#status-form select[name=status]").input_value() == chosen
+    console.shot("referral-status-refused")
+
     referral = session.scalar(select(Referral).filter_by(reference=reference))
     assert referral is not None
     reminder = session.scalars(
