@@ -1861,6 +1861,18 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("sq", None, "mos mshkruni ma", Intent.OPT_OUT),
         ("prs", None, "مره ایلا کنین", Intent.OPT_OUT),
         ("ps", R, "na manana bas krai", Intent.OPT_OUT),
+        # A review of the round's words found false opt-outs in them, now guarded: a hurried
+        # stop after "don't", a stop said with "let me", unsubscribing from a course, "don't
+        # write in Albanian", "don't stop them" in Arabic...
+        ("en", None, "pls dont stp txtin me the reminders", U),
+        ("ha", R, "nagode, ku bari na tambayi maigidana", U),
+        ("sq", None, "si ckregjistrohem nga kursi?", U),
+        ("sq", None, "mos mshkruni ne shqip, kuptoj me mire anglisht", U),
+        ("ar", None, "لا تعملوا إيقافهم، أنا محتاج التذكير", U),
+        # ... while the same words alone, or after a "no", still stop.
+        ("ha", R, "a'a nagode, ku bari", Intent.OPT_OUT),
+        ("sq", None, "ckregjistrohem", Intent.OPT_OUT),
+        ("ar", None, "ma dayirha al rasayil di, waggifoha", Intent.OPT_OUT),
         # An option number alone in its clause, then greetings: the answer; a yes word opening
         # chatter is not enough.
         ("ha", R, "1, kuma gaisuwa ga iyali", Intent.CONFIRM),
