@@ -1869,6 +1869,11 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("sq", None, "si ckregjistrohem nga kursi?", U),
         ("sq", None, "mos mshkruni ne shqip, kuptoj me mire anglisht", U),
         ("ar", None, "لا تعملوا إيقافهم، أنا محتاج التذكير", U),
+        ("pt", None, "Não para de mandar, preciso dos lembretes", U),
+        ("es", None, "no le paren con los mensajes, me sirven", U),
+        ("wo", None, "bul bayi yonnee ma, dafa ma dimbali", U),
+        ("pt", None, "não, para de mandar mensagem", Intent.OPT_OUT),
+        ("es", None, "no, paren con los mensajes", Intent.OPT_OUT),
         # ... while the same words alone, or after a "no", still stop.
         ("ha", R, "a'a nagode, ku bari", Intent.OPT_OUT),
         ("sq", None, "ckregjistrohem", Intent.OPT_OUT),
