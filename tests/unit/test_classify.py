@@ -1874,6 +1874,9 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("wo", None, "bul bayi yonnee ma, dafa ma dimbali", U),
         ("pt", None, "não, para de mandar mensagem", Intent.OPT_OUT),
         ("es", None, "no, paren con los mensajes", Intent.OPT_OUT),
+        ("en", None, "did you stop?", U),
+        ("en", None, "why did u stop 😒", U),
+        ("en", None, "did u stop the messages? please stop", Intent.OPT_OUT),
         # ... while the same words alone, or after a "no", still stop.
         ("ha", R, "a'a nagode, ku bari", Intent.OPT_OUT),
         ("sq", None, "ckregjistrohem", Intent.OPT_OUT),
