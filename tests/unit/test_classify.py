@@ -1877,6 +1877,8 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         ("en", None, "did you stop?", U),
         ("en", None, "why did u stop 😒", U),
         ("en", None, "did u stop the messages? please stop", Intent.OPT_OUT),
+        ("en", None, "why did u stop sending me the reminders", U),
+        ("en", None, "why dont you stop sending", Intent.OPT_OUT),
         # ... while the same words alone, or after a "no", still stop.
         ("ha", R, "a'a nagode, ku bari", Intent.OPT_OUT),
         ("sq", None, "ckregjistrohem", Intent.OPT_OUT),
