@@ -293,13 +293,9 @@ def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
     number makes the first clause on its own, and the clauses after it hold nothing that
     answers, asks, doubts, dates, counts or laughs: greetings and blessings, at most eight
     unknown words."""
-    if reading.asks or reading.events or reading.night or not reading.clause_starts:
+    if reading.asks or reading.events or reading.night:
         return False
-    first_end = (
-        min(start for start in reading.clause_starts if start > 0)
-        if any(start > 0 for start in reading.clause_starts)
-        else None
-    )
+    first_end = min((start for start in reading.clause_starts if start > 0), default=None)
     if first_end is None:
         return False
     if any(e.index >= first_end or e.kind != "number" for e in support):
