@@ -467,6 +467,16 @@ def test_an_opt_out_a_caseworker_applies_is_lifted_by_start(
     assert ack.kind == "ack_opted_in"
 
 
+def consent_set_by_a_caseworker(
+    runtime: Runtime, returnee: Returnee, *, opted_out: bool, now: datetime
+) -> None:
+    """A caseworker records the person's opt-out (or their consent again) on the returnee page."""
+    with runtime.db.transaction() as tx:
+        found = tx.get(Returnee, returnee.id)
+        assert found is not None
+        set_consent(tx, found, is_opted_out=opted_out, now=now, actor="cw")
+
+
 def test_start_from_a_proxy_does_not_lift_the_returnees_own_opt_out(
     runtime: Runtime,
     session: Session,
@@ -477,10 +487,7 @@ def test_start_from_a_proxy_does_not_lift_the_returnees_own_opt_out(
     """The person opted out; their sister's START is no opt-in of theirs: a caseworker sees it."""
     returnee = with_a_sister(make_returnee)
     make_referral(returnee=returnee, appointment_at=now + timedelta(days=3))
-    with runtime.db.transaction() as tx:
-        found = tx.get(Returnee, returnee.id)
-        assert found is not None
-        set_consent(tx, found, is_opted_out=True, now=now, actor="cw")
+    consent_set_by_a_caseworker(runtime, returnee, opted_out=True, now=now)
 
     result = reply(runtime, SISTER, "START", now)
 
@@ -500,10 +507,7 @@ def test_start_from_a_shared_phone_does_not_lift_another_persons_opt_out(
     shared = "+221770005555"
     make_returnee(phones=[PhoneInput(shared, is_shared=True)])
     binta = make_returnee(phones=[PhoneInput(shared, is_shared=True)])
-    with runtime.db.transaction() as tx:
-        found = tx.get(Returnee, binta.id)
-        assert found is not None
-        set_consent(tx, found, is_opted_out=True, now=now, actor="cw")
+    consent_set_by_a_caseworker(runtime, binta, opted_out=True, now=now)
 
     result = reply(runtime, shared, "START", now)
 
@@ -524,10 +528,7 @@ def test_consent_recorded_again_does_not_lift_a_relatives_stop(
     the sister's number stays stopped until she writes START."""
     returnee = with_a_sister(make_returnee)
     reply(runtime, SISTER, "STOP", now)
-    with runtime.db.transaction() as tx:
-        found = tx.get(Returnee, returnee.id)
-        assert found is not None
-        set_consent(tx, found, is_opted_out=False, now=now, actor="cw")
+    consent_set_by_a_caseworker(runtime, returnee, opted_out=False, now=now)
 
     session.expire_all()
     assert session.scalar(select(Suppression).filter_by(phone_e164=SISTER)) is not None
