@@ -11,7 +11,8 @@ import click
 
 from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import explain_reply
-from smsgateway.replies.intents import Question
+from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.likeness import MODEL_FILE, learn, write_model
 from smsgateway.replies.scoring import (
     CorpusError,
     Score,
@@ -19,6 +20,7 @@ from smsgateway.replies.scoring import (
     format_kind_table,
     format_language_table,
     is_held_back,
+    load_corpus,
     score_file,
 )
 
@@ -163,3 +165,42 @@ def _summary(score: Score) -> dict[str, object]:
         "told_how_to_stop": score.told_how_to_stop,
         "by_language": {k: round(v.accuracy, 4) for k, v in sorted(score.by_language.items())},
     }
+
+
+@replies_cli.command("learn")
+@click.argument(
+    "corpus_dir",
+    required=False,
+    default="tests/data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=MODEL_FILE,
+    show_default=True,
+    help="Where to write the weights.",
+)
+def learn_command(corpus_dir: Path, out: Path) -> None:
+    """Learn the opt-out likeness weights from the development corpus files in CORPUS_DIR.
+
+    Every `replies_*.jsonl` file is read except the held-back ones, whose scores would otherwise
+    mean nothing. The same files give the same weights.
+    """
+    paths = development_files(corpus_dir)
+    if not paths:
+        raise click.ClickException(f"no development corpus file in {corpus_dir}")
+    try:
+        replies = [reply for path in paths for reply in load_corpus(path)]
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in replies])
+    write_model(model, out)
+    click.echo(
+        f"{len(model.weights)} weights from {len(replies)} replies of {len(paths)} files: {out}"
+    )
+
+
+def development_files(corpus_dir: Path) -> list[Path]:
+    """The corpus files the likeness is learned from: every one but the held-back files."""
+    return [p for p in sorted(corpus_dir.glob("replies_*.jsonl")) if not is_held_back(p)]

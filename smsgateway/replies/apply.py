@@ -119,6 +119,9 @@ QUESTION_BESIDE_ANSWER_REASON = "question_beside_answer"
 ABOUT_THE_MESSAGES_REASON = "unclear_about_the_messages"
 #: The review reason of an opt-in from a number that never stopped: it asks for something else.
 NOTHING_STOPPED_REASON = "opt_in_nothing_stopped"
+#: The review reason of an opt-out read by likeness (rule `opt_out_likeness`), not by a rule: the
+#: number stopped, and a caseworker checks that the returnee meant it.
+STOPPED_BY_LIKENESS_REASON = "opt_out_by_likeness"
 
 
 def queue_review(

@@ -10,11 +10,13 @@ way it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
+from smsgateway.replies.likeness import opt_out_likeness
 from smsgateway.replies.reading import FILLER, Reading, read_reply
 
 __all__ = [
@@ -234,9 +236,38 @@ def _as_helped(reading: Reading) -> Reading:
 def understand_reply(text: str, language: str | None) -> Understanding:
     """Read `text`, written in `language`, once (`Understanding`)."""
     reading = read_reply(text, language)
-    return Understanding(
-        text, language, reading, _global_decision(reading) if reading.matches else None
-    )
+    general = _global_decision(reading) if reading.matches else None
+    if reading.matches and (general is None or general.rule == "too_long"):
+        general = _like_an_opt_out(text, reading) or general
+    return Understanding(text, language, reading, general)
+
+
+#: The questions answered by an option: a reply that answers one of them is no opt-out by likeness.
+_OPTION_QUESTIONS = tuple(question for question, options in OPTIONS.items() if options)
+
+
+def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
+    """The learned backstop (rule 7b): a reply the rules read as nothing, that answers none of
+    the questions and asks for the messages to go on nowhere, read as an opt-out when it is very
+    like the development corpus's opt-outs (`smsgateway.replies.likeness`)."""
+    if reading.go_on or reading.negated_stops or reading.whys or reading.has(Signal.NOT_STOP):
+        # "don't stop the reminders", "why did you stop?", "the clinic stopped the programme":
+        # the rules know these stop nothing.
+        return None
+    if any(
+        before.signal is Signal.NEGATION and after.signal in (Signal.REMOVE, Signal.SEND)
+        for before, after in pairwise(reading.matches)
+    ):
+        return None  # "my number, don't delete it": a wish, not a request
+    likeness = opt_out_likeness(text)
+    if not likeness.is_an_opt_out:
+        return None
+    if reading.words <= MAX_WORDS and any(
+        read_answer(reading, question).intent is not Intent.UNCLEAR
+        for question in _OPTION_QUESTIONS
+    ):
+        return None  # "2, I don't want to go there any more" declines
+    return Decision(Intent.OPT_OUT, "opt_out_likeness", likeness.pieces)
 
 
 def _global_decision(reading: Reading) -> Decision | None:

@@ -31,6 +31,8 @@ RULES: dict[str, str] = {
     "opt_in": "a request to receive messages again ('again' or START beside the messages)",
     "opt_in_alone": "a word for START in the reply's language ('FILLO', 'শুরু') standing alone",
     "help": "a request for help or 'who is this?' ('I don't understand', 'what is this message')",
+    "opt_out_likeness": "no rule reads the reply and it answers no question, but it is very like "
+    "the opt-outs of the development corpus (learned weights of its words and letters)",
     "reason": "an answer to 'why?': any words beyond yes, no, ok and numbers",
     "no_reason": "an answer to 'why?' with nothing but yes, no, ok or numbers",
     "no_open_question": "no question is open, so no answer can be read",

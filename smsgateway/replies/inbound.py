@@ -39,6 +39,7 @@ from smsgateway.programme import current_programme
 from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
     ABOUT_THE_MESSAGES_REASON,
+    STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
     acknowledge_receipt,
     apply_answer,
@@ -404,7 +405,7 @@ def _understand(
     if global_intent in GLOBAL_INTENTS:
         message.intent = global_intent
         _store(session, message)
-        return apply_global_intent(
+        outcome = apply_global_intent(
             session,
             message,
             points,
@@ -412,6 +413,11 @@ def _understand(
             now=now,
             is_answered_by_provider=provider_answers_keywords(settings, message.channel),
         )
+        if reply.general is not None and reply.general.rule == "opt_out_likeness":
+            # Stopped on a likeness, not a rule: a caseworker checks it was meant (the returnee
+            # was told how to start again).
+            queue_review(session, message, reason=STOPPED_BY_LIKENESS_REASON, now=now)
+        return outcome
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:
         _store(session, message)

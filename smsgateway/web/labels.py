@@ -66,6 +66,7 @@ REVIEW_REASON = {
     "contradicts_record": _("From a shared phone, says the opposite of what was recorded"),
     "could_not_be_processed": _("Could not be processed"),
     "opted_out": _("The number stopped messages"),
+    "opt_out_by_likeness": _("Stopped: reads like an opt-out, check it was meant"),
     "opt_in_nothing_stopped": _("Asks for the messages again, but nothing was stopped"),
     "delivery_unknown": _("Delivery unknown"),
     "decline": _("Cannot come"),

@@ -333,6 +333,23 @@ def test_a_template_answer_goes_to_the_number_that_wrote_unless_it_stopped(
     assert session.get(Referral, referral.id).status == "referred"  # type: ignore[union-attr]  # made above
 
 
+def test_an_opt_out_read_by_likeness_is_shown_for_a_caseworker_to_check(
+    runtime: Runtime,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """Rule 7b stopped the number on a likeness, not a rule: the queue says so."""
+    phone = phone_of(make_referral().returnee)
+    item = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    assert item.reason == "opt_out_by_likeness"
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+
+    assert f'data-item="{item.id}"' in page
+    assert "Stopped: reads like an opt-out, check it was meant" in page
+
+
 def test_an_item_about_the_messages_presets_no_answer(
     runtime: Runtime,
     now: datetime,
@@ -342,7 +359,8 @@ def test_an_item_about_the_messages_presets_no_answer(
     """Its sender was told already that a caseworker reads it and how to stop: the caseworker
     chooses an answer, none is preset; another item presets the receipt."""
     phone = phone_of(make_referral().returnee)
-    flagged = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    text = "vos messages arrivent sur le téléphone de mon mari, il n'est pas content"
+    flagged = write(runtime, phone, text, now)
     other = write(runtime, phone, "comment ça marche ?", now + timedelta(days=2))
     assert (flagged.reason, other.reason) == ("unclear_about_the_messages", "no_open_question")
 

@@ -190,7 +190,8 @@ def test_an_unclear_reply_about_the_messages_is_told_how_to_stop_and_stop_then_s
     at = ask(runtime, session, referral, "appointment_reminder") + timedelta(minutes=5)
     phone = phone_of(referral.returnee)
 
-    result = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", at)
+    text = "vos messages arrivent sur le téléphone de mon mari, il n'est pas content"
+    result = reply(runtime, phone, text, at)
 
     session.expire_all()
     (acknowledgement,) = acks_after(session, referral.returnee_id, result.notice_ids)
@@ -205,6 +206,25 @@ def test_an_unclear_reply_about_the_messages_is_told_how_to_stop_and_stop_then_s
 
     session.expire_all()
     assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
+
+
+def test_an_opt_out_read_by_likeness_stops_and_a_caseworker_checks_it(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """Rule 7b: an opt-out in words no rule knows stops the number like STOP, and a caseworker
+    sees that it was read by likeness, to check it was meant."""
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, "appointment_reminder") + timedelta(minutes=5)
+    phone = phone_of(referral.returnee)
+
+    result = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", at)
+
+    session.expire_all()
+    assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
+    assert session.get(Message, result.message_id).intent == "opt_out"  # type: ignore[union-attr]  # stored above
+    assert reviews_of(session, result.message_id) == ["opt_out_by_likeness"]
+    (acknowledgement,) = acks_after(session, referral.returnee_id, result.notice_ids)
+    assert acknowledgement.kind == "ack_opted_out"  # told how to start again
 
 
 def test_stop_stops_the_number_is_acknowledged_and_start_restores(
@@ -362,10 +382,10 @@ def test_on_a_shared_phone_the_person_with_the_questions_is_told_how_to_stop_eve
     for hours in (10, 11):
         make_referral(returnee=asked, appointment_at=now + timedelta(hours=hours))
     at = now + timedelta(hours=9)
-    before = reply(runtime, shared, "trop de sms sur ce téléphone", now)  # nothing open yet
+    before = reply(runtime, shared, "vos sms arrivent trop tôt le matin", now)  # nothing open yet
     send_due(runtime, at)
 
-    result = reply(runtime, shared, "ces sms c'est trop pour moi", at)
+    result = reply(runtime, shared, "trop de sms pour moi", at)
 
     session.expire_all()
     assert [session.get(Notice, n).kind for n in before.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]

@@ -294,6 +294,12 @@ OPT_OUT_PROBES = (
         None,
         12,
     ),
+    (
+        ("replies_dev60.jsonl", "replies_heldback47.jsonl"),
+        "The forty-seventh set, a sixth opt-out probe, split",
+        None,
+        12,
+    ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the
 #: words of an opt-out with a negation and are none (a message that never came, "don't forget to

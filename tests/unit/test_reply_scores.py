@@ -134,6 +134,11 @@ OPT_OUT_PROBE_26 = DATA / "replies_dev58.jsonl"
 #: four words and of fifteen to forty, chatter that holds an answer word, answers with chatter
 #: around them; held to no dangerous error and to no false opt-out.
 SHORT_AND_LONG_PROBE_26 = DATA / "replies_dev59.jsonl"
+#: The development part of the forty-seventh set, a sixth opt-out probe written in the
+#: twenty-seventh round to measure the learned backstop (rule 7b) on replies it never learned
+#: from: opt-outs of every shape, near-misses with the words of stopping, answers with refusing
+#: words; held to no dangerous error.
+LIKENESS_PROBE_27 = DATA / "replies_dev60.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -172,6 +177,7 @@ EVERY_DEVELOPMENT_FILE = (
     FALSE_OPT_OUT_PROBE_22,
     OPT_OUT_PROBE_26,
     SHORT_AND_LONG_PROBE_26,
+    LIKENESS_PROBE_27,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -186,6 +192,7 @@ KIND_SUPPLEMENTS = (
     FALSE_OPT_OUT_PROBE_22,
     OPT_OUT_PROBE_26,
     SHORT_AND_LONG_PROBE_26,
+    LIKENESS_PROBE_27,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -265,7 +272,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev59.jsonl --table`:\n" + table
+        "tests/data/replies_dev60.jsonl --table`:\n" + table
     )
 
 

@@ -1,0 +1,161 @@
+"""How much a reply is like the development corpus's opt-outs: a learned backstop for the rules.
+
+The rules of meaning (`locales/KEYWORDS.md`) know the words people stop messages with, but every
+new set of replies written apart from them holds opt-outs in words they never met ("nami khayem",
+"baddi ylghi el ishtirak"): about one in ten. The rules read those `unclear`. This module weighs
+the pieces of a reply (its words, pairs of words, and three to five letters inside a word, which
+carry across spellings, romanisations and scripts) with weights learned from the development
+corpus files, so that a reply the rules cannot read, that answers no question, and that is very
+like an opt-out, is read as one (rule `opt_out_likeness`, rule 2b of `locales/KEYWORDS.md`).
+
+The weights are data (`opt_out_likeness.tsv`, beside this module), learned by
+`smsgateway replies learn` from the development files only (never a held-back file, whose score
+would then mean nothing): a logistic regression fitted by AdaGrad in a fixed order, so the same
+corpus gives the same file. No reply text is stored in it, only pieces of words with their weight.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+from smsgateway.replies.normalize import tokenize
+
+#: The learned weights, one `piece<TAB>weight` per line, the bias first.
+MODEL_FILE = Path(__file__).resolve().parent / "opt_out_likeness.tsv"
+#: How like an opt-out a reply must be (0 to 1) before the backstop reads it as one.
+THRESHOLD = 0.9
+#: Letters inside a word that make a piece (the word is framed by ^ and $).
+LETTER_PIECES = (3, 4, 5)
+#: A piece seen in fewer training replies than this gets no weight (it would only learn a line).
+MIN_REPLIES = 2
+EPOCHS = 6
+LEARNING_RATE = 0.2
+L2 = 1e-5
+SEED = 16
+BIAS = "(bias)"
+
+
+def pieces(text: str) -> frozenset[str]:
+    """The pieces a reply is weighed by: `w:` words, `b:` pairs of words next to each other and
+    `c:` three to five letters of a word, all in the classifier's matching form (casefolded,
+    accents stripped, digits unified)."""
+    words = tokenize(text)
+    found: set[str] = set()
+    for word in words:
+        found.add("w:" + word)
+        framed = f"^{word}$"
+        for size in LETTER_PIECES:
+            for start in range(len(framed) - size + 1):
+                found.add("c:" + framed[start : start + size])
+    for first, second in pairwise(words):
+        found.add(f"b:{first} {second}")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, float]
+    bias: float
+
+    def likeness(self, text: str) -> Likeness:
+        found = pieces(text)
+        z = self.bias + sum(self.weights.get(piece, 0.0) for piece in found)
+        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return Likeness(probability, _strongest(found, self.weights))
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How like an opt-out a reply is (0 to 1), and the pieces that weigh most towards it."""
+
+    probability: float
+    pieces: tuple[str, ...]
+
+    @property
+    def is_an_opt_out(self) -> bool:
+        return self.probability >= THRESHOLD
+
+
+def _strongest(found: Iterable[str], weights: dict[str, float], count: int = 3) -> tuple[str, ...]:
+    """The words and pairs of words that weigh most towards an opt-out, for `--explain`."""
+    named = [p for p in found if not p.startswith("c:") and weights.get(p, 0.0) > 0]
+    named.sort(key=lambda p: (-weights[p], p))
+    return tuple(p[2:] for p in named[:count])
+
+
+def opt_out_likeness(text: str) -> Likeness:
+    """How like the development corpus's opt-outs `text` is."""
+    return shipped_model().likeness(text)
+
+
+@cache
+def shipped_model() -> Model:
+    return read_model(MODEL_FILE)
+
+
+def read_model(path: Path) -> Model:
+    weights: dict[str, float] = {}
+    bias = 0.0
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            piece, _, weight = line.rstrip("\n").rpartition("\t")
+            if piece == BIAS:
+                bias = float(weight)
+            elif piece:
+                weights[piece] = float(weight)
+    return Model(weights, bias)
+
+
+def write_model(model: Model, path: Path) -> None:
+    """Write `model` as sorted `piece<TAB>weight` lines (a retrained model diffs readably)."""
+    lines = [f"{BIAS}\t{model.bias:.4f}"]
+    lines += [f"{piece}\t{weight:.4f}" for piece, weight in sorted(model.weights.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def learn(examples: Sequence[tuple[str, bool]]) -> Model:
+    """Fit the weights on `(text, is an opt-out)` examples: a logistic regression with the two
+    classes weighed equally, AdaGrad steps in an order drawn from `SEED`, weights kept to four
+    decimals (as written)."""
+    found = [pieces(text) for text, _ in examples]
+    seen = Counter(piece for replies in found for piece in replies)
+    rows = [
+        (frozenset(p for p in replies if seen[p] >= MIN_REPLIES), is_opt_out)
+        for replies, (_, is_opt_out) in zip(found, examples, strict=True)
+    ]
+    positives = sum(1 for _, is_opt_out in rows if is_opt_out)
+    if not positives or positives == len(rows):
+        raise ValueError("learning needs opt-outs and other replies")
+    class_weight = {
+        True: len(rows) / (2 * positives),
+        False: len(rows) / (2 * (len(rows) - positives)),
+    }
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias, bias_square = 0.0, 1e-8
+    order = list(range(len(rows)))
+    shuffle = random.Random(SEED).shuffle  # noqa: S311  # an order, not a secret
+    for _ in range(EPOCHS):
+        shuffle(order)
+        for index in order:
+            replies, is_opt_out = rows[index]
+            z = bias + sum(weights.get(p, 0.0) for p in replies)
+            probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            gradient = (probability - is_opt_out) * class_weight[is_opt_out]
+            bias_square += gradient * gradient
+            bias -= LEARNING_RATE * gradient / math.sqrt(bias_square)
+            for piece in replies:
+                step = gradient + L2 * weights.get(piece, 0.0)
+                squares[piece] = squares.get(piece, 1e-8) + step * step
+                weights[piece] = weights.get(piece, 0.0) - LEARNING_RATE * step / math.sqrt(
+                    squares[piece]
+                )
+    kept = {p: round(w, 4) for p, w in weights.items() if round(w, 4) != 0.0}
+    return Model(kept, round(bias, 4))
