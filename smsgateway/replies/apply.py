@@ -446,6 +446,15 @@ def apply_review_item(
     if asked is Question.FOLLOWUP and intent is Intent.ATTENDED_NO:
         has_changed = has_changed or not referral.needs_reorientation
         referral.needs_reorientation = True
+    if (
+        intent is Intent.OPT_IN
+        and item.reason == STOPPED_BY_LIKENESS_REASON
+        and suppressed_numbers(session, [message.phone_e164])
+    ):
+        # The stop was the service's reading (rule 7b), not the person's STOP, and the caseworker
+        # found it was not meant: the number starts again as START would start it.
+        record_opt_in(session, message.phone_e164, source="caseworker:review", now=now)
+        has_changed = True
     if intent in (Intent.OPT_OUT, Intent.OPT_IN):
         has_changed = _set_consent(session, referral, message, intent, now, actor) or has_changed
     item.resolved_at = now

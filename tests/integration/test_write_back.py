@@ -227,6 +227,35 @@ def test_an_opt_out_read_by_likeness_stops_and_a_caseworker_checks_it(
     assert acknowledgement.kind == "ack_opted_out"  # told how to start again
 
 
+def test_a_caseworker_who_finds_a_likeness_stop_was_not_meant_starts_the_number_again(
+    runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    """The stop was the service's reading, not the person's STOP: applying the item as "wants
+    the messages" lifts it, and the returnee is told the messages start again."""
+    referral = make_referral(appointment_at=now + timedelta(hours=10))
+    at = ask(runtime, session, referral, "appointment_reminder") + timedelta(minutes=5)
+    phone = phone_of(referral.returnee)
+    result = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", at)
+    item = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
+    assert item is not None and item.reason == "opt_out_by_likeness"
+
+    with runtime.db.transaction() as tx:
+        applied = apply_review_item(
+            tx,
+            item.id,
+            Intent.OPT_IN,
+            now=at + timedelta(hours=1),
+            actor="cw",
+            referral_id=referral.id,
+        )
+
+    session.expire_all()
+    assert session.scalar(select(Suppression).filter_by(phone_e164=phone)) is None
+    assert referral.returnee.contact_points[0].reachability != "opted_out"
+    (ack,) = acks_after(session, referral.returnee_id, applied.notice_ids)
+    assert ack.kind == "ack_opted_in"
+
+
 def test_stop_stops_the_number_is_acknowledged_and_start_restores(
     runtime: Runtime, session: Session, now: datetime, make_referral: Callable[..., Referral]
 ) -> None:
