@@ -261,7 +261,12 @@ def test_an_unclear_answer_about_the_messages_is_told_how_to_stop(
 ) -> None:
     referral = enrolled()
     ask(runtime, referral, now)
-    reply(runtime, phone_of(referral), "trop de sms sur ce téléphone", now + timedelta(minutes=1))
+    reply(
+        runtime,
+        phone_of(referral),
+        "vos sms arrivent trop tôt le matin",
+        now + timedelta(minutes=1),
+    )
     session.expire_all()
     (item,) = session.scalars(select(ReviewItem)).all()
     assert (item.reason, item.referral_id) == ("unclear_about_the_messages", referral.id)
