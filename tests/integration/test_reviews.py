@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from smsgateway.dispatch import dispatch_due_notices
 from smsgateway.errors import InvalidInput
-from smsgateway.models import Message, Notice, Partner, Referral, Returnee, ReviewItem
+from smsgateway.models import (
+    Message,
+    Notice,
+    Partner,
+    Referral,
+    Returnee,
+    ReviewItem,
+    Suppression,
+)
 from smsgateway.reachability import set_opt_out, suppress
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.replies.inbound import InboundMessage, receive_message
@@ -339,15 +347,37 @@ def test_an_opt_out_read_by_likeness_is_shown_for_a_caseworker_to_check(
     caseworker_client: FlaskClient,
     make_referral: Callable[..., Referral],
 ) -> None:
-    """Rule 7b stopped the number on a likeness, not a rule: the queue says so."""
-    phone = phone_of(make_referral().returnee)
+    """Rule 7b stopped the number on a likeness, not a rule: the queue says so, and a caseworker
+    who finds it was not meant starts the number again from the page."""
+    referral = make_referral()
+    phone = phone_of(referral.returnee)
     item = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
     assert item.reason == "opt_out_by_likeness"
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
 
-    assert f'data-item="{item.id}"' in page
-    assert "Stopped: reads like an opt-out, check it was meant" in page
+    start = page.index(f'data-item="{item.id}"')
+    block = page[start : page.index("</li>", start)]
+    assert "Stopped: reads like an opt-out, check it was meant" in block
+    # The number stopped: no template can be sent to it, the choice is whether it was meant.
+    assert "/reply" not in block
+    assert "Not meant: start the number again" in block
+    assert "Meant: keep it stopped" in block
+
+    response = caseworker_client.post(
+        f"/reviews/{item.id}/apply",
+        data={
+            "csrf_token": token_of(caseworker_client),
+            "intent": "opt_in",
+            "referral": referral.reference,
+        },
+        follow_redirects=True,
+    )
+    assert "Applied." in response.get_data(as_text=True)
+
+    with runtime.db.transaction() as tx:
+        assert tx.scalar(select(Suppression).filter_by(phone_e164=phone)) is None
+        assert tx.get(ReviewItem, item.id).resolved_at is not None  # type: ignore[union-attr]  # made above
 
 
 def test_an_item_about_the_messages_presets_no_answer(
