@@ -10,7 +10,6 @@ way it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
@@ -242,6 +241,9 @@ def understand_reply(text: str, language: str | None) -> Understanding:
     return Understanding(text, language, reading, general)
 
 
+#: How many words before a word for removing or sending a negation keeps the likeness from
+#: applying (the rules compose "don't" + "send" with up to two words between).
+NEGATION_REACH = 3
 #: The questions answered by an option: a reply that answers one of them is no opt-out by likeness.
 _OPTION_QUESTIONS = tuple(question for question, options in OPTIONS.items() if options)
 
@@ -254,11 +256,15 @@ def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
         # "don't stop the reminders", "why did you stop?", "the clinic stopped the programme":
         # the rules know these stop nothing.
         return None
+    matches = reading.matches
     if any(
-        before.signal is Signal.NEGATION and after.signal in (Signal.REMOVE, Signal.SEND)
-        for before, after in pairwise(reading.matches)
+        m.signal in (Signal.REMOVE, Signal.SEND)
+        and any(n.signal is Signal.NEGATION for n in matches[max(0, i - NEGATION_REACH) : i])
+        for i, m in enumerate(matches)
     ):
-        return None  # "my number, don't delete it": a wish, not a request
+        # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):
+        # the rules read a negation before the word for removing or sending, and found no stop.
+        return None
     likeness = opt_out_likeness(text)
     if not likeness.is_an_opt_out:
         return None

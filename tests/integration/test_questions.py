@@ -412,8 +412,13 @@ def test_a_message_about_the_messages_with_no_open_question_is_told_how_to_stop_
     the review item says why; a second such message the same day is not answered again."""
     phone = make_returnee().contact_points[0].phone_e164
 
-    first = reply(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
-    second = reply(runtime, phone, "trop de sms sur ce téléphone", now + timedelta(hours=1))
+    first = reply(
+        runtime,
+        phone,
+        "vos messages arrivent sur le téléphone de mon mari, il n'est pas content",
+        now,
+    )
+    second = reply(runtime, phone, "vos sms arrivent trop tôt le matin", now + timedelta(hours=1))
 
     session.expire_all()
     assert [session.get(Notice, n).kind for n in first.notice_ids] == ["ack_unclear_stop"]  # type: ignore[union-attr]
@@ -474,7 +479,7 @@ def test_a_programme_that_reviews_no_unclear_answer_still_sees_one_about_the_mes
     at = now + timedelta(hours=9, minutes=5)
 
     reply(runtime, phone_of(referral), "peut-être", at)
-    told = reply(runtime, phone_of(referral), "ces sms c'est trop pour moi", at)
+    told = reply(runtime, phone_of(referral), "trop de sms pour moi", at)
 
     assert [item.reason for item in session.scalars(select(ReviewItem))] == [
         "unclear_about_the_messages"

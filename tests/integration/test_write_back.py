@@ -383,7 +383,7 @@ def test_several_open_questions_and_a_reply_about_the_messages_is_told_how_to_st
     may want the messages to stop."""
     returnee, first, second, at = two_questions
 
-    result = reply(runtime, phone_of(returnee), "ces sms c'est trop pour moi", at)
+    result = reply(runtime, phone_of(returnee), "trop de sms pour moi", at)
 
     session.expire_all()
     assert reviews_of(session, result.message_id) == ["unclear_about_the_messages"]
@@ -467,7 +467,7 @@ def test_a_late_unclear_reply_about_the_messages_is_told_how_to_stop(
     sent_at = ask(runtime, session, referral, "appointment_reminder")
     late = sent_at + timedelta(hours=runtime.settings.reply_window_hours, minutes=1)
 
-    result = reply(runtime, phone_of(referral.returnee), "ces sms c'est trop pour moi", late)
+    result = reply(runtime, phone_of(referral.returnee), "trop de sms pour moi", late)
 
     session.expire_all()
     item = session.scalar(select(ReviewItem).filter_by(message_id=result.message_id))
@@ -485,7 +485,7 @@ def test_an_opt_out_a_caseworker_applies_is_lifted_by_start(
     referral = make_referral(appointment_at=now + timedelta(days=3))
     phone = phone_of(referral.returnee)
     sent_at = ask(runtime, session, referral, "appointment_reminder")
-    asked = reply(runtime, phone, "ces sms c'est trop pour moi", sent_at)
+    asked = reply(runtime, phone, "trop de sms pour moi", sent_at)
     item = session.scalar(select(ReviewItem).filter_by(message_id=asked.message_id))
     assert item is not None
 

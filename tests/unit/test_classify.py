@@ -1943,14 +1943,7 @@ def test_twenty_seventh_round(
         ("en", "my phone was off, I didn't get your messages", True),
         ("fr", "vos messages arrivent sur le téléphone de mon mari, il n'est pas content", True),
         ("ar", "الرسائل كثيرة بزاف", True),
-        pytest.param(
-            "es",
-            "mi teléfono estaba apagado, no recibí sus mensajes",
-            True,
-            marks=pytest.mark.xfail(
-                strict=True, reason="read as an opt-out by likeness (rule 7b): a known gap"
-            ),
-        ),
+        ("es", "mi teléfono estaba apagado, no recibí sus mensajes", True),
         ("ha", "wayana a kashe yake, ban ga sakon ku ba", True),
         ("bn", "আমার ভাই ভুল করে নাম্বারটা ব্লক করে দিছিল, তাই রিমাইন্ডার দেখি নাই", True),
         # Unclear answers that speak of nothing of the kind, and a stop that stops nothing.

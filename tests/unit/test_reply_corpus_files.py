@@ -312,6 +312,15 @@ FALSE_OPT_OUT_PROBES = (
         24,
     ),
 )
+#: The forty-eighth set, a probe of near-misses only (no opt-out): the two files, the README
+#: section and the replies each language keeps.
+NEAR_MISS_PROBES = (
+    (
+        ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
+        "The forty-eighth set, near-misses only, split",
+        30,
+    ),
+)
 #: The later held-back sets and promoted ones, the README section that describes each, and what
 #: each must hold in every language.
 LATER_HELD_BACK = (
@@ -708,10 +717,25 @@ def test_a_false_opt_out_probe_has_near_misses_and_opt_outs_and_holds_back_a_qua
         assert 0.2 <= len(held) / len(near_misses) <= 0.3, lang
 
 
+@pytest.mark.parametrize(("names", "heading", "per_language"), NEAR_MISS_PROBES)
+def test_a_near_miss_probe_holds_no_opt_out_and_holds_back_a_quarter(
+    names: tuple[str, str], heading: str, per_language: int
+) -> None:
+    development, held_back = (_rows(name) for name in names)
+    assert {row["lang"] for row in development + held_back} == set(supported_codes())
+    assert [row for row in development + held_back if row["intent"] == "opt_out"] == []
+    for lang in supported_codes():
+        mine = [row for row in development + held_back if row["lang"] == lang]
+        assert len(mine) >= per_language, lang
+        share = sum(1 for row in held_back if row["lang"] == lang) / len(mine)
+        assert 0.2 <= share <= 0.3, (lang, share)
+
+
 @pytest.mark.parametrize(
     ("name", "heading"),
     [
         *((name, heading) for names, heading, _, _ in SPLIT_SETS for name in names),
+        *((name, heading) for names, heading, _ in NEAR_MISS_PROBES for name in names),
         *((name, heading) for names, heading, _, _ in OPT_OUT_PROBES for name in names),
         *((name, heading) for names, heading, _ in FALSE_OPT_OUT_PROBES for name in names),
     ],

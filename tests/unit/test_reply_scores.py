@@ -139,6 +139,10 @@ SHORT_AND_LONG_PROBE_26 = DATA / "replies_dev59.jsonl"
 #: from: opt-outs of every shape, near-misses with the words of stopping, answers with refusing
 #: words; held to no dangerous error.
 LIKENESS_PROBE_27 = DATA / "replies_dev60.jsonl"
+#: The development part of the forty-eighth set, written in the same round: near-misses only
+#: (complaints about the messages that ask for no stop, everyday words of stopping and removing,
+#: answers that sound negative), to measure the false opt-outs of the rules and the likeness.
+NEAR_MISS_PROBE_27 = DATA / "replies_dev61.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -178,6 +182,7 @@ EVERY_DEVELOPMENT_FILE = (
     OPT_OUT_PROBE_26,
     SHORT_AND_LONG_PROBE_26,
     LIKENESS_PROBE_27,
+    NEAR_MISS_PROBE_27,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -193,6 +198,7 @@ KIND_SUPPLEMENTS = (
     OPT_OUT_PROBE_26,
     SHORT_AND_LONG_PROBE_26,
     LIKENESS_PROBE_27,
+    NEAR_MISS_PROBE_27,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -272,7 +278,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev60.jsonl --table`:\n" + table
+        "tests/data/replies_dev61.jsonl --table`:\n" + table
     )
 
 
