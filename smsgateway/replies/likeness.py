@@ -6,7 +6,7 @@ new set of replies written apart from them holds opt-outs in words they never me
 the pieces of a reply (its words, pairs of words, and three to five letters inside a word, which
 carry across spellings, romanisations and scripts) with weights learned from the development
 corpus files, so that a reply the rules cannot read, that answers no question, and that is very
-like an opt-out, is read as one (rule `opt_out_likeness`, rule 2b of `locales/KEYWORDS.md`).
+like an opt-out, is read as one (rule `opt_out_likeness`, rule 7b of `locales/KEYWORDS.md`).
 
 The weights are data (`opt_out_likeness.tsv`, beside this module), learned by
 `smsgateway replies learn` from the development files only (never a held-back file, whose score
@@ -67,8 +67,7 @@ class Model:
     def likeness(self, text: str) -> Likeness:
         found = pieces(text)
         z = self.bias + sum(self.weights.get(piece, 0.0) for piece in found)
-        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return Likeness(probability, _strongest(found, self.weights))
+        return Likeness(_probability(z), _strongest(found, self.weights))
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,11 @@ class Likeness:
     @property
     def is_an_opt_out(self) -> bool:
         return self.probability >= THRESHOLD
+
+
+def _probability(z: float) -> float:
+    """The logistic function, its argument kept within ±30 (no overflow, same result)."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _strongest(found: Iterable[str], weights: dict[str, float], count: int = 3) -> tuple[str, ...]:
@@ -147,8 +151,7 @@ def learn(examples: Sequence[tuple[str, bool]]) -> Model:
         for index in order:
             replies, is_opt_out = rows[index]
             z = bias + sum(weights.get(p, 0.0) for p in replies)
-            probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-            gradient = (probability - is_opt_out) * class_weight[is_opt_out]
+            gradient = (_probability(z) - is_opt_out) * class_weight[is_opt_out]
             bias_square += gradient * gradient
             bias -= LEARNING_RATE * gradient / math.sqrt(bias_square)
             for piece in replies:
