@@ -32,7 +32,12 @@ from smsgateway.partners import (
 )
 from smsgateway.reachability import suppressed_numbers
 from smsgateway.referrals import CLOSED, Source, change_status
-from smsgateway.replies.apply import ACK_FOR, ReplyOutcome, apply_review_item
+from smsgateway.replies.apply import (
+    ACK_FOR,
+    STOPPED_BY_LIKENESS_REASON,
+    ReplyOutcome,
+    apply_review_item,
+)
 from smsgateway.replies.intents import Intent
 from smsgateway.replies.partner_commands import PartnerAction
 from smsgateway.returnees import is_opted_out
@@ -56,6 +61,9 @@ class Resolution(StrEnum):
     APPLIED = "applied"
     DISMISSED = "dismissed"
     REPLIED = "replied"
+    # A stop read by likeness (rule 7b), checked with the person: not meant, or meant.
+    STOP_LIFTED = "stop_lifted"
+    STOP_KEPT = "stop_kept"
 
 
 #: Templates a caseworker may answer a returnee's (or proxy's) message with: none names a
@@ -328,6 +336,49 @@ def dismiss_review_item(
     item.note = text
     _resolve(item, Resolution.DISMISSED, now, actor)
     session.flush()
+    return item
+
+
+def lift_likeness_stop(
+    session: Session,
+    item_id: int,
+    *,
+    now: datetime,
+    actor: Actor,
+    referral: Referral | None = None,
+) -> ReplyOutcome:
+    """A stop read by likeness (rule 7b) was not meant: the number starts again as START would
+    start it and the person is told. The message was no opt-out, and what it meant instead is
+    for the caseworker to follow up: it is recorded as `unclear`, never as a wish to start."""
+    item = _likeness_item(session, item_id)
+    outcome = apply_review(
+        session, item_id, Intent.OPT_IN.value, now=now, actor=actor, referral=referral
+    )
+    assert item.message is not None  # noqa: S101  (a likeness item always has its message)
+    item.message.intent = Intent.UNCLEAR
+    item.resolution = Resolution.STOP_LIFTED
+    session.flush()
+    return outcome
+
+
+def keep_likeness_stop(
+    session: Session, item_id: int, *, now: datetime, actor: Actor
+) -> ReviewItem:
+    """A stop read by likeness (rule 7b) was meant: it stays, nobody is sent anything, and the
+    decision shows on the referral's timeline when the referral is known."""
+    item = _likeness_item(session, item_id)
+    referral = referral_of_item(session, item)
+    if item.referral_id is None and referral is not None:
+        item.referral_id = referral.id
+    _resolve(item, Resolution.STOP_KEPT, now, actor)
+    session.flush()
+    return item
+
+
+def _likeness_item(session: Session, item_id: int) -> ReviewItem:
+    item = _open_item(session, item_id)
+    if item.reason != STOPPED_BY_LIKENESS_REASON or item.message is None:
+        raise InvalidInput("item_id", "this review item is not a stop read by likeness")
     return item
 
 

@@ -440,6 +440,8 @@ def apply_review_item(
         )
         has_changed = True
     message.referral_id, message.intent = referral.id, intent
+    if item.referral_id is None:  # decided about this referral: its timeline shows the decision
+        item.referral_id = referral.id
     if question is not None and intent is not Intent.UNCLEAR:
         question.answered_at = now
         sync_tasks(session, referral, now=now)

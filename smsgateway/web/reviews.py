@@ -15,6 +15,8 @@ from smsgateway.reviews import (
     apply_review,
     count_open_review_items,
     dismiss_review_item,
+    keep_likeness_stop,
+    lift_likeness_stop,
     open_referrals_of,
     open_review_items,
     referral_from_form,
@@ -119,6 +121,43 @@ def dismiss(item_id: int) -> Response:
         flash(_refusal(error, ""), "error")
         return _back()
     flash(gettext("Dismissed."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/lift-stop")
+@requires(Action.APPLY_REVIEW)
+def lift_stop(item_id: int) -> Response:
+    """A stop read by likeness was not meant: the number starts again and the person is told."""
+    runtime = get_runtime()
+    typed = request.form.get("referral", "")
+    try:
+        with runtime.db.transaction() as session:
+            lift_likeness_stop(
+                session,
+                item_id,
+                now=runtime.clock(),
+                actor=acting_user(),
+                referral=referral_from_form(session, typed),
+            )
+    except (InvalidInput, TransitionRefused) as error:
+        flash(_refusal(error, typed), "error")
+        return _back()
+    flash(gettext("The number starts again; the person is told."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/keep-stop")
+@requires(Action.APPLY_REVIEW)
+def keep_stop(item_id: int) -> Response:
+    """A stop read by likeness was meant: it stays, nobody is sent anything."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            keep_likeness_stop(session, item_id, now=runtime.clock(), actor=acting_user())
+    except InvalidInput as error:
+        flash(_refusal(error, ""), "error")
+        return _back()
+    flash(gettext("The number stays stopped."), "info")
     return _back()
 
 

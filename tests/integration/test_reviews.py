@@ -365,19 +365,60 @@ def test_an_opt_out_read_by_likeness_is_shown_for_a_caseworker_to_check(
     assert "Meant: keep it stopped" in block
 
     response = caseworker_client.post(
-        f"/reviews/{item.id}/apply",
-        data={
-            "csrf_token": token_of(caseworker_client),
-            "intent": "opt_in",
-            "referral": referral.reference,
-        },
+        f"/reviews/{item.id}/lift-stop",
+        data={"csrf_token": token_of(caseworker_client), "referral": referral.reference},
         follow_redirects=True,
     )
-    assert "Applied." in response.get_data(as_text=True)
+    assert "The number starts again; the person is told." in response.get_data(as_text=True)
 
     with runtime.db.transaction() as tx:
         assert tx.scalar(select(Suppression).filter_by(phone_e164=phone)) is None
-        assert tx.get(ReviewItem, item.id).resolved_at is not None  # type: ignore[union-attr]  # made above
+        lifted = tx.get(ReviewItem, item.id)
+        assert lifted is not None and lifted.resolution == "stop_lifted"
+        assert lifted.referral_id == referral.id
+        # The message was no opt-out, and no wish to start either: what it meant is open.
+        assert lifted.message is not None and lifted.message.intent == "unclear"
+    timeline = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "Review: the stop was not meant, the number starts again" in timeline
+    assert "Wants messages again" not in timeline
+
+
+def test_a_caseworker_who_finds_a_likeness_stop_was_meant_keeps_it_with_a_trace(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+) -> None:
+    referral = make_referral()
+    phone = phone_of(referral.returnee)
+    item = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    other = write(runtime, phone, "comment ça marche ?", now + timedelta(days=2))
+    before = last_notice_id(session)
+
+    response = caseworker_client.post(
+        f"/reviews/{item.id}/keep-stop",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "The number stays stopped." in response.get_data(as_text=True)
+    # Only a likeness stop is kept or lifted this way; another item is refused and stays open.
+    refused = caseworker_client.post(
+        f"/reviews/{other.id}/keep-stop",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "The number stays stopped." not in refused.get_data(as_text=True)
+
+    with runtime.db.transaction() as tx:
+        assert tx.scalar(select(Suppression).filter_by(phone_e164=phone)) is not None
+        kept = tx.get(ReviewItem, item.id)
+        assert kept is not None and kept.resolution == "stop_kept"
+        assert kept.resolved_by == caseworker_client.user.username  # type: ignore[attr-defined]
+        assert tx.get(ReviewItem, other.id).resolved_at is None  # type: ignore[union-attr]  # made above
+        assert planned_since(tx, before) == []  # nobody is sent anything
+    timeline = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "Review: the stop was meant, the number stays stopped" in timeline
 
 
 def test_an_item_about_the_messages_presets_no_answer(
