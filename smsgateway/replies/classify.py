@@ -269,11 +269,16 @@ def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
     if not likeness.is_an_opt_out:
         return None
     if reading.words <= MAX_WORDS and any(
-        read_answer(reading, question).intent is not Intent.UNCLEAR
-        for question in _OPTION_QUESTIONS
+        _answers(read_answer(reading, question)) for question in _OPTION_QUESTIONS
     ):
         return None  # "2, I don't want to go there any more" declines
     return Decision(Intent.OPT_OUT, "opt_out_likeness", likeness.pieces)
+
+
+def _answers(decision: Decision) -> bool:
+    """Whether an answer reading keeps the likeness from applying: any but a proposal read
+    from a question ("where do these messages come from?? cancel" asks no new date)."""
+    return decision.intent is not Intent.UNCLEAR and decision.rule != "proposal"
 
 
 def _global_decision(reading: Reading) -> Decision | None:

@@ -1041,6 +1041,8 @@ def _about_elsewhere(
     if not any(
         (
             0 <= found.start - e.end <= ELSEWHERE_GAP
+            # inside it: "remove me from the WhatsApp group"
+            or found.start <= e.start < found.end
             # after it, with a word between, or right after a phrase ("যথেষ্ট হয়েছে বৃষ্টি",
             # enough rain): a one-word STOP right before it still stops ("STOP caller tune").
             or (
@@ -1052,8 +1054,11 @@ def _about_elsewhere(
         for e in elsewhere
     ):
         return False
+    # "unsubscribe from the promo SMS": the messages of another sender are not ours.
     return not any(
-        m.signal in (Signal.MESSAGES, Signal.SEND) and _same_clause(found, m, breaks)
+        m.signal in (Signal.MESSAGES, Signal.SEND)
+        and _same_clause(found, m, breaks)
+        and not any(e.start <= m.start and m.end <= e.end for e in elsewhere)
         for m in matches
     )
 

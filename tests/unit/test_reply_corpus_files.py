@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 58)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 63)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 45)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 50)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -299,6 +299,12 @@ OPT_OUT_PROBES = (
         "The forty-seventh set, a sixth opt-out probe, split",
         None,
         12,
+    ),
+    (
+        ("replies_dev62.jsonl", "replies_heldback49.jsonl"),
+        "The forty-ninth set, a seventh opt-out probe with complaints about the messages, split",
+        None,
+        14,
     ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the

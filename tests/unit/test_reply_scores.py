@@ -143,6 +143,11 @@ LIKENESS_PROBE_27 = DATA / "replies_dev60.jsonl"
 #: (complaints about the messages that ask for no stop, everyday words of stopping and removing,
 #: answers that sound negative), to measure the false opt-outs of the rules and the likeness.
 NEAR_MISS_PROBE_27 = DATA / "replies_dev61.jsonl"
+#: The development part of the forty-ninth set, a seventh opt-out probe written in the
+#: twenty-eighth round: opt-outs with a reason, asked, blunt or rambling, and complaints and
+#: requests about the messages that ask for no stop ("don't send at night, send in the
+#: morning"), beside everyday words of stopping about something else; held to no dangerous error.
+OPT_OUT_PROBE_28 = DATA / "replies_dev62.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -183,6 +188,7 @@ EVERY_DEVELOPMENT_FILE = (
     SHORT_AND_LONG_PROBE_26,
     LIKENESS_PROBE_27,
     NEAR_MISS_PROBE_27,
+    OPT_OUT_PROBE_28,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -199,6 +205,7 @@ KIND_SUPPLEMENTS = (
     SHORT_AND_LONG_PROBE_26,
     LIKENESS_PROBE_27,
     NEAR_MISS_PROBE_27,
+    OPT_OUT_PROBE_28,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -278,7 +285,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev61.jsonl --table`:\n" + table
+        "tests/data/replies_dev62.jsonl --table`:\n" + table
     )
 
 
