@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 63)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 64)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 50)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 51)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -305,6 +305,12 @@ OPT_OUT_PROBES = (
         "The forty-ninth set, a seventh opt-out probe with complaints about the messages, split",
         None,
         14,
+    ),
+    (
+        ("replies_dev63.jsonl", "replies_heldback50.jsonl"),
+        "The fiftieth set, an eighth opt-out probe with remarks about the messages, split",
+        None,
+        12,
     ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the

@@ -148,6 +148,11 @@ NEAR_MISS_PROBE_27 = DATA / "replies_dev61.jsonl"
 #: requests about the messages that ask for no stop ("don't send at night, send in the
 #: morning"), beside everyday words of stopping about something else; held to no dangerous error.
 OPT_OUT_PROBE_28 = DATA / "replies_dev62.jsonl"
+#: The development part of the fiftieth set, an eighth opt-out probe written in the same round:
+#: opt-outs written for someone else, in the middle of other news, dictated, borrowed words,
+#: threats; remarks about the messages that ask for no stop (the neighbour read it, the sound woke
+#: the baby); held to no dangerous error.
+OPT_OUT_PROBE_28B = DATA / "replies_dev63.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -189,6 +194,7 @@ EVERY_DEVELOPMENT_FILE = (
     LIKENESS_PROBE_27,
     NEAR_MISS_PROBE_27,
     OPT_OUT_PROBE_28,
+    OPT_OUT_PROBE_28B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -206,6 +212,7 @@ KIND_SUPPLEMENTS = (
     LIKENESS_PROBE_27,
     NEAR_MISS_PROBE_27,
     OPT_OUT_PROBE_28,
+    OPT_OUT_PROBE_28B,
 )
 #: Files held to no dangerous error only.
 NO_ACCURACY_BAR = (
@@ -285,7 +292,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev62.jsonl --table`:\n" + table
+        "tests/data/replies_dev63.jsonl --table`:\n" + table
     )
 
 
