@@ -368,8 +368,11 @@ def keep_likeness_stop(
     decision shows on the referral's timeline when the referral is known."""
     item = _likeness_item(session, item_id)
     referral = referral_of_item(session, item)
-    if item.referral_id is None and referral is not None:
-        item.referral_id = referral.id
+    if referral is not None:
+        # The message that stopped the number joins the referral's timeline with the decision.
+        item.referral_id = item.referral_id or referral.id
+        assert item.message is not None  # noqa: S101  (a likeness item always has its message)
+        item.message.referral_id = item.message.referral_id or referral.id
     _resolve(item, Resolution.STOP_KEPT, now, actor)
     session.flush()
     return item

@@ -166,6 +166,9 @@ def _refusal(error: Exception, typed: str) -> str:
     if isinstance(error, TransitionRefused):
         return gettext("The referral's status does not allow this answer; nothing was changed.")
     field = getattr(error, "field", "")
+    if field == "item_id" and "no open review item" in str(error):
+        # A second tab, or a colleague, decided it first.
+        return gettext("This item was already decided; nothing was changed.")
     if field == "referral" and "another" not in str(error):
         return gettext(
             "No referral %(typed)s: type its reference, as shown on the console (R1004).",

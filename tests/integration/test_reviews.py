@@ -419,6 +419,14 @@ def test_a_caseworker_who_finds_a_likeness_stop_was_meant_keeps_it_with_a_trace(
         assert planned_since(tx, before) == []  # nobody is sent anything
     timeline = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
     assert "Review: the stop was meant, the number stays stopped" in timeline
+    assert "ces sms c&#39;est trop" in timeline  # the message that stopped the number
+    # A second tab deciding the same item is told it was decided already.
+    again = caseworker_client.post(
+        f"/reviews/{item.id}/keep-stop",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "This item was already decided; nothing was changed." in again.get_data(as_text=True)
 
 
 def test_an_item_about_the_messages_presets_no_answer(
