@@ -53,6 +53,7 @@ from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question
 from smsgateway.replies.normalize import find_reference_codes
 from smsgateway.replies.sender import Sender, load_sender
 from smsgateway.replies.shared_phones import is_chatter
+from smsgateway.reviews import only_open_referral
 
 log = logging.getLogger(__name__)
 
@@ -416,7 +417,15 @@ def _understand(
         if reply.general is not None and reply.general.rule == "opt_out_likeness":
             # Stopped on a likeness, not a rule: a caseworker checks it was meant (the returnee
             # was told how to start again).
-            queue_review(session, message, reason=STOPPED_BY_LIKENESS_REASON, now=now)
+            # On the referral's timeline from the start when the returnee has only one open.
+            referral = only_open_referral(session, message.returnee_id)
+            queue_review(
+                session,
+                message,
+                reason=STOPPED_BY_LIKENESS_REASON,
+                now=now,
+                referral_id=referral.id if referral is not None else None,
+            )
         return outcome
     questions, late = _questions_for(message, sender, now=now, settings=settings)
     if not questions:

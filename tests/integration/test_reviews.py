@@ -363,6 +363,9 @@ def test_an_opt_out_read_by_likeness_is_shown_for_a_caseworker_to_check(
     assert "/reply" not in block
     assert "Not meant: start the number again" in block
     assert "Meant: keep it stopped" in block
+    # The returnee's only open referral shows the stop before anyone decides.
+    before = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "To the review queue: Stopped: reads like an opt-out, check it was meant" in before
 
     response = caseworker_client.post(
         f"/reviews/{item.id}/lift-stop",
