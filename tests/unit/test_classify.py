@@ -1959,6 +1959,30 @@ def test_twenty_eighth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Found in the fifty-first set: a relative who says who writes ("I am his brother", "I
+        # am her sister") costs the answer nothing, in every language...
+        ("ar", A, "أنا أخوه، هو ما راحش كان عيان", Intent.ATTENDED_NO),
+        ("ka", A, "ჩემი ძმა საერთოდ არ მისულა, მე მისი და ვარ", Intent.ATTENDED_NO),
+        ("am", A, "ene ehitu negn, awo Tuesday hedalech, tiru new alech", Intent.ATTENDED_YES),
+        ("am", F, "እሱ አልሄደም፣ ወንድሙ ነኝ", Intent.ATTENDED_NO),
+        ("wo", F, "man yaayam la, moom demul benn yoon", Intent.ATTENDED_NO),
+        # ... but answers nothing by itself;
+        ("en", R, "i am his brother, how is the family", U),
+        ("fr", R, "je suis son frère, la famille va bien", U),
+        # "the first option", "the third option" with the borrowed word for an option.
+        ("ps", A, "لومړی اپشن", Intent.ATTENDED_YES),
+        ("sq", R, "opsioni i tretë", Intent.RESCHEDULE),
+    ],
+)
+def test_twenty_ninth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.

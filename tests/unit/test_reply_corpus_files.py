@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 64)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 65)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 51)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 52)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -252,6 +252,28 @@ SPLIT_SETS = (
             (),
         )
         for number in range(38, 43)
+    ),
+    # Written in the twenty-ninth round in a voice that mixes languages, without satisfaction
+    # answers; the lines that repeated a reply of the corpus were dropped, and with them every
+    # line of a few short kinds in some languages.
+    (
+        ("replies_dev64.jsonl", "replies_heldback51.jsonl"),
+        "The fifty-first set, people who mix languages, split",
+        23,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            ("ar", "plain"),
+            ("es", "contradiction"),
+            ("ha", "contradiction"),
+            ("pcm", "contradiction"),
+            ("am", "contradiction"),
+            ("am", "plain"),
+            ("ti", "contradiction"),
+            ("ti", "plain"),
+            ("ka", "plain"),
+            ("bn", "number_word"),
+            ("ff", "adlam"),
+        ),
     ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth and forty-sixth sets,

@@ -153,6 +153,11 @@ OPT_OUT_PROBE_28 = DATA / "replies_dev62.jsonl"
 #: threats; remarks about the messages that ask for no stop (the neighbour read it, the sound woke
 #: the baby); held to no dangerous error.
 OPT_OUT_PROBE_28B = DATA / "replies_dev63.jsonl"
+#: The development part of the fifty-first set, written in the twenty-ninth round in the voice of
+#: people who mix languages (French or English words in Wolof, Arabic or Pidgin; English in Dari
+#: and Bengali) with the plain mix of kinds, weighted to progress, proposals and help: held to no
+#: dangerous error; its accuracy is published.
+SPLIT_IN_ROUND_29 = DATA / "replies_dev64.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -195,6 +200,7 @@ EVERY_DEVELOPMENT_FILE = (
     NEAR_MISS_PROBE_27,
     OPT_OUT_PROBE_28,
     OPT_OUT_PROBE_28B,
+    SPLIT_IN_ROUND_29,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -221,6 +227,7 @@ NO_ACCURACY_BAR = (
     *SPLIT_IN_ROUND_17,
     *SPLIT_AT_THE_END_OF_ROUND_19,
     *SPLIT_IN_ROUND_20,
+    SPLIT_IN_ROUND_29,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -292,7 +299,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev63.jsonl --table`:\n" + table
+        "tests/data/replies_dev64.jsonl --table`:\n" + table
     )
 
 
