@@ -1974,6 +1974,11 @@ def test_twenty_eighth_round(
         # "the first option", "the third option" with the borrowed word for an option.
         ("ps", A, "لومړی اپشن", Intent.ATTENDED_YES),
         ("sq", R, "opsioni i tretë", Intent.RESCHEDULE),
+        # A blessing after the answer costs it nothing ("may God bless you all")...
+        ("ar", R, "ايوه ان شاء الله جاي، ربنا يبارك فيكم ويكتر من امثالكم", Intent.CONFIRM),
+        ("ti", R, "1 እዩ፣ ኣምላኽ ይሃብኩም፣ ንስድራ ሰላም በሉለይ", Intent.CONFIRM),
+        # ... but "yes ok, God keep you 👍" stays the greeting its writer meant.
+        ("ha", R, "eh to, Allah ya kiyaye 👍", U),
     ],
 )
 def test_twenty_ninth_round(
