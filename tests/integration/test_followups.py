@@ -129,12 +129,30 @@ def test_people_whose_every_referral_has_an_outcome_are_listed_apart_from_those_
     folded = chase[1].split('<details id="for-information-list">', 1)[1].split("</details>", 1)[0]
     assert "Show this person" in folded and 'id="followup-CASE-SETTLED"' in folded
 
+    # One person to chase needs no index.
+    assert 'id="chase-index"' not in page
+
     # A new referral of theirs waits for an answer: they are to chase.
     change_status(session, enrolled, Status.CANCELLED, source=Source.CASEWORKER, now=now)
     make_referral(returnee=settled)
     assert all(row.is_to_chase for row in followup_rows(session))
     french = manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
     assert "À relancer\u00a0: 2 personnes" in french.get_data(as_text=True)
+    # Two or more: one line each at the top, why and who has them, linked to their card.
+    page = manager_client.get("/unreachable").get_data(as_text=True)
+    index = page.split('<ol id="chase-index">', 1)[1].split("</ol>", 1)[0]
+    for reference in (lost.returnee.case_reference, "CASE-SETTLED"):
+        assert f'<a href="#followup-{reference}">{reference} · ' in index
+        assert f'id="followup-{reference}"' in page
+    assert index.count("every step of the escalation failed") == 2
+    assert index.count("not assigned yet") == 2
+    assert (
+        "pas encore confié"
+        in manager_client.get("/unreachable", headers={"Accept-Language": "fr"})
+        .get_data(as_text=True)
+        .split('<ol id="chase-index">', 1)[1]
+        .split("</ol>", 1)[0]
+    )
 
 
 def test_a_visit_that_reached_the_person_clears_the_flag_and_one_that_did_not_keeps_it(
