@@ -255,7 +255,7 @@ FRENCH = {
     "referral": "Chronologie",
     "referrals": "Chercher",
     "returnees": "Enregistrer une personne de retour",
-    "returnee-form": "Langues, dans l’ordre",  # noqa: RUF001  (French typography)
+    "returnee-form": "Langues, dans l'ordre",
     "reviews": "À examiner",
     "bulk": "Envois groupés",
     "returnee": "Historique de joignabilité",

@@ -27,7 +27,7 @@ HEADINGS = {
     ("partner", "en"): "Our referrals",
     ("admin", "fr"): "Comptes",
     ("manager", "fr"): "Vue d'ensemble",
-    ("caseworker", "fr"): "Aujourd’hui",  # noqa: RUF001  (French typography)
+    ("caseworker", "fr"): "Aujourd'hui",
     ("partner", "fr"): "Nos orientations",
 }
 WIDTHS = {"desktop": 1280, "phone": 375}

@@ -134,3 +134,21 @@ def test_changed_template_wording_makes_the_pot_stale(
     template = root / "templates" / "messages" / "ack_help.txt"
     template.write_text(template.read_text(encoding="utf-8").replace("Office:", "Desk:"))
     assert pot_is_stale()
+
+
+def test_the_french_console_writes_one_apostrophe() -> None:
+    """The French console used the typographic apostrophe (U+2019) in some strings and ' in
+    most ("Aujourd\u2019hui" beside "Vue d'ensemble" in one menu): it writes ' everywhere, as
+    the notices do."""
+    with (locales_dir() / "fr" / "LC_MESSAGES" / "console.po").open("rb") as po:
+        catalog = read_po(po)
+    curly = [
+        message.id
+        for message in catalog
+        if message.id and any("\u2019" in text for text in _translations(message.string))
+    ]
+    assert curly == []
+
+
+def _translations(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else string
