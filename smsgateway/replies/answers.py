@@ -231,6 +231,9 @@ def _asked_after_confirming(reading: Reading) -> Decision | None:
         return None
     # "yeah I'll come, is Tom driving?": one sentence, maybe chatter between friends.
     start = max((i for i in reading.sentence_starts if i <= asks[0]), default=0)
+    if start == 0 and _digit_one_alone(reading):
+        # "1, where is the bus stop near the office?": friends do not answer with a digit.
+        start = 1
     if start == 0:
         return None
     question = reading.matches[start:]
@@ -257,6 +260,17 @@ def _asked_after_confirming(reading: Reading) -> Decision | None:
     if answer.intent is not Intent.CONFIRM:
         return None
     return Decision(Intent.CONFIRM, "asked_after_confirming", answer.words, answer.confidence)
+
+
+def _digit_one_alone(reading: Reading) -> bool:
+    """Whether the reply opens with the digit 1 in a clause of its own ("1, where is it?")."""
+    first = reading.matches[0]
+    return (
+        first.number == 1
+        and not first.is_number_word
+        and first.text.isdigit()
+        and 1 in reading.clause_starts
+    )
 
 
 def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Match) -> bool:

@@ -1979,6 +1979,10 @@ def test_twenty_eighth_round(
         ("ti", R, "1 እዩ፣ ኣምላኽ ይሃብኩም፣ ንስድራ ሰላም በሉለይ", Intent.CONFIRM),
         # ... but "yes ok, God keep you 👍" stays the greeting its writer meant.
         ("ha", R, "eh to, Allah ya kiyaye 👍", U),
+        # A digit 1 and a practical question after a comma: friends do not answer with a digit.
+        ("en", R, "1, where is the bus stop near the office?", Intent.CONFIRM),
+        ("en", R, "1, what time?", U),
+        ("en", R, "yeah I'll come, is Tom driving?", U),
     ],
 )
 def test_twenty_ninth_round(
