@@ -1982,7 +1982,12 @@ def test_twenty_eighth_round(
         # A digit 1 and a practical question after a comma: friends do not answer with a digit.
         ("en", R, "1, where is the bus stop near the office?", Intent.CONFIRM),
         ("en", R, "1, what time?", U),
-        ("en", R, "yeah I'll come, is Tom driving?", U),
+        # "Unfortunately" beside an option softens it and costs nothing...
+        ("fr", R, "deux malheureusement", Intent.DECLINE),
+        ("ka", R, "ორი, სამწუხაროდ", Intent.DECLINE),
+        ("ar", R, "اتنين للأسف", Intent.DECLINE),
+        # ... and answers nothing by itself.
+        ("es", R, "sí, qué pena lo del partido", U),
     ],
 )
 def test_twenty_ninth_round(
