@@ -1243,12 +1243,27 @@ def _scan_numbers(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> li
     return matches
 
 
+#: Answers that may follow an option given as a word and say the same or not ("یک میایم": one,
+#: I'm coming): the number is then an option, the reading judges whether the two agree.
+_ANSWER_STATEMENTS = frozenset(
+    {Signal.CONFIRM, Signal.DECLINE, Signal.RESCHEDULE, Signal.ATTENDED_YES, Signal.ATTENDED_NO}
+)
+
+
 def _leading_number_clause(matches: list[Match], breaks: list[bool]) -> Match | None:
-    """The number word opening the reply, after politeness, when a clause break follows it."""
-    first = next((m for m in matches if m.signal not in FILLER), None)
+    """The number word opening the reply, after politeness, when a clause break or an answer
+    statement follows it ("ñaar, tamboguma": two, I have not started; "شمېره یو راځم": number
+    one, I'm coming)."""
+    index, first = next(
+        ((i, m) for i, m in enumerate(matches) if m.signal not in FILLER), (0, None)
+    )
     if first is None or not first.is_number_word:
         return None
     if first.end < len(breaks) and breaks[first.end]:
+        return first
+    following = next((m for m in matches[index + 1 :] if m.signal is not Signal.POLITENESS), None)
+    if following is not None and following.signal in _ANSWER_STATEMENTS:
+        # Right after it, politeness aside: "two weeks ago I started" counts weeks.
         return first
     return None
 

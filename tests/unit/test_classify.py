@@ -1988,6 +1988,12 @@ def test_twenty_eighth_round(
         ("ar", R, "اتنين للأسف", Intent.DECLINE),
         # ... and answers nothing by itself.
         ("es", R, "sí, qué pena lo del partido", U),
+        # A number word right before an answer is its option, agreeing or not; before a week
+        # it counts weeks.
+        ("prs", R, "یک میایم", Intent.CONFIRM),
+        ("fr", R, "trois svp pas dispo ce jour", Intent.RESCHEDULE),
+        ("en", R, "two I will come", U),
+        ("prs", F, "دو هفته پیش شروع کردم", Intent.ATTENDED_YES),
     ],
 )
 def test_twenty_ninth_round(
