@@ -1994,6 +1994,12 @@ def test_twenty_eighth_round(
         ("fr", R, "trois svp pas dispo ce jour", Intent.RESCHEDULE),
         ("en", R, "two I will come", U),
         ("prs", F, "دو هفته پیش شروع کردم", Intent.ATTENDED_YES),
+        # "Thanks for the reminder" before the answer, in every language.
+        ("pt", R, "obrigado pelo lembrete, vou sim", Intent.CONFIRM),
+        ("ar", R, "شكرا على التذكير، ان شاء الله جاي", Intent.CONFIRM),
+        ("ka", R, "მადლობა შეხსენებისთვის, მოვალ", Intent.CONFIRM),
+        ("am", R, "ስላስታወሳችሁኝ አመሰግናለሁ፣ እመጣለሁ", Intent.CONFIRM),
+        ("sq", R, "faleminderit për kujtesën", U),
     ],
 )
 def test_twenty_ninth_round(
