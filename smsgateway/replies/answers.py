@@ -265,12 +265,7 @@ def _asked_after_confirming(reading: Reading) -> Decision | None:
 def _digit_one_alone(reading: Reading) -> bool:
     """Whether the reply opens with the digit 1 in a clause of its own ("1, where is it?")."""
     first = reading.matches[0]
-    return (
-        first.number == 1
-        and not first.is_number_word
-        and first.text.isdigit()
-        and 1 in reading.clause_starts
-    )
+    return first.number == 1 and first.text.isdigit() and 1 in reading.clause_starts
 
 
 def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Match) -> bool:
