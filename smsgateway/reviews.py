@@ -36,6 +36,7 @@ from smsgateway.replies.apply import (
     ACK_FOR,
     STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
+    ReviewItemClosed,
     apply_review_item,
 )
 from smsgateway.replies.intents import Intent
@@ -135,15 +136,23 @@ def find_referral(session: Session, typed: str) -> Referral | None:
     return found
 
 
+class UnknownReferral(InvalidInput):
+    """No referral has the reference (or id) typed in a review form."""
+
+    def __init__(self, typed: str) -> None:
+        self.typed = typed.strip()[:20]
+        super().__init__(
+            "referral", "no referral '%(typed)s': type its reference", typed=self.typed
+        )
+
+
 def referral_from_form(session: Session, typed: str) -> Referral | None:
     """The referral typed in a review form (empty: the item's own); `InvalidInput` if unknown."""
     if not typed.strip():
         return None
     found = find_referral(session, typed)
     if found is None:
-        raise InvalidInput(
-            "referral", "no referral '%(typed)s': type its reference", typed=typed.strip()[:20]
-        )
+        raise UnknownReferral(typed)
     return found
 
 
@@ -189,7 +198,7 @@ def open_referrals_of(session: Session, returnee_id: int | None, limit: int = 5)
 def _open_item(session: Session, item_id: int) -> ReviewItem:
     item = session.get(ReviewItem, item_id)
     if item is None or item.resolved_at is not None:
-        raise InvalidInput("item_id", "no open review item with this id")
+        raise ReviewItemClosed()
     return item
 
 

@@ -107,6 +107,14 @@ NEEDS_CASEWORKER = frozenset({Intent.DECLINE, Intent.RESCHEDULE, Intent.UNCLEAR}
 RECEIPT_INTERVAL = timedelta(days=1)
 
 
+class ReviewItemClosed(InvalidInput):
+    """No open review item has this id: it never existed, or someone (a second tab, a colleague)
+    decided it first."""
+
+    def __init__(self) -> None:
+        super().__init__("item_id", "no open review item with this id")
+
+
 @dataclass
 class ReplyOutcome:
     outcome: str
@@ -417,7 +425,7 @@ def apply_review_item(
         raise InvalidInput("intent", "choose one of the offered intents")
     item = session.get(ReviewItem, item_id)
     if item is None or item.resolved_at is not None:
-        raise InvalidInput("item_id", "no open review item with this id")
+        raise ReviewItemClosed()
     message = item.message
     if message is None:  # a notice whose delivery is unknown: resend or mark sent instead
         raise InvalidInput("item_id", "this review item is about a notice, not a message")

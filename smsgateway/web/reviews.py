@@ -12,6 +12,8 @@ from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused
 from smsgateway.reviews import (
     INTENTS_FOR,
+    ReviewItemClosed,
+    UnknownReferral,
     apply_review,
     count_open_review_items,
     dismiss_review_item,
@@ -76,7 +78,7 @@ def apply(item_id: int) -> Response:
                 referral=referral_from_form(session, typed),
             )
     except (InvalidInput, TransitionRefused) as error:
-        flash(_refusal(error, typed), "error")
+        flash(_refusal(error), "error")
         return _back()
     flash(gettext("Applied."), "info")
     return _back()
@@ -97,7 +99,7 @@ def reply(item_id: int) -> Response:
                 actor=acting_user(),
             )
     except InvalidInput as error:
-        flash(refusal(error), "error")
+        flash(_refusal(error), "error")
         return _back()
     flash(gettext("Answer sent."), "info")
     return _back()
@@ -118,7 +120,7 @@ def dismiss(item_id: int) -> Response:
                 actor=acting_user(),
             )
     except InvalidInput as error:
-        flash(_refusal(error, ""), "error")
+        flash(_refusal(error), "error")
         return _back()
     flash(gettext("Dismissed."), "info")
     return _back()
@@ -140,7 +142,7 @@ def lift_stop(item_id: int) -> Response:
                 referral=referral_from_form(session, typed),
             )
     except (InvalidInput, TransitionRefused) as error:
-        flash(_refusal(error, typed), "error")
+        flash(_refusal(error), "error")
         return _back()
     flash(gettext("The number starts again; the person is told."), "info")
     return _back()
@@ -155,25 +157,25 @@ def keep_stop(item_id: int) -> Response:
         with runtime.db.transaction() as session:
             keep_likeness_stop(session, item_id, now=runtime.clock(), actor=acting_user())
     except InvalidInput as error:
-        flash(_refusal(error, ""), "error")
+        flash(_refusal(error), "error")
         return _back()
     flash(gettext("The number stays stopped."), "info")
     return _back()
 
 
-def _refusal(error: Exception, typed: str) -> str:
+def _refusal(error: Exception) -> str:
     """The reason in the console's language where the console knows it."""
     if isinstance(error, TransitionRefused):
         return gettext("The referral's status does not allow this answer; nothing was changed.")
-    field = getattr(error, "field", "")
-    if field == "item_id" and "no open review item" in str(error):
+    if isinstance(error, ReviewItemClosed):
         # A second tab, or a colleague, decided it first.
         return gettext("This item was already decided; nothing was changed.")
-    if field == "referral" and "another" not in str(error):
+    if isinstance(error, UnknownReferral):
         return gettext(
             "No referral %(typed)s: type its reference, as shown on the console (R1004).",
-            typed=typed.strip()[:20],
+            typed=error.typed,
         )
+    field = getattr(error, "field", "")
     if field == "note":
         return gettext("Say in a few words why the message needs nothing.")
     if field == "intent":

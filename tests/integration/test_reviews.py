@@ -274,7 +274,10 @@ def test_a_reference_typed_on_the_console_applies_the_message_to_that_referral(
         data={"csrf_token": token_of(caseworker_client), "intent": "confirm", "referral": "R99x"},
         follow_redirects=True,
     )
-    assert refused.status_code == 200 and "R99x" in refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "No referral R99x: type its reference, as shown on the console (R1004)." in (
+        refused.get_data(as_text=True)
+    )
     response = caseworker_client.post(
         f"/reviews/{item.id}/apply",
         data={
@@ -285,6 +288,22 @@ def test_a_reference_typed_on_the_console_applies_the_message_to_that_referral(
     )
 
     assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Referral, second.id).status == "confirmed"  # type: ignore[union-attr]  # made above
+    # A second tab still showing the item is told it was decided, whatever it tries.
+    for action, form in [
+        ("apply", {"intent": "decline"}),
+        ("dismiss", {"note": "nothing to do"}),
+        ("reply", {"template": "ack_help"}),
+    ]:
+        again = caseworker_client.post(
+            f"/reviews/{item.id}/{action}",
+            data={"csrf_token": token_of(caseworker_client), **form},
+            follow_redirects=True,
+        )
+        assert "This item was already decided; nothing was changed." in again.get_data(
+            as_text=True
+        ), action
     session.expire_all()
     assert session.get(Referral, second.id).status == "confirmed"  # type: ignore[union-attr]  # made above
 
