@@ -300,8 +300,9 @@ GREETING_UNKNOWN_WORDS = 8
 def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
     """ "1, and greetings to the whole family 🙏", "1, kuma a gaishe da iyali duka": an option
     number makes the first clause on its own, and the clauses after it hold nothing that
-    answers, asks, doubts, dates, counts or laughs: greetings and blessings, at most eight
-    unknown words."""
+    answers, asks, doubts, dates, counts or laughs: greetings and blessings, a request not to
+    forget something ("1, and don't forget to send the address"), at most eight unknown
+    words."""
     if reading.asks or reading.events or reading.night:
         return False
     first_end = min((start for start in reading.clause_starts if start > 0), default=None)
@@ -314,13 +315,26 @@ def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
     chosen = {e.index for e in support}
     if any(i not in chosen and not _is_aside(m) for i, m in enumerate(reading.matches[:first_end])):
         return False
-    tail = reading.matches[first_end:]
+    tail = [
+        m
+        for m in reading.matches[first_end:]
+        # "1, and don't forget to send the address": a request not to forget, and the words for
+        # sending and the messages it names, cost like other words.
+        if not any(r.start <= m.start and m.end <= r.end for r in reading.dont_forget)
+    ]
+    asked = [m for m in tail if m.signal in _ASKED_NOT_TO_FORGET] if reading.dont_forget else []
     greeting = all(
-        (m.signal in (Signal.POLITENESS, Signal.NEUTRAL) or m.is_plain_unknown) and m.number is None
+        (m.signal in (Signal.POLITENESS, Signal.NEUTRAL) or m.is_plain_unknown or m in asked)
+        and m.number is None
         for m in tail
     )
-    unknown = sum(1 for m in tail if m.is_plain_unknown)
+    unknown = sum(1 for m in tail if m.is_plain_unknown or m in asked)
     return greeting and unknown <= GREETING_UNKNOWN_WORDS
+
+
+#: What a request not to forget names after an option number ("1, don't forget to send the
+#: address"): the words for sending and for the messages.
+_ASKED_NOT_TO_FORGET = frozenset({Signal.SEND, Signal.MESSAGES})
 
 
 def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) -> bool:

@@ -167,7 +167,7 @@ class Understanding:
             return True
         if reading.go_on or reading.negated_stops:
             return False  # "don't stop the reminders": the messages are to go on
-        if not reading.has(*_ABOUT_THE_MESSAGES):
+        if not reading.has(*_ABOUT_THE_MESSAGES) and not reading.messages_in_asides:
             return False
         known = {m.signal for m in reading.matches if m.signal is not None}
         is_receipt = (
@@ -257,6 +257,10 @@ def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
         # the rules know these stop nothing.
         return None
     matches = reading.matches
+    if all(m.signal in FILLER for m in matches):
+        # "mi teléfono estaba apagado, no recibí sus mensajes": every word is known and answers
+        # nothing (why one did not reply, who writes, greetings); no word is left to be like.
+        return None
     if any(
         m.signal in (Signal.REMOVE, Signal.SEND)
         and any(n.signal is Signal.NEGATION for n in matches[max(0, i - NEGATION_REACH) : i])

@@ -109,6 +109,13 @@ class Reading:
     #: Opt-outs about one's old number in a message that gives a new one ("borren mi número
     #: viejo, este es el nuevo"): a number changed, for a caseworker, not a stop.
     number_changed: tuple[Match, ...] = ()
+    #: Requests not to forget something: a negation with a word for forgetting right after it,
+    #: or one word between ("don't forget", "mos harroni", "wota on yejjit", "مه هېروئ"), in one
+    #: clause; each span covers both.
+    dont_forget: tuple[Match, ...] = ()
+    #: Words for the messages inside phrases that answer nothing ("my phone was off, I didn't
+    #: get your messages"): the reply still speaks of the messages.
+    messages_in_asides: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -446,6 +453,28 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(asked_why),
         tuple(whys),
         tuple(number_changed),
+        _requests_not_to_forget(refusing_words, forgetting, breaks),
+        tuple(
+            word
+            for word in find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
+            if any(m.signal is Signal.NEUTRAL and _within(word, [m]) for m in matches)
+        ),
+    )
+
+
+def _requests_not_to_forget(
+    negations: list[Match], forgetting: list[Match], breaks: list[bool]
+) -> tuple[Match, ...]:
+    """The spans of "don't forget" requests: a negation (or a "no": "لا تنسوا") before a word for
+    forgetting, at most one word between them ("wota on yejjit", don't you forget), or right
+    after it ("oubliez pas"), in one clause."""
+    return tuple(
+        Match(min(n.start, f.start), max(n.end, f.end), None, "")
+        for f in forgetting
+        for n in negations
+        # "oubliez pas d'envoyer l'adresse": the negation may follow the word for forgetting.
+        if (_overlaps(n, f) or 0 <= f.start - n.end <= 1 or n.start == f.end)
+        and _same_clause(n, f, breaks)
     )
 
 

@@ -1432,7 +1432,8 @@ def test_eighteenth_round(
         ("sq", None, "Sa her duhet me ju thon? Lemeni rehat!", Intent.OPT_OUT),
         ("prs", A, "رفتم، حالی دیگه کاری به مه نداشته باشین", Intent.OPT_OUT),
         # Near-misses: a phone that was blocked, stopping work, not stopping the reminders.
-        ("pcm", R, "My phone block last week na why I no reply. I go come", U),
+        # Read as a confirmation since the thirtieth round: why one did not reply is a story.
+        ("pcm", R, "My phone block last week na why I no reply. I go come", Intent.CONFIRM),
         ("pcm", F, "I stop the okada work, now I don start the training", Intent.ATTENDED_YES),
         ("fr", None, "Arrêtez pas les rappels svp sinon j'oublie tout", U),
         ("es", None, "No me quiten los recordatorios por favor, me sirven mucho", U),
@@ -2016,15 +2017,8 @@ def test_twenty_ninth_round(
         ("en", "my phone was off, I didn't get your messages", True),
         ("fr", "vos messages arrivent sur le téléphone de mon mari, il n'est pas content", True),
         ("ar", "الرسائل كثيرة بزاف", True),
-        pytest.param(
-            "es",
-            "mi teléfono estaba apagado, no recibí sus mensajes",
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="read as an opt-out by likeness (rule 7b) since round 28: a known gap",
-            ),
-        ),
+        # Every word known and answering nothing: no likeness opt-out (thirtieth round).
+        ("es", "mi teléfono estaba apagado, no recibí sus mensajes", True),
         ("ha", "wayana a kashe yake, ban ga sakon ku ba", True),
         ("bn", "আমার ভাই ভুল করে নাম্বারটা ব্লক করে দিছিল, তাই রিমাইন্ডার দেখি নাই", True),
         # Unclear answers that speak of nothing of the kind, and a stop that stops nothing.
