@@ -2010,6 +2010,39 @@ def test_twenty_ninth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Why one did not answer before (a phone off, no credit, a message not seen) is a story:
+        # the answer after it stands, in every language...
+        ("en", R, "sorry my phone was off, I didn't see your message. I will come", Intent.CONFIRM),
+        (
+            "fr",
+            A,
+            "j'avais pas de crédit, c pour ça j'ai pas répondu. oui je suis allé mardi",
+            Intent.ATTENDED_YES,
+        ),
+        ("sq", A, "s'kisha kredi, s'i pashë mesazhet. po, shkova", Intent.ATTENDED_YES),
+        ("ha", R, "wayata ta mutu, ban ga sakon ba. zan zo", Intent.CONFIRM),
+        ("bn", A, "নেটওয়ার্ক ছিল না, মেসেজ পাইনি। হ্যাঁ গিয়েছিলাম", Intent.ATTENDED_YES),
+        # ... and answers nothing by itself.
+        ("en", R, "my phone was off", U),
+        # News that the service was not cancelled agrees with "I started".
+        ("es", F, "sí empecé, no lo cancelaron", Intent.ATTENDED_YES),
+        ("ka", F, "კი, დავიწყე, არ გაუქმებულა", Intent.ATTENDED_YES),
+        ("en", F, "not cancelled", U),
+        # An option number, then a request not to forget something.
+        ("en", R, "1, and don't forget to send me the address", Intent.CONFIRM),
+        ("pcm", R, "1, abeg no forget to send the address", Intent.CONFIRM),
+        ("en", R, "1, and don't forget to send the address?", U),
+    ],
+)
+def test_thirtieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
