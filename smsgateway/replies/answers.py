@@ -572,11 +572,19 @@ def _proposal(reading: Reading) -> Decision | None:
         turn = later[0]
     refused = any(s in _REFUSING for s in signals[:turn])
     # "ሰኞ አይመቸኝም፣ ረቡዕ ቢሆን ይሻላል" (Monday does not suit me, Wednesday would be better).
-    agreed_after = any(s in _AGREEING | {Signal.POSSIBLE, Signal.BETTER} for s in signals[turn:])
+    agreeing = _AGREEING | {Signal.POSSIBLE, Signal.BETTER}
+    agreed_after = any(s in agreeing for s in signals[turn:])
     refused_after = any(s in _REFUSING for s in signals[turn:])
     # "ሰኑይ ኣይከኣልን ሰሉስ ግን ይከኣል" (Monday no, Tuesday but yes): the second day may stand
     # right before its "but", after the refusal of the first.
     first_refusal = next((i for i, s in enumerate(signals) if s in _REFUSING), turn)
+    if not contrasts and not agreed_after:
+        # "të martën jo, po të mërkurën" (Tuesday no, yes Wednesday): the agreement may open the
+        # clause of the second day, after the refusal's clause.
+        agreed_after = any(
+            signals[k] in agreeing and reading.clause_start(k) > first_refusal
+            for k in range(first_refusal + 1, turn)
+        )
     second_day = any(i >= turn for i in times) or (
         any(i < first_refusal for i in times) and any(first_refusal < i < turn for i in times)
     )

@@ -2034,6 +2034,13 @@ def test_twenty_ninth_round(
         ("en", R, "1, and don't forget to send me the address", Intent.CONFIRM),
         ("pcm", R, "1, abeg no forget to send the address", Intent.CONFIRM),
         ("en", R, "1, and don't forget to send the address?", U),
+        # A day refused, then another day with a yes opening its clause; the weekdays as Dari
+        # and Pashto speakers spell them in Latin letters.
+        ("en", R, "monday no, yes tuesday", Intent.RESCHEDULE),
+        ("sq", R, "të premten jo, po të shtunën", Intent.RESCHEDULE),
+        ("ps", R, "doshanba na, chorshanba rasham", Intent.RESCHEDULE),
+        ("prs", R, "panjshanba na, juma ha", Intent.RESCHEDULE),
+        ("en", R, "monday no, yes I will come", U),
     ],
 )
 def test_thirtieth_round(
