@@ -237,7 +237,10 @@ def _asked_after_confirming(reading: Reading) -> Decision | None:
     if start == 0:
         return None
     question = reading.matches[start:]
-    if any(m.number is not None or (m.signal not in _PRACTICAL) for m in question):
+    # "is it the same office near the market?": beside the office, a place of everyday life is
+    # a landmark, not another meeting.
+    landmarks = {Signal.EVENT} if any(m.signal is Signal.PLACE for m in question) else set()
+    if any(m.number is not None or (m.signal not in _PRACTICAL | landmarks) for m in question):
         return None
     if any(w.start >= question[0].start for w in reading.asks_when):
         return None  # "yes, what time?", "oui, c'est quand ?": not sure when it is

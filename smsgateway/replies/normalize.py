@@ -150,9 +150,9 @@ _CLAUSE_BREAKS = frozenset(",.;:!\n\u060c\u061b\u1362\u1363\u1364\u0964\u2026\u0
 _CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:.]([0-9]{2})(?![0-9])")
 
 
-#: Punctuation that ends a sentence: full stops, exclamation marks and line breaks, in Latin,
-#: Ethiopic and Bengali script (not commas, semicolons or colons).
-_SENTENCE_BREAKS = frozenset(".!\n\u1362\u0964\u2026")
+#: Punctuation that ends a sentence: full stops, exclamation marks, semicolons and line breaks,
+#: in Latin, Arabic, Ethiopic and Bengali script (not commas or colons).
+_SENTENCE_BREAKS = frozenset(".!;\n\u061b\u1362\u1364\u0964\u2026")
 
 
 def _split_with_breaks(

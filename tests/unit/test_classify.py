@@ -2041,6 +2041,17 @@ def test_twenty_ninth_round(
         ("ps", R, "doshanba na, chorshanba rasham", Intent.RESCHEDULE),
         ("prs", R, "panjshanba na, juma ha", Intent.RESCHEDULE),
         ("en", R, "monday no, yes I will come", U),
+        # A semicolon ends a sentence before a practical question; beside the office, the
+        # market is a landmark.
+        ("am", R, "እመጣለሁ፤ ቢሮው የት ነው?", Intent.CONFIRM),
+        ("en", R, "I will come; is the office near the market?", Intent.CONFIRM),
+        ("en", R, "I will come. see you at the market?", U),
+        # "I can't read" asks for help in every language, and is no refusal.
+        ("fr", R, "je sais pas lire", Intent.HELP),
+        ("pt", A, "não sei ler", Intent.HELP),
+        ("ps", R, "لوستل نشم کولی", Intent.HELP),
+        ("ka", F, "კითხვა არ ვიცი", Intent.HELP),
+        ("wo", F, "dimbali ma, xamuma jàng bu baax", Intent.HELP),
     ],
 )
 def test_thirtieth_round(
