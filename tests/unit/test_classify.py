@@ -2052,6 +2052,10 @@ def test_twenty_ninth_round(
         ("ps", R, "لوستل نشم کولی", Intent.HELP),
         ("ka", F, "კითხვა არ ვიცი", Intent.HELP),
         ("wo", F, "dimbali ma, xamuma jàng bu baax", Intent.HELP),
+        # "Option one", "I want two": the words that frame an option never swallow its number.
+        ("sq", R, "opsioni një", Intent.CONFIRM),
+        ("ka", R, "ორი მინდა", Intent.DECLINE),
+        ("am", R, "ሁለተኛውን እመርጣለሁ", Intent.DECLINE),
     ],
 )
 def test_thirtieth_round(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from smsgateway.content.languages import supported_codes
 from smsgateway.replies.keywords import Lexicon, Signal, load_keyword_file, scan
+from smsgateway.replies.normalize import matching_tokens
 from smsgateway.replies.reading import read_reply
+
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
 
 
 def _lexicon(*entries: tuple[str, Signal], folds: tuple[tuple[str, str], ...] = ()) -> Lexicon:
@@ -88,3 +93,22 @@ def test_a_keyword_file_with_a_malformed_spelling_table_is_refused(broken_locale
     path.write_text('[spelling]\nfold = [["ou"]]\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"\[spelling\] fold"):
         load_keyword_file("wo")
+
+
+def _holds(entry: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    return any(entry[i : i + len(words)] == words for i in range(len(entry)))
+
+
+@pytest.mark.parametrize("language", supported_codes())
+def test_no_word_that_frames_an_option_holds_an_option_number(language: str) -> None:
+    """A number inside an `option` entry ("opsioni një", "სამი მინდა") is swallowed by it: the
+    reply then holds no number and answers nothing. The number words go in `[number]`, the
+    framing words alone in `option`."""
+    data = tomllib.loads((LOCALES / language / "keywords.toml").read_text(encoding="utf-8"))
+    numbers = [tuple(matching_tokens(w)) for words in data["number"].values() for w in words]
+    holding = [
+        entry
+        for entry in data["reply"].get("option", [])
+        if any(_holds(tuple(matching_tokens(entry)), number) for number in numbers)
+    ]
+    assert holding == []
