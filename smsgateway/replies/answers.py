@@ -80,6 +80,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         # "not this week, maybe the next one?": another date asked for, even with a doubt.
         return Decision(Intent.RESCHEDULE, "proposal", _day_words(reading))
     hedge = reading.first(Signal.HEDGE)
+    if hedge is not None and question in _ATTENDANCE_QUESTIONS:
+        later = _not_yet_maybe_later(reading)
+        if later is not None:
+            return later
     if hedge is not None:
         return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
     if question is Question.APPOINTMENT_REMINDER:
@@ -803,6 +807,37 @@ _NOT_SENT_BACK = frozenset(
 )
 #: Unknown words a report of being sent back may carry ("dem say make I come back next month").
 SENT_BACK_UNKNOWN_WORDS = 4
+
+
+#: What keeps "not yet, maybe next week" from being a not yet: anything that says yes.
+_SAYS_YES = frozenset(
+    {Signal.YES, Signal.ACK, Signal.CONFIRM, Signal.ATTENDED_YES, Signal.PRAISE, Signal.LAUGHTER}
+)
+
+
+def _not_yet_maybe_later(reading: Reading) -> Decision | None:
+    """ "not yet, maybe next week", "pas encore, peut-être le mois prochain", "ჯერ არა, ალბათ
+    მომავალ თვეში" to "did you go / did you start?": a "not yet" or a no opening the message,
+    then, in a clause of its own, a doubt about a later day. The doubt is about when, not about
+    the answer. Nothing may say yes, ask or give an option."""
+    kept = [i for i, m in enumerate(reading.matches) if not _is_aside(m)]
+    if not kept or reading.asks or reading.options:
+        return None
+    first = reading.matches[kept[0]]
+    if first.signal not in (Signal.ATTENDED_NO, Signal.NO):
+        return None
+    if any(m.signal in _SAYS_YES for m in reading.matches):
+        return None
+    hedges = [i for i, m in enumerate(reading.matches) if m.signal is Signal.HEDGE]
+    for i in hedges:
+        start = reading.clause_start(i)
+        if start <= kept[0]:
+            return None  # "not yet maybe": the doubt is about the answer itself
+        end = min((c for c in reading.clause_starts if c > start), default=len(reading.matches))
+        clause = reading.matches[start:end]
+        if not any(m.signal in (Signal.TIME, Signal.RESCHEDULE) for m in clause):
+            return None
+    return Decision(Intent.ATTENDED_NO, "not_yet_maybe_later", (first.text,))
 
 
 def _sent_back(reading: Reading) -> Decision | None:

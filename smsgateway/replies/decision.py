@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "said come back next week', 'I went, they said they will call'): a yes to 'did you go?', a "
     "not yet to 'did you start?'",
     "sent_back": "told to come back later ('they said come back next month'): not yet",
+    "not_yet_maybe_later": "a 'not yet' or a no, then a doubt about a later day in a clause of "
+    "its own ('not yet, maybe next week'): the doubt is about when; not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",
     "conclusion": "a refusal or 'not yet' after 'so' ends the message: the words before are "

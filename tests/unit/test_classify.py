@@ -2056,6 +2056,12 @@ def test_twenty_ninth_round(
         ("sq", R, "opsioni një", Intent.CONFIRM),
         ("ka", R, "ორი მინდა", Intent.DECLINE),
         ("am", R, "ሁለተኛውን እመርጣለሁ", Intent.DECLINE),
+        # "Not yet, maybe next week": the doubt is about when.
+        ("fr", F, "pas encore, peut-être la semaine prochaine", Intent.ATTENDED_NO),
+        ("en", A, "no, maybe next week", Intent.ATTENDED_NO),
+        ("en", F, "not yet maybe", U),
+        ("en", F, "not yet, I don't know when", U),
+        ("en", F, "yes, maybe next week", U),
     ],
 )
 def test_thirtieth_round(
