@@ -2062,6 +2062,14 @@ def test_twenty_ninth_round(
         ("en", F, "not yet maybe", U),
         ("en", F, "not yet, I don't know when", U),
         ("en", F, "yes, maybe next week", U),
+        # "I'll come, I'll be a bit late" confirms in every language; being late alone answers
+        # nothing.
+        ("fr", R, "je viens, je serai un peu en retard", Intent.CONFIRM),
+        ("es", R, "sí voy, voy a llegar un poco tarde", Intent.CONFIRM),
+        ("ar", R, "جاي، رح اتأخر شوي", Intent.CONFIRM),
+        ("prs", R, "میایم، یک کم دیر میکنم", Intent.CONFIRM),
+        ("bn", R, "আসবো, একটু দেরি হবে", Intent.CONFIRM),
+        ("pcm", R, "I go late small", U),
     ],
 )
 def test_thirtieth_round(
