@@ -109,9 +109,9 @@ class Reading:
     #: Opt-outs about one's old number in a message that gives a new one ("borren mi número
     #: viejo, este es el nuevo"): a number changed, for a caseworker, not a stop.
     number_changed: tuple[Match, ...] = ()
-    #: Requests not to forget something: a negation with a word for forgetting right after it,
-    #: or one word between ("don't forget", "mos harroni", "wota on yejjit", "مه هېروئ"), in one
-    #: clause; each span covers both.
+    #: Requests not to forget something: a negation (or a "no") right before a word for
+    #: forgetting, one word before it, or right after it ("don't forget", "wota on yejjit", "مه
+    #: هېروئ", "oubliez pas"), in one clause; each span covers both.
     dont_forget: tuple[Match, ...] = ()
     #: Words for the messages inside phrases that answer nothing ("my phone was off, I didn't
     #: get your messages"): the reply still speaks of the messages.
