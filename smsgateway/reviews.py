@@ -36,8 +36,8 @@ from smsgateway.replies.apply import (
     ACK_FOR,
     STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
-    ReviewItemClosed,
     apply_review_item,
+    open_review_item,
 )
 from smsgateway.replies.intents import Intent
 from smsgateway.replies.partner_commands import PartnerAction
@@ -195,13 +195,6 @@ def open_referrals_of(session: Session, returnee_id: int | None, limit: int = 5)
     ]
 
 
-def _open_item(session: Session, item_id: int) -> ReviewItem:
-    item = session.get(ReviewItem, item_id)
-    if item is None or item.resolved_at is not None:
-        raise ReviewItemClosed()
-    return item
-
-
 def apply_review(
     session: Session,
     item_id: int,
@@ -213,7 +206,7 @@ def apply_review(
 ) -> ReplyOutcome:
     """Apply a queued message as `meaning`: a returnee intent, or a partner outcome for a point
     person's message. `InvalidInput` or `TransitionRefused` leave everything unchanged."""
-    item = _open_item(session, item_id)
+    item = open_review_item(session, item_id)
     sender = sender_of(session, item)
     if meaning not in INTENTS_FOR[sender.kind]:
         if sender.kind is SenderKind.PARTNER:
@@ -307,7 +300,7 @@ def reply_to_review_item(
     """Answer the sender with a template (how replies work, or "your message reached us") and
     resolve the item; nothing changes on the referral. Refused for a partner or an unknown
     number, and for a contact that stopped messages."""
-    item = _open_item(session, item_id)
+    item = open_review_item(session, item_id)
     sender = sender_of(session, item)
     point = sender.contact_point
     if kind not in REPLY_KINDS:
@@ -336,7 +329,7 @@ def dismiss_review_item(
     session: Session, item_id: int, *, note: str, now: datetime, actor: Actor
 ) -> ReviewItem:
     """Close an item without acting on it; the note says why. Nothing is sent to anyone."""
-    item = _open_item(session, item_id)
+    item = open_review_item(session, item_id)
     text = note.strip()
     if not text:
         raise InvalidInput("note", "say in a few words why it needs nothing")
@@ -388,7 +381,7 @@ def keep_likeness_stop(
 
 
 def _likeness_item(session: Session, item_id: int) -> ReviewItem:
-    item = _open_item(session, item_id)
+    item = open_review_item(session, item_id)
     if item.reason != STOPPED_BY_LIKENESS_REASON or item.message is None:
         raise InvalidInput("item_id", "this review item is not a stop read by likeness")
     return item

@@ -115,6 +115,14 @@ class ReviewItemClosed(InvalidInput):
         super().__init__("item_id", "no open review item with this id")
 
 
+def open_review_item(session: Session, item_id: int) -> ReviewItem:
+    """The review item `item_id` while it is open; `ReviewItemClosed` otherwise."""
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.resolved_at is not None:
+        raise ReviewItemClosed()
+    return item
+
+
 @dataclass
 class ReplyOutcome:
     outcome: str
@@ -423,9 +431,7 @@ def apply_review_item(
     """
     if intent not in ACK_FOR:  # satisfaction answers and feedback are not a caseworker's
         raise InvalidInput("intent", "choose one of the offered intents")
-    item = session.get(ReviewItem, item_id)
-    if item is None or item.resolved_at is not None:
-        raise ReviewItemClosed()
+    item = open_review_item(session, item_id)
     message = item.message
     if message is None:  # a notice whose delivery is unknown: resend or mark sent instead
         raise InvalidInput("item_id", "this review item is about a notice, not a message")

@@ -454,12 +454,18 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(whys),
         tuple(number_changed),
         _requests_not_to_forget(refusing_words, forgetting, breaks),
-        tuple(
-            word
-            for word in find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
-            if any(m.signal is Signal.NEUTRAL and _within(word, [m]) for m in matches)
-        ),
+        _messages_within(tokens, lexicon, [m for m in matches if m.signal is Signal.NEUTRAL]),
     )
+
+
+def _messages_within(
+    tokens: list[str], lexicon: Lexicon, phrases: list[Match]
+) -> tuple[Match, ...]:
+    """The words for the messages inside `phrases` (none looked for when there are none)."""
+    if not phrases:
+        return ()
+    words = find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
+    return tuple(word for word in words if _within(word, phrases))
 
 
 def _requests_not_to_forget(

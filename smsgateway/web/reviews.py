@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from smsgateway.errors import InvalidInput
 from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused
+from smsgateway.replies.apply import ReviewItemClosed
 from smsgateway.reviews import (
     INTENTS_FOR,
-    ReviewItemClosed,
     UnknownReferral,
     apply_review,
     count_open_review_items,
