@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from smsgateway.channels import Channel
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, PointPerson, Referral, ReviewItem
 from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
@@ -34,6 +35,7 @@ from smsgateway.reachability import suppressed_numbers
 from smsgateway.referrals import CLOSED, Source, change_status
 from smsgateway.replies.apply import (
     ACK_FOR,
+    CANNOT_READ_REASON,
     STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
     apply_review_item,
@@ -41,7 +43,7 @@ from smsgateway.replies.apply import (
 )
 from smsgateway.replies.intents import Intent
 from smsgateway.replies.partner_commands import PartnerAction
-from smsgateway.returnees import is_opted_out
+from smsgateway.returnees import is_opted_out, update_returnee
 from smsgateway.users import Actor, actor_identity
 
 #: The longest note a caseworker leaves on a review item.
@@ -65,6 +67,8 @@ class Resolution(StrEnum):
     # A stop read by likeness (rule 7b), checked with the person: not meant, or meant.
     STOP_LIFTED = "stop_lifted"
     STOP_KEPT = "stop_kept"
+    # Someone who cannot read: their notices go as voice calls from now on.
+    VOICE_CHOSEN = "voice_chosen"
 
 
 #: Templates a caseworker may answer a returnee's (or proxy's) message with: none names a
@@ -376,6 +380,22 @@ def keep_likeness_stop(
         assert item.message is not None  # noqa: S101  (a likeness item always has its message)
         item.message.referral_id = item.message.referral_id or referral.id
     _resolve(item, Resolution.STOP_KEPT, now, actor)
+    session.flush()
+    return item
+
+
+def send_notices_by_voice(
+    session: Session, item_id: int, *, now: datetime, actor: Actor
+) -> ReviewItem:
+    """Someone wrote that they cannot read (`CANNOT_READ_REASON`): the notices planned for them
+    from now on go as voice calls (a notice in a language no call can carry still goes as an
+    SMS, `smsgateway.dispatch`). Nothing is sent to them now; the item is decided."""
+    item = open_review_item(session, item_id)
+    returnee = item.returnee
+    if item.reason != CANNOT_READ_REASON or returnee is None:
+        raise InvalidInput("item_id", "this review item is not from someone who cannot read")
+    update_returnee(session, returnee, now=now, actor=actor, channel=Channel.VOICE)
+    _resolve(item, Resolution.VOICE_CHOSEN, now, actor)
     session.flush()
     return item
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from smsgateway.db import Base, UTCDateTime
 from smsgateway.models.messages import Message
 from smsgateway.models.notices import Notice
+from smsgateway.models.returnees import Returnee
 
 
 class ReviewItem(Base):
@@ -34,3 +35,4 @@ class ReviewItem(Base):
 
     message: Mapped[Message | None] = relationship()
     notice: Mapped[Notice | None] = relationship()
+    returnee: Mapped[Returnee | None] = relationship()

@@ -138,6 +138,9 @@ NOTHING_STOPPED_REASON = "opt_in_nothing_stopped"
 #: The review reason of an opt-out read by likeness (rule `opt_out_likeness`), not by a rule: the
 #: number stopped, and a caseworker checks that the returnee meant it.
 STOPPED_BY_LIKENESS_REASON = "opt_out_by_likeness"
+#: The review reason of a request for help from someone who cannot read ("I can't read"): the
+#: help answer went as a text, and a caseworker calls them or sends their notices as voice calls.
+CANNOT_READ_REASON = "cannot_read"
 
 
 def queue_review(

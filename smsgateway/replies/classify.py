@@ -177,6 +177,16 @@ class Understanding:
         )
         return not is_receipt
 
+    @property
+    def cannot_read(self) -> bool:
+        """Whether the reply asks for help because the person cannot read ("I can't read",
+        "je sais pas lire", "ማንበብ አልችልም"; section `cannot_read`): the help answer is a text,
+        so a caseworker is asked to call them, or to send their notices as voice calls."""
+        general = self.general
+        return (
+            general is not None and general.intent is Intent.HELP and bool(self.reading.cannot_read)
+        )
+
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""
         return self if language == self.language else understand_reply(self.text, language)

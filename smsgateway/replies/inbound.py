@@ -39,6 +39,7 @@ from smsgateway.programme import current_programme
 from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
     ABOUT_THE_MESSAGES_REASON,
+    CANNOT_READ_REASON,
     STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
     acknowledge_receipt,
@@ -384,6 +385,18 @@ def _from_stranger(
     return outcome
 
 
+def _caseworker_reason(reply: Understanding) -> str | None:
+    """Why a reply that works whatever the question (an opt-out, help) also goes to a
+    caseworker, or None: a stop read by likeness, not by a rule, is checked with the person (who
+    was told how to start again); someone who cannot read got the help answer as a text, and is
+    to be called, or sent their notices as voice calls."""
+    if reply.general is not None and reply.general.rule == "opt_out_likeness":
+        return STOPPED_BY_LIKENESS_REASON
+    if reply.cannot_read:
+        return CANNOT_READ_REASON
+    return None
+
+
 def _understand(
     session: Session,
     message: Message,
@@ -414,15 +427,14 @@ def _understand(
             now=now,
             is_answered_by_provider=provider_answers_keywords(settings, message.channel),
         )
-        if reply.general is not None and reply.general.rule == "opt_out_likeness":
-            # Stopped on a likeness, not a rule: a caseworker checks it was meant (the returnee
-            # was told how to start again).
+        reason = _caseworker_reason(reply)
+        if reason is not None:
             # On the referral's timeline from the start when the returnee has only one open.
             referral = only_open_referral(session, message.returnee_id)
             queue_review(
                 session,
                 message,
-                reason=STOPPED_BY_LIKENESS_REASON,
+                reason=reason,
                 now=now,
                 referral_id=referral.id if referral is not None else None,
             )

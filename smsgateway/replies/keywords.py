@@ -97,6 +97,9 @@ class Signal(StrEnum):
     #: "they said to wait", "they will call me", "منتظر باش": told to wait after a visit. Read as
     #: "not yet" (`attended_no`); after "I went", the visit's outcome ("I went, they said wait").
     WAITING = "waiting"
+    #: "I can't read", "je sais pas lire", "ማንበብ አልችልም": read as `help`; the help answer is
+    #: text, so a caseworker is also asked to call (or to send the notices as voice calls).
+    CANNOT_READ = "cannot_read"
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
     #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
@@ -268,6 +271,8 @@ class Lexicon:
     hours: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `waiting`, which are read as `attended_no`.
     waiting: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `cannot_read`, which are read as `help`.
+    cannot_read: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `earlier`, whatever meaning the chain gave them first.
     earlier: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
@@ -470,6 +475,12 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 for word in words:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
                     lexicon.waiting.add(tuple(lexicon.words(word)))
+                continue
+            if signal is Signal.CANNOT_READ:
+                # "I can't read" asks for help that a text cannot give by itself.
+                for word in words:
+                    lexicon.add(word, Signal.HELP.value)
+                    lexicon.cannot_read.add(tuple(lexicon.words(word)))
                 continue
             if signal in (
                 Signal.EARLIER,

@@ -116,6 +116,8 @@ class Reading:
     #: Words for the messages inside phrases that answer nothing ("my phone was off, I didn't
     #: get your messages"): the reply still speaks of the messages.
     messages_in_asides: tuple[Match, ...] = ()
+    #: Phrases of section `cannot_read` ("I can't read", "je sais pas lire"), read as help.
+    cannot_read: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -455,6 +457,11 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(number_changed),
         _requests_not_to_forget(refusing_words, forgetting, breaks),
         _messages_within(tokens, lexicon, [m for m in matches if m.signal is Signal.NEUTRAL]),
+        tuple(
+            m
+            for m in matches
+            if m.signal is Signal.HELP and tuple(tokens[m.start : m.end]) in lexicon.cannot_read
+        ),
     )
 
 

@@ -67,6 +67,7 @@ REVIEW_REASON = {
     "could_not_be_processed": _("Could not be processed"),
     "opted_out": _("The number stopped messages"),
     "opt_out_by_likeness": _("Stopped: reads like an opt-out, check it was meant"),
+    "cannot_read": _("Cannot read: call them, or send their notices as voice calls"),
     "opt_in_nothing_stopped": _("Asks for the messages again, but nothing was stopped"),
     "delivery_unknown": _("Delivery unknown"),
     "decline": _("Cannot come"),

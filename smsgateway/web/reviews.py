@@ -24,6 +24,7 @@ from smsgateway.reviews import (
     referral_from_form,
     referral_of_item,
     reply_to_review_item,
+    send_notices_by_voice,
     sender_of,
 )
 from smsgateway.runtime import get_runtime
@@ -160,6 +161,21 @@ def keep_stop(item_id: int) -> Response:
         flash(_refusal(error), "error")
         return _back()
     flash(gettext("The number stays stopped."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/voice")
+@requires(Action.APPLY_REVIEW)
+def voice(item_id: int) -> Response:
+    """Someone who cannot read: their notices go as voice calls from now on."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            send_notices_by_voice(session, item_id, now=runtime.clock(), actor=acting_user())
+    except InvalidInput as error:
+        flash(_refusal(error), "error")
+        return _back()
+    flash(gettext("Their notices now go as voice calls."), "info")
     return _back()
 
 

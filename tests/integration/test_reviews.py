@@ -24,6 +24,7 @@ from smsgateway.models import (
     ReviewItem,
     Suppression,
 )
+from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import set_opt_out, suppress
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.replies.inbound import InboundMessage, receive_message
@@ -449,6 +450,72 @@ def test_a_caseworker_who_finds_a_likeness_stop_was_meant_keeps_it_with_a_trace(
         follow_redirects=True,
     )
     assert "This item was already decided; nothing was changed." in again.get_data(as_text=True)
+
+
+def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """ "Je sais pas lire": the help answer goes (someone may read it to them), and a caseworker
+    is asked to call; from the queue, their next notices go as voice calls."""
+    referral = make_referral()
+    phone = phone_of(referral.returnee)
+    before = last_notice_id(session)
+    item = write(runtime, phone, "pardon je sais pas lire, c'est quoi ?", now)
+    assert item.reason == "cannot_read"
+    with runtime.db.transaction() as tx:
+        assert [n.kind for n in planned_since(tx, before)] == ["ack_help"]
+        assert tx.get(Message, item.message_id).intent == "help"  # type: ignore[union-attr]
+    # Other help asks nobody to call.
+    with runtime.db.transaction() as tx:
+        other = receive_message(
+            tx, InboundMessage(phone, "je comprends pas"), now=now, settings=runtime.settings
+        )
+        assert tx.scalar(select(ReviewItem).filter_by(message_id=other.message_id)) is None
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+    start = page.index(f'data-item="{item.id}"')
+    block = page[start : page.index("</li>", start)]
+    assert "Cannot read: call them, or send their notices as voice calls" in block
+    assert "Send their notices as voice calls" in block
+
+    response = caseworker_client.post(
+        f"/reviews/{item.id}/voice",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "Their notices now go as voice calls." in response.get_data(as_text=True)
+    with runtime.db.transaction() as tx:
+        decided = tx.get(ReviewItem, item.id)
+        assert decided is not None and decided.resolution == "voice_chosen"
+        assert decided.resolved_by == caseworker_client.user.username  # type: ignore[attr-defined]
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None and returnee.preferred_channel == "voice"
+        assert planned_since(tx, before)[-1].kind == "ack_help"  # nothing sent now
+        notice = plan_notice(
+            tx,
+            kind=NoticeKind.APPOINTMENT_REMINDER,
+            returnee=returnee,
+            contact_point=returnee.contact_points[0],
+            due_at=now,
+            now=now,
+        )
+        assert notice.channel == "voice"
+    timeline = caseworker_client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
+    assert "Review: cannot read, the notices now go as voice calls" in timeline
+    # Only an item from someone who cannot read switches the channel this way.
+    likeness = write(runtime, phone, "ces sms c'est trop, ce téléphone est à mon mari", now)
+    refused = caseworker_client.post(
+        f"/reviews/{likeness.id}/voice",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "Their notices now go as voice calls." not in refused.get_data(as_text=True)
+    with runtime.db.transaction() as tx:
+        assert tx.get(ReviewItem, likeness.id).resolved_at is None  # type: ignore[union-attr]
 
 
 def test_an_item_about_the_messages_presets_no_answer(

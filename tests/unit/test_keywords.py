@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from smsgateway.content.languages import supported_codes
+from smsgateway.replies.classify import understand_reply
+from smsgateway.replies.intents import Intent
 from smsgateway.replies.keywords import Lexicon, Signal, load_keyword_file, scan
 from smsgateway.replies.normalize import matching_tokens
 from smsgateway.replies.reading import read_reply
@@ -112,3 +114,19 @@ def test_no_word_that_frames_an_option_holds_an_option_number(language: str) -> 
         if any(_holds(tuple(matching_tokens(entry)), number) for number in numbers)
     ]
     assert holding == []
+
+
+@pytest.mark.parametrize("language", supported_codes())
+def test_every_language_knows_someone_who_cannot_read(language: str) -> None:
+    """Every phrase of `cannot_read` asks for help and says the person cannot read, so the help
+    text is not the only answer they get (a caseworker is asked to call); other help does not."""
+    data = tomllib.loads((LOCALES / language / "keywords.toml").read_text(encoding="utf-8"))
+    phrases = data["reply"].get("cannot_read", [])
+    assert phrases, f"{language}: no `cannot_read` section"
+    for phrase in phrases:
+        understood = understand_reply(phrase, language)
+        assert understood.intent(None) is Intent.HELP, phrase
+        assert understood.cannot_read, phrase
+    other_help = understand_reply("help", language)
+    assert other_help.intent(None) is Intent.HELP
+    assert not other_help.cannot_read
