@@ -241,6 +241,29 @@ def cancel_pending(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]  # CursorResult has rowcount
 
 
+def move_planned_to_channel(session: Session, returnee: Returnee, channel: str) -> int:
+    """The returnee's planned notices to their own numbers go on `channel` (answers to a message
+    just received, `IMMEDIATE_KINDS`, and notices to a proxy's number stay as they are); how
+    many moved. A notice in a language no call can carry still goes as an SMS
+    (`smsgateway.dispatch.prepare`)."""
+    own = select(ContactPoint.id).where(
+        ContactPoint.returnee_id == returnee.id, ContactPoint.is_proxy.is_(False)
+    )
+    result = session.execute(
+        update(Notice)
+        .where(
+            Notice.returnee_id == returnee.id,
+            Notice.state == NoticeState.PLANNED,
+            Notice.channel != channel,
+            Notice.contact_point_id.in_(own),
+            Notice.kind.not_in([str(kind) for kind in IMMEDIATE_KINDS]),
+        )
+        .values(channel=channel),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # CursorResult has rowcount
+
+
 def open_questions(session: Session, phone_e164: str, *, since: datetime) -> list[Notice]:
     """Unanswered questions sent to this number since `since`, newest first, one per referral."""
     query = (

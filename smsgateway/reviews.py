@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session
 from smsgateway.channels import Channel
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, PointPerson, Referral, ReviewItem
-from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
+from smsgateway.notices import (
+    NoticeKind,
+    move_planned_to_channel,
+    plan_notice,
+    plan_notice_to_number,
+)
 from smsgateway.partners import (
     RECORDED,
     STATUS_FOR_ACTION,
@@ -69,6 +74,8 @@ class Resolution(StrEnum):
     STOP_KEPT = "stop_kept"
     # Someone who cannot read: their notices go as voice calls from now on.
     VOICE_CHOSEN = "voice_chosen"
+    # Someone who cannot read was called; the note says what the call gave.
+    CALLED = "called"
 
 
 #: Templates a caseworker may answer a returnee's (or proxy's) message with: none names a
@@ -334,12 +341,7 @@ def dismiss_review_item(
 ) -> ReviewItem:
     """Close an item without acting on it; the note says why. Nothing is sent to anyone."""
     item = open_review_item(session, item_id)
-    text = note.strip()
-    if not text:
-        raise InvalidInput("note", "say in a few words why it needs nothing")
-    if len(text) > NOTE_LENGTH:
-        raise InvalidInput("note", "use at most %(count)s characters", count=NOTE_LENGTH)
-    item.note = text
+    item.note = _note(note, "say in a few words why it needs nothing")
     _resolve(item, Resolution.DISMISSED, now, actor)
     session.flush()
     return item
@@ -387,17 +389,47 @@ def keep_likeness_stop(
 def send_notices_by_voice(
     session: Session, item_id: int, *, now: datetime, actor: Actor
 ) -> ReviewItem:
-    """Someone wrote that they cannot read (`CANNOT_READ_REASON`): the notices planned for them
-    from now on go as voice calls (a notice in a language no call can carry still goes as an
-    SMS, `smsgateway.dispatch`). Nothing is sent to them now; the item is decided."""
+    """A returnee wrote from their own number that they cannot read (`CANNOT_READ_REASON`):
+    their notices go as voice calls, those already planned to their own numbers and those
+    planned from now on (a notice in a language no call can carry still goes as an SMS,
+    `smsgateway.dispatch`). Nothing is sent now; the item is decided. A relative who cannot
+    read is no reason to change how the returnee is reached: refused."""
     item = open_review_item(session, item_id)
     returnee = item.returnee
     if item.reason != CANNOT_READ_REASON or returnee is None:
         raise InvalidInput("item_id", "this review item is not from someone who cannot read")
+    if sender_of(session, item).kind is not SenderKind.RETURNEE:
+        raise InvalidInput("item_id", "written from another number than the returnee's own")
     update_returnee(session, returnee, now=now, actor=actor, channel=Channel.VOICE)
+    session.flush()
+    move_planned_to_channel(session, returnee, Channel.VOICE)
     _resolve(item, Resolution.VOICE_CHOSEN, now, actor)
     session.flush()
     return item
+
+
+def record_call(
+    session: Session, item_id: int, *, note: str, now: datetime, actor: Actor
+) -> ReviewItem:
+    """Someone who cannot read (`CANNOT_READ_REASON`) was called: the note says what the call
+    gave, and the item is decided. Nothing is sent to anyone."""
+    item = open_review_item(session, item_id)
+    if item.reason != CANNOT_READ_REASON:
+        raise InvalidInput("item_id", "this review item is not from someone who cannot read")
+    item.note = _note(note, "say in a few words what the call gave")
+    _resolve(item, Resolution.CALLED, now, actor)
+    session.flush()
+    return item
+
+
+def _note(note: str, missing: str) -> str:
+    """A caseworker's note, stripped; `missing` when there is none."""
+    text = note.strip()
+    if not text:
+        raise InvalidInput("note", missing)
+    if len(text) > NOTE_LENGTH:
+        raise InvalidInput("note", "use at most %(count)s characters", count=NOTE_LENGTH)
+    return text
 
 
 def _likeness_item(session: Session, item_id: int) -> ReviewItem:

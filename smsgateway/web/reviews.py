@@ -21,6 +21,7 @@ from smsgateway.reviews import (
     lift_likeness_stop,
     open_referrals_of,
     open_review_items,
+    record_call,
     referral_from_form,
     referral_of_item,
     reply_to_review_item,
@@ -176,6 +177,30 @@ def voice(item_id: int) -> Response:
         flash(_refusal(error), "error")
         return _back()
     flash(gettext("Their notices now go as voice calls."), "info")
+    return _back()
+
+
+@reviews.post("/reviews/<int:item_id>/called")
+@requires(Action.APPLY_REVIEW)
+def called(item_id: int) -> Response:
+    """Someone who cannot read was called: the note says what the call gave."""
+    runtime = get_runtime()
+    try:
+        with runtime.db.transaction() as session:
+            record_call(
+                session,
+                item_id,
+                note=request.form.get("note", ""),
+                now=runtime.clock(),
+                actor=acting_user(),
+            )
+    except InvalidInput as error:
+        if getattr(error, "field", "") == "note":
+            flash(gettext("Say in a few words what the call gave."), "error")
+        else:
+            flash(_refusal(error), "error")
+        return _back()
+    flash(gettext("The call is noted."), "info")
     return _back()
 
 

@@ -28,6 +28,7 @@ from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import set_opt_out, suppress
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.replies.inbound import InboundMessage, receive_message
+from smsgateway.returnees import PhoneInput
 from smsgateway.reviews import (
     SenderKind,
     apply_review,
@@ -460,9 +461,15 @@ def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
     make_referral: Callable[..., Referral],
 ) -> None:
     """ "Je sais pas lire": the help answer goes (someone may read it to them), and a caseworker
-    is asked to call; from the queue, their next notices go as voice calls."""
+    is asked to call; from the queue, their notices go as voice calls, those planned already
+    and those planned later."""
     referral = make_referral()
     phone = phone_of(referral.returnee)
+    with runtime.db.transaction() as tx:
+        reminder = tx.scalar(
+            select(Notice).filter_by(referral_id=referral.id, kind="appointment_reminder")
+        )
+        assert reminder is not None and reminder.channel == "sms" and reminder.state == "planned"
     before = last_notice_id(session)
     item = write(runtime, phone, "pardon je sais pas lire, c'est quoi ?", now)
     assert item.reason == "cannot_read"
@@ -494,7 +501,11 @@ def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
         assert decided.resolved_by == caseworker_client.user.username  # type: ignore[attr-defined]
         returnee = tx.get(Returnee, referral.returnee_id)
         assert returnee is not None and returnee.preferred_channel == "voice"
-        assert planned_since(tx, before)[-1].kind == "ack_help"  # nothing sent now
+        # The reminder planned before is a call now; the answer to the message stays a text,
+        # and nothing new is sent.
+        assert tx.get(Notice, reminder.id).channel == "voice"  # type: ignore[union-attr]
+        answers = {(n.kind, n.channel) for n in planned_since(tx, before)}
+        assert answers == {("ack_help", "sms")}  # to "je sais pas lire" and "je comprends pas"
         notice = plan_notice(
             tx,
             kind=NoticeKind.APPOINTMENT_REMINDER,
@@ -516,6 +527,52 @@ def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
     assert "Their notices now go as voice calls." not in refused.get_data(as_text=True)
     with runtime.db.transaction() as tx:
         assert tx.get(ReviewItem, likeness.id).resolved_at is None  # type: ignore[union-attr]
+
+
+def test_a_relative_who_cannot_read_is_called_and_the_returnee_keeps_their_channel(
+    runtime: Runtime,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    proxy = "+221771239112"
+    returnee = make_returnee(
+        phones=[PhoneInput("+221771239111"), PhoneInput(proxy, is_proxy=True, relation="soeur")]
+    )
+    make_referral(returnee=returnee)
+    item = write(runtime, proxy, "je sais pas lire", now)
+    assert item.reason == "cannot_read"
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+    start = page.index(f'data-item="{item.id}"')
+    block = page[start : page.index("</li>", start)]
+    assert "relative or friend who may not be able to read it" in block
+    assert "Send their notices as voice calls" not in block
+    forced = caseworker_client.post(
+        f"/reviews/{item.id}/voice",
+        data={"csrf_token": token_of(caseworker_client)},
+        follow_redirects=True,
+    )
+    assert "Their notices now go as voice calls." not in forced.get_data(as_text=True)
+    # The call is noted; an empty note (spaces) is refused with what to write.
+    blank = caseworker_client.post(
+        f"/reviews/{item.id}/called",
+        data={"csrf_token": token_of(caseworker_client), "note": "   "},
+        follow_redirects=True,
+    )
+    assert "Say in a few words what the call gave." in blank.get_data(as_text=True)
+    done = caseworker_client.post(
+        f"/reviews/{item.id}/called",
+        data={"csrf_token": token_of(caseworker_client), "note": "Appelée, elle passera"},
+        follow_redirects=True,
+    )
+    assert "The call is noted." in done.get_data(as_text=True)
+    with runtime.db.transaction() as tx:
+        noted = tx.get(ReviewItem, item.id)
+        assert noted is not None and noted.resolution == "called"
+        assert noted.note == "Appelée, elle passera"
+        assert tx.get(Returnee, returnee.id).preferred_channel == "sms"  # type: ignore[union-attr]
 
 
 def test_an_item_about_the_messages_presets_no_answer(
