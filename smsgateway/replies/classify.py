@@ -633,6 +633,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
+    case = _case_asked_about(reading, requests) if signal is Signal.HELP and is_phrase else None
     others = [
         m
         for m in reading.matches
@@ -640,6 +641,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
         and m.signal not in FILLER
         and m.signal not in agreeing
         and m.text != "?"
+        and (case is None or m.start < case)
     ]
     if any(not m.is_unknown for m in others):
         return False
@@ -655,6 +657,15 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
     return len(others) <= allowed
+
+
+def _case_asked_about(reading: Reading, requests: list[Match]) -> int | None:
+    """Where the case a help phrase asks about begins: a word for "if" after it ("what do I
+    reply if I went but was late?", "je dois répondre quoi si je suis parti mais en retard ?").
+    What that clause says is the question's case, not an answer."""
+    asked = min(m.start for m in requests if m.is_phrase)
+    cases = [c.start for c in reading.conditions if c.start >= asked]
+    return min(cases) if cases else None
 
 
 #: Unknown words a START may be signed with ("START, its Ama", "START, Modou la").

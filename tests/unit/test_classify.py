@@ -2079,6 +2079,26 @@ def test_thirtieth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "What do I reply if I went but was late?": the "if" clause is the case asked about,
+        # not an answer.
+        ("fr", A, "je dois répondre quoi si je suis parti mais en retard ?", Intent.HELP),
+        ("es", A, "que respondo si fui pero llegue tarde?", Intent.HELP),
+        ("ha", A, "me zan amsa idan na je amma na makara?", Intent.HELP),
+        ("en", R, "what do i reply if i can't come?", Intent.HELP),
+        # An answer before the request is still an answer beside a request.
+        ("en", R, "1, what do i reply if i can't come?", U),
+        ("en", A, "yes i went, what do i reply?", U),
+    ],
+)
+def test_thirty_first_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
