@@ -341,7 +341,7 @@ def dismiss_review_item(
 ) -> ReviewItem:
     """Close an item without acting on it; the note says why. Nothing is sent to anyone."""
     item = open_review_item(session, item_id)
-    item.note = _note(note, "say in a few words why it needs nothing")
+    item.note = _note(note)
     _resolve(item, Resolution.DISMISSED, now, actor)
     session.flush()
     return item
@@ -416,17 +416,19 @@ def record_call(
     item = open_review_item(session, item_id)
     if item.reason != CANNOT_READ_REASON:
         raise InvalidInput("item_id", "this review item is not from someone who cannot read")
-    item.note = _note(note, "say in a few words what the call gave")
+    item.note = _note(note, of_a_call=True)
     _resolve(item, Resolution.CALLED, now, actor)
     session.flush()
     return item
 
 
-def _note(note: str, missing: str) -> str:
-    """A caseworker's note, stripped; `missing` when there is none."""
+def _note(note: str, *, of_a_call: bool = False) -> str:
+    """A caseworker's note, stripped: what a call gave, or why an item needs nothing."""
     text = note.strip()
+    if not text and of_a_call:
+        raise InvalidInput("note", "say in a few words what the call gave")
     if not text:
-        raise InvalidInput("note", missing)
+        raise InvalidInput("note", "say in a few words why it needs nothing")
     if len(text) > NOTE_LENGTH:
         raise InvalidInput("note", "use at most %(count)s characters", count=NOTE_LENGTH)
     return text

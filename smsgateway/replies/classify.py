@@ -660,12 +660,18 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
 
 
 def _case_asked_about(reading: Reading, requests: list[Match]) -> int | None:
-    """Where the case a help phrase asks about begins: a word for "if" after it ("what do I
-    reply if I went but was late?", "je dois répondre quoi si je suis parti mais en retard ?").
-    What that clause says is the question's case, not an answer."""
-    asked = min(m.start for m in requests if m.is_phrase)
-    cases = [c.start for c in reading.conditions if c.start >= asked]
-    return min(cases) if cases else None
+    """Where the case a help phrase asks about begins: a word for "if" after it in its clause
+    ("what do I reply if I went but was late?", "je dois répondre quoi si je suis parti mais en
+    retard ?"). What that clause says is the question's case, not an answer. After a comma the
+    word may be a yes ("no entiendo, sí fui": "si" is both)."""
+    matches = reading.matches
+    asked = min(i for i, m in enumerate(matches) if m in requests and m.is_phrase)
+    for i in range(asked + 1, len(matches)):
+        if i in reading.clause_starts:
+            return None
+        if any(c.start == matches[i].start for c in reading.conditions):
+            return matches[i].start
+    return None
 
 
 #: Unknown words a START may be signed with ("START, its Ama", "START, Modou la").
