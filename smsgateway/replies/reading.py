@@ -372,7 +372,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     kept = [o for o in opt_outs if o not in mistaken]
     # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
     # stop word of section `opt_out_alone` said by mistake asks for the messages too.
-    mistaken += [
+    alone_by_mistake = [
         m
         for m in matches
         if m.signal is Signal.OPT_OUT_ALONE
@@ -383,6 +383,11 @@ def read_reply(text: str, language: str | None) -> Reading:
             for x in matches
         )
     ]
+    # "ভুল করে বন্ধ লিখেছিলাম, আবার মেসেজ পাঠান" (I wrote STOP by mistake, send the messages
+    # again): a stop phrase that opens with that stop word is said by mistake with it.
+    opening = [o for o in kept if any(a.start == o.start for a in alone_by_mistake)]
+    kept = [o for o in kept if o not in opening]
+    mistaken += [*alone_by_mistake, *opening]
     negators = _negators(tokens, lexicon)
     not_understood = [
         word

@@ -2090,6 +2090,11 @@ def test_thirtieth_round(
         # An answer before the request is still an answer beside a request.
         ("en", R, "1, what do i reply if i can't come?", U),
         ("en", A, "yes i went, what do i reply?", U),
+        # Wolof "stop sending me" (bàyyi di ma yónnee) stops; "don't stop sending me" does not.
+        ("wo", R, "Dama bëgg ngeen bàyyi di ma yónnee message", Intent.OPT_OUT),
+        ("wo", R, "bul bàyyi di ma yónnee message yi", U),
+        # A stop phrase that opens with a STOP said by mistake is said by mistake with it.
+        ("bn", A, "ভুল করে বন্ধ লিখেছিলাম, আবার মেসেজ পাঠান", Intent.OPT_IN),
     ],
 )
 def test_thirty_first_round(

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 65)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 66)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 52)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 53)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -273,6 +273,27 @@ SPLIT_SETS = (
             ("ka", "plain"),
             ("bn", "number_word"),
             ("ff", "adlam"),
+        ),
+    ),
+    # Written in the thirty-first round in the plain style, without satisfaction answers; the
+    # lines that repeated a reply of the corpus were dropped, and with them every line of a few
+    # short kinds in some languages.
+    (
+        ("replies_dev65.jsonl", "replies_heldback52.jsonl"),
+        "The fifty-second set, the plain style again, split",
+        19,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            ("pt", "colloquial"),
+            ("es", "contradiction"),
+            ("am", "colloquial"),
+            ("am", "contradiction"),
+            ("am", "number_word"),
+            ("ti", "contradiction"),
+            ("ti", "plain"),
+            ("prs", "contradiction"),
+            ("prs", "plain"),
+            ("bn", "number_word"),
         ),
     ),
 )

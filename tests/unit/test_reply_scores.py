@@ -158,6 +158,11 @@ OPT_OUT_PROBE_28B = DATA / "replies_dev63.jsonl"
 #: and Bengali) with the plain mix of kinds, weighted to progress, proposals and help: held to no
 #: dangerous error; its accuracy is published.
 SPLIT_IN_ROUND_29 = DATA / "replies_dev64.jsonl"
+#: The development part of the fifty-second set, written in the thirty-first round in the plain
+#: style by writers who never saw the rules (the plain mix of kinds, weighted to progress and
+#: proposals, some replies after days with the phone off): held to no dangerous error; its
+#: accuracy is published.
+SPLIT_IN_ROUND_31 = DATA / "replies_dev65.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -201,6 +206,7 @@ EVERY_DEVELOPMENT_FILE = (
     OPT_OUT_PROBE_28,
     OPT_OUT_PROBE_28B,
     SPLIT_IN_ROUND_29,
+    SPLIT_IN_ROUND_31,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -228,6 +234,7 @@ NO_ACCURACY_BAR = (
     *SPLIT_AT_THE_END_OF_ROUND_19,
     *SPLIT_IN_ROUND_20,
     SPLIT_IN_ROUND_29,
+    SPLIT_IN_ROUND_31,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
