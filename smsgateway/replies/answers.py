@@ -999,6 +999,17 @@ def _choose(
     """The one intent the evidence gives, with its support, or the rule that refuses it."""
     statements = [e for e in evidence if e.kind == "statement"]
     later = [e for e in evidence if e.kind == "later"]
+    if question in _ATTENDANCE_QUESTIONS and any(
+        e.intent is Intent.ATTENDED_YES for e in statements
+    ):
+        # "la inscripción está confirmada y la señora comenzó el día 4", "ثبت نام شان تایید
+        # شد، از تاریخ ۴ شروع کدن": beside a start, a word for confirming tells the enrolment
+        # confirmed; it confirms no appointment.
+        statements = [
+            e
+            for e in statements
+            if e.intent is not None or reading.matches[e.index].signal is not Signal.CONFIRM
+        ]
     misfits = [e for e in statements if e.intent is None]
     # "Not yet, next week", "no, next week" to "did you start?": a later date sides with a no.
     sided = any(e.intent is Intent.ATTENDED_NO for e in evidence if e.kind != "number")

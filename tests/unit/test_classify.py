@@ -2095,6 +2095,16 @@ def test_thirtieth_round(
         ("wo", R, "bul bàyyi di ma yónnee message yi", U),
         # A stop phrase that opens with a STOP said by mistake is said by mistake with it.
         ("bn", A, "ভুল করে বন্ধ লিখেছিলাম, আবার মেসেজ পাঠান", Intent.OPT_IN),
+        # Beside a start, a word for confirming tells the enrolment confirmed.
+        ("es", F, "la inscripción está confirmada y comenzó el lunes", Intent.ATTENDED_YES),
+        (
+            "en",
+            F,
+            "yes started monday, i had to cancel my shift at the car wash to attend",
+            Intent.ATTENDED_YES,
+        ),
+        ("en", F, "I confirm", U),
+        ("en", F, "confirmed, not started yet", U),
     ],
 )
 def test_thirty_first_round(
