@@ -329,6 +329,10 @@ class Lexicon:
         if key and key not in self.phrases:
             self.phrases[key] = meaning
             self.longest = max(self.longest, len(key))
+        for joined in _joined_forms(key):
+            # "سه‌شنبه" typed with a zero-width non-joiner reads "سهشنبه" (the joiner is dropped
+            # as invisible): the keyword "سه شنبه" matches it too.
+            self.phrases.setdefault(joined, meaning)
 
     def _pattern_words(self, piece: str) -> tuple[_Word, ...]:
         return tuple(
@@ -365,6 +369,21 @@ class Lexicon:
             if fitting:
                 found[1] = max(fitting, key=lambda pair: len(pair[0].pattern))[1]
         return sorted(found.items(), reverse=True)
+
+
+_ARABIC_LETTERS = re.compile(r"^[\u0600-\u06ff]+$")
+
+
+def _joined_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The forms of a phrase in Arabic script with two neighbouring words written as one, as
+    they read when typed with a zero-width non-joiner between them (Dari and Pashto "سه‌شنبه",
+    "ثبت‌نام"), and with all its words as one."""
+    if len(key) < 2 or not all(_ARABIC_LETTERS.match(word) for word in key):
+        return []
+    forms = [(*key[:i], key[i] + key[i + 1], *key[i + 2 :]) for i in range(len(key) - 1)]
+    if len(key) > 2:
+        forms.append(("".join(key),))
+    return forms
 
 
 def _match_words(words: tuple[_Word, ...], tokens: list[str], at: int) -> bool:

@@ -2105,6 +2105,15 @@ def test_thirtieth_round(
         ),
         ("en", F, "I confirm", U),
         ("en", F, "confirmed, not started yet", U),
+        # A weekday typed with a zero-width non-joiner ("سه‌شنبه") is the weekday.
+        ("prs", R, "سه\u200cشنبه نی، چهارشنبه میتانم", Intent.RESCHEDULE),
+        ("prs", R, "پنج\u200cشنبه میایم", Intent.CONFIRM),
+        # "Nothing has started", "notin don start": not yet.
+        ("pcm", F, "notin don start o", Intent.ATTENDED_NO),
+        ("en", F, "nothing has started yet", Intent.ATTENDED_NO),
+        # No electricity is why one did not reply.
+        ("pcm", A, "sorry light no dey for two days. 1, I go", Intent.ATTENDED_YES),
+        ("sq", R, "smun vij", Intent.DECLINE),
     ],
 )
 def test_thirty_first_round(
