@@ -2114,6 +2114,12 @@ def test_thirtieth_round(
         # No electricity is why one did not reply.
         ("pcm", A, "sorry light no dey for two days. 1, I go", Intent.ATTENDED_YES),
         ("sq", R, "smun vij", Intent.DECLINE),
+        # A new phone is why the messages are wanted again; "I can't read (it) well" in more
+        # forms.
+        ("en", F, "Pls send me the messages again, I have a new phone now", Intent.OPT_IN),
+        ("es", None, "mándenme los mensajes otra vez, tengo celular nuevo", Intent.OPT_IN),
+        ("sq", None, "Kam nevojë për ndihmë, nuk di me lexu mirë", Intent.HELP),
+        ("bn", None, "আমার একটু সাহায্য দরকার, মেসেজটা পড়তে পারছি না", Intent.HELP),
     ],
 )
 def test_thirty_first_round(
