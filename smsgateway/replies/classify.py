@@ -295,6 +295,15 @@ def _answers(decision: Decision) -> bool:
     return decision.intent is not Intent.UNCLEAR and decision.rule != "proposal"
 
 
+def _aside_words(reading: Reading) -> int:
+    """The words of phrases that answer nothing (section `neutral`: why one did not reply, who
+    writes, being late): "sorry for the late reply, my phone was spoilt for three days. can we
+    shift the appointment to next week" is no longer for them."""
+    return sum(
+        m.end - m.start for m in reading.matches if m.signal is Signal.NEUTRAL and m.is_phrase
+    )
+
+
 def _global_decision(reading: Reading) -> Decision | None:
     """Opt-out, opt-in and help, which work whatever the question (or with none open)."""
     opt_out = reading.opt_outs[0] if reading.opt_outs else None
@@ -323,7 +332,7 @@ def _global_decision(reading: Reading) -> Decision | None:
         )
         if about:
             return Decision(Intent.HELP, "how_to_stop", tuple(m.text for m in about))
-    if reading.words > MAX_WORDS:
+    if reading.words - _aside_words(reading) > MAX_WORDS:
         return Decision(Intent.UNCLEAR, "too_long", (f"{reading.words} words",))
     wrong = _wrong_number(reading)
     if wrong is not None:

@@ -2120,6 +2120,20 @@ def test_thirtieth_round(
         ("es", None, "mándenme los mensajes otra vez, tengo celular nuevo", Intent.OPT_IN),
         ("sq", None, "Kam nevojë për ndihmë, nuk di me lexu mirë", Intent.HELP),
         ("bn", None, "আমার একটু সাহায্য দরকার, মেসেজটা পড়তে পারছি না", Intent.HELP),
+        # A relative who says who writes; "sorry for the late reply" and why answer nothing, and
+        # their words do not make a message too long to read.
+        ("fr", A, "C'est sa maman qui écrit, il n'est jamais allé", Intent.ATTENDED_NO),
+        ("bn", A, "আমি ওর মা বলছি। ছেলে অসুস্থ ছিল, তাই যেতে পারেনি।", Intent.ATTENDED_NO),
+        (
+            "en",
+            R,
+            "sorry for late reply my phone was spoil for 3 days. pls can we shift the "
+            "appointment to next week, i am still in Kumasi with my mother",
+            Intent.RESCHEDULE,
+        ),
+        ("fr", R, "excusez le retard, j'étais sans réseau. je confirme pour mardi", Intent.CONFIRM),
+        ("es", R, "disculpen la demora, estuve sin celular. sí voy", Intent.CONFIRM),
+        ("en", R, "sorry for the late reply", U),
     ],
 )
 def test_thirty_first_round(
