@@ -1850,16 +1850,9 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         # ... but an annoyed face decides nothing else, and "enough" about something else stops
         # nothing.
         ("en", R, "yes 😡", Intent.CONFIRM),
-        # Known gaps of the likeness (rule 7b, twenty-seventh round): very like an opt-out.
-        pytest.param(
-            "en",
-            R,
-            "enough rice for now",
-            U,
-            marks=pytest.mark.xfail(
-                strict=True, reason="read as an opt-out by likeness (rule 7b): a known gap"
-            ),
-        ),
+        # Once a known gap of the likeness (rule 7b, twenty-seventh round): no longer read as an
+        # opt-out since the likeness learned from the fifty-second set (thirty-first round).
+        ("en", R, "enough rice for now", U),
         # One's number misspelled, and short orders typed in a hurry.
         ("en", None, "remove my numba", Intent.OPT_OUT),
         ("pt", None, "tirem o meu numro", Intent.OPT_OUT),
