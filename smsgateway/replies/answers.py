@@ -1260,7 +1260,9 @@ def _confidence(reading: Reading, support: list[_Evidence], flipped: frozenset[i
         score += AGREEMENT_BONUS
     if _leads(reading, support, flipped):
         score += LEAD_BONUS
-    return score - UNKNOWN_WORD_COST * (len(reading.unknown) + len(stray))
+    # The words of a heading ("Sunrise Clinic: ...") say who writes; they cost nothing.
+    unknown = [m for m in reading.unknown if m.start >= reading.heading]
+    return score - UNKNOWN_WORD_COST * (len(unknown) + len(stray))
 
 
 def _judges(reading: Reading, item: _Evidence) -> bool:

@@ -7,6 +7,7 @@ reading means live in `classify`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -118,6 +119,9 @@ class Reading:
     messages_in_asides: tuple[Match, ...] = ()
     #: Phrases of section `cannot_read` ("I can't read", "je sais pas lire"), read as help.
     cannot_read: tuple[Match, ...] = ()
+    #: How many words a heading before a colon opening the message holds ("Sunrise Clinic: the
+    #: client registered", "Structure partenaire : ..."): who writes, 0 when there is none.
+    heading: int = 0
 
     @property
     def words(self) -> int:
@@ -467,7 +471,24 @@ def read_reply(text: str, language: str | None) -> Reading:
             for m in matches
             if m.signal is Signal.HELP and tuple(tokens[m.start : m.end]) in lexicon.cannot_read
         ),
+        _heading(plain, lexicon),
     )
+
+
+#: The most words a heading before a colon may hold ("Clínica San Rafael:", "Partner:").
+HEADING_WORDS = 5
+_HEADING_COLON = re.compile(r"(?<=[^\W\d])\s*:\s")
+
+
+def _heading(text: str, lexicon: Lexicon) -> int:
+    """How many words stand before a colon that ends a heading near the start of the message
+    ("Sunrise Clinic: the client registered but has not come"), or 0: a colon after a digit is
+    a time ("10:30"), and a heading leads something."""
+    found = _HEADING_COLON.search(text)
+    if found is None or not text[found.end() :].strip():
+        return 0
+    words = len(lexicon.words(text[: found.start()]))
+    return words if 0 < words <= HEADING_WORDS else 0
 
 
 def _messages_within(

@@ -472,6 +472,7 @@ def test_corpus_accuracy_with_no_false_confirm_and_no_missed_opt_out() -> None:
 
 
 U = Intent.UNCLEAR
+A_YES = Intent.ATTENDED_YES
 OUT = Intent.OPT_OUT
 
 
@@ -2127,6 +2128,20 @@ def test_thirtieth_round(
         ("fr", R, "excusez le retard, j'étais sans réseau. je confirme pour mardi", Intent.CONFIRM),
         ("es", R, "disculpen la demora, estuve sin celular. sí voy", Intent.CONFIRM),
         ("en", R, "sorry for the late reply", U),
+        # A heading before a colon says who writes; a colon after a digit is a time.
+        (
+            "en",
+            F,
+            "Sunrise Clinic: the client registered but has not come to any session so far",
+            Intent.ATTENDED_NO,
+        ),
+        (
+            "es",
+            F,
+            "Hola, de la fundación: ya quedó inscrita y arrancó el día 4",
+            Intent.ATTENDED_YES,
+        ),
+        ("en", R, "the weather today at the beach: sunny and great, yes", U),
     ],
 )
 def test_thirty_first_round(
