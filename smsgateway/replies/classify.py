@@ -643,6 +643,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
     case = _case_asked_about(reading, requests) if signal is Signal.HELP and is_phrase else None
+    unknown_number = _number_not_known(reading, requests) if signal is Signal.HELP else ()
     others = [
         m
         for m in reading.matches
@@ -651,6 +652,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
         and m.signal not in agreeing
         and m.text != "?"
         and (case is None or m.start < case)
+        and m not in unknown_number
     ]
     if any(not m.is_unknown for m in others):
         return False
@@ -666,6 +668,30 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
     return len(others) <= allowed
+
+
+#: How far a "no" may stand from the number it says is not known ("number ta chini na").
+_NUMBER_NOT_KNOWN_GAP = 2
+
+
+def _number_not_known(reading: Reading, requests: list[Match]) -> tuple[Match, ...]:
+    """After "who is this?", the words that say the number is not known: a word for this
+    number and a "no" at most two words from it in its clause ("who dis? I no save this
+    number", "ke bolchen? number ta chini na", "ته څوک یې؟ دا شمېره نه پېژنم"). They ask who
+    writes, as the question does."""
+    matches = reading.matches
+    first = min(i for i, m in enumerate(matches) if m in requests)
+    found: list[Match] = []
+    for i, m in enumerate(matches):
+        if i <= first or m.signal is not Signal.CONTACT:
+            continue
+        for j in range(max(first + 1, i - _NUMBER_NOT_KNOWN_GAP), i + _NUMBER_NOT_KNOWN_GAP + 1):
+            if j == i or j >= len(matches) or matches[j].signal is not Signal.NO:
+                continue
+            between = range(min(i, j) + 1, max(i, j) + 1)
+            if not any(k in reading.clause_starts for k in between):
+                found += [m, matches[j]]
+    return tuple(found)
 
 
 def _case_asked_about(reading: Reading, requests: list[Match]) -> int | None:

@@ -2142,6 +2142,11 @@ def test_thirtieth_round(
             Intent.ATTENDED_YES,
         ),
         ("en", R, "the weather today at the beach: sunny and great, yes", U),
+        # "Who is this? I don't know this number" asks who writes.
+        ("pcm", A, "who dis abeg? I no save this number", Intent.HELP),
+        ("bn", None, "ke bolchen? number ta chini na", Intent.HELP),
+        ("ps", None, "ته څوک یې؟ دا شمېره نه پېژنم", Intent.HELP),
+        ("en", R, "who is this? no I will come", U),
     ],
 )
 def test_thirty_first_round(
