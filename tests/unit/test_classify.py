@@ -2147,6 +2147,9 @@ def test_thirtieth_round(
         ("bn", None, "ke bolchen? number ta chini na", Intent.HELP),
         ("ps", None, "ته څوک یې؟ دا شمېره نه پېژنم", Intent.HELP),
         ("en", R, "who is this? no I will come", U),
+        # "They told me to come back" in the subjunctive ("que volviera", "que voltasse").
+        ("es", A, "fui pero me dijeron que volviera la proxima semana", A_YES),
+        ("pt", F, "fui mas me disseram que voltasse na outra semana", Intent.ATTENDED_NO),
     ],
 )
 def test_thirty_first_round(
