@@ -103,7 +103,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     negated_number = _negated_number(reading)
     if negated_number is not None:
         return Decision(Intent.UNCLEAR, "negated_number", negated_number)
-    negated = apply_negation(reading.matches)
+    negated = apply_negation(reading.matches, reading.clause_starts)
     if negated is None:
         return Decision(Intent.UNCLEAR, "negation_out_of_reach", reading.texts(Signal.NEGATION))
     evidence = _evidence(reading, negated.signals, question)

@@ -1365,20 +1365,28 @@ class Negated:
 _TURNING = frozenset({Signal.NO, Signal.YES, Signal.CONTRAST})
 
 
-def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
+def apply_negation(
+    matches: tuple[Match, ...], clause_starts: frozenset[int] = frozenset()
+) -> Negated | None:
     """Turn negated positive words negative; None when a negation's scope is unclear.
 
     A yes or an "ok" is negated from before ("not ok", "pas d'accord"); a statement from either
     side ("je (ne) viens pas"). A refusal governs the verb after it ("won't be able to come",
     "not yet started"). A "no" beside a statement does not negate it: "no, I will come" and "I
     will come, no" are contradictions (languages that negate a verb with their word for "no",
-    as Bengali "আসব না", list those phrases).
+    as Bengali "আসব না", list those phrases). Neither reaches into another clause
+    (`clause_starts`, indexes of `matches`): in "don't cancel the appointment, I'll come" the
+    "don't" and the "cancel" leave "I'll come" alone.
     """
     signals = [match.signal for match in matches]
     negations = [i for i, s in enumerate(signals) if s is Signal.NEGATION]
     refusals = [i for i, s in enumerate(signals) if s in _REFUSALS]
     used: set[int] = set()
     flipped: set[int] = set()
+
+    def one_clause(one: int, other: int) -> bool:
+        return not any(k in clause_starts for k in range(min(one, other) + 1, max(one, other) + 1))
+
     for index, signal in enumerate(signals):
         if signal not in POSITIVE_FLIP:
             continue
@@ -1386,13 +1394,18 @@ def apply_negation(matches: tuple[Match, ...]) -> Negated | None:
         near = [
             n
             for n in negations
-            if abs(n - index) <= NEGATION_REACH and (n < index or not before_only)
+            if abs(n - index) <= NEGATION_REACH
+            and (n < index or not before_only)
+            and one_clause(n, index)
         ]
         # "I won't come... no, I will come": a "no" or a yes between them corrects the refusal,
         # and the statement after it is no longer in its reach.
         governed = signal in STATEMENTS and any(
             0 < index - r <= NEGATION_REACH
             and not any(matches[k].signal in _TURNING for k in range(r + 1, index))
+            # "nuk shkova, isha i sëmurë" (I didn't go, I was ill) tells the "not" on; a word for
+            # cancelling stays in its clause ("don't cancel the appointment, I'll come").
+            and (signals[r] is Signal.ATTENDED_NO or one_clause(r, index))
             for r in refusals
         )
         if near or governed:
