@@ -1412,13 +1412,6 @@ def apply_negation(
             signals[index] = POSITIVE_FLIP[signal]
             flipped.add(index)
             used.update(near)
-    for n in set(negations) - used:
-        # "mos e anuloni takimin" (don't cancel the appointment), "n'annulez pas": a negation
-        # right before a word for cancelling takes the refusal back; it answers nothing.
-        after = n + 1
-        if after < len(signals) and signals[after] is Signal.DECLINE and after not in clause_starts:
-            signals[after] = None
-            used.add(n)
     has_positive = any(s in POSITIVE_FLIP for s in signals)
     if has_positive and set(negations) - used:
         return None

@@ -2151,11 +2151,13 @@ def test_thirtieth_round(
         ("es", A, "fui pero me dijeron que volviera la proxima semana", A_YES),
         ("pt", F, "fui mas me disseram que voltasse na outra semana", Intent.ATTENDED_NO),
         # A negation, or a word for cancelling, does not reach into another clause: "don't
-        # cancel the appointment, I'll come" was read as a decline; a negation right before a
-        # word for cancelling takes the refusal back. A "not" of going still tells on ("I didn't
-        # go, I was ill").
-        ("en", R, "don't cancel the appointment, I'll come", Intent.CONFIRM),
-        ("en", R, "don't cancel", U),
+        # cancel the appointment, I'll come" was read as a decline. A "not" of going still tells
+        # on ("I didn't go, I was ill").
+        ("en", R, "don't cancel the appointment, I'll come", U),
+        # A negation before a refusal is no confirmation, and a Bengali "not" after the verb
+        # still refuses (a review of the round found both broken by a rule taken back).
+        ("en", R, "ok thanks, not cant come", U),
+        ("bn", R, "taka nai aste parbo na", Intent.DECLINE),
         ("sq", R, "po vij, mos e anuloni takimin", U),
         ("sq", A, "nuk shkova, isha i sëmurë", Intent.ATTENDED_NO),
         ("en", R, "I won't be able to come", Intent.DECLINE),
