@@ -642,7 +642,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
         agreeing = (Signal.HEDGE, Signal.RESERVATION, Signal.MESSAGES, Signal.UNDERSTAND)
-    case = _case_asked_about(reading, requests) if signal is Signal.HELP and is_phrase else None
+    case = _case_asked_about(reading, requests) if signal is Signal.HELP and is_phrase else ()
     unknown_number = _number_not_known(reading, requests) if signal is Signal.HELP else ()
     others = [
         m
@@ -651,7 +651,7 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
         and m.signal not in FILLER
         and m.signal not in agreeing
         and m.text != "?"
-        and (case is None or m.start < case)
+        and m not in case
         and m not in unknown_number
     ]
     if any(not m.is_unknown for m in others):
@@ -694,19 +694,28 @@ def _number_not_known(reading: Reading, requests: list[Match]) -> tuple[Match, .
     return tuple(found)
 
 
-def _case_asked_about(reading: Reading, requests: list[Match]) -> int | None:
-    """Where the case a help phrase asks about begins: a word for "if" after it in its clause
-    ("what do I reply if I went but was late?", "je dois répondre quoi si je suis parti mais en
-    retard ?"). What that clause says is the question's case, not an answer. After a comma the
-    word may be a yes ("no entiendo, sí fui": "si" is both)."""
+def _case_asked_about(reading: Reading, requests: list[Match]) -> tuple[Match, ...]:
+    """The case a help phrase asks about: from a word for "if" after it in its clause to the end
+    of that clause ("what do I reply if I went but was late?", "je dois répondre quoi si je
+    suis parti mais en retard ?"). What it says is the question's case, not an answer; what
+    follows it is read ("what do I reply if I am late? I will not come" still answers). After a
+    comma the word may be a yes ("no entiendo, sí fui": "si" is both)."""
     matches = reading.matches
     asked = min(i for i, m in enumerate(matches) if m in requests and m.is_phrase)
     for i in range(asked + 1, len(matches)):
         if i in reading.clause_starts:
-            return None
+            return ()
         if any(c.start == matches[i].start for c in reading.conditions):
-            return matches[i].start
-    return None
+            end = next(
+                (
+                    k
+                    for k in range(i + 1, len(matches))
+                    if k in reading.clause_starts or matches[k - 1].text == "?"
+                ),
+                len(matches),
+            )
+            return matches[i:end]
+    return ()
 
 
 #: Unknown words a START may be signed with ("START, its Ama", "START, Modou la").

@@ -2084,6 +2084,9 @@ def test_thirtieth_round(
         # An answer before the request is still an answer beside a request.
         ("en", R, "1, what do i reply if i can't come?", U),
         ("en", A, "yes i went, what do i reply?", U),
+        # The case ends with its clause: what follows still answers.
+        ("en", R, "what do I reply if I am late? I will not come", U),
+        ("en", R, "I don't understand if it is tomorrow. I will not come", U),
         # Wolof "stop sending me" (bàyyi di ma yónnee) stops; "don't stop sending me" does not.
         ("wo", R, "Dama bëgg ngeen bàyyi di ma yónnee message", Intent.OPT_OUT),
         ("wo", R, "bul bàyyi di ma yónnee message yi", U),
