@@ -305,6 +305,12 @@ class Lexicon:
                 ]
         return [self.fold(token) for token in tokens]
 
+    def keys(self, entry: str) -> list[tuple[str, ...]]:
+        """The token tuples `entry` is looked up by: its words, and in Arabic script the forms
+        with neighbouring words joined (`_joined_forms`)."""
+        key = tuple(self.words(entry))
+        return [key, *_joined_forms(key)] if key else []
+
     def fold(self, token: str) -> str:
         """`token` with the spelling folds applied ("douma" → "duma" for Wolof)."""
         if not self.folds:
@@ -479,27 +485,27 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 # Evening and night are days and times that mark chatter beside "I will come".
                 for word in words:
                     lexicon.add(word, Signal.TIME.value)
-                    lexicon.night.add(tuple(lexicon.words(word)))
+                    lexicon.night.update(lexicon.keys(word))
                 continue
             if signal is Signal.YES_LEADING:
                 # A yes that is also an everyday word: `read_reply` keeps it where it leads.
                 for word in words:
                     lexicon.add(word, Signal.YES.value)
-                    key = tuple(lexicon.words(word))
-                    if lexicon.phrases.get(key) == Signal.YES.value:
-                        lexicon.leading_yes.add(key)
+                    for key in lexicon.keys(word):
+                        if lexicon.phrases.get(key) == Signal.YES.value:
+                            lexicon.leading_yes.add(key)
                 continue
             if signal is Signal.WAITING:
                 # Told to wait: a "not yet" that, after "I went", tells what the visit gave.
                 for word in words:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
-                    lexicon.waiting.add(tuple(lexicon.words(word)))
+                    lexicon.waiting.update(lexicon.keys(word))
                 continue
             if signal is Signal.CANNOT_READ:
                 # "I can't read" asks for help that a text cannot give by itself.
                 for word in words:
                     lexicon.add(word, Signal.HELP.value)
-                    lexicon.cannot_read.add(tuple(lexicon.words(word)))
+                    lexicon.cannot_read.update(lexicon.keys(word))
                 continue
             if signal in (
                 Signal.EARLIER,
@@ -528,15 +534,15 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.NOT_DONE: lexicon.not_done,
                 }[signal]
                 for word in words:
-                    classes.add(tuple(lexicon.words(word)))
+                    classes.update(lexicon.keys(word))
                 continue
             if signal is Signal.HOUR:
                 # A word for the hour makes a digit beside it a time (`read_reply`); a word keeps
                 # its other meaning, a phrase ("a las", "në orën") is read as one.
                 for word in words:
-                    key = tuple(lexicon.words(word))
-                    lexicon.hours.add(key)
-                    if len(key) > 1:
+                    keys = lexicon.keys(word)
+                    lexicon.hours.update(keys)
+                    if keys and len(keys[0]) > 1:
                         lexicon.add(word, signal.value)
                 continue
             for word in words:

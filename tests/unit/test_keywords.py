@@ -130,3 +130,21 @@ def test_every_language_knows_someone_who_cannot_read(language: str) -> None:
     other_help = understand_reply("help", language)
     assert other_help.intent(None) is Intent.HELP
     assert not other_help.cannot_read
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ps", "لوستلی نه\u200cشم"),
+        ("prs", "سواد\u200cندارم"),  # noqa: RUF001
+        ("ar", "ما بعرف\u200cاقرا"),  # noqa: RUF001  (Arabic script is the data)
+    ],
+)
+def test_a_phrase_joined_by_a_zero_width_non_joiner_keeps_its_section(
+    language: str, text: str
+) -> None:
+    """Typed with a zero-width non-joiner (dropped as invisible), "لوستلی نه‌شم" is the phrase
+    "لوستلی نه شم" of section `cannot_read`: its meaning and its section both hold."""
+    understood = understand_reply(text, language)
+    assert understood.intent(None) is Intent.HELP
+    assert understood.cannot_read
