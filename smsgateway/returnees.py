@@ -21,6 +21,7 @@ from smsgateway.content.languages import get_language
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, Message, Notice, Referral, Returnee
 from smsgateway.models.reachability import ReachabilityEvent
+from smsgateway.notices import move_planned_to_channel
 from smsgateway.phones import parse_phone
 from smsgateway.reachability import (
     OPTED_OUT,
@@ -237,8 +238,8 @@ def update_returnee(
     if fallback_languages is not None:
         codes = [check_language(code, "fallback_languages") for code in fallback_languages]
         changes["fallback_languages"] = ",".join(dict.fromkeys(codes))
-    if channel is not None:
-        changes["preferred_channel"] = check_channel(channel)
+    if channel is not None and check_channel(channel) != returnee.preferred_channel:
+        changes["preferred_channel"] = channel
     if time_zone is not None:
         changes["time_zone"] = check_time_zone(time_zone)
     for name, value in changes.items():
@@ -246,6 +247,9 @@ def update_returnee(
     if changes:
         returnee.updated_at = now
     session.flush()
+    if "preferred_channel" in changes:
+        # The notices already planned to their own numbers go the new way too.
+        move_planned_to_channel(session, returnee, returnee.preferred_channel)
     return returnee
 
 

@@ -22,14 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smsgateway.channels import Channel
+from smsgateway.content.voice import call_language, own_languages
 from smsgateway.errors import InvalidInput
 from smsgateway.models import ContactPoint, PointPerson, Referral, ReviewItem
-from smsgateway.notices import (
-    NoticeKind,
-    move_planned_to_channel,
-    plan_notice,
-    plan_notice_to_number,
-)
+from smsgateway.notices import NoticeKind, plan_notice, plan_notice_to_number
 from smsgateway.partners import (
     RECORDED,
     STATUS_FOR_ACTION,
@@ -398,14 +394,43 @@ def send_notices_by_voice(
     returnee = item.returnee
     if item.reason != CANNOT_READ_REASON or returnee is None:
         raise InvalidInput("item_id", "this review item is not from someone who cannot read")
-    if sender_of(session, item).kind is not SenderKind.RETURNEE:
+    why = why_no_voice(session, item)
+    if why is NoVoice.NOT_THEIR_OWN_NUMBER:
         raise InvalidInput("item_id", "written from another number than the returnee's own")
+    if why is NoVoice.NO_LANGUAGE:
+        raise InvalidInput("item_id", "no call can carry the returnee's languages")
+    if why is NoVoice.STOPPED:
+        raise InvalidInput("item_id", "the returnee's number stopped calls")
     update_returnee(session, returnee, now=now, actor=actor, channel=Channel.VOICE)
-    session.flush()
-    move_planned_to_channel(session, returnee, Channel.VOICE)
     _resolve(item, Resolution.VOICE_CHOSEN, now, actor)
     session.flush()
     return item
+
+
+class NoVoice(StrEnum):
+    """Why a cannot-read item may not switch the returnee's notices to calls."""
+
+    # A relative's or friend's number, or a phone others use too: whoever cannot read may not
+    # be the returnee.
+    NOT_THEIR_OWN_NUMBER = "not_their_own_number"
+    # No recording or voice in a language the person understands: calls would go as SMS.
+    NO_LANGUAGE = "no_language"
+    # Voice calls stopped, or the number is on the suppression list.
+    STOPPED = "stopped"
+
+
+def why_no_voice(session: Session, item: ReviewItem) -> NoVoice | None:
+    """Why the notices of a cannot-read item's returnee cannot go as calls, or None."""
+    point = sender_of(session, item).contact_point
+    returnee = item.returnee
+    if point is None or point.is_proxy or point.is_shared or returnee is None:
+        return NoVoice.NOT_THEIR_OWN_NUMBER
+    languages = own_languages(returnee.preferred_language, returnee)
+    if call_language(languages, NoticeKind.APPOINTMENT_REMINDER, is_question=True) is None:
+        return NoVoice.NO_LANGUAGE
+    if is_opted_out(returnee, Channel.VOICE) or suppressed_numbers(session, [point.phone_e164]):
+        return NoVoice.STOPPED
+    return None
 
 
 def record_call(

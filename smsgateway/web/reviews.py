@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from smsgateway.errors import InvalidInput
 from smsgateway.permissions import Action
 from smsgateway.referrals import TransitionRefused
-from smsgateway.replies.apply import ReviewItemClosed
+from smsgateway.replies.apply import CANNOT_READ_REASON, ReviewItemClosed
 from smsgateway.reviews import (
     INTENTS_FOR,
     UnknownReferral,
@@ -27,6 +27,7 @@ from smsgateway.reviews import (
     reply_to_review_item,
     send_notices_by_voice,
     sender_of,
+    why_no_voice,
 )
 from smsgateway.runtime import get_runtime
 from smsgateway.web.access import requires
@@ -46,6 +47,12 @@ def queue() -> str:
         page = Page(page_number(), PER_PAGE, count_open_review_items(session))
         items = open_review_items(session, limit=PER_PAGE, offset=page.offset)
         rows = [(item, sender_of(session, item)) for item in items]
+        # For someone who cannot read: why their notices cannot go as calls, if they cannot.
+        no_voice = {
+            item.id: why_no_voice(session, item)
+            for item in items
+            if item.reason == CANNOT_READ_REASON
+        }
         referrals = {item.id: referral_of_item(session, item) for item in items}
         hints = {item.id: open_referrals_of(session, item.returnee_id) for item in items}
         note_access("returnee", sorted({i.returnee_id for i in items if i.returnee_id}))
@@ -55,6 +62,7 @@ def queue() -> str:
             referrals=referrals,
             hints=hints,
             intents_for=INTENTS_FOR,
+            no_voice=no_voice,
             page=page,
         )
 
@@ -195,8 +203,10 @@ def called(item_id: int) -> Response:
                 actor=acting_user(),
             )
     except InvalidInput as error:
-        if getattr(error, "field", "") == "note":
+        if getattr(error, "field", "") == "note" and not request.form.get("note", "").strip():
             flash(gettext("Say in a few words what the call gave."), "error")
+        elif getattr(error, "field", "") == "note":
+            flash(refusal(error), "error")  # too long
         else:
             flash(_refusal(error), "error")
         return _back()

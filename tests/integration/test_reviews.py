@@ -28,7 +28,7 @@ from smsgateway.notices import NoticeKind, plan_notice
 from smsgateway.reachability import set_opt_out, suppress
 from smsgateway.referrals import Source, Status, change_status
 from smsgateway.replies.inbound import InboundMessage, receive_message
-from smsgateway.returnees import PhoneInput
+from smsgateway.returnees import PhoneInput, update_returnee
 from smsgateway.reviews import (
     SenderKind,
     apply_review,
@@ -573,6 +573,67 @@ def test_a_relative_who_cannot_read_is_called_and_the_returnee_keeps_their_chann
         assert noted is not None and noted.resolution == "called"
         assert noted.note == "Appelée, elle passera"
         assert tx.get(Returnee, returnee.id).preferred_channel == "sms"  # type: ignore[union-attr]
+
+
+def test_no_voice_switch_when_no_call_can_carry_the_language_or_the_phone_is_shared(
+    runtime: Runtime,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+    make_returnee: Callable[..., Returnee],
+) -> None:
+    """Wolof has no voice here: calls would go as texts, so the switch is not offered and is
+    refused. On a phone others use too, whoever cannot read may not be the returnee."""
+    wolof = make_returnee(language="wo", phones=[PhoneInput("+221771239121")])
+    make_referral(returnee=wolof)
+    shared = make_returnee(phones=[PhoneInput("+221771239122", is_shared=True)])
+    make_referral(returnee=shared)
+    no_voice = write(runtime, "+221771239121", "mënuma jàng", now)
+    family = write(runtime, "+221771239122", "je sais pas lire", now)
+    assert no_voice.reason == family.reason == "cannot_read"
+
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+    for item, says in (
+        (no_voice, "No call can carry their languages yet"),
+        (family, "relative or friend who may not be able to read it"),
+    ):
+        start = page.index(f'data-item="{item.id}"')
+        block = page[start : page.index("</li>", start)]
+        assert says in block
+        assert "Send their notices as voice calls" not in block
+        assert "Dismiss" in block  # a false alarm can be closed without claiming a call
+        refused = caseworker_client.post(
+            f"/reviews/{item.id}/voice",
+            data={"csrf_token": token_of(caseworker_client)},
+            follow_redirects=True,
+        )
+        assert "Their notices now go as voice calls." not in refused.get_data(as_text=True)
+    with runtime.db.transaction() as tx:
+        for returnee in (wolof, shared):
+            assert tx.get(Returnee, returnee.id).preferred_channel == "sms"  # type: ignore[union-attr]
+
+
+def test_changing_the_channel_on_the_record_moves_the_planned_notices(
+    runtime: Runtime, now: datetime, make_referral: Callable[..., Referral]
+) -> None:
+    referral = make_referral()
+    with runtime.db.transaction() as tx:
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None
+        update_returnee(tx, returnee, now=now, actor="cw", channel="voice")
+    with runtime.db.transaction() as tx:
+        planned = tx.scalars(
+            select(Notice).filter_by(referral_id=referral.id, state="planned")
+        ).all()
+        assert planned and {n.channel for n in planned} == {"voice"}
+        returnee = tx.get(Returnee, referral.returnee_id)
+        assert returnee is not None
+        update_returnee(tx, returnee, now=now, actor="cw", channel="sms")
+    with runtime.db.transaction() as tx:
+        planned = tx.scalars(
+            select(Notice).filter_by(referral_id=referral.id, state="planned")
+        ).all()
+        assert {n.channel for n in planned} == {"sms"}
 
 
 def test_an_item_about_the_messages_presets_no_answer(
