@@ -594,6 +594,7 @@ def test_no_voice_switch_when_no_call_can_carry_the_language_or_the_phone_is_sha
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
     for item, says in (
+        (no_voice, "may not be able to read. Call them.</p>"),
         (no_voice, "No call can carry their languages yet"),
         (family, "relative or friend who may not be able to read it"),
     ):
