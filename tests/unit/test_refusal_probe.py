@@ -1,0 +1,122 @@
+"""A generated probe for false confirmations: every language's own words for yes, ok, no, a
+negation, a confirmation, a refusal and the option 1, put together in the shapes that have fooled
+the rules before ("ok thanks, not cant come", "no I will come", "yes, I can't come", "not 1").
+
+A corpus only holds the shapes someone wrote; a rule that goes wrong on a shape nobody wrote moves
+no corpus line (a rule "a negation before a word for cancelling takes the refusal back" once
+confirmed "ok thanks, not cant come" and left every corpus score as it was). Here the shapes are
+made from the keyword files themselves, so a new word or a new rule meets them at once.
+
+None of these messages may be read as a confirmation of an appointment: they hold a refusal, a
+negated confirmation or a contradiction, and a wrong `confirm` loses a returnee. A phrase of the
+language that spans two of the pieces ("didnt" + "cancel it" is the neutral "didnt cancel it";
+Kriol "n" + "ta bai" is "N ta bai", I will go) is that phrase, not the shape, and is left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from smsgateway.content.languages import supported_codes
+from smsgateway.inputs import reading_text
+from smsgateway.replies.classify import understand_reply
+from smsgateway.replies.intents import Intent, Question
+from smsgateway.replies.keywords import Lexicon, Signal, load_keyword_file, reply_lexicon
+
+#: Messages drawn for each shape in each language (a fixed seed: the same messages every run).
+PER_SHAPE = 150
+
+#: The pieces, each a section of the language's own keyword file.
+PIECES = {
+    "yes": Signal.YES,
+    "ok": Signal.ACK,
+    "no": Signal.NO,
+    "not": Signal.NEGATION,
+    "come": Signal.CONFIRM,
+    "cannot": Signal.DECLINE,
+}
+
+#: The shapes: pieces joined by the separator before each (" " or ", ").
+SHAPES = {
+    "yes, not cannot": (("yes", ""), ("not", " "), ("cannot", " ")),
+    "ok, not cannot": (("ok", ""), ("not", ", "), ("cannot", " ")),
+    "yes, cannot": (("yes", ""), ("cannot", ", ")),
+    "cannot yes": (("cannot", ""), ("yes", " ")),
+    "not come": (("not", ""), ("come", " ")),
+    "no come": (("no", ""), ("come", " ")),
+    "come, cannot": (("come", ""), ("cannot", ", ")),
+    "not yes": (("not", ""), ("yes", " ")),
+    "not 1": (("not", ""), ("1", " ")),
+    "ok, not 1": (("ok", ""), ("not", ", "), ("1", " ")),
+}
+
+
+def _plain(entries: tuple[str, ...]) -> list[str]:
+    """Entries that are words or phrases, not patterns ("*n't") or gapped phrases."""
+    return [entry for entry in entries if "*" not in entry and "..." not in entry]
+
+
+def _pools(code: str) -> dict[str, list[str]]:
+    keywords = load_keyword_file(code)
+    pools = {name: _plain(keywords.reply.get(signal, ())) for name, signal in PIECES.items()}
+    pools["1"] = ["1", *_plain(keywords.numbers.get(1, ()))]
+    return pools
+
+
+def _spans_a_joint(lexicon: Lexicon, pieces: list[str]) -> bool:
+    """Whether a keyword of the language runs across the joint between two pieces."""
+    tokens: list[str] = []
+    for piece, after in itertools.pairwise(pieces):
+        tokens += lexicon.words(piece)
+        joint = len(tokens)
+        following = tokens + lexicon.words(after)
+        for start in range(joint):
+            if any(start + length > joint for length, _ in lexicon.lookup_all(following, start)):
+                return True
+    return False
+
+
+def _messages(code: str) -> list[str]:
+    pools = _pools(code)
+    lexicon = reply_lexicon(code)
+    rng = random.Random(f"refusal-probe:{code}")
+    messages: list[str] = []
+    for shape in SHAPES.values():
+        if not all(pools[name] for name, _ in shape):
+            continue
+        drawn: set[str] = set()
+        for _ in range(PER_SHAPE):
+            pieces = [rng.choice(pools[name]) for name, _ in shape]
+            text = "".join(sep + piece for (_, sep), piece in zip(shape, pieces, strict=True))
+            if text not in drawn and not _spans_a_joint(lexicon, pieces):
+                drawn.add(text)
+        messages += sorted(drawn)
+    return messages
+
+
+def test_every_shape_is_drawn_in_english() -> None:
+    """The probe is not empty: every shape yields messages from the English keyword file."""
+    messages = _messages("en")
+    assert len(messages) > len(SHAPES) * PER_SHAPE // 2
+    assert "no i will come" in messages or any(m.startswith("no ") for m in messages)
+
+
+def test_a_phrase_across_the_joint_is_not_a_shape() -> None:
+    assert _spans_a_joint(reply_lexicon("en"), ["ok", "didnt", "cancel it"])
+    assert _spans_a_joint(reply_lexicon("pt"), ["n", "ta bai"])
+    assert not _spans_a_joint(reply_lexicon("en"), ["ok", "not", "cant come"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", supported_codes())
+def test_no_refusal_negation_or_contradiction_confirms(code: str) -> None:
+    confirmed = [
+        text
+        for text in _messages(code)
+        if understand_reply(reading_text(text), code).intent(Question.APPOINTMENT_REMINDER)
+        is Intent.CONFIRM
+    ]
+    assert confirmed == []
