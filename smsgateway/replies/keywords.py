@@ -576,32 +576,45 @@ def partner_lexicon() -> Lexicon:
     return lexicon
 
 
-def find_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list[Match]:
+def find_everywhere(
+    tokens: list[str], lexicon: Lexicon, signal: Signal, breaks: list[bool] | None = None
+) -> list[Match]:
     """The keywords of `signal` that start at any position, whatever the cut of the reply.
 
     The cut `scan` chooses may hide a keyword inside another one; a meaning that must never be
-    missed (opt-out) is looked for at every word.
+    missed (opt-out) is looked for at every word. With `breaks`, a keyword must stand in one
+    clause (`in_one_clause`).
     """
     found = []
     for position in range(len(tokens)):
         hit = lexicon.lookup(tokens, position)
-        if hit is not None and hit[1] == signal.value:
+        if hit is not None and hit[1] == signal.value and in_one_clause(position, hit[0], breaks):
             text = " ".join(tokens[position : position + hit[0]])
             found.append(Match(position, position + hit[0], signal, text))
     return found
 
 
-def find_all_everywhere(tokens: list[str], lexicon: Lexicon, signal: Signal) -> list[Match]:
+def find_all_everywhere(
+    tokens: list[str], lexicon: Lexicon, signal: Signal, breaks: list[bool] | None = None
+) -> list[Match]:
     """Like `find_everywhere`, but also the shorter keywords of `signal` under a longer one of
     another meaning ("messages" inside "no more messages", "send" inside "send me")."""
     found = []
     for position in range(len(tokens)):
         for length, meaning in lexicon.lookup_all(tokens, position):
-            if meaning == signal.value:
+            if meaning == signal.value and in_one_clause(position, length, breaks):
                 text = " ".join(tokens[position : position + length])
                 found.append(Match(position, position + length, signal, text))
                 break
     return found
+
+
+def in_one_clause(start: int, length: int, breaks: list[bool] | None) -> bool:
+    """Whether the words `tokens[start:start + length]` stand in one clause (no break among them;
+    without `breaks`, always). A negation of several words is one: Hausa "ba zan" (I will not)
+    is not the "ba" closing "ba zan zo ba," (I will not come) and the "zan" opening the next
+    clause, "zan toshe ku" (I will block you)."""
+    return breaks is None or not any(breaks[start + 1 : start + length])
 
 
 def scan(tokens: list[str], lexicon: Lexicon, breaks: list[bool] | None = None) -> list[Match]:
@@ -617,7 +630,11 @@ def scan(tokens: list[str], lexicon: Lexicon, breaks: list[bool] | None = None) 
     nothing: tuple[int, str | None] = (0, None)
     best = [((0, 0, 0), nothing)] * (count + 1)
     for start in range(count - 1, -1, -1):
-        options: list[tuple[int, str | None]] = list(lexicon.lookup_all(tokens, start))
+        options: list[tuple[int, str | None]] = [
+            (length, meaning)
+            for length, meaning in lexicon.lookup_all(tokens, start)
+            if meaning != Signal.NEGATION.value or in_one_clause(start, length, breaks)
+        ]
         if (
             breaks is not None
             and (1, Signal.NO.value) in options

@@ -215,7 +215,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     matches = _everyday_yes_words(matches, tokens, lexicon, breaks)
     # "Don't stop the reminders", "n'arrêtez pas", "kada ku daina": a lone stop word right
     # after a negation asks for the messages to go on.
-    negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION)
+    negations = find_all_everywhere(tokens, lexicon, Signal.NEGATION, breaks)
     # "bus stop", "I stopped working", "no paren los recordatorios": a stop word that stops
     # nothing, within one clause.
     not_stops = not_stop_words(tokens, lexicon, breaks)
@@ -688,7 +688,7 @@ def composed_opt_outs(
     # negates no wish and no word for sending.
     negations = [
         n
-        for n in find_everywhere(tokens, lexicon, Signal.NEGATION)
+        for n in find_everywhere(tokens, lexicon, Signal.NEGATION, breaks)
         if not _within(n, mistakes) and not any(_near(n, u, 0) for u in understood)
     ]
     noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]

@@ -2173,6 +2173,26 @@ def test_thirty_first_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A negation of several words stands in one clause: the "ba" closing "ba zan zo ba,"
+        # (I won't come) and the "zan" opening "zan toshe ku" (I will block you) are no "ba zan"
+        # (I will not) negating the block. Found by the generated opt-out probe.
+        ("ha", R, "ba zan zo ba, zan toshe ku", Intent.OPT_OUT),
+        ("ha", R, "bazan zo ba, zan toshe lambar ku", Intent.OPT_OUT),
+        ("ha", A, "ban je ba, zan toshe ku", Intent.OPT_OUT),
+        ("ha", R, "ba, zan toshe ku", Intent.OPT_OUT),
+        ("ha", R, "ba zan toshe ku ba", U),
+        ("ha", R, "ba zan zo ba", Intent.DECLINE),
+    ],
+)
+def test_thirty_second_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.

@@ -1,13 +1,19 @@
-"""A generated probe for false confirmations: every language's own words for yes, ok, no, a
-negation, a confirmation, a refusal and the option 1, put together in the shapes that have fooled
-the rules before ("ok thanks, not cant come", "no I will come", "yes, I can't come", "not 1").
+"""Generated probes for the two dangerous errors, made of every language's own keyword words.
+
+False confirmations: the words for yes, ok, no, a negation, a confirmation, a refusal and the
+option 1, put together in the shapes that have fooled the rules before ("ok thanks, not cant
+come", "no I will come", "yes, I can't come", "not 1").
+
+Missed opt-outs: each listed opt-out that is an opt-out alone, beside a no, a refusal, a "didn't
+go", a yes, an ok, politeness or the option 2 ("no, stop sending", "ba zan zo ba, zan toshe ku":
+I won't come, I will block you). An opt-out beats every other reading.
 
 A corpus only holds the shapes someone wrote; a rule that goes wrong on a shape nobody wrote moves
 no corpus line (a rule "a negation before a word for cancelling takes the refusal back" once
 confirmed "ok thanks, not cant come" and left every corpus score as it was). Here the shapes are
 made from the keyword files themselves, so a new word or a new rule meets them at once.
 
-None of these messages may be read as a confirmation of an appointment: they hold a refusal, a
+None of the first messages may be read as a confirmation of an appointment: they hold a refusal, a
 negated confirmation or a contradiction, and a wrong `confirm` loses a returnee. A phrase of the
 language that spans two of the pieces ("didnt" + "cancel it" is the neutral "didnt cancel it";
 Kriol "n" + "ta bai" is "N ta bai", I will go) is that phrase, not the shape, and is left out.
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from functools import cache
 
 import pytest
 
@@ -27,7 +34,7 @@ from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.keywords import Lexicon, Signal, load_keyword_file, reply_lexicon
 
 #: Messages drawn for each shape in each language (a fixed seed: the same messages every run).
-PER_SHAPE = 150
+PER_SHAPE = 100
 
 #: The pieces, each a section of the language's own keyword file.
 PIECES = {
@@ -37,6 +44,9 @@ PIECES = {
     "not": Signal.NEGATION,
     "come": Signal.CONFIRM,
     "cannot": Signal.DECLINE,
+    "didnt": Signal.ATTENDED_NO,
+    "stop": Signal.OPT_OUT,
+    "please": Signal.POLITENESS,
 }
 
 #: The shapes: pieces joined by the separator before each (" " or ", ").
@@ -53,6 +63,24 @@ SHAPES = {
     "ok, not 1": (("ok", ""), ("not", ", "), ("1", " ")),
 }
 
+#: The shapes of the opt-out probe, and the question open when each is sent. Every listed opt-out
+#: meets the answers (a no, a refusal, a "didn't go") and a negation closing the clause before
+#: (Hausa "ba", French "pas", Bengali "na"), where negations and answers reach; the
+#: other shapes are drawn like the confirmation probe's.
+EVERY_STOP_SHAPES = {
+    "no, stop": ((("no", ""), ("stop", ", ")), Question.APPOINTMENT_REMINDER),
+    "cannot, stop": ((("cannot", ""), ("stop", ", ")), Question.APPOINTMENT_REMINDER),
+    "didnt, stop": ((("didnt", ""), ("stop", ", ")), Question.ATTENDANCE_CHECK),
+    "not, stop": ((("not", ""), ("stop", ", ")), Question.APPOINTMENT_REMINDER),
+}
+STOP_SHAPES = {
+    "stop, cannot": ((("stop", ""), ("cannot", ", ")), Question.APPOINTMENT_REMINDER),
+    "ok stop": ((("ok", ""), ("stop", " ")), Question.APPOINTMENT_REMINDER),
+    "yes, stop": ((("yes", ""), ("stop", ", ")), Question.APPOINTMENT_REMINDER),
+    "stop please": ((("stop", ""), ("please", " ")), Question.FOLLOWUP),
+    "stop, 2": ((("stop", ""), ("2", ", ")), Question.APPOINTMENT_REMINDER),
+}
+
 
 def _plain(entries: tuple[str, ...]) -> list[str]:
     """Entries that are words or phrases, not patterns ("*n't") or gapped phrases."""
@@ -63,6 +91,7 @@ def _pools(code: str) -> dict[str, list[str]]:
     keywords = load_keyword_file(code)
     pools = {name: _plain(keywords.reply.get(signal, ())) for name, signal in PIECES.items()}
     pools["1"] = ["1", *_plain(keywords.numbers.get(1, ()))]
+    pools["2"] = ["2"]
     return pools
 
 
@@ -79,22 +108,31 @@ def _spans_a_joint(lexicon: Lexicon, pieces: list[str]) -> bool:
     return False
 
 
-def _messages(code: str) -> list[str]:
+Shape = tuple[tuple[str, str], ...]
+
+
+def _draw(code: str, shape: Shape, seed: str, every: str | None = None) -> dict[str, list[str]]:
+    """Up to `PER_SHAPE` messages of `shape` in language `code`, each with its pieces; with
+    `every`, one message for each word of that piece, the others drawn."""
     pools = _pools(code)
+    if not all(pools[name] for name, _ in shape):
+        return {}
     lexicon = reply_lexicon(code)
-    rng = random.Random(f"refusal-probe:{code}")
-    messages: list[str] = []
-    for shape in SHAPES.values():
-        if not all(pools[name] for name, _ in shape):
-            continue
-        drawn: set[str] = set()
-        for _ in range(PER_SHAPE):
-            pieces = [rng.choice(pools[name]) for name, _ in shape]
-            text = "".join(sep + piece for (_, sep), piece in zip(shape, pieces, strict=True))
-            if text not in drawn and not _spans_a_joint(lexicon, pieces):
-                drawn.add(text)
-        messages += sorted(drawn)
-    return messages
+    rng = random.Random(f"{seed}:{code}")
+    drawn: dict[str, list[str]] = {}
+    for word in pools[every] if every else [None] * PER_SHAPE:
+        pieces = [
+            word if word is not None and name == every else rng.choice(pools[name])
+            for name, _ in shape
+        ]
+        text = "".join(sep + piece for (_, sep), piece in zip(shape, pieces, strict=True))
+        if text not in drawn and not _spans_a_joint(lexicon, pieces):
+            drawn[text] = pieces
+    return drawn
+
+
+def _messages(code: str) -> list[str]:
+    return [text for shape in SHAPES.values() for text in sorted(_draw(code, shape, "refusal"))]
 
 
 def test_every_shape_is_drawn_in_english() -> None:
@@ -120,3 +158,25 @@ def test_no_refusal_negation_or_contradiction_confirms(code: str) -> None:
         is Intent.CONFIRM
     ]
     assert confirmed == []
+
+
+@cache
+def _stops_alone(phrase: str, code: str, question: Question) -> bool:
+    return understand_reply(reading_text(phrase), code).intent(question) is Intent.OPT_OUT
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", supported_codes())
+def test_an_opt_out_beside_an_answer_is_still_an_opt_out(code: str) -> None:
+    missed = []
+    shapes = [(name, shape, None) for name, shape in STOP_SHAPES.items()]
+    shapes += [(name, shape, "stop") for name, shape in EVERY_STOP_SHAPES.items()]
+    for name, (shape, question), every in shapes:
+        at = [piece for piece, _ in shape].index("stop")
+        for text, pieces in sorted(_draw(code, shape, "stop", every).items()):
+            if not _stops_alone(pieces[at], code, question):
+                continue  # a listed phrase that stops only beside other words
+            got = understand_reply(reading_text(text), code).intent(question)
+            if got is not Intent.OPT_OUT:
+                missed.append(f"{name}: {text!r} read {got}")
+    assert missed == []
