@@ -2184,6 +2184,22 @@ def test_thirty_first_round(
         ("ha", R, "ba, zan toshe ku", Intent.OPT_OUT),
         ("ha", R, "ba zan toshe ku ba", U),
         ("ha", R, "ba zan zo ba", Intent.DECLINE),
+        # A partner's staff report: the formal opening ("we inform you that", "informamos que",
+        # "نفيدكم بأن"), the word for the person ("the client", "a beneficiária", "المستفيدة"),
+        # a title and the sign-off cost nothing; the statement in the third person answers.
+        ("pt", F, "Vimos informar que a utente iniciou a formação de costura na segunda", A_YES),
+        ("es", A, "Le informamos que la beneficiaria acudió a la cita del martes", A_YES),
+        ("es", A, "el beneficiario no acudió a la cita", Intent.ATTENDED_NO),
+        ("fr", A, "Nous vous informons que le bénéficiaire est venu au rendez-vous", A_YES),
+        ("ar", F, "نفيدكم بأن المستفيدة لم تبدأ بعد", Intent.ATTENDED_NO),
+        ("en", A, "We inform you that the client attended the appointment on Monday", A_YES),
+        ("pt", A, "o beneficiário não compareceu à consulta", Intent.ATTENDED_NO),
+        ("sq", F, "Ju njoftojmë se përfituesi filloi kursin të hënën", A_YES),
+        ("fr", R, "la patiente ne viendra pas", Intent.DECLINE),
+        ("es", R, "la beneficiaria no vendrá", Intent.DECLINE),
+        ("es", R, "confirmamos que", U),
+        ("en", R, "we confirm that", U),
+        ("en", R, "we confirm that the client cannot come", Intent.DECLINE),
     ],
 )
 def test_thirty_second_round(
