@@ -84,7 +84,9 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         later = _not_yet_maybe_later(reading)
         if later is not None:
             return later
-    if hedge is not None:
+    if hedge is not None and not (
+        question is Question.APPOINTMENT_REMINDER and _hedges_only_the_date(reading)
+    ):
         return Decision(Intent.UNCLEAR, "hedge", (hedge.text,))
     if question is Question.APPOINTMENT_REMINDER:
         asked = _asked_after_confirming(reading)
@@ -813,6 +815,33 @@ SENT_BACK_UNKNOWN_WORDS = 4
 _SAYS_YES = frozenset(
     {Signal.YES, Signal.ACK, Signal.CONFIRM, Signal.ATTENDED_YES, Signal.PRAISE, Signal.LAUGHTER}
 )
+
+
+#: How many matches may stand between a doubt and the day it doubts ("tal vez la semana que
+#: viene": "la" is one).
+HEDGED_DAY_GAP = 2
+
+
+def _hedges_only_the_date(reading: Reading) -> bool:
+    """ "Could you give me another date, maybe next week in the afternoon?", "¿Me podrían dar
+    otra fecha, tal vez la semana que viene?": a request for another date (section `reschedule`)
+    whose every doubt stands right before a day or time, in its clause, doubts the day proposed,
+    not the request. Not beside a yes, an "ok" or a confirmation ("ok, maybe next week")."""
+    matches = reading.matches
+    if not reading.has(Signal.RESCHEDULE) or reading.has(Signal.YES, Signal.ACK, Signal.CONFIRM):
+        return False
+
+    def before_a_day(index: int) -> bool:
+        for step in range(1, HEDGED_DAY_GAP + 2):
+            at = index + step
+            if at >= len(matches) or at in reading.clause_starts:
+                return False
+            if matches[at].signal is Signal.TIME:
+                return True
+        return False
+
+    hedges = [i for i, m in enumerate(matches) if m.signal is Signal.HEDGE]
+    return all(before_a_day(i) for i in hedges)
 
 
 def _not_yet_maybe_later(reading: Reading) -> Decision | None:

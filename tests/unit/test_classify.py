@@ -2200,6 +2200,17 @@ def test_thirty_first_round(
         ("es", R, "confirmamos que", U),
         ("en", R, "we confirm that", U),
         ("en", R, "we confirm that the client cannot come", Intent.DECLINE),
+        # A doubt right before the day proposed doubts the day, not the request for another date.
+        ("es", R, "¿Me podrían dar otra fecha, tal vez el jueves?", Intent.RESCHEDULE),
+        ("en", R, "can we change the date, maybe Thursday?", Intent.RESCHEDULE),
+        ("en", R, "maybe next week", U),
+        ("en", R, "ok maybe thursday", U),
+        ("en", R, "new date maybe", U),
+        # "no" + a confirmation in Spanish and Portuguese negates the verb: listed as refusals.
+        ("es", R, "no confirmo", Intent.DECLINE),
+        ("pt", R, "não estou indo", Intent.DECLINE),
+        ("pt", R, "ela não vai", Intent.DECLINE),
+        ("es", R, "no no puedo", U),
     ],
 )
 def test_thirty_second_round(
