@@ -126,6 +126,10 @@ class Understanding:
             and (decision is None or decision.rule in ("help", "too_long"))
         ):
             return read_answer(_as_helped(reading), question)
+        if decision is not None and decision.rule == "moved_to_another_day":
+            if question is Question.APPOINTMENT_REMINDER:
+                return Decision(Intent.RESCHEDULE, decision.rule, decision.words)
+            return decision
         if decision is not None:
             return decision
         if question is None:
@@ -321,6 +325,10 @@ def _global_decision(reading: Reading) -> Decision | None:
         # "borren mi número viejo, este es el nuevo": a caseworker changes the number.
         words = tuple(m.text for m in reading.number_changed)
         return Decision(Intent.UNCLEAR, "number_changed", words)
+    if reading.moved_day:
+        # "remove me from Tuesday's list and put me on Friday": another date (`explain`).
+        words = tuple(m.text for m in reading.moved_day)
+        return Decision(Intent.UNCLEAR, "moved_to_another_day", words)
     if reading.asked_why:
         # "why did the messages stop?": a complaint or a worry, for a caseworker to read.
         return Decision(Intent.UNCLEAR, "asked_why", tuple(m.text for m in reading.asked_why))

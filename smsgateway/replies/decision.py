@@ -23,6 +23,9 @@ RULES: dict[str, str] = {
     "vous n'envoyez plus les rappels ?'): it stops nothing; a caseworker reads it",
     "number_changed": "an opt-out about one's old number in a message that gives a new one "
     "('borren mi número viejo, este es el nuevo'): a number changed, for a caseworker",
+    "moved_to_another_day": "an opt-out that takes the person off one day's list to put them "
+    "on another ('remove me from Tuesday's list and put me on Friday'): another date asked for "
+    "(to a reminder), not a stop",
     "too_long": "a long message is not read as an answer",
     "wrong_number": "'wrong number', 'I don't know this person' with nothing that answers or "
     "gives a number: the number is not the returnee's",

@@ -139,6 +139,10 @@ class Signal(StrEnum):
     #: new one tells of a number changed ("borren mi número viejo, este es el nuevo").
     OLD = "old"
     NEW = "new"
+    #: "list", "liste", "lista", "jerin", "სია": a class of words beside their meaning; an
+    #: opt-out that takes the person off one day's list to put them on another asks for another
+    #: date ("sáquenme de la lista del martes y pónganme el viernes").
+    LIST = "list"
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
@@ -285,6 +289,8 @@ class Lexicon:
     asks_why: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of sections `old` and `new`, beside the meaning the chain gave them.
     old: set[tuple[str, ...]] = field(default_factory=set)
+    #: The words of section `list`, beside the meaning the chain gave them.
+    lists: set[tuple[str, ...]] = field(default_factory=set)
     new: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `condition`, beside the meaning the chain gave them.
     condition: set[tuple[str, ...]] = field(default_factory=set)
@@ -515,6 +521,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.ASKS_WHY,
                 Signal.OLD,
                 Signal.NEW,
+                Signal.LIST,
                 Signal.CONDITION,
                 Signal.FORGET,
                 Signal.NOT_DONE,
@@ -529,6 +536,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.ASKS_WHY: lexicon.asks_why,
                     Signal.OLD: lexicon.old,
                     Signal.NEW: lexicon.new,
+                    Signal.LIST: lexicon.lists,
                     Signal.CONDITION: lexicon.condition,
                     Signal.FORGET: lexicon.forget,
                     Signal.NOT_DONE: lexicon.not_done,

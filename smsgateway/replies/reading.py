@@ -122,6 +122,9 @@ class Reading:
     #: How many words a heading before a colon opening the message holds ("Sunrise Clinic: the
     #: client registered", "Structure partenaire : ..."): who writes, 0 when there is none.
     heading: int = 0
+    #: Opt-outs that take the person off one day's list to put them on another ("remove me from
+    #: Tuesday's list and put me on Friday"): another date asked for, not a stop.
+    moved_day: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -353,6 +356,11 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     listed = [found for found in listed if found not in number_changed]
     composed = [found for found in composed if found not in number_changed]
+    # "remove me from Tuesday's list and put me on Friday", "sáquenme de la lista del martes y
+    # pónganme el viernes": a removal from one day's list, then another day, moves the person.
+    moved = _moved_to_another_day([*listed, *composed], matches, tokens, lexicon, breaks)
+    listed = [found for found in listed if found not in moved]
+    composed = [found for found in composed if found not in moved]
     opt_outs = [
         *(
             found
@@ -472,6 +480,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             if m.signal is Signal.HELP and tuple(tokens[m.start : m.end]) in lexicon.cannot_read
         ),
         _heading(plain, lexicon),
+        tuple(moved),
     )
 
 
@@ -1145,6 +1154,76 @@ def _opens_its_clause(
         if breaks[m.start]:
             return True
     return True
+
+
+#: How many words may stand between a removal and the day of the list it removes from ("mn
+#: lista dyal tlat": three).
+LIST_DAY_GAP = 3
+
+
+def _moved_to_another_day(
+    opt_outs: list[Match],
+    matches: Sequence[Match],
+    tokens: list[str],
+    lexicon: Lexicon,
+    breaks: list[bool],
+) -> list[Match]:
+    """The opt-outs that take the person off one day to put them on another: "remove me from
+    Tuesday's list and put me on Friday", "enlevez-moi de la liste de mardi et mettez-moi
+    vendredi", "ოთხშაბათის სიიდან ამომშალეთ და პარასკევზე ჩამწერეთ". Each has a day in its
+    clause right after it (at most `LIST_DAY_GAP` words between) or right before it, a word of
+    section `list` ("list", "lista", "jerin", "სიიდან") inside the removal, between them or
+    right after the day, and a word for putting the person on a list (section `add_me`: "put
+    me", "pónganme", "ku sa ni") then another day follow. Only when every opt-out is of that
+    kind and no word for the messages or for sending stands anywhere ("stop texting me on
+    Tuesday, ... Friday" still stops)."""
+    if not opt_outs:
+        return []
+    days = [m for m in matches if m.signal is Signal.TIME and not m.is_hour]
+    lists = _phrases_of(tokens, lexicon.lists)
+    puts = find_all_everywhere(tokens, lexicon, Signal.ADD_ME)
+    if (
+        len(days) < 2
+        or not lists
+        or any(
+            find_all_everywhere(tokens, lexicon, signal)
+            for signal in (Signal.MESSAGES, Signal.SEND)
+        )
+    ):
+        return []
+
+    def moves(found: Match) -> bool:
+        of_the_list = [
+            day
+            for day in days
+            if _same_clause(found, day, breaks)
+            and (0 <= day.start - found.end <= LIST_DAY_GAP or day.end == found.start)
+        ]
+        # The word for the list stands in the removal, between it and its day, or right after
+        # the day ("the Monday list").
+        of_the_list = [
+            day
+            for day in of_the_list
+            if any(
+                (min(found.start, day.start) <= one.start and one.end <= max(found.end, day.end))
+                or one.start == day.end
+                for one in lists
+            )
+        ]
+        if not of_the_list:
+            return False
+        after = max(day.end for day in of_the_list)
+        named = {day.text for day in of_the_list}
+        # ... then a word for putting the person on it, and the other day.
+        return any(
+            day.start >= after
+            and day.text not in named
+            and any(after <= put.start and put.end <= day.start for put in puts)
+            for day in days
+        )
+
+    moved = [found for found in opt_outs if moves(found)]
+    return moved if len(moved) == len(opt_outs) else []
 
 
 def _same_clause(one: Match, other: Match, breaks: list[bool]) -> bool:

@@ -2211,6 +2211,15 @@ def test_thirty_first_round(
         ("pt", R, "não estou indo", Intent.DECLINE),
         ("pt", R, "ela não vai", Intent.DECLINE),
         ("es", R, "no no puedo", U),
+        # Off one day's list and onto another: another date, not a stop.
+        ("es", R, "sáquenme de la lista del lunes y pónganme el jueves", Intent.RESCHEDULE),
+        ("fr", R, "enlevez-moi de la liste de lundi, mettez-moi jeudi", Intent.RESCHEDULE),
+        ("en", R, "remove me from the monday list and put me on thursday", Intent.RESCHEDULE),
+        ("en", F, "remove me from the monday list and put me on thursday", U),
+        ("en", R, "unsubscribe me on monday please, I will be away until friday", Intent.OPT_OUT),
+        ("en", R, "stop texting me on tuesday and friday", Intent.OPT_OUT),
+        ("en", R, "remove me from the list, I will come friday", Intent.OPT_OUT),
+        ("en", R, "remove me from the monday list and stop the messages on friday", Intent.OPT_OUT),
     ],
 )
 def test_thirty_second_round(

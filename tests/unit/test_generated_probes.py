@@ -47,6 +47,7 @@ PIECES = {
     "didnt": Signal.ATTENDED_NO,
     "stop": Signal.OPT_OUT,
     "please": Signal.POLITENESS,
+    "day": Signal.TIME,
 }
 
 #: The shapes: pieces joined by the separator before each (" " or ", ").
@@ -79,6 +80,8 @@ STOP_SHAPES = {
     "yes, stop": ((("yes", ""), ("stop", ", ")), Question.APPOINTMENT_REMINDER),
     "stop please": ((("stop", ""), ("please", " ")), Question.FOLLOWUP),
     "stop, 2": ((("stop", ""), ("2", ", ")), Question.APPOINTMENT_REMINDER),
+    # Days after an opt-out, with no word for a list, move no one (rule 3e).
+    "stop day, day": ((("stop", ""), ("day", " "), ("day", ", ")), Question.APPOINTMENT_REMINDER),
 }
 
 
