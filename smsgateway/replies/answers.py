@@ -285,8 +285,10 @@ def _answer_after_contrast(reading: Reading, support: list[_Evidence], doubt: Ma
     if doubt.signal is not Signal.CONTRAST or not support or reading.asks:
         return False
     at = reading.matches.index(doubt)
-    # A single word before the "but" may be an answer no keyword reads ("biyu amma zan zo").
-    if at < 2 or any(e.index < at for e in support):
+    # A single word before the "but" may be an answer no keyword reads ("biyu amma zan zo"),
+    # politeness aside ("thanks two but I will come").
+    told = [m for m in reading.matches[:at] if m.signal is not Signal.POLITENESS]
+    if len(told) < 2 or any(e.index < at for e in support):
         return False
     if any(m.signal in _ANSWERING or m.number is not None for m in reading.matches[:at]):
         return False
@@ -820,6 +822,8 @@ _SAYS_YES = frozenset(
 #: How many matches may stand between a doubt and the day it doubts ("tal vez la semana que
 #: viene": "la" is one).
 HEDGED_DAY_GAP = 2
+#: The most words a doubt of the day may have ("maybe", "tal vez").
+HEDGED_WORDS = 2
 
 
 def _hedges_only_the_date(reading: Reading) -> bool:
@@ -841,7 +845,10 @@ def _hedges_only_the_date(reading: Reading) -> bool:
         return False
 
     hedges = [i for i, m in enumerate(matches) if m.signal is Signal.HEDGE]
-    return all(before_a_day(i) for i in hedges)
+    # "maybe", "tal vez", "peut-être"; not "instead of me" (someone else would come) or "I
+    # don't know" (HEDGED_WORDS).
+    short = all(matches[i].end - matches[i].start <= HEDGED_WORDS for i in hedges)
+    return short and all(before_a_day(i) for i in hedges)
 
 
 def _not_yet_maybe_later(reading: Reading) -> Decision | None:
@@ -1249,10 +1256,12 @@ BLESSING_WORDS = 3
 
 def _blessing_before(reading: Reading, firm: list[_Evidence]) -> bool:
     """Whether the emoji in `firm` close a message of politeness alone, of at least three
-    words ("thanks, God bless you 👍"): "thanks 👍" and "ok 👍" still answer."""
+    words ("thanks, God bless you 👍"): "thanks 👍" and "ok 👍" still answer. The other words
+    that answer nothing (`FILLER`: who writes, days, "since") count with the politeness
+    ("saludos cordiales, gracias, Dios le bendiga 👍")."""
     first = min(e.index for e in firm)
     before = reading.matches[:first]
-    if not before or any(m.signal is not Signal.POLITENESS for m in before):
+    if not before or any(m.signal not in FILLER for m in before):
         return False
     return sum(m.end - m.start for m in before) >= BLESSING_WORDS
 

@@ -2220,6 +2220,21 @@ def test_thirty_first_round(
         ("en", R, "stop texting me on tuesday and friday", Intent.OPT_OUT),
         ("en", R, "remove me from the list, I will come friday", Intent.OPT_OUT),
         ("en", R, "remove me from the monday list and stop the messages on friday", Intent.OPT_OUT),
+        # Found by a review of the round: a sign-off before thanks and a thumbs up answers
+        # nothing; a staff report that the person wants no more messages stops them; "nobody
+        # came" is no attendance; a Spanish "inicio" (I start) tells no start.
+        ("es", R, "saludos cordiales, gracias, Dios le bendiga 👍", U),
+        ("en", R, "with regards, God bless you 👍", U),
+        ("ar", R, "مع التحية، شكرا الله يبارك فيكم 👍", U),
+        ("es", R, "el paciente no quiere más mensajes", Intent.OPT_OUT),
+        ("ar", R, "المستفيد لا يريد رسائل بعد الآن", Intent.OPT_OUT),
+        ("es", A, "nadie asistió", Intent.ATTENDED_NO),
+        ("pt", A, "ninguém compareceu", Intent.ATTENDED_NO),
+        ("es", A, "inicio el lunes", U),
+        ("en", F, "the client has started a new job today", U),
+        ("pt", R, "vira a página", U),
+        ("en", R, "thanks two but I will come", U),
+        ("en", R, "another date please, instead of me on thursday my brother", U),
     ],
 )
 def test_thirty_second_round(

@@ -48,11 +48,12 @@ PIECES = {
     "stop": Signal.OPT_OUT,
     "please": Signal.POLITENESS,
     "day": Signal.TIME,
+    "aside": Signal.NEUTRAL,
 }
 
 #: The shapes: pieces joined by the separator before each (" " or ", ").
 SHAPES = {
-    "yes, not cannot": (("yes", ""), ("not", " "), ("cannot", " ")),
+    "yes not cannot": (("yes", ""), ("not", " "), ("cannot", " ")),
     "ok, not cannot": (("ok", ""), ("not", ", "), ("cannot", " ")),
     "yes, cannot": (("yes", ""), ("cannot", ", ")),
     "cannot yes": (("cannot", ""), ("yes", " ")),
@@ -62,6 +63,9 @@ SHAPES = {
     "not yes": (("not", ""), ("yes", " ")),
     "not 1": (("not", ""), ("1", " ")),
     "ok, not 1": (("ok", ""), ("not", ", "), ("1", " ")),
+    # A sign-off or who writes, thanks and a thumbs up answer nothing ("saludos cordiales,
+    # gracias, Dios le bendiga 👍").
+    "aside, please 👍": (("aside", ""), ("please", ", "), ("please", ", "), ("👍", " ")),
 }
 
 #: The shapes of the opt-out probe, and the question open when each is sent. Every listed opt-out
@@ -95,6 +99,7 @@ def _pools(code: str) -> dict[str, list[str]]:
     pools = {name: _plain(keywords.reply.get(signal, ())) for name, signal in PIECES.items()}
     pools["1"] = ["1", *_plain(keywords.numbers.get(1, ()))]
     pools["2"] = ["2"]
+    pools["👍"] = ["👍"]
     return pools
 
 
@@ -143,6 +148,13 @@ def test_every_shape_is_drawn_in_english() -> None:
     messages = _messages("en")
     assert len(messages) > len(SHAPES) * PER_SHAPE // 2
     assert "no i will come" in messages or any(m.startswith("no ") for m in messages)
+
+
+@pytest.mark.parametrize("code", supported_codes())
+def test_every_language_is_probed(code: str) -> None:
+    """Languages without a negation word (Pidgin, Amharic, Tigrinya negate inside the verb or
+    with their "no") still get the shapes their keyword file allows."""
+    assert len(_messages(code)) >= 4 * PER_SHAPE // 2
 
 
 def test_a_phrase_across_the_joint_is_not_a_shape() -> None:
