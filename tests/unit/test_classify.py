@@ -2228,6 +2228,7 @@ def test_thirty_first_round(
         ("ar", R, "مع التحية، شكرا الله يبارك فيكم 👍", U),
         ("es", R, "el paciente no quiere más mensajes", Intent.OPT_OUT),
         ("ar", R, "المستفيد لا يريد رسائل بعد الآن", Intent.OPT_OUT),
+        ("ar", R, "هو ما بغاش الرسائل", Intent.OPT_OUT),
         ("es", A, "nadie asistió", Intent.ATTENDED_NO),
         ("pt", A, "ninguém compareceu", Intent.ATTENDED_NO),
         ("es", A, "inicio el lunes", U),
