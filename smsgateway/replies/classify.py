@@ -696,8 +696,7 @@ def _number_not_known(reading: Reading, requests: list[Match]) -> tuple[Match, .
         for j in range(max(first + 1, i - _NUMBER_NOT_KNOWN_GAP), i + _NUMBER_NOT_KNOWN_GAP + 1):
             if j == i or j >= len(matches) or matches[j].signal is not Signal.NO:
                 continue
-            between = range(min(i, j) + 1, max(i, j) + 1)
-            if not any(k in reading.clause_starts for k in between):
+            if reading.clause_start(i) == reading.clause_start(j):
                 found += [m, matches[j]]
     return tuple(found)
 

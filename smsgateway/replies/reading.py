@@ -170,7 +170,7 @@ class Reading:
 
     def clause_start(self, index: int) -> int:
         """The index of the match that opens the clause holding match `index`."""
-        return max((start for start in self.clause_starts if start <= index), default=0)
+        return clause_start(index, self.clause_starts)
 
     @property
     def asks(self) -> bool:
@@ -185,6 +185,12 @@ class Reading:
     @property
     def only_question_marks(self) -> bool:
         return bool(self.matches) and all(match.text == "?" for match in self.matches)
+
+
+def clause_start(index: int, clause_starts: frozenset[int]) -> int:
+    """The index of the match that opens the clause holding match `index` (`clause_starts`:
+    the indexes of the matches that open a clause)."""
+    return max((start for start in clause_starts if start <= index), default=0)
 
 
 def read_reply(text: str, language: str | None) -> Reading:
@@ -1181,7 +1187,6 @@ def _moved_to_another_day(
         return []
     days = [m for m in matches if m.signal is Signal.TIME and not m.is_hour]
     lists = _phrases_of(tokens, lexicon.lists)
-    puts = find_all_everywhere(tokens, lexicon, Signal.ADD_ME)
     if (
         len(days) < 2
         or not lists
@@ -1191,6 +1196,16 @@ def _moved_to_another_day(
         )
     ):
         return []
+    puts = find_all_everywhere(tokens, lexicon, Signal.ADD_ME)
+
+    def names_the_list(found: Match, day: Match) -> bool:
+        # The word for the list stands in the removal, between it and its day, or right after
+        # the day ("the Monday list").
+        return any(
+            (min(found.start, day.start) <= one.start and one.end <= max(found.end, day.end))
+            or one.start == day.end
+            for one in lists
+        )
 
     def moves(found: Match) -> bool:
         of_the_list = [
@@ -1198,17 +1213,7 @@ def _moved_to_another_day(
             for day in days
             if _same_clause(found, day, breaks)
             and (0 <= day.start - found.end <= LIST_DAY_GAP or day.end == found.start)
-        ]
-        # The word for the list stands in the removal, between it and its day, or right after
-        # the day ("the Monday list").
-        of_the_list = [
-            day
-            for day in of_the_list
-            if any(
-                (min(found.start, day.start) <= one.start and one.end <= max(found.end, day.end))
-                or one.start == day.end
-                for one in lists
-            )
+            and names_the_list(found, day)
         ]
         if not of_the_list:
             return False
@@ -1464,7 +1469,7 @@ def apply_negation(
     flipped: set[int] = set()
 
     def one_clause(one: int, other: int) -> bool:
-        return not any(k in clause_starts for k in range(min(one, other) + 1, max(one, other) + 1))
+        return clause_start(one, clause_starts) == clause_start(other, clause_starts)
 
     for index, signal in enumerate(signals):
         if signal not in POSITIVE_FLIP:
