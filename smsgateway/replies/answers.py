@@ -92,7 +92,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         asked = _asked_after_confirming(reading)
         if asked is not None:
             return asked
-        proposal = _proposal(reading)
+        proposal = _proposal(reading) or _date_requested(reading)
         if proposal is not None:
             return proposal
     if question in _ATTENDANCE_QUESTIONS:
@@ -205,7 +205,10 @@ def _remark_after_progress(
     again = {Signal.ATTENDED_YES} if question is Question.ATTENDANCE_CHECK else set()
     if reading.asks or any(m.signal in _NOT_A_REMARK - again for m in after):
         return False
-    return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in after)
+    # The praise may come before the "but" too: "tàmbali naa..., jàngalekat bi baax na waaye
+    # bérab bi sori na" (I started..., the teacher is good but the place is far).
+    remarks = reading.matches[last + 1 :]
+    return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in remarks)
 
 
 #: What a practical question after a confirmation may hold: words no keyword knows, question
@@ -408,6 +411,8 @@ def _contrast_before(reading: Reading, kept: list[int], last: int) -> int | None
 
 #: Unknown words a statement told as a story may carry ("went on tuesday and saw the officer").
 STORY_UNKNOWN_WORDS = 12
+#: Words no keyword knows that may say who, before a statement opening a clause of a story.
+STORY_SUBJECT_WORDS = 2
 
 
 def _told_as_story(
@@ -455,15 +460,32 @@ def _told_as_story(
         return True
     if _opens_after_agreement(reading, support, statements):
         return True
-    # "enrolment done, she started the course on the 3rd": a statement opening a clause.
+    # "enrolment done, she started the course on the 3rd": a statement opening a clause, after
+    # at most a few words that say who ("Ele nunca chegou a ir", "Dan nawa Musa bai je").
     supporting = {e.index for e in statements}
+    # Words that say who only in an answer to "did you go / start?", and never beside a symbol:
+    # "qué calor hoy, se fue la luz 😩" is chatter.
+    who = (
+        STORY_SUBJECT_WORDS
+        if question in _ATTENDANCE_QUESTIONS and not any(m.is_emoji for m in reading.matches)
+        else 0
+    )
     for start in reading.clause_starts:
-        first = next(
-            (i for i in range(start, len(reading.matches)) if not _is_aside(reading.matches[i])),
-            None,
-        )
-        if first in supporting:
-            return True
+        subject = 0
+        for i in range(start, len(reading.matches)):
+            m = reading.matches[i]
+            if i in supporting:
+                # After words that say who, a verb of going or starting, not a "can't".
+                told = reading.matches[i].signal in (Signal.ATTENDED_YES, Signal.ATTENDED_NO)
+                if not subject or told:
+                    return True
+                break
+            if i > start and i in reading.clause_starts:
+                break
+            if m.is_plain_unknown and subject < who:
+                subject += 1
+            elif not _is_aside(m):
+                break
     return False
 
 
@@ -604,6 +626,46 @@ def _proposal(reading: Reading) -> Decision | None:
     if refused and (agreed_after or day_alone_after) and not refused_after and second_day:
         return Decision(Intent.RESCHEDULE, "proposal", _time_words(reading, times))
     return None
+
+
+#: Words that ask in the clause of a request for another date: "can", "please", "I want".
+_ASKING = frozenset({Signal.POSSIBLE, Signal.POLITENESS, Signal.WISH})
+#: What a request for another date may not stand beside: an agreement, a doubt, another meeting.
+_NOT_A_REQUEST = frozenset(
+    {
+        *_AGREEING,
+        Signal.LAUGHTER,
+        Signal.HEDGE,
+        Signal.RESERVATION,
+        Signal.EVENT,
+        Signal.HELP,
+    }
+)
+#: What the excuse before the request may tell ("I went to the village, there was no network"),
+#: but the request's clause may not.
+_NOT_IN_THE_REQUEST = frozenset({Signal.ATTENDED_YES, Signal.ATTENDED_NO})
+#: Unknown words a request for another date may carry: the excuse before it, told at length.
+REQUEST_UNKNOWN_WORDS = 20
+
+
+def _date_requested(reading: Reading) -> Decision | None:
+    """ "Good evening sir. My mother is in the hospital, please can you give me another date
+    after the 20th", "ሌላ ቀጠሮ ሊያሲዙልኝ ይችላሉ?" (can you give me another appointment?): a word
+    for another date in the last clause, asked for there ("?", "can", "please", "I want"),
+    after whatever excuse. Nothing may agree, doubt or name another meeting, and the last
+    clause may not tell that the person went or did not."""
+    if reading.plain_unknown > REQUEST_UNKNOWN_WORDS or reading.options:
+        return None
+    if any(m.signal in _NOT_A_REQUEST for m in reading.matches):
+        return None
+    last = max(reading.clause_starts, default=0)
+    clause = reading.matches[last:]
+    dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
+    if not dates or any(m.signal in _NOT_IN_THE_REQUEST for m in clause):
+        return None
+    if not any(m.signal in _ASKING or m.text == "?" for m in clause):
+        return None
+    return Decision(Intent.RESCHEDULE, "date_requested", tuple(m.text for m in dates))
 
 
 def _days_only(clause: tuple[Match, ...]) -> bool:
@@ -909,7 +971,7 @@ _NOT_WENT = frozenset(
 )
 #: Unknown words a visit and the date it was sent back to may carry ("I reach dia but dem say
 #: make I come back next month").
-WENT_UNKNOWN_WORDS = 6
+WENT_UNKNOWN_WORDS = 10
 
 
 def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None:
@@ -928,7 +990,23 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
     if not went or not back or back[0] < went[0]:
         return None
     refusing = _NOT_WENT - {Signal.ATTENDED_NO} if question is Question.FOLLOWUP else _NOT_WENT
-    refused = any(m.signal in refusing and m not in reading.waiting for m in reading.matches)
+    # A refusal in a clause after the visit's tells what the office said ("I went but they said
+    # the officer was not around, come back next week"); it refuses nothing the person did.
+    visit = reading.clause_start(went[0])
+    but = next(
+        (i for i, m in enumerate(reading.matches) if i > went[0] and m.signal is Signal.CONTRAST),
+        None,
+    )
+
+    def told_by_the_office(i: int) -> bool:
+        return reading.clause_start(i) > visit or (but is not None and i > but)
+
+    refused = any(
+        m.signal in refusing
+        and m not in reading.waiting
+        and not (m.signal in _REFUSING and told_by_the_office(i))
+        for i, m in enumerate(reading.matches)
+    )
     if refused:
         return None  # "... ekhono shuru hoy nai" (not started yet) agrees with a not yet
     if any(m.number in OPTIONS[question] for m in reading.options):

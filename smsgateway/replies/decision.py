@@ -49,6 +49,7 @@ RULES: dict[str, str] = {
     "its own ('not yet, maybe next week'): the doubt is about when; not yet",
     "habit": "'I go' told as a habit ('I go every day now') answers 'did you go / start?'",
     "proposal": "another day or time proposed: as a question, after a refusal, or as better",
+    "date_requested": "another date asked for in the last clause, after whatever excuse",
     "conclusion": "a refusal or 'not yet' after 'so' ends the message: the words before are "
     "its reason ('they said it starts in January, so not yet')",
     "negated_number": "a negation before an option number ('not 1'): which option is meant is "

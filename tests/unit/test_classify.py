@@ -2245,6 +2245,75 @@ def test_thirty_second_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A verb of going or starting after two words that say who opens a clause of a story.
+        (
+            "ff",
+            A,
+            "Ko min woni yumma makko. Ɓiyam Mamadu yahaani fey, o woni ka Dakar",
+            Intent.ATTENDED_NO,
+        ),
+        ("prs", A, "سلام، ای نمبر برادرم است. او اصلاً نرفت، در کار بند است", Intent.ATTENDED_NO),
+        (
+            "sq",
+            F,
+            "Përshëndetje nga zyra. Klientja jonë u regjistrua dhe e filloi trajnimin më 4 mars",
+            Intent.ATTENDED_YES,
+        ),
+        # ... never beside a symbol, and never a "can't".
+        ("es", A, "qué calor hoy, se fue la luz 😩", U),
+        ("en", A, "arsenal lost again, i am done with this team 😤", U),
+        ("ff", F, "Tiidno neldee mesaasji ɗii e Pulaar, Farayse mi waawaa tarde", U),
+        # A refusal after the visit's "but" tells what the office said; being sent back.
+        (
+            "en",
+            A,
+            "I went on monday but they said the officer was not there, come back later",
+            Intent.ATTENDED_YES,
+        ),
+        (
+            "en",
+            F,
+            "I went on monday but they said the officer was not there, come back later",
+            Intent.ATTENDED_NO,
+        ),
+        ("fr", F, "je suis allé mais ils m'ont renvoyé, il manquait un papier", Intent.ATTENDED_NO),
+        ("ar", F, "رحت وردوني، مازال ما بديتش", Intent.ATTENDED_NO),
+        ("en", A, "no, I went but they said come back next week", U),
+        # The praise after a start may come before its "but".
+        (
+            "ha",
+            F,
+            "mun fara koyo ranar Litinin, malamin yana da kyau amma ajin ya cika",
+            Intent.ATTENDED_YES,
+        ),
+        ("en", F, "I went on monday, but the class is full", U),
+        # Another date asked for after an excuse.
+        (
+            "en",
+            R,
+            "Good evening. My mother is in hospital, please can you give me another date",
+            Intent.RESCHEDULE,
+        ),
+        ("am", R, "ስልኬ ጠፍቶ ነበር፣ ሌላ ቀጠሮ ሊያሲዙልኝ ይችላሉ?", Intent.RESCHEDULE),
+        (
+            "prs",
+            R,
+            "aslamalekum, ma ta akhir e hafta dar Herat astum, lotfan yak waqt e digar bedin",
+            Intent.RESCHEDULE,
+        ),
+        ("en", R, "can you come another day to the wedding?", U),
+        ("en", R, "another date maybe?", U),
+    ],
+)
+def test_thirty_third_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.

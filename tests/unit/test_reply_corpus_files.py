@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 66)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 67)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 53)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 54)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -293,6 +293,27 @@ SPLIT_SETS = (
             ("ti", "plain"),
             ("prs", "contradiction"),
             ("prs", "plain"),
+            ("bn", "number_word"),
+        ),
+    ),
+    # Written in the thirty-third round in the plain style, weighted to progress and proposals,
+    # without satisfaction answers; the lines that repeated a reply of the corpus were dropped,
+    # and with them every line of a few short kinds in some languages.
+    (
+        ("replies_dev66.jsonl", "replies_heldback53.jsonl"),
+        "The fifty-third set, progress and proposals told at length, split",
+        29,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            ("fr", "contradiction"),
+            ("ar", "contradiction"),
+            ("wo", "contradiction"),
+            ("ha", "contradiction"),
+            ("ti", "contradiction"),
+            ("ti", "plain"),
+            ("ps", "contradiction"),
+            ("ka", "colloquial"),
+            ("sq", "contradiction"),
             ("bn", "number_word"),
         ),
     ),
