@@ -443,9 +443,9 @@ def _told_as_story(
         return False
     if reading.asks:
         return False
-    if reading.plain_unknown > STORY_UNKNOWN_WORDS:
-        return False
     statements = [e for e in support if e.kind == "statement"]
+    if _story_unknown_words(reading, statements) > STORY_UNKNOWN_WORDS:
+        return False
     # A verb of going or a phrase closes a story ("ከወንድሜ ጋር ሄድን"); a lone "busy" closing it
     # may be chatter ("the market is busy").
     closing = [
@@ -484,9 +484,20 @@ def _told_as_story(
                 break
             if m.is_plain_unknown and subject < who:
                 subject += 1
-            elif not _is_aside(m):
+            elif not (_is_aside(m) or (who and m.signal is Signal.NEUTRAL)):
                 break
     return False
+
+
+def _story_unknown_words(reading: Reading, statements: list[_Evidence]) -> int:
+    """The unknown words of a story, but those of the clauses that greet and say who writes
+    before its first statement: "مرحباً، معكم منسقة جمعية الأمل. تم تسجيل المستفيد ...", "Jam
+    waali, ko mi Aliw, golloowo ka ONG Tabital. ..." (a greeting opens the message)."""
+    unknown = reading.plain_unknown
+    if not statements or reading.matches[0].signal is not Signal.POLITENESS:
+        return unknown
+    told = reading.clause_start(min(e.index for e in statements))
+    return unknown - sum(1 for m in reading.matches[:told] if m.is_plain_unknown)
 
 
 def _opens_after_agreement(

@@ -2305,6 +2305,27 @@ def test_thirty_second_round(
         ),
         ("en", R, "can you come another day to the wedding?", U),
         ("en", R, "another date maybe?", U),
+        # "Call me" beside "I don't understand" asks for help; alone it is a hedge.
+        ("ha", F, "Ku kira ni, ban fahimci sakon ba", Intent.HELP),
+        ("ff", F, "Noddee kam, mi faamaani ko ɗum woni", Intent.HELP),
+        ("ha", F, "ku kira ni", U),
+        ("ha", F, "har yanzu ina jiran su kira ni", Intent.ATTENDED_NO),
+        # The clauses that greet and say who writes cost a story nothing.
+        (
+            "ar",
+            F,
+            "مرحبا، معكم منسقة جمعية النور. تم تسجيل المستفيدة في دورة الطبخ، وحضرت يومين حتى الآن",
+            Intent.ATTENDED_YES,
+        ),
+        (
+            "en",
+            F,
+            "Hello, this is Mary, the coordinator at the Bright Future association in Dakar. The"
+            " client started the course on the 4th",
+            Intent.ATTENDED_YES,
+        ),
+        # A smile with sweat is no laughter.
+        ("es", A, "sii ya fui 😅", Intent.ATTENDED_YES),
     ],
 )
 def test_thirty_third_round(
