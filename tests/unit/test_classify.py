@@ -2326,6 +2326,10 @@ def test_thirty_second_round(
         ),
         # A smile with sweat is no laughter.
         ("es", A, "sii ya fui 😅", Intent.ATTENDED_YES),
+        # Times of the day that were missing: a proposal of the afternoon.
+        ("ps", R, "sahar wakht ma ta na jorezhi, mazigar kedai shi?", Intent.RESCHEDULE),
+        ("es", R, "¿Habrá chance de que sea en la tarde? En la mañana trabajo", Intent.RESCHEDULE),
+        ("bn", R, "sokale kaj ache, bikel e asa jabe?", Intent.RESCHEDULE),
     ],
 )
 def test_thirty_third_round(
