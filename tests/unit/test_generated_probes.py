@@ -1,4 +1,5 @@
-"""Generated probes for the two dangerous errors, made of every language's own keyword words.
+"""Generated probes for the two dangerous errors and for false attendance, made of every
+language's own keyword words.
 
 False confirmations: the words for yes, ok, no, a negation, a confirmation, a refusal and the
 option 1, put together in the shapes that have fooled the rules before ("ok thanks, not cant
@@ -12,6 +13,9 @@ A corpus only holds the shapes someone wrote; a rule that goes wrong on a shape 
 no corpus line (a rule "a negation before a word for cancelling takes the refusal back" once
 confirmed "ok thanks, not cant come" and left every corpus score as it was). Here the shapes are
 made from the keyword files themselves, so a new word or a new rule meets them at once.
+
+False attendance: a "went" or "started" beside a refusal, a "didn't go", a negation or a "?"
+("yes, didn't go", "not I went", "went?") is no yes to "did you go / did you start?".
 
 None of the first messages may be read as a confirmation of an appointment: they hold a refusal, a
 negated confirmation or a contradiction, and a wrong `confirm` loses a returnee. A phrase of the
@@ -49,6 +53,7 @@ PIECES = {
     "please": Signal.POLITENESS,
     "day": Signal.TIME,
     "aside": Signal.NEUTRAL,
+    "went": Signal.ATTENDED_YES,
 }
 
 #: The shapes: pieces joined by the separator before each (" " or ", ").
@@ -89,6 +94,19 @@ STOP_SHAPES = {
 }
 
 
+#: The shapes of the attendance probe: to "did you go?" and "did you start?" none may be a yes.
+#: A "went" beside a refusal, a "didn't go" or a negation contradicts itself or is a no; a "went"
+#: asked back ("went?") asks. (A "went" beside an event or a laughing word is left out: "ja fui
+#: show", "he enrolled ❤️" are a yes said warmly, the pool cannot tell them from a wedding.)
+WENT_SHAPES = {
+    "yes, didnt": (("yes", ""), ("didnt", ", ")),
+    "didnt, went": (("didnt", ""), ("went", ", ")),
+    "not went": (("not", ""), ("went", " ")),
+    "went ?": (("went", ""), ("?", " ")),
+    "went, cannot": (("went", ""), ("cannot", ", ")),
+}
+
+
 def _plain(entries: tuple[str, ...]) -> list[str]:
     """Entries that are words or phrases, not patterns ("*n't") or gapped phrases."""
     return [entry for entry in entries if "*" not in entry and "..." not in entry]
@@ -100,6 +118,7 @@ def _pools(code: str) -> dict[str, list[str]]:
     pools["1"] = ["1", *_plain(keywords.numbers.get(1, ()))]
     pools["2"] = ["2"]
     pools["👍"] = ["👍"]
+    pools["?"] = ["?"]
     return pools
 
 
@@ -195,3 +214,16 @@ def test_an_opt_out_beside_an_answer_is_still_an_opt_out(code: str) -> None:
             if got is not Intent.OPT_OUT:
                 missed.append(f"{name}: {text!r} read {got}")
     assert missed == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", supported_codes())
+def test_no_contradiction_or_question_says_the_person_went(code: str) -> None:
+    said_yes = [
+        f"{name} ({question}): {text!r}"
+        for name, shape in WENT_SHAPES.items()
+        for text in sorted(_draw(code, shape, "went"))
+        for question in (Question.ATTENDANCE_CHECK, Question.FOLLOWUP)
+        if understand_reply(reading_text(text), code).intent(question) is Intent.ATTENDED_YES
+    ]
+    assert said_yes == []
