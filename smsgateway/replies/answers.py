@@ -1012,10 +1012,15 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
     def told_by_the_office(i: int) -> bool:
         return reading.clause_start(i) > visit or (but is not None and i > but)
 
+    def agrees(i: int) -> bool:
+        # To "did you start?", a no in a clause before the visit agrees with its "not yet":
+        # "Naum, fui lá mas mandaram voltar na outra semana".
+        return question is Question.FOLLOWUP and reading.clause_start(i) < visit
+
     refused = any(
         m.signal in refusing
         and m not in reading.waiting
-        and not (m.signal in _REFUSING and told_by_the_office(i))
+        and not (m.signal in _REFUSING and (told_by_the_office(i) or agrees(i)))
         for i, m in enumerate(reading.matches)
     )
     if refused:

@@ -2281,6 +2281,8 @@ def test_thirty_second_round(
         ("fr", F, "je suis allé mais ils m'ont renvoyé, il manquait un papier", Intent.ATTENDED_NO),
         ("ar", F, "رحت وردوني، مازال ما بديتش", Intent.ATTENDED_NO),
         ("en", A, "no, I went but they said come back next week", U),
+        ("en", F, "no, I went but they said come back next week", Intent.ATTENDED_NO),
+        ("pt", F, "Naum, fui lá mas mandaram voltar na outra semana", Intent.ATTENDED_NO),
         # The praise after a start may come before its "but".
         (
             "ha",
