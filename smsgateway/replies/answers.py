@@ -207,8 +207,13 @@ def _remark_after_progress(
         return False
     # The praise may come before the "but" too: "tàmbali naa..., jàngalekat bi baax na waaye
     # bérab bi sori na" (I started..., the teacher is good but the place is far).
-    remarks = reading.matches[last + 1 :]
-    return question is not Question.FOLLOWUP or any(m.signal in _GOING_ON for m in remarks)
+    before = reading.matches[last + 1 : at]
+    return question is not Question.FOLLOWUP or (
+        any(m.signal in _GOING_ON for m in after)
+        # Before the "but", only praise: "I went on monday, ok but the class is full" is no
+        # start.
+        or any(m.signal is Signal.PRAISE for m in before)
+    )
 
 
 #: What a practical question after a confirmation may hold: words no keyword knows, question
@@ -470,13 +475,28 @@ def _told_as_story(
         if question in _ATTENDANCE_QUESTIONS and not any(m.is_emoji for m in reading.matches)
         else 0
     )
+    introduced = {i for i, m in enumerate(reading.matches) if m.signal is Signal.NEUTRAL}
+
+    def matches_signal(e: _Evidence) -> Signal | None:
+        return reading.matches[e.index].signal
+
     for start in reading.clause_starts:
         subject = 0
         for i in range(start, len(reading.matches)):
             m = reading.matches[i]
             if i in supporting:
                 # After words that say who, a verb of going or starting, not a "can't".
-                told = reading.matches[i].signal in (Signal.ATTENDED_YES, Signal.ATTENDED_NO)
+                # A "went" after them only in a report whose writer said who they are before
+                # ("Je suis sa mère.", "Hi, Grace from the Skills Hub here."): "Long time! Fatou
+                # went to Mecca" is news.
+                # ... or one that a second statement of going or starting agrees with ("Client
+                # R1043 is enrolled and began the class on the 4th").
+                signal = reading.matches[i].signal
+                agreeing = [e for e in statements if matches_signal(e) is Signal.ATTENDED_YES]
+                told = signal is Signal.ATTENDED_NO or (
+                    signal is Signal.ATTENDED_YES
+                    and (any(k < start for k in introduced) or len(agreeing) > 1)
+                )
                 if not subject or told:
                     return True
                 break
@@ -671,6 +691,8 @@ def _date_requested(reading: Reading) -> Decision | None:
         return None
     last = max(reading.clause_starts, default=0)
     clause = reading.matches[last:]
+    if any(m.signal in (Signal.MESSAGES, Signal.SEND) for m in clause):
+        return None  # "can you send the messages in Spanish instead?": another language
     dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
     if not dates or any(m.signal in _NOT_IN_THE_REQUEST for m in clause):
         return None
@@ -1010,6 +1032,10 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
     )
 
     def told_by_the_office(i: int) -> bool:
+        # ... but not a no right after the "but": "je suis allé mais non, je ne suis pas
+        # entré", "mon frère est allé mais moi non".
+        if but is not None and reading.matches[i].signal is Signal.NO and i <= but + 2:
+            return False
         return reading.clause_start(i) > visit or (but is not None and i > but)
 
     def agrees(i: int) -> bool:

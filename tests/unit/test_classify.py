@@ -2278,8 +2278,17 @@ def test_thirty_second_round(
             "I went on monday but they said the officer was not there, come back later",
             Intent.ATTENDED_NO,
         ),
-        ("fr", F, "je suis allé mais ils m'ont renvoyé, il manquait un papier", Intent.ATTENDED_NO),
-        ("ar", F, "رحت وردوني، مازال ما بديتش", Intent.ATTENDED_NO),
+        # ... but a no right after the "but" is the person's own.
+        (
+            "fr",
+            A,
+            "Je suis allé mais non, je ne suis pas entré, ils ont dit de revenir demain",
+            U,
+        ),
+        ("fr", A, "Mon frère est allé mais moi non, ils ont dit de revenir demain", U),
+        # Sent back from a country is no answer: words for being sent back are not listed.
+        ("prs", F, "پارسال از ایران پس روانم کردن", U),
+        ("fr", F, "Je suis parti en Libye mais ils m'ont renvoyé", U),
         ("en", A, "no, I went but they said come back next week", U),
         ("en", F, "no, I went but they said come back next week", Intent.ATTENDED_NO),
         ("pt", F, "Naum, fui lá mas mandaram voltar na outra semana", Intent.ATTENDED_NO),
@@ -2326,8 +2335,14 @@ def test_thirty_second_round(
             " client started the course on the 4th",
             Intent.ATTENDED_YES,
         ),
-        # A smile with sweat is no laughter.
-        ("es", A, "sii ya fui 😅", Intent.ATTENDED_YES),
+        # A smile with sweat stays laughter beside a confirmation.
+        ("en", R, "ok I will come 😅", U),
+        # News about someone else after a greeting is no answer.
+        ("en", A, "Long time! Fatou went to Mecca", U),
+        ("fr", A, "Bonne fête, Awa a commencé l'école", U),
+        ("ar", A, "عيد مبارك، اخوي بدا الخدمة", U),
+        # Only praise before the "but" says the class goes on.
+        ("en", F, "I went on monday, ok but the class is full", U),
         # Times of the day that were missing: a proposal of the afternoon.
         ("ps", R, "sahar wakht ma ta na jorezhi, mazigar kedai shi?", Intent.RESCHEDULE),
         ("es", R, "¿Habrá chance de que sea en la tarde? En la mañana trabajo", Intent.RESCHEDULE),
