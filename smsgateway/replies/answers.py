@@ -475,27 +475,20 @@ def _told_as_story(
         if question in _ATTENDANCE_QUESTIONS and not any(m.is_emoji for m in reading.matches)
         else 0
     )
-    introduced = {i for i, m in enumerate(reading.matches) if m.signal is Signal.NEUTRAL}
-
-    def matches_signal(e: _Evidence) -> Signal | None:
-        return reading.matches[e.index].signal
-
+    # After words that say who, a "did not go"; a "went" only in a report whose writer said who
+    # they are in an earlier clause ("Je suis sa mère.", "Hi, Grace from the Skills Hub here.")
+    # or that a second "went" agrees with ("Client R1043 is enrolled and began the class on the
+    # 4th"): "Long time! Fatou went to Mecca" is news. Never a "can't".
+    introduced = [i for i, m in enumerate(reading.matches) if m.signal is Signal.NEUTRAL]
+    went = sum(1 for e in statements if reading.matches[e.index].signal is Signal.ATTENDED_YES)
     for start in reading.clause_starts:
         subject = 0
         for i in range(start, len(reading.matches)):
             m = reading.matches[i]
             if i in supporting:
-                # After words that say who, a verb of going or starting, not a "can't".
-                # A "went" after them only in a report whose writer said who they are before
-                # ("Je suis sa mère.", "Hi, Grace from the Skills Hub here."): "Long time! Fatou
-                # went to Mecca" is news.
-                # ... or one that a second statement of going or starting agrees with ("Client
-                # R1043 is enrolled and began the class on the 4th").
-                signal = reading.matches[i].signal
-                agreeing = [e for e in statements if matches_signal(e) is Signal.ATTENDED_YES]
-                told = signal is Signal.ATTENDED_NO or (
-                    signal is Signal.ATTENDED_YES
-                    and (any(k < start for k in introduced) or len(agreeing) > 1)
+                told = m.signal is Signal.ATTENDED_NO or (
+                    m.signal is Signal.ATTENDED_YES
+                    and (any(k < start for k in introduced) or went > 1)
                 )
                 if not subject or told:
                     return True
@@ -660,7 +653,7 @@ def _proposal(reading: Reading) -> Decision | None:
 
 
 #: Words that ask in the clause of a request for another date: "can", "please", "I want".
-_ASKING = frozenset({Signal.POSSIBLE, Signal.POLITENESS, Signal.WISH})
+_ASKING_FOR_A_DATE = frozenset({Signal.POSSIBLE, Signal.POLITENESS, Signal.WISH})
 #: What a request for another date may not stand beside: an agreement, a doubt, another meeting.
 _NOT_A_REQUEST = frozenset(
     {
@@ -696,7 +689,7 @@ def _date_requested(reading: Reading) -> Decision | None:
     dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
     if not dates or any(m.signal in _NOT_IN_THE_REQUEST for m in clause):
         return None
-    if not any(m.signal in _ASKING or m.text == "?" for m in clause):
+    if not any(m.signal in _ASKING_FOR_A_DATE or m.text == "?" for m in clause):
         return None
     return Decision(Intent.RESCHEDULE, "date_requested", tuple(m.text for m in dates))
 
