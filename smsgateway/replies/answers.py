@@ -661,13 +661,12 @@ _NOT_A_REQUEST = frozenset(
         Signal.LAUGHTER,
         Signal.HEDGE,
         Signal.RESERVATION,
-        Signal.EVENT,
         Signal.HELP,
     }
 )
-#: What the excuse before the request may tell ("I went to the village, there was no network"),
-#: but the request's clause may not.
-_NOT_IN_THE_REQUEST = frozenset({Signal.ATTENDED_YES, Signal.ATTENDED_NO})
+#: What the excuse before the request may tell ("I went to the village, there was no network",
+#: "I'm at a funeral in the village"), but neither the request's clause nor what follows it.
+_NOT_IN_THE_REQUEST = frozenset({Signal.ATTENDED_YES, Signal.ATTENDED_NO, Signal.EVENT})
 #: Unknown words a request for another date may carry: the excuse before it, told at length.
 REQUEST_UNKNOWN_WORDS = 20
 
@@ -682,16 +681,34 @@ def _date_requested(reading: Reading) -> Decision | None:
         return None
     if any(m.signal in _NOT_A_REQUEST for m in reading.matches):
         return None
-    last = max(reading.clause_starts, default=0)
-    clause = reading.matches[last:]
-    if any(m.signal in (Signal.MESSAGES, Signal.SEND) for m in clause):
+    # The request is the last clause that names another date; an excuse may follow it ("please
+    # find me another day next week, I am at work all these days").
+    dated = [
+        start
+        for start in {0, *reading.clause_starts}
+        if any(
+            m.signal is Signal.RESCHEDULE
+            for m in reading.matches[start : _clause_end(reading, start)]
+        )
+    ]
+    if not dated:
+        return None
+    request = max(dated)
+    clause = reading.matches[request : _clause_end(reading, request)]
+    told = reading.matches[request:]
+    if any(m.signal in (Signal.MESSAGES, Signal.SEND) for m in told):
         return None  # "can you send the messages in Spanish instead?": another language
-    dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
-    if not dates or any(m.signal in _NOT_IN_THE_REQUEST for m in clause):
+    if any(m.signal in _NOT_IN_THE_REQUEST for m in told):
         return None
     if not any(m.signal in _ASKING_FOR_A_DATE or m.text == "?" for m in clause):
         return None
+    dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
     return Decision(Intent.RESCHEDULE, "date_requested", tuple(m.text for m in dates))
+
+
+def _clause_end(reading: Reading, start: int) -> int:
+    """The index after the last match of the clause that opens at `start`."""
+    return min((s for s in reading.clause_starts if s > start), default=len(reading.matches))
 
 
 def _days_only(clause: tuple[Match, ...]) -> bool:
@@ -1040,6 +1057,8 @@ def _went_and_sent_back(reading: Reading, question: Question) -> Decision | None
         m.signal in refusing
         and m not in reading.waiting
         and not (m.signal in _REFUSING and (told_by_the_office(i) or agrees(i)))
+        # "... me dijeron que regrese porque no estaba la doctora": the office's reason.
+        and not (m.signal is Signal.RESERVATION and told_by_the_office(i))
         for i, m in enumerate(reading.matches)
     )
     if refused:

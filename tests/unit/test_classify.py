@@ -2356,6 +2356,64 @@ def test_thirty_third_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Without stopping" stops nothing; a bare stop word still does.
+        ("fr", R, "Il pleut sans arrêt ici, ok bonne journée", U),
+        ("pt", None, "chove sem parar aqui desde ontem", U),
+        ("es", None, "llueve sin parar, ok buen día", U),
+        ("fr", None, "arrêt", Intent.OPT_OUT),
+        # A relative says who writes, then that the person did not go.
+        ("fr", A, "Je suis sa maman. Il n'est pas allé, il était malade", Intent.ATTENDED_NO),
+        ("ar", A, "هو مراحش، كان مريض", Intent.ATTENDED_NO),
+        ("bn", A, "উনি যাননি", Intent.ATTENDED_NO),
+        # A partner's report: enrolment confirmed, started.
+        (
+            "fr",
+            F,
+            "Ici le centre Espoir: l'inscription est confirmée, elle a démarré lundi",
+            Intent.ATTENDED_YES,
+        ),
+        ("fr", F, "la voiture a démarré", U),
+        # The office's reason after being sent back is no doubt of the visit.
+        (
+            "es",
+            A,
+            "Fui pero me dijeron que regrese el lunes porque no estaba el encargado",
+            Intent.ATTENDED_YES,
+        ),
+        (
+            "es",
+            F,
+            "Fui pero me dijeron que regrese el lunes porque no estaba el encargado",
+            Intent.ATTENDED_NO,
+        ),
+        # Another date asked for, an excuse after it; an event in the excuse before it.
+        ("ff", R, "Tiidno yiylee kam ñalnde goo, mi woni e golle", Intent.RESCHEDULE),
+        ("en", R, "please give me another day, I'm at work all week", Intent.RESCHEDULE),
+        (
+            "ha",
+            R,
+            "Ina jana'iza a kauye, don Allah mako mai zuwa zai yiwu?",
+            Intent.RESCHEDULE,
+        ),
+        ("en", R, "please give me another day, I'll come to the wedding", U),
+        # Pidgin "anoda day"; "dem say make I come" is being sent back.
+        ("pcm", R, "Anoda day dey possible?", Intent.RESCHEDULE),
+        ("pcm", F, "Not yet, dem say make I come next month", Intent.ATTENDED_NO),
+        ("pcm", R, "abeg make i come next tomorrow", Intent.RESCHEDULE),
+        # "A few days" is no question; "or Saturday" is no refusal.
+        ("prs", A, "ببخشید چند روز تیلفونم خاموش بود، بلی رفتم", Intent.ATTENDED_YES),
+        ("ar", R, "الصباح ما نقدرش بصح العشية نقدر، ولا نهار الاحد", Intent.RESCHEDULE),
+    ],
+)
+def test_thirty_fourth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
