@@ -16,7 +16,7 @@ from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.likeness import opt_out_likeness
-from smsgateway.replies.reading import FILLER, Reading, read_reply
+from smsgateway.replies.reading import FILLER, STATEMENTS, Reading, read_reply
 
 __all__ = [
     "RULES",
@@ -126,6 +126,16 @@ class Understanding:
             and (decision is None or decision.rule in ("help", "too_long"))
         ):
             return read_answer(_as_helped(reading), question)
+        if (
+            decision is not None
+            and decision.rule == "too_long"
+            and question is Question.APPOINTMENT_REMINDER
+        ):
+            # "sorry my phone was off for 3 days, just seen this now. can we do it next week some
+            # other day? ...": another date asked for after an excuse told at length.
+            requested = read_answer(reading, question)
+            if requested.rule == "date_requested":
+                return requested
         if decision is not None and decision.rule == "moved_to_another_day":
             if question is Question.APPOINTMENT_REMINDER:
                 return Decision(Intent.RESCHEDULE, decision.rule, decision.words)
@@ -542,8 +552,52 @@ def _composed_help(reading: Reading) -> Decision | None:
         # "I don't get what this ref number is, can someone call me": two asks for help.
         allowed = RECEIVED_HELP_UNKNOWN_WORDS
     if unknown is None or unknown > allowed or _told_before(reading, words):
+        if _asks_twice(reading):
+            # "I need help, my father cant read well so I am writing for him. what is this
+            # about": two asks for help carry the story of who writes and why.
+            return Decision(Intent.HELP, "help", words)
         return None
     return Decision(Intent.HELP, "help", words)
+
+
+#: Unknown words a reply that asks for help twice may carry.
+TWICE_HELP_UNKNOWN_WORDS = 10
+#: What a reply that asks for help twice may not hold: an answer, a request about the messages,
+#: a laugh.
+_ANSWERING = frozenset(
+    {
+        *STATEMENTS,
+        Signal.YES,
+        Signal.ACK,
+        Signal.NO,
+        Signal.OPT_OUT,
+        Signal.OPT_OUT_ALONE,
+        Signal.OPT_IN,
+        Signal.OPT_IN_ALONE,
+        Signal.COME_BACK,
+        Signal.GOING,
+        Signal.WAITING,
+        Signal.PARTLY,
+        Signal.FEEDBACK,
+        Signal.WRONG_NUMBER,
+        Signal.LAUGHTER,
+    }
+)
+
+
+def _asks_twice(reading: Reading) -> bool:
+    """Two asks for help (two help words, or one beside "I don't understand" or "what should I
+    answer?"), at most ten unknown words, one option number at most mentioned among others, and
+    nothing that answers: "3afak 3aweni ana ma kan3refch nqra mzyan, ash njaweb?" (please help
+    me, I can't read well, what do I answer?)."""
+    asks = sum(1 for m in reading.matches if m.signal is Signal.HELP)
+    asks += bool(reading.not_understood)
+    asks += reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE)
+    if asks < 2 or reading.plain_unknown > TWICE_HELP_UNKNOWN_WORDS:
+        return False
+    if len({m.number for m in reading.numbers}) == 1:
+        return False  # "1, help me, I don't understand": an answer beside the request
+    return not any(m.signal in _ANSWERING for m in reading.matches)
 
 
 def _asks_what(reading: Reading) -> bool:
@@ -811,7 +865,7 @@ def _asks_again(reading: Reading) -> Decision | None:
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the
     # reminders again"); beside START or a word for sending, a short one.
     allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
-    if len(unknown) > allowed or reading.numbers:
+    if (len(unknown) > allowed or reading.numbers) and not _asked_in_a_clause(reading):
         return None
     words = tuple(
         m.text
@@ -819,3 +873,35 @@ def _asks_again(reading: Reading) -> Decision | None:
         if m.signal in _SENDING | {Signal.AGAIN, Signal.WISH, Signal.ADD_ME}
     )
     return Decision(Intent.OPT_IN, "opt_in", words)
+
+
+#: Unknown words the clauses around a request for the messages again may carry: why it comes
+#: now ("my phone was off for ten days, now it is on").
+AROUND_AGAIN_UNKNOWN_WORDS = 10
+
+
+def _asked_in_a_clause(reading: Reading) -> bool:
+    """A clause of its own that asks for the messages again ("again" and the messages, with a
+    few unknown words and no number), and around it at most ten unknown words that tell why:
+    "selam, silke le 10 ken tefto neber ahun bera. mesajochun degmo lakulign" (my phone was off
+    for ten days, now it is on; send me the messages again), "3awdo sifto liya les messages
+    3afak, bghit n3ref les rendez-vous dyali"."""
+    starts = sorted({0, *reading.clause_starts})
+    ends = [*starts[1:], len(reading.matches)]
+    for start, end in zip(starts, ends, strict=True):
+        clause = reading.matches[start:end]
+        present = {m.signal for m in clause}
+        if not ({Signal.AGAIN, Signal.MESSAGES} <= present):
+            continue
+        inside = sum(1 for m in clause if m.is_plain_unknown)
+        outside = reading.plain_unknown - inside
+        if inside <= AGAIN_UNKNOWN_WORDS and outside <= AROUND_AGAIN_UNKNOWN_WORDS:
+            # A count of days may tell the excuse; an option number ("1, ...") answers.
+            return not any(m.number is not None for m in clause) and not any(
+                m.number in _OPTION_NUMBERS for m in reading.options
+            )
+    return False
+
+
+#: Every number that is an option of some question.
+_OPTION_NUMBERS = frozenset(number for options in OPTIONS.values() for number in options)

@@ -387,6 +387,9 @@ def read_reply(text: str, language: str | None) -> Reading:
     mistaken += [
         o for o in opt_outs if o not in mistaken and _told_as_past(o, earlier, matches, breaks)
     ]
+    # "START again pls, my brother sent stop from my phone": a STOP right after a word for
+    # typing or sending it is quoted, and beside a START it asks for the messages again.
+    mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
     kept = [o for o in opt_outs if o not in mistaken]
     # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
     # stop word of section `opt_out_alone` said by mistake asks for the messages too.
@@ -1081,6 +1084,23 @@ def _told_as_past(
     return Signal.OPT_IN in asked or (
         bool(asked & {Signal.ADD_ME, Signal.WISH}) and Signal.MESSAGES in asked
     )
+
+
+def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
+    """A one-word STOP right after a word for typing, pressing or sending it ("my brother sent
+    stop from my phone", "na my pikin press stop", "ko biyam winndi stop"), in a message that
+    also asks to START, with nothing after the STOP that still stops, refuses or asks: the STOP
+    is told, not said."""
+    if opt_out.end - opt_out.start != 1:
+        return False
+    if not any(
+        m.signal in (Signal.RESPOND, Signal.SEND) and m.end == opt_out.start for m in matches
+    ):
+        return False
+    if not any(m.signal is Signal.OPT_IN and not _overlaps(m, opt_out) for m in matches):
+        return False
+    after = [m for m in matches if m.start >= opt_out.end]
+    return not any(m.signal in _STILL_STOPPING or m.text == "?" for m in after)
 
 
 #: Question words and doubts: a question with them about the messages complains of them ("why do

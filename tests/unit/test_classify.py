@@ -2405,6 +2405,52 @@ def test_thirty_third_round(
         # "A few days" is no question; "or Saturday" is no refusal.
         ("prs", A, "ببخشید چند روز تیلفونم خاموش بود، بلی رفتم", Intent.ATTENDED_YES),
         ("ar", R, "الصباح ما نقدرش بصح العشية نقدر، ولا نهار الاحد", Intent.RESCHEDULE),
+        # A STOP typed by someone else, told beside a START, asks for the messages again.
+        ("en", F, "START again please, my son sent stop from my phone", Intent.OPT_IN),
+        ("pcm", None, "START again, na my pikin press stop", Intent.OPT_IN),
+        ("en", F, "my son sent stop, stop it all", Intent.OPT_OUT),
+        ("en", F, "I sent stop, why do you still send? START what", Intent.OPT_OUT),
+        # Regret is a mistake; "j'avais arrêté" tells the past.
+        ("es", R, "me di de baja pero me arrepentí, mándenme otra vez los sms", Intent.OPT_IN),
+        ("fr", F, "j'avais arrêté les cours", U),
+        # Two asks for help carry who writes and why.
+        (
+            "en",
+            A,
+            "I need help, my mother cant read well so I am writing for her. what is this about",
+            Intent.HELP,
+        ),
+        ("ar", A, "3afak 3aweni ana ma kan3refch nqra mzyan, ash njaweb?", Intent.HELP),
+        ("en", A, "1, I need help, I don't understand", U),
+        ("en", A, "yes I went, I need help, I don't understand", U),
+        # The messages again asked for in a clause of its own, with the excuse around it.
+        (
+            "sq",
+            A,
+            "sapo e ndeza telefonin pas nje jave. dua te me dergoni perseri mesazhet",
+            Intent.OPT_IN,
+        ),
+        ("en", R, "1. please send the messages again, my phone was broken for a week", U),
+        # Another date asked for after an excuse of more than 25 words.
+        (
+            "en",
+            R,
+            "sorry my phone was off for 3 days and I only saw this now because I was at my"
+            " sisters place in the village, can we do it next week some other day? afternoon"
+            " is better",
+            Intent.RESCHEDULE,
+        ),
+        # "Porque" is "because": no question.
+        ("es", F, "Dejé el trabajo porque ya empecé el curso", Intent.ATTENDED_YES),
+        ("es", F, "porque?", U),
+        # Days and forms that were missing.
+        ("pt", R, "segunda n da, mas terça eu consigo", Intent.RESCHEDULE),
+        ("ar", R, "yom el talat mesh ha2dar bas el arba3 mumkin?", Intent.RESCHEDULE),
+        ("ff", R, "aljuma alaa kono sibiti eey", Intent.RESCHEDULE),
+        ("ti", R, "bhamus kmetse ykeal do?", Intent.RESCHEDULE),
+        ("prs", A, "bale nareftum", U),
+        ("wo", A, "sama doom musul dem fa", Intent.ATTENDED_NO),
+        ("pt", F, "num comecei não", Intent.ATTENDED_NO),
     ],
 )
 def test_thirty_fourth_round(

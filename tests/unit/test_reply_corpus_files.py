@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 68)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 69)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 55)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 56)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -333,6 +333,21 @@ SPLIT_SETS = (
             *((lang, "colloquial") for lang in ("pt", "prs", "ps")),
             ("es", "contradiction"),
             ("ff", "contradiction"),
+        ),
+    ),
+    # Written in the same round by other writers with an even mix of issue 16's ten kinds.
+    (
+        ("replies_dev68.jsonl", "replies_heldback55.jsonl"),
+        "The fifty-fifth set, an even mix of the ten kinds, split",
+        25,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("en", "fr", "pt", "es", "ff", "ha", "am", "ti")),
+            *((lang, "plain") for lang in ("prs", "ps", "sq", "bn")),
+            ("en", "colloquial"),
+            ("fr", "colloquial"),
+            ("am", "contradiction"),
+            ("sq", "number_word"),
         ),
     ),
 )
