@@ -700,6 +700,9 @@ def _date_requested(reading: Reading) -> Decision | None:
         return None  # "can you send the messages in Spanish instead?": another language
     if any(m.signal in _NOT_IN_THE_REQUEST for m in told):
         return None
+    first_date = next(i for i, m in enumerate(told) if m.signal is Signal.RESCHEDULE)
+    if any(m.signal is Signal.NO for m in told[first_date:]):
+        return None  # "another date? no wait, I will not need it": taken back
     if not any(m.signal in _ASKING_FOR_A_DATE or m.text == "?" for m in clause):
         return None
     dates = [m for m in clause if m.signal is Signal.RESCHEDULE]

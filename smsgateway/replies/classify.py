@@ -553,8 +553,8 @@ def _composed_help(reading: Reading) -> Decision | None:
         allowed = RECEIVED_HELP_UNKNOWN_WORDS
     if unknown is None or unknown > allowed or _told_before(reading, words):
         if _asks_twice(reading):
-            # "I need help, my father cant read well so I am writing for him. what is this
-            # about": two asks for help carry the story of who writes and why.
+            # "Ni ne dan uwansa, baya iya karatu. Me ya kamata mu rubuta?": two asks for help
+            # carry who writes and why.
             return Decision(Intent.HELP, "help", words)
         return None
     return Decision(Intent.HELP, "help", words)
@@ -586,18 +586,36 @@ _ANSWERING = frozenset(
 
 
 def _asks_twice(reading: Reading) -> bool:
-    """Two asks for help (two help words, or one beside "I don't understand" or "what should I
-    answer?"), at most ten unknown words, one option number at most mentioned among others, and
+    """Two asks for help (two help words, or one beside "I don't understand", "what should I
+    answer?" or "I don't know how"), at most seven unknown words, no lone option number and
     nothing that answers: "3afak 3aweni ana ma kan3refch nqra mzyan, ash njaweb?" (please help
     me, I can't read well, what do I answer?)."""
     asks = sum(1 for m in reading.matches if m.signal is Signal.HELP)
     asks += bool(reading.not_understood)
-    asks += reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE)
+    asks += (reading.has(Signal.RESPOND) and reading.has(Signal.RESERVATION, Signal.HEDGE)) or (
+        reading.has(Signal.HEDGE) and _asks_what(reading)
+    )
     if asks < 2 or reading.plain_unknown > TWICE_HELP_UNKNOWN_WORDS:
         return False
     if len({m.number for m in reading.numbers}) == 1:
         return False  # "1, help me, I don't understand": an answer beside the request
-    return not any(m.signal in _ANSWERING for m in reading.matches)
+    if any(m.signal in _ANSWERING for m in reading.matches):
+        return False
+    # The asks close the message; what comes before them says who writes and why ("Ni ban iya
+    # karatu ba, yarona ne yake karanta min. Me sakon yake nufi?"). A clause told after them
+    # tells a caseworker something else: "i dont understand, help. this number belongs to my
+    # late husband".
+    starts = sorted({0, *reading.clause_starts})
+    ends = [*starts[1:], len(reading.matches)]
+    clauses = [reading.matches[start:end] for start, end in zip(starts, ends, strict=True)]
+    told = [c for c in clauses if not all(m.signal in FILLER or m.text == "?" for m in c)]
+    return bool(told) and any(m.signal in _ASKING_HELP for m in told[-1])
+
+
+#: What makes a clause part of a reply that asks for help twice.
+_ASKING_HELP = frozenset(
+    {Signal.HELP, Signal.HEDGE, Signal.UNDERSTAND, Signal.RESERVATION, Signal.RESPOND}
+)
 
 
 def _asks_what(reading: Reading) -> bool:
@@ -891,7 +909,9 @@ def _asked_in_a_clause(reading: Reading) -> bool:
     for start, end in zip(starts, ends, strict=True):
         clause = reading.matches[start:end]
         present = {m.signal for m in clause}
-        if not ({Signal.AGAIN, Signal.MESSAGES} <= present):
+        # ... with a word for sending, wanting or adding: "again these messages, I am tired"
+        # complains of them.
+        if not ({Signal.AGAIN, Signal.MESSAGES} <= present) or not present & _ASKED_AGAIN:
             continue
         inside = sum(1 for m in clause if m.is_plain_unknown)
         outside = reading.plain_unknown - inside
@@ -903,5 +923,7 @@ def _asked_in_a_clause(reading: Reading) -> bool:
     return False
 
 
+#: The words that ask in a clause for the messages again.
+_ASKED_AGAIN = frozenset({Signal.SEND, Signal.WISH, Signal.OPT_IN, Signal.ADD_ME})
 #: Every number that is an option of some question.
 _OPTION_NUMBERS = frozenset(number for options in OPTIONS.values() for number in options)

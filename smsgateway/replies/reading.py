@@ -1087,20 +1087,32 @@ def _told_as_past(
 
 
 def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
-    """A one-word STOP right after a word for typing, pressing or sending it ("my brother sent
-    stop from my phone", "na my pikin press stop", "ko biyam winndi stop"), in a message that
-    also asks to START, with nothing after the STOP that still stops, refuses or asks: the STOP
-    is told, not said."""
+    """A one-word STOP right after a word for typing or pressing it ("na my pikin press stop",
+    "ko biyam winndi stop"), in a message opened by START itself ("START again", "START kadi"),
+    with no negation, "no" or question word anywhere and nothing after the STOP that still
+    stops or asks: the STOP is told, not said. Another word of section `opt_in` ("continue",
+    "subscribe") opens no such message: "I texted STOP and you continue" stops the messages."""
     if opt_out.end - opt_out.start != 1:
         return False
     if not any(
         m.signal in (Signal.RESPOND, Signal.SEND) and m.end == opt_out.start for m in matches
     ):
         return False
-    if not any(m.signal is Signal.OPT_IN and not _overlaps(m, opt_out) for m in matches):
+    leading = next((m for m in matches if m.signal not in FILLER), None)
+    if leading is None or leading.signal is not Signal.OPT_IN:
+        return False
+    if not leading.text.startswith(START_WORD) or _overlaps(leading, opt_out):
+        return False
+    if any(m.signal in _NOT_TOLD for m in matches):
         return False
     after = [m for m in matches if m.start >= opt_out.end]
     return not any(m.signal in _STILL_STOPPING or m.text == "?" for m in after)
+
+
+#: The keyword every notice names for getting the messages again.
+START_WORD = "start"
+#: What keeps a STOP beside a START from being only told: a refusal or a question.
+_NOT_TOLD = frozenset({Signal.NEGATION, Signal.NO, Signal.RESERVATION, Signal.HEDGE})
 
 
 #: Question words and doubts: a question with them about the messages complains of them ("why do

@@ -2403,16 +2403,21 @@ def test_thirty_third_round(
         ("pcm", F, "Not yet, dem say make I come next month", Intent.ATTENDED_NO),
         ("pcm", R, "abeg make i come next tomorrow", Intent.RESCHEDULE),
         # "A few days" is no question; "or Saturday" is no refusal.
-        ("prs", A, "ببخشید چند روز تیلفونم خاموش بود، بلی رفتم", Intent.ATTENDED_YES),
+        # "A few days" may be "after a few days": a later date, no confirmation.
+        ("prs", R, "بلی، بعد از چند روز", U),
+        ("ps", R, "هو، څو ورځې وروسته", U),
         ("ar", R, "الصباح ما نقدرش بصح العشية نقدر، ولا نهار الاحد", Intent.RESCHEDULE),
-        # A STOP typed by someone else, told beside a START, asks for the messages again.
-        ("en", F, "START again please, my son sent stop from my phone", Intent.OPT_IN),
+        # A STOP typed by someone else, told in a message that START opens, asks for the
+        # messages again; any other word of section `opt_in` does not, nor a refusal.
+        ("en", F, "START again please, my son pressed stop on my phone", Intent.OPT_IN),
         ("pcm", None, "START again, na my pikin press stop", Intent.OPT_IN),
-        ("en", F, "my son sent stop, stop it all", Intent.OPT_OUT),
-        ("en", F, "I sent stop, why do you still send? START what", Intent.OPT_OUT),
-        # Regret is a mistake; "j'avais arrêté" tells the past.
-        ("es", R, "me di de baja pero me arrepentí, mándenme otra vez los sms", Intent.OPT_IN),
-        ("fr", F, "j'avais arrêté les cours", U),
+        ("en", F, "my son pressed stop, stop it all", Intent.OPT_OUT),
+        ("en", F, "I pressed stop, why do you still send? START what", Intent.OPT_OUT),
+        ("en", F, "I texted STOP 3 times and you continue", Intent.OPT_OUT),
+        ("en", F, "Please continue without me, I pressed stop", Intent.OPT_OUT),
+        ("fr", F, "j'avais écrit STOP, vous continuez quand même", Intent.OPT_OUT),
+        # Regret is no mistake word: the person may regret signing up.
+        ("es", R, "STOP me arrepentí de registrarme", Intent.OPT_OUT),
         # Two asks for help carry who writes and why.
         (
             "en",
@@ -2440,9 +2445,9 @@ def test_thirty_third_round(
             " is better",
             Intent.RESCHEDULE,
         ),
-        # "Porque" is "because": no question.
-        ("es", F, "Dejé el trabajo porque ya empecé el curso", Intent.ATTENDED_YES),
-        ("es", F, "porque?", U),
+        # "Porque" stays a question word: "ok porque" asks why.
+        ("es", R, "ok porque", U),
+        ("es", R, "¿porque me mandan los mensajes otra vez?", U),
         # Days and forms that were missing.
         ("pt", R, "segunda n da, mas terça eu consigo", Intent.RESCHEDULE),
         ("ar", R, "yom el talat mesh ha2dar bas el arba3 mumkin?", Intent.RESCHEDULE),
@@ -2451,6 +2456,31 @@ def test_thirty_third_round(
         ("prs", A, "bale nareftum", U),
         ("wo", A, "sama doom musul dem fa", Intent.ATTENDED_NO),
         ("pt", F, "num comecei não", Intent.ATTENDED_NO),
+        # "I don't know how" is an ask for help beside a help word; "can't read" in the third
+        # person.
+        ("es", A, "me lo pasó mi sobrino, necesito ayuda, no sé cómo usar esto", Intent.HELP),
+        # ... but a clause told after the asks is for a caseworker.
+        (
+            "en",
+            R,
+            "i dont understand, help. this number belongs to my late husband, he died in march",
+            U,
+        ),
+        # Taken back after the request; other senses of the words added.
+        ("en", R, "can you give me another date? no wait, I will not need it, I found a job", U),
+        ("fr", F, "oui il a démarré la voiture, il arrive", U),
+        ("fr", A, "je suis sa maman. il est parti au travail", U),
+        ("pcm", R, "ok I don confirm am oda day", U),
+        ("ar", R, "mumkin arba3 nas yjiw m3aya?", U),
+        ("sq", R, "Kam nevoj per ndihme, s'di si me e ba", Intent.HELP),
+        ("ha", F, "Ni ne dan uwansa, baya iya karatu. Me ya kamata mu rubuta?", Intent.HELP),
+        ("ti", A, "ኣነ ኣዲኡ እየ፣ ንባብ ኣይክእልን፣ ሓግዙኒ", Intent.HELP),
+        ("es", A, "sí fui, necesito ayuda, no sé cómo", U),
+        # Another day asked for in Pidgin and Dari; a partner's report in Dari.
+        ("pcm", R, "any oda day dey? dat day I go dey for work", Intent.RESCHEDULE),
+        ("prs", R, "roz-e digah imkan dara? in hafta mariz astum", Intent.RESCHEDULE),
+        ("prs", F, "ثبت نام شان تایید شد، از تاریخ ۴ شروع کدن", Intent.ATTENDED_YES),
+        ("ti", R, "selus ayfal, rebu gn ewe", Intent.RESCHEDULE),
     ],
 )
 def test_thirty_fourth_round(
