@@ -141,6 +141,10 @@ STOPPED_BY_LIKENESS_REASON = "opt_out_by_likeness"
 #: The review reason of a request for help from someone who cannot read ("I can't read"): the
 #: help answer went as a text, and a caseworker calls them or sends their notices as voice calls.
 CANNOT_READ_REASON = "cannot_read"
+#: The review reason of a request for help read from a longer reply (rule `help_at_length`): the
+#: help answer went, and a caseworker reads what else the reply says (who writes, a story, a
+#: complaint).
+HELP_AT_LENGTH_REASON = "help_at_length"
 
 
 def queue_review(

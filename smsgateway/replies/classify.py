@@ -115,7 +115,7 @@ class Understanding:
             or decision.rule == "too_long"
             # "ba su taimaka min da komai ba" (they helped me with nothing): help not given is
             # why, not a request for it.
-            or (decision.rule == "help" and _help_only_not_given(reading))
+            or (decision.rule in _HELP_RULES and _help_only_not_given(reading))
         ):
             # "Why?": a long answer is still a reason; what else it says is for the managers.
             return _free_text(reading, free_text)
@@ -123,7 +123,7 @@ class Understanding:
         if (
             question is Question.SATISFACTION
             and reading.help_not_given
-            and (decision is None or decision.rule in ("help", "too_long"))
+            and (decision is None or decision.rule in (*_HELP_RULES, "too_long"))
         ):
             return read_answer(_as_helped(reading), question)
         if (
@@ -554,12 +554,14 @@ def _composed_help(reading: Reading) -> Decision | None:
     if unknown is None or unknown > allowed or _told_before(reading, words):
         if _asks_twice(reading):
             # "Ni ne dan uwansa, baya iya karatu. Me ya kamata mu rubuta?": two asks for help
-            # carry who writes and why.
-            return Decision(Intent.HELP, "help", words)
+            # carry who writes and why; what else they say is for a caseworker to read.
+            return Decision(Intent.HELP, "help_at_length", words)
         return None
     return Decision(Intent.HELP, "help", words)
 
 
+#: The rules that read a request for help.
+_HELP_RULES = ("help", "help_at_length")
 #: Unknown words a reply that asks for help twice may carry.
 TWICE_HELP_UNKNOWN_WORDS = 10
 #: What a reply that asks for help twice may not hold: an answer, a request about the messages,

@@ -40,6 +40,7 @@ from smsgateway.reachability import provider_answers_keywords
 from smsgateway.replies.apply import (
     ABOUT_THE_MESSAGES_REASON,
     CANNOT_READ_REASON,
+    HELP_AT_LENGTH_REASON,
     STOPPED_BY_LIKENESS_REASON,
     ReplyOutcome,
     acknowledge_receipt,
@@ -389,11 +390,14 @@ def _caseworker_reason(reply: Understanding) -> str | None:
     """Why a reply that works whatever the question (an opt-out, help) also goes to a
     caseworker, or None: a stop read by likeness, not by a rule, is checked with the person (who
     was told how to start again); someone who cannot read got the help answer as a text, and is
-    to be called, or sent their notices as voice calls."""
+    to be called, or sent their notices as voice calls; help read from a longer reply may say
+    something else a caseworker should read."""
     if reply.general is not None and reply.general.rule == "opt_out_likeness":
         return STOPPED_BY_LIKENESS_REASON
     if reply.cannot_read:
         return CANNOT_READ_REASON
+    if reply.general is not None and reply.general.rule == "help_at_length":
+        return HELP_AT_LENGTH_REASON
     return None
 
 

@@ -68,6 +68,7 @@ REVIEW_REASON = {
     "opted_out": _("The number stopped messages"),
     "opt_out_by_likeness": _("Stopped: reads like an opt-out, check it was meant"),
     "cannot_read": _("Cannot read: call them, or send their notices as voice calls"),
+    "help_at_length": _("Asked for help at length: read what else it says"),
     "opt_in_nothing_stopped": _("Asks for the messages again, but nothing was stopped"),
     "delivery_unknown": _("Delivery unknown"),
     "decline": _("Cannot come"),

@@ -529,6 +529,36 @@ def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
         assert tx.get(ReviewItem, likeness.id).resolved_at is None  # type: ignore[union-attr]
 
 
+def test_help_asked_at_length_is_answered_and_read_by_a_caseworker(
+    runtime: Runtime,
+    session: Session,
+    now: datetime,
+    caseworker_client: FlaskClient,
+    make_referral: Callable[..., Referral],
+) -> None:
+    """Help read from a longer reply (rule `help_at_length`): the help answer goes, and the
+    message goes to the queue too, since the words around the asks may say something else (who
+    writes, a lost paper, a complaint). A short request for help asks nothing of a caseworker."""
+    referral = make_referral()
+    phone = phone_of(referral.returnee)
+    before = last_notice_id(session)
+    text = "il a perdu le papier du bureau, aidez-moi svp, je comprends pas ce message"
+    item = write(runtime, phone, text, now)
+    assert item.reason == "help_at_length"
+    with runtime.db.transaction() as tx:
+        assert [n.kind for n in planned_since(tx, before)] == ["ack_help"]
+        assert tx.get(Message, item.message_id).intent == "help"  # type: ignore[union-attr]
+        short = receive_message(
+            tx, InboundMessage(phone, "je comprends pas"), now=now, settings=runtime.settings
+        )
+        assert tx.scalar(select(ReviewItem).filter_by(message_id=short.message_id)) is None
+    page = caseworker_client.get("/reviews").get_data(as_text=True)
+    start = page.index(f'data-item="{item.id}"')
+    block = page[start : page.index("</li>", start)]
+    assert "Asked for help at length: read what else it says" in block
+    assert "il a perdu le papier du bureau" in block
+
+
 def test_a_relative_who_cannot_read_is_called_and_the_returnee_keeps_their_channel(
     runtime: Runtime,
     now: datetime,

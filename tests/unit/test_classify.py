@@ -13,7 +13,7 @@ import pytest
 from smsgateway.content.languages import load_languages
 from smsgateway.inputs import reading_text
 from smsgateway.paths import locales_dir
-from smsgateway.replies.classify import classify_reply, understand_reply
+from smsgateway.replies.classify import classify_reply, explain_reply, understand_reply
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.keywords import Signal, load_keyword_file, reply_chain
 from smsgateway.replies.normalize import matching_tokens
@@ -2487,6 +2487,30 @@ def test_thirty_fourth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rule"),
+    [
+        (
+            "fr",
+            "il a perdu le papier du bureau, aidez-moi svp, je comprends pas ce message",
+            "help_at_length",
+        ),
+        (
+            "ha",
+            "Ni ne dan uwansa, baya iya karatu sosai. Me ya kamata mu rubuta?",
+            "help_at_length",
+        ),
+        ("fr", "je comprends pas", "help"),
+        ("en", "I need some help please", "help"),
+    ],
+)
+def test_help_asked_at_length_has_its_own_rule(language: str, text: str, rule: str) -> None:
+    """The rule that sends the message to a caseworker as well (`help_at_length`) is told apart
+    from a short request for help."""
+    decision = explain_reply(text, language, Question.APPOINTMENT_REMINDER)
+    assert (decision.intent, decision.rule) == (Intent.HELP, rule)
 
 
 @pytest.mark.parametrize(
