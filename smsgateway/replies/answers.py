@@ -688,13 +688,13 @@ def _date_requested(reading: Reading) -> Decision | None:
         for start in {0, *reading.clause_starts}
         if any(
             m.signal is Signal.RESCHEDULE
-            for m in reading.matches[start : _clause_end(reading, start)]
+            for m in reading.matches[start : reading.clause_end(start)]
         )
     ]
     if not dated:
         return None
     request = max(dated)
-    clause = reading.matches[request : _clause_end(reading, request)]
+    clause = reading.matches[request : reading.clause_end(request)]
     told = reading.matches[request:]
     if any(m.signal in (Signal.MESSAGES, Signal.SEND) for m in told):
         return None  # "can you send the messages in Spanish instead?": another language
@@ -707,11 +707,6 @@ def _date_requested(reading: Reading) -> Decision | None:
         return None
     dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
     return Decision(Intent.RESCHEDULE, "date_requested", tuple(m.text for m in dates))
-
-
-def _clause_end(reading: Reading, start: int) -> int:
-    """The index after the last match of the clause that opens at `start`."""
-    return min((s for s in reading.clause_starts if s > start), default=len(reading.matches))
 
 
 def _days_only(clause: tuple[Match, ...]) -> bool:
@@ -977,8 +972,7 @@ def _not_yet_maybe_later(reading: Reading) -> Decision | None:
         start = reading.clause_start(i)
         if start <= kept[0]:
             return None  # "not yet maybe": the doubt is about the answer itself
-        end = min((c for c in reading.clause_starts if c > start), default=len(reading.matches))
-        clause = reading.matches[start:end]
+        clause = reading.matches[start : reading.clause_end(start)]
         if not any(m.signal in (Signal.TIME, Signal.RESCHEDULE) for m in clause):
             return None
     return Decision(Intent.ATTENDED_NO, "not_yet_maybe_later", (first.text,))

@@ -607,10 +607,7 @@ def _asks_twice(reading: Reading) -> bool:
     # karatu ba, yarona ne yake karanta min. Me sakon yake nufi?"). A clause told after them
     # tells a caseworker something else: "i dont understand, help. this number belongs to my
     # late husband".
-    starts = sorted({0, *reading.clause_starts})
-    ends = [*starts[1:], len(reading.matches)]
-    clauses = [reading.matches[start:end] for start, end in zip(starts, ends, strict=True)]
-    told = [c for c in clauses if not all(m.signal in FILLER or m.text == "?" for m in c)]
+    told = [c for c in reading.clauses if not all(m.signal in FILLER or m.text == "?" for m in c)]
     return bool(told) and any(m.signal in _ASKING_HELP for m in told[-1])
 
 
@@ -906,10 +903,7 @@ def _asked_in_a_clause(reading: Reading) -> bool:
     "selam, silke le 10 ken tefto neber ahun bera. mesajochun degmo lakulign" (my phone was off
     for ten days, now it is on; send me the messages again), "3awdo sifto liya les messages
     3afak, bghit n3ref les rendez-vous dyali"."""
-    starts = sorted({0, *reading.clause_starts})
-    ends = [*starts[1:], len(reading.matches)]
-    for start, end in zip(starts, ends, strict=True):
-        clause = reading.matches[start:end]
+    for clause in reading.clauses:
         present = {m.signal for m in clause}
         # ... with a word for sending, wanting or adding: "again these messages, I am tired"
         # complains of them.

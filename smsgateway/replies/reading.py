@@ -172,6 +172,16 @@ class Reading:
         """The index of the match that opens the clause holding match `index`."""
         return clause_start(index, self.clause_starts)
 
+    def clause_end(self, index: int) -> int:
+        """The index after the last match of the clause holding match `index`."""
+        return min((s for s in self.clause_starts if s > index), default=len(self.matches))
+
+    @property
+    def clauses(self) -> list[tuple[Match, ...]]:
+        """The matches of each clause, in order."""
+        starts = sorted({0, *self.clause_starts})
+        return [self.matches[start : self.clause_end(start)] for start in starts]
+
     @property
     def asks(self) -> bool:
         """Whether the reply holds a "?"."""
