@@ -50,6 +50,12 @@ def write(runtime: Runtime, phone: str, text: str, at: datetime) -> ReviewItem:
         return item
 
 
+def item_block(page: str, item: ReviewItem) -> str:
+    """The markup of review item `item` on the queue's page `page`."""
+    start = page.index(f'data-item="{item.id}"')
+    return page[start : page.index("</li>", start)]
+
+
 def planned_since(session: Session, after_id: int) -> list[Notice]:
     session.expire_all()
     return list(session.scalars(select(Notice).where(Notice.id > after_id)))
@@ -377,8 +383,7 @@ def test_an_opt_out_read_by_likeness_is_shown_for_a_caseworker_to_check(
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
 
-    start = page.index(f'data-item="{item.id}"')
-    block = page[start : page.index("</li>", start)]
+    block = item_block(page, item)
     assert "Stopped: reads like an opt-out, check it was meant" in block
     # The number stopped: no template can be sent to it, the choice is whether it was meant.
     assert "/reply" not in block
@@ -484,8 +489,7 @@ def test_someone_who_cannot_read_is_called_and_may_hear_their_notices(
         assert tx.scalar(select(ReviewItem).filter_by(message_id=other.message_id)) is None
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
-    start = page.index(f'data-item="{item.id}"')
-    block = page[start : page.index("</li>", start)]
+    block = item_block(page, item)
     assert "Cannot read: call them, or send their notices as voice calls" in block
     assert "Send their notices as voice calls" in block
 
@@ -553,8 +557,7 @@ def test_help_asked_at_length_is_answered_and_read_by_a_caseworker(
         )
         assert tx.scalar(select(ReviewItem).filter_by(message_id=short.message_id)) is None
     page = caseworker_client.get("/reviews").get_data(as_text=True)
-    start = page.index(f'data-item="{item.id}"')
-    block = page[start : page.index("</li>", start)]
+    block = item_block(page, item)
     assert "Asked for help at length: read what else it says" in block
     assert "il a perdu le papier du bureau" in block
 
@@ -575,8 +578,7 @@ def test_a_relative_who_cannot_read_is_called_and_the_returnee_keeps_their_chann
     assert item.reason == "cannot_read"
 
     page = caseworker_client.get("/reviews").get_data(as_text=True)
-    start = page.index(f'data-item="{item.id}"')
-    block = page[start : page.index("</li>", start)]
+    block = item_block(page, item)
     assert "relative or friend who may not be able to read it" in block
     assert "Send their notices as voice calls" not in block
     forced = caseworker_client.post(
@@ -628,8 +630,7 @@ def test_no_voice_switch_when_no_call_can_carry_the_language_or_the_phone_is_sha
         (no_voice, "No call can carry their languages yet"),
         (family, "relative or friend who may not be able to read it"),
     ):
-        start = page.index(f'data-item="{item.id}"')
-        block = page[start : page.index("</li>", start)]
+        block = item_block(page, item)
         assert says in block
         assert "Send their notices as voice calls" not in block
         assert "Dismiss" in block  # a false alarm can be closed without claiming a call
@@ -684,8 +685,7 @@ def test_an_item_about_the_messages_presets_no_answer(
     page = caseworker_client.get("/reviews").get_data(as_text=True)
 
     def answers(item: ReviewItem) -> list[str]:
-        start = page.index(f'data-item="{item.id}"')
-        block = page[start : page.index("</li>", start)]
+        block = item_block(page, item)
         return re.findall(r'<input type="radio" name="template"[^>]*>', block)
 
     assert [("checked" in radio, "required" in radio) for radio in answers(flagged)] == [
