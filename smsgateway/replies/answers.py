@@ -73,6 +73,11 @@ class _Evidence:
     kind: str  # statement, later, word, ack or number
 
 
+#: The evidence a proxy's message leaves unclear: a yes, no, "ok" or praise word, no option
+#: number and no statement of coming or going.
+_BARE_ANSWERS = frozenset({"word", "ack", "praise"})
+
+
 def read_answer(reading: Reading, question: Question) -> Decision:
     """The answer `reading` gives to `question`, or the rule that finds none."""
     signals = tuple(m.signal for m in reading.matches)
@@ -114,6 +119,13 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         return chosen
     intent, support = chosen
     words = tuple(reading.matches[e.index].text for e in support)
+    proxy = next((m for m in reading.proxies if m in reading.matches), None)
+    if proxy is not None and all(e.kind in _BARE_ANSWERS for e in support):
+        # "yes, I'm his brother", "po, jam nëna e saj", "ok c'est sa maman": someone else has
+        # the phone; the yes says the number is right or the message was read, not that the
+        # returnee will come or went. "1, I'm his brother" and "yes, I'm his brother, he will
+        # come" answer.
+        return Decision(Intent.UNCLEAR, "proxy_answer", (*words, proxy.text))
     if intent is Intent.ATTENDED_YES and all(_is_emoji(reading, e) for e in support):
         # "👍", "khob 👍" to "did you go / did you start?": like an "ok", a thumbs up accepts a
         # reminder but says nothing of what happened.

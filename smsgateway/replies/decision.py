@@ -63,6 +63,9 @@ RULES: dict[str, str] = {
     "contradiction": "two readings that disagree",
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",
+    "proxy_answer": "someone other than the returnee says who writes ('yes, I'm his brother', "
+    "'po, jam nëna e saj') and answers with a bare yes, no or ok: the number is right, nothing "
+    "is said of the returnee's answer",
     "reservation": "'but', a question word or '?' leaves the answer in doubt",
     "laughter": "laughter or a laughing emoji: chatter, not a positive answer",
     "answer_shape": "too many other words around the answer: not answer-shaped enough",

@@ -100,6 +100,11 @@ class Signal(StrEnum):
     #: "I can't read", "je sais pas lire", "ማንበብ አልችልም": read as `help`; the help answer is
     #: text, so a caseworker is also asked to call (or to send the notices as voice calls).
     CANNOT_READ = "cannot_read"
+    #: "I'm his brother", "c'est sa maman", "jam vëllai i tij", "it's my husband's phone": who
+    #: writes when it is not the returnee. Read as `neutral`; beside a bare yes, no or "ok" it
+    #: leaves the answer unclear ("yes, I'm his brother" says the number is right, not that he
+    #: will come).
+    PROXY = "proxy"
     #: "the wedding", "la fête", "العرس": events and places of everyday life. They answer
     #: nothing and count as other words; beside "I will come" or "I went", another meeting.
     EVENT = "event"
@@ -277,6 +282,8 @@ class Lexicon:
     waiting: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `cannot_read`, which are read as `help`.
     cannot_read: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `proxy`, which are read as `neutral`.
+    proxy: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `earlier`, whatever meaning the chain gave them first.
     earlier: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
@@ -506,6 +513,12 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 for word in words:
                     lexicon.add(word, Signal.ATTENDED_NO.value)
                     lexicon.waiting.update(lexicon.keys(word))
+                continue
+            if signal is Signal.PROXY:
+                # "I'm his brother": who writes, neutral beside anything but a bare answer.
+                for word in words:
+                    lexicon.add(word, Signal.NEUTRAL.value)
+                    lexicon.proxy.update(lexicon.keys(word))
                 continue
             if signal is Signal.CANNOT_READ:
                 # "I can't read" asks for help that a text cannot give by itself.

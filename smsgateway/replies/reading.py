@@ -125,6 +125,9 @@ class Reading:
     #: Opt-outs that take the person off one day's list to put them on another ("remove me from
     #: Tuesday's list and put me on Friday"): another date asked for, not a stop.
     moved_day: tuple[Match, ...] = ()
+    #: Phrases of section `proxy` ("I'm his brother", "c'est sa maman"): someone other than the
+    #: returnee writes.
+    proxies: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -500,6 +503,11 @@ def read_reply(text: str, language: str | None) -> Reading:
         ),
         _heading(plain, lexicon),
         tuple(moved),
+        tuple(
+            m
+            for m in matches
+            if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.proxy
+        ),
     )
 
 

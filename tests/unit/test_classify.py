@@ -2490,6 +2490,55 @@ def test_thirty_fourth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A relative who says who writes and answers with a bare yes, no or ok says the number
+        # is right, not that the returnee will come or went (section `proxy`).
+        ("en", R, "yes, I am his brother", U),
+        ("en", R, "yes this is his mother", U),
+        ("en", A, "ok I'm her husband", U),
+        ("fr", R, "oui je suis son frère", U),
+        ("fr", R, "non c'est sa mère", U),
+        ("es", R, "sí, soy su hermano", U),
+        ("pt", R, "sim, sou a mãe dele", U),
+        ("ar", R, "نعم أنا أخوه", U),
+        ("sq", R, "po, jam vëllai i tij", U),
+        # An option number, or a statement of coming or going, still answers.
+        ("en", R, "1, I am his brother", Intent.CONFIRM),
+        ("en", R, "yes I'm his brother, he will come", Intent.CONFIRM),
+        ("fr", A, "oui c'est sa sœur qui écrit, il est allé lundi", Intent.ATTENDED_YES),
+        # From the fifty-seventh set's development part, with near-misses beside them.
+        ("es", R, "me equivoque y puse STOP, mandenme otra vez los mensajes x fa", Intent.OPT_IN),
+        ("es", F, "mandé baja por error, perdón", Intent.OPT_IN),
+        (
+            "pcm",
+            A,
+            "Dat time wey I talk stop, I don change my mind. Make una dey send am again",
+            Intent.OPT_IN,
+        ),
+        ("ps", R, "na, za nasham ratlay aw da msg bandy kry", Intent.OPT_OUT),
+        ("ps", F, "zang raka, hech na pohegam", Intent.HELP),
+        ("ps", F, "zang raka", U),
+        ("ha", R, "eh idan zai yiwu", U),
+        ("es", R, "si, me podrian decir donde es?", U),
+        ("fr", R, "mardi c chaud pour moi mais le mercredi ça ira", Intent.RESCHEDULE),
+        ("ff", F, "momtu kam", Intent.OPT_OUT),
+        ("en", None, "stop, my son was playing with the phone", Intent.OPT_OUT),
+    ],
+)
+def test_thirty_fifth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+def test_a_proxy_answer_names_its_rule() -> None:
+    decision = explain_reply("yes, I am his brother", "en", R)
+    assert (decision.intent, decision.rule) == (U, "proxy_answer")
+    assert decision.words == ("yes", "i am his brother")
+
+
+@pytest.mark.parametrize(
     ("language", "text", "rule"),
     [
         (

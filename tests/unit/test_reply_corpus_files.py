@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 70)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 71)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 57)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 58)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -359,6 +359,18 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in ("pt", "es", "ff", "am", "ti", "ps", "ka", "bn")),
             ("fr", "contradiction"),
+        ),
+    ),
+    # Written in the thirty-fifth round by other writers, with the same even mix.
+    (
+        ("replies_dev70.jsonl", "replies_heldback57.jsonl"),
+        "The fifty-seventh set, the even mix a third time, split",
+        27,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("fr", "ar", "ff", "ha", "pcm", "am", "ti", "prs")),
+            *((lang, "plain") for lang in ("sq", "bn")),
+            ("ti", "number_word"),
         ),
     ),
 )
