@@ -126,6 +126,12 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         # returnee will come or went. "1, I'm his brother" and "yes, I'm his brother, he will
         # come" answer.
         return Decision(Intent.UNCLEAR, "proxy_answer", (*words, proxy.text))
+    mistake = reading.first(Signal.MISTAKE)
+    if mistake is not None and all(e.kind in _BARE_ANSWERS | {"number"} for e in support):
+        # "1 by mistake", "oui par erreur", "1 sorry my son was playing with the phone": the
+        # answer itself may be what was sent by mistake; a statement still answers ("I pressed
+        # 2 by mistake, I will come").
+        return Decision(Intent.UNCLEAR, "mistaken_answer", (*words, mistake.text))
     if intent is Intent.ATTENDED_YES and all(_is_emoji(reading, e) for e in support):
         # "👍", "khob 👍" to "did you go / did you start?": like an "ok", a thumbs up accepts a
         # reminder but says nothing of what happened.

@@ -305,7 +305,11 @@ def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
 
 def _answers(decision: Decision) -> bool:
     """Whether an answer reading keeps the likeness from applying: any but a proposal read
-    from a question ("where do these messages come from?? cancel" asks no new date)."""
+    from a question ("where do these messages come from?? cancel" asks no new date), and a
+    relative's bare yes or no, which answers though it is left unclear ("non je suis sa mère,
+    il n'habite plus ici" asks no stop)."""
+    if decision.rule in ("proxy_answer", "mistaken_answer"):
+        return True
     return decision.intent is not Intent.UNCLEAR and decision.rule != "proposal"
 
 
@@ -848,6 +852,10 @@ _NOT_AGAIN = frozenset(
 )
 
 
+#: What makes "again" beside a word for receiving a request: wanting, sending, START, adding.
+_ASKING_AGAIN = frozenset({Signal.WISH, Signal.SEND, Signal.OPT_IN, Signal.ADD_ME})
+
+
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
     "again" beside START, a word for sending or for the messages, START ("resume",
@@ -869,6 +877,11 @@ def _asks_again(reading: Reading) -> Decision | None:
         present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN, Signal.MESSAGES}
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
+        return None
+    if Signal.RECEIVED in present and not present & _ASKING_AGAIN:
+        # "I received the messages again", "j'ai reçu les messages encore", "jotaat naa
+        # message yi": news of the messages, or a complaint that they still come, asks for
+        # nothing.
         return None
     if reading.asks and not (again or resumed or added):
         # "did u get my message?", "ka samu sakona?": a wish word in a question asks whether a

@@ -66,6 +66,8 @@ RULES: dict[str, str] = {
     "proxy_answer": "someone other than the returnee says who writes ('yes, I'm his brother', "
     "'po, jam nëna e saj') and answers with a bare yes, no or ok: the number is right, nothing "
     "is said of the returnee's answer",
+    "mistaken_answer": "a word for a mistake beside a bare yes, no, ok or option number ('1 by "
+    "mistake', 'oui par erreur'): the answer itself may be what was sent by mistake",
     "reservation": "'but', a question word or '?' leaves the answer in doubt",
     "laughter": "laughter or a laughing emoji: chatter, not a positive answer",
     "answer_shape": "too many other words around the answer: not answer-shaped enough",

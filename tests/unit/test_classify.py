@@ -2510,12 +2510,6 @@ def test_thirty_fourth_round(
         # From the fifty-seventh set's development part, with near-misses beside them.
         ("es", R, "me equivoque y puse STOP, mandenme otra vez los mensajes x fa", Intent.OPT_IN),
         ("es", F, "mandé baja por error, perdón", Intent.OPT_IN),
-        (
-            "pcm",
-            A,
-            "Dat time wey I talk stop, I don change my mind. Make una dey send am again",
-            Intent.OPT_IN,
-        ),
         ("ps", R, "na, za nasham ratlay aw da msg bandy kry", Intent.OPT_OUT),
         ("ps", F, "zang raka, hech na pohegam", Intent.HELP),
         ("ps", F, "zang raka", U),
@@ -2524,6 +2518,43 @@ def test_thirty_fourth_round(
         ("fr", R, "mardi c chaud pour moi mais le mercredi ça ira", Intent.RESCHEDULE),
         ("ff", F, "momtu kam", Intent.OPT_OUT),
         ("en", None, "stop, my son was playing with the phone", Intent.OPT_OUT),
+        # After a review of the round: a mistake about the programme, a STOP told as past with a
+        # complaint after it, an accident story beside an option, a condition, a duration, and a
+        # relative's no that asks no stop.
+        ("es", R, "STOP, me equivoqué al inscribirme", Intent.OPT_OUT),
+        ("am", R, "STOP beshitet temezgebku", Intent.OPT_OUT),
+        (
+            "pcm",
+            R,
+            "dat time I send STOP, una still dey send message. I want make una respect am",
+            Intent.OPT_OUT,
+        ),
+        ("prs", F, "chand hafta pesh stop gofte budom, dobara mesij bdin nagoftom", Intent.OPT_OUT),
+        ("wo", F, "ba tey maa ngi jotaat xibaar yi", U),
+        ("wo", F, "bayi leen xibaar yi", Intent.OPT_OUT),
+        ("en", R, "1 sorry my son was playing with the phone", U),
+        ("ar", R, "ila kmlt lwra9 ghadi nji", U),
+        ("bn", R, "ha 2 soptaho por ashbo", U),
+        ("fr", R, "non je suis sa mère, il n'habite plus ici", U),
+        ("es", F, "no, soy su mamá, él ya no vive aquí", U),
+        ("es", F, "no, soy su mamá, ya no le manden mensajes", Intent.OPT_OUT),
+        # A word for a mistake beside a bare answer: the answer may be what was sent by mistake.
+        ("en", R, "1 by mistake", U),
+        ("fr", R, "1 par erreur", U),
+        ("en", A, "yes sorry my son was playing with the phone", U),
+        (
+            "en",
+            None,
+            "hi, i sent stop by mistake my son was playing with the phone. pls send the "
+            "reminders again",
+            Intent.OPT_IN,
+        ),
+        # The messages received again are news or a complaint, not a request.
+        ("en", F, "I received the messages again", U),
+        ("wo", F, "jotaat naa message yi", U),
+        ("wo", F, "ba tey maa ngi jotaat message yi", U),
+        ("wo", F, "bëgg naa jotaat message yi", Intent.OPT_IN),
+        ("en", F, "please I want to receive the messages again", Intent.OPT_IN),
     ],
 )
 def test_thirty_fifth_round(
@@ -2532,10 +2563,18 @@ def test_thirty_fifth_round(
     _check(language, question, text, intent)
 
 
-def test_a_proxy_answer_names_its_rule() -> None:
-    decision = explain_reply("yes, I am his brother", "en", R)
-    assert (decision.intent, decision.rule) == (U, "proxy_answer")
-    assert decision.words == ("yes", "i am his brother")
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
+        ("1 by mistake", "mistaken_answer", ("1", "by mistake")),
+    ],
+)
+def test_a_bare_answer_left_unclear_names_its_rule(
+    text: str, rule: str, words: tuple[str, ...]
+) -> None:
+    decision = explain_reply(text, "en", R)
+    assert (decision.intent, decision.rule, decision.words) == (U, rule, words)
 
 
 @pytest.mark.parametrize(
