@@ -127,6 +127,10 @@ class Signal(StrEnum):
     #: "before", "last time", "j'avais dit", "আগে", "ባለፈው": a STOP told as past. Followed by a
     #: wish for the messages, it tells why they are wanted again.
     EARLIER = "earlier"
+    #: "you keep sending", "vous continuez", "siguen mandando", "una still dey", "هنوز": the
+    #: messages go on. After a STOP told as past, a complaint that they still come, not a wish
+    #: for them ("I told you stop before and you keep sending").
+    STILL = "still"
     #: "if I want", "si je veux", "idan na so": a class of phrases beside their words' meaning; a
     #: stop word asked about with one in a question is no stop ("how do I stop these if I want to
     #: later?").
@@ -286,6 +290,8 @@ class Lexicon:
     proxy: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `earlier`, whatever meaning the chain gave them first.
     earlier: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `still`, whatever meaning the chain gave them first.
+    still: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
     elsewhere: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hypothetical`, beside the meaning the chain gave their words.
@@ -508,26 +514,23 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                         if lexicon.phrases.get(key) == Signal.YES.value:
                             lexicon.leading_yes.add(key)
                 continue
-            if signal is Signal.WAITING:
+            read_as = {
                 # Told to wait: a "not yet" that, after "I went", tells what the visit gave.
-                for word in words:
-                    lexicon.add(word, Signal.ATTENDED_NO.value)
-                    lexicon.waiting.update(lexicon.keys(word))
-                continue
-            if signal is Signal.PROXY:
+                Signal.WAITING: (Signal.ATTENDED_NO, lexicon.waiting),
                 # "I'm his brother": who writes, neutral beside anything but a bare answer.
-                for word in words:
-                    lexicon.add(word, Signal.NEUTRAL.value)
-                    lexicon.proxy.update(lexicon.keys(word))
-                continue
-            if signal is Signal.CANNOT_READ:
+                Signal.PROXY: (Signal.NEUTRAL, lexicon.proxy),
                 # "I can't read" asks for help that a text cannot give by itself.
+                Signal.CANNOT_READ: (Signal.HELP, lexicon.cannot_read),
+            }.get(signal)
+            if read_as is not None:
+                meaning, kept = read_as
                 for word in words:
-                    lexicon.add(word, Signal.HELP.value)
-                    lexicon.cannot_read.update(lexicon.keys(word))
+                    lexicon.add(word, meaning.value)
+                    kept.update(lexicon.keys(word))
                 continue
             if signal in (
                 Signal.EARLIER,
+                Signal.STILL,
                 Signal.ELSEWHERE,
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
@@ -543,6 +546,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 # and times, everyday events, "if" a reservation).
                 classes = {
                     Signal.EARLIER: lexicon.earlier,
+                    Signal.STILL: lexicon.still,
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,

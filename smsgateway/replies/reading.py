@@ -397,8 +397,11 @@ def read_reply(text: str, language: str | None) -> Reading:
     # again): a STOP told as past, then a wish for the messages, asks for them like a STOP said
     # by mistake.
     earlier = _phrases_of(tokens, lexicon.earlier)
+    still = _phrases_of(tokens, lexicon.still)
     mistaken += [
-        o for o in opt_outs if o not in mistaken and _told_as_past(o, earlier, matches, breaks)
+        o
+        for o in opt_outs
+        if o not in mistaken and _told_as_past(o, earlier, still, matches, breaks)
     ]
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
@@ -1059,7 +1062,11 @@ _STILL_STOPPING = frozenset(
 
 
 def _told_as_past(
-    opt_out: Match, earlier: list[Match], matches: list[Match], breaks: list[bool]
+    opt_out: Match,
+    earlier: list[Match],
+    still: list[Match],
+    matches: list[Match],
+    breaks: list[bool],
 ) -> bool:
     """A STOP dated before in its clause (a word for "before" at most two words before it or
     right after it: "I had said stop", "আগে STOP লিখেছিলাম", "I sent stop before"), then a
@@ -1069,7 +1076,10 @@ def _told_as_past(
     quit" stay opt-outs). The request may also come first, in a clause or question of its own:
     START, or a word for adding back or wanting beside the messages ("vous pouvez me remettre les
     sms ? j'avais fait stop"), with no question word, refusal or other stop word ("why do you
-    still send me messages? I said stop before" complains, and stops them)."""
+    still send me messages? I said stop before" complains, and stops them). Words that say the
+    messages go on (section `still`) complain too, unless a wish follows the STOP ("I told you
+    stop before and you keep sending" stops them; "I said stop before but I still want the
+    reminders" asks for them)."""
     if any(m.text == "?" and m.start >= opt_out.end for m in matches):
         return False
     dated = any(
@@ -1083,6 +1093,8 @@ def _told_as_past(
     if any(m.signal in _STILL_STOPPING for m in after):
         return False
     signals = {m.signal for m in after}
+    if Signal.WISH not in signals and any(not _overlaps(s, opt_out) for s in still):
+        return False
     if Signal.OPT_IN in signals or (
         Signal.WISH in signals and bool(signals & {Signal.MESSAGES, Signal.AGAIN})
     ):

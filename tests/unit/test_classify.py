@@ -2564,6 +2564,55 @@ def test_thirty_fifth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A STOP told as past, then words that say the messages go on: a complaint, which
+        # stops them (section `still`), in every language.
+        ("en", None, "I told you stop before and you keep sending", OUT),
+        ("en", None, "I said STOP last time and you keep sending me the reminders", OUT),
+        ("fr", None, "j'avais dit stop avant et vous continuez à m'envoyer", OUT),
+        ("es", None, "la otra vez puse STOP y me siguen mandando los mensajes", OUT),
+        ("pt", None, "tinha mandado STOP antes e vocês continuam mandando as mensagens", OUT),
+        ("ar", None, "قلت STOP قبل ومازلتم ترسلون الرسائل", OUT),
+        ("pcm", None, "last time I send stop, una still dey send message", OUT),
+        ("ha", None, "na tura STOP a baya amma har yanzu kuna turo sako", OUT),
+        ("am", None, "በፊት STOP ልኬ ነበር አሁንም መልእክት ትልካላችሁ", OUT),
+        ("ti", None, "ቅድሚ ሕጂ STOP ሰዲደ ሕጂ'ውን መልእኽቲ ትሰዱ ኣለኹም", OUT),
+        ("prs", None, "قبلاً STOP فرستادم هنوز پیام میفرستین", OUT),
+        ("ps", None, "مخکې مې STOP لیږلی و لا هم پیغامونه راځي", OUT),
+        ("ka", None, "ადრე STOP მივწერე და ჯერ კიდევ მიგზავნით შეტყობინებებს", OUT),
+        ("sq", None, "kam shkruar STOP më parë dhe akoma më dërgoni mesazhe", OUT),
+        ("bn", None, "age STOP likhechilam ekhono message pathachhen", OUT),
+        ("wo", None, "bind naa STOP ba jëkk te ba leegi ngeen ngi di yónnee message yi", OUT),
+        ("ff", None, "mi winndi STOP ko adii, haa jooni on njokki e mesaasji", OUT),
+        # ... unless a wish follows the STOP: "still want" asks for the messages.
+        (
+            "en",
+            None,
+            "I sent STOP last time, but I still want the messages, send them again",
+            Intent.OPT_IN,
+        ),
+        (
+            "fr",
+            None,
+            "j'avais envoyé STOP mais je veux toujours recevoir les messages",
+            Intent.OPT_IN,
+        ),
+        ("en", None, "I had said stop, now I want the messages again", Intent.OPT_IN),
+        # "j'ai reçu" is news that a message arrived ("j'ai reçu les messages encore" asks for
+        # nothing), and it still lets an answer stand.
+        ("fr", F, "j'ai reçu les messages encore", U),
+        ("fr", R, "j'ai reçu le message, je viendrai", Intent.CONFIRM),
+        ("fr", R, "ok j'ai reçu", U),
+    ],
+)
+def test_thirty_sixth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
