@@ -1194,7 +1194,14 @@ def _choose(
             if e.intent is not None or reading.matches[e.index].signal is not Signal.CONFIRM
         ]
     misfits = [e for e in statements if e.intent is None]
-    # "Not yet, next week", "no, next week" to "did you start?": a later date sides with a no.
+    if question is Question.ATTENDANCE_CHECK and any(
+        e.intent is Intent.ATTENDED_YES and all(e.index < x.index for x in later)
+        for e in statements
+    ):
+        # "Dem naa waaye ñu ne ma ma délsi ayubés bi ci kanam" (I went, but they told me to come
+        # back next week), "fui atendida e ela pediu exames pra próxima semana": a later date
+        # after "I went" is what the visit gave, and the person went.
+        later = []
     sided = any(e.intent is Intent.ATTENDED_NO for e in evidence if e.kind != "number")
     if misfits or (later and not sided):
         words = _words(reading, misfits or later)

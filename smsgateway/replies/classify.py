@@ -16,7 +16,7 @@ from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.likeness import opt_out_likeness
-from smsgateway.replies.reading import FILLER, STATEMENTS, Reading, read_reply
+from smsgateway.replies.reading import FILLER, START_WORD, STATEMENTS, Reading, read_reply
 
 __all__ = [
     "RULES",
@@ -362,6 +362,9 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.mistaken_opt_outs:
         words = tuple(m.text for m in reading.mistaken_opt_outs)
         return Decision(Intent.OPT_IN, "stop_by_mistake", words)
+    opened = _start_opens(reading)
+    if opened is not None:
+        return opened
     again = _asks_again(reading)
     if again is not None:
         return again
@@ -382,6 +385,33 @@ def _global_decision(reading: Reading) -> Decision | None:
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
     return _composed_help(reading)
+
+
+def _start_opens(reading: Reading) -> Decision | None:
+    """START (and "again") as a clause of its own that opens the message, and no negation,
+    doubt or question anywhere: "START kuma. yanzu na dawo gida ...", "START prape. Tani jam
+    kthy n shpi", "START. ተመሊሰ መጺአ ኣለኹ ..." ask for the messages, and what follows tells why
+    (I am back home, I have my number again). A START inside a clause may tell progress
+    ("START yanzu", rule 11) and a START beside a story is a word of it (`_start_told`)."""
+    first = next((i for i, m in enumerate(reading.matches) if m.signal not in FILLER), None)
+    if first is None or not reading.clause_starts:
+        return None
+    leading = reading.matches[first]
+    if leading.signal is not Signal.OPT_IN or not leading.text.startswith(START_WORD):
+        return None
+    ends = [i for i in reading.clause_starts if i > first]
+    if not ends:
+        return None
+    clause = reading.matches[first : min(ends)]
+    if not all(m.signal in FILLER or m.signal in (Signal.OPT_IN, Signal.AGAIN) for m in clause):
+        return None
+    if any(m.text == "?" or m.signal in _NOT_STARTING for m in reading.matches):
+        return None
+    return Decision(Intent.OPT_IN, "opt_in", tuple(m.text for m in clause))
+
+
+#: What keeps a START opening a message from asking for the messages: a refusal or a doubt.
+_NOT_STARTING = frozenset({Signal.NEGATION, Signal.NO, Signal.UNWANTED, Signal.HEDGE})
 
 
 #: Faces of annoyance that may stand beside a stop word alone ("daina 😡", "yonii jooni 😤"):
@@ -852,6 +882,25 @@ _NOT_AGAIN = frozenset(
 )
 
 
+def _asked_in_full(reading: Reading) -> bool:
+    """A wish beside "again", a word for sending (or START) and the messages, or beside an
+    opt-in phrase ("send me the reminders again"), with no number and nothing that answers:
+    "bëgg naa ngeen delloo may yonnee rappel yi ci nimero bu bees bii" (I want you to send me
+    the reminders again on this new number) asks for the messages whatever story comes with it
+    (I am back in Senegal)."""
+    present = {m.signal for m in reading.matches}
+    composed = {Signal.AGAIN, Signal.MESSAGES} <= present and bool(
+        present & {Signal.SEND, Signal.OPT_IN}
+    )
+    phrased = any(m.signal is Signal.OPT_IN and m.is_phrase for m in reading.matches)
+    return (
+        Signal.WISH in present
+        and (composed or phrased)
+        and not reading.numbers
+        and not present & {*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK}
+    )
+
+
 #: What makes "again" beside a word for receiving a request: wanting, sending, START, adding.
 _ASKING_AGAIN = frozenset({Signal.WISH, Signal.SEND, Signal.OPT_IN, Signal.ADD_ME})
 
@@ -895,7 +944,9 @@ def _asks_again(reading: Reading) -> Decision | None:
     # "again" beside the messages themselves may carry a longer wish ("I would like to get the
     # reminders again"); beside START or a word for sending, a short one.
     allowed = AGAIN_UNKNOWN_WORDS if Signal.MESSAGES in present else REQUEST_UNKNOWN_WORDS + 1
-    if (len(unknown) > allowed or reading.numbers) and not _asked_in_a_clause(reading):
+    if (len(unknown) > allowed or reading.numbers) and not (
+        _asked_in_a_clause(reading) or _asked_in_full(reading)
+    ):
         return None
     words = tuple(
         m.text

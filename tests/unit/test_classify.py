@@ -2604,6 +2604,50 @@ def test_thirty_fifth_round(
         ("fr", F, "j'ai reçu les messages encore", U),
         ("fr", R, "j'ai reçu le message, je viendrai", Intent.CONFIRM),
         ("fr", R, "ok j'ai reçu", U),
+        # START as the message's first clause asks for the messages, whatever the clauses after
+        # it tell; not beside a refusal or a question.
+        ("en", F, "START again. I'm back home and I have my phone now", Intent.OPT_IN),
+        ("fr", A, "START. je suis rentré au pays, renvoyez les rappels", Intent.OPT_IN),
+        ("sq", A, "START prape. Tani jam kthy n shpi edhe e kam prap numrin", Intent.OPT_IN),
+        ("en", F, "START. no I did not go", U),
+        ("en", F, "START. I don't want them", U),
+        ("en", F, "start, why?", U),
+        # A wish for the messages again, told in full, carries its story.
+        (
+            "wo",
+            F,
+            "maa ngi delsi ndakaaru, bëgg naa ngeen delloo may yonnee rappel yi",
+            Intent.OPT_IN,
+        ),
+        (
+            "en",
+            F,
+            "I'm back from Italy since last month, I want you to send me the reminders again on "
+            "my new phone",
+            Intent.OPT_IN,
+        ),
+        ("en", F, "I came back last month, yes I want you to send me the reminders again", U),
+        # To "did you go?", a later date after "I went" is what the visit gave.
+        ("wo", A, "Dem naa waaye ñu ne ma ma délsi ayubés bi ci kanam", A_YES),
+        ("pt", A, "fui sim, a doutora pediu exames pra próxima semana", A_YES),
+        ("pt", F, "fui sim, a doutora pediu exames pra próxima semana", U),
+        ("en", A, "next week I went", U),
+        # "Call me" beside a request for help; help phrases that were missing.
+        ("pt", F, "me liga por favor, n percebi a mensagem", Intent.HELP),
+        ("wo", F, "woo ma, dégguma li ngeen bind", Intent.HELP),
+        ("wo", F, "Maa ngi xaar ba tey ñu woo ma", Intent.ATTENDED_NO),
+        ("ka", F, "ver vxvdebi ra unda gavaketo", Intent.HELP),
+        ("bn", R, "বুঝলাম না, কি লিখতে হবে?", Intent.HELP),
+        # A STOP asked pardon for, or told as past, then a wish for the messages.
+        ("ar", None, "bghit nrje3 ntwasel b les rappels, sme7li 3la stop li sifat", Intent.OPT_IN),
+        ("ps", None, "ma wayali wo chi message ma legai, kho os ye bya ghwaram", Intent.OPT_IN),
+        (
+            "ka",
+            None,
+            "adre gitxarit ar momwerot, magram azri shevicvale. isev momwerot gtxovt",
+            Intent.OPT_IN,
+        ),
+        ("sq", None, "E shtyp STOP gabimisht, dua qe te vazhdoni me m shkru", Intent.OPT_IN),
     ],
 )
 def test_thirty_sixth_round(

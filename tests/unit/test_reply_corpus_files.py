@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 71)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 72)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 58)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 59)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -371,6 +371,20 @@ SPLIT_SETS = (
             *((lang, "plain") for lang in ("fr", "ar", "ff", "ha", "pcm", "am", "ti", "prs")),
             *((lang, "plain") for lang in ("sq", "bn")),
             ("ti", "number_word"),
+        ),
+    ),
+    # Written in the thirty-sixth round by other writers, with the same even mix.
+    (
+        ("replies_dev71.jsonl", "replies_heldback58.jsonl"),
+        "The fifty-eighth set, the even mix a fourth time, split",
+        24,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("en", "fr", "ar", "es", "wo", "pcm", "am", "ti")),
+            *((lang, "plain") for lang in ("prs", "ps", "sq")),
+            ("pt", "colloquial"),
+            ("ti", "number_word"),
+            ("sq", "number_word"),
         ),
     ),
 )
