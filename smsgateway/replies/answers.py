@@ -672,19 +672,16 @@ def _proposal(reading: Reading) -> Decision | None:
 
 #: Words that ask in the clause of a request for another date: "can", "please", "I want".
 _ASKING_FOR_A_DATE = frozenset({Signal.POSSIBLE, Signal.POLITENESS, Signal.WISH})
-#: What a request for another date may not stand beside: an agreement, a doubt, another meeting.
-_NOT_A_REQUEST = frozenset(
-    {
-        *_AGREEING,
-        Signal.LAUGHTER,
-        Signal.HEDGE,
-        Signal.RESERVATION,
-        Signal.HELP,
-    }
-)
+#: What a request for another date may not stand beside: an agreement, laughter, a request for
+#: help.
+_NOT_A_REQUEST = frozenset({*_AGREEING, Signal.LAUGHTER, Signal.HELP})
 #: What the excuse before the request may tell ("I went to the village, there was no network",
-#: "I'm at a funeral in the village"), but neither the request's clause nor what follows it.
-_NOT_IN_THE_REQUEST = frozenset({Signal.ATTENDED_YES, Signal.ATTENDED_NO, Signal.EVENT})
+#: "I'm at a funeral in the village", "ma femme doit accoucher normalement cette semaine-là"),
+#: but neither the request's clause nor what follows it: a visit, another meeting, a doubt, a
+#: question word (but one that asks the request itself: "wach mumkin ...", `_asks_the_request`).
+_NOT_IN_THE_REQUEST = frozenset(
+    {Signal.ATTENDED_YES, Signal.ATTENDED_NO, Signal.EVENT, Signal.HEDGE, Signal.RESERVATION}
+)
 #: Unknown words a request for another date may carry: the excuse before it, told at length.
 REQUEST_UNKNOWN_WORDS = 20
 
@@ -716,7 +713,10 @@ def _date_requested(reading: Reading) -> Decision | None:
     told = reading.matches[request:]
     if any(m.signal in (Signal.MESSAGES, Signal.SEND) for m in told):
         return None  # "can you send the messages in Spanish instead?": another language
-    if any(m.signal in _NOT_IN_THE_REQUEST for m in told):
+    if any(
+        m.signal in _NOT_IN_THE_REQUEST and not _asks_the_request(told, i)
+        for i, m in enumerate(told)
+    ):
         return None
     first_date = next(i for i, m in enumerate(told) if m.signal is Signal.RESCHEDULE)
     if any(m.signal is Signal.NO for m in told[first_date:]):
@@ -725,6 +725,16 @@ def _date_requested(reading: Reading) -> Decision | None:
         return None
     dates = [m for m in clause if m.signal is Signal.RESCHEDULE]
     return Decision(Intent.RESCHEDULE, "date_requested", tuple(m.text for m in dates))
+
+
+def _asks_the_request(told: tuple[Match, ...], index: int) -> bool:
+    """Whether the question word at `index` opens the request itself: right before a word for
+    "possible" or for another date ("wach mumkin nbeddel lmaw3id", "ki porer shoptahe")."""
+    return (
+        told[index].signal is Signal.RESERVATION
+        and index + 1 < len(told)
+        and told[index + 1].signal in (Signal.POSSIBLE, Signal.RESCHEDULE)
+    )
 
 
 def _days_only(clause: tuple[Match, ...]) -> bool:
@@ -1149,6 +1159,29 @@ def _evidence(
     return found
 
 
+def _visit_gave_a_date(
+    reading: Reading, statements: list[_Evidence], later: list[_Evidence]
+) -> bool:
+    """To "did you go?", a later date after "I went" that the visit gave, and the person went:
+    "ሄድኩ ግን በሚቀጥለው ሳምንት ና አሉኝ" (I went, but they told me to come next week), "Fui sim, fui
+    atendida ... ela pediu uns exames pra próxima semana". The "I went" is said firmly (twice in
+    one clause, or with a yes) or a "but" stands between it and the date, and nobody says they
+    will come or go: "my brother went yesterday, I will go next week", "she went, me next week"
+    do not answer."""
+    went = [e for e in statements if e.intent is Intent.ATTENDED_YES]
+    if not later or not went or reading.has(Signal.CONFIRM, Signal.GOING):
+        return False
+    first_date = min(x.index for x in later)
+    before = [e for e in went if e.index < first_date]
+    if not before:
+        return False
+    turn = any(m.signal is Signal.CONTRAST for m in reading.matches[before[0].index : first_date])
+    # "Fui sim, fui atendida": said twice in one clause ("the others went, I'm going next week"
+    # is two people).
+    twice = len({reading.clause_start(e.index) for e in before}) < len(before)
+    return turn or twice or reading.has(Signal.YES)
+
+
 def _beside_a_day(reading: Reading, index: int) -> bool:
     """Whether a day or time stands right before or after `index`, within its clause."""
     for step in (-1, 1):
@@ -1194,14 +1227,9 @@ def _choose(
             if e.intent is not None or reading.matches[e.index].signal is not Signal.CONFIRM
         ]
     misfits = [e for e in statements if e.intent is None]
-    if question is Question.ATTENDANCE_CHECK and any(
-        e.intent is Intent.ATTENDED_YES and all(e.index < x.index for x in later)
-        for e in statements
-    ):
-        # "Dem naa waaye ñu ne ma ma délsi ayubés bi ci kanam" (I went, but they told me to come
-        # back next week), "fui atendida e ela pediu exames pra próxima semana": a later date
-        # after "I went" is what the visit gave, and the person went.
+    if question is Question.ATTENDANCE_CHECK and _visit_gave_a_date(reading, statements, later):
         later = []
+    # "Not yet, next week", "no, next week" to "did you start?": a later date sides with a no.
     sided = any(e.intent is Intent.ATTENDED_NO for e in evidence if e.kind != "number")
     if misfits or (later and not sided):
         words = _words(reading, misfits or later)

@@ -388,10 +388,10 @@ def _global_decision(reading: Reading) -> Decision | None:
 
 
 def _start_opens(reading: Reading) -> Decision | None:
-    """START (and "again") as a clause of its own that opens the message, and no negation,
-    doubt or question anywhere: "START kuma. yanzu na dawo gida ...", "START prape. Tani jam
-    kthy n shpi", "START. ተመሊሰ መጺአ ኣለኹ ..." ask for the messages, and what follows tells why
-    (I am back home, I have my number again). A START inside a clause may tell progress
+    """START (and "again") as a clause of its own that opens the message, and no answer,
+    number, negation, doubt or question anywhere: "START kuma. yanzu na dawo gida ...", "START
+    prape. Tani jam kthy n shpi" ask for the messages, and what follows tells why (I am back
+    home, I have my number again). A START inside a clause may tell progress
     ("START yanzu", rule 11) and a START beside a story is a word of it (`_start_told`)."""
     first = next((i for i, m in enumerate(reading.matches) if m.signal not in FILLER), None)
     if first is None or not reading.clause_starts:
@@ -403,15 +403,27 @@ def _start_opens(reading: Reading) -> Decision | None:
     if not ends:
         return None
     clause = reading.matches[first : min(ends)]
-    if not all(m.signal in FILLER or m.signal in (Signal.OPT_IN, Signal.AGAIN) for m in clause):
+    # "Start monday. thank you" tells when something starts.
+    if not all(m.signal in (Signal.OPT_IN, Signal.AGAIN, Signal.POLITENESS) for m in clause):
         return None
-    if any(m.text == "?" or m.signal in _NOT_STARTING for m in reading.matches):
+    if reading.numbers or any(m.text == "?" or m.signal in _NOT_STARTING for m in reading.matches):
         return None
     return Decision(Intent.OPT_IN, "opt_in", tuple(m.text for m in clause))
 
 
-#: What keeps a START opening a message from asking for the messages: a refusal or a doubt.
-_NOT_STARTING = frozenset({Signal.NEGATION, Signal.NO, Signal.UNWANTED, Signal.HEDGE})
+#: What keeps a START opening a message from asking for the messages: an answer beside it (which
+#: is not guessed: "START. I went yesterday", "START. 1"), a refusal or a doubt.
+_NOT_STARTING = frozenset(
+    {
+        *STATEMENTS,
+        Signal.YES,
+        Signal.NO,
+        Signal.ACK,
+        Signal.NEGATION,
+        Signal.UNWANTED,
+        Signal.HEDGE,
+    }
+)
 
 
 #: Faces of annoyance that may stand beside a stop word alone ("daina 😡", "yonii jooni 😤"):

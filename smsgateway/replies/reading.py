@@ -1077,9 +1077,9 @@ def _told_as_past(
     START, or a word for adding back or wanting beside the messages ("vous pouvez me remettre les
     sms ? j'avais fait stop"), with no question word, refusal or other stop word ("why do you
     still send me messages? I said stop before" complains, and stops them). Words that say the
-    messages go on (section `still`) complain too, unless a wish follows the STOP ("I told you
-    stop before and you keep sending" stops them; "I said stop before but I still want the
-    reminders" asks for them)."""
+    messages go on (section `still`) complain too, unless a wish or a request that is no part of
+    them follows the STOP ("I told you stop before and you keep sending" stops them; "I said
+    stop before but I still want the reminders", "... jam ende ne program, START" ask for them)."""
     if any(m.text == "?" and m.start >= opt_out.end for m in matches):
         return False
     dated = any(
@@ -1093,7 +1093,11 @@ def _told_as_past(
     if any(m.signal in _STILL_STOPPING for m in after):
         return False
     signals = {m.signal for m in after}
-    if Signal.WISH not in signals and any(not _overlaps(s, opt_out) for s in still):
+    if any(not _overlaps(s, opt_out) for s in still) and not any(
+        m.signal in (Signal.WISH, Signal.OPT_IN) and not any(_overlaps(m, s) for s in still)
+        for m in after
+    ):
+        # "I told you stop before and you keep sending": "keep sending" is the complaint's.
         return False
     if Signal.OPT_IN in signals or (
         Signal.WISH in signals and bool(signals & {Signal.MESSAGES, Signal.AGAIN})

@@ -2585,7 +2585,25 @@ def test_thirty_fifth_round(
         ("bn", None, "age STOP likhechilam ekhono message pathachhen", OUT),
         ("wo", None, "bind naa STOP ba jëkk te ba leegi ngeen ngi di yónnee message yi", OUT),
         ("ff", None, "mi winndi STOP ko adii, haa jooni on njokki e mesaasji", OUT),
-        # ... unless a wish follows the STOP: "still want" asks for the messages.
+        # ... and so do words for receiving that are part of them.
+        (
+            "en",
+            None,
+            "I replied STOP the other day and I still receive the messages every day",
+            OUT,
+        ),
+        ("fr", None, "javais fait stop avant mais je continue de recevoir les messages", OUT),
+        ("sq", None, "Kam dërgu STOP më parë por ende marr mesazhet tuaja", OUT),
+        # ... unless a wish or a request that is no part of them follows the STOP: "still want"
+        # asks for the messages, and so does a START after a bare "still".
+        (
+            "en",
+            None,
+            "I sent stop before, you still haven't put me back. start again pls",
+            Intent.OPT_IN,
+        ),
+        ("ka", None, "adre stop gavgzavne, jer kidev programashi var, START", Intent.OPT_IN),
+        ("sq", None, "kam shkru stop me pare, jam ende ne program, START", Intent.OPT_IN),
         (
             "en",
             None,
@@ -2612,6 +2630,12 @@ def test_thirty_fifth_round(
         ("en", F, "START. no I did not go", U),
         ("en", F, "START. I don't want them", U),
         ("en", F, "start, why?", U),
+        # ... and an answer beside it is not guessed; a START with a day tells when.
+        ("en", A, "START. I went yesterday", U),
+        ("pt", A, "START. nao fui", U),
+        ("wo", A, "START. demuma", U),
+        ("en", R, "START. 1", U),
+        ("en", F, "Start monday. thank you", U),
         # A wish for the messages again, told in full, carries its story.
         (
             "wo",
@@ -2632,6 +2656,14 @@ def test_thirty_fifth_round(
         ("pt", A, "fui sim, a doutora pediu exames pra próxima semana", A_YES),
         ("pt", F, "fui sim, a doutora pediu exames pra próxima semana", U),
         ("en", A, "next week I went", U),
+        ("am", A, "ሄድኩ ግን በሚቀጥለው ሳምንት ና አሉኝ", A_YES),
+        # ... but not when someone else went, or someone will go.
+        ("en", A, "my brother went yesterday, I will go next week", U),
+        ("en", A, "my brother went but I will go next week", U),
+        ("en", A, "the others went, I'm going next week", U),
+        ("en", A, "she went, me next week", U),
+        ("fr", A, "je suis parti au village, j'irai au centre la semaine prochaine", U),
+        ("bn", A, "আমার ভাই গতকাল গেছে, আমি আগামী সপ্তাহে যাব", U),
         # "Call me" beside a request for help; help phrases that were missing.
         ("pt", F, "me liga por favor, n percebi a mensagem", Intent.HELP),
         ("wo", F, "woo ma, dégguma li ngeen bind", Intent.HELP),
@@ -2648,6 +2680,28 @@ def test_thirty_fifth_round(
             Intent.OPT_IN,
         ),
         ("sq", None, "E shtyp STOP gabimisht, dua qe te vazhdoni me m shkru", Intent.OPT_IN),
+        ("sq", None, "nuk dua qe te vazhdoni me dergu sms", OUT),
+        ("sq", None, "s'dua qe te vazhdoni me dergu sms", OUT),
+        # "I don't recognise this number" asks who writes, like Portuguese "não conheço este
+        # número"; it is no refusal, and the likeness does not stop the messages.
+        ("es", R, "no reconozco este numero", Intent.HELP),
+        ("es", F, "perdón, quién habla? no reconozco a esa organización", Intent.HELP),
+        ("ff", A, "eey mi yehii loppitaal hanki", A_YES),
+        # A request for another date after an excuse that holds a doubt or a question word.
+        (
+            "fr",
+            R,
+            "ma femme doit accoucher normalement cette semaine là. On peut décaler à la semaine "
+            "d'après svp?",
+            Intent.RESCHEDULE,
+        ),
+        ("ar", R, "wach ymken nji chi nhar akhor f simana jaya? smahli", Intent.RESCHEDULE),
+        (
+            "ar",
+            R,
+            "tilifoun tafi 3 iyam, wach mumkin nbeddel lmaw3id l simana jaya?",
+            Intent.RESCHEDULE,
+        ),
     ],
 )
 def test_thirty_sixth_round(
