@@ -155,6 +155,12 @@ class Understanding:
             # satisfaction question asks about.
             reading = _read_as(reading, Signal.HELP, Signal.NEUTRAL)
             request = None
+        if request is None and {Signal.WISH, Signal.MESSAGES, Signal.AGAIN} <= {
+            m.signal for m in reading.matches
+        }:
+            # "yes I want the reminders again, I will come": a wish for the messages again is a
+            # request too, composed from classes of words.
+            request = reading.first(Signal.WISH)
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.

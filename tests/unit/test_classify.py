@@ -2687,6 +2687,10 @@ def test_thirty_fifth_round(
         ("es", R, "no reconozco este numero", Intent.HELP),
         ("es", F, "perdón, quién habla? no reconozco a esa organización", Intent.HELP),
         ("ff", A, "eey mi yehii loppitaal hanki", A_YES),
+        # A wish for the messages again beside an answer is a request beside it, not guessed.
+        ("en", R, "yes I want the reminders again, I will come", U),
+        ("bn", None, "আর ফোন করবেন না", OUT),
+        ("ps", F, "la ham me nade shuru kari", Intent.ATTENDED_NO),
         # A request for another date after an excuse that holds a doubt or a question word.
         (
             "fr",
