@@ -393,6 +393,10 @@ def _global_decision(reading: Reading) -> Decision | None:
     return _composed_help(reading)
 
 
+#: Words that answer a question: a statement, a yes, a no, an "ok".
+_ANSWER_WORDS = frozenset({*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK})
+
+
 def _start_opens(reading: Reading) -> Decision | None:
     """START (and "again") as a clause of its own that opens the message, and no answer,
     number, negation, doubt or question anywhere: "START kuma. yanzu na dawo gida ...", "START
@@ -405,10 +409,10 @@ def _start_opens(reading: Reading) -> Decision | None:
     leading = reading.matches[first]
     if leading.signal is not Signal.OPT_IN or not leading.text.startswith(START_WORD):
         return None
-    ends = [i for i in reading.clause_starts if i > first]
-    if not ends:
+    end = reading.clause_end(first)
+    if end == len(reading.matches):
         return None
-    clause = reading.matches[first : min(ends)]
+    clause = reading.matches[first:end]
     # "Start monday. thank you" tells when something starts.
     if not all(m.signal in (Signal.OPT_IN, Signal.AGAIN, Signal.POLITENESS) for m in clause):
         return None
@@ -419,17 +423,7 @@ def _start_opens(reading: Reading) -> Decision | None:
 
 #: What keeps a START opening a message from asking for the messages: an answer beside it (which
 #: is not guessed: "START. I went yesterday", "START. 1"), a refusal or a doubt.
-_NOT_STARTING = frozenset(
-    {
-        *STATEMENTS,
-        Signal.YES,
-        Signal.NO,
-        Signal.ACK,
-        Signal.NEGATION,
-        Signal.UNWANTED,
-        Signal.HEDGE,
-    }
-)
+_NOT_STARTING = frozenset({*_ANSWER_WORDS, Signal.NEGATION, Signal.UNWANTED, Signal.HEDGE})
 
 
 #: Faces of annoyance that may stand beside a stop word alone ("daina 😡", "yonii jooni 😤"):
@@ -915,7 +909,7 @@ def _asked_in_full(reading: Reading) -> bool:
         Signal.WISH in present
         and (composed or phrased)
         and not reading.numbers
-        and not present & {*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK}
+        and not present & _ANSWER_WORDS
     )
 
 
