@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 72)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 73)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 59)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 60)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -385,6 +385,17 @@ SPLIT_SETS = (
             ("pt", "colloquial"),
             ("ti", "number_word"),
             ("sq", "number_word"),
+        ),
+    ),
+    # Written in the thirty-seventh round by other writers, with the same even mix.
+    (
+        ("replies_dev72.jsonl", "replies_heldback59.jsonl"),
+        "The fifty-ninth set, the even mix a fifth time, split",
+        27,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("ar", "pt", "wo", "ha", "pcm", "ti", "ka", "bn")),
+            *((lang, "number_word") for lang in ("en", "ar", "am", "bn")),
         ),
     ),
 )
