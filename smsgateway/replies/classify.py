@@ -134,7 +134,7 @@ class Understanding:
             # "sorry my phone was off for 3 days, just seen this now. can we do it next week some
             # other day? ...": another date asked for after an excuse told at length.
             requested = read_answer(reading, question)
-            if requested.rule == "date_requested":
+            if requested.rule in ("date_requested", "proposal"):
                 return requested
         if decision is not None and decision.rule == "moved_to_another_day":
             if question is Question.APPOINTMENT_REMINDER:

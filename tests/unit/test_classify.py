@@ -2715,6 +2715,75 @@ def test_thirty_sixth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A STOP quoted after a word for typing or sending it is told, not said: a request for
+        # the messages after it asks for them; without one, or with a refusal, it still stops.
+        (
+            "wo",
+            A,
+            "Salaam aleekum, sama doom moo jël telefon bi bind STOP, du man. Bëgg naa jotaat "
+            "bataaxal yi",
+            Intent.OPT_IN,
+        ),
+        # English "sent" stays no word for answering: "stop you sent me this by mistake".
+        ("en", None, "stop you sent me this by mistake", OUT),
+        ("en", None, "my son typed STOP, I want the messages", Intent.OPT_IN),
+        ("en", None, "my son typed STOP, I don't want the messages", OUT),
+        ("en", None, "I typed STOP, I want the address again", OUT),
+        ("en", None, "I typed stop and you sent messages again", OUT),
+        ("en", None, "I already sent stop, please stop", OUT),
+        ("en", None, "I typed STOP last week. please don't send the messages again", OUT),
+        # ... and "again" asked for politely after a STOP told as past.
+        (
+            "prs",
+            A,
+            "salam, ma pesh ta stop kadum chon telefon-e khwaharam bud. hala sim-e khodum as, "
+            "lotfan dobara mesij bdin",
+            Intent.OPT_IN,
+        ),
+        # A proposal of another day after a long excuse, like a request for another date.
+        (
+            "pcm",
+            R,
+            "Good evening sir/ma. Una fit move am go next week Friday? my pikin dey sick since "
+            "Sunday and nobody dey to carry am go hospital. I go really appreciate am",
+            Intent.RESCHEDULE,
+        ),
+        (
+            "pt",
+            R,
+            "Bom dia senhor. Nesse dia to trabalhando na obra ate as 6 da tarde, tem como marcar "
+            "outro dia, de preferencia sabado de manha? Obrigado e Deus abençoe",
+            Intent.RESCHEDULE,
+        ),
+        # Spanish and Portuguese "porque" is "because": no question word in an excuse.
+        (
+            "es",
+            R,
+            "Disculpe recien veo el mensaje, tuve el telefono apagado una semana porque se me "
+            "mojo. Hay posibilidad de otra fecha para la cita? por la tarde mejor porque en la "
+            "mañana trabajo en la obra",
+            Intent.RESCHEDULE,
+        ),
+        ("es", F, "Dejé de trabajar en la obra porque ya empecé el curso, gracias a Dios", A_YES),
+        # Fula "fof" (all) is no word for one's number: roads full of water stop nothing.
+        ("ff", None, "toɓo mawɗo wadii hanki, laabi fof heewi ndiyam 😅", U),
+        ("ff", A, "mi yahii ton, kono ɓe mbii kam mi artoo altine", A_YES),
+        ("ff", A, "Aamadu yahaali ton, o ñawii", Intent.ATTENDED_NO),
+        ("en", R, "cn we make it 2pm pls, 10am too early 4 me", Intent.RESCHEDULE),
+        ("es", A, "¿De parte de quién?", Intent.HELP),
+        ("wo", R, "niette", Intent.RESCHEDULE),
+        ("pcm", F, "numba wan", A_YES),
+    ],
+)
+def test_thirty_seventh_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
