@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 73)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 74)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 60)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 61)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -213,6 +213,9 @@ SUPPLEMENT32 = "replies_dev32.jsonl"
 #: The fifteenth held-back set, written at the start of the sixteenth round and apart from the
 #: classifier: scoring only.
 HELD_BACK_15 = "replies_heldback15.jsonl"
+#: In a split set's `dropped`: every line of the language with no question open repeated a reply
+#: already in the corpus.
+NO_LINE_WITHOUT_A_QUESTION = "no line without a question"
 #: The twentieth to twenty-seventh sets, each split at random by language and intent into a
 #: development part and a held-back quarter before anyone looked at it: the two files, the README
 #: section that describes both, the replies each language keeps once repeats were dropped, and
@@ -396,6 +399,20 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in ("ar", "pt", "wo", "ha", "pcm", "ti", "ka", "bn")),
             *((lang, "number_word") for lang in ("en", "ar", "am", "bn")),
+        ),
+    ),
+    # Written later in the thirty-seventh round by other writers, with the same even mix.
+    (
+        ("replies_dev73.jsonl", "replies_heldback60.jsonl"),
+        "The sixtieth set, the even mix a sixth time, split",
+        18,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("ar", "am", "ti", "ps")),
+            *((lang, "number_word") for lang in ("ff", "am", "ti", "prs", "ps", "ka", "bn")),
+            ("am", "contradiction"),
+            ("bn", "colloquial"),
+            ("fr", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
 )
@@ -838,7 +855,8 @@ def test_a_split_set_covers_every_kind_in_every_language_and_holds_back_a_quarte
         expected = KINDS if lang == "ff" else KINDS - {"adlam"}
         expected = expected - {kind for code, kind in dropped if code == lang}
         assert {row["kind"] for row in mine} == expected, lang
-        assert None in {row["question"] for row in mine}, lang
+        if (lang, NO_LINE_WITHOUT_A_QUESTION) not in dropped:
+            assert None in {row["question"] for row in mine}, lang
         share = sum(1 for row in held_back if row["lang"] == lang) / len(mine)
         assert 0.2 <= share <= 0.3, (lang, share)
 
