@@ -2775,6 +2775,20 @@ def test_thirty_sixth_round(
         ("es", A, "¿De parte de quién?", Intent.HELP),
         ("wo", R, "niette", Intent.RESCHEDULE),
         ("pcm", F, "numba wan", A_YES),
+        # The sixtieth set's gaps.
+        ("ar", A, "روحت وقابلت الأستاذة وقالتلي ارجع الأسبوع الجاي", A_YES),
+        ("pt", F, "N kumesa dja kursu na sigunda", A_YES),
+        (
+            "es",
+            R,
+            "Buenas, me pueden dar otra fecha? estoy fuera de la ciudad hasta el 15",
+            Intent.RESCHEDULE,
+        ),
+        ("wo", R, "talaata manouma waye alarba man na niew", Intent.RESCHEDULE),
+        ("ff", A, "Noddee lam, mi faamaani ɗum fof", Intent.HELP),
+        ("pcm", F, "Not yet o, na next week dem say make I start", Intent.ATTENDED_NO),
+        ("ti", None, "teta'ise, mel'ekti kmets'ani delye", Intent.OPT_IN),
+        ("sq", F, "ëhë", A_YES),
     ],
 )
 def test_thirty_seventh_round(
