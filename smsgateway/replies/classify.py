@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from smsgateway.replies.answers import read_answer
+from smsgateway.replies.answers import proposed_at_length, read_answer
 from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
@@ -134,8 +134,11 @@ class Understanding:
             # "sorry my phone was off for 3 days, just seen this now. can we do it next week some
             # other day? ...": another date asked for after an excuse told at length.
             requested = read_answer(reading, question)
-            if requested.rule in ("date_requested", "proposal"):
+            if requested.rule == "date_requested":
                 return requested
+            proposed = proposed_at_length(reading)
+            if proposed is not None:
+                return proposed
         if decision is not None and decision.rule == "moved_to_another_day":
             if question is Question.APPOINTMENT_REMINDER:
                 return Decision(Intent.RESCHEDULE, decision.rule, decision.words)

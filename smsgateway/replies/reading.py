@@ -1087,35 +1087,24 @@ def _told_as_past(
         and _same_clause(e, opt_out, breaks)
         for e in earlier
     )
-    quoted = not dated and _quoted(opt_out, matches)
-    if not dated and not quoted:
+    if not dated:
         return False
     after = [m for m in matches if m.start >= opt_out.end]
-    if any(m.signal in _STILL_STOPPING for m in after):
+    # "I had said stop earlier please, why send messages again": a question word after the STOP
+    # asks why they come, with or without the mark.
+    if any(m.signal in _STILL_STOPPING or m.signal in _ASKING_WHY for m in after):
         return False
     signals = {m.signal for m in after}
-    complained = any(not _overlaps(s, opt_out) for s in still)
-    if quoted and complained:
-        # "dat time I send STOP, una still dey send message. I want make una respect am"
-        return False
-    if complained and not any(
+    if any(not _overlaps(s, opt_out) for s in still) and not any(
         m.signal in (Signal.WISH, Signal.OPT_IN) and not any(_overlaps(m, s) for s in still)
         for m in after
     ):
         # "I told you stop before and you keep sending": "keep sending" is the complaint's.
         return False
-    # A STOP only quoted ("I sent STOP") needs the messages named beside a wish: "I sent STOP, I
-    # want the address again" may still want them to stop.
-    wanted = {Signal.MESSAGES} if quoted else {Signal.MESSAGES, Signal.AGAIN}
-    if Signal.OPT_IN in signals or (Signal.WISH in signals and bool(signals & wanted)):
+    if Signal.OPT_IN in signals or (
+        Signal.WISH in signals and bool(signals & {Signal.MESSAGES, Signal.AGAIN})
+    ):
         return True
-    if {Signal.POLITENESS, Signal.AGAIN} <= signals and bool(signals & _ASKED_AGAIN):
-        # "... lotfan dobara mesij bdin" (please give the messages again): "again" asked for
-        # politely; "you sent them again" complains, and stops them.
-        return True
-    if quoted:
-        # "Please continue without me, I pressed stop": only a request after a quoted STOP asks.
-        return False
     # "vous pouvez me remettre les sms ? j'avais fait stop": the request may come first, in a
     # clause of its own, with the STOP told after it as the reason.
     marks = [m.start for m in matches if m.text == "?" and m.end <= opt_out.start]
@@ -1133,25 +1122,17 @@ def _told_as_past(
     )
 
 
-def _quoted(opt_out: Match, matches: list[Match]) -> bool:
-    """A one-word STOP right after a word for typing, pressing or sending it: "sama doom moo
-    jël telefon bi bind STOP" (my child took the phone and wrote STOP) tells a STOP as past."""
-    return opt_out.end - opt_out.start == 1 and any(
-        m.signal in (Signal.RESPOND, Signal.SEND) and m.end == opt_out.start for m in matches
-    )
-
-
-#: What a polite "again" asks for after a STOP told as past: the messages, sending, being added.
-_ASKED_AGAIN = frozenset({Signal.MESSAGES, Signal.SEND, Signal.ADD_ME})
-
-
 def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
     """A one-word STOP right after a word for typing or pressing it ("na my pikin press stop",
     "ko biyam winndi stop"), in a message opened by START itself ("START again", "START kadi"),
     with no negation, "no" or question word anywhere and nothing after the STOP that still
     stops or asks: the STOP is told, not said. Another word of section `opt_in` ("continue",
     "subscribe") opens no such message: "I texted STOP and you continue" stops the messages."""
-    if not _quoted(opt_out, matches):
+    if opt_out.end - opt_out.start != 1:
+        return False
+    if not any(
+        m.signal in (Signal.RESPOND, Signal.SEND) and m.end == opt_out.start for m in matches
+    ):
         return False
     leading = next((m for m in matches if m.signal not in FILLER), None)
     if leading is None or leading.signal is not Signal.OPT_IN:
