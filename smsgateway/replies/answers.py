@@ -603,18 +603,6 @@ BETTER_UNKNOWN_WORDS = 4
 PROPOSAL_UNKNOWN_WORDS = 10
 
 
-def proposed_at_length(reading: Reading) -> Decision | None:
-    """To the reminder, a message too long to be read as an answer (rule 4) that proposes
-    another day with a word for another date in it (section `reschedule`): "Good evening sir/ma.
-    Una fit move am go next week Friday? my pikin dey sick since Sunday ..." A long refusal that
-    only names a day and asks something ("I can't come, I moved to my village on the 12th ...
-    Who gave you my number?") proposes nothing, nor does a confirmation with a question after it
-    ("Oui je viendrai mardi mais ... est-ce que je peux venir avec ma carte d'identité ?")."""
-    if not reading.has(Signal.RESCHEDULE) or reading.has(Signal.CONFIRM):
-        return None
-    return _proposal(reading)
-
-
 def _proposal(reading: Reading) -> Decision | None:
     """Another day proposed for the reminder: "pode ser sexta?", "can I come Monday?" (a day
     asked about, with nothing but agreement and "possible" around it, also when a reason follows

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from smsgateway.replies.answers import proposed_at_length, read_answer
+from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
@@ -136,9 +136,6 @@ class Understanding:
             requested = read_answer(reading, question)
             if requested.rule == "date_requested":
                 return requested
-            proposed = proposed_at_length(reading)
-            if proposed is not None:
-                return proposed
         if decision is not None and decision.rule == "moved_to_another_day":
             if question is Question.APPOINTMENT_REMINDER:
                 return Decision(Intent.RESCHEDULE, decision.rule, decision.words)

@@ -401,7 +401,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     mistaken += [
         o
         for o in opt_outs
-        if o not in mistaken and _told_as_past(o, earlier, still, matches, breaks)
+        if o not in mistaken and _told_as_past(o, earlier, still, whys, matches, breaks)
     ]
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
@@ -1065,6 +1065,7 @@ def _told_as_past(
     opt_out: Match,
     earlier: list[Match],
     still: list[Match],
+    whys: list[Match],
     matches: list[Match],
     breaks: list[bool],
 ) -> bool:
@@ -1090,9 +1091,11 @@ def _told_as_past(
     if not dated:
         return False
     after = [m for m in matches if m.start >= opt_out.end]
-    # "I had said stop earlier please, why send messages again": a question word after the STOP
-    # asks why they come, with or without the mark.
-    if any(m.signal in _STILL_STOPPING or m.signal in _ASKING_WHY for m in after):
+    if any(m.signal in _STILL_STOPPING for m in after):
+        return False
+    if any(why.start >= opt_out.end for why in whys):
+        # "I had said stop earlier please, why send messages again": "why" (section `asks_why`)
+        # after the STOP complains that they come, with or without the mark.
         return False
     signals = {m.signal for m in after}
     if any(not _overlaps(s, opt_out) for s in still) and not any(

@@ -2725,22 +2725,16 @@ def test_thirty_sixth_round(
         ("bn", None, "age stop likhechilam bhai, abar message dilen", OUT),
         ("en", None, "stop you sent me this by mistake", OUT),
         ("en", None, "I already sent stop, please stop", OUT),
-        # A proposal of another day after a long excuse, like a request for another date.
-        (
-            "pcm",
-            R,
-            "Good evening sir/ma. Una fit move am go next week Friday? my pikin dey sick since "
-            "Sunday and nobody dey to carry am go hospital. I go really appreciate am",
-            Intent.RESCHEDULE,
-        ),
-        (
-            "pt",
-            R,
-            "Bom dia senhor. Nesse dia to trabalhando na obra ate as 6 da tarde, tem como marcar "
-            "outro dia, de preferencia sabado de manha? Obrigado e Deus abençoe",
-            Intent.RESCHEDULE,
-        ),
-        # ... but a long refusal that names a day and asks something else proposes nothing.
+        # ... but other question words and doubts are no complaint.
+        ("en", None, "I sent stop before, I want the messages again if you can", Intent.OPT_IN),
+        # The second review's probes: words added in the round that misled, now guarded.
+        ("sq", R, "Ehe mire, s'kam nevoje me", U),
+        ("wo", None, "béguma ngeen di ma fattaliwat", OUT),
+        ("wo", None, "bul ma fattaliwat", OUT),
+        ("pt", F, "Nunka n kumesa", Intent.ATTENDED_NO),
+        ("es", R, "1 hasta el lunes", Intent.CONFIRM),
+        # A long refusal that names a day and asks something else proposes nothing, nor a long
+        # confirmation with a question (a reading of long proposals was tried and taken back).
         (
             "en",
             R,
@@ -2778,17 +2772,10 @@ def test_thirty_sixth_round(
         # The sixtieth set's gaps.
         ("ar", A, "روحت وقابلت الأستاذة وقالتلي ارجع الأسبوع الجاي", A_YES),
         ("pt", F, "N kumesa dja kursu na sigunda", A_YES),
-        (
-            "es",
-            R,
-            "Buenas, me pueden dar otra fecha? estoy fuera de la ciudad hasta el 15",
-            Intent.RESCHEDULE,
-        ),
         ("wo", R, "talaata manouma waye alarba man na niew", Intent.RESCHEDULE),
         ("ff", A, "Noddee lam, mi faamaani ɗum fof", Intent.HELP),
         ("pcm", F, "Not yet o, na next week dem say make I start", Intent.ATTENDED_NO),
         ("ti", None, "teta'ise, mel'ekti kmets'ani delye", Intent.OPT_IN),
-        ("sq", F, "ëhë", A_YES),
     ],
 )
 def test_thirty_seventh_round(
