@@ -2733,6 +2733,9 @@ def test_thirty_sixth_round(
         ("wo", None, "bul ma fattaliwat", OUT),
         ("pt", F, "Nunka n kumesa", Intent.ATTENDED_NO),
         ("es", R, "1 hasta el lunes", Intent.CONFIRM),
+        # ... and dangerous readings it found that were older than the round.
+        ("ps", R, "bala hafta rasham", Intent.RESCHEDULE),
+        ("am", None, "በቃ ስልኬን ተዉት", OUT),
         # A long refusal that names a day and asks something else proposes nothing, nor a long
         # confirmation with a question (a reading of long proposals was tried and taken back).
         (
