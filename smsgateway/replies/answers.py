@@ -850,13 +850,29 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
         return False
     after = reading.matches[refusals[0] + 1 :]
     # ... or a date, a number that is no option: "estoy de viaje, se puede después del 15?"
-    days = [i for i, m in enumerate(after) if m.signal in _ANOTHER_DAY or _is_a_date(m)]
+    days = [
+        i
+        for i, m in enumerate(after)
+        if (m.signal in _ANOTHER_DAY or _is_a_date(m)) and not _refused_day(after, i)
+    ]
     if not days:
         return False
-    if any(m.text == "?" for m in after):
+    # The question asks about the day: "not next week, not another day. ... how many times
+    # will I tell you?" asks nothing of it.
+    if any(m.text == "?" for m in after[days[0] :]):
         return True
     # The question may be asked without its mark: "..., can we pick another one".
     return any(m.signal is Signal.POSSIBLE and i < days[-1] for i, m in enumerate(after))
+
+
+def _refused_day(matches: tuple[Match, ...], index: int) -> bool:
+    """Whether the day at `index` is refused by a negation or a "no" right before it, or before a
+    word that costs nothing: "not next week", "ni otro día", "nem na semana que vem", "لا
+    الأسبوع الجاي"."""
+    before = index - 1
+    if before > 0 and matches[before].signal is Signal.NEUTRAL:
+        before -= 1
+    return before >= 0 and matches[before].signal in (Signal.NEGATION, Signal.NO)
 
 
 def _day_words(reading: Reading) -> tuple[str, ...]:

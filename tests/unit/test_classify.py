@@ -2736,6 +2736,24 @@ def test_thirty_sixth_round(
         # ... and dangerous readings it found that were older than the round.
         ("ps", R, "bala hafta rasham", Intent.RESCHEDULE),
         ("am", None, "በቃ ስልኬን ተዉት", OUT),
+        # A day refused ("not next week, not another day") is no day asked about, nor is a day
+        # before which the question comes.
+        (
+            "pt",
+            R,
+            "Desculpa não vou, nem na semana que vem nem outro dia. Já não me interessa, quantas "
+            "vezes tenho que dizer? Obrigado",
+            U,
+        ),
+        (
+            "es",
+            R,
+            "Perdón no voy a ir, ni la próxima semana ni otro día. Ya no me interesa, ¿cuántas "
+            "veces se los tengo que decir?",
+            U,
+        ),
+        ("en", R, "I can't come that day, not next week but the week after?", Intent.RESCHEDULE),
+        ("en", R, "not this week, the next one?", Intent.RESCHEDULE),
         # A long refusal that names a day and asks something else proposes nothing, nor a long
         # confirmation with a question (a reading of long proposals was tried and taken back).
         (
