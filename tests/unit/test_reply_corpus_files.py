@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 74)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 75)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 61)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 62)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -413,6 +413,17 @@ SPLIT_SETS = (
             ("am", "contradiction"),
             ("bn", "colloquial"),
             ("fr", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    # Written in the thirty-eighth round by other writers, with the same even mix.
+    (
+        ("replies_dev74.jsonl", "replies_heldback61.jsonl"),
+        "The sixty-first set, the even mix a seventh time, split",
+        24,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in supported_codes() if lang not in ("pt", "wo")),
+            *((lang, "number_word") for lang in ("pcm", "am", "ti", "ps", "sq", "bn")),
         ),
     ),
 )
