@@ -499,7 +499,7 @@ def _told_as_story(
     # 4th"): "Long time! Fatou went to Mecca" is news. Never a "can't".
     introduced = [i for i, m in enumerate(reading.matches) if m.signal is Signal.NEUTRAL]
     went = sum(1 for e in statements if reading.matches[e.index].signal is Signal.ATTENDED_YES)
-    for start in reading.clause_starts:
+    for start in sorted({0, *reading.clause_starts}):
         subject = 0
         for i in range(start, len(reading.matches)):
             m = reading.matches[i]
