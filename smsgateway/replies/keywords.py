@@ -131,6 +131,10 @@ class Signal(StrEnum):
     #: messages go on. After a STOP told as past, a complaint that they still come, not a wish
     #: for them ("I told you stop before and you keep sending").
     STILL = "still"
+    #: "my son", "ma fille", "ابني", "sama doom", "not me": someone other than the writer, or a
+    #: denial that the writer did it. In the clause of a STOP, before it, the STOP is told as
+    #: typed by someone else; a request for the messages after it asks for them again.
+    SOMEONE_ELSE = "someone_else"
     #: "if I want", "si je veux", "idan na so": a class of phrases beside their words' meaning; a
     #: stop word asked about with one in a question is no stop ("how do I stop these if I want to
     #: later?").
@@ -292,6 +296,8 @@ class Lexicon:
     earlier: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `still`, whatever meaning the chain gave them first.
     still: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `someone_else`, whatever meaning the chain gave them first.
+    someone_else: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
     elsewhere: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hypothetical`, beside the meaning the chain gave their words.
@@ -531,6 +537,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
             if signal in (
                 Signal.EARLIER,
                 Signal.STILL,
+                Signal.SOMEONE_ELSE,
                 Signal.ELSEWHERE,
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
@@ -547,6 +554,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 classes = {
                     Signal.EARLIER: lexicon.earlier,
                     Signal.STILL: lexicon.still,
+                    Signal.SOMEONE_ELSE: lexicon.someone_else,
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,

@@ -406,6 +406,14 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
+    # "hawey eyu STOP zsedede, bjakum msg degimkum sdedulu" (my brother sent STOP, please send
+    # the messages again): a STOP typed by someone else, then a request for the messages again.
+    others = _phrases_of(tokens, lexicon.someone_else)
+    mistaken += [
+        o
+        for o in listed
+        if o not in mistaken and _typed_by_someone_else(o, others, whys, still, matches, breaks)
+    ]
     kept = [o for o in opt_outs if o not in mistaken]
     # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
     # stop word of section `opt_out_alone` said by mistake asks for the messages too.
@@ -1150,6 +1158,62 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
 
 #: The keyword every notice names for getting the messages again.
 START_WORD = "start"
+
+
+def _typed_by_someone_else(
+    opt_out: Match,
+    others: list[Match],
+    whys: list[Match],
+    still: list[Match],
+    matches: list[Match],
+    breaks: list[bool],
+) -> bool:
+    """A stop word told as typed by someone else, then a request for the messages again: a word
+    of section `someone_else` ("my son", "ابني", "sama rakk", "hawey") before the stop word in
+    its clause ("my brother sent stop from my phone", "ልጄ ስልኬን ይዞ አቁም ብሎ ልኳል"), and after
+    it, in a later clause, START or "again" beside a word for sending, wanting, adding or the
+    messages ("..., bjakum msg degimkum sdedulu"; "..., du man. START"). Nothing after the stop
+    word may refuse, remove or stop but what the stop word's own clause tells of it ("ابني بعت
+    ستوب وهو مش فاهم", my son sent stop without understanding) and a denial of section
+    `someone_else` ("du man", not me); no question mark, "why" or "still" after it. A wish
+    alone is not enough: "my wife typed STOP, she wants a break from your messages" stops them,
+    as "I pressed STOP because I want a break from your messages" does."""
+    told_by = [m for m in others if m.end <= opt_out.start and _same_clause(m, opt_out, breaks)]
+    if not told_by:
+        return False
+    after = [m for m in matches if m.start >= opt_out.end]
+    if any(m.text == "?" for m in after) or any(w.start >= opt_out.end for w in whys):
+        return False
+    if any(s.start >= opt_out.end for s in still):
+        return False
+    clause_end = opt_out.end
+    while clause_end < len(breaks) and not breaks[clause_end]:
+        clause_end += 1
+    told = [m for m in after if m.start < clause_end]
+    for m in after:
+        if m.signal not in _STILL_STOPPING:
+            continue
+        if any(_overlaps(m, other) for other in others):
+            continue
+        if m in told and m.signal in (Signal.NEGATION, Signal.NO):
+            continue
+        return False
+    # "START again pls my brother sent stop from my phone": the request may come first, before
+    # who typed the stop word.
+    first = min(m.start for m in told_by)
+    return _asks_for_them_again({m.signal for m in after if m.start >= clause_end}) or (
+        _asks_for_them_again({m.signal for m in matches if m.end <= first})
+    )
+
+
+def _asks_for_them_again(signals: set[Signal | None]) -> bool:
+    """START, or "again" beside a word for sending, wanting, adding or the messages."""
+    return Signal.OPT_IN in signals or (
+        Signal.AGAIN in signals
+        and bool(signals & {Signal.SEND, Signal.MESSAGES, Signal.WISH, Signal.ADD_ME})
+    )
+
+
 #: What keeps a STOP beside a START from being only told: a refusal or a question.
 _NOT_TOLD = frozenset({Signal.NEGATION, Signal.NO, Signal.RESERVATION, Signal.HEDGE})
 
