@@ -1267,6 +1267,9 @@ def _choose(
         # overrules an earlier positive one.
         statements = _after_but(reading, statements)
         kinds = {e.intent for e in statements if e.intent is not None}
+    if len(kinds) > 1 and question in _ATTENDANCE_QUESTIONS:
+        statements = _went_elsewhere(reading, statements)
+        kinds = {e.intent for e in statements if e.intent is not None}
     if len(kinds) > 1:
         return Decision(Intent.UNCLEAR, "contradiction", _words(reading, statements))
     bare = [e for e in evidence if e.kind in ("word", "number", "ack", "praise")]
@@ -1335,6 +1338,31 @@ def _after_but(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]
         # the opposite like a bare yes ("yes but I can't come" stays unclear).
         return statements
     return after
+
+
+def _went_elsewhere(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]:
+    """The "did not go" statements alone when every "went" comes after them, each in a later
+    clause that names somewhere else and no day, time, number, place of the service, yes or
+    "I will come": "ও যায় নাই, ঢাকায় কাজে চলে গেছে" (he didn't go, he went to Dhaka for work),
+    "زوی مې نه دی تللی، کلي ته تللی و", "Ibrahima yahaani e randewu oo, o yehii Dakar". "I didn't
+    go on Monday, I went on Tuesday" and "no I didn't go, I went to the office" stay
+    contradictions. Otherwise `statements` unchanged."""
+    went = [e for e in statements if e.intent is Intent.ATTENDED_YES]
+    did_not = [e for e in statements if e.intent is Intent.ATTENDED_NO]
+    if not went or not did_not or len(went) + len(did_not) != len(statements):
+        return statements
+    last_no = max(e.index for e in did_not)
+    elsewhere = {Signal.TIME, Signal.PLACE, Signal.YES, Signal.CONFIRM, Signal.HABITUAL}
+    for e in went:
+        start = reading.clause_start(e.index)
+        if start <= last_no:
+            return statements
+        clause = reading.matches[start : reading.clause_end(e.index)]
+        if any(m.signal in elsewhere or m.number is not None for m in clause):
+            return statements
+        if not any(m.is_plain_unknown for m in clause):
+            return statements
+    return did_not
 
 
 def _bare_confirmation(reading: Reading, item: _Evidence) -> bool:
