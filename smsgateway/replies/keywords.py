@@ -135,6 +135,10 @@ class Signal(StrEnum):
     #: denial that the writer did it. In the clause of a STOP, before it, the STOP is told as
     #: typed by someone else; a request for the messages after it asks for them again.
     SOMEONE_ELSE = "someone_else"
+    #: "please", "s'il vous plaît", "por favor", "لو سمحتوا", "abeg", "ju lutem": a request's
+    #: politeness, not thanks. With "again" and a word for sending or the messages after a stop
+    #: word typed by someone else, it asks for the messages ("..., bjakum msg degimkum sdedulu").
+    PLEASE = "please"
     #: "if I want", "si je veux", "idan na so": a class of phrases beside their words' meaning; a
     #: stop word asked about with one in a question is no stop ("how do I stop these if I want to
     #: later?").
@@ -298,6 +302,8 @@ class Lexicon:
     still: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `someone_else`, whatever meaning the chain gave them first.
     someone_else: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `please`, whatever meaning the chain gave them first.
+    please: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `elsewhere`, whatever meaning the chain gave them first.
     elsewhere: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `hypothetical`, beside the meaning the chain gave their words.
@@ -538,6 +544,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.EARLIER,
                 Signal.STILL,
                 Signal.SOMEONE_ELSE,
+                Signal.PLEASE,
                 Signal.ELSEWHERE,
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
@@ -555,6 +562,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.EARLIER: lexicon.earlier,
                     Signal.STILL: lexicon.still,
                     Signal.SOMEONE_ELSE: lexicon.someone_else,
+                    Signal.PLEASE: lexicon.please,
                     Signal.ELSEWHERE: lexicon.elsewhere,
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,

@@ -408,11 +408,17 @@ def read_reply(text: str, language: str | None) -> Reading:
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
     # "hawey eyu STOP zsedede, bjakum msg degimkum sdedulu" (my brother sent STOP, please send
     # the messages again): a STOP typed by someone else, then a request for the messages again.
-    others = _phrases_of(tokens, lexicon.someone_else)
+    told = _ToldBySomeoneElse(
+        others=_phrases_of(tokens, lexicon.someone_else),
+        please=_phrases_of(tokens, lexicon.please),
+        whys=whys,
+        conditions=_phrases_of(tokens, lexicon.condition),
+        still=still,
+        asks=asks,
+        exclaims=any(mark in plain for mark in "!\u00a1"),
+    )
     mistaken += [
-        o
-        for o in listed
-        if o not in mistaken and _typed_by_someone_else(o, others, whys, still, matches, breaks)
+        o for o in listed if o not in mistaken and _typed_by_someone_else(o, told, matches, breaks)
     ]
     kept = [o for o in opt_outs if o not in mistaken]
     # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
@@ -1162,56 +1168,89 @@ START_WORD = "start"
 
 def _typed_by_someone_else(
     opt_out: Match,
-    others: list[Match],
-    whys: list[Match],
-    still: list[Match],
+    told: _ToldBySomeoneElse,
     matches: list[Match],
     breaks: list[bool],
 ) -> bool:
-    """A stop word told as typed by someone else, then a request for the messages again: a word
-    of section `someone_else` ("my son", "ابني", "sama rakk", "hawey") before the stop word in
-    its clause ("my brother sent stop from my phone", "ልጄ ስልኬን ይዞ አቁም ብሎ ልኳል"), and after
-    it, in a later clause, START or "again" beside a word for sending, wanting, adding or the
-    messages ("..., bjakum msg degimkum sdedulu"; "..., du man. START"). Nothing after the stop
-    word may refuse, remove or stop but what the stop word's own clause tells of it ("ابني بعت
-    ستوب وهو مش فاهم", my son sent stop without understanding) and a denial of section
-    `someone_else` ("du man", not me); no question mark, "why" or "still" after it. A wish
-    alone is not enough: "my wife typed STOP, she wants a break from your messages" stops them,
-    as "I pressed STOP because I want a break from your messages" does."""
-    told_by = [m for m in others if m.end <= opt_out.start and _same_clause(m, opt_out, breaks)]
-    if not told_by:
+    """A stop word told as typed by someone else, then a plain request for the messages again:
+    a word of section `someone_else` ("my son", "ابني", "sama rakk", "hawey", "bachem", "ልጄ")
+    before the stop word in its clause ("my brother sent stop from my phone", "ልጄ ስልኬን ይዞ አቁም
+    ብሎ ልኳል"), and in a later clause, or before who typed it, a request (`_asks_plainly`):
+    "..., bjakum msg degimkum sdedulu", "..., du man. START", "START again pls my brother sent
+    stop from my phone". Nothing after the stop word may refuse, remove or stop but what its own
+    clause tells of it ("ابني بعت ستوب وهو مش فاهم", my son sent stop without understanding) and
+    a denial of section `someone_else` ("du man", not me). And nowhere a question, an
+    exclamation, "why", "if" or a `still` phrase: "Again messages! My brother already sent
+    STOP", "my son sent STOP. Today you sent the messages again", "... If you send again I will
+    complain" and "Why are you sending again? My son sent STOP" complain, and stop them."""
+    # "لو سمحتوا" (please) holds "لو" (if): a condition inside a word for "please" is none.
+    conditions = [c for c in told.conditions if not any(_overlaps(c, p) for p in told.please)]
+    if told.asks or told.exclaims or told.whys or conditions or told.still:
+        return False
+    by = [m for m in told.others if m.end <= opt_out.start and _same_clause(m, opt_out, breaks)]
+    if not by:
         return False
     after = [m for m in matches if m.start >= opt_out.end]
-    if any(m.text == "?" for m in after) or any(w.start >= opt_out.end for w in whys):
-        return False
-    if any(s.start >= opt_out.end for s in still):
-        return False
     clause_end = opt_out.end
     while clause_end < len(breaks) and not breaks[clause_end]:
         clause_end += 1
-    told = [m for m in after if m.start < clause_end]
     for m in after:
         if m.signal not in _STILL_STOPPING:
             continue
-        if any(_overlaps(m, other) for other in others):
+        if any(_overlaps(m, other) for other in told.others):
             continue
-        if m in told and m.signal in (Signal.NEGATION, Signal.NO):
+        if m.start < clause_end and m.signal in (Signal.NEGATION, Signal.NO):
             continue
         return False
-    # "START again pls my brother sent stop from my phone": the request may come first, before
-    # who typed the stop word.
-    first = min(m.start for m in told_by)
-    return _asks_for_them_again({m.signal for m in after if m.start >= clause_end}) or (
-        _asks_for_them_again({m.signal for m in matches if m.end <= first})
+    first = min(m.start for m in by)
+    return _asks_plainly([m for m in after if m.start >= clause_end], told.please) or (
+        _asks_plainly([m for m in matches if m.end <= first], told.please)
     )
 
 
-def _asks_for_them_again(signals: set[Signal | None]) -> bool:
-    """START, or "again" beside a word for sending, wanting, adding or the messages."""
-    return Signal.OPT_IN in signals or (
-        Signal.AGAIN in signals
-        and bool(signals & {Signal.SEND, Signal.MESSAGES, Signal.WISH, Signal.ADD_ME})
-    )
+@dataclass(frozen=True)
+class _ToldBySomeoneElse:
+    """What `_typed_by_someone_else` weighs besides the matches: the phrases of sections
+    `someone_else`, `please`, `asks_why`, `condition` and `still`, and whether the message asks
+    ("?") or exclaims ("!")."""
+
+    others: list[Match]
+    please: list[Match]
+    whys: list[Match]
+    conditions: list[Match]
+    still: list[Match]
+    asks: bool
+    exclaims: bool
+
+
+def _asks_plainly(part: list[Match], please: list[Match]) -> bool:
+    """A plain request for the messages in `part`: START, a request to be added back (section
+    `add_me`), or, with no day or time in it, an opt-in phrase ("add me again", "send me the
+    messages again"), a wish beside "again" and the messages ("I want the reminders again"), or
+    "again" and a word for sending that ends the message ("degimkum sdedulay", "bia msg
+    rawlegai"); with a word of section `please`, "again" and a word for sending or the messages
+    anywhere ("pls send them again", "رجعوله الرسايل لو سمحتوا"). "Thank you again for the
+    reminders", "Today you sent the messages again" and "ሎሚ ደጊምኩም ሰዲድኩም" (today you sent
+    again) ask for nothing."""
+    if not part:
+        return False
+    signals = {m.signal for m in part}
+    started = any(m.signal is Signal.OPT_IN and m.text.startswith(START_WORD) for m in part)
+    if started or Signal.ADD_ME in signals:
+        return True
+    polite = any(part[0].start <= p.start and p.end <= part[-1].end for p in please)
+    if polite and Signal.AGAIN in signals and signals & {Signal.SEND, Signal.MESSAGES}:
+        return True
+    if Signal.TIME in signals:
+        return False
+    if any(m.signal is Signal.OPT_IN and m.end - m.start > 1 for m in part):
+        return True
+    if Signal.AGAIN not in signals:
+        return False
+    if {Signal.WISH, Signal.MESSAGES} <= signals:
+        return True
+    said = [m for m in part if m.signal not in FILLER]
+    return bool(said) and said[-1].signal is Signal.SEND
 
 
 #: What keeps a STOP beside a START from being only told: a refusal or a question.

