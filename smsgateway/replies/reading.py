@@ -1203,8 +1203,9 @@ def _typed_by_someone_else(
             continue
         return False
     first = min(m.start for m in by)
-    return _asks_plainly([m for m in after if m.start >= clause_end], told.please) or (
-        _asks_plainly([m for m in matches if m.end <= first], told.please)
+    later = [m for m in after if m.start >= clause_end]
+    return _asks_plainly(later, told.please, breaks) or (
+        _asks_plainly([m for m in matches if m.end <= first], told.please, breaks)
     )
 
 
@@ -1223,34 +1224,33 @@ class _ToldBySomeoneElse:
     exclaims: bool
 
 
-def _asks_plainly(part: list[Match], please: list[Match]) -> bool:
-    """A plain request for the messages in `part`: START, a request to be added back (section
-    `add_me`), or, with no day or time in it, an opt-in phrase ("add me again", "send me the
-    messages again"), a wish beside "again" and the messages ("I want the reminders again"), or
-    "again" and a word for sending that ends the message ("degimkum sdedulay", "bia msg
-    rawlegai"); with a word of section `please`, "again" and a word for sending or the messages
-    anywhere ("pls send them again", "رجعوله الرسايل لو سمحتوا"). "Thank you again for the
-    reminders", "Today you sent the messages again" and "ሎሚ ደጊምኩም ሰዲድኩም" (today you sent
-    again) ask for nothing."""
+def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) -> bool:
+    """A plain request for the messages in `part`: START opening its clause ("..., du man.
+    START", "START again pls ..."), or a word of section `please` in one clause with an opt-in
+    phrase, a request to be added back (section `add_me`), or "again" said once beside a word
+    for sending ("bjakum msg degimkum sdedulu", "lotfan mara dobara shamil kunin", "Please send
+    me the messages again"). Without "please", "again" beside a word for sending, a wish or
+    "put me" may tell what happened ("Again you are sending", "I receive the messages again",
+    "Then you put me back on the list"); a "please" beside "again" and the messages alone may
+    complain ("Please, the messages are coming again"); a START inside its clause is told
+    ("Nobody here typed START")."""
     if not part:
         return False
-    signals = {m.signal for m in part}
-    started = any(m.signal is Signal.OPT_IN and m.text.startswith(START_WORD) for m in part)
-    if started or Signal.ADD_ME in signals:
-        return True
-    polite = any(part[0].start <= p.start and p.end <= part[-1].end for p in please)
-    if polite and Signal.AGAIN in signals and signals & {Signal.SEND, Signal.MESSAGES}:
-        return True
-    if Signal.TIME in signals:
+    for index, m in enumerate(part):
+        if m.signal is Signal.OPT_IN and m.text.startswith(START_WORD):
+            before = [x for x in part[:index] if _same_clause(x, m, breaks)]
+            if all(x.signal in FILLER for x in before):
+                return True
+    if sum(1 for m in part if m.signal is Signal.AGAIN) > 1:
         return False
-    if any(m.signal is Signal.OPT_IN and m.end - m.start > 1 for m in part):
-        return True
-    if Signal.AGAIN not in signals:
-        return False
-    if {Signal.WISH, Signal.MESSAGES} <= signals:
-        return True
-    said = [m for m in part if m.signal not in FILLER]
-    return bool(said) and said[-1].signal is Signal.SEND
+    for p in please:
+        clause = [m for m in part if _same_clause(m, p, breaks) and not _overlaps(m, p)]
+        signals = {m.signal for m in clause}
+        if any(m.signal is Signal.OPT_IN and m.end - m.start > 1 for m in clause):
+            return True
+        if Signal.ADD_ME in signals or {Signal.AGAIN, Signal.SEND} <= signals:
+            return True
+    return False
 
 
 #: What keeps a STOP beside a START from being only told: a refusal or a question.

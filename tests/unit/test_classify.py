@@ -2843,7 +2843,21 @@ def test_thirty_seventh_round(
         ),
         ("en", None, "my son sent STOP", Intent.OPT_OUT),
         ("en", None, "my kids sent stop, please add me again", Intent.OPT_IN),
-        ("ti", None, "gualey STOP sedida, degimkum sdedulay", Intent.OPT_IN),
+        # Without "please", "again" beside a word for sending may tell what happened: a second
+        # review found "Again you are sending" read as a request. A stop, the safe side.
+        ("ti", None, "gualey STOP sedida, degimkum sdedulay", Intent.OPT_OUT),
+        ("en", None, "My wife sent STOP weeks ago. Again you are sending.", Intent.OPT_OUT),
+        ("en", None, "My daughter sent STOP for me. I receive the messages again.", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "My husband said STOP. Kindly note it, the messages came back again and he is angry.",
+            Intent.OPT_OUT,
+        ),
+        ("en", None, "My daughter sent STOP. Nobody here typed START.", Intent.OPT_OUT),
+        ("pcm", None, "My husband send STOP. Una don put me for list again", Intent.OPT_OUT),
+        ("ar", None, "ابوي ما بدو الرسائل، لا ترجعوله ياها", Intent.OPT_OUT),
+        ("wo", R, "du mena niew", U),
         (
             "en",
             None,
@@ -2896,6 +2910,7 @@ def test_thirty_seventh_round(
         ("bn", A, "আমি ওর মা বলছি। ও যায় নাই, ঢাকায় কাজে চলে গেছে", Intent.ATTENDED_NO),
         ("ps", A, "زوی مې نه دی تللی، کلي ته تللی و", Intent.ATTENDED_NO),
         ("en", A, "I didn't go on Monday, I went on Tuesday", U),
+        ("en", A, "I did not go to the market, I went to see the counsellor", U),
     ],
 )
 def test_thirty_eighth_round(

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 75)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 76)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 62)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 63)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -424,6 +424,22 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in supported_codes() if lang not in ("pt", "wo")),
             *((lang, "number_word") for lang in ("pcm", "am", "ti", "ps", "sq", "bn")),
+        ),
+    ),
+    # Written later in the thirty-eighth round by other writers, with the same even mix.
+    (
+        ("replies_dev75.jsonl", "replies_heldback62.jsonl"),
+        "The sixty-second set, the even mix an eighth time, split",
+        22,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in supported_codes()
+                if lang not in ("fr", "ff", "ha", "am")
+            ),
+            *((lang, "number_word") for lang in ("ar", "pt", "ff", "pcm", "ti", "ka", "bn")),
+            ("ka", "colloquial"),
         ),
     ),
 )

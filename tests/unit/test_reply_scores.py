@@ -198,6 +198,9 @@ SPLIT_IN_ROUND_37B = DATA / "replies_dev73.jsonl"
 #: The development part of the sixty-first set, written in the thirty-eighth round by other
 #: writers with the same even mix: held to no dangerous error; its accuracy is published.
 SPLIT_IN_ROUND_38 = DATA / "replies_dev74.jsonl"
+#: The development part of the sixty-second set, written later in the thirty-eighth round by
+#: other writers with the same even mix: held to no dangerous error; its accuracy is published.
+SPLIT_IN_ROUND_38B = DATA / "replies_dev75.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -251,6 +254,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_37,
     SPLIT_IN_ROUND_37B,
     SPLIT_IN_ROUND_38,
+    SPLIT_IN_ROUND_38B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -288,6 +292,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_37,
     SPLIT_IN_ROUND_37B,
     SPLIT_IN_ROUND_38,
+    SPLIT_IN_ROUND_38B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -359,7 +364,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev74.jsonl --table`:\n" + table
+        "tests/data/replies_dev75.jsonl --table`:\n" + table
     )
 
 
