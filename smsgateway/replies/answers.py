@@ -1352,7 +1352,11 @@ def _went_elsewhere(reading: Reading, statements: list[_Evidence]) -> list[_Evid
     if not went or not did_not or len(went) + len(did_not) != len(statements):
         return statements
     last_no = max(e.index for e in did_not)
-    if any(m.signal is Signal.EVENT for m in reading.matches[: reading.clause_end(last_no)]):
+    refused = {reading.clause_start(e.index) for e in did_not}
+    if any(
+        m.signal is Signal.EVENT and reading.clause_start(i) in refused
+        for i, m in enumerate(reading.matches)
+    ):
         # "I did not go to the market, I went to see the counsellor": the "not" is the market's.
         return statements
     elsewhere = {Signal.TIME, Signal.PLACE, Signal.YES, Signal.CONFIRM, Signal.HABITUAL}

@@ -136,8 +136,9 @@ class Signal(StrEnum):
     #: typed by someone else; a request for the messages after it asks for them again.
     SOMEONE_ELSE = "someone_else"
     #: "please", "s'il vous plaît", "por favor", "لو سمحتوا", "abeg", "ju lutem": a request's
-    #: politeness, not thanks. With "again" and a word for sending or the messages after a stop
-    #: word typed by someone else, it asks for the messages ("..., bjakum msg degimkum sdedulu").
+    #: politeness, not thanks. With an opt-in phrase or a request to be added back after a stop
+    #: word typed by someone else, it asks for the messages ("..., lotfan mara dobara shamil
+    #: kunin").
     PLEASE = "please"
     #: "if I want", "si je veux", "idan na so": a class of phrases beside their words' meaning; a
     #: stop word asked about with one in a question is no stop ("how do I stop these if I want to

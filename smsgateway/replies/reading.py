@@ -1225,30 +1225,32 @@ class _ToldBySomeoneElse:
 
 
 def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) -> bool:
-    """A plain request for the messages in `part`: START opening its clause ("..., du man.
-    START", "START again pls ..."), or a word of section `please` in one clause with an opt-in
-    phrase, a request to be added back (section `add_me`), or "again" said once beside a word
-    for sending ("bjakum msg degimkum sdedulu", "lotfan mara dobara shamil kunin", "Please send
-    me the messages again"). Without "please", "again" beside a word for sending, a wish or
-    "put me" may tell what happened ("Again you are sending", "I receive the messages again",
-    "Then you put me back on the list"); a "please" beside "again" and the messages alone may
-    complain ("Please, the messages are coming again"); a START inside its clause is told
-    ("Nobody here typed START")."""
+    """A plain request for the messages in `part`: START with nothing in its clause but "again",
+    "please" and politeness ("..., du man. START", "START again pls ..."), or a word of section
+    `please` in one clause with an opt-in phrase or a request to be added back (section
+    `add_me`), and no day or time ("lotfan mara dobara shamil kunin", "Please send me the
+    messages again"). Three reviews found what else tells rather than asks: "again" beside a
+    word for sending ("Again you are sending", "svp c'est bizarre vous envoyez encore", "من
+    فضلكم أرسلتم مرة أخرى اليوم"), a wish ("I receive the messages again"), "put me" ("Then you
+    put me back on the list"), START as a verb or told inside its clause ("Start respecting
+    it", "Nobody here typed START"), and a day with "please" ("gtxovt dghes isev
+    gamomigzavnet", please, today you sent again)."""
     if not part:
         return False
-    for index, m in enumerate(part):
+    plain = FILLER | {Signal.AGAIN, Signal.OPT_IN}
+    for m in part:
         if m.signal is Signal.OPT_IN and m.text.startswith(START_WORD):
-            before = [x for x in part[:index] if _same_clause(x, m, breaks)]
-            if all(x.signal in FILLER for x in before):
+            clause = [x for x in part if _same_clause(x, m, breaks)]
+            if all(x.signal in plain or any(_overlaps(x, p) for p in please) for x in clause):
                 return True
-    if sum(1 for m in part if m.signal is Signal.AGAIN) > 1:
-        return False
     for p in please:
         clause = [m for m in part if _same_clause(m, p, breaks) and not _overlaps(m, p)]
-        signals = {m.signal for m in clause}
-        if any(m.signal is Signal.OPT_IN and m.end - m.start > 1 for m in clause):
-            return True
-        if Signal.ADD_ME in signals or {Signal.AGAIN, Signal.SEND} <= signals:
+        if any(m.signal is Signal.TIME for m in clause):
+            continue
+        if any(
+            m.signal is Signal.ADD_ME or (m.signal is Signal.OPT_IN and m.end - m.start > 1)
+            for m in clause
+        ):
             return True
     return False
 

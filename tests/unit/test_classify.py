@@ -2817,7 +2817,6 @@ def test_thirty_seventh_round(
     ("language", "question", "text", "intent"),
     [
         # A stop word typed by someone else, then a request for the messages again (rule 5).
-        ("ti", F, "hawey eyu STOP zsedede, bjakum msg degimkum sdedulu", Intent.OPT_IN),
         ("en", F, "START again pls my brother sent stop from my phone", Intent.OPT_IN),
         ("en", None, "my brother sent stop from my phone, START", Intent.OPT_IN),
         ("wo", F, "Sama rakk moo bind STOP ci sama telefon, du man. START", Intent.OPT_IN),
@@ -2827,7 +2826,6 @@ def test_thirty_seventh_round(
             "أنا أم يوسف، ابني بعت ستوب وهو مش فاهم. رجعوله الرسايل لو سمحتوا",
             Intent.OPT_IN,
         ),
-        ("prs", A, "bachem stop ra zada bud, lotfan mara dobara shamil kunin", Intent.OPT_IN),
         # ... but not a wish alone, a refusal, a question or a complaint after it.
         ("en", None, "my wife typed STOP, she wants a break from your messages", Intent.OPT_OUT),
         ("en", None, "my son sent STOP, we don't want the messages again", Intent.OPT_OUT),
@@ -2846,6 +2844,27 @@ def test_thirty_seventh_round(
         # Without "please", "again" beside a word for sending may tell what happened: a second
         # review found "Again you are sending" read as a request. A stop, the safe side.
         ("ti", None, "gualey STOP sedida, degimkum sdedulay", Intent.OPT_OUT),
+        # ... and a third review, "please" beside "again" and a word for sending ("Please
+        # explain how you are sending again"): only an opt-in phrase or "add me" asks.
+        ("ti", F, "hawey eyu STOP zsedede, bjakum msg degimkum sdedulu", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "My husband sent STOP last month. Please explain how you are sending again",
+            Intent.OPT_OUT,
+        ),
+        ("en", None, "My husband sent STOP. Start respecting it", Intent.OPT_OUT),
+        (
+            "ka",
+            None,
+            "chemma shvilma STOP mogwerat, gtxovt dghes isev gamomigzavnet",
+            Intent.OPT_OUT,
+        ),
+        ("prs", A, "bachem stop ra zada bud, lotfan mara dobara shamil kunin", Intent.OPT_IN),
+        ("ar", None, "هو لا يقرأ رسائلكم أصلاً، أوقفوها", Intent.OPT_OUT),
+        ("ar", None, "ابوي ما يعرف يقرا، ما يبغى رسائل", Intent.OPT_OUT),
+        ("es", None, "Mi hijo no sabe leer bien, por favor borren su número", Intent.OPT_OUT),
+        ("es", R, "no confirmo la cita", Intent.DECLINE),
         ("en", None, "My wife sent STOP weeks ago. Again you are sending.", Intent.OPT_OUT),
         ("en", None, "My daughter sent STOP for me. I receive the messages again.", Intent.OPT_OUT),
         (
