@@ -2865,6 +2865,13 @@ def test_thirty_seventh_round(
         ("ar", None, "ابوي ما يعرف يقرا، ما يبغى رسائل", Intent.OPT_OUT),
         ("es", None, "Mi hijo no sabe leer bien, por favor borren su número", Intent.OPT_OUT),
         ("es", R, "no confirmo la cita", Intent.DECLINE),
+        (
+            "en",
+            None,
+            "My grandfather cannot read so there is no point in texting him",
+            Intent.OPT_OUT,
+        ),
+        ("en", None, "there is no point in texting me the address, just call me", U),
         ("en", None, "My wife sent STOP weeks ago. Again you are sending.", Intent.OPT_OUT),
         ("en", None, "My daughter sent STOP for me. I receive the messages again.", Intent.OPT_OUT),
         (
