@@ -1345,8 +1345,9 @@ def _went_elsewhere(reading: Reading, statements: list[_Evidence]) -> list[_Evid
     clause that names somewhere else and no day, time, number, place of the service, yes or
     "I will come": "ও যায় নাই, ঢাকায় কাজে চলে গেছে" (he didn't go, he went to Dhaka for work),
     "زوی مې نه دی تللی، کلي ته تللی و", "Ibrahima yahaani e randewu oo, o yehii Dakar". "I didn't
-    go on Monday, I went on Tuesday" and "no I didn't go, I went to the office" stay
-    contradictions. Otherwise `statements` unchanged."""
+    go on Monday, I went on Tuesday" (a day) and "I did not go to the market, I went to see the
+    counsellor" (an event in the "did not go") stay contradictions. Otherwise `statements`
+    unchanged."""
     went = [e for e in statements if e.intent is Intent.ATTENDED_YES]
     did_not = [e for e in statements if e.intent is Intent.ATTENDED_NO]
     if not went or not did_not or len(went) + len(did_not) != len(statements):

@@ -406,8 +406,8 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
-    # "hawey eyu STOP zsedede, bjakum msg degimkum sdedulu" (my brother sent STOP, please send
-    # the messages again): a STOP typed by someone else, then a request for the messages again.
+    # "bachem stop ra zada bud, lotfan mara dobara shamil kunin" (my child pressed stop, please
+    # add me again): a STOP typed by someone else, then a plain request for the messages again.
     told = _ToldBySomeoneElse(
         others=_phrases_of(tokens, lexicon.someone_else),
         please=_phrases_of(tokens, lexicon.please),
@@ -1176,13 +1176,13 @@ def _typed_by_someone_else(
     a word of section `someone_else` ("my son", "ابني", "sama rakk", "hawey", "bachem", "ልጄ")
     before the stop word in its clause ("my brother sent stop from my phone", "ልጄ ስልኬን ይዞ አቁም
     ብሎ ልኳል"), and in a later clause, or before who typed it, a request (`_asks_plainly`):
-    "..., bjakum msg degimkum sdedulu", "..., du man. START", "START again pls my brother sent
-    stop from my phone". Nothing after the stop word may refuse, remove or stop but what its own
-    clause tells of it ("ابني بعت ستوب وهو مش فاهم", my son sent stop without understanding) and
-    a denial of section `someone_else` ("du man", not me). And nowhere a question, an
-    exclamation, "why", "if" or a `still` phrase: "Again messages! My brother already sent
-    STOP", "my son sent STOP. Today you sent the messages again", "... If you send again I will
-    complain" and "Why are you sending again? My son sent STOP" complain, and stop them."""
+    "..., lotfan mara dobara shamil kunin", "..., du man. START", "START again pls my brother
+    sent stop from my phone". Nothing after the stop word may refuse, remove or stop but what
+    its own clause tells of it ("ابني بعت ستوب وهو مش فاهم", my son sent stop without
+    understanding) and a denial of section `someone_else` ("du man", not me). And nowhere a
+    question, an exclamation, "why", "if" or a `still` phrase: "Again messages! My brother
+    already sent STOP", "... If you send again I will complain" and "Why are you sending again?
+    My son sent STOP" complain, and stop them."""
     # "لو سمحتوا" (please) holds "لو" (if): a condition inside a word for "please" is none.
     conditions = [c for c in told.conditions if not any(_overlaps(c, p) for p in told.please)]
     if told.asks or told.exclaims or told.whys or conditions or told.still:
