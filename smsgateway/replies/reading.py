@@ -1191,19 +1191,16 @@ def _typed_by_someone_else(
     if not by:
         return False
     after = [m for m in matches if m.start >= opt_out.end]
-    clause_end = opt_out.end
-    while clause_end < len(breaks) and not breaks[clause_end]:
-        clause_end += 1
     for m in after:
         if m.signal not in _STILL_STOPPING:
             continue
         if any(_overlaps(m, other) for other in told.others):
             continue
-        if m.start < clause_end and m.signal in (Signal.NEGATION, Signal.NO):
+        if m.signal in (Signal.NEGATION, Signal.NO) and _same_clause(opt_out, m, breaks):
             continue
         return False
     first = min(m.start for m in by)
-    later = [m for m in after if m.start >= clause_end]
+    later = [m for m in after if not _same_clause(opt_out, m, breaks)]
     return _asks_plainly(later, told.please, breaks) or (
         _asks_plainly([m for m in matches if m.end <= first], told.please, breaks)
     )
