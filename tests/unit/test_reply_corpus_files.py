@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 77)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 78)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 64)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 65)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -452,6 +452,18 @@ SPLIT_SETS = (
             *((lang, "plain") for lang in ("fr", "ar", "pt", "ha", "pcm", "am", "prs", "bn")),
             *((lang, "number_word") for lang in ("en", "es", "wo", "am", "ka", "bn")),
             ("am", "colloquial"),
+        ),
+    ),
+    # Written at the start of the thirty-ninth round by other writers, with the same even mix.
+    (
+        ("replies_dev77.jsonl", "replies_heldback64.jsonl"),
+        "The sixty-fourth set, the even mix a tenth time, split",
+        22,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("fr", "ar", "wo", "ff", "am", "ti", "bn")),
+            *((lang, "number_word") for lang in ("ar", "wo", "ha", "am", "ps", "sq")),
+            ("en", "colloquial"),
         ),
     ),
 )
