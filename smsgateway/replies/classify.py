@@ -371,7 +371,7 @@ def _global_decision(reading: Reading) -> Decision | None:
     opened = _start_opens(reading)
     if opened is not None:
         return opened
-    again = _asks_again(reading)
+    again = None if _told_going_on(reading) else _asks_again(reading)
     if again is not None:
         return again
     if reading.has(Signal.OPT_IN_ALONE) and all(
@@ -385,7 +385,8 @@ def _global_decision(reading: Reading) -> Decision | None:
         (Signal.HELP, Intent.HELP, "help"),
     ):
         if _is_request(reading, signal) and not (
-            signal is Signal.HELP and _told_before(reading, reading.texts(signal))
+            (signal is Signal.HELP and _told_before(reading, reading.texts(signal)))
+            or (signal is Signal.OPT_IN and _told_going_on(reading))
         ):
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
@@ -395,6 +396,22 @@ def _global_decision(reading: Reading) -> Decision | None:
 
 #: Words that answer a question: a statement, a yes, a no, an "ok".
 _ANSWER_WORDS = frozenset({*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK})
+
+
+def _told_going_on(reading: Reading) -> bool:
+    """A phrase of section `still` ("you keep sending", "vous m'envoyez encore", "siguen
+    mandando", "you sent me the messages again") and no "please", wish, opt-in or add-me
+    outside it: the messages are told as going on or come again, not asked for. "Today you sent
+    the messages again" and "you keep sending the reminders again" complain or report; "you
+    sent me the STOP answer, but I want the messages again" and "prapë më dërgoni mesazhet ju
+    lutem" (send me the messages again please: the same words tell that you send them) ask."""
+    if not reading.still or reading.please:
+        return False
+    return not any(
+        m.signal in (Signal.WISH, Signal.OPT_IN, Signal.ADD_ME)
+        and not any(m.start < s.end and s.start < m.end for s in reading.still)
+        for m in reading.matches
+    )
 
 
 def _start_opens(reading: Reading) -> Decision | None:

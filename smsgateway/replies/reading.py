@@ -128,6 +128,12 @@ class Reading:
     #: Phrases of section `proxy` ("I'm his brother", "c'est sa maman"): someone other than the
     #: returnee writes.
     proxies: tuple[Match, ...] = ()
+    #: Phrases of section `still` ("you keep sending", "vous m'envoyez encore", "you sent ...
+    #: again"): the messages go on or came again, told by whoever receives them.
+    still: tuple[Match, ...] = ()
+    #: Phrases of section `please` ("please", "s'il vous plaît", "ju lutem"): a request's
+    #: politeness.
+    please: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -525,6 +531,8 @@ def read_reply(text: str, language: str | None) -> Reading:
             for m in matches
             if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.proxy
         ),
+        tuple(still),
+        tuple(told.please),
     )
 
 

@@ -2946,6 +2946,41 @@ def test_thirty_eighth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Sending told as done or going on (section `still`) asks for nothing.
+        ("en", None, "Today you sent the messages again.", U),
+        ("en", None, "you keep sending the messages again", U),
+        ("fr", None, "vous m'avez encore envoyé les messages", U),
+        ("es", None, "siguen mandando los mensajes otra vez", U),
+        ("ha", None, "kun sake turo sakon", U),
+        ("am", None, "እንደገና ላካችሁልኝ መልእክት", U),
+        ("bn", None, "আবার মেসেজ পাঠিয়েছেন", U),
+        ("prs", None, "دوباره پیام فرستادید", U),
+        # ... and thanks said again is no "again".
+        ("en", None, "Thank you again for the reminders", U),
+        # The same words as a request: imperative forms, "please", a wish.
+        ("en", None, "Send me the messages again", Intent.OPT_IN),
+        ("ha", None, "ku sake turo min sakon", Intent.OPT_IN),
+        ("am", None, "እንደገና መልእክት ላኩልኝ", Intent.OPT_IN),
+        ("bn", None, "আবার মেসেজ পাঠান", Intent.OPT_IN),
+        ("prs", None, "دوباره پیام بفرستید", Intent.OPT_IN),
+        ("sq", None, "prapë më dërgoni mesazhet ju lutem", Intent.OPT_IN),
+        ("pcm", None, "make una dey send me the message again", Intent.OPT_IN),
+        # A STOP said by mistake with the act of typing it (pt, es); after a STOP, a mistake
+        # about something else keeps the stop.
+        ("pt", R, "Enganei-me quando mandei parar, podem continuar a enviar", Intent.OPT_IN),
+        ("es", R, "me equivoqué al poner STOP, actívenme otra vez porfa", Intent.OPT_IN),
+        ("es", R, "STOP, me equivoqué al inscribirme", Intent.OPT_OUT),
+    ],
+)
+def test_thirty_ninth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
