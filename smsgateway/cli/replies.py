@@ -13,6 +13,7 @@ from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import explain_reply
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.likeness import MODEL_FILE, learn, write_model
+from smsgateway.replies.likeness_check import check_likeness
 from smsgateway.replies.scoring import (
     CorpusError,
     Score,
@@ -181,18 +182,29 @@ def _summary(score: Score) -> dict[str, object]:
     show_default=True,
     help="Where to write the weights.",
 )
-def learn_command(corpus_dir: Path, out: Path) -> None:
+@click.option(
+    "--check",
+    "folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="First read each of FOLDS folds of the development files with weights learned from "
+    "the others, and print what the likeness changes there (replies it never saw).",
+)
+def learn_command(corpus_dir: Path, out: Path, folds: int | None) -> None:
     """Learn the opt-out likeness weights from the development corpus files in CORPUS_DIR.
 
     Every `replies_*.jsonl` file is read except the held-back ones, whose scores would otherwise
-    mean nothing. The same files give the same weights.
+    mean nothing. The same files give the same weights. With `--check N`, the weights are
+    first judged on replies they were not learned from (`smsgateway.replies.likeness_check`).
     """
     paths = development_files(corpus_dir)
     if not paths:
         raise click.ClickException(f"no development corpus file in {corpus_dir}")
     try:
         replies = [reply for path in paths for reply in load_corpus(path)]
-    except CorpusError as error:
+        if folds is not None:
+            click.echo(check_likeness(paths, folds).report())
+    except (CorpusError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in replies])
     write_model(model, out)

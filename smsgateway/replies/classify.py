@@ -15,7 +15,7 @@ from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
-from smsgateway.replies.likeness import opt_out_likeness
+from smsgateway.replies.likeness import Model, shipped_model
 from smsgateway.replies.reading import FILLER, START_WORD, STATEMENTS, Reading, read_reply
 
 __all__ = [
@@ -102,6 +102,15 @@ class Understanding:
     reading: Reading
     #: Opt-out, opt-in, help, feedback, too long: what it means whatever the question.
     general: Decision | None
+
+    def weighed_with(self, model: Model) -> Understanding:
+        """This reading, read by the rules alone, with the learned backstop weighing by `model`:
+        a reply the rules read as nothing (or too long to answer) may be an opt-out by likeness
+        (rule 7b)."""
+        general = self.general
+        if not self.reading.matches or not (general is None or general.rule == "too_long"):
+            return self
+        return replace(self, general=_like_an_opt_out(self.text, self.reading, model) or general)
 
     def explain(self, question: Question | None) -> Decision:
         """`explain_reply(text, language, question)`, without reading the reply again."""
@@ -262,13 +271,16 @@ def _as_helped(reading: Reading) -> Reading:
     return replace(reading, matches=matches, help_not_given=())
 
 
-def understand_reply(text: str, language: str | None) -> Understanding:
-    """Read `text`, written in `language`, once (`Understanding`)."""
+def understand_reply(
+    text: str, language: str | None, *, likeness: Model | None = None
+) -> Understanding:
+    """Read `text`, written in `language`, once (`Understanding`). The learned backstop weighs
+    with the shipped weights, or with `likeness` (`smsgateway.replies.likeness_check` reads each
+    file with weights learned without it; `NO_LIKENESS` reads by the rules alone)."""
     reading = read_reply(text, language)
     general = _global_decision(reading) if reading.matches else None
-    if reading.matches and (general is None or general.rule == "too_long"):
-        general = _like_an_opt_out(text, reading) or general
-    return Understanding(text, language, reading, general)
+    by_rules = Understanding(text, language, reading, general)
+    return by_rules.weighed_with(likeness if likeness is not None else shipped_model())
 
 
 #: How many words before a word for removing or sending a negation keeps the likeness from
@@ -278,7 +290,7 @@ NEGATION_REACH = 3
 _OPTION_QUESTIONS = tuple(question for question, options in OPTIONS.items() if options)
 
 
-def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
+def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | None:
     """The learned backstop (rule 7b): a reply the rules read as nothing, that answers none of
     the questions and asks for the messages to go on nowhere, read as an opt-out when it is very
     like the development corpus's opt-outs (`smsgateway.replies.likeness`)."""
@@ -299,7 +311,7 @@ def _like_an_opt_out(text: str, reading: Reading) -> Decision | None:
         # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):
         # the rules read a negation before the word for removing or sending, and found no stop.
         return None
-    likeness = opt_out_likeness(text)
+    likeness = model.likeness(text)
     if not likeness.is_an_opt_out:
         return None
     if reading.words <= MAX_WORDS and any(

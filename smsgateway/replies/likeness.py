@@ -97,6 +97,10 @@ def _strongest(found: Iterable[str], weights: dict[str, float], count: int = 3) 
     return tuple(p[2:] for p in named[:count])
 
 
+#: Weights that find nothing like an opt-out: the rules alone.
+NO_LIKENESS = Model({}, -30.0)
+
+
 def opt_out_likeness(text: str) -> Likeness:
     """How like the development corpus's opt-outs `text` is."""
     return shipped_model().likeness(text)

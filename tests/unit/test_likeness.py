@@ -22,6 +22,7 @@ from smsgateway.replies.likeness import (
     read_model,
     write_model,
 )
+from smsgateway.replies.likeness_check import check_likeness, split_into_folds
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 R = Question.APPOINTMENT_REMINDER
@@ -130,3 +131,79 @@ def test_learn_refuses_a_folder_without_development_files(tmp_path: Path) -> Non
     result = CliRunner().invoke(replies_cli, ["learn", str(tmp_path), "--out", "x.tsv"])
     assert result.exit_code != 0
     assert "no development corpus file" in result.output
+
+
+def _write_corpus(folder: Path, name: str, rows: list[tuple[str, str]]) -> None:
+    lines = (json.dumps({"lang": "en", "question": None, "text": t, "intent": i}) for t, i in rows)
+    (folder / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+@pytest.fixture
+def made_up_corpus(tmp_path: Path) -> Path:
+    """Opt-outs in made-up words no rule knows ("zorblat kavu"), in both development files; one
+    file also holds opt-outs in words found nowhere else ("quib frez"), and a held-back file
+    holds the words of both."""
+    others = [
+        ("mirtel posh", "unclear"),
+        ("posh mirtel nen", "unclear"),
+        ("lorp mirtel", "unclear"),
+    ]
+    _write_corpus(
+        tmp_path,
+        "replies_a.jsonl",
+        [("zorblat kavu", "opt_out"), ("zorblat kavu nen", "opt_out"), *others],
+    )
+    _write_corpus(
+        tmp_path,
+        "replies_b.jsonl",
+        [
+            ("kavu zorblat pim", "opt_out"),
+            ("zorblat kavu dree", "opt_out"),
+            ("quib frez", "opt_out"),
+            ("frez quib dree", "opt_out"),
+            ("mirtel posh dree", "unclear"),
+            ("posh posh wex", "unclear"),
+        ],
+    )
+    _write_corpus(tmp_path, "replies_heldback.jsonl", [("quib frez zorblat", "opt_out")])
+    return tmp_path
+
+
+def test_the_check_reads_each_file_with_weights_learned_without_it(made_up_corpus: Path) -> None:
+    check = check_likeness(sorted(made_up_corpus.glob("*.jsonl")), folds=2)
+    first, second = check.folds
+    assert (first.files, second.files) == (("replies_a.jsonl",), ("replies_b.jsonl",))
+    # The rules know none of the words; the likeness learned from the other file finds the
+    # "zorblat kavu" opt-outs, never the "quib frez" ones it was not shown.
+    assert (first.missed_by_rules, first.stops_found, first.missed_with_likeness) == (2, 2, 0)
+    assert (second.missed_by_rules, second.stops_found, second.missed_with_likeness) == (4, 2, 2)
+    assert check.total("false_stops") == 0
+    assert check.total("replies") == 11  # the held-back file is never read
+    assert (
+        check.report().splitlines()[-1]
+        == "all | 2 | 11 | 5 (45.5%) | 9 (81.8%) | 4 | 0 | 6 -> 2 of 6"
+    )
+
+
+def test_folds_are_whole_development_files_dealt_in_name_order(tmp_path: Path) -> None:
+    names = [f"replies_dev{n}.jsonl" for n in range(1, 6)] + ["replies_heldback3.jsonl"]
+    paths = [tmp_path / name for name in names]
+    folds = split_into_folds(list(reversed(paths)), 2)
+    assert [[p.name for p in fold] for fold in folds] == [
+        ["replies_dev1.jsonl", "replies_dev3.jsonl", "replies_dev5.jsonl"],
+        ["replies_dev2.jsonl", "replies_dev4.jsonl"],
+    ]
+    with pytest.raises(ValueError, match="cannot make 6 folds"):
+        split_into_folds(paths, 6)
+    with pytest.raises(ValueError, match="at least two folds"):
+        split_into_folds(paths, 1)
+
+
+def test_learn_check_prints_the_check_then_writes_the_weights(made_up_corpus: Path) -> None:
+    out = made_up_corpus / "weights.tsv"
+    args = ["learn", str(made_up_corpus), "--out", str(out), "--check", "2"]
+    result = CliRunner().invoke(replies_cli, args)
+    assert result.exit_code == 0, result.output
+    assert "likeness check: 2 folds" in result.output
+    assert "all | 2 | 11 |" in result.output
+    assert read_model(out).likeness("zorblat kavu").is_an_opt_out

@@ -1,0 +1,142 @@
+"""Whether the learned opt-out backstop helps on replies it was not learned from.
+
+The likeness (`smsgateway.replies.likeness`) is learned from every development file, so its
+readings of those files flatter it. This check splits the development files into folds (whole
+files: a fold is like a new set nobody learned from), learns the weights from the other folds,
+and reads each fold's replies twice: by the rules alone, and with the weights learned without
+them. What the likeness changes there is what it would change on a new set: opt-outs the rules
+missed and it found, and replies it stopped that were none. `smsgateway replies learn --check`
+prints it before the weights are written, so that a learning is judged on replies it never saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smsgateway.inputs import reading_text
+from smsgateway.replies.classify import understand_reply
+from smsgateway.replies.intents import Intent
+from smsgateway.replies.likeness import NO_LIKENESS, Model, learn
+from smsgateway.replies.scoring import LabelledReply, is_held_back, load_corpus
+
+#: How many folds the development files are split into by default.
+FOLDS = 5
+
+
+@dataclass
+class FoldCheck:
+    """One fold's replies read by the rules alone and with weights learned without them."""
+
+    files: tuple[str, ...]
+    replies: int = 0
+    opt_outs: int = 0
+    #: Read as labelled by the rules alone, and with the likeness.
+    right_by_rules: int = 0
+    right_with_likeness: int = 0
+    #: Read as an opt-out by the likeness (rule `opt_out_likeness`) and labelled one.
+    stops_found: int = 0
+    #: Read as an opt-out by the likeness and labelled otherwise: a returnee's messages stop.
+    false_stops: int = 0
+    missed_by_rules: int = 0
+    missed_with_likeness: int = 0
+
+    def add(self, reply: LabelledReply, by_rules: Intent, with_likeness: Intent) -> None:
+        is_opt_out = reply.intent is Intent.OPT_OUT
+        self.replies += 1
+        self.opt_outs += is_opt_out
+        self.right_by_rules += by_rules is reply.intent
+        self.right_with_likeness += with_likeness is reply.intent
+        self.missed_by_rules += is_opt_out and by_rules is not Intent.OPT_OUT
+        self.missed_with_likeness += is_opt_out and with_likeness is not Intent.OPT_OUT
+        if with_likeness is Intent.OPT_OUT and by_rules is not Intent.OPT_OUT:
+            self.stops_found += is_opt_out
+            self.false_stops += not is_opt_out
+
+
+@dataclass
+class LikenessCheck:
+    folds: list[FoldCheck] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(fold, name) for fold in self.folds)
+
+    def report(self) -> str:
+        """The check as a few lines of text: per fold, then all folds together."""
+        lines = [
+            f"likeness check: {len(self.folds)} folds of whole development files, each read with "
+            "weights learned from the others",
+            "fold | files | replies | right by rules | right with likeness | stops found | "
+            "false stops | missed opt-outs (rules -> likeness)",
+        ]
+        for number, fold in enumerate(self.folds, start=1):
+            lines.append(_row(str(number), fold))
+        lines.append(_row("all", self._sum()))
+        return "\n".join(lines)
+
+    def _sum(self) -> FoldCheck:
+        whole = FoldCheck(tuple(name for fold in self.folds for name in fold.files))
+        for name in (
+            "replies",
+            "opt_outs",
+            "right_by_rules",
+            "right_with_likeness",
+            "stops_found",
+            "false_stops",
+            "missed_by_rules",
+            "missed_with_likeness",
+        ):
+            setattr(whole, name, self.total(name))
+        return whole
+
+
+def _row(label: str, fold: FoldCheck) -> str:
+    def share(count: int) -> str:
+        return f"{count} ({count / fold.replies:.1%})" if fold.replies else str(count)
+
+    return (
+        f"{label} | {len(fold.files)} | {fold.replies} | {share(fold.right_by_rules)} | "
+        f"{share(fold.right_with_likeness)} | {fold.stops_found} | {fold.false_stops} | "
+        f"{fold.missed_by_rules} -> {fold.missed_with_likeness} of {fold.opt_outs}"
+    )
+
+
+def split_into_folds(paths: Sequence[Path], folds: int) -> list[list[Path]]:
+    """The development files of `paths` dealt into `folds` folds in name order (the same files
+    always give the same folds); a held-back file is never among them."""
+    if folds < 2:
+        raise ValueError("a check needs at least two folds")
+    development = sorted(p for p in paths if not is_held_back(p))
+    if len(development) < folds:
+        raise ValueError(f"{len(development)} development files cannot make {folds} folds")
+    return [development[start::folds] for start in range(folds)]
+
+
+def check_likeness(paths: Sequence[Path], folds: int = FOLDS) -> LikenessCheck:
+    """Read each fold of the development files in `paths` with weights learned from the other
+    folds, and by the rules alone (`LikenessCheck`)."""
+    dealt = split_into_folds(paths, folds)
+    corpus = {path: load_corpus(path) for fold in dealt for path in fold}
+    check = LikenessCheck()
+    for number, fold in enumerate(dealt):
+        others = [
+            reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]
+        ]
+        model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in others])
+        check.folds.append(_read_fold(fold, corpus, model))
+    return check
+
+
+def _read_fold(
+    fold: list[Path], corpus: dict[Path, list[LabelledReply]], model: Model
+) -> FoldCheck:
+    result = FoldCheck(tuple(path.name for path in fold))
+    for path in fold:
+        for reply in corpus[path]:
+            # Read as the service reads a reply (bounded), as the scores are.
+            text = reading_text(reply.text)
+            by_rules = understand_reply(text, reply.language, likeness=NO_LIKENESS)
+            with_likeness = by_rules.weighed_with(model)
+            result.add(reply, by_rules.intent(reply.question), with_likeness.intent(reply.question))
+    return result
