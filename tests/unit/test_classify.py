@@ -1870,16 +1870,8 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         # write in Albanian", "don't stop them" in Arabic...
         ("en", None, "pls dont stp txtin me the reminders", U),
         # The likeness reads it as an opt-out or not as it is learned again: not in the
-        # thirty-seventh round, again with the sixty-first set.
-        pytest.param(
-            "ha",
-            R,
-            "nagode, ku bari na tambayi maigidana",
-            U,
-            marks=pytest.mark.xfail(
-                strict=True, reason="read as an opt-out by likeness (rule 7b): a known gap"
-            ),
-        ),
+        # thirty-seventh round, again with the sixty-first set, not with the sixty-fifth.
+        ("ha", R, "nagode, ku bari na tambayi maigidana", U),
         ("sq", None, "si ckregjistrohem nga kursi?", U),
         ("sq", None, "mos mshkruni ne shqip, kuptoj me mire anglisht", U),
         ("ar", None, "لا تعملوا إيقافهم، أنا محتاج التذكير", U),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 78)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 79)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 65)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 66)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -464,6 +464,19 @@ SPLIT_SETS = (
             *((lang, "plain") for lang in ("fr", "ar", "wo", "ff", "am", "ti", "bn")),
             *((lang, "number_word") for lang in ("ar", "wo", "ha", "am", "ps", "sq")),
             ("en", "colloquial"),
+        ),
+    ),
+    # Written later in the thirty-ninth round by other writers, with the same even mix.
+    (
+        ("replies_dev78.jsonl", "replies_heldback65.jsonl"),
+        "The sixty-fifth set, the even mix an eleventh time, split",
+        23,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("fr", "pt", "es", "ha", "ti", "prs", "ps", "ka", "bn")),
+            *((lang, "number_word") for lang in ("am", "ti", "prs", "bn")),
+            ("pt", "colloquial"),
+            ("prs", "contradiction"),
         ),
     ),
 )
