@@ -411,19 +411,40 @@ _ANSWER_WORDS = frozenset({*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK})
 
 
 def _told_going_on(reading: Reading) -> bool:
-    """A phrase of section `still` ("you keep sending", "vous m'envoyez encore", "siguen
-    mandando", "you sent me the messages again") and no "please", wish, opt-in or add-me
-    outside it: the messages are told as going on or come again, not asked for. "Today you sent
-    the messages again" and "you keep sending the reminders again" complain or report; "you
-    sent me the STOP answer, but I want the messages again" and "prapë më dërgoni mesazhet ju
-    lutem" (send me the messages again please: the same words tell that you send them) ask."""
-    if not reading.still or reading.please:
+    """A phrase of section `still` or `sent` ("you keep sending", "vous m'avez envoyé", "me
+    mandaron", "kun turo"), not right after a negation, and no "please" anywhere, nor a wish, an
+    opt-in phrase, a request to be added or a "can you" that is no part of it: the messages are
+    told as going on or sent again, not asked for. "Today you sent the messages again", "you
+    keep sending the reminders again" report or complain; "you sent me the STOP answer, but I
+    want the messages again", "can you keep sending the reminders?", "no me mandaron el
+    mensaje, mándenmelo otra vez" and "prapë më dërgoni mesazhet ju lutem" ask."""
+    if reading.please:
+        return False
+    told = [
+        phrase
+        for phrase in reading.told_sending
+        if not any(
+            m.signal in _NEGATING_THE_SENDING and (m.end == phrase.start or _inside(phrase, m))
+            for m in reading.matches
+        )
+    ]
+    if not told:
         return False
     return not any(
-        m.signal in (Signal.WISH, Signal.OPT_IN, Signal.ADD_ME)
-        and not any(m.start < s.end and s.start < m.end for s in reading.still)
+        m.signal in _ASKING_BESIDE_THE_SENDING and not any(_inside(m, phrase) for phrase in told)
         for m in reading.matches
     )
+
+
+#: What asks for the messages beside sending told as done: "I want", START, "put me back", "can
+#: you".
+_ASKING_BESIDE_THE_SENDING = frozenset({Signal.WISH, Signal.OPT_IN, Signal.ADD_ME, Signal.POSSIBLE})
+#: What makes sending told as done none: "no me mandaron", "you didn't send".
+_NEGATING_THE_SENDING = frozenset({Signal.NEGATION, Signal.NOT_DONE, Signal.NO})
+
+
+def _inside(match: Match, phrase: Match) -> bool:
+    return phrase.start <= match.start and match.end <= phrase.end
 
 
 def _start_opens(reading: Reading) -> Decision | None:

@@ -131,6 +131,11 @@ class Signal(StrEnum):
     #: messages go on. After a STOP told as past, a complaint that they still come, not a wish
     #: for them ("I told you stop before and you keep sending").
     STILL = "still"
+    #: "you sent", "vous m'avez envoyé", "me mandaron", "kun turo", "ላካችሁልኝ", "فرستادید":
+    #: sending told as done (or going on) by whoever receives it. Beside "again" and the
+    #: messages, it reports or complains ("Today you sent the messages again"), it asks for
+    #: nothing.
+    SENT = "sent"
     #: "my son", "ma fille", "ابني", "sama doom", "not me": someone other than the writer, or a
     #: denial that the writer did it. In the clause of a STOP, before it, the STOP is told as
     #: typed by someone else; a request for the messages after it asks for them again.
@@ -301,6 +306,8 @@ class Lexicon:
     earlier: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `still`, whatever meaning the chain gave them first.
     still: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `sent`, whatever meaning the chain gave them first.
+    sent: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `someone_else`, whatever meaning the chain gave them first.
     someone_else: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `please`, whatever meaning the chain gave them first.
@@ -544,6 +551,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
             if signal in (
                 Signal.EARLIER,
                 Signal.STILL,
+                Signal.SENT,
                 Signal.SOMEONE_ELSE,
                 Signal.PLEASE,
                 Signal.ELSEWHERE,
@@ -562,6 +570,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 classes = {
                     Signal.EARLIER: lexicon.earlier,
                     Signal.STILL: lexicon.still,
+                    Signal.SENT: lexicon.sent,
                     Signal.SOMEONE_ELSE: lexicon.someone_else,
                     Signal.PLEASE: lexicon.please,
                     Signal.ELSEWHERE: lexicon.elsewhere,

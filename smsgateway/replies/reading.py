@@ -128,9 +128,9 @@ class Reading:
     #: Phrases of section `proxy` ("I'm his brother", "c'est sa maman"): someone other than the
     #: returnee writes.
     proxies: tuple[Match, ...] = ()
-    #: Phrases of section `still` ("you keep sending", "vous m'envoyez encore", "you sent ...
-    #: again"): the messages go on or came again, told by whoever receives them.
-    still: tuple[Match, ...] = ()
+    #: Phrases of sections `still` and `sent` ("you keep sending", "vous m'envoyez encore",
+    #: "you sent", "kun turo"): the messages told as going on or sent, by whoever receives them.
+    told_sending: tuple[Match, ...] = ()
     #: Phrases of section `please` ("please", "s'il vous plaît", "ju lutem"): a request's
     #: politeness.
     please: tuple[Match, ...] = ()
@@ -531,7 +531,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             for m in matches
             if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.proxy
         ),
-        tuple(still),
+        tuple(sorted([*still, *_phrases_of(tokens, lexicon.sent)], key=lambda m: m.start)),
         tuple(told.please),
     )
 

@@ -2959,11 +2959,27 @@ def test_thirty_eighth_round(
         ("prs", None, "دوباره پیام بفرستید", Intent.OPT_IN),
         ("sq", None, "prapë më dërgoni mesazhet ju lutem", Intent.OPT_IN),
         ("pcm", None, "make una dey send me the message again", Intent.OPT_IN),
+        # ... and a "can you", an opt-in phrase, or the sending negated.
+        ("en", None, "Can you keep sending me the reminders?", Intent.OPT_IN),
+        ("pcm", None, "make una keep sending the reminder", Intent.OPT_IN),
+        ("sq", None, "vazhdoni të më dërgoni mesazhet", Intent.OPT_IN),
+        ("sq", None, "po më dërgoni prapë mesazhet", U),
+        # Sending told as done does not keep a STOP typed by someone else from being taken back.
+        (
+            "en",
+            None,
+            "My son sent STOP and you sent me a confirmation, please put me back on the list",
+            Intent.OPT_IN,
+        ),
         # A STOP said by mistake with the act of typing it (pt, es); after a STOP, a mistake
         # about something else keeps the stop.
         ("pt", R, "Enganei-me quando mandei parar, podem continuar a enviar", Intent.OPT_IN),
         ("es", R, "me equivoqué al poner STOP, actívenme otra vez porfa", Intent.OPT_IN),
         ("es", R, "STOP, me equivoqué al inscribirme", Intent.OPT_OUT),
+        ("es", None, "STOP. Me equivoqué al poner mi número en el registro", Intent.OPT_OUT),
+        ("pt", None, "Parem. Enganei-me quando mandei o meu número", Intent.OPT_OUT),
+        # Fula "o arataa" (he will not come) is no "o arata": no confirmation.
+        ("ff", R, "ko mi baaba makko, o arataa", U),
     ],
 )
 def test_thirty_ninth_round(
