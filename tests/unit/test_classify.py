@@ -2978,6 +2978,9 @@ def test_thirty_eighth_round(
         ("es", R, "STOP, me equivoqué al inscribirme", Intent.OPT_OUT),
         ("es", None, "STOP. Me equivoqué al poner mi número en el registro", Intent.OPT_OUT),
         ("pt", None, "Parem. Enganei-me quando mandei o meu número", Intent.OPT_OUT),
+        # Kriol "N" is "I", not "no" ("não"): "N bai dja" (I already went).
+        ("pt", A, "N bai dja", Intent.ATTENDED_YES),
+        ("pt", R, "N ka bai", Intent.DECLINE),
         # Fula "o arataa" (he will not come) is no "o arata": no confirmation.
         ("ff", R, "ko mi baaba makko, o arataa", U),
     ],
