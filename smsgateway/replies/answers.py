@@ -1399,10 +1399,37 @@ def _with_statement(
             continue  # "ok, I can't come": an acknowledgement, not a yes
         elif item.intent is None:
             return Decision(Intent.UNCLEAR, "number_not_an_option", (_text(reading, item),))
+        elif (
+            item.kind == "number"
+            and intent is not Intent.CONFIRM
+            and item.index > 0
+            and _dates_a_day(reading, item.index)
+        ):
+            continue  # "started on 2 March", "elle a commencé le 2 mars": a date, no option
         elif not _overruled(reading, item, statements, intent):
             words = (_text(reading, item), *_words(reading, statements))
             return Decision(Intent.UNCLEAR, "contradiction", words)
     return intent, support
+
+
+def _dates_a_day(reading: Reading, index: int) -> bool:
+    """Whether the number at `index` is the day of a month beside it: a day of the month (31 at
+    most) right before or after a word of section `time` in its clause, or with one word no
+    keyword knows between ("2 March", "March 2", "el 2 de marzo"). Beside a statement that
+    answers otherwise, inside the message (an option opens it: "2 monday I went" stays a
+    contradiction) and not beside "I will come" (a wrong confirmation costs more), it dates the
+    statement rather than contradicting it."""
+    number = reading.matches[index].number
+    if number is None or number > LAST_DAY_OF_A_MONTH or reading.matches[index].is_hour:
+        return False
+    clause = range(reading.clause_start(index), reading.clause_end(index))
+    for step in (-1, 1):
+        near = index + step
+        if near in clause and reading.matches[near].is_plain_unknown:
+            near += step  # "el 2 de marzo"
+        if near in clause and reading.matches[near].signal is Signal.TIME:
+            return True
+    return False
 
 
 def _new_date_option(reading: Reading, intent: Intent, bare: list[_Evidence]) -> _Evidence | None:

@@ -2978,6 +2978,12 @@ def test_thirty_eighth_round(
         ("es", R, "STOP, me equivoqué al inscribirme", Intent.OPT_OUT),
         ("es", None, "STOP. Me equivoqué al poner mi número en el registro", Intent.OPT_OUT),
         ("pt", None, "Parem. Enganei-me quando mandei o meu número", Intent.OPT_OUT),
+        # An option's number beside a month inside the message dates the statement.
+        ("en", F, "started on 2 March", Intent.ATTENDED_YES),
+        ("fr", F, "elle a commencé le 2 mars", Intent.ATTENDED_YES),
+        ("es", F, "empezó el 2 de marzo", Intent.ATTENDED_YES),
+        ("en", A, "2 monday I went", U),
+        ("en", R, "I will come on 2 march", U),
         # Kriol "N" is "I", not "no" ("não"): "N bai dja" (I already went).
         ("pt", A, "N bai dja", Intent.ATTENDED_YES),
         ("pt", R, "N ka bai", Intent.DECLINE),
