@@ -412,28 +412,57 @@ _ANSWER_WORDS = frozenset({*STATEMENTS, Signal.YES, Signal.NO, Signal.ACK})
 
 def _told_going_on(reading: Reading) -> bool:
     """A phrase of section `still` or `sent` ("you keep sending", "vous m'avez envoyé", "me
-    mandaron", "kun turo"), not right after a negation, and no "please" anywhere, nor a wish, an
-    opt-in phrase, a request to be added or a "can you" that is no part of it: the messages are
-    told as going on or sent again, not asked for. "Today you sent the messages again", "you
-    keep sending the reminders again" report or complain; "you sent me the STOP answer, but I
-    want the messages again", "can you keep sending the reminders?", "no me mandaron el
-    mensaje, mándenmelo otra vez" and "prapë më dërgoni mesazhet ju lutem" ask."""
+    mandaron", "kun turo"), not negated, and no "please" anywhere, nor a wish, an opt-in phrase,
+    a request to be added or a "can you" that is no part of it, nor a word for sending that
+    opens or closes a clause of its own: the messages are told as going on or sent again, not
+    asked for. "Today you sent the messages again", "you keep sending the reminders again"
+    report or complain, and so does "you sent me the message again, you send every day"; "you
+    sent me the STOP answer, but I want the messages again", "can you keep sending the
+    reminders?", "Me mandaron el recordatorio pero lo borré, mándenmelo otra vez", "no me
+    mandaron el mensaje, mándenmelo otra vez" and "prapë më dërgoni mesazhet ju lutem" ask."""
     if reading.please:
         return False
-    told = [
-        phrase
-        for phrase in reading.told_sending
-        if not any(
-            m.signal in _NEGATING_THE_SENDING and (m.end == phrase.start or _inside(phrase, m))
-            for m in reading.matches
-        )
-    ]
+    told = [phrase for phrase in reading.told_sending if not _sending_negated(reading, phrase)]
     if not told:
         return False
-    return not any(
-        m.signal in _ASKING_BESIDE_THE_SENDING and not any(_inside(m, phrase) for phrase in told)
+    told_in = {
+        reading.clause_start(i)
+        for i, m in enumerate(reading.matches)
+        if any(m.start < phrase.end and phrase.start < m.end for phrase in told)
+    }
+    for i, m in enumerate(reading.matches):
+        if any(_inside(m, phrase) for phrase in told):
+            continue
+        if m.signal in _ASKING_BESIDE_THE_SENDING:
+            return False
+        if m.signal is Signal.SEND and reading.clause_start(i) not in told_in:
+            start = reading.clause_start(i)
+            said = [
+                n
+                for n in reading.matches[start : reading.clause_end(i)]
+                if n.signal not in _AROUND_A_REQUEST and n.text != "?"
+            ]
+            if said[0] is m or said[-1] is m:
+                return False  # "..., mándenmelo otra vez", "..., send it again"
+    return True
+
+
+def _sending_negated(reading: Reading, phrase: Match) -> bool:
+    """ "no me mandaron", "ما وصلتني الرسالة": a negation right before the phrase or within
+    it, or a longer phrase of another meaning (a negation, who writes) that holds its start."""
+    return any(
+        (m.signal in _NEGATING_THE_SENDING and (m.end == phrase.start or _inside(phrase, m)))
+        or (
+            m.signal in (*_NEGATING_THE_SENDING, Signal.NEUTRAL)
+            and m.start < phrase.start
+            and m.end >= phrase.end
+        )
         for m in reading.matches
     )
+
+
+#: What a clause that asks for the messages may hold around its word for sending.
+_AROUND_A_REQUEST = frozenset({Signal.AGAIN, Signal.POLITENESS, Signal.MESSAGES})
 
 
 #: What asks for the messages beside sending told as done: "I want", START, "put me back", "can
@@ -988,6 +1017,13 @@ def _asks_again(reading: Reading) -> Decision | None:
         present & {Signal.CONTACT, Signal.AGAIN, Signal.OPT_IN, Signal.MESSAGES}
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
+        return None
+    if any(
+        m.signal is Signal.REMOVE and i and reading.matches[i - 1].signal is Signal.WISH
+        for i, m in enumerate(reading.matches)
+    ):
+        # "I want to remove the messages", "bghit nelghi les messages": a wish to remove them;
+        # "je l'ai effacé, vous pouvez me le renvoyer ?" asks for it again.
         return None
     if Signal.RECEIVED in present and not present & _ASKING_AGAIN:
         # "I received the messages again", "j'ai reçu les messages encore", "jotaat naa

@@ -404,10 +404,12 @@ def read_reply(text: str, language: str | None) -> Reading:
     # by mistake.
     earlier = _phrases_of(tokens, lexicon.earlier)
     still = _phrases_of(tokens, lexicon.still)
+    # "mandei stop antes e voltei a receber os lembretes": sending told as done complains too.
+    told_sending = sorted([*still, *_phrases_of(tokens, lexicon.sent)], key=lambda m: m.start)
     mistaken += [
         o
         for o in opt_outs
-        if o not in mistaken and _told_as_past(o, earlier, still, whys, matches, breaks)
+        if o not in mistaken and _told_as_past(o, earlier, told_sending, whys, matches, breaks)
     ]
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
@@ -531,7 +533,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             for m in matches
             if m.signal is Signal.NEUTRAL and tuple(tokens[m.start : m.end]) in lexicon.proxy
         ),
-        tuple(sorted([*still, *_phrases_of(tokens, lexicon.sent)], key=lambda m: m.start)),
+        tuple(told_sending),
         tuple(told.please),
     )
 

@@ -2963,7 +2963,21 @@ def test_thirty_eighth_round(
         ("en", None, "Can you keep sending me the reminders?", Intent.OPT_IN),
         ("pcm", None, "make una keep sending the reminder", Intent.OPT_IN),
         ("sq", None, "vazhdoni të më dërgoni mesazhet", Intent.OPT_IN),
-        ("sq", None, "po më dërgoni prapë mesazhet", U),
+        ("sq", None, "Sot më keni dërguar prapë mesazhin", U),
+        # ... or a word for sending opening or closing a clause of its own.
+        (
+            "es",
+            None,
+            "Me mandaron el recordatorio pero lo borré, mándenmelo otra vez",
+            Intent.OPT_IN,
+        ),
+        ("ar", None, "ما وصلتني الرسالة، ابعتوها مرة ثانية", Intent.OPT_IN),
+        ("en", None, "you sent me the message again, you send every day", U),
+        # After a STOP told as past, sending told as done complains ("volví a recibir").
+        ("pt", None, "mandei stop antes e voltei a receber os lembretes", Intent.OPT_OUT),
+        # A wish to remove the messages asks for no messages.
+        ("en", None, "I want to remove the messages", U),
+        ("ar", None, "bghit nelghi les messages", U),
         # Sending told as done does not keep a STOP typed by someone else from being taken back.
         (
             "en",
