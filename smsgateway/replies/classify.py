@@ -448,14 +448,15 @@ def _told_going_on(reading: Reading) -> bool:
 
 
 def _sending_negated(reading: Reading, phrase: Match) -> bool:
-    """ "no me mandaron", "ما وصلتني الرسالة": a negation right before the phrase or within
-    it, or a longer phrase of another meaning (a negation, who writes) that holds its start."""
+    """ "no me mandaron", "ما وصلتني الرسالة": a negation right before the phrase, or a phrase
+    of a negation or of who writes (`neutral`) that holds it."""
     return any(
-        (m.signal in _NEGATING_THE_SENDING and (m.end == phrase.start or _inside(phrase, m)))
+        (m.signal in _NEGATING_THE_SENDING and m.end == phrase.start)
         or (
             m.signal in (*_NEGATING_THE_SENDING, Signal.NEUTRAL)
-            and m.start < phrase.start
+            and m.start <= phrase.start
             and m.end >= phrase.end
+            and (m.start, m.end) != (phrase.start, phrase.end)
         )
         for m in reading.matches
     )
