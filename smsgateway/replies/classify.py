@@ -16,7 +16,15 @@ from smsgateway.replies.decision import RULES, Decision
 from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
 from smsgateway.replies.keywords import Match, Signal
 from smsgateway.replies.likeness import Model, shipped_model
-from smsgateway.replies.reading import FILLER, START_WORD, STATEMENTS, Reading, read_reply
+from smsgateway.replies.reading import (
+    FILLER,
+    START_WORD,
+    STATEMENTS,
+    Reading,
+    overlaps,
+    read_reply,
+    within,
+)
 
 __all__ = [
     "RULES",
@@ -428,10 +436,10 @@ def _told_going_on(reading: Reading) -> bool:
     told_in = {
         reading.clause_start(i)
         for i, m in enumerate(reading.matches)
-        if any(m.start < phrase.end and phrase.start < m.end for phrase in told)
+        if any(overlaps(m, phrase) for phrase in told)
     }
     for i, m in enumerate(reading.matches):
-        if any(_inside(m, phrase) for phrase in told):
+        if within(m, told):
             continue
         if m.signal in _ASKING_BESIDE_THE_SENDING:
             return False
@@ -471,10 +479,6 @@ _AROUND_A_REQUEST = frozenset({Signal.AGAIN, Signal.POLITENESS, Signal.MESSAGES}
 _ASKING_BESIDE_THE_SENDING = frozenset({Signal.WISH, Signal.OPT_IN, Signal.ADD_ME, Signal.POSSIBLE})
 #: What makes sending told as done none: "no me mandaron", "you didn't send".
 _NEGATING_THE_SENDING = frozenset({Signal.NEGATION, Signal.NOT_DONE, Signal.NO})
-
-
-def _inside(match: Match, phrase: Match) -> bool:
-    return phrase.start <= match.start and match.end <= phrase.end
 
 
 def _start_opens(reading: Reading) -> Decision | None:

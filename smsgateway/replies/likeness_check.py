@@ -12,7 +12,7 @@ prints it before the weights are written, so that a learning is judged on replie
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from smsgateway.inputs import reading_text
@@ -54,13 +54,18 @@ class FoldCheck:
             self.stops_found += is_opt_out
             self.false_stops += not is_opt_out
 
+    def add_counts(self, other: FoldCheck) -> None:
+        """Add another fold's counts to these."""
+        for counter in fields(self):
+            if counter.name != "files":
+                setattr(
+                    self, counter.name, getattr(self, counter.name) + getattr(other, counter.name)
+                )
+
 
 @dataclass
 class LikenessCheck:
     folds: list[FoldCheck] = field(default_factory=list)
-
-    def total(self, name: str) -> int:
-        return sum(getattr(fold, name) for fold in self.folds)
 
     def report(self) -> str:
         """The check as a few lines of text: per fold, then all folds together."""
@@ -72,22 +77,14 @@ class LikenessCheck:
         ]
         for number, fold in enumerate(self.folds, start=1):
             lines.append(_row(str(number), fold))
-        lines.append(_row("all", self._sum()))
+        lines.append(_row("all", self.all_folds()))
         return "\n".join(lines)
 
-    def _sum(self) -> FoldCheck:
+    def all_folds(self) -> FoldCheck:
+        """Every fold's counts added together."""
         whole = FoldCheck(tuple(name for fold in self.folds for name in fold.files))
-        for name in (
-            "replies",
-            "opt_outs",
-            "right_by_rules",
-            "right_with_likeness",
-            "stops_found",
-            "false_stops",
-            "missed_by_rules",
-            "missed_with_likeness",
-        ):
-            setattr(whole, name, self.total(name))
+        for fold in self.folds:
+            whole.add_counts(fold)
         return whole
 
 

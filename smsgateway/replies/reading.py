@@ -271,7 +271,7 @@ def read_reply(text: str, language: str | None) -> Reading:
 
     def stops_nothing(found: Match) -> bool:
         leading = leading_words[found]
-        if _within(found, not_stops) or _within(leading, go_on):
+        if within(found, not_stops) or within(leading, go_on):
             # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated
             # ("stop worrying me" still stops, though "stop worrying" stops nothing).
             return True
@@ -340,7 +340,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     composed = [
         found
         for found in stop_phrases
-        if not any(_overlaps(found, other) for other in listed)
+        if not any(overlaps(found, other) for other in listed)
         # "na toshe lambar wani dan damfara" (I blocked a scammer's number).
         and not _about_elsewhere(found, elsewhere, matches, breaks)
         and not removal_negated(found)
@@ -496,7 +496,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             and _same_clause(m, n, breaks)
             for n in refusals
         )
-        and not _within(m, not_understood)
+        and not within(m, not_understood)
     )
     return Reading(
         tuple(matches),
@@ -561,7 +561,7 @@ def _messages_within(
     if not phrases:
         return ()
     words = find_all_everywhere(tokens, lexicon, Signal.MESSAGES)
-    return tuple(word for word in words if _within(word, phrases))
+    return tuple(word for word in words if within(word, phrases))
 
 
 def _requests_not_to_forget(
@@ -575,7 +575,7 @@ def _requests_not_to_forget(
         for f in forgetting
         for n in negations
         # "oubliez pas d'envoyer l'adresse": the negation may follow the word for forgetting.
-        if (_overlaps(n, f) or 0 <= f.start - n.end <= 1 or n.start == f.end)
+        if (overlaps(n, f) or 0 <= f.start - n.end <= 1 or n.start == f.end)
         and _same_clause(n, f, breaks)
     )
 
@@ -619,7 +619,7 @@ def not_stop_words(tokens: list[str], lexicon: Lexicon, breaks: list[bool]) -> l
     for found in find_all_everywhere(tokens, lexicon, Signal.NOT_STOP):
         if any(breaks[index] for index in range(found.start + 1, found.end)):
             continue
-        if any(_overlaps(m, found) for m in requests + mistakes):
+        if any(overlaps(m, found) for m in requests + mistakes):
             continue
         if any(_near(found, m, 1) for m in mistakes):
             continue
@@ -654,7 +654,7 @@ def _dont_forget(
         for m in merged:
             if m.signal is not Signal.NO:
                 continue
-            if not (_overlaps(m, f) or m.end == f.start or f.end == m.start):
+            if not (overlaps(m, f) or m.end == f.start or f.end == m.start):
                 continue
             if not _same_clause(m, f, breaks):
                 continue
@@ -678,7 +678,7 @@ def _merge_not_stops(
 def _merged(matches: list[Match], span: Match, signal: Signal, tokens: list[str]) -> list[Match]:
     """`matches` with the ones that overlap `span` made one match of `signal` that covers them
     all (`matches` itself when none does)."""
-    inside = [m for m in matches if _overlaps(m, span)]
+    inside = [m for m in matches if overlaps(m, span)]
     if not inside:
         return matches
     start = min(span.start, *(m.start for m in inside))
@@ -688,7 +688,7 @@ def _merged(matches: list[Match], span: Match, signal: Signal, tokens: list[str]
     return [*matches[:first], one, *matches[first + len(inside) :]]
 
 
-def _within(match: Match, others: Sequence[Match]) -> bool:
+def within(match: Match, others: Sequence[Match]) -> bool:
     """Whether `match` lies inside one of `others`."""
     return any(o.start <= match.start and match.end <= o.end for o in others)
 
@@ -752,15 +752,15 @@ def composed_opt_outs(
     negations = [
         n
         for n in find_everywhere(tokens, lexicon, Signal.NEGATION, breaks)
-        if not _within(n, mistakes) and not any(_near(n, u, 0) for u in understood)
+        if not within(n, mistakes) and not any(_near(n, u, 0) for u in understood)
     ]
-    noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not _within(n, mistakes)]
+    noes = [n for n in find_everywhere(tokens, lexicon, Signal.NO) if not within(n, mistakes)]
     # "you didn't send me the address", "vous ne m'avez pas envoyé le rappel", "ba ku turo min
     # adireshin ba", "I did not receive your messages": a negation that tells what did not happen
     # forbids no sending; only the others negate a word for sending, the messages or a wish.
     told = _phrases_of(tokens, lexicon.not_done)
-    forbidding = [n for n in negations if not _within(n, told)]
-    forbidding_noes = [n for n in noes if not _within(n, told)]
+    forbidding = [n for n in negations if not within(n, told)]
+    forbidding_noes = [n for n in noes if not within(n, told)]
     # "Don't stop sending", "bul noppi yónnee", "hoto accu rappel": a negated stop word asks for
     # the messages to go on; it composes no opt-out.
     # The stop word opening a listed phrase counts too: "don't stop sending me the reminders"
@@ -804,8 +804,8 @@ def composed_opt_outs(
             )
 
         return any(
-            (_overlaps(f, negation) or f.start == negation.end or f.end == negation.start)
-            and not _overlaps(f, word)
+            (overlaps(f, negation) or f.start == negation.end or f.end == negation.start)
+            and not overlaps(f, word)
             and not beyond(f)
             and one_clause(f, negation)
             for f in forgetting
@@ -878,7 +878,7 @@ def composed_opt_outs(
             for w in wishes
             if _near(m, w, UNWANTED_GAP)
             # "I don't get this message": a word for understanding, not for receiving.
-            and not _within(w, understood)
+            and not within(w, understood)
             and (
                 any(negates(w, n, NEGATION_GAP) for n in forbidding)
                 or any(negates(w, n, NO_GAP) for n in forbidding_noes)
@@ -889,14 +889,14 @@ def composed_opt_outs(
     for one, other in pairs:
         if negated_stop_between(one, other):
             continue
-        if _within(one, mistakes) or _within(other, mistakes):
+        if within(one, mistakes) or within(other, mistakes):
             continue
         gap_start, gap_end = min(one.end, other.end), max(one.start, other.start)
         if any(gap_start <= m.start and m.end <= gap_end for m in mistakes):
             # "puse baja x error sigan mandando" (I put BAJA by mistake, keep sending): the
             # mistake between them judges the stop word.
             continue
-        if not_stops and (_within(one, not_stops) or _within(other, not_stops)):
+        if not_stops and (within(one, not_stops) or within(other, not_stops)):
             # "রিমাইন্ডার বন্ধ করবেন না", "kada ku daina sako": the stop word is negated.
             continue
         start, end = min(one.start, other.start), max(one.end, other.end)
@@ -915,7 +915,7 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     takimin?": if I write STOP, do I lose the appointment?). "STOP if I want them again I'll text
     START" asks nothing and stops; in "if i send stop will it work? STOP" the STOP after the "?"
     stops."""
-    if not (_near(found, wanted, HYPOTHETICAL_GAP) or _overlaps(found, wanted)):
+    if not (_near(found, wanted, HYPOTHETICAL_GAP) or overlaps(found, wanted)):
         return False
     if not _same_clause(found, wanted, breaks):
         return False
@@ -950,7 +950,7 @@ def _asked_why(
     me why do you have my number?", "stop why?" and "ku daina turo min sako me yasa?" give an
     order and complain. Across a question mark ("why do you text me? stop texting me?") or a
     clause break, or without a question mark, the stop stands."""
-    if _overlaps(found, why) or not _same_clause(found, why, breaks):
+    if overlaps(found, why) or not _same_clause(found, why, breaks):
         return False
     first, second = (why, found) if why.end <= found.start else (found, why)
     if "?" in tokens[first.end : second.start]:
@@ -971,7 +971,7 @@ def _asked_why(
     return asked == why.end and not _opens_its_clause(found.start, matches, breaks)
 
 
-def _overlaps(one: Match, other: Match) -> bool:
+def overlaps(one: Match, other: Match) -> bool:
     """Whether two runs of words share a word."""
     return one.start < other.end and other.start < one.end
 
@@ -1122,8 +1122,8 @@ def _told_as_past(
         # after the STOP complains that they come, with or without the mark.
         return False
     signals = {m.signal for m in after}
-    if any(not _overlaps(s, opt_out) for s in still) and not any(
-        m.signal in (Signal.WISH, Signal.OPT_IN) and not any(_overlaps(m, s) for s in still)
+    if any(not overlaps(s, opt_out) for s in still) and not any(
+        m.signal in (Signal.WISH, Signal.OPT_IN) and not any(overlaps(m, s) for s in still)
         for m in after
     ):
         # "I told you stop before and you keep sending": "keep sending" is the complaint's.
@@ -1164,7 +1164,7 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
     leading = next((m for m in matches if m.signal not in FILLER), None)
     if leading is None or leading.signal is not Signal.OPT_IN:
         return False
-    if not leading.text.startswith(START_WORD) or _overlaps(leading, opt_out):
+    if not leading.text.startswith(START_WORD) or overlaps(leading, opt_out):
         return False
     if any(m.signal in _NOT_TOLD for m in matches):
         return False
@@ -1194,7 +1194,7 @@ def _typed_by_someone_else(
     already sent STOP", "... If you send again I will complain" and "Why are you sending again?
     My son sent STOP" complain, and stop them."""
     # "لو سمحتوا" (please) holds "لو" (if): a condition inside a word for "please" is none.
-    conditions = [c for c in told.conditions if not any(_overlaps(c, p) for p in told.please)]
+    conditions = [c for c in told.conditions if not any(overlaps(c, p) for p in told.please)]
     if told.asks or told.exclaims or told.whys or conditions or told.still:
         return False
     by = [m for m in told.others if m.end <= opt_out.start and _same_clause(m, opt_out, breaks)]
@@ -1204,7 +1204,7 @@ def _typed_by_someone_else(
     for m in after:
         if m.signal not in _STILL_STOPPING:
             continue
-        if any(_overlaps(m, other) for other in told.others):
+        if any(overlaps(m, other) for other in told.others):
             continue
         if m.signal in (Signal.NEGATION, Signal.NO) and _same_clause(opt_out, m, breaks):
             continue
@@ -1248,10 +1248,10 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
     for m in part:
         if m.signal is Signal.OPT_IN and m.text.startswith(START_WORD):
             clause = [x for x in part if _same_clause(x, m, breaks)]
-            if all(x.signal in plain or any(_overlaps(x, p) for p in please) for x in clause):
+            if all(x.signal in plain or any(overlaps(x, p) for p in please) for x in clause):
                 return True
     for p in please:
-        clause = [m for m in part if _same_clause(m, p, breaks) and not _overlaps(m, p)]
+        clause = [m for m in part if _same_clause(m, p, breaks) and not overlaps(m, p)]
         if any(m.signal is Signal.TIME for m in clause):
             continue
         if any(

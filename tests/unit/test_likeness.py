@@ -177,8 +177,8 @@ def test_the_check_reads_each_file_with_weights_learned_without_it(made_up_corpu
     # "zorblat kavu" opt-outs, never the "quib frez" ones it was not shown.
     assert (first.missed_by_rules, first.stops_found, first.missed_with_likeness) == (2, 2, 0)
     assert (second.missed_by_rules, second.stops_found, second.missed_with_likeness) == (4, 2, 2)
-    assert check.total("false_stops") == 0
-    assert check.total("replies") == 11  # the held-back file is never read
+    assert check.all_folds().false_stops == 0
+    assert check.all_folds().replies == 11  # the held-back file is never read
     assert (
         check.report().splitlines()[-1]
         == "all | 2 | 11 | 5 (45.5%) | 9 (81.8%) | 4 | 0 | 6 -> 2 of 6"
