@@ -1869,8 +1869,9 @@ def test_a_stop_asked_about_with_why_is_told_how_to_stop_and_says_why() -> None:
         # stop after "don't", a stop said with "let me", unsubscribing from a course, "don't
         # write in Albanian", "don't stop them" in Arabic...
         ("en", None, "pls dont stp txtin me the reminders", U),
-        # The likeness reads it as an opt-out or not as it is learned again: not in the
-        # thirty-seventh round, again with the sixty-first set, not with the sixty-fifth.
+        # The likeness read it as an opt-out or not as it was learned again ("ku bari" stops
+        # alone); since the sixty-seventh set "bari na tambayi" (let me ask) and "maigidana"
+        # are `neutral`, so the likeness never reads it.
         ("ha", R, "nagode, ku bari na tambayi maigidana", U),
         ("sq", None, "si ckregjistrohem nga kursi?", U),
         ("sq", None, "mos mshkruni ne shqip, kuptoj me mire anglisht", U),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 79)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 81)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 66)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 68)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -477,6 +477,37 @@ SPLIT_SETS = (
             *((lang, "number_word") for lang in ("am", "ti", "prs", "bn")),
             ("pt", "colloquial"),
             ("prs", "contradiction"),
+        ),
+    ),
+    # Written at the start of the fortieth round by other writers, with the same even mix.
+    (
+        ("replies_dev79.jsonl", "replies_heldback66.jsonl"),
+        "The sixty-sixth set, the even mix a twelfth time, split",
+        23,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in supported_codes()
+                if lang not in ("en", "ar", "es", "ti")
+            ),
+            *((lang, "colloquial") for lang in ("pt", "wo", "am", "ti")),
+            *((lang, "contradiction") for lang in ("fr", "am")),
+            ("pt", "number_word"),
+        ),
+    ),
+    # Written later in the fortieth round by other writers, with the same even mix.
+    (
+        ("replies_dev80.jsonl", "replies_heldback67.jsonl"),
+        "The sixty-seventh set, the even mix a thirteenth time, split",
+        20,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in supported_codes() if lang not in ("am", "ka")),
+            *((lang, "number_word") for lang in ("wo", "ff", "ha", "ti", "prs", "ps")),
+            *((lang, "contradiction") for lang in ("fr", "ti")),
+            ("ti", "colloquial"),
+            ("en", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
 )

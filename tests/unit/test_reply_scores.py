@@ -210,6 +210,12 @@ SPLIT_IN_ROUND_39 = DATA / "replies_dev77.jsonl"
 #: The development part of the sixty-fifth set, written later in the thirty-ninth round by other
 #: writers with the same even mix: held to no dangerous error; its accuracy is published.
 SPLIT_IN_ROUND_39B = DATA / "replies_dev78.jsonl"
+#: The development part of the sixty-sixth set, written at the start of the fortieth round by
+#: other writers with the same even mix: held to no dangerous error; its accuracy is published.
+SPLIT_IN_ROUND_40 = DATA / "replies_dev79.jsonl"
+#: The development part of the sixty-seventh set, written later in the fortieth round by other
+#: writers with the same even mix: held to no dangerous error; its accuracy is published.
+SPLIT_IN_ROUND_40B = DATA / "replies_dev80.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -267,6 +273,8 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_38C,
     SPLIT_IN_ROUND_39,
     SPLIT_IN_ROUND_39B,
+    SPLIT_IN_ROUND_40,
+    SPLIT_IN_ROUND_40B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -308,6 +316,8 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_38C,
     SPLIT_IN_ROUND_39,
     SPLIT_IN_ROUND_39B,
+    SPLIT_IN_ROUND_40,
+    SPLIT_IN_ROUND_40B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -379,7 +389,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev78.jsonl --table`:\n" + table
+        "tests/data/replies_dev80.jsonl --table`:\n" + table
     )
 
 
