@@ -66,11 +66,14 @@ def pieces(text: str) -> frozenset[str]:
 class Model:
     weights: dict[str, float]
     bias: float
+    #: How like an opt-out a reply must be to be read as one (`THRESHOLD`; the likeness check
+    #: reads its folds at others too).
+    threshold: float = THRESHOLD
 
     def likeness(self, text: str) -> Likeness:
         found = pieces(text)
         z = self.bias + sum(self.weights.get(piece, 0.0) for piece in found)
-        return Likeness(_probability(z), _strongest(found, self.weights))
+        return Likeness(_probability(z), _strongest(found, self.weights), self.threshold)
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,11 @@ class Likeness:
 
     probability: float
     pieces: tuple[str, ...]
+    threshold: float = THRESHOLD
 
     @property
     def is_an_opt_out(self) -> bool:
-        return self.probability >= THRESHOLD
+        return self.probability >= self.threshold
 
 
 def _probability(z: float) -> float:

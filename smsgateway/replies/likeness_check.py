@@ -6,23 +6,26 @@ files: a fold is like a new set nobody learned from), learns the weights from th
 and reads each fold's replies twice: by the rules alone, and with the weights learned without
 them. What the likeness changes there is what it would change on a new set: opt-outs the rules
 missed and it found, and replies it stopped that were none. `smsgateway replies learn --check`
-prints it before the weights are written, so that a learning is judged on replies it never saw.
+prints it before the weights are written, so that a learning is judged on replies it never saw,
+and at a few thresholds beside the shipped one, so that the threshold is judged the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import understand_reply
 from smsgateway.replies.intents import Intent
-from smsgateway.replies.likeness import NO_LIKENESS, Model, learn
+from smsgateway.replies.likeness import NO_LIKENESS, THRESHOLD, Model, learn
 from smsgateway.replies.scoring import LabelledReply, is_held_back, load_corpus
 
 #: How many folds the development files are split into by default.
 FOLDS = 5
+#: The thresholds every fold is also read at, the shipped one (`THRESHOLD`) among them.
+THRESHOLDS = (0.8, 0.85, THRESHOLD, 0.95, 0.98)
 
 
 @dataclass
@@ -65,10 +68,14 @@ class FoldCheck:
 
 @dataclass
 class LikenessCheck:
+    #: Each fold read at the shipped threshold.
     folds: list[FoldCheck] = field(default_factory=list)
+    #: Every fold read at each of `THRESHOLDS`, the counts of the folds added together.
+    by_threshold: dict[float, FoldCheck] = field(default_factory=dict)
 
     def report(self) -> str:
-        """The check as a few lines of text: per fold, then all folds together."""
+        """The check as a few lines of text: per fold, then all folds together, then all folds
+        at each threshold."""
         lines = [
             f"likeness check: {len(self.folds)} folds of whole development files, each read with "
             "weights learned from the others",
@@ -78,6 +85,10 @@ class LikenessCheck:
         for number, fold in enumerate(self.folds, start=1):
             lines.append(_row(str(number), fold))
         lines.append(_row("all", self.all_folds()))
+        lines.append("threshold | " + lines[1].split(" | ", 1)[1])
+        for threshold, whole in sorted(self.by_threshold.items()):
+            shipped = " (shipped)" if threshold == THRESHOLD else ""
+            lines.append(_row(f"{threshold:g}{shipped}", whole))
         return "\n".join(lines)
 
     def all_folds(self) -> FoldCheck:
@@ -110,30 +121,46 @@ def split_into_folds(paths: Sequence[Path], folds: int) -> list[list[Path]]:
     return [development[start::folds] for start in range(folds)]
 
 
-def check_likeness(paths: Sequence[Path], folds: int = FOLDS) -> LikenessCheck:
+def check_likeness(
+    paths: Sequence[Path], folds: int = FOLDS, thresholds: Sequence[float] = THRESHOLDS
+) -> LikenessCheck:
     """Read each fold of the development files in `paths` with weights learned from the other
-    folds, and by the rules alone (`LikenessCheck`)."""
+    folds, and by the rules alone (`LikenessCheck`), at the shipped threshold and at each of
+    `thresholds`."""
     dealt = split_into_folds(paths, folds)
     corpus = {path: load_corpus(path) for fold in dealt for path in fold}
     check = LikenessCheck()
+    everything = tuple(path.name for fold in dealt for path in fold)
+    for threshold in sorted({THRESHOLD, *thresholds}):
+        check.by_threshold[threshold] = FoldCheck(everything)
     for number, fold in enumerate(dealt):
         others = [
             reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]
         ]
         model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in others])
-        check.folds.append(_read_fold(fold, corpus, model))
+        read = _read_fold(fold, corpus, model, tuple(check.by_threshold))
+        check.folds.append(read[THRESHOLD])
+        for threshold, counts in read.items():
+            check.by_threshold[threshold].add_counts(counts)
     return check
 
 
 def _read_fold(
-    fold: list[Path], corpus: dict[Path, list[LabelledReply]], model: Model
-) -> FoldCheck:
-    result = FoldCheck(tuple(path.name for path in fold))
+    fold: list[Path],
+    corpus: dict[Path, list[LabelledReply]],
+    model: Model,
+    thresholds: tuple[float, ...],
+) -> dict[float, FoldCheck]:
+    names = tuple(path.name for path in fold)
+    results = {threshold: FoldCheck(names) for threshold in thresholds}
+    models = {threshold: replace(model, threshold=threshold) for threshold in thresholds}
     for path in fold:
         for reply in corpus[path]:
             # Read as the service reads a reply (bounded), as the scores are.
             text = reading_text(reply.text)
             by_rules = understand_reply(text, reply.language, likeness=NO_LIKENESS)
-            with_likeness = by_rules.weighed_with(model)
-            result.add(reply, by_rules.intent(reply.question), with_likeness.intent(reply.question))
-    return result
+            by_rules_intent = by_rules.intent(reply.question)
+            for threshold, result in results.items():
+                with_likeness = by_rules.weighed_with(models[threshold])
+                result.add(reply, by_rules_intent, with_likeness.intent(reply.question))
+    return results

@@ -22,7 +22,7 @@ from smsgateway.replies.likeness import (
     read_model,
     write_model,
 )
-from smsgateway.replies.likeness_check import check_likeness, split_into_folds
+from smsgateway.replies.likeness_check import LikenessCheck, check_likeness, split_into_folds
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 R = Question.APPOINTMENT_REMINDER
@@ -180,8 +180,32 @@ def test_the_check_reads_each_file_with_weights_learned_without_it(made_up_corpu
     assert check.all_folds().false_stops == 0
     assert check.all_folds().replies == 11  # the held-back file is never read
     assert (
-        check.report().splitlines()[-1]
-        == "all | 2 | 11 | 5 (45.5%) | 9 (81.8%) | 4 | 0 | 6 -> 2 of 6"
+        "all | 2 | 11 | 5 (45.5%) | 9 (81.8%) | 4 | 0 | 6 -> 2 of 6" in check.report().splitlines()
+    )
+
+
+def test_the_check_reads_every_fold_at_each_threshold(made_up_corpus: Path) -> None:
+    check = check_likeness(sorted(made_up_corpus.glob("*.jsonl")), folds=2, thresholds=(0.5, 1.0))
+    assert sorted(check.by_threshold) == [0.5, THRESHOLD, 1.0]
+    # At the shipped threshold the counts are the folds' own; no reply is ever as like an opt-out
+    # as 1.0, so there the likeness stops nothing; a lower threshold never finds fewer.
+    assert check.by_threshold[THRESHOLD] == check.all_folds()
+    assert check.by_threshold[1.0].stops_found == check.by_threshold[1.0].false_stops == 0
+    assert check.by_threshold[1.0].missed_with_likeness == check.all_folds().missed_by_rules
+    assert check.by_threshold[0.5].stops_found >= check.all_folds().stops_found == 4
+    assert check.report().splitlines()[-3:] == [
+        _row_of(check, 0.5, "0.5"),
+        "0.9 (shipped) | 2 | 11 | 5 (45.5%) | 9 (81.8%) | 4 | 0 | 6 -> 2 of 6",
+        "1 | 2 | 11 | 5 (45.5%) | 5 (45.5%) | 0 | 0 | 6 -> 6 of 6",
+    ]
+
+
+def _row_of(check: LikenessCheck, threshold: float, label: str) -> str:
+    whole = check.by_threshold[threshold]
+    return (
+        f"{label} | 2 | 11 | 5 (45.5%) | {whole.right_with_likeness} "
+        f"({whole.right_with_likeness / 11:.1%}) | {whole.stops_found} | {whole.false_stops} | "
+        f"6 -> {whole.missed_with_likeness} of 6"
     )
 
 
