@@ -1428,7 +1428,15 @@ def _near(one: Match, other: Match, gap: int) -> bool:
 #: Words that tell of the STOP being sent, or ask for the messages: beside them a mistake word
 #: before the STOP says the STOP was the mistake ("بالغلط بعتت stop", "na mistake I press stop").
 _SENDING_THE_STOP = frozenset(
-    {Signal.SEND, Signal.RESPOND, Signal.OPT_IN, Signal.AGAIN, Signal.MESSAGES, Signal.ADD_ME}
+    {
+        Signal.SEND,
+        Signal.RESPOND,
+        Signal.OPT_IN,
+        Signal.AGAIN,
+        Signal.MESSAGES,
+        Signal.ADD_ME,
+        Signal.SENT,
+    }
 )
 #: Words that may stand between a mistake word and the STOP it names ("it was a mistake that I
 #: pressed stop").
@@ -1467,6 +1475,10 @@ def _said_by_mistake(
         if not 0 <= gap <= MISTAKE_BEFORE_GAP:
             continue
         if not _same_clause(m, opt_out, breaks):
+            continue
+        if any(x.signal is Signal.CONTRAST and m.end <= x.start < opt_out.start for x in matches):
+            # "bala ma 2sod bas wa2fo el rasayil" (no offence, but stop the messages): the STOP
+            # comes after a "but", not by mistake.
             continue
         outside = [
             x

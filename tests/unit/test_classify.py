@@ -3013,6 +3013,42 @@ def test_thirty_ninth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A "but" between a word for a mistake and the STOP: the STOP stands.
+        ("ar", None, "bala ma 2sod bas wa2fo el rasayil", Intent.OPT_OUT),
+        ("ar", None, "ba3atet stop bala ma 2sod", Intent.OPT_IN),
+        # Sending the STOP told in the first person, before the word for the mistake.
+        ("en", None, "by mistake I have sent STOP, send the reminders again", Intent.OPT_IN),
+        ("fr", None, "par erreur j'ai envoyé stop", Intent.OPT_IN),
+        ("pt", None, "sem querer mandei stop", Intent.OPT_IN),
+        # "Let me ask (my husband)" keeps what follows from confirming, and is no stop.
+        ("ha", R, "bari na tambayi maigidana ko zan iya zuwa ranar Alhamis", U),
+        ("ha", R, "bari in tambayi mijina ko zan iya zuwa", U),
+        ("ha", R, "ko zan iya zuwa alhamis?", Intent.RESCHEDULE),
+        # "The first week" alone is no progress: only "I finished the first week" is.
+        ("am", F, "yemejemeriyawn samint cheresku", Intent.ATTENDED_YES),
+        ("am", F, "yemejemeriyawn samint altejemerem", U),
+        # Tired of the messages that come every day.
+        ("ar", A, "kol yom rasayil, khalas ta3abt", Intent.OPT_OUT),
+        ("bn", A, "protidin message, birokto hoye gechi", Intent.OPT_OUT),
+        ("ti", A, "መዓልቲ መዓልቲ መልእኽቲ, ሰልኪየ", Intent.OPT_OUT),
+        ("ar", A, "ro7t bas ta3abt", Intent.ATTENDED_YES),
+        # Another appointment of one's own declines; asking for another proposes.
+        ("ar", R, "3andi ma3ad tani bnafs el wa2t, ma ba2dar", Intent.DECLINE),
+        ("ar", R, "fi ma3ad tani ba3d el 3id?", Intent.RESCHEDULE),
+        # "Don't cut the messages" stops nothing.
+        ("prs", None, "lotfan payamha ra qat nakonin", U),
+        ("prs", None, "in ki ast? nomra-ma pak konin", Intent.OPT_OUT),
+    ],
+)
+def test_fortieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
