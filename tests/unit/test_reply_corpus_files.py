@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 81)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 82)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 68)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 69)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -508,6 +508,19 @@ SPLIT_SETS = (
             *((lang, "contradiction") for lang in ("fr", "ti")),
             ("ti", "colloquial"),
             ("en", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    # Written at the end of the fortieth round by other writers, with the same even mix.
+    (
+        ("replies_dev81.jsonl", "replies_heldback68.jsonl"),
+        "The sixty-eighth set, the even mix a fourteenth time, split",
+        22,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in supported_codes() if lang != "es"),
+            *((lang, "contradiction") for lang in ("fr", "es", "ha", "pcm", "bn")),
+            *((lang, "colloquial") for lang in ("pt", "ff", "sq")),
+            *((lang, "number_word") for lang in ("en", "ff", "ti")),
         ),
     ),
 )

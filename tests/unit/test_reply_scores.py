@@ -216,6 +216,9 @@ SPLIT_IN_ROUND_40 = DATA / "replies_dev79.jsonl"
 #: The development part of the sixty-seventh set, written later in the fortieth round by other
 #: writers with the same even mix: held to no dangerous error; its accuracy is published.
 SPLIT_IN_ROUND_40B = DATA / "replies_dev80.jsonl"
+#: The development part of the sixty-eighth set, written at the end of the fortieth round by
+#: other writers with the same even mix: held to no dangerous error; its accuracy is published.
+SPLIT_IN_ROUND_40C = DATA / "replies_dev81.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -275,6 +278,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_39B,
     SPLIT_IN_ROUND_40,
     SPLIT_IN_ROUND_40B,
+    SPLIT_IN_ROUND_40C,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -318,6 +322,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_39B,
     SPLIT_IN_ROUND_40,
     SPLIT_IN_ROUND_40B,
+    SPLIT_IN_ROUND_40C,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -389,7 +394,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev80.jsonl --table`:\n" + table
+        "tests/data/replies_dev81.jsonl --table`:\n" + table
     )
 
 
