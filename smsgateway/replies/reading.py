@@ -783,6 +783,16 @@ def composed_opt_outs(
 
     answers = [m for signal in STATEMENTS for m in find(signal)]
 
+    def closes_its_clause(word: Match) -> bool:
+        # "..., I don't want them anymore", "..., I don't need it any more": a second "no more"
+        # word one word after closes the clause for it.
+        return _ends_its_clause(tokens, word, breaks) or any(
+            0 <= other.start - word.end <= 1
+            and one_clause(word, other)
+            and _ends_its_clause(tokens, other, breaks)
+            for other in unwanted
+        )
+
     def answered_between(one: Match, other: Match) -> bool:
         start, end = min(one.end, other.end), max(one.start, other.start)
         return any(start <= a.start and a.end <= end for a in answers)
@@ -830,7 +840,7 @@ def composed_opt_outs(
                 one_clause(m, u)
                 # ... and no answer stands between: "recibí el mensaje, no puedo ir, cancela"
                 # cancels the appointment it declined.
-                or (_ends_its_clause(tokens, u, breaks) and not answered_between(m, u))
+                or (closes_its_clause(u) and not answered_between(m, u))
             )
         ),
         *((c, r) for c in numbers for r in removing if _near(c, r, REMOVE_GAP)),
@@ -858,7 +868,7 @@ def composed_opt_outs(
             (m, u)
             for m in messages
             for u in unwanted + alone
-            if _opens_the_clause_after(m, u, breaks) and _ends_its_clause(tokens, u, breaks)
+            if _opens_the_clause_after(m, u, breaks) and closes_its_clause(u)
         ),
         # "I no dey interested again, remove me", "nuk jam ma i interesuem, hiqmëni": "remove me"
         # beside a "don't want / no more" word, or opening the clause after it.

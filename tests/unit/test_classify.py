@@ -3040,6 +3040,15 @@ def test_thirty_ninth_round(
         # "Don't cut the messages" stops nothing.
         ("prs", None, "lotfan payamha ra qat nakonin", U),
         ("prs", None, "in ki ast? nomra-ma pak konin", Intent.OPT_OUT),
+        # "..., I don't want them anymore" after the clause that names the messages: a second
+        # "no more" word closes the clause for the first.
+        ("en", None, "you sent me the messages again, I don't want them anymore", Intent.OPT_OUT),
+        ("en", None, "Again you sent me the reminder. I don't need it anymore", Intent.OPT_OUT),
+        ("en", A, "got the reminder, I don't want to go anymore", U),
+        ("en", None, "thanks for the reminder, I don't need it anymore because I finished", U),
+        # A mistake word that holds the verb for pressing ("na danna", not "ɗana", my son).
+        ("ha", None, "Na yi kuskure na danna STOP, ku sake turo min sakonni", Intent.OPT_IN),
+        ("ti", R, "bgega STOP tewiqe, mezekakheri delye eye", Intent.OPT_IN),
     ],
 )
 def test_fortieth_round(
