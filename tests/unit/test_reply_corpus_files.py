@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 82)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 83)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 69)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 70)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -521,6 +521,23 @@ SPLIT_SETS = (
             *((lang, "contradiction") for lang in ("fr", "es", "ha", "pcm", "bn")),
             *((lang, "colloquial") for lang in ("pt", "ff", "sq")),
             *((lang, "number_word") for lang in ("en", "ff", "ti")),
+        ),
+    ),
+    # Written after the sixty-eighth set's tuning by other writers, with the same even mix.
+    (
+        ("replies_dev82.jsonl", "replies_heldback69.jsonl"),
+        "The sixty-ninth set, the even mix a fifteenth time, split",
+        18,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in supported_codes()
+                if lang not in ("fr", "ar", "pt", "ff", "pcm")
+            ),
+            *((lang, "contradiction") for lang in ("fr", "ff", "ha", "pcm", "sq")),
+            *((lang, "colloquial") for lang in ("es", "prs", "ps")),
+            *((lang, "number_word") for lang in ("en", "ff", "ha", "ka", "prs", "bn")),
         ),
     ),
 )
