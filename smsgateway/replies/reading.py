@@ -785,9 +785,10 @@ def composed_opt_outs(
 
     def closes_its_clause(word: Match) -> bool:
         # "..., I don't want them anymore", "..., I don't need it any more": a second "no more"
-        # word one word after closes the clause for it.
+        # phrase right after closes the clause for it; the pronoun is in the phrase ("them
+        # anymore"), so "I don't want Monday anymore" judges the day, not the messages.
         return _ends_its_clause(tokens, word, breaks) or any(
-            0 <= other.start - word.end <= 1
+            other.start == word.end
             and one_clause(word, other)
             and _ends_its_clause(tokens, other, breaks)
             for other in unwanted

@@ -3049,6 +3049,26 @@ def test_thirty_ninth_round(
         # A mistake word that holds the verb for pressing ("na danna", not "ɗana", my son).
         ("ha", None, "Na yi kuskure na danna STOP, ku sake turo min sakonni", Intent.OPT_IN),
         ("ti", R, "bgega STOP tewiqe, mezekakheri delye eye", Intent.OPT_IN),
+        # After the second review: "Monday anymore" judges the day, not the messages.
+        (
+            "en",
+            R,
+            "Got the reminder. I don't want Monday anymore, can we do Friday?",
+            Intent.RESCHEDULE,
+        ),
+        ("en", R, "received the msg, I don't want coffee anymore lol", U),
+        # "Not by mistake" keeps the STOP.
+        ("en", None, "I pressed stop and it wasn't by mistake", Intent.OPT_OUT),
+        ("ha", None, "STOP, ba bisa kuskure ba", Intent.OPT_OUT),
+        ("ti", None, "STOP ብዘይ ፍላጥ ኣይኮነን ጠዊቐ", Intent.OPT_OUT),
+        # A wish that the messages stop is no wish for the messages.
+        ("ar", None, "ana 3ayez el rasayel di tetwa2af", Intent.OPT_OUT),
+        ("fr", None, "je veux que les messages s'arrêtent", Intent.OPT_OUT),
+        ("fr", None, "je ne veux pas que les messages s'arrêtent", U),
+        # Pashto "او" is "and" as well as "yes".
+        ("ps", R, "نه شم راتلای او ولا ډیر بوخت یم", Intent.DECLINE),
+        # Hausa "ku fara" is "first, you..." too.
+        ("ha", R, "ku fara turo min adireshin, sai in zo", U),
     ],
 )
 def test_fortieth_round(
