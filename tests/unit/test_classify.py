@@ -3069,6 +3069,17 @@ def test_thirty_ninth_round(
         ("ps", R, "نه شم راتلای او ولا ډیر بوخت یم", Intent.DECLINE),
         # Hausa "ku fara" is "first, you..." too.
         ("ha", R, "ku fara turo min adireshin, sai in zo", U),
+        # After the third review: "not a mistake" forms keep the STOP; a mistake told after it
+        # takes it back.
+        ("am", None, "STOP በስህተት አይደለም", Intent.OPT_OUT),
+        ("pt", None, "enviei PARAR e não foi engano", Intent.OPT_OUT),
+        ("en", None, "STOP was a mistake sorry, keep sending", Intent.OPT_IN),
+        ("en", None, "the reminders are helpful, I don't want them to stop", U),
+        ("ar", None, "mesh 3ayez el rasayel di tetwa2af", U),
+        ("pcm", R, "i no want am again, abeg shift am to friday", Intent.RESCHEDULE),
+        ("fr", F, "j'ai démarré le 4", Intent.ATTENDED_YES),
+        ("fr", R, "j'ai démarré le travail, je pourrai pas venir", Intent.DECLINE),
+        ("wo", R, "dinaa ñëw semaine bu ñëw", Intent.RESCHEDULE),
     ],
 )
 def test_fortieth_round(
