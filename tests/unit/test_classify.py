@@ -3080,6 +3080,9 @@ def test_thirty_ninth_round(
         ("fr", F, "j'ai démarré le 4", Intent.ATTENDED_YES),
         ("fr", R, "j'ai démarré le travail, je pourrai pas venir", Intent.DECLINE),
         ("wo", R, "dinaa ñëw semaine bu ñëw", Intent.RESCHEDULE),
+        # Spanish "no more" phrases that hold the pronoun, after the clause naming the messages.
+        ("es", None, "me mandaron el recordatorio otra vez, ya no lo quiero más", Intent.OPT_OUT),
+        ("es", F, "ya no lo necesito, ya empecé el curso", Intent.ATTENDED_YES),
     ],
 )
 def test_fortieth_round(
