@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 83)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 84)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 70)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 71)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -538,6 +538,16 @@ SPLIT_SETS = (
             *((lang, "contradiction") for lang in ("fr", "ff", "ha", "pcm", "sq")),
             *((lang, "colloquial") for lang in ("es", "prs", "ps")),
             *((lang, "number_word") for lang in ("en", "ff", "ha", "ka", "prs", "bn")),
+        ),
+    ),
+    (
+        ("replies_dev83.jsonl", "replies_heldback70.jsonl"),
+        "The seventieth set, the even mix a sixteenth time, split",
+        24,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("fr", "es", "ff", "ha", "am", "ti", "ka")),
+            ("bn", "number_word"),
         ),
     ),
 )
