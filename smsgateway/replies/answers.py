@@ -1334,8 +1334,9 @@ def _after_but(reading: Reading, statements: list[_Evidence]) -> list[_Evidence]
     if any(e.intent in _NEGATIVE_INTENTS or e.intent is None for e in before):
         return statements
     if any(_bare_confirmation(reading, e) for e in before):
-        # "confirm, but I can't come that day": a one-word confirmation opening the message says
-        # the opposite like a bare yes ("yes but I can't come" stays unclear).
+        # "confirm, but I can't come that day", "I confirm but I no fit come that day": a short
+        # confirmation opening the message says the opposite like a bare yes ("yes but I can't
+        # come" stays unclear).
         return statements
     return after
 
@@ -1374,9 +1375,12 @@ def _went_elsewhere(reading: Reading, statements: list[_Evidence]) -> list[_Evid
 
 
 def _bare_confirmation(reading: Reading, item: _Evidence) -> bool:
-    """A one-word confirmation ("confirm", "confirmé", "confirmo") opening the message."""
+    """A confirmation of one or two words ("confirm", "confirmo", "I confirm", "mi teentinii",
+    "أكيد جاي", "I'll come") opening the message: before a "but" and a refusal it says the
+    opposite like a bare yes ("I confirm but I can't come that day", "I'll come but I can't stay
+    long" are left to a caseworker)."""
     match = reading.matches[item.index]
-    if item.intent is not Intent.CONFIRM or match.end - match.start != 1:
+    if item.intent is not Intent.CONFIRM or match.end - match.start > 2:
         return False
     return all(m.signal is Signal.POLITENESS for m in reading.matches[: item.index])
 

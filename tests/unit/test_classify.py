@@ -3092,6 +3092,34 @@ def test_fortieth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A confirmation of two words opening the message says the opposite of a refusal after a
+        # "but", like a bare yes; an acknowledgement does not ("ok but I can't make it").
+        ("pcm", R, "I confirm but I no fit come that day", U),
+        ("ff", R, "Mi teentinii kono mi waawaa arde", U),
+        ("en", R, "ill come but i cant stay long", U),
+        ("en", R, "ok but I can't make it", Intent.DECLINE),
+        ("en", R, "confirm, but I can't come that day", U),
+        # Keyword gaps of the seventieth and seventy-first sets.
+        ("en", None, "sorry that STOP was an accident, i still want the reminders", Intent.OPT_IN),
+        ("en", None, "I had an accident, stop sending me messages", Intent.OPT_OUT),
+        ("ar", R, "ma ba2der el sabt, bas el a7ad mnih iza fi majal", Intent.RESCHEDULE),
+        ("pt", A, "sou a mãe dele, ele acabou não indo", Intent.ATTENDED_NO),
+        ("prs", F, "مه سواد ندارم، یکی زنگ بزنه که بفهمم چی نوشتین", Intent.HELP),
+        ("ti", A, "sms nay qotsera degimkum sdedulay, hji dehan eye", Intent.OPT_IN),
+        ("sq", A, "kush asht ky numer?", Intent.HELP),
+        ("sq", A, "u nisa po s'arrita dot, humba autobusin", Intent.ATTENDED_NO),
+        ("sq", A, "po, nuk arrita te shkoj", U),
+    ],
+)
+def test_forty_first_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
