@@ -59,6 +59,52 @@ def explain_reply(text: str, language: str | None, question: Question | None) ->
 #: Requests at any moment; beside an answer they leave the reply unclear.
 _REQUESTS = frozenset({Signal.HELP, Signal.OPT_IN, Signal.WRONG_NUMBER})
 
+#: What may stand beside a request for help and the options it cannot choose between: words
+#: that ask, explain or name the messages, sending and the options.
+_BESIDE_OPTIONS_ASKED = frozenset(
+    {
+        Signal.HELP,
+        Signal.UNDERSTAND,
+        Signal.RESERVATION,
+        Signal.POLITENESS,
+        Signal.NEUTRAL,
+        Signal.MESSAGES,
+        Signal.SEND,
+        Signal.RESPOND,
+        Signal.OPTION,
+        Signal.NEGATION,
+    }
+)
+#: Words no keyword knows that such a message may hold ("za na pohegam che kom number wolegam,
+#: 1 ka 2?": which number to send).
+OPTIONS_ASKED_UNKNOWN_WORDS = 6
+
+
+def _help_between_options(reading: Reading, request: Match, question: Question) -> bool:
+    """A request for help beside two or more of the question's options and nothing that
+    answers: "I don't understand, 1 or 2?", "mafhom nashod, 1 ya 2 kodamesh baraye chi ast?"
+    (Dari "ya" is "or", a yes elsewhere: a word between two options is their "or")."""
+    if request.signal is not Signal.HELP:
+        return False
+    options = OPTIONS.get(question) or {}
+    numbers = [i for i, m in enumerate(reading.matches) if m.number is not None]
+    if len({reading.matches[i].number for i in numbers}) < 2:
+        return False
+    if any(reading.matches[i].number not in options for i in numbers):
+        return False
+    between = {i + 1 for i in numbers if i + 2 in numbers}
+    if reading.plain_unknown > OPTIONS_ASKED_UNKNOWN_WORDS:
+        return False
+    return all(
+        m.number is not None
+        or m.text == "?"
+        or m.is_plain_unknown
+        or m.signal in _BESIDE_OPTIONS_ASKED
+        or i in between
+        for i, m in enumerate(reading.matches)
+    )
+
+
 #: The words opt-out sentences are made of: the messages, sending, one's number or the list,
 #: "no more", removing, a stop or opt-in word or phrase.
 _ABOUT_THE_MESSAGES = (
@@ -178,6 +224,8 @@ class Understanding:
             # "yes I want the reminders again, I will come": a wish for the messages again is a
             # request too, composed from classes of words.
             request = reading.first(Signal.WISH)
+        if request is not None and _help_between_options(reading, request, question):
+            return Decision(Intent.HELP, "help_between_options", (request.text,))
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.

@@ -41,6 +41,8 @@ RULES: dict[str, str] = {
     "reason": "an answer to 'why?': any words beyond yes, no, ok and numbers",
     "no_reason": "an answer to 'why?' with nothing but yes, no, ok or numbers",
     "no_open_question": "no question is open, so no answer can be read",
+    "help_between_options": "a request for help beside two or more of the question's options "
+    "and nothing that answers ('I don't understand, 1 or 2?'): help",
     "request_beside_answer": "a help or opt-in request, or 'wrong number', mixed with other words",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
     "went_and_sent_back": "went, then told to come back another day or to wait ('I went but they "

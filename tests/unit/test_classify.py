@@ -3111,6 +3111,13 @@ def test_fortieth_round(
         ("sq", A, "kush asht ky numer?", Intent.HELP),
         ("sq", A, "u nisa po s'arrita dot, humba autobusin", Intent.ATTENDED_NO),
         ("sq", A, "po, nuk arrita te shkoj", U),
+        # A request for help beside the options it cannot choose between is help.
+        ("en", R, "i dont understand which number to send, 1 or 2?", Intent.HELP),
+        ("prs", F, "mafhom nashod, 1 ya 2 kodamesh baraye chi ast?", Intent.HELP),
+        ("ps", A, "za na pohegam che kom number wolegam, 1 ka 2?", Intent.HELP),
+        ("en", R, "1 help", U),
+        ("en", A, "i dont understand 1 or 3?", U),
+        ("en", R, "help, stop 1 2", Intent.OPT_OUT),
     ],
 )
 def test_forty_first_round(
