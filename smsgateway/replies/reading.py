@@ -1461,12 +1461,17 @@ def _said_by_mistake(
     opt_out: Match, mistakes: list[Match], matches: list[Match], breaks: list[bool]
 ) -> bool:
     """ "STOP by mistake", "stop gabimisht": a mistake word right after the STOP (at most one
-    word between). Before it ("بالغلط بعتت stop", "na mistake I press stop", "it was a mistake
-    that I pressed stop"), in the same clause and at most three words away, only beside a word
-    for sending, answering or the messages, or a request for them: "this is a mistake, stop",
-    "you made a mistake stop texting me" judge the messages and stop them."""
+    word between, in the STOP's clause). Before it ("بالغلط بعتت stop", "na mistake I press
+    stop", "it was a mistake that I pressed stop"), in the same clause and at most three words
+    away, only beside a word for sending, answering or the messages, or a request for them:
+    "this is a mistake, stop", "you made a mistake stop texting me" judge the messages and stop
+    them."""
     for m in mistakes:
-        if 0 <= m.start - opt_out.end <= 1:
+        if m.start == opt_out.end or (
+            m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)
+        ):
+            # "STOP by mistake", "STOP it was a mistake"; "Stop, it was an accident" opens with
+            # an order and judges something else in a clause of its own: the STOP stands.
             return True
         # "stop bi dama ko bind ci njuumte" (the stop, I wrote it by mistake), "my boy typed stop
         # on my phone by mistake": further after the STOP, in its clause, with a word for typing,

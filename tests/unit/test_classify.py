@@ -3104,6 +3104,16 @@ def test_fortieth_round(
         # Keyword gaps of the seventieth and seventy-first sets.
         ("en", None, "sorry that STOP was an accident, i still want the reminders", Intent.OPT_IN),
         ("en", None, "I had an accident, stop sending me messages", Intent.OPT_OUT),
+        # A STOP opening the message, then a mistake in a clause of its own: the STOP stands.
+        ("en", None, "Stop, it was an accident", Intent.OPT_OUT),
+        ("en", None, "STOP. it was a mistake", Intent.OPT_OUT),
+        ("en", None, "STOP by mistake", Intent.OPT_IN),
+        # After the review: Hausa "give me back" asks for the messages only beside them,
+        # Tigrinya "nay qotsera" (of the appointment) names no messages alone.
+        ("ha", None, "ku maido min kudina", U),
+        ("ha", R, "ku maido min lokacin zuwa mako mai zuwa", Intent.RESCHEDULE),
+        ("ti", R, "nay qotsera ayedlyen", Intent.DECLINE),
+        ("ar", A, "ma ba2der a2ra el resale", Intent.HELP),
         ("ar", R, "ma ba2der el sabt, bas el a7ad mnih iza fi majal", Intent.RESCHEDULE),
         ("pt", A, "sou a mãe dele, ele acabou não indo", Intent.ATTENDED_NO),
         ("prs", F, "مه سواد ندارم، یکی زنگ بزنه که بفهمم چی نوشتین", Intent.HELP),
