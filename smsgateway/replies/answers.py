@@ -1504,7 +1504,7 @@ def _bare_answer(
         return Decision(Intent.UNCLEAR, "no_answer", _words(reading, acks + firm))
     if firm and all(_is_emoji(reading, e) for e in firm) and _blessing_before(reading, firm):
         # "madalla, Allah ya saka da alheri 👍", "እግዚአብሔር ይመስገን ሁሉም ደህና ነው 👍": a thumbs up
-        # closing thanks and blessings applauds them; it answers nothing.
+        # among thanks and blessings applauds them; it answers nothing.
         return Decision(Intent.UNCLEAR, "no_answer", _words(reading, firm))
     if not intents:
         return Intent.CONFIRM, acks
@@ -1520,15 +1520,18 @@ BLESSING_WORDS = 3
 
 
 def _blessing_before(reading: Reading, firm: list[_Evidence]) -> bool:
-    """Whether the emoji in `firm` close a message of politeness alone, of at least three
-    words ("thanks, God bless you 👍"): "thanks 👍" and "ok 👍" still answer. The other words
-    that answer nothing (`FILLER`: who writes, days, "since") count with the politeness
-    ("saludos cordiales, gracias, Dios le bendiga 👍")."""
-    first = min(e.index for e in firm)
-    before = reading.matches[:first]
-    if not before or any(m.signal not in FILLER for m in before):
+    """Whether the emoji in `firm` stand in a message of politeness alone, of at least three
+    words, after thanks or a blessing ("thanks, God bless you 👍", "A jaraama 👍 Alla hokku en
+    jam": thanks, then a blessing after the thumbs up): "thanks 👍", "ok 👍" and "👍 thanks,
+    God bless" (the thumbs up first) still answer. The other words that answer nothing
+    (`FILLER`: who writes, days, "since") count with the politeness ("saludos cordiales,
+    gracias, Dios le bendiga 👍")."""
+    emoji = {e.index for e in firm}
+    before = reading.matches[: min(emoji)]
+    others = [m for i, m in enumerate(reading.matches) if i not in emoji]
+    if not before or any(m.signal not in FILLER for m in others):
         return False
-    return sum(m.end - m.start for m in before) >= BLESSING_WORDS
+    return sum(m.end - m.start for m in others) >= BLESSING_WORDS
 
 
 def _is_emoji(reading: Reading, item: _Evidence) -> bool:

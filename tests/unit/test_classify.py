@@ -3118,6 +3118,21 @@ def test_fortieth_round(
         ("en", None, "I don't want them stopped", U),
         ("ar", None, "ma ba2der afham shu baddkon, wa2fu el rasayel", Intent.OPT_OUT),
         ("am", None, "መልእክቱን ብታቆሙልኝ ደስ ይለኛል", Intent.OPT_OUT),
+        # A thumbs up among thanks and a blessing applauds them: "thanks 👍" still answers.
+        ("ff", R, "A jaraama 👍 Alla hokku en jam", U),
+        ("en", R, "thanks 👍 god bless you", U),
+        ("en", R, "thank you 👍", Intent.CONFIRM),
+        ("en", R, "👍 thanks god bless you", Intent.CONFIRM),
+        # Keyword gaps of the seventy-second set.
+        ("ps", A, "نه یم تللی، او نور پیغامونه هم مه راکوئ", Intent.OPT_OUT),
+        (
+            "pcm",
+            A,
+            "Before I tell una make una stop, but now I wan make una dey text me again",
+            Intent.OPT_IN,
+        ),
+        ("ar", F, "واحد ولا زوج، مازال ما عرفتش", U),
+        ("sq", A, "Vajta, më pritën dhe më dhanë letrat", Intent.ATTENDED_YES),
         ("ar", R, "ma ba2der el sabt, bas el a7ad mnih iza fi majal", Intent.RESCHEDULE),
         ("pt", A, "sou a mãe dele, ele acabou não indo", Intent.ATTENDED_NO),
         ("prs", F, "مه سواد ندارم، یکی زنگ بزنه که بفهمم چی نوشتین", Intent.HELP),

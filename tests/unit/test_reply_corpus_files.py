@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 85)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 86)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 72)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 73)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -559,6 +559,16 @@ SPLIT_SETS = (
             *((lang, "plain") for lang in ("fr", "es", "am", "ti", "ka")),
             *((lang, "number_word") for lang in ("pt", "wo", "ff", "ha", "bn")),
             *((lang, "contradiction") for lang in ("pt", "ti")),
+        ),
+    ),
+    (
+        ("replies_dev85.jsonl", "replies_heldback72.jsonl"),
+        "The seventy-second set, the even mix an eighteenth time, split",
+        23,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("fr", "es", "wo", "ha", "ti", "ka", "sq")),
+            *((lang, "number_word") for lang in ("pt", "am", "ti", "ps", "ka", "bn")),
         ),
     ),
 )
