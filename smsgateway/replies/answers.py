@@ -1520,18 +1520,23 @@ BLESSING_WORDS = 3
 
 
 def _blessing_before(reading: Reading, firm: list[_Evidence]) -> bool:
-    """Whether the emoji in `firm` stand in a message of politeness alone, of at least three
-    words, after thanks or a blessing ("thanks, God bless you 👍", "A jaraama 👍 Alla hokku en
-    jam": thanks, then a blessing after the thumbs up): "thanks 👍", "ok 👍" and "👍 thanks,
-    God bless" (the thumbs up first) still answer. The other words that answer nothing
-    (`FILLER`: who writes, days, "since") count with the politeness ("saludos cordiales,
-    gracias, Dios le bendiga 👍")."""
-    emoji = {e.index for e in firm}
+    """Whether the emoji in `firm` close a message of politeness alone, of at least three
+    words ("thanks, God bless you 👍"), or stand after thanks and before a blessing of at least
+    three words ("A jaraama 👍 Alla hokku en jam", "thanks 👍 god bless you"): "thanks 👍", "ok
+    👍", "👍 thanks, God bless" (the thumbs up first), "thanks 👍 tomorrow morning", "good
+    morning 👍 thank you" and "thank you 👍🙏🙏" still answer. The other words that answer
+    nothing (`FILLER`: who writes, days, "since") count with the politeness before it
+    ("saludos cordiales, gracias, Dios le bendiga 👍")."""
+    emoji = [e.index for e in firm]
     before = reading.matches[: min(emoji)]
-    others = [m for i, m in enumerate(reading.matches) if i not in emoji]
-    if not before or any(m.signal not in FILLER for m in others):
+    if not before or any(m.signal not in FILLER for m in before):
         return False
-    return sum(m.end - m.start for m in others) >= BLESSING_WORDS
+    if sum(m.end - m.start for m in before) >= BLESSING_WORDS:
+        return True
+    after = reading.matches[max(emoji) + 1 :]
+    if not after or any(m.signal is not Signal.POLITENESS for m in after):
+        return False
+    return sum(m.end - m.start for m in after if not m.is_emoji) >= BLESSING_WORDS
 
 
 def _is_emoji(reading: Reading, item: _Evidence) -> bool:

@@ -3123,6 +3123,13 @@ def test_fortieth_round(
         ("en", R, "thanks 👍 god bless you", U),
         ("en", R, "thank you 👍", Intent.CONFIRM),
         ("en", R, "👍 thanks god bless you", Intent.CONFIRM),
+        ("en", R, "thanks 👍 tomorrow morning", Intent.CONFIRM),
+        ("en", R, "Good morning 👍 thank you", Intent.CONFIRM),
+        ("en", R, "thank you 👍🙏🙏", Intent.CONFIRM),
+        ("en", None, "I never said I want them stopped", U),
+        ("en", None, "I want these messages stopped", Intent.OPT_OUT),
+        ("ar", A, "ما عرفتش نمشي، كنت مريض", Intent.ATTENDED_NO),
+        ("sq", A, "vajta te motra ime në Durrës", U),
         # Keyword gaps of the seventy-second set.
         ("ps", A, "نه یم تللی، او نور پیغامونه هم مه راکوئ", Intent.OPT_OUT),
         (
