@@ -3130,6 +3130,10 @@ def test_fortieth_round(
         ("en", None, "I want these messages stopped", Intent.OPT_OUT),
         ("ar", A, "ما عرفتش نمشي، كنت مريض", Intent.ATTENDED_NO),
         ("sq", A, "vajta te motra ime në Durrës", U),
+        # Dari "ya" is "or" (or "O" before a name), not English "yes"; Tigrinya "don't want".
+        ("prs", R, "ya", U),
+        ("ti", R, "kmetse ayidelyn", Intent.DECLINE),
+        ("ti", R, "dgim mlekti ayidelyn, hrai kmetse eye", Intent.OPT_OUT),
         # Keyword gaps of the seventy-second set.
         ("ps", A, "نه یم تللی، او نور پیغامونه هم مه راکوئ", Intent.OPT_OUT),
         (
