@@ -1000,11 +1000,12 @@ def _hedges_only_the_date(reading: Reading) -> bool:
 
 def _not_yet_maybe_later(reading: Reading) -> Decision | None:
     """ "not yet, maybe next week", "pas encore, peut-être le mois prochain", "ჯერ არა, ალბათ
-    მომავალ თვეში" to "did you go / did you start?": a "not yet" or a no opening the message,
-    then, in a clause of its own, a doubt about a later day. The doubt is about when, not about
+    მომავალ თვეში", "pas encore commencé, ça démarre le 15 normalement" to "did you go / did you
+    start?": a "not yet" or a no opening the message, then, in a clause of its own, a doubt about
+    a later day or date. The doubt is about when, not about
     the answer. Nothing may say yes, ask or give an option."""
     kept = [i for i, m in enumerate(reading.matches) if not _is_aside(m)]
-    if not kept or reading.asks or reading.options:
+    if not kept or reading.asks or any(_is_option(m) for m in reading.options):
         return None
     first = reading.matches[kept[0]]
     if first.signal not in (Signal.ATTENDED_NO, Signal.NO):
@@ -1017,7 +1018,7 @@ def _not_yet_maybe_later(reading: Reading) -> Decision | None:
         if start <= kept[0]:
             return None  # "not yet maybe": the doubt is about the answer itself
         clause = reading.matches[start : reading.clause_end(start)]
-        if not any(m.signal in (Signal.TIME, Signal.RESCHEDULE) for m in clause):
+        if not any(m.signal in (Signal.TIME, Signal.RESCHEDULE) or _is_a_day(m) for m in clause):
             return None
     return Decision(Intent.ATTENDED_NO, "not_yet_maybe_later", (first.text,))
 

@@ -3167,6 +3167,49 @@ def test_forty_first_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # "Not yet", then a doubt about a date in a clause of its own, is a "not yet": the
+        # doubt is about when; a doubt beside an option stays unclear.
+        ("fr", F, "pas encore commencé, ça démarre le 15 normalement", Intent.ATTENDED_NO),
+        ("en", A, "not yet, maybe on the 12", Intent.ATTENDED_NO),
+        ("en", F, "not yet, maybe 2", U),
+        ("en", A, "no, maybe 1000", U),
+        # A sad face beside an answer is politeness: "two 😔" is the second option.
+        ("ff", A, "Ɗiɗi 😔", Intent.ATTENDED_NO),
+        ("en", A, "two 😔", Intent.ATTENDED_NO),
+        ("en", R, "😔", U),
+        # Romanised Amharic "ye" is "of", not English "ye" (yes).
+        ("am", R, "ye", U),
+        ("am", None, "man nachihu? ye mn message new yih", Intent.HELP),
+        ("am", R, "ye arb ken ayhonilignim, besamintu lemta?", Intent.RESCHEDULE),
+        # Keyword gaps of the seventy-third set.
+        ("fr", R, "Bonjour, c'était une erreur le STOP, vous pouvez me réécrire", Intent.OPT_IN),
+        ("ar", None, "kont 9olt stop b le8lat, rje3o sifto lia lmessages", Intent.OPT_IN),
+        ("ar", A, "etnein", Intent.ATTENDED_NO),
+        ("ar", R, "ba3d e dhohr ma nnajjamch, ynajjam ykoun s sbe7?", Intent.RESCHEDULE),
+        ("ar", A, "أنا أخوه، هو ما مشى، كان عيان", Intent.ATTENDED_NO),
+        (
+            "es",
+            F,
+            "le informamos que el beneficiario inició el taller el día 4",
+            Intent.ATTENDED_YES,
+        ),
+        ("ff", F, "Tiidno wallee kam, mi faamaani, noddee kam", Intent.HELP),
+        ("am", F, "aydelem, jemreyalehu", U),
+        ("ti", A, "nmbr hade", Intent.ATTENDED_YES),
+        ("prs", R, "ha jan, miyom 👍", Intent.CONFIRM),
+        ("ps", R, "seshanba na sham, kho chaharshanba rasam", Intent.RESCHEDULE),
+        ("bn", F, "kon office theke bolchen? chinlam na", Intent.HELP),
+    ],
+)
+def test_forty_second_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 86)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 87)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 73)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 74)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -569,6 +569,21 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in ("fr", "es", "wo", "ha", "ti", "ka", "sq")),
             *((lang, "number_word") for lang in ("pt", "am", "ti", "ps", "ka", "bn")),
+        ),
+    ),
+    (
+        ("replies_dev86.jsonl", "replies_heldback73.jsonl"),
+        "The seventy-third set, the even mix a nineteenth time, split",
+        21,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in ("fr", "ar", "pt", "es", "wo", "pcm", "am", "ti", "prs", "ps", "ka")
+            ),
+            *((lang, "number_word") for lang in ("pt", "am", "prs", "ps", "ka", "bn")),
+            *((lang, "colloquial") for lang in ("en", "pt")),
+            *((lang, "contradiction") for lang in ("ha", "ti")),
         ),
     ),
 )
