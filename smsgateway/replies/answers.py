@@ -1402,6 +1402,10 @@ def _with_statement(
             support.append(item)
         elif item.kind in ("ack", "praise") and intent in _NEGATIVE_INTENTS:
             continue  # "ok, I can't come": an acknowledgement, not a yes
+        elif intent in _NEGATIVE_INTENTS and _signs_off(reading, item, statements):
+            continue  # "I can't come but thanks 👍", "no voy 👍": a thumbs up closing a refusal
+        elif intent in _NEGATIVE_INTENTS and _says_received(reading, item):
+            continue  # "yes I got the message but I won't be coming": the yes is for the message
         elif item.intent is None:
             return Decision(Intent.UNCLEAR, "number_not_an_option", (_text(reading, item),))
         elif (
@@ -1415,6 +1419,38 @@ def _with_statement(
             words = (_text(reading, item), *_words(reading, statements))
             return Decision(Intent.UNCLEAR, "contradiction", words)
     return intent, support
+
+
+#: What may follow a thumbs up that closes a refusal: thanks, blessings, more emoji.
+_SIGNING_OFF = frozenset({Signal.POLITENESS, Signal.ACK, Signal.PRAISE, Signal.YES})
+
+
+def _signs_off(reading: Reading, item: _Evidence, statements: list[_Evidence]) -> bool:
+    """ "I can't come but thanks 👍", "no voy 👍", "ვერ მოვალ 👍": an emoji yes after every
+    refusal, with nothing but thanks or emoji after it, closes the message as "ok" would; it says
+    no yes. A word yes ("I can't come, yes") and an emoji before the refusal ("👍 I can't come")
+    stay a contradiction."""
+    if not _is_emoji(reading, item) or any(s.index > item.index for s in statements):
+        return False
+    after = reading.matches[item.index + 1 :]
+    return all(
+        m.signal in _SIGNING_OFF and (m.signal is not Signal.YES or m.is_emoji) for m in after
+    )
+
+
+def _says_received(reading: Reading, item: _Evidence) -> bool:
+    """ "yes I got the message but I won't be coming", "oui j'ai bien reçu mais je ne pourrai
+    pas venir": a yes word opening the message, right before a word for receiving the message,
+    acknowledges the message."""
+    if reading.matches[item.index].signal is not Signal.YES or item.index != _first_word(reading):
+        return False
+    following = reading.matches[item.index + 1 : item.index + 2]
+    return any(m.signal is Signal.RECEIVED for m in following)
+
+
+def _first_word(reading: Reading) -> int:
+    """The index of the first match that is not politeness."""
+    return next((i for i, m in enumerate(reading.matches) if m.signal is not Signal.POLITENESS), -1)
 
 
 def _dates_a_day(reading: Reading, index: int) -> bool:

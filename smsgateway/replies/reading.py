@@ -1455,6 +1455,9 @@ MISTAKE_BEFORE_GAP = 3
 #: Words that may stand between the STOP and a mistake word after it, with a word for typing or
 #: writing it in the clause ("stop bi dama ko bind ci njuumte": the stop, I wrote it by mistake).
 MISTAKE_AFTER_GAP = 4
+#: Words that may stand between a STOP told as typed ("I sent STOP") and a mistake word after
+#: it, in the next clause too ("mandé STOP, fue un error": "fue un").
+MISTAKE_AFTER_TYPED_GAP = 2
 
 
 def _said_by_mistake(
@@ -1466,12 +1469,32 @@ def _said_by_mistake(
     away, only beside a word for sending, answering or the messages, or a request for them:
     "this is a mistake, stop", "you made a mistake stop texting me" judge the messages and stop
     them."""
+    # "I typed stop", "mandé STOP": the STOP told as typed, not given as an order.
+    told_as_typed = any(
+        x.signal in (Signal.RESPOND, Signal.SEND)
+        and 0 <= opt_out.start - x.end <= 1
+        and _same_clause(x, opt_out, breaks)
+        for x in matches
+    )
     for m in mistakes:
         if m.start == opt_out.end or (
             m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)
         ):
             # "STOP by mistake", "STOP it was a mistake"; "Stop, it was an accident" opens with
             # an order and judges something else in a clause of its own: the STOP stands.
+            return True
+        clauses_between = sum(
+            1 for i in range(opt_out.end, m.start + 1) if i < len(breaks) and breaks[i]
+        )
+        if (
+            told_as_typed
+            and 0 <= m.start - opt_out.end <= MISTAKE_AFTER_TYPED_GAP
+            and clauses_between <= 1
+            and (m.end >= len(breaks) or breaks[m.end])
+        ):
+            # "Sorry I typed STOP, it was an accident", "mandé STOP, fue un error": the STOP
+            # told as typed, the mistake right after it ending its clause, the next one too;
+            # not "I typed STOP, wrongly you keep texting me".
             return True
         # "stop bi dama ko bind ci njuumte" (the stop, I wrote it by mistake), "my boy typed stop
         # on my phone by mistake": further after the STOP, in its clause, with a word for typing,

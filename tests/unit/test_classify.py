@@ -3183,6 +3183,52 @@ def test_forty_first_round(
         ("am", R, "ye", U),
         ("am", None, "man nachihu? ye mn message new yih", Intent.HELP),
         ("am", R, "ye arb ken ayhonilignim, besamintu lemta?", Intent.RESCHEDULE),
+        # A STOP told as typed, then a mistake ending the next clause, was the mistake; a STOP
+        # given as an order stands, and so does one whose mistake clause goes on.
+        (
+            "en",
+            R,
+            "Sorry I typed STOP, it was an accident. Send my reminders again please",
+            Intent.OPT_IN,
+        ),
+        ("es", None, "mandé STOP, fue un error. Quiero los mensajes otra vez", Intent.OPT_IN),
+        ("en", None, "i didnt mean to send stop", Intent.OPT_IN),
+        ("en", None, "Stop, it was an accident", Intent.OPT_OUT),
+        ("fr", None, "j'ai envoyé stop, vous continuez, erreur de votre part", Intent.OPT_OUT),
+        ("en", None, "I didn't mean to bother you, stop the messages", Intent.OPT_OUT),
+        ("en", None, "I sent STOP last week, why are you still texting me", Intent.OPT_OUT),
+        # A thumbs up closing a refusal, and a yes for the message received, say no yes; a
+        # thumbs up before the refusal, or a word yes, stay a contradiction.
+        ("en", R, "I can't come but thanks 👍", Intent.DECLINE),
+        ("es", R, "no voy 👍", Intent.DECLINE),
+        ("ka", R, "ვერ მოვალ 👍", Intent.DECLINE),
+        ("en", R, "yes i got the message but i wont be coming", Intent.DECLINE),
+        ("fr", R, "oui j'ai bien reçu mais je ne pourrai pas venir", Intent.DECLINE),
+        ("en", R, "👍 I can't come", U),
+        ("en", R, "I can't come 👍 tomorrow is fine", U),
+        ("en", R, "yes but I can't come", U),
+        ("en", R, "no 👍", U),
+        # "I don't want to come" is a refusal, in every language; not an opt-out.
+        ("en", R, "I don't want to come", Intent.DECLINE),
+        ("ti", R, "ክመጽእ ኣይደልን", Intent.DECLINE),
+        ("ti", R, "kmetse aydelen", Intent.DECLINE),
+        ("am", R, "መምጣት አልፈልግም", Intent.DECLINE),
+        ("ff", R, "mi yiɗaa arde", Intent.DECLINE),
+        ("ka", R, "არ მინდა მოსვლა", Intent.DECLINE),
+        ("bn", R, "আমি আসতে চাই না", Intent.DECLINE),
+        # A coming told with a doubt stays unclear, whatever the likeness says of "agar".
+        ("prs", R, "agar betanam meayam", U),
+        ("prs", R, "agar paisa paida kunam meayam", U),
+        ("ti", R, "እንተኽኢለ ክመጽእ እየ", U),
+        # French "me réécrire" asks for the messages only with "vous pouvez".
+        ("fr", None, "évitez de me réécrire", Intent.OPT_OUT),
+        ("fr", None, "inutile de me réécrire", Intent.OPT_OUT),
+        ("wo", None, "wax naa leen ngeen bàyyi", Intent.OPT_OUT),
+        ("bn", None, "আগেই বলেছি বন্ধ করতে", Intent.OPT_OUT),
+        ("prs", R, "na miyom", Intent.DECLINE),
+        ("ps", R, "za na rasam", Intent.DECLINE),
+        ("ar", R, "yom el etnein", U),
+        ("es", A, "inicio el lunes", U),
         # Keyword gaps of the seventy-third set.
         ("fr", R, "Bonjour, c'était une erreur le STOP, vous pouvez me réécrire", Intent.OPT_IN),
         ("ar", None, "kont 9olt stop b le8lat, rje3o sifto lia lmessages", Intent.OPT_IN),
