@@ -346,17 +346,6 @@ NEGATION_REACH = 3
 _OPTION_QUESTIONS = tuple(question for question, options in OPTIONS.items() if options)
 
 
-#: Words of the messages and of ending them: beside them a doubtful "I'll come" may still
-#: be an opt-out by likeness ("... ای پیاما از کجا میایه؟؟ لغو کنین").
-_ABOUT_THE_MESSAGES = (
-    Signal.MESSAGES,
-    Signal.REMOVE,
-    Signal.SEND,
-    Signal.UNWANTED,
-    Signal.CONTACT,
-)
-
-
 def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | None:
     """The learned backstop (rule 7b): a reply the rules read as nothing, that answers none of
     the questions and asks for the messages to go on nowhere, read as an opt-out when it is very
@@ -383,8 +372,9 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
         and reading.has(Signal.HEDGE, Signal.RESERVATION)
         and not reading.has(*_ABOUT_THE_MESSAGES)
     ):
-        # "agar betanam meayam" (if I can, I'll come): a coming told with a doubt, and nothing
-        # of the messages, is an answer in doubt, whatever the words are like elsewhere
+        # "agar betanam meayam" (if I can, I'll come): a coming told with a doubt, and none of
+        # the words opt-outs are made of ("... ای پیاما از کجا میایه؟؟ لغو کنین" may still be
+        # one), is an answer in doubt, whatever the words are like elsewhere
         # (Georgian "agar", no more).
         return None
     likeness = model.likeness(text)
