@@ -271,6 +271,8 @@ def read_reply(text: str, language: str | None) -> Reading:
 
     def stops_nothing(found: Match) -> bool:
         leading = leading_words[found]
+        if _asked_then_refused(found, tokens, matches):
+            return True
         if within(found, not_stops) or within(leading, go_on):
             # "mos i ndaloni mesazhet" (don't stop the messages): its stop word is negated
             # ("stop worrying me" still stops, though "stop worrying" stops nothing).
@@ -937,6 +939,15 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     return sum(breaks[start : asked + 1]) <= 1
 
 
+def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -> bool:
+    """ "stop? no, keep sending", "parar? não, continuem mandando", "ndalo? jo": a stop word
+    asked back as a question, then a bare no right after the question mark; "STOP? no more
+    messages!" (an opt-out phrase after it) still stops."""
+    if found.end >= len(tokens) or tokens[found.end] != "?":
+        return False
+    return any(m.start == found.end + 1 and m.signal is Signal.NO for m in matches)
+
+
 def _asked_why(
     found: Match,
     why: Match,
@@ -1455,9 +1466,14 @@ MISTAKE_BEFORE_GAP = 3
 #: Words that may stand between the STOP and a mistake word after it, with a word for typing or
 #: writing it in the clause ("stop bi dama ko bind ci njuumte": the stop, I wrote it by mistake).
 MISTAKE_AFTER_GAP = 4
-#: Words that may stand between a STOP told as typed ("I sent STOP") and a mistake word after
-#: it, in the next clause too ("mandé STOP, fue un error": "fue un").
-MISTAKE_AFTER_TYPED_GAP = 2
+#: The most words a mistake phrase right after a STOP, across a comma, may have ("STOP, by
+#: mistake"); a longer one judges something else ("Stop, it was an accident") unless the STOP
+#: was told as typed.
+SHORT_MISTAKE_WORDS = 2
+#: Words that may stand between a STOP told as typed ("I typed STOP") and a mistake word after
+#: it, in the next clause too: none, so that "I typed STOP, no mistake", "mandé STOP, no fue
+#: error" stop; the mistake phrases hold their "it was" ("it was an accident", "fue un error").
+MISTAKE_AFTER_TYPED_GAP = 0
 
 
 def _said_by_mistake(
@@ -1477,9 +1493,10 @@ def _said_by_mistake(
         for x in matches
     )
     for m in mistakes:
-        if m.start == opt_out.end or (
-            m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)
-        ):
+        if (
+            m.start == opt_out.end
+            and (_same_clause(opt_out, m, breaks) or m.end - m.start <= SHORT_MISTAKE_WORDS)
+        ) or (m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)):
             # "STOP by mistake", "STOP it was a mistake"; "Stop, it was an accident" opens with
             # an order and judges something else in a clause of its own: the STOP stands.
             return True

@@ -2751,7 +2751,9 @@ def test_thirty_sixth_round(
             R,
             "Perdón no voy a ir, ni la próxima semana ni otro día. Ya no me interesa, ¿cuántas "
             "veces se los tengo que decir?",
-            U,
+            # "no me interesa" is "not interested", an opt-out like English "not interested"
+            # (forty-second round); the Portuguese "já não me interessa" above is not listed.
+            Intent.OPT_OUT,
         ),
         ("en", R, "I can't come that day, not next week but the week after?", Intent.RESCHEDULE),
         ("en", R, "not this week, the next one?", Intent.RESCHEDULE),
@@ -3195,6 +3197,27 @@ def test_forty_first_round(
         ("en", None, "i didnt mean to send stop", Intent.OPT_IN),
         ("en", None, "Stop, it was an accident", Intent.OPT_OUT),
         ("fr", None, "j'ai envoyé stop, vous continuez, erreur de votre part", Intent.OPT_OUT),
+        ("en", None, "I typed STOP, no mistake", Intent.OPT_OUT),
+        ("es", None, "mandé STOP, no fue error", Intent.OPT_OUT),
+        ("pt", None, "mandei STOP, sem engano", Intent.OPT_OUT),
+        ("fr", None, "j'ai envoyé stop, aucune erreur", Intent.OPT_OUT),
+        ("sq", None, "shkrova STOP, nuk është gabim", Intent.OPT_OUT),
+        # A stop asked back, then a bare no, stops nothing; "what does STOP mean?" asks.
+        ("en", None, "stop? no, keep sending", U),
+        ("pt", None, "parar? não, continuem mandando", U),
+        ("en", None, "STOP? no more messages!", Intent.OPT_OUT),
+        ("en", None, "what does STOP mean?", U),
+        ("fr", None, "ça veut dire quoi STOP dans votre message?", U),
+        ("en", None, "what does this mean, stop texting me", Intent.OPT_OUT),
+        # Not interested, a threat to report, a number to be blocked: opt-outs.
+        ("es", R, "no estoy interesado gracias", Intent.OPT_OUT),
+        ("ka", None, "არ მაინტერესებს", Intent.OPT_OUT),
+        ("en", None, "I will report you", Intent.OPT_OUT),
+        ("sq", None, "do ta bllokoj këtë numër", Intent.OPT_OUT),
+        # A negated "miss" or "wait" is no refusal.
+        ("en", R, "I can't wait 👍", Intent.CONFIRM),
+        ("pt", R, "não vou faltar 👍", Intent.CONFIRM),
+        ("en", A, "I didn't miss a single day 👍", Intent.ATTENDED_YES),
         ("en", None, "I didn't mean to bother you, stop the messages", Intent.OPT_OUT),
         ("en", None, "I sent STOP last week, why are you still texting me", Intent.OPT_OUT),
         # A thumbs up closing a refusal, and a yes for the message received, say no yes; a
@@ -3208,6 +3231,12 @@ def test_forty_first_round(
         ("en", R, "I can't come 👍 tomorrow is fine", U),
         ("en", R, "yes but I can't come", U),
         ("en", R, "no 👍", U),
+        ("bn", R, "হ্যাঁ মেসেজ পেয়েছি কিন্তু আসতে পারব না", Intent.DECLINE),
+        ("pcm", R, "yes I see the message but I no go fit come", Intent.DECLINE),
+        # "I didn't come" (to the office) answers "did you go?".
+        ("wo", A, "ñëwuma", Intent.ATTENDED_NO),
+        ("sq", A, "nuk erdha", Intent.ATTENDED_NO),
+        ("ps", A, "ranaghlam", Intent.ATTENDED_NO),
         # "I don't want to come" is a refusal, in every language; not an opt-out.
         ("en", R, "I don't want to come", Intent.DECLINE),
         ("ti", R, "ክመጽእ ኣይደልን", Intent.DECLINE),
