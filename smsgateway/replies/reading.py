@@ -945,7 +945,31 @@ def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -
     messages!" (an opt-out phrase after it) still stops."""
     if found.end >= len(tokens) or tokens[found.end] != "?":
         return False
-    return any(m.start == found.end + 1 and m.signal is Signal.NO for m in matches)
+    no = next((m for m in matches if m.start == found.end + 1 and m.signal is Signal.NO), None)
+    if no is None:
+        return False
+    # What follows the no must ask for the messages ("keep sending", "continuez à envoyer"),
+    # not refuse them ("stop? no, i dont want them", "stop? no thanks").
+    rest = [m for m in matches if m.start >= no.end]
+    return any(m.signal in _GOING_ON for m in rest) and not any(
+        m.signal in _REFUSING_MORE for m in rest
+    )
+
+
+#: Words that ask for the messages to go on after "stop? no".
+_GOING_ON = frozenset({Signal.SEND, Signal.AGAIN, Signal.OPT_IN})
+#: Words that refuse the messages after "stop? no".
+_REFUSING_MORE = frozenset(
+    {
+        Signal.NO,
+        Signal.NEGATION,
+        Signal.UNWANTED,
+        Signal.REMOVE,
+        Signal.REMOVE_ME,
+        Signal.OPT_OUT,
+        Signal.OPT_OUT_ALONE,
+    }
+)
 
 
 def _asked_why(
@@ -1495,7 +1519,13 @@ def _said_by_mistake(
     for m in mistakes:
         if (
             m.start == opt_out.end
-            and (_same_clause(opt_out, m, breaks) or m.end - m.start <= SHORT_MISTAKE_WORDS)
+            and (
+                _same_clause(opt_out, m, breaks)
+                or (
+                    m.end - m.start <= SHORT_MISTAKE_WORDS
+                    and (m.end >= len(breaks) or breaks[m.end])
+                )
+            )
         ) or (m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)):
             # "STOP by mistake", "STOP it was a mistake"; "Stop, it was an accident" opens with
             # an order and judges something else in a clause of its own: the STOP stands.

