@@ -752,7 +752,7 @@ def _asked_about_a_day(reading: Reading) -> bool:
     # Adlam and Spanish may open a question with a mark too: the clause ends at a mark after a day.
     first_day = next(i for i, m in enumerate(reading.matches) if _is_asked_day(m))
     marks = [i for i, m in enumerate(reading.matches) if m.text == "?" and i > first_day]
-    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    first = _first_told(reading)
     # "mornings are hard for me, could we do afternoon on another day": a clause of its own.
     asking = [
         i
@@ -1031,7 +1031,7 @@ def _sent_back(reading: Reading) -> Decision | None:
     back = reading.texts(Signal.COME_BACK)
     if not back or not reading.has(Signal.TIME, Signal.OTHER, Signal.RESCHEDULE):
         return None
-    first = next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
+    first = _first_told(reading)
     if first is not None and first.signal is Signal.COME_BACK:
         return None  # "come back home tomorrow": an instruction to someone, not a report
     if reading.has(*_NOT_SENT_BACK) or reading.options:
@@ -1442,15 +1442,16 @@ def _says_received(reading: Reading, item: _Evidence) -> bool:
     """ "yes I got the message but I won't be coming", "oui j'ai bien reçu mais je ne pourrai
     pas venir": a yes word opening the message, right before a word for receiving the message,
     acknowledges the message."""
-    if reading.matches[item.index].signal is not Signal.YES or item.index != _first_word(reading):
+    said = reading.matches[item.index]
+    if said.signal is not Signal.YES or said is not _first_told(reading):
         return False
     following = reading.matches[item.index + 1 : item.index + 2]
     return any(m.signal is Signal.RECEIVED for m in following)
 
 
-def _first_word(reading: Reading) -> int:
-    """The index of the first match that is not politeness."""
-    return next((i for i, m in enumerate(reading.matches) if m.signal is not Signal.POLITENESS), -1)
+def _first_told(reading: Reading) -> Match | None:
+    """The first match that is not politeness: what the message opens with."""
+    return next((m for m in reading.matches if m.signal is not Signal.POLITENESS), None)
 
 
 def _dates_a_day(reading: Reading, index: int) -> bool:

@@ -1500,6 +1500,11 @@ SHORT_MISTAKE_WORDS = 2
 MISTAKE_AFTER_TYPED_GAP = 0
 
 
+def _last_in_clause(word: Match, breaks: list[bool]) -> bool:
+    """Whether `word` ends its clause: a clause break or the end of the reply right after it."""
+    return word.end >= len(breaks) or breaks[word.end]
+
+
 def _said_by_mistake(
     opt_out: Match, mistakes: list[Match], matches: list[Match], breaks: list[bool]
 ) -> bool:
@@ -1521,23 +1526,16 @@ def _said_by_mistake(
             m.start == opt_out.end
             and (
                 _same_clause(opt_out, m, breaks)
-                or (
-                    m.end - m.start <= SHORT_MISTAKE_WORDS
-                    and (m.end >= len(breaks) or breaks[m.end])
-                )
+                or (m.end - m.start <= SHORT_MISTAKE_WORDS and _last_in_clause(m, breaks))
             )
         ) or (m.start - opt_out.end == 1 and _same_clause(opt_out, m, breaks)):
             # "STOP by mistake", "STOP it was a mistake"; "Stop, it was an accident" opens with
             # an order and judges something else in a clause of its own: the STOP stands.
             return True
-        clauses_between = sum(
-            1 for i in range(opt_out.end, m.start + 1) if i < len(breaks) and breaks[i]
-        )
         if (
             told_as_typed
             and 0 <= m.start - opt_out.end <= MISTAKE_AFTER_TYPED_GAP
-            and clauses_between <= 1
-            and (m.end >= len(breaks) or breaks[m.end])
+            and _last_in_clause(m, breaks)
         ):
             # "Sorry I typed STOP, it was an accident", "mandé STOP, fue un error": the STOP
             # told as typed, the mistake right after it ending its clause, the next one too;
