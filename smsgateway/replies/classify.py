@@ -412,7 +412,10 @@ def _global_decision(reading: Reading) -> Decision | None:
     if opt_out is not None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
     if _stops_alone(reading):
-        return Decision(Intent.OPT_OUT, "opt_out_alone", reading.texts(Signal.OPT_OUT_ALONE))
+        words = reading.texts(Signal.OPT_OUT_ALONE) or tuple(
+            m.text for m in reading.matches if m.text not in ANNOYED
+        )
+        return Decision(Intent.OPT_OUT, "opt_out_alone", words)
     command = _leading(reading)
     if command is not None and command.signal is Signal.FEEDBACK:
         return Decision(Intent.FEEDBACK, "feedback", (command.text,))
@@ -573,12 +576,28 @@ _NOT_STARTING = frozenset({*_ANSWER_WORDS, Signal.NEGATION, Signal.UNWANTED, Sig
 ANNOYED = frozenset({"😤", "😡", "🤬", "😠", "😒", "🙄"})
 
 
+def _says_only_enough(reading: Reading) -> bool:
+    """A word for "enough" (section `enough`) or for removing (section `remove`) as the whole
+    message, beside a face of annoyance at most ("enough!", "mjaft!", "ya isa", "block",
+    "bloquer 😡"): said to a sender of reminders, it asks them to stop. Beside anything else,
+    even thanks, or asked ("block?"), it does not; "I don't want" alone refuses without saying
+    what."""
+    said = [m for m in reading.matches if m.text not in ANNOYED]
+    if not said:
+        return False
+    if len(said) == 1 and said[0].signal is Signal.REMOVE:
+        return True
+    return any(e.start <= said[0].start and said[-1].end <= e.end for e in reading.enough)
+
+
 def _stops_alone(reading: Reading) -> bool:
     """A stop word of section `opt_out_alone` with nothing but numbers and politeness ("Cancel",
     "2 cancel"), or beside "wrong number", a "no" or "enough" ("wonaa kam, accee", it is not me,
     stop; "yiakel, akuartsu", enough, stop), or
     making the last clause after one that answers nothing: the sender asks for the messages to
     stop."""
+    if _says_only_enough(reading):
+        return True
     if not reading.has(Signal.OPT_OUT_ALONE):
         return False
     # "enough, stop" ("yiakel, akuartsu"): a word for "enough" only says it twice.

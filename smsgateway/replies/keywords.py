@@ -169,6 +169,9 @@ class Signal(StrEnum):
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
+    #: "enough", "ça suffit", "basta", "mjaft", "ya isa", "ይኣክል": a class of words beside their
+    #: meaning (`unwanted` words mostly); the whole message, they ask for the messages to stop.
+    ENOUGH = "enough"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -327,6 +330,8 @@ class Lexicon:
     new: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `condition`, beside the meaning the chain gave them.
     condition: set[tuple[str, ...]] = field(default_factory=set)
+    #: The words of section `enough`, beside the meaning the chain gave them.
+    enough: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `forget`, beside the meaning the chain gave them.
     forget: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `not_done`, beside the meaning the chain gave their words.
@@ -562,6 +567,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.NEW,
                 Signal.LIST,
                 Signal.CONDITION,
+                Signal.ENOUGH,
                 Signal.FORGET,
                 Signal.NOT_DONE,
             ):
@@ -581,6 +587,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.NEW: lexicon.new,
                     Signal.LIST: lexicon.lists,
                     Signal.CONDITION: lexicon.condition,
+                    Signal.ENOUGH: lexicon.enough,
                     Signal.FORGET: lexicon.forget,
                     Signal.NOT_DONE: lexicon.not_done,
                 }[signal]

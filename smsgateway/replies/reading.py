@@ -134,6 +134,8 @@ class Reading:
     #: Phrases of section `please` ("please", "s'il vous plaît", "ju lutem"): a request's
     #: politeness.
     please: tuple[Match, ...] = ()
+    #: Phrases of section `enough` ("enough", "ça suffit", "mjaft", "ya isa").
+    enough: tuple[Match, ...] = ()
 
     @property
     def words(self) -> int:
@@ -537,6 +539,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         ),
         tuple(told_sending),
         tuple(told.please),
+        tuple(_phrases_of(tokens, lexicon.enough)),
     )
 
 
@@ -1295,6 +1298,16 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
         if m.signal is Signal.OPT_IN and m.text.startswith(START_WORD):
             clause = [x for x in part if _same_clause(x, m, breaks)]
             if all(x.signal in plain or any(overlaps(x, p) for p in please) for x in clause):
+                return True
+    # "..., renvoyez moi les messages", "..., yonnewaatal ma sms yi": an opt-in phrase of
+    # its own opening its clause, with nothing beside it but the messages, "again" and
+    # politeness, is an order.
+    for m in part:
+        if m.signal is Signal.OPT_IN and m.end - m.start > 1:
+            clause = [x for x in part if _same_clause(x, m, breaks)]
+            if clause[0] is m and all(
+                x.signal in plain or x.signal is Signal.MESSAGES for x in clause
+            ):
                 return True
     for p in please:
         clause = [m for m in part if _same_clause(m, p, breaks) and not overlaps(m, p)]

@@ -3291,6 +3291,99 @@ def test_forty_second_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A word for "enough" or for removing, as the whole message, stops.
+        ("en", None, "enough!", Intent.OPT_OUT),
+        ("en", None, "that's enough", Intent.OPT_OUT),
+        ("en", R, "block", Intent.OPT_OUT),
+        ("fr", None, "bloquer 😡", Intent.OPT_OUT),
+        ("fr", R, "ça suffit !", Intent.OPT_OUT),
+        ("sq", None, "mjaft!", Intent.OPT_OUT),
+        ("ha", R, "ya isa", Intent.OPT_OUT),
+        ("ar", None, "كفاية", Intent.OPT_OUT),
+        ("ka", None, "kmara", Intent.OPT_OUT),
+        ("am", None, "ይበቃል", Intent.OPT_OUT),
+        # ... and not beside anything else, asked, or as a refusal that says not what.
+        ("en", None, "enough?", U),
+        ("en", None, "enough thanks", U),
+        ("en", None, "block?", U),
+        ("ti", F, "yekenyeley bzuh, amlak yhabkum 😊", U),
+        ("en", R, "don't want", U),
+        ("es", R, "no quiero", U),
+        ("ha", R, "bana so", U),
+        # Someone else's visit is no confirmation.
+        ("en", R, "my brother will come tomorrow to visit us", U),
+        ("wo", R, "sama rakk dina ñëw ëllëg seetsi ma", U),
+        ("ka", R, "ჩემი ძმა ხვალ მოვა სტუმრად", U),
+        ("en", R, "my son will come tomorrow", Intent.CONFIRM),
+        # "si puedo voy" (if I can, I go) sets a condition; "sí puedo ir" confirms.
+        ("es", R, "si puedo voy", U),
+        ("es", R, "si puedo vengo mañana", U),
+        ("es", R, "sí puedo ir", Intent.CONFIRM),
+        ("pt", R, "o celular novo tá ok", U),
+        ("pt", R, "tá ok", Intent.CONFIRM),
+        # A STOP typed by someone else, then an opt-in phrase of its own: the messages again.
+        (
+            "fr",
+            None,
+            "c'était mon petit frère qui a écrit stop sur mon tel, renvoyez moi les messages",
+            Intent.OPT_IN,
+        ),
+        ("wo", F, "sama rakk moo bind stop ci sama tel, yonnewaatal ma sms yi", Intent.OPT_IN),
+        ("en", None, "my son sent stop. you sent me the messages again", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "my son sent stop, send me the messages again and I will kill you",
+            Intent.OPT_OUT,
+        ),
+        # Keyword gaps of the seventy-fourth set.
+        (
+            "pt",
+            F,
+            "Boa tarde, mandei STOP mas mudei de ideia. Quero receber as sms outra vez",
+            Intent.OPT_IN,
+        ),
+        ("pt", None, "mandei STOP", Intent.OPT_OUT),
+        ("sq", F, "a mundeni me m'i nis prap mesazhet? i kisha ndal pa dasht", Intent.OPT_IN),
+        (
+            "es",
+            F,
+            "ola, me pueden activar otra vez los avisos? me los quite por error",
+            Intent.OPT_IN,
+        ),
+        ("pcm", None, "START am again for me abeg, I don ready now", Intent.OPT_IN),
+        ("fr", A, "Vous êtes qui exactement ? je connais pas cette structure", Intent.HELP),
+        ("sq", F, "Kush je ti, nga e ke marre numrin tim?", Intent.HELP),
+        ("ps", A, "ta sok ye? wali ma ta msg kawe", Intent.HELP),
+        ("am", R, "ke seat buhala bihon? tewat sira new", Intent.RESCHEDULE),
+        ("prs", R, "seshamba nametanum wali charshamba mitanum", Intent.RESCHEDULE),
+        ("ti", R, "selus aykelin gn rebue yikl eye", Intent.RESCHEDULE),
+        ("ti", R, "dhri qetri kkewn ykl do? nguho srah alleni", Intent.RESCHEDULE),
+        ("wo", R, "Soppileen waxtu wi, ngoon laa mën a ñëw", Intent.RESCHEDULE),
+        ("ar", R, "واش ممكن تأخرولي الموعد للسيمانة الجاية؟ عندي الخدمة", Intent.RESCHEDULE),
+        (
+            "en",
+            R,
+            "pls can u move it to after the 15th, im travelling to see my mum",
+            Intent.RESCHEDULE,
+        ),
+        ("en", R, "yes im travelling to see my mum", U),
+        ("am", R, "sost ebakachu", Intent.RESCHEDULE),
+        ("am", F, "hulet nw", Intent.ATTENDED_NO),
+        ("ps", R, "za dre number ghwaram", Intent.RESCHEDULE),
+        ("ka", R, "ara, movali", U),
+        ("prs", F, "hafta-e awal khalas shud, kurs-e khayati khub as", Intent.ATTENDED_YES),
+    ],
+)
+def test_forty_third_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),

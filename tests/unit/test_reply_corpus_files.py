@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 87)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 88)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 74)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 75)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -584,6 +584,19 @@ SPLIT_SETS = (
             *((lang, "number_word") for lang in ("pt", "am", "prs", "ps", "ka", "bn")),
             *((lang, "colloquial") for lang in ("en", "pt")),
             *((lang, "contradiction") for lang in ("ha", "ti")),
+        ),
+    ),
+    (
+        ("replies_dev87.jsonl", "replies_heldback74.jsonl"),
+        "The seventy-fourth set, the even mix a twentieth time, split",
+        25,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in ("en", "ar", "pt", "es", "wo", "ff", "ha", "am", "sq", "bn")
+            ),
+            ("sq", "number_word"),
         ),
     ),
 )
