@@ -172,6 +172,10 @@ class Signal(StrEnum):
     #: "enough", "ça suffit", "basta", "mjaft", "ya isa", "ይኣክል": a class of words beside their
     #: meaning (`unwanted` words mostly); the whole message, they ask for the messages to stop.
     ENOUGH = "enough"
+    #: "what does it mean", "ça veut dire quoi", "ምን ማለት ነው", "মানে কি": a class of question
+    #: phrases beside their meaning (help mostly); right after a stop word, ending the question,
+    #: they ask what the word means ("STOP ምን ማለት ነው?").
+    MEANING = "meaning"
 
 
 #: Sections that only name a class of words for the rules ("again", "by mistake", "messages",
@@ -332,6 +336,8 @@ class Lexicon:
     condition: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `enough`, beside the meaning the chain gave them.
     enough: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `meaning`, beside the meaning the chain gave them.
+    meaning: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `forget`, beside the meaning the chain gave them.
     forget: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `not_done`, beside the meaning the chain gave their words.
@@ -568,6 +574,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.LIST,
                 Signal.CONDITION,
                 Signal.ENOUGH,
+                Signal.MEANING,
                 Signal.FORGET,
                 Signal.NOT_DONE,
             ):
@@ -588,6 +595,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.LIST: lexicon.lists,
                     Signal.CONDITION: lexicon.condition,
                     Signal.ENOUGH: lexicon.enough,
+                    Signal.MEANING: lexicon.meaning,
                     Signal.FORGET: lexicon.forget,
                     Signal.NOT_DONE: lexicon.not_done,
                 }[signal]

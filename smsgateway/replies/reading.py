@@ -373,6 +373,17 @@ def read_reply(text: str, language: str | None) -> Reading:
             for why in whys
         )
     ]
+    # "STOP ምን ማለት ነው?", "STOP মানে কি?" (STOP means what?): a stop word right before a
+    # question about its meaning that ends the question asks what it means.
+    asked_why += [
+        found
+        for found in listed
+        if found.end - found.start == 1
+        and found not in asked_why
+        and _asked_what_it_means(
+            found, _phrases_of(tokens, lexicon.meaning), tokens, ends or breaks
+        )
+    ]
     listed = [found for found in listed if found not in asked_why]
     composed = [found for found in composed if found not in asked_why]
     # "borren mi número viejo, este es el nuevo": the old number is to go, the person stays.
@@ -394,8 +405,15 @@ def read_reply(text: str, language: str | None) -> Reading:
         *(
             found
             for found in listed
-            # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out.
-            if not any(r.start <= found.start and found.end <= r.end for r in requests)
+            # "I said stop by mistake" is an opt-in phrase, and its "stop" no opt-out; read
+            # across a comma it must end its clause ("STOP, by mistake I gave you my number"
+            # stops).
+            if not any(
+                r.start <= found.start
+                and found.end <= r.end
+                and not _cut_short(r, breaks, len(tokens))
+                for r in requests
+            )
         ),
         # A composed opt-out stands even inside an opt-in phrase: "بدي تشيلوني من الرسائل" (I
         # want you to remove me from the messages) is no "I want the messages".
@@ -1018,6 +1036,30 @@ def _asked_why(
         return not between
     # The "why" ends the question; the stop is told, not ordered.
     return asked == why.end and not _opens_its_clause(found.start, matches, breaks)
+
+
+def _cut_short(phrase: Match, breaks: list[bool], length: int) -> bool:
+    """Whether `phrase` runs across a clause break and its clause goes on after it: "STOP, by
+    mistake I gave you my number" holds "stop by mistake" in no clause of its own."""
+    crosses = any(breaks[i] for i in range(phrase.start + 1, phrase.end) if i < len(breaks))
+    ends = phrase.end >= length or (phrase.end < len(breaks) and breaks[phrase.end])
+    return crosses and not ends
+
+
+def _asked_what_it_means(
+    found: Match, meanings: list[Match], tokens: list[str], breaks: list[bool]
+) -> bool:
+    """Whether a question about the meaning of a word (section `meaning`) follows the stop word
+    `found` right after it, in its sentence (`breaks`: sentence breaks in a question, clause
+    breaks otherwise), and ends the message or its question: "STOP ምን ማለት ነው?", "STOP, ça
+    veut dire quoi ?"; "STOP! What does it mean?" orders, then asks; "STOP what does it mean to
+    you, stop texting me" ends no question."""
+    return any(
+        m.start == found.end
+        and not (m.start < len(breaks) and breaks[m.start])
+        and (m.end == len(tokens) or tokens[m.end] == "?")
+        for m in meanings
+    )
 
 
 def overlaps(one: Match, other: Match) -> bool:

@@ -3375,6 +3375,25 @@ def test_forty_second_round(
         ("ps", R, "za dre number ghwaram", Intent.RESCHEDULE),
         ("ka", R, "ara, movali", U),
         ("prs", F, "hafta-e awal khalas shud, kurs-e khayati khub as", Intent.ATTENDED_YES),
+        # A stop word right before a question about its meaning asks what it means.
+        ("am", None, "STOP ምን ማለት ነው?", U),
+        ("ti", None, "STOP እንታይ ማለት እዩ?", U),
+        ("prs", None, "STOP یعنی چه؟", U),
+        ("ps", None, "STOP څه معنی لري؟", U),
+        ("ka", None, "STOP რას ნიშნავს?", U),
+        ("bn", None, "STOP মানে কি?", U),
+        ("fr", None, "STOP, ça veut dire quoi ?", U),
+        ("en", None, "STOP! what does it mean?", Intent.OPT_OUT),
+        ("fr", None, "stop c'est quoi", Intent.OPT_OUT),
+        ("en", None, "STOP what does it mean to you, stop texting me", Intent.OPT_OUT),
+        ("ti", None, "ይኣክል ድዩ?", U),
+        ("ti", None, "ይኣክል", Intent.OPT_OUT),
+        # An opt-in phrase read across a comma must end its clause.
+        ("en", None, "STOP, by mistake I gave you my number", Intent.OPT_OUT),
+        ("fr", None, "STOP, par erreur j'ai donné mon numéro", Intent.OPT_OUT),
+        ("en", None, "stop, by mistake", Intent.OPT_IN),
+        ("en", None, "No thanks, not interested", Intent.OPT_OUT),
+        ("en", R, "nothing will stop me 👍", U),
     ],
 )
 def test_forty_third_round(
