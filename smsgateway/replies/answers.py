@@ -132,6 +132,10 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         # answer itself may be what was sent by mistake; a statement still answers ("I pressed
         # 2 by mistake, I will come").
         return Decision(Intent.UNCLEAR, "mistaken_answer", (*words, mistake.text))
+    if intent in _POSITIVE_INTENTS and support and all(_says_received(reading, e) for e in support):
+        # "yes received", "oui bien reçu", "হ্যাঁ মেসেজ পেয়েছি": the yes is for the message, as
+        # "ok received" is; "yes received, I will come" answers.
+        return Decision(Intent.UNCLEAR, "no_answer", words)
     if intent is Intent.ATTENDED_YES and all(_is_emoji(reading, e) for e in support):
         # "👍", "khob 👍" to "did you go / did you start?": like an "ok", a thumbs up accepts a
         # reminder but says nothing of what happened.

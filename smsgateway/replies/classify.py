@@ -577,17 +577,18 @@ ANNOYED = frozenset({"😤", "😡", "🤬", "😠", "😒", "🙄"})
 
 
 def _says_only_enough(reading: Reading) -> bool:
-    """A word for "enough" (section `enough`) or for removing (section `remove`) as the whole
-    message, beside a face of annoyance at most ("enough!", "mjaft!", "ya isa", "block",
-    "bloquer 😡"): said to a sender of reminders, it asks them to stop. Beside anything else,
-    even thanks, or asked ("block?"), it does not; "I don't want" alone refuses without saying
-    what."""
-    said = [m for m in reading.matches if m.text not in ANNOYED]
-    if not said:
-        return False
-    if len(said) == 1 and said[0].signal is Signal.REMOVE:
-        return True
-    return any(e.start <= said[0].start and said[-1].end <= e.end for e in reading.enough)
+    """A word for "enough" or a bare command to block or delete (section `enough`) as the whole
+    message, said once or more, beside politeness and a face of annoyance at most ("enough!",
+    "mjaft!", "ya ishe", "block", "bloquer 😡", "enough please", "kfaya kfaya"): said to a sender
+    of reminders, it asks them to stop. Asked ("enough?", "block?") it does not, nor does a word
+    that only tells of a removal ("deleted", "borré"), or "I don't want" alone, which refuses
+    without saying what."""
+    said = [
+        m for m in reading.matches if m.text not in ANNOYED and m.signal is not Signal.POLITENESS
+    ]
+    return bool(said) and all(
+        any(e.start <= m.start and m.end <= e.end for e in reading.enough) for m in said
+    )
 
 
 def _stops_alone(reading: Reading) -> bool:

@@ -169,7 +169,7 @@ class Signal(StrEnum):
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
-    #: "enough", "ça suffit", "basta", "mjaft", "ya isa", "ይኣክል": a class of words beside their
+    #: "enough", "ça suffit", "basta", "mjaft", "block", "ይኣክል": a class of words beside their
     #: meaning (`unwanted` words mostly); the whole message, they ask for the messages to stop.
     ENOUGH = "enough"
     #: "what does it mean", "ça veut dire quoi", "ምን ማለት ነው", "মানে কি": a class of question

@@ -134,7 +134,7 @@ class Reading:
     #: Phrases of section `please` ("please", "s'il vous plaît", "ju lutem"): a request's
     #: politeness.
     please: tuple[Match, ...] = ()
-    #: Phrases of section `enough` ("enough", "ça suffit", "mjaft", "ya isa").
+    #: Phrases of section `enough` ("enough", "ça suffit", "mjaft", "block").
     enough: tuple[Match, ...] = ()
 
     @property
@@ -1341,15 +1341,16 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
             clause = [x for x in part if _same_clause(x, m, breaks)]
             if all(x.signal in plain or any(overlaps(x, p) for p in please) for x in clause):
                 return True
-    # "..., renvoyez moi les messages", "..., yonnewaatal ma sms yi": an opt-in phrase of
-    # its own opening its clause, with nothing beside it but the messages, "again" and
-    # politeness, is an order.
+    # "..., renvoyez moi les messages", "..., yonnewaatal ma sms yi", "remettez moi sur la
+    # liste des sms, ...": an opt-in phrase of its own opening its clause, with nothing beside
+    # it but the messages, "again", politeness and one word no keyword knows, is an order.
     for m in part:
         if m.signal is Signal.OPT_IN and m.end - m.start > 1:
             clause = [x for x in part if _same_clause(x, m, breaks)]
-            if clause[0] is m and all(
-                x.signal in plain or x.signal is Signal.MESSAGES for x in clause
-            ):
+            others = [
+                x for x in clause if x.signal not in plain and x.signal is not Signal.MESSAGES
+            ]
+            if clause[0] is m and all(x.is_plain_unknown for x in others) and len(others) <= 1:
                 return True
     for p in please:
         clause = [m for m in part if _same_clause(m, p, breaks) and not overlaps(m, p)]
