@@ -3449,6 +3449,22 @@ def test_forty_second_round(
         ("en", None, "reporting this number as spam", Intent.OPT_OUT),
         ("en", None, "S T O P", Intent.OPT_OUT),
         ("am", None, "ይህን ቁጥር አግዳለሁ", Intent.OPT_OUT),
+        # Their probes counted again: someone's yes reported, a yes for the message seen, an
+        # identity said, "spam" alone.
+        ("en", R, "my neighbour said yes she will go", U),
+        ("fr", R, "mon voisin a dit oui il viendra", U),
+        ("ar", R, "ايوه وصلتني", U),
+        ("ka", R, "კი, ვნახე", U),
+        ("ka", R, "კი, მოვალ", Intent.CONFIRM),
+        ("en", R, "yes this is his number", U),
+        ("en", R, "yes, this is his number, he will come", Intent.CONFIRM),
+        ("es", R, "ya está bien de mensajes", Intent.OPT_OUT),
+        ("es", R, "si puedo estaré ahí", U),
+        ("en", None, "I don't want to be contacted", Intent.OPT_OUT),
+        ("en", None, "spam", Intent.OPT_OUT),
+        ("en", None, "my phone put ur messages in spam", U),
+        ("en", R, "1 more day pls", Intent.RESCHEDULE),
+        ("ti", A, "ኣውቶቡስ ደው ኢሉ ነይሩ ግን በጺሐ", Intent.ATTENDED_YES),
     ],
 )
 def test_forty_third_round(
