@@ -411,7 +411,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             if not any(
                 r.start <= found.start
                 and found.end <= r.end
-                and not _cut_short(r, breaks, len(tokens))
+                and not _cut_short(r, matches, breaks, len(tokens))
                 for r in requests
             )
         ),
@@ -1038,12 +1038,27 @@ def _asked_why(
     return asked == why.end and not _opens_its_clause(found.start, matches, breaks)
 
 
-def _cut_short(phrase: Match, breaks: list[bool], length: int) -> bool:
-    """Whether `phrase` runs across a clause break and its clause goes on after it: "STOP, by
-    mistake I gave you my number" holds "stop by mistake" in no clause of its own."""
-    crosses = any(breaks[i] for i in range(phrase.start + 1, phrase.end) if i < len(breaks))
-    ends = phrase.end >= length or (phrase.end < len(breaks) and breaks[phrase.end])
-    return crosses and not ends
+#: What may follow an opt-in phrase read across a comma in its clause: thanks, apologies and
+#: the wish that the messages go on ("stop, by mistake sorry", "stop, par erreur merci de
+#: continuer").
+_AFTER_A_MISTAKE = frozenset(
+    {*FILLER, Signal.OPT_IN, Signal.AGAIN, Signal.SEND, Signal.MESSAGES, Signal.MISTAKE}
+)
+
+
+def _cut_short(phrase: Match, matches: list[Match], breaks: list[bool], length: int) -> bool:
+    """Whether `phrase` runs across a clause break and its clause goes on after it with
+    something of its own: "STOP, by mistake I gave you my number" holds "stop by mistake" in no
+    clause of its own; "stop, by mistake sorry", "stop, by mistake please ignore" do (one word
+    no keyword knows may stand there)."""
+    if not any(breaks[i] for i in range(phrase.start + 1, phrase.end) if i < len(breaks)):
+        return False
+    end = next((i for i in range(phrase.end, length) if i < len(breaks) and breaks[i]), length)
+    rest = [m for m in matches if phrase.end <= m.start < end]
+    unknown = [m for m in rest if m.is_plain_unknown]
+    return len(unknown) > 1 or any(
+        m.signal not in _AFTER_A_MISTAKE for m in rest if not m.is_plain_unknown and m.text != "?"
+    )
 
 
 def _asked_what_it_means(
@@ -1051,13 +1066,13 @@ def _asked_what_it_means(
 ) -> bool:
     """Whether a question about the meaning of a word (section `meaning`) follows the stop word
     `found` right after it, in its sentence (`breaks`: sentence breaks in a question, clause
-    breaks otherwise), and ends the message or its question: "STOP ምን ማለት ነው?", "STOP, ça
-    veut dire quoi ?"; "STOP! What does it mean?" orders, then asks; "STOP what does it mean to
-    you, stop texting me" ends no question."""
+    breaks otherwise), and ends the message: "STOP ምን ማለት ነው?", "STOP, ça veut dire quoi ?";
+    "STOP! What does it mean?" orders, then asks; "STOP what does it mean? I didn't ask for
+    this" (a review) and "STOP what does it mean to you, stop texting me" go on, and stop."""
     return any(
         m.start == found.end
         and not (m.start < len(breaks) and breaks[m.start])
-        and (m.end == len(tokens) or tokens[m.end] == "?")
+        and tokens[m.end :] in ([], ["?"])
         for m in meanings
     )
 

@@ -3463,8 +3463,36 @@ def test_forty_second_round(
         ("en", None, "I don't want to be contacted", Intent.OPT_OUT),
         ("en", None, "spam", Intent.OPT_OUT),
         ("en", None, "my phone put ur messages in spam", U),
-        ("en", R, "1 more day pls", Intent.RESCHEDULE),
+        ("en", R, "1 more day pls", U),
+        ("en", R, "1 more day and I'll be there!", Intent.CONFIRM),
         ("ti", A, "ኣውቶቡስ ደው ኢሉ ነይሩ ግን በጺሐ", Intent.ATTENDED_YES),
+        # After a second review: a meaning question the message goes on after stops; a
+        # mistake with an apology after the comma asks for the messages; bare threats about
+        # something else are no stop.
+        ("en", None, "STOP what does it mean? I didn't ask for this", Intent.OPT_OUT),
+        ("en", None, "stop, by mistake sorry", Intent.OPT_IN),
+        ("fr", None, "j'ai écrit stop, par erreur merci de continuer", Intent.OPT_IN),
+        ("en", None, "please don't lose my number", U),
+        ("es", R, "voy a denunciar el robo de mi pasaporte, no puedo ir mañana", U),
+        ("en", R, "yes seen", U),
+        ("fr", None, "c'est du spam", Intent.OPT_OUT),
+        # Keyword gaps of the seventy-fifth and seventy-sixth sets.
+        ("ar", R, "التلاتا لا بس الاربعا بيمشي معي", Intent.RESCHEDULE),
+        ("ar", A, "ro7t bas 2alouli erja3 el jum3a el jeye", Intent.ATTENDED_YES),
+        ("ar", A, "قالولي ارجع الشهر الجاي", Intent.ATTENDED_NO),
+        ("ff", A, "ko biyam winndi stop e telefon am, artiree mesaasji ɗin", Intent.OPT_IN),
+        ("ha", None, "ku fara turo min saƙon alkawari kuma", Intent.OPT_IN),
+        ("ka", R, "სხვა დღეზე ხომ ვერ გადაიტანთ? ბავშვი ავად მყავს", Intent.RESCHEDULE),
+        ("es", None, "los mensajes me ayudan gracias", U),
+        ("es", R, "no entiendo q tengo q contestar, me ayudan?", Intent.HELP),
+        ("fr", F, "Il fait trop froid ici ce matin, jai même pas encore de manteau", U),
+        ("ti", F, "ከይደ ነይረ ግን ገና ኣይጀመሩለይን፣ ዝመጽእ ሰሙን ይብሉ", Intent.ATTENDED_NO),
+        (
+            "wo",
+            F,
+            "sama rakk moo bind stop ci sama tel, man begg naa jotaat seeni bataaxal",
+            Intent.OPT_IN,
+        ),
     ],
 )
 def test_forty_third_round(

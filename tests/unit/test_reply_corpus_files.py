@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 89)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 90)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 76)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 77)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -609,6 +609,18 @@ SPLIT_SETS = (
             *((lang, "number_word") for lang in ("am", "pcm", "sq", "ti")),
             *((lang, "colloquial") for lang in ("es", "prs", "ti")),
             *((lang, "contradiction") for lang in ("am", "ps")),
+        ),
+    ),
+    (
+        ("replies_dev89.jsonl", "replies_heldback76.jsonl"),
+        "The seventy-sixth set, the even mix a twenty-second time, split",
+        21,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "bn", "es", "ff", "ha", "pt", "sq", "wo")),
+            *((lang, "number_word") for lang in ("ar", "en")),
+            *((lang, "colloquial") for lang in ("en", "ha")),
+            ("ps", "contradiction"),
         ),
     ),
 )
