@@ -15,8 +15,8 @@ RULES: dict[str, str] = {
     "nothing_readable": "no word, number or sign to read",
     "opt_out": "an opt-out keyword or sentence (also composed: 'don't' + 'send', 'don't want' + "
     "'messages', 'remove' + 'my number' or 'the messages') wins whatever else is said",
-    "opt_out_alone": "a carrier word (CANCEL, END, QUIT), or a word for 'enough' or 'block', "
-    "standing alone",
+    "opt_out_alone": "a carrier word (CANCEL, END, QUIT), or a word for 'enough', 'block' or a "
+    "bare threat ('I'll call the police'), standing alone",
     "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
     "how_to_stop": "a question about how to stop the messages 'if I want' ('how do I stop these "
     "if I want to later?'): its stop word stops nothing, and it is help, which tells how",

@@ -169,11 +169,12 @@ class Signal(StrEnum):
     #: "if", "si", "idan", "اگه": a class of words beside their meaning (a reservation); beside
     #: "we'll see" they set a condition, they do not ask what something is.
     CONDITION = "condition"
-    #: "enough", "ça suffit", "basta", "mjaft", "block", "ይኣክል": a class of words beside their
-    #: meaning (`unwanted` words mostly); the whole message, they ask for the messages to stop.
+    #: "enough", "ça suffit", "basta", "mjaft", "block", "ፖሊስ እጠራለሁ": a class of words beside
+    #: their meaning (`unwanted` and `remove` words mostly, bare threats); the whole message,
+    #: they ask for the messages to stop.
     ENOUGH = "enough"
     #: "what does it mean", "ça veut dire quoi", "ምን ማለት ነው", "মানে কি": a class of question
-    #: phrases beside their meaning (help mostly); right after a stop word, ending the question,
+    #: phrases beside their meaning (help mostly); right after a stop word, ending the message,
     #: they ask what the word means ("STOP ምን ማለት ነው?").
     MEANING = "meaning"
 

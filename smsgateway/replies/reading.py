@@ -374,7 +374,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         )
     ]
     # "STOP ምን ማለት ነው?", "STOP মানে কি?" (STOP means what?): a stop word right before a
-    # question about its meaning that ends the question asks what it means.
+    # question about its meaning that ends the message asks what it means.
     asked_why += [
         found
         for found in listed
