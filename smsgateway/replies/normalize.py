@@ -27,6 +27,15 @@ _HOOKED_LETTERS = str.maketrans(
     {"ɓ": "b", "ɗ": "d", "ƴ": "y", "ƙ": "k", "ŋ": "n", "ɲ": "n", "ɛ": "e", "ɔ": "o"}
 )
 
+#: Cyrillic letters that look like Latin ones ("ѕтор", typed to slip past a filter or by a
+#: keyboard left in another layout): no shipped language is written in Cyrillic, so they are
+#: read as the Latin letters they show (after casefolding).
+_CYRILLIC_LOOKALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0442\u043a\u043c\u043d\u0432"
+    "\u0501\u04bb\u04cf",
+    "aeopcyxsijtkmhbdhl",
+)
+
 # Fula in Adlam script (Unicode block 1E900), read as the Latin orthography it was made for, so
 # one keyword list serves both scripts. Small letters (capitals are casefolded first) in
 # alphabetical order of their code points; doubled letters need no care because matching
@@ -115,7 +124,7 @@ def normalize_text(text: str, *, strip_accents: bool = True) -> str:
     """Return `text` in matching form: NFKC, casefolded, ASCII digits, unified Arabic letters."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(_to_ascii_digit(char) for char in text)
-    text = text.translate(_ADLAM).translate(_HOOKED_LETTERS)
+    text = text.translate(_ADLAM).translate(_HOOKED_LETTERS).translate(_CYRILLIC_LOOKALIKES)
     text = text.translate(_ARABIC_LETTERS)
     text = "".join(char for char in text if not _is_harakah(char))
     for char in _INVISIBLE + _KEYCAP:

@@ -1367,6 +1367,20 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
             ]
             if clause[0] is m and all(x.is_plain_unknown for x in others) and len(others) <= 1:
                 return True
+    # "my son sent STOP, I want the messages": a wish for the messages (or an opt-in phrase)
+    # making a clause of its own, with one word no keyword knows at most beside them.
+    for m in part:
+        if m.signal is Signal.WISH:
+            clause = [x for x in part if _same_clause(x, m, breaks)]
+            wanted = {Signal.MESSAGES, Signal.OPT_IN, Signal.WISH}
+            others = [x for x in clause if x.signal not in plain and x.signal not in wanted]
+            if (
+                clause[0] is m
+                and any(x.signal in (Signal.MESSAGES, Signal.OPT_IN) for x in clause)
+                and all(x.is_plain_unknown for x in others)
+                and len(others) <= 1
+            ):
+                return True
     for p in please:
         clause = [m for m in part if _same_clause(m, p, breaks) and not overlaps(m, p)]
         if any(m.signal is Signal.TIME for m in clause):

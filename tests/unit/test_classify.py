@@ -3476,6 +3476,21 @@ def test_forty_second_round(
         ("es", R, "voy a denunciar el robo de mi pasaporte, no puedo ir mañana", U),
         ("en", R, "yes seen", U),
         ("fr", None, "c'est du spam", Intent.OPT_OUT),
+        # Their leftovers: a wish for the messages after a STOP typed by someone else, a STOP in
+        # Cyrillic look-alikes, Pashto "bas de" (that's all) beside an answer.
+        ("en", None, "my son sent STOP, I want the messages", Intent.OPT_IN),
+        ("en", None, "my son wrote stop. I want the messages again please", Intent.OPT_IN),
+        ("en", None, "my son sent STOP, I want the messages to stop", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "my son sent STOP, I want to know why you keep sending messages",
+            Intent.OPT_OUT,
+        ),
+        ("pt", None, "meu filho mandou STOP, quero as mensagens", Intent.OPT_IN),
+        ("en", None, "\u0455\u0442\u043e\u0440", Intent.OPT_OUT),
+        ("ps", None, "bas de", Intent.OPT_OUT),
+        ("ps", R, "za ba sabā rasham, bas de", U),
         # Keyword gaps of the seventy-fifth and seventy-sixth sets.
         ("ar", R, "التلاتا لا بس الاربعا بيمشي معي", Intent.RESCHEDULE),
         ("ar", A, "ro7t bas 2alouli erja3 el jum3a el jeye", Intent.ATTENDED_YES),

@@ -37,6 +37,7 @@ from smsgateway.replies.normalize import (
         ("a\u02bca", "a'a"),
         ("can\u2019t", "can't"),
         ("؟", "?"),
+        ("\u0455\u0442\u043e\u0440", "stop"),
     ],
 )
 def test_normalize_text_gives_one_form_for_variants(text: str, expected: str) -> None:
