@@ -375,14 +375,13 @@ def read_reply(text: str, language: str | None) -> Reading:
     ]
     # "STOP ምን ማለት ነው?", "STOP মানে কি?" (STOP means what?): a stop word right before a
     # question about its meaning that ends the message asks what it means.
+    meanings = _phrases_of(tokens, lexicon.meaning) if listed else []
     asked_why += [
         found
         for found in listed
         if found.end - found.start == 1
         and found not in asked_why
-        and _asked_what_it_means(
-            found, _phrases_of(tokens, lexicon.meaning), tokens, ends or breaks
-        )
+        and _asked_what_it_means(found, meanings, tokens, ends or breaks)
     ]
     listed = [found for found in listed if found not in asked_why]
     composed = [found for found in composed if found not in asked_why]
@@ -1359,26 +1358,16 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
     # "..., renvoyez moi les messages", "..., yonnewaatal ma sms yi", "remettez moi sur la
     # liste des sms, ...": an opt-in phrase of its own opening its clause, with nothing beside
     # it but the messages, "again", politeness and one word no keyword knows, is an order.
+    # "my son sent STOP, I want the messages": so is a wish for the messages (or an opt-in
+    # phrase) opening its clause.
     for m in part:
         if m.signal is Signal.OPT_IN and m.end - m.start > 1:
-            clause = [x for x in part if _same_clause(x, m, breaks)]
-            others = [
-                x for x in clause if x.signal not in plain and x.signal is not Signal.MESSAGES
-            ]
-            if clause[0] is m and all(x.is_plain_unknown for x in others) and len(others) <= 1:
+            if _opens_a_clause_of_its_own(m, part, breaks, plain | {Signal.MESSAGES}):
                 return True
-    # "my son sent STOP, I want the messages": a wish for the messages (or an opt-in phrase)
-    # making a clause of its own, with one word no keyword knows at most beside them.
-    for m in part:
-        if m.signal is Signal.WISH:
+        elif m.signal is Signal.WISH:
             clause = [x for x in part if _same_clause(x, m, breaks)]
-            wanted = {Signal.MESSAGES, Signal.OPT_IN, Signal.WISH}
-            others = [x for x in clause if x.signal not in plain and x.signal not in wanted]
-            if (
-                clause[0] is m
-                and any(x.signal in (Signal.MESSAGES, Signal.OPT_IN) for x in clause)
-                and all(x.is_plain_unknown for x in others)
-                and len(others) <= 1
+            if any(x.signal in (Signal.MESSAGES, Signal.OPT_IN) for x in clause) and (
+                _opens_a_clause_of_its_own(m, part, breaks, plain | {Signal.MESSAGES, Signal.WISH})
             ):
                 return True
     for p in please:
@@ -1391,6 +1380,16 @@ def _asks_plainly(part: list[Match], please: list[Match], breaks: list[bool]) ->
         ):
             return True
     return False
+
+
+def _opens_a_clause_of_its_own(
+    m: Match, part: list[Match], breaks: list[bool], beside: frozenset[Signal]
+) -> bool:
+    """Whether `m` opens its clause in `part`, with nothing else in it but words of `beside`
+    and at most one word no keyword knows."""
+    clause = [x for x in part if _same_clause(x, m, breaks)]
+    others = [x for x in clause if x.signal not in beside]
+    return clause[0] is m and len(others) <= 1 and all(x.is_plain_unknown for x in others)
 
 
 #: What keeps a STOP beside a START from being only told: a refusal or a question.
