@@ -839,10 +839,34 @@ def _preferred_day(reading: Reading) -> bool:
     first = next((m for m in reading.matches if m.signal not in ignored), None)
     if first is None or not (first.signal is Signal.BETTER or _is_a_day(first)):
         return False
-    spoiling = {*_REFUSING, Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
+    spoiling = {Signal.RESERVATION, Signal.LAUGHTER, Signal.ATTENDED_YES}
     if reading.has(*spoiling) or any(_is_option(m) for m in reading.matches):
         return False
+    # "afternoon would be better for me, in the morning I have work": a refusal in a later
+    # clause, of another time, tells why; in the preference's own clause, or of nothing named
+    # ("tomorrow would be better, but I can't"), it refuses.
+    leading, *later = reading.clauses
+    if any(m.signal in _REFUSING for m in leading):
+        return False
+    if reading.has(*_REFUSING) and not (
+        any(m.signal is Signal.BETTER for m in leading)
+        and any(map(_is_a_day, leading))
+        and all(
+            _names_another_day(clause, leading)
+            for clause in later
+            if any(m.signal in _REFUSING for m in clause)
+        )
+    ):
+        return False
     return reading.plain_unknown <= BETTER_UNKNOWN_WORDS
+
+
+def _names_another_day(clause: tuple[Match, ...], preferred: tuple[Match, ...]) -> bool:
+    """Whether `clause` names a day or time that `preferred` does not ("tomorrow is better,
+    but tomorrow I can't" refuses the day it prefers)."""
+    named = {m.text for m in preferred if _is_a_day(m)}
+    days = [m.text for m in clause if _is_a_day(m)]
+    return bool(days) and not named.intersection(days)
 
 
 def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -> bool:

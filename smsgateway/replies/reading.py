@@ -849,7 +849,15 @@ def composed_opt_outs(
 
     pairs: list[tuple[Match, Match]] = [
         *((s, n) for s in sending for n in forbidding if negates(s, n, NEGATION_GAP)),
-        *((s, n) for s in sending for n in forbidding_noes if negates(s, n, NO_GAP)),
+        # "2... a'a ku rubuta 1" (2... no, write 1): a "no" before a word for writing the
+        # option that ends the clause after it corrects the answer, it forbids nothing ("no
+        # send 2 me", to me, still stops).
+        *(
+            (s, n)
+            for s in sending
+            for n in forbidding_noes
+            if negates(s, n, NO_GAP) and not _option_closes(tokens, s.end, breaks)
+        ),
         *((m, n) for m in messages for n in forbidding if m.start == n.end),
         *(
             (m, u)
@@ -1386,10 +1394,18 @@ def _opens_a_clause_of_its_own(
     m: Match, part: list[Match], breaks: list[bool], beside: frozenset[Signal]
 ) -> bool:
     """Whether `m` opens its clause in `part`, with nothing else in it but words of `beside`
-    and at most one word no keyword knows."""
+    and at most one word no keyword knows. A "but" may come first ("..., but I want to
+    receive the messages"); no word no keyword knows ("..., but you send me the messages
+    again" complains) and no yes ("po m'i dërgoni prap", Albanian "po" also marks the
+    present: you are sending them again)."""
     clause = [x for x in part if _same_clause(x, m, breaks)]
-    others = [x for x in clause if x.signal not in beside]
-    return clause[0] is m and len(others) <= 1 and all(x.is_plain_unknown for x in others)
+    if m not in clause:
+        return False
+    lead = clause[: clause.index(m)]
+    if not all(x.signal is Signal.CONTRAST for x in lead):
+        return False
+    others = [x for x in clause[len(lead) :] if x.signal not in beside]
+    return len(others) <= 1 and all(x.is_plain_unknown for x in others)
 
 
 #: What keeps a STOP beside a START from being only told: a refusal or a question.
@@ -1542,6 +1558,16 @@ def _moved_to_another_day(
 
     moved = [found for found in opt_outs if moves(found)]
     return moved if len(moved) == len(opt_outs) else []
+
+
+def _option_closes(tokens: list[str], index: int, breaks: list[bool]) -> bool:
+    """Whether `tokens[index]` is a number written in digits that ends its clause."""
+    return (
+        index < len(tokens)
+        and tokens[index].isascii()
+        and tokens[index].isdigit()
+        and (index + 1 == len(tokens) or breaks[index + 1])
+    )
 
 
 def _same_clause(one: Match, other: Match, breaks: list[bool]) -> bool:

@@ -3517,6 +3517,51 @@ def test_forty_third_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # After a STOP typed by someone else, a wish for the messages may open its clause after
+        # a "but"; not after its subject when no keyword knows it ("you" complains).
+        (
+            "en",
+            None,
+            "my brother sent STOP from my phone, but I want to receive the messages",
+            Intent.OPT_IN,
+        ),
+        ("fr", None, "mon frère a envoyé STOP, mais je veux recevoir les messages", Intent.OPT_IN),
+        (
+            "ka",
+            A,
+            "ძმამ ჩემი ტელეფონიდან გამოგიგზავნათ სტოპი, მე კი მინდა მივიღო მესიჯები",
+            Intent.OPT_IN,
+        ),
+        ("en", None, "my son sent STOP, but you send me the messages again", Intent.OPT_OUT),
+        ("sq", None, "djali e ka shkru STOP, po m'i dërgoni prap mesazhet", Intent.OPT_OUT),
+        ("en", None, "My daughter sent STOP for me. I receive the messages again.", Intent.OPT_OUT),
+        ("en", None, "my son sent STOP, but I want no more messages", Intent.OPT_OUT),
+        # A preferred time, then a refusal of another time in a later clause: the reason.
+        (
+            "en",
+            R,
+            "afternoon would be better for me, in the morning I have work",
+            Intent.RESCHEDULE,
+        ),
+        ("am", R, "ከሰዓት በኋላ ቢሆን ይሻለኛል፣ ጠዋት ስራ አለኝ", Intent.RESCHEDULE),
+        ("en", R, "tomorrow would be better, but I cannot", Intent.DECLINE),
+        ("en", R, "tomorrow is better, but tomorrow I can't", Intent.DECLINE),
+        ("en", R, "no, friday is better", Intent.DECLINE),
+        # "2... no, write 1" corrects the answer; "no send 2 me" (to me) stops.
+        ("ha", F, "2... a'a ku rubuta 1", U),
+        ("pcm", None, "abeg no send 2 me again", Intent.OPT_OUT),
+        ("en", None, "no text 2 me pls", Intent.OPT_OUT),
+    ],
+)
+def test_forty_fourth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),

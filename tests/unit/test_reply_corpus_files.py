@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 90)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 91)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 77)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 78)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -621,6 +621,16 @@ SPLIT_SETS = (
             *((lang, "number_word") for lang in ("ar", "en")),
             *((lang, "colloquial") for lang in ("en", "ha")),
             ("ps", "contradiction"),
+        ),
+    ),
+    (
+        ("replies_dev90.jsonl", "replies_heldback77.jsonl"),
+        "The seventy-seventh set, the even mix a twenty-third time, split",
+        28,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("ka", "ti")),
+            *((lang, "number_word") for lang in ("ff", "pt", "sq")),
         ),
     ),
 )
