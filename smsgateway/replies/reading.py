@@ -1560,13 +1560,14 @@ def _moved_to_another_day(
     return moved if len(moved) == len(opt_outs) else []
 
 
-def _option_closes(tokens: list[str], index: int, breaks: list[bool]) -> bool:
-    """Whether `tokens[index]` is a number written in digits that ends its clause."""
+def _option_closes(tokens: list[str], index: int, breaks: list[bool] | None) -> bool:
+    """Whether `tokens[index]` is a number written in digits that ends its clause (or, without
+    `breaks`, the reply)."""
     return (
         index < len(tokens)
         and tokens[index].isascii()
         and tokens[index].isdigit()
-        and (index + 1 == len(tokens) or breaks[index + 1])
+        and (index + 1 == len(tokens) or (breaks is not None and breaks[index + 1]))
     )
 
 
