@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 91)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 92)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 78)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 79)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -631,6 +631,16 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in ("ka", "ti")),
             *((lang, "number_word") for lang in ("ff", "pt", "sq")),
+        ),
+    ),
+    (
+        ("replies_dev91.jsonl", "replies_heldback78.jsonl"),
+        "The seventy-eighth set, the even mix a twenty-fourth time, split",
+        26,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "pcm")),
+            ("sq", "number_word"),
         ),
     ),
 )
