@@ -346,10 +346,6 @@ NEGATION_REACH = 3
 _OPTION_QUESTIONS = tuple(question for question, options in OPTIONS.items() if options)
 
 
-#: How far after a word for removing a word for the messages may stand and be what it removes.
-REMOVED_REACH = 2
-
-
 def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | None:
     """The learned backstop (rule 7b): a reply the rules read as nothing, that answers none of
     the questions and asks for the messages to go on nowhere, read as an opt-out when it is very
@@ -370,17 +366,6 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
     ):
         # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):
         # the rules read a negation before the word for removing or sending, and found no stop.
-        return None
-    if not reading.has(Signal.CONTACT, Signal.REMOVE_ME) and any(
-        m.signal is Signal.REMOVE
-        and i > 0
-        and matches[i - 1].signal is Signal.WISH
-        and any(n.signal is Signal.MESSAGES for n in matches[i + 1 : i + 1 + REMOVED_REACH])
-        for i, m in enumerate(matches)
-    ):
-        # "I want to remove the messages": one's own wish to delete them (from the phone), not
-        # a request that they be taken away ("please remove these messages", "quiten los
-        # mensajes" stop); the rules found no stop.
         return None
     if (
         reading.has(Signal.CONFIRM)
