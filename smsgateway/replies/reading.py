@@ -1399,8 +1399,6 @@ def _opens_a_clause_of_its_own(
     again" complains) and no yes ("po m'i dërgoni prap", Albanian "po" also marks the
     present: you are sending them again)."""
     clause = [x for x in part if _same_clause(x, m, breaks)]
-    if m not in clause:
-        return False
     lead = clause[: clause.index(m)]
     if not all(x.signal is Signal.CONTRAST for x in lead):
         return False
