@@ -1102,11 +1102,16 @@ def _asks_again(reading: Reading) -> Decision | None:
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None
     if any(
-        m.signal is Signal.REMOVE and i and reading.matches[i - 1].signal is Signal.WISH
+        m.signal is Signal.REMOVE
+        and any(
+            w.signal is Signal.WISH and j < i and reading.clause_start(j) == reading.clause_start(i)
+            for j, w in enumerate(reading.matches)
+        )
         for i, m in enumerate(reading.matches)
     ):
-        # "I want to remove the messages", "bghit nelghi les messages": a wish to remove them;
-        # "je l'ai effacé, vous pouvez me le renvoyer ?" asks for it again.
+        # "I want to remove the messages", "bghit nelghi les messages", "I want you to remove
+        # the messages", "quiero que quiten los mensajes": a wish that they be removed, in one
+        # clause; "je l'ai effacé, vous pouvez me le renvoyer ?" asks for it again.
         return None
     if Signal.RECEIVED in present and not present & _ASKING_AGAIN:
         # "I received the messages again", "j'ai reçu les messages encore", "jotaat naa

@@ -3554,6 +3554,11 @@ def test_forty_third_round(
         # "2... no, write 1" corrects the answer; "no send 2 me" (to me) stops.
         ("ha", F, "2... a'a ku rubuta 1", U),
         ("pcm", None, "abeg no send 2 me again", Intent.OPT_OUT),
+        # A wish that the messages be removed, in one clause, asks for no messages again.
+        ("en", None, "I want you to remove the messages", Intent.OPT_OUT),
+        ("es", None, "quiero que quiten los mensajes", Intent.OPT_OUT),
+        ("wo", None, "bëgg naa ngeen dindi message yi", Intent.OPT_OUT),
+        ("en", None, "I want the messages back, I deleted them by mistake", Intent.OPT_IN),
         ("en", None, "no text 2 me pls", Intent.OPT_OUT),
     ],
 )
