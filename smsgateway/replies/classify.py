@@ -1079,6 +1079,18 @@ def _asked_in_full(reading: Reading) -> bool:
 _ASKING_AGAIN = frozenset({Signal.WISH, Signal.SEND, Signal.OPT_IN, Signal.ADD_ME})
 
 
+def _wished_removed(reading: Reading) -> bool:
+    """Whether a word for removing follows a wish in its clause."""
+    wished_in: set[int] = set()
+    for i, m in enumerate(reading.matches):
+        clause = reading.clause_start(i)
+        if m.signal is Signal.WISH:
+            wished_in.add(clause)
+        elif m.signal is Signal.REMOVE and clause in wished_in:
+            return True
+    return False
+
+
 def _asks_again(reading: Reading) -> Decision | None:
     """ "START again", "send me the messages again", "I want the reminders back": a word for
     "again" beside START, a word for sending or for the messages, START ("resume",
@@ -1101,14 +1113,7 @@ def _asks_again(reading: Reading) -> Decision | None:
     )
     if not (again or resumed or wished or added) or present & _NOT_AGAIN:
         return None
-    if any(
-        m.signal is Signal.REMOVE
-        and any(
-            w.signal is Signal.WISH and j < i and reading.clause_start(j) == reading.clause_start(i)
-            for j, w in enumerate(reading.matches)
-        )
-        for i, m in enumerate(reading.matches)
-    ):
+    if _wished_removed(reading):
         # "I want to remove the messages", "bghit nelghi les messages", "I want you to remove
         # the messages", "quiero que quiten los mensajes": a wish that they be removed, in one
         # clause; "je l'ai effacé, vous pouvez me le renvoyer ?" asks for it again.
