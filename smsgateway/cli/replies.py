@@ -12,10 +12,18 @@ import click
 from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import explain_reply
 from smsgateway.replies.intents import Intent, Question
-from smsgateway.replies.likeness import MODEL_FILE, learn, write_model
-from smsgateway.replies.likeness_check import check_likeness
+from smsgateway.replies.likeness import (
+    MODEL_FILE,
+    OTHER_LIKENESSES,
+    learn,
+    learning_examples,
+    model_file,
+    write_model,
+)
+from smsgateway.replies.likeness_check import check_likeness, check_other_likenesses
 from smsgateway.replies.scoring import (
     CorpusError,
+    LabelledReply,
     Score,
     Tally,
     format_kind_table,
@@ -180,7 +188,8 @@ def _summary(score: Score) -> dict[str, object]:
     type=click.Path(dir_okay=False, path_type=Path),
     default=MODEL_FILE,
     show_default=True,
-    help="Where to write the weights.",
+    help="Where to write the opt-out weights; the other likenesses' weights are written beside "
+    "them (reschedule_likeness.tsv, attended_no_likeness.tsv).",
 )
 @click.option(
     "--check",
@@ -191,7 +200,8 @@ def _summary(score: Score) -> dict[str, object]:
     "the others, and print what the likeness changes there (replies it never saw).",
 )
 def learn_command(corpus_dir: Path, out: Path, folds: int | None) -> None:
-    """Learn the opt-out likeness weights from the development corpus files in CORPUS_DIR.
+    """Learn the likeness weights (opt-outs, and the other backstops) from the development
+    corpus files in CORPUS_DIR.
 
     Every `replies_*.jsonl` file is read except the held-back ones, whose scores would otherwise
     mean nothing. The same files give the same weights. With `--check N`, the weights are
@@ -204,13 +214,28 @@ def learn_command(corpus_dir: Path, out: Path, folds: int | None) -> None:
         replies = [reply for path in paths for reply in load_corpus(path)]
         if folds is not None:
             click.echo(check_likeness(paths, folds).report())
+            if _has_every_intent(replies):
+                click.echo(check_other_likenesses(paths, folds).report(folds))
     except (CorpusError, ValueError) as error:
         raise click.ClickException(str(error)) from None
-    model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in replies])
-    write_model(model, out)
-    click.echo(
-        f"{len(model.weights)} weights from {len(replies)} replies of {len(paths)} files: {out}"
-    )
+    for intent in (Intent.OPT_OUT, *OTHER_LIKENESSES):
+        examples = learning_examples(intent, replies)
+        if intent is not Intent.OPT_OUT and not any(is_it for _, is_it in examples):
+            click.echo(f"{intent.value}: no such reply to learn from, no weights written")
+            continue
+        model = learn(examples)
+        path = model_file(intent, out)
+        write_model(model, path)
+        click.echo(
+            f"{intent.value}: {len(model.weights)} weights from {len(examples)} replies of "
+            f"{len(paths)} files: {path}"
+        )
+
+
+def _has_every_intent(replies: list[LabelledReply]) -> bool:
+    """Whether every other likeness has replies to learn from (a made-up corpus may not)."""
+    intents = {reply.intent for reply in replies}
+    return all(intent in intents for intent in OTHER_LIKENESSES)
 
 
 def development_files(corpus_dir: Path) -> list[Path]:

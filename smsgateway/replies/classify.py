@@ -13,9 +13,14 @@ from dataclasses import dataclass, replace
 
 from smsgateway.replies.answers import read_answer
 from smsgateway.replies.decision import RULES, Decision
-from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question
+from smsgateway.replies.intents import FREE_TEXT, OPTIONS, Intent, Question, answers_of
 from smsgateway.replies.keywords import Match, Signal
-from smsgateway.replies.likeness import Model, shipped_model
+from smsgateway.replies.likeness import (
+    OTHER_LIKENESSES,
+    Model,
+    shipped_likeness,
+    shipped_model,
+)
 from smsgateway.replies.reading import (
     FILLER,
     START_WORD,
@@ -156,18 +161,57 @@ class Understanding:
     reading: Reading
     #: Opt-out, opt-in, help, feedback, too long: what it means whatever the question.
     general: Decision | None
+    #: The learned backstops for answers (rule 7c), by the intent each finds: none when read by
+    #: the rules alone or with the opt-out likeness alone (`weighed_with`).
+    others: tuple[tuple[Intent, Model], ...] = ()
 
-    def weighed_with(self, model: Model) -> Understanding:
-        """This reading, read by the rules alone, with the learned backstop weighing by `model`:
-        a reply the rules read as nothing (or too long to answer) may be an opt-out by likeness
-        (rule 7b)."""
+    def weighed_with(
+        self, model: Model, others: tuple[tuple[Intent, Model], ...] = ()
+    ) -> Understanding:
+        """This reading, read by the rules alone, with the learned backstops weighing by `model`
+        (opt-outs) and `others` (answers): a reply the rules read as nothing (or too long to
+        answer) may be an opt-out by likeness (rule 7b), and an answer they cannot read one of
+        the answers the question allows (rule 7c)."""
+        weighed = replace(self, others=others)
         general = self.general
         if not self.reading.matches or not (general is None or general.rule == "too_long"):
-            return self
-        return replace(self, general=_like_an_opt_out(self.text, self.reading, model) or general)
+            return weighed
+        return replace(weighed, general=_like_an_opt_out(self.text, self.reading, model) or general)
 
     def explain(self, question: Question | None) -> Decision:
         """`explain_reply(text, language, question)`, without reading the reply again."""
+        decision = self._by_rules(question)
+        if (
+            question is None
+            or not self.others
+            or decision.intent is not Intent.UNCLEAR
+            or decision.rule not in _LIKENESS_MAY_READ
+        ):
+            return decision
+        return self._like_an_answer(question) or decision
+
+    def _like_an_answer(self, question: Question) -> Decision | None:
+        """Rule 7c for answers: an answer the rules left unclear with nothing they know against
+        it, very like one answer the question allows and like no other, is read as that one."""
+        reading = self.reading
+        if reading.words < 2 or self.speaks_of_the_messages or _takes_back(reading):
+            # "sheidzleba" (maybe) alone is like many proposals; a reply about the messages may
+            # be an opt-out nobody understood, answered with how to stop; "can you give me
+            # another date? no wait, I will not need it" takes back what it asked.
+            return None
+        alike = [
+            (intent, likeness)
+            for intent, model in self.others
+            if intent in answers_of(question)
+            for likeness in (model.likeness(self.text),)
+            if likeness.is_alike
+        ]
+        if len(alike) != 1:
+            return None
+        intent, likeness = alike[0]
+        return Decision(intent, "answer_likeness", likeness.pieces)
+
+    def _by_rules(self, question: Question | None) -> Decision:
         reading = self.reading
         if not reading.matches:
             return Decision(Intent.UNCLEAR, "nothing_readable")
@@ -336,7 +380,19 @@ def understand_reply(
     reading = read_reply(text, language)
     general = _global_decision(reading) if reading.matches else None
     by_rules = Understanding(text, language, reading, general)
-    return by_rules.weighed_with(likeness if likeness is not None else shipped_model())
+    if likeness is not None:
+        return by_rules.weighed_with(likeness)
+    others = tuple((intent, shipped_likeness(intent)) for intent in OTHER_LIKENESSES)
+    return by_rules.weighed_with(shipped_model(), others)
+
+
+#: The unclear readings a learned backstop may read as an answer (rule 7c): the rules found no
+#: answer, or one not shaped like an answer, or too long. Never a contradiction, a doubt, an
+#: option the question does not offer, a request beside an answer, or laughter: those are
+#: unclear by a rule of their own.
+_LIKENESS_MAY_READ = frozenset(
+    {"no_answer", "answer_shape", "statement_does_not_fit", "negation_out_of_reach", "too_long"}
+)
 
 
 #: How many words before a word for removing or sending a negation keeps the likeness from
@@ -359,11 +415,7 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
         # "mi teléfono estaba apagado, no recibí sus mensajes": every word is known and answers
         # nothing (why one did not reply, who writes, greetings); no word is left to be like.
         return None
-    if any(
-        m.signal in (Signal.REMOVE, Signal.SEND)
-        and any(n.signal is Signal.NEGATION for n in matches[max(0, i - NEGATION_REACH) : i])
-        for i, m in enumerate(matches)
-    ):
+    if _negated(reading, frozenset({Signal.REMOVE, Signal.SEND})):
         # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):
         # the rules read a negation before the word for removing or sending, and found no stop.
         return None
@@ -385,6 +437,32 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
     ):
         return None  # "2, I don't want to go there any more" declines
     return Decision(Intent.OPT_OUT, "opt_out_likeness", likeness.pieces)
+
+
+#: Words of an answer that a "no" after them takes back.
+_TAKEN_BACK = frozenset({Signal.YES, Signal.CONFIRM, Signal.ATTENDED_YES, Signal.RESCHEDULE})
+
+
+def _takes_back(reading: Reading) -> bool:
+    """Whether a "no" follows a yes or an answer ("je suis allé mais non, je ne suis pas
+    entré"): "not Monday, Tuesday yes" (a no, then the answer) is no taking back."""
+    answered = False
+    for m in reading.matches:
+        if m.signal in _TAKEN_BACK:
+            answered = True
+        elif m.signal is Signal.NO and answered:
+            return True
+    return False
+
+
+def _negated(reading: Reading, signals: frozenset[Signal]) -> bool:
+    """Whether a negation stands up to `NEGATION_REACH` words before a word of `signals`."""
+    matches = reading.matches
+    return any(
+        m.signal in signals
+        and any(n.signal is Signal.NEGATION for n in matches[max(0, i - NEGATION_REACH) : i])
+        for i, m in enumerate(matches)
+    )
 
 
 def _answers(decision: Decision) -> bool:
@@ -411,6 +489,9 @@ def _global_decision(reading: Reading) -> Decision | None:
     opt_out = reading.opt_outs[0] if reading.opt_outs else None
     if opt_out is not None:
         return Decision(Intent.OPT_OUT, "opt_out", (opt_out.text,))
+    removal = _wish_to_remove_the_messages(reading)
+    if removal:
+        return Decision(Intent.OPT_OUT, "wished_removed", removal)
     if _stops_alone(reading):
         words = reading.texts(Signal.OPT_OUT_ALONE) or tuple(
             m.text for m in reading.matches if m.text not in ANNOYED
@@ -1077,6 +1158,30 @@ def _asked_in_full(reading: Reading) -> bool:
 
 #: What makes "again" beside a word for receiving a request: wanting, sending, START, adding.
 _ASKING_AGAIN = frozenset({Signal.WISH, Signal.SEND, Signal.OPT_IN, Signal.ADD_ME})
+
+
+def _wish_to_remove_the_messages(reading: Reading) -> tuple[str, ...]:
+    """The words of a wish, then a word for removing, then the messages, in one clause and in
+    that order, with no negation before the word for removing and no question or "why" in the
+    reply ("I want you to remove the messages", "quiero que quiten los mensajes"): a request
+    to stop. Empty when there is none."""
+    if reading.asks or reading.whys or reading.go_on or reading.negated_stops:
+        return ()
+    matches = reading.matches
+    for i, wish in enumerate(matches):
+        if wish.signal is not Signal.WISH:
+            continue
+        clause = reading.clause_start(i)
+        removal = None
+        for j in range(i + 1, len(matches)):
+            m = matches[j]
+            if reading.clause_start(j) != clause or m.signal is Signal.NEGATION:
+                break
+            if m.signal is Signal.REMOVE and removal is None:
+                removal = m
+            elif m.signal is Signal.MESSAGES and removal is not None:
+                return (wish.text, removal.text, m.text)
+    return ()
 
 
 def _wished_removed(reading: Reading) -> bool:

@@ -15,6 +15,9 @@ RULES: dict[str, str] = {
     "nothing_readable": "no word, number or sign to read",
     "opt_out": "an opt-out keyword or sentence (also composed: 'don't' + 'send', 'don't want' + "
     "'messages', 'remove' + 'my number' or 'the messages') wins whatever else is said",
+    "wished_removed": "a wish, then a word for removing, then the messages, in one clause with no "
+    "negation, question or 'why' ('I want you to remove the messages', 'quiero que quiten los "
+    "mensajes'): a request to stop",
     "opt_out_alone": "a carrier word (CANCEL, END, QUIT), or a word for 'enough', 'block' or a "
     "bare threat ('I'll call the police'), standing alone",
     "feedback": "FEEDBACK (AVIS, PLAINTE...) leading a message: a message for the managers",
@@ -83,6 +86,10 @@ RULES: dict[str, str] = {
     "names no day, time, number, doubt or other answer ('I'll come. Is the bus stop near?'): "
     "the question is for a caseworker, the answer is read before it",
     "answer": "the answer, with enough confidence",
+    "answer_likeness": "no rule reads an answer (nothing that answers, not answer-shaped, a "
+    "statement that does not fit, too long), nothing speaks of the messages, and the reply is "
+    "very like the development corpus's proposals of another date or its 'not yet's, and like "
+    "no other answer the question allows (learned weights): that answer",
 }
 
 #: Rules whose answer also asks a caseworker something: the answer is applied and the message

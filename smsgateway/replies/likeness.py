@@ -25,13 +25,25 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Protocol
 
+from smsgateway.replies.intents import GLOBAL_INTENTS, Intent, Question, answers_of
 from smsgateway.replies.normalize import tokenize
 
+_HERE = Path(__file__).resolve().parent
 #: The learned weights, one `piece<TAB>weight` per line, the bias first.
-MODEL_FILE = Path(__file__).resolve().parent / "opt_out_likeness.tsv"
+MODEL_FILE = _HERE / "opt_out_likeness.tsv"
 #: How like an opt-out a reply must be (0 to 1) before the backstop reads it as one.
 THRESHOLD = 0.9
+#: The backstops for answers (rule 7c of `locales/KEYWORDS.md`): how like the development
+#: corpus's proposals of another date and its "not yet"s an answer the rules cannot read must
+#: be, each learned like the opt-outs into its own file beside this module. Chosen on replies
+#: the weights were not learned from (`docs/replies.md`, the forty-fifth round): at 0.98 each
+#: reads more replies right than wrong there.
+OTHER_LIKENESSES: dict[Intent, float] = {
+    Intent.RESCHEDULE: 0.98,
+    Intent.ATTENDED_NO: 0.98,
+}
 #: Letters inside a word that make a piece (the word is framed by ^ and $).
 LETTER_PIECES = (3, 4, 5)
 #: A piece seen in fewer training replies than this gets no weight (it would only learn a line).
@@ -43,6 +55,17 @@ SEED = 16
 #: How many orders the weights are averaged over.
 ORDERS = 4
 BIAS = "(bias)"
+
+
+class LabelledLike(Protocol):
+    """A labelled reply (`smsgateway.replies.scoring.LabelledReply`, which imports this module)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def intent(self) -> Intent: ...
+    @property
+    def question(self) -> Question | None: ...
 
 
 def pieces(text: str) -> frozenset[str]:
@@ -78,15 +101,22 @@ class Model:
 
 @dataclass(frozen=True)
 class Likeness:
-    """How like an opt-out a reply is (0 to 1), and the pieces that weigh most towards it."""
+    """How like an opt-out (or another intent learned) a reply is (0 to 1), and the pieces that
+    weigh most towards it."""
 
     probability: float
     pieces: tuple[str, ...]
     threshold: float = THRESHOLD
 
     @property
-    def is_an_opt_out(self) -> bool:
+    def is_alike(self) -> bool:
+        """Whether the reply is as like the intent learned as the threshold asks."""
         return self.probability >= self.threshold
+
+    @property
+    def is_an_opt_out(self) -> bool:
+        """`is_alike`, said of the opt-out likeness."""
+        return self.is_alike
 
 
 def _probability(z: float) -> float:
@@ -113,6 +143,33 @@ def opt_out_likeness(text: str) -> Likeness:
 @cache
 def shipped_model() -> Model:
     return read_model(MODEL_FILE)
+
+
+def model_file(intent: Intent, opt_out_file: Path = MODEL_FILE) -> Path:
+    """Where the weights of `intent`'s likeness are, beside the opt-out weights."""
+    if intent is Intent.OPT_OUT:
+        return opt_out_file
+    return opt_out_file.parent / f"{intent.value}_likeness.tsv"
+
+
+@cache
+def shipped_likeness(intent: Intent) -> Model:
+    """The shipped weights of one of `OTHER_LIKENESSES`, at its threshold."""
+    model = read_model(model_file(intent))
+    return Model(model.weights, model.bias, OTHER_LIKENESSES[intent])
+
+
+def learning_examples(intent: Intent, replies: Iterable[LabelledLike]) -> list[tuple[str, bool]]:
+    """`(text, is intent)` for every reply a likeness of `intent` is learned from: every reply
+    for a request that works whatever the question, only the replies to the questions it
+    answers for an answer (a "not yet" is learned against the other answers to "did you go?")."""
+    if intent in GLOBAL_INTENTS:
+        return [(reply.text, reply.intent is intent) for reply in replies]
+    return [
+        (reply.text, reply.intent is intent)
+        for reply in replies
+        if reply.question is not None and intent in answers_of(reply.question)
+    ]
 
 
 def read_model(path: Path) -> Model:

@@ -19,7 +19,14 @@ from pathlib import Path
 from smsgateway.inputs import reading_text
 from smsgateway.replies.classify import understand_reply
 from smsgateway.replies.intents import Intent
-from smsgateway.replies.likeness import NO_LIKENESS, THRESHOLD, Model, learn
+from smsgateway.replies.likeness import (
+    NO_LIKENESS,
+    OTHER_LIKENESSES,
+    THRESHOLD,
+    Model,
+    learn,
+    learning_examples,
+)
 from smsgateway.replies.scoring import LabelledReply, is_held_back, load_corpus
 
 #: How many folds the development files are split into by default.
@@ -164,3 +171,83 @@ def _read_fold(
                 with_likeness = by_rules.weighed_with(models[threshold])
                 result.add(reply, by_rules_intent, with_likeness.intent(reply.question))
     return results
+
+
+@dataclass
+class OtherCheck:
+    """What the other backstops (rule 7c) change on folds of replies they were not learned
+    from: each fold read with the rules and the opt-out likeness learned without it, then with
+    the other likenesses learned without it too."""
+
+    replies: int = 0
+    right_before: int = 0
+    right_after: int = 0
+    #: By the intent a backstop read: replies it read right that were wrong before, right
+    #: replies it read wrong, and wrong replies it read otherwise wrong.
+    fixed: dict[str, int] = field(default_factory=dict)
+    broke: dict[str, int] = field(default_factory=dict)
+    wrong_to_wrong: dict[str, int] = field(default_factory=dict)
+    #: Read as a confirmation, or no opt-out, by a backstop: the costly changes.
+    false_confirms: int = 0
+    missed_opt_outs: int = 0
+
+    def add(self, reply: LabelledReply, before: Intent, after: Intent) -> None:
+        self.replies += 1
+        self.right_before += before is reply.intent
+        self.right_after += after is reply.intent
+        if before is after:
+            return
+        key = after.value
+        if after is reply.intent:
+            self.fixed[key] = self.fixed.get(key, 0) + 1
+        elif before is reply.intent:
+            self.broke[key] = self.broke.get(key, 0) + 1
+        else:
+            self.wrong_to_wrong[key] = self.wrong_to_wrong.get(key, 0) + 1
+        if after is not reply.intent:
+            self.false_confirms += after is Intent.CONFIRM
+            self.missed_opt_outs += reply.intent is Intent.OPT_OUT and before is Intent.OPT_OUT
+
+    def report(self, folds: int) -> str:
+        def share(count: int) -> str:
+            return f"{count} ({count / self.replies:.1%})" if self.replies else str(count)
+
+        lines = [
+            f"other likenesses check: {folds} folds of whole development files, each read with "
+            "every likeness learned from the others",
+            f"replies {self.replies} | right before {share(self.right_before)} | right after "
+            f"{share(self.right_after)} | false confirmations {self.false_confirms} | "
+            f"opt-outs lost {self.missed_opt_outs}",
+            "read as | fixed | broke | wrong to wrong",
+        ]
+        for intent in sorted({*self.fixed, *self.broke, *self.wrong_to_wrong}):
+            lines.append(
+                f"{intent} | {self.fixed.get(intent, 0)} | {self.broke.get(intent, 0)} | "
+                f"{self.wrong_to_wrong.get(intent, 0)}"
+            )
+        return "\n".join(lines)
+
+
+def check_other_likenesses(paths: Sequence[Path], folds: int = FOLDS) -> OtherCheck:
+    """Read each fold of the development files in `paths` with the rules and every likeness
+    learned from the other folds, without and with the other backstops (`OtherCheck`)."""
+    dealt = split_into_folds(paths, folds)
+    corpus = {path: load_corpus(path) for fold in dealt for path in fold}
+    check = OtherCheck()
+    for number, fold in enumerate(dealt):
+        others = [
+            reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]
+        ]
+        opt_out = learn(learning_examples(Intent.OPT_OUT, others))
+        learned = tuple(
+            (intent, replace(learn(learning_examples(intent, others)), threshold=threshold))
+            for intent, threshold in OTHER_LIKENESSES.items()
+        )
+        for path in fold:
+            for reply in corpus[path]:
+                text = reading_text(reply.text)
+                by_rules = understand_reply(text, reply.language, likeness=NO_LIKENESS)
+                before = by_rules.weighed_with(opt_out).intent(reply.question)
+                after = by_rules.weighed_with(opt_out, learned).intent(reply.question)
+                check.add(reply, before, after)
+    return check

@@ -2976,11 +2976,12 @@ def test_thirty_eighth_round(
         ("en", None, "you sent me the message again, you send every day", U),
         # After a STOP told as past, sending told as done complains ("volví a recibir").
         ("pt", None, "mandei stop antes e voltei a receber os lembretes", Intent.OPT_OUT),
-        # A wish to remove the messages asks for no messages: never an opt-in. The likeness
-        # reads it as a stop since the seventy-eighth set was learned; a guard against that
-        # missed "მინდა წაშალოთ მესიჯები" (I want you to delete the messages), so it stops.
+        # A wish to remove the messages asks for no messages: never an opt-in. Since the
+        # forty-fifth round a rule reads it as a stop (`wished_removed`), not the likeness, whose
+        # reading moved when it was learned again: "bghit nelghi les messages" (I want to cancel
+        # the messages) stops too.
         ("en", None, "I want to remove the messages", Intent.OPT_OUT),
-        ("ar", None, "bghit nelghi les messages", U),
+        ("ar", None, "bghit nelghi les messages", Intent.OPT_OUT),
         # Sending told as done does not keep a STOP typed by someone else from being taken back.
         (
             "en",

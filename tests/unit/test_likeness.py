@@ -1,5 +1,6 @@
-"""The learned opt-out backstop (rule 7b, `opt_out_likeness`): its pieces, its weights, where it
-applies and where the rules keep it from applying."""
+"""The learned backstops: the opt-out likeness (rule 7b, `opt_out_likeness`) and the answer
+likenesses (rule 7c, `answer_likeness`): their pieces, their weights, where they apply and where
+the rules keep them from applying."""
 
 from __future__ import annotations
 
@@ -10,22 +11,34 @@ import pytest
 from click.testing import CliRunner
 
 from smsgateway.cli.replies import development_files, replies_cli
-from smsgateway.replies.classify import explain_reply
+from smsgateway.replies.classify import explain_reply, understand_reply
 from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.likeness import (
     MODEL_FILE,
+    NO_LIKENESS,
+    OTHER_LIKENESSES,
     THRESHOLD,
     Model,
     learn,
+    learning_examples,
+    model_file,
     opt_out_likeness,
     pieces,
     read_model,
     write_model,
 )
-from smsgateway.replies.likeness_check import LikenessCheck, check_likeness, split_into_folds
+from smsgateway.replies.likeness_check import (
+    LikenessCheck,
+    check_likeness,
+    check_other_likenesses,
+    split_into_folds,
+)
+from smsgateway.replies.scoring import LabelledReply
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 R = Question.APPOINTMENT_REMINDER
+A = Question.ATTENDANCE_CHECK
+F = Question.FOLLOWUP
 
 
 def test_pieces_are_words_pairs_and_letters_in_matching_form() -> None:
@@ -72,11 +85,13 @@ def test_the_held_back_files_are_never_learned_from(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_shipped_weights_are_what_the_development_files_teach(tmp_path: Path) -> None:
-    """No hand-set weight: `smsgateway replies learn` on the corpus gives the shipped file."""
+    """No hand-set weight: `smsgateway replies learn` on the corpus gives the shipped files."""
     out = tmp_path / "weights.tsv"
     result = CliRunner().invoke(replies_cli, ["learn", str(DATA), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == MODEL_FILE.read_bytes()
+    for intent in OTHER_LIKENESSES:
+        assert model_file(intent, out).read_bytes() == model_file(intent).read_bytes(), intent
 
 
 @pytest.mark.parametrize(
@@ -231,3 +246,93 @@ def test_learn_check_prints_the_check_then_writes_the_weights(made_up_corpus: Pa
     assert "likeness check: 2 folds" in result.output
     assert "all | 2 | 11 |" in result.output
     assert read_model(out).likeness("zorblat kavu").is_an_opt_out
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "intent", "rule"),
+    [
+        # Proposals and "not yet"s in words no rule reads, very like the corpus's.
+        ("fr", R, "lundi ça va pas, mardi c possible?", Intent.RESCHEDULE, "answer_likeness"),
+        ("ka", R, "დილით ვერ, ოთხის მერე თუ შეიძლება", Intent.RESCHEDULE, "answer_likeness"),
+        ("bn", F, "ekhono jai nai, samner hoptay jabo", Intent.ATTENDED_NO, "answer_likeness"),
+        ("ka", A, "ara ar mivsulvar avad viyavi", Intent.ATTENDED_NO, "answer_likeness"),
+    ],
+)
+def test_a_reply_no_rule_reads_is_read_by_the_other_likenesses(
+    lang: str, question: Question | None, text: str, intent: Intent, rule: str
+) -> None:
+    assert understand_reply(text, lang, likeness=NO_LIKENESS).intent(question) is Intent.UNCLEAR
+    decision = explain_reply(text, lang, question)
+    assert (decision.intent, decision.rule) == (intent, rule)
+    assert decision.words  # the words that weighed most, for --explain
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "intent"),
+    [
+        # One word is like too many replies ("sheidzleba", maybe).
+        ("ka", R, "sheidzleba", Intent.UNCLEAR),
+        # A proposal is no answer to "did you go?": only the answers the question allows.
+        ("fr", A, "lundi ça va pas, mardi c possible?", Intent.UNCLEAR),
+        # A contradiction stays unclear by its own rule.
+        ("en", A, "yes i went, no i didnt", Intent.UNCLEAR),
+        # No request, no answer: no likeness is learned for requests for the messages again
+        # (one was tried: it read "Thank you again for the reminders" and "Nuk dua t'i
+        # aktivizoni përsëri", I don't want you to activate them again, as requests).
+        ("ka", None, "შეტყობინებები ისევ გამომიგზავნეთ რა", Intent.UNCLEAR),
+        ("en", None, "Thank you again for the reminders", Intent.UNCLEAR),
+    ],
+)
+def test_the_rules_keep_the_other_likenesses_from_applying(
+    lang: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    decision = explain_reply(text, lang, question)
+    assert decision.intent is intent
+    assert decision.rule != "answer_likeness"
+
+
+def test_an_answer_is_learned_only_from_replies_to_the_questions_it_answers() -> None:
+    replies = [
+        LabelledReply("en", R, "thursday instead?", Intent.RESCHEDULE),
+        LabelledReply("en", A, "not yet", Intent.ATTENDED_NO),
+        LabelledReply("en", None, "stop it", Intent.OPT_OUT),
+    ]
+    assert learning_examples(Intent.RESCHEDULE, replies) == [("thursday instead?", True)]
+    assert learning_examples(Intent.ATTENDED_NO, replies) == [("not yet", True)]
+    assert learning_examples(Intent.OPT_OUT, replies) == [
+        ("thursday instead?", False),
+        ("not yet", False),
+        ("stop it", True),
+    ]
+
+
+def _write_answers(folder: Path, name: str, rows: list[tuple[str, str | None, str]]) -> None:
+    lines = (json.dumps({"lang": "en", "question": q, "text": t, "intent": i}) for t, q, i in rows)
+    (folder / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def test_the_other_check_reads_each_fold_with_likenesses_learned_without_it(
+    tmp_path: Path,
+) -> None:
+    """Proposals in made-up words ("vindu plasko") in both files: learned from one file, the
+    other file's are read as proposals; nothing else changes."""
+    for name, extra in (("replies_a.jsonl", "grelm"), ("replies_b.jsonl", "tosk")):
+        rows: list[tuple[str, str | None, str]] = [
+            (f"vindu plasko {extra}", "appointment_reminder", "reschedule"),
+            (f"plasko vindu {extra} {extra}", "appointment_reminder", "reschedule"),
+            (f"mirtel posh {extra}", "appointment_reminder", "unclear"),
+            (f"posh mirtel nen {extra}", "appointment_reminder", "unclear"),
+            (f"lorp dree {extra}", "attendance_check", "attended_no"),
+            (f"quib frez {extra}", "attendance_check", "unclear"),
+            (f"wex nen {extra}", None, "unclear"),
+            (f"zorblat kavu {extra}", None, "opt_out"),
+        ]
+        _write_answers(tmp_path, name, rows)
+    check = check_other_likenesses(sorted(tmp_path.glob("*.jsonl")), folds=2)
+    assert check.replies == 16
+    assert check.fixed.get("reschedule", 0) >= 2
+    assert check.right_after - check.right_before == sum(check.fixed.values()) - sum(
+        check.broke.values()
+    )
+    assert check.false_confirms == check.missed_opt_outs == 0
+    assert "other likenesses check: 2 folds" in check.report(2)

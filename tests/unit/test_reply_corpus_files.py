@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 92)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 93)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 79)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 80)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -641,6 +641,16 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "plain") for lang in ("am", "pcm")),
             ("sq", "number_word"),
+        ),
+    ),
+    (
+        ("replies_dev92.jsonl", "replies_heldback79.jsonl"),
+        "The seventy-ninth set, the even mix a twenty-fifth time, split",
+        24,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("fr", "ff", "ka")),
+            ("wo", "colloquial"),
         ),
     ),
 )

@@ -240,6 +240,7 @@ SPLIT_IN_ROUND_43_SECOND = DATA / "replies_dev88.jsonl"
 SPLIT_IN_ROUND_43_THIRD = DATA / "replies_dev89.jsonl"
 SPLIT_IN_ROUND_44 = DATA / "replies_dev90.jsonl"
 SPLIT_IN_ROUND_44_SECOND = DATA / "replies_dev91.jsonl"
+SPLIT_IN_ROUND_45 = DATA / "replies_dev92.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -310,6 +311,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_43_THIRD,
     SPLIT_IN_ROUND_44,
     SPLIT_IN_ROUND_44_SECOND,
+    SPLIT_IN_ROUND_45,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -364,6 +366,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_43_THIRD,
     SPLIT_IN_ROUND_44,
     SPLIT_IN_ROUND_44_SECOND,
+    SPLIT_IN_ROUND_45,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -435,7 +438,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev91.jsonl --table`:\n" + table
+        "tests/data/replies_dev92.jsonl --table`:\n" + table
     )
 
 
