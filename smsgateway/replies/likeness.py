@@ -13,6 +13,11 @@ The weights are data (`opt_out_likeness.tsv`, beside this module), learned by
 would then mean nothing): a logistic regression fitted by AdaGrad in four fixed orders and
 averaged, so the same corpus gives the same file. No reply text is stored in it, only pieces of
 words with their weight.
+
+The same pieces and fit learn two readers of answers (`OTHER_LIKENESSES`, rule 7c,
+`answer_likeness`): proposals of another date against the other replies to the reminder
+(`reschedule_likeness.tsv`), and "not yet"s against the other replies to "did you go?" and "did
+you start?" (`attended_no_likeness.tsv`), for answers the rules leave unclear for lack of one.
 """
 
 from __future__ import annotations
