@@ -12,7 +12,7 @@ and at a few thresholds beside the shipped one, so that the threshold is judged 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -128,23 +128,30 @@ def split_into_folds(paths: Sequence[Path], folds: int) -> list[list[Path]]:
     return [development[start::folds] for start in range(folds)]
 
 
+def _each_fold(
+    paths: Sequence[Path], folds: int
+) -> Iterator[tuple[list[Path], dict[Path, list[LabelledReply]], list[LabelledReply]]]:
+    """Each fold of `split_into_folds`, with the replies of every file and the replies of the
+    other folds (those its weights are learned from)."""
+    dealt = split_into_folds(paths, folds)
+    corpus = {path: load_corpus(path) for fold in dealt for path in fold}
+    for number, fold in enumerate(dealt):
+        rest = [reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]]
+        yield fold, corpus, rest
+
+
 def check_likeness(
     paths: Sequence[Path], folds: int = FOLDS, thresholds: Sequence[float] = THRESHOLDS
 ) -> LikenessCheck:
     """Read each fold of the development files in `paths` with weights learned from the other
     folds, and by the rules alone (`LikenessCheck`), at the shipped threshold and at each of
     `thresholds`."""
-    dealt = split_into_folds(paths, folds)
-    corpus = {path: load_corpus(path) for fold in dealt for path in fold}
     check = LikenessCheck()
-    everything = tuple(path.name for fold in dealt for path in fold)
+    everything = tuple(path.name for fold in split_into_folds(paths, folds) for path in fold)
     for threshold in sorted({THRESHOLD, *thresholds}):
         check.by_threshold[threshold] = FoldCheck(everything)
-    for number, fold in enumerate(dealt):
-        others = [
-            reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]
-        ]
-        model = learn([(reply.text, reply.intent is Intent.OPT_OUT) for reply in others])
+    for fold, corpus, rest in _each_fold(paths, folds):
+        model = learn(learning_examples(Intent.OPT_OUT, rest))
         read = _read_fold(fold, corpus, model, tuple(check.by_threshold))
         check.folds.append(read[THRESHOLD])
         for threshold, counts in read.items():
@@ -231,16 +238,11 @@ class OtherCheck:
 def check_other_likenesses(paths: Sequence[Path], folds: int = FOLDS) -> OtherCheck:
     """Read each fold of the development files in `paths` with the rules and every likeness
     learned from the other folds, without and with the other backstops (`OtherCheck`)."""
-    dealt = split_into_folds(paths, folds)
-    corpus = {path: load_corpus(path) for fold in dealt for path in fold}
     check = OtherCheck()
-    for number, fold in enumerate(dealt):
-        others = [
-            reply for i, f in enumerate(dealt) if i != number for p in f for reply in corpus[p]
-        ]
-        opt_out = learn(learning_examples(Intent.OPT_OUT, others))
+    for fold, corpus, rest in _each_fold(paths, folds):
+        opt_out = learn(learning_examples(Intent.OPT_OUT, rest))
         learned = tuple(
-            (intent, replace(learn(learning_examples(intent, others)), threshold=threshold))
+            (intent, replace(learn(learning_examples(intent, rest)), threshold=threshold))
             for intent, threshold in OTHER_LIKENESSES.items()
         )
         for path in fold:

@@ -149,8 +149,7 @@ def test_learn_refuses_a_folder_without_development_files(tmp_path: Path) -> Non
 
 
 def _write_corpus(folder: Path, name: str, rows: list[tuple[str, str]]) -> None:
-    lines = (json.dumps({"lang": "en", "question": None, "text": t, "intent": i}) for t, i in rows)
-    (folder / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    _write_answers(folder, name, [(text, None, intent) for text, intent in rows])
 
 
 @pytest.fixture
