@@ -152,6 +152,11 @@ def read_answer(reading: Reading, question: Question) -> Decision:
     laughter = reading.first(Signal.LAUGHTER)
     if intent in _POSITIVE_INTENTS and laughter is not None:
         return Decision(Intent.UNCLEAR, "laughter", (laughter.text,))
+    better = reading.first(Signal.BETTER)
+    if intent is Intent.CONFIRM and better is not None and not reading.has(Signal.CONFIRM):
+        # "yes, Saturday is better", "oui, samedi c'est mieux": a bare yes beside a preference
+        # may be a yes to the day it prefers. "yes I'm feeling better now, I'll come" says it.
+        return Decision(Intent.UNCLEAR, "reservation", (better.text,))
     if intent is Intent.CONFIRM and reading.night:
         # "ok see you tonight", "à ce soir": the offices are closed then; another meeting.
         return Decision(Intent.UNCLEAR, "reservation", (reading.night[0].text,))

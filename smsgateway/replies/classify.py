@@ -199,6 +199,12 @@ class Understanding:
             # be an opt-out nobody understood, answered with how to stop; "can you give me
             # another date? no wait, I will not need it" takes back what it asked.
             return None
+        if all(m.signal in (Signal.NEUTRAL, Signal.POLITENESS) for m in reading.matches):
+            # "not cancelled", "thank you sir": words the rules know to answer nothing.
+            return None
+        if question is not Question.APPOINTMENT_REMINDER and _only_a_date_asked(reading):
+            # "new date please" to "did you start?": a date asked for, nothing told.
+            return None
         alike = [
             (intent, likeness)
             for intent, model in self.others
@@ -441,6 +447,20 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
 
 #: Words of an answer that a "no" after them takes back.
 _TAKEN_BACK = frozenset({Signal.YES, Signal.CONFIRM, Signal.ATTENDED_YES, Signal.RESCHEDULE})
+
+
+#: What may stand beside a request for another date that tells nothing else ("new date please").
+_BESIDE_A_DATE_ASKED = frozenset(
+    {Signal.RESCHEDULE, Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME}
+)
+
+
+def _only_a_date_asked(reading: Reading) -> bool:
+    """A request for another date and nothing else: "new date please", "another day?". To "did
+    you go?" or "did you start?" it tells neither; "I will start next week" tells a "not yet"."""
+    return reading.has(Signal.RESCHEDULE) and all(
+        m.signal in _BESIDE_A_DATE_ASKED or m.text == "?" for m in reading.matches
+    )
 
 
 def _takes_back(reading: Reading) -> bool:

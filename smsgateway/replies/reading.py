@@ -258,7 +258,12 @@ def read_reply(text: str, language: str | None) -> Reading:
     requests = [m for m in matches if m.signal is Signal.OPT_IN]
     elsewhere = _phrases_of(tokens, lexicon.elsewhere)
 
-    listed_stops = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+    # "parar? não, continuem mandando": a listed phrase read across a clause break is none.
+    listed_stops = [
+        found
+        for found in find_all_everywhere(tokens, lexicon, Signal.OPT_OUT)
+        if not any(breaks[i] for i in range(found.start + 1, found.end))
+    ]
     leading_words = {found: _leading_stop_word(found, tokens, lexicon) for found in listed_stops}
     # "don't stop", "n'arrêtez pas", "don't cancel", "dont delete my number": a stop word, the
     # stop word opening a listed phrase, or the phrase, right after a negation in its clause.
@@ -449,6 +454,15 @@ def read_reply(text: str, language: str | None) -> Reading:
     mistaken += [
         o for o in listed if o not in mistaken and _typed_by_someone_else(o, told, matches, breaks)
     ]
+    # "3afak 3awdo sifto lia les messages, ghlat w sifet stop" (please send me the messages
+    # again, I sent stop by mistake): a lone stop word, a word for a mistake anywhere and a
+    # request for the messages, and nothing else that stops, refuses or asks.
+    if len(opt_outs) == 1 and not whys and not still:
+        mistaken += [
+            o
+            for o in opt_outs
+            if o not in mistaken and _mistaken_beside_a_request(o, matches, breaks)
+        ]
     kept = [o for o in opt_outs if o not in mistaken]
     # "puse baja sin querer, vuelvan a activarme" (I put BAJA by mistake, activate me again): a
     # stop word of section `opt_out_alone` said by mistake asks for the messages too.
@@ -1289,6 +1303,58 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
 START_WORD = "start"
 
 
+#: What a clause that refuses must not name to refuse only the STOP told before it ("I didn't
+#: mean it"): the messages, sending, removal, another stop word, or a wish ("he does not want
+#: them" refuses the messages).
+_REFUSED_OBJECTS = frozenset(
+    {
+        Signal.MESSAGES,
+        Signal.SEND,
+        Signal.UNWANTED,
+        Signal.REMOVE,
+        Signal.REMOVE_ME,
+        Signal.OPT_OUT,
+        Signal.OPT_OUT_ALONE,
+        Signal.CONTACT,
+        Signal.WISH,
+    }
+)
+
+
+def _disowns_the_stop(m: Match, opt_out: Match, matches: list[Match], breaks: list[bool]) -> bool:
+    """A negation or "no" in a clause of its own after the STOP that names nothing else to
+    refuse: "my son typed stop, i didnt mean it. send me the messages again please" disowns the
+    STOP; "..., I don't want the messages", "..., he does not want them" and "..., don't send"
+    refuse them."""
+    if m.signal not in (Signal.NEGATION, Signal.NO) or _same_clause(m, opt_out, breaks):
+        return False
+    clause = [x for x in matches if _same_clause(x, m, breaks)]
+    return not any(x.signal in _REFUSED_OBJECTS for x in clause)
+
+
+def _mistaken_beside_a_request(opt_out: Match, matches: list[Match], breaks: list[bool]) -> bool:
+    """A one-word STOP with a word for a mistake elsewhere in the reply and a request for the
+    messages: an opt-in phrase, a request to be added back, or "again" beside the messages or a
+    word for sending ("Ci njuumte laa bindoon STOP, duggalaat leen ma", by mistake I wrote
+    STOP, put me back). Nothing but the STOP may stop, refuse, remove or ask: "wrong person,
+    stop" and "you sent this by mistake, stop, don't send again" stay opt-outs."""
+    if opt_out.end - opt_out.start != 1:
+        return False
+    others = [m for m in matches if not overlaps(m, opt_out)]
+    if not any(m.signal is Signal.MISTAKE for m in others):
+        return False
+    if any(
+        (m.signal in _STILL_STOPPING or m.signal in _NOT_TOLD or m.text == "?")
+        and not _disowns_the_stop(m, opt_out, matches, breaks)
+        for m in others
+    ):
+        return False
+    signals = {m.signal for m in others}
+    return bool(signals & {Signal.OPT_IN, Signal.ADD_ME}) or (
+        Signal.AGAIN in signals and bool(signals & {Signal.MESSAGES, Signal.SEND})
+    )
+
+
 def _typed_by_someone_else(
     opt_out: Match,
     told: _ToldBySomeoneElse,
@@ -1320,6 +1386,8 @@ def _typed_by_someone_else(
         if any(overlaps(m, other) for other in told.others):
             continue
         if m.signal in (Signal.NEGATION, Signal.NO) and _same_clause(opt_out, m, breaks):
+            continue
+        if _disowns_the_stop(m, opt_out, matches, breaks):
             continue
         return False
     first = min(m.start for m in by)
@@ -1668,6 +1736,16 @@ def _said_by_mistake(
         if not 0 <= gap <= MISTAKE_BEFORE_GAP:
             continue
         if not _same_clause(m, opt_out, breaks):
+            continue
+        if any(
+            x.signal in (Signal.OPT_OUT, Signal.OPT_OUT_ALONE)
+            and m.end <= x.start
+            and x.end <= opt_out.start
+            for x in matches
+        ):
+            # "ይሄ ስህተት ነው STOP ደግማችሁ አትጻፉልኝ" (this is a mistake, STOP, don't write to me
+            # again): the mistake word judges the stop word right after it, not the order after
+            # that one.
             continue
         if any(x.signal is Signal.CONTRAST and m.end <= x.start < opt_out.start for x in matches):
             # "bala ma 2sod bas wa2fo el rasayil" (no offence, but stop the messages): the STOP

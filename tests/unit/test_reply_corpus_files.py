@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 93)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 94)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 80)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 81)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -651,6 +651,16 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "number_word") for lang in ("fr", "ff", "ka")),
             ("wo", "colloquial"),
+        ),
+    ),
+    (
+        ("replies_dev93.jsonl", "replies_heldback80.jsonl"),
+        "The eightieth set, near misses beside the answers and requests, split",
+        40,
+        tuple(
+            (lang, kind)
+            for lang in supported_codes()
+            for kind in ("satisfaction", "number_word", "colloquial", "contradiction", "plain")
         ),
     ),
 )
