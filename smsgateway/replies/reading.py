@@ -268,11 +268,33 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "don't stop", "n'arrêtez pas", "don't cancel", "dont delete my number": a stop word, the
     # stop word opening a listed phrase, or the phrase, right after a negation in its clause.
     alone_words = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT_ALONE)
+    # "STOP არ მინდა, ისევ მომწერეთ" (I don't want STOP, write to me again), "vazhdoni te me
+    # dergoni, mos beni STOP": a lone STOP refused beside it, and the messages asked for.
+    refused_beside = (
+        _stop_refused_beside_a_request(
+            listed_stops[0],
+            [*refusing_words, *find_all_everywhere(tokens, lexicon, Signal.UNWANTED)],
+            matches,
+            breaks,
+        )
+        if len(listed_stops) == 1
+        and "?" not in plain
+        # "ana ktabt STOP men ghir ma nqsed", "STOP no be me": a STOP said by mistake or
+        # disowned is read by the rules of mistakes below.
+        and not any(m.signal is Signal.MISTAKE for m in matches)
+        and not _phrases_of(tokens, lexicon.someone_else)
+        else []
+    )
     negated_stops = tuple(
         dict.fromkeys(
-            word
-            for word in [*leading_words.values(), *alone_words]
-            if _right_after_negation(word, negations, breaks)
+            [
+                *(
+                    word
+                    for word in [*leading_words.values(), *alone_words]
+                    if _right_after_negation(word, negations, breaks)
+                ),
+                *refused_beside,
+            ]
         )
     )
 
@@ -1174,6 +1196,47 @@ def _negated_stop_word(
     not the one, stop) stay opt-outs.
     """
     return opt_out.end - opt_out.start == 1 and _right_after_negation(opt_out, negations, breaks)
+
+
+#: How far a refusal may stand from a lone STOP it refuses: one word before ("mos beni STOP",
+#: don't do STOP), two after ("STOP করবেন না", STOP do not).
+REFUSED_STOP_BEFORE = 1
+REFUSED_STOP_AFTER = 2
+
+
+def _stop_refused_beside_a_request(
+    stop: Match, refusals: list[Match], matches: list[Match], breaks: list[bool]
+) -> list[Match]:
+    """A one-word stop keyword with a negation, a "no" or a "don't want" close beside it in its
+    clause ("STOP არ მინდა", "STOP مه کوئ", "mos beni STOP"), and a request for the messages
+    elsewhere in the reply: an opt-in phrase ("ისევ მომწერეთ", write to me again), or a wish
+    beside the messages. The STOP is refused, not said: the reply wishes the messages to go on.
+    Another stop word or phrase keeps it an opt-out (the caller reads only a lone one)."""
+    if stop.end - stop.start != 1:
+        return []
+    refused = [
+        r
+        for r in refusals
+        if not overlaps(r, stop)
+        and _same_clause(r, stop, breaks)
+        and (
+            0 <= stop.start - r.end <= REFUSED_STOP_BEFORE
+            or 0 <= r.start - stop.end <= REFUSED_STOP_AFTER
+        )
+    ]
+    if not refused:
+        return []
+    span_start = min(stop.start, *(r.start for r in refused))
+    span_end = max(stop.end, *(r.end for r in refused))
+    outside = [m for m in matches if m.end <= span_start or m.start >= span_end]
+    if any(m.signal in _STILL_STOPPING for m in outside):
+        return []
+    asked = any(m.signal is Signal.OPT_IN for m in outside) or any(
+        m.signal is Signal.WISH
+        and any(x.signal is Signal.MESSAGES and _same_clause(x, m, breaks) for x in outside)
+        for m in outside
+    )
+    return [stop] if asked else []
 
 
 def _right_after_negation(

@@ -1050,6 +1050,14 @@ def test_received_blessings_and_negations_in_another_clause(
         _case("pcm", None, "make una no stop o, dis reminder dey help my memory", U),
         _case("es", R, "no me sigan mandando mensajes", Intent.OPT_OUT),
         _case("pt", A, "não continuem a mandar-me mensagens", Intent.OPT_OUT),
+        # A lone STOP refused beside it, with the messages asked for: a wish that they go on;
+        # without the request, or with another stop, the STOP stands.
+        _case("sq", None, "vazhdoni te me dergoni, mos beni STOP", U),
+        _case("ps", F, "STOP مه کوئ، زه لا هم دغه خبرتیاوې غواړم", U),
+        _case("bn", R, "আমাকে মেসেজ পাঠাতে থাকুন, STOP করবেন না", U),
+        _case("en", None, "STOP I don't want these, send them to someone else", Intent.OPT_OUT),
+        _case("en", None, "STOP no thanks, I want peace", Intent.OPT_OUT),
+        _case("fr", None, "STOP pas besoin, je veux plus les messages", Intent.OPT_OUT),
         # A mistake word judges the stop word right after it, not the order after that one.
         _case("ti", None, "እዚ ጌጋ እዩ STOP ደጊምኩም ኣይትጽሓፉለይ", Intent.OPT_OUT),
         _case("am", None, "ይሄ ስህተት ነው STOP ደግማችሁ አትጻፉልኝ", Intent.OPT_OUT),
