@@ -278,7 +278,7 @@ def read_reply(text: str, language: str | None) -> Reading:
             breaks,
         )
         if len(listed_stops) == 1
-        and "?" not in plain
+        and not any(m.text == "?" for m in matches)
         # "ana ktabt STOP men ghir ma nqsed", "STOP no be me": a STOP said by mistake or
         # disowned is read by the rules of mistakes below.
         and not any(m.signal is Signal.MISTAKE for m in matches)
