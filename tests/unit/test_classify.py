@@ -1022,6 +1022,13 @@ def test_received_blessings_and_negations_in_another_clause(
         _case("wo", F, "Ci njuumte laa bindoon STOP, duggalaat leen ma", Intent.OPT_IN),
         _case("en", None, "you sent this by mistake, stop, don't send again", Intent.OPT_OUT),
         _case("en", None, "mistake. STOP. send it to the right person", Intent.OPT_OUT),
+        _case(
+            "es",
+            None,
+            "mande STOP ayer pero fue sin querer, quiero seguir recibiendo los mensajes",
+            Intent.OPT_IN,
+        ),
+        _case("es", None, "me escribieron por error, STOP, no quiero mensajes", Intent.OPT_OUT),
         # A clause of its own that disowns the STOP typed by someone else ("I didn't mean it")
         # keeps the request after it; one that refuses the messages keeps the STOP.
         _case(
