@@ -1398,9 +1398,9 @@ def _disowns_the_stop(m: Match, opt_out: Match, matches: list[Match], breaks: li
 def _mistaken_beside_a_request(opt_out: Match, matches: list[Match], breaks: list[bool]) -> bool:
     """A one-word STOP with a word for a mistake elsewhere in the reply and a request for the
     messages: an opt-in phrase, a request to be added back, or "again" or a wish beside the
-    messages or a word for sending ("Ci njuumte laa bindoon STOP, duggalaat leen ma", by mistake I wrote
-    STOP, put me back). Nothing but the STOP may stop, refuse, remove or ask: "wrong person,
-    stop" and "you sent this by mistake, stop, don't send again" stay opt-outs."""
+    messages or a word for sending ("Ci njuumte laa bindoon STOP, duggalaat leen ma", by
+    mistake I wrote STOP, put me back). Nothing but the STOP may stop, refuse, remove or ask:
+    "wrong person, stop" and "you sent this by mistake, stop, don't send again" stay opt-outs."""
     if opt_out.end - opt_out.start != 1:
         return False
     others = [m for m in matches if not overlaps(m, opt_out)]
