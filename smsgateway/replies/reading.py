@@ -270,6 +270,8 @@ def read_reply(text: str, language: str | None) -> Reading:
     alone_words = find_all_everywhere(tokens, lexicon, Signal.OPT_OUT_ALONE)
     # "STOP არ მინდა, ისევ მომწერეთ" (I don't want STOP, write to me again), "vazhdoni te me
     # dergoni, mos beni STOP": a lone STOP refused beside it, and the messages asked for.
+    mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
+    someone_else = _phrases_of(tokens, lexicon.someone_else)
     refused_beside = (
         _stop_refused_beside_a_request(
             listed_stops[0],
@@ -281,8 +283,8 @@ def read_reply(text: str, language: str | None) -> Reading:
         and not any(m.text == "?" for m in matches)
         # "ana ktabt STOP men ghir ma nqsed", "STOP no be me": a STOP said by mistake or
         # disowned is read by the rules of mistakes below.
-        and not any(m.signal is Signal.MISTAKE for m in matches)
-        and not _phrases_of(tokens, lexicon.someone_else)
+        and not mistakes
+        and not someone_else
         else []
     )
     negated_stops = tuple(
@@ -445,7 +447,6 @@ def read_reply(text: str, language: str | None) -> Reading:
         # want you to remove me from the messages) is no "I want the messages".
         *composed,
     ]
-    mistakes = [m for m in matches if m.signal is Signal.MISTAKE]
     mistaken = [o for o in opt_outs if _said_by_mistake(o, mistakes, matches, breaks)]
     # "আমি আগে STOP লিখেছিলাম, এখন আবার মেসেজ চাই" (I wrote STOP before, now I want the messages
     # again): a STOP told as past, then a wish for the messages, asks for them like a STOP said
@@ -465,7 +466,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "bachem stop ra zada bud, lotfan mara dobara shamil kunin" (my child pressed stop, please
     # add me again): a STOP typed by someone else, then a plain request for the messages again.
     told = _ToldBySomeoneElse(
-        others=_phrases_of(tokens, lexicon.someone_else),
+        others=someone_else,
         please=_phrases_of(tokens, lexicon.please),
         whys=whys,
         conditions=_phrases_of(tokens, lexicon.condition),
