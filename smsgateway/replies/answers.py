@@ -379,8 +379,8 @@ def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
 
 
 #: What a request not to forget names after an option number ("1, don't forget to send the
-#: address"): the words for sending and for the messages.
-_ASKED_NOT_TO_FORGET = frozenset({Signal.SEND, Signal.MESSAGES})
+#: address"): the words for sending, for the messages and for what a notice tells.
+_ASKED_NOT_TO_FORGET = frozenset({Signal.SEND, Signal.MESSAGES, Signal.DETAILS})
 
 
 def _confirmed_last(reading: Reading, intent: Intent, support: list[_Evidence]) -> bool:

@@ -1243,6 +1243,10 @@ def _asks_again(reading: Reading) -> Decision | None:
         # the messages", "quiero que quiten los mensajes": a wish that they be removed, in one
         # clause; "je l'ai effacé, vous pouvez me le renvoyer ?" asks for it again.
         return None
+    if Signal.DETAILS in present and not present & {Signal.OPT_IN, Signal.ADD_ME}:
+        # "send me the address again", "manda de novo o endereço, perdi a msg", "የቢሮውን አድራሻ
+        # ድጋሚ ላኩልኝ": what a notice told asked for again, not the messages.
+        return None
     if Signal.RECEIVED in present and not present & _ASKING_AGAIN:
         # "I received the messages again", "j'ai reçu les messages encore", "jotaat naa
         # message yi": news of the messages, or a complaint that they still come, asks for

@@ -113,6 +113,9 @@ class Signal(StrEnum):
     #: "received", "bien reçu", "recebido", "na samu": the message arrived. It answers nothing
     #: and counts as another word: "ok received" acknowledges the notice, it does not confirm.
     RECEIVED = "received"
+    #: "the address", "l'adresse", "العنوان", "አድራሻ", "the location", "the link": what a notice
+    #: tells. "Send me the address again" asks for that, not for the messages: no opt-in.
+    DETAILS = "details"
     #: "forget", "oubliez", "تنسوا", "ভুলবেন": a negation right beside one negates the forgetting
     #: ("don't forget to send me the address" asks for it), not a word for sending beyond it.
     FORGET = "forget"
@@ -206,6 +209,7 @@ WORD_CLASSES = frozenset(
         Signal.EVENT,
         Signal.HOUR,
         Signal.RECEIVED,
+        Signal.DETAILS,
     }
 )
 

@@ -992,10 +992,16 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     the next one asks ("how do I stop these if I want to later?", "nëse shkruaj STOP, a humbas
     takimin?": if I write STOP, do I lose the appointment?). "STOP if I want them again I'll text
     START" asks nothing and stops; in "if i send stop will it work? STOP" the STOP after the "?"
-    stops."""
-    if not (_near(found, wanted, HYPOTHETICAL_GAP) or overlaps(found, wanted)):
-        return False
-    if not _same_clause(found, wanted, breaks):
+    stops. A condition may also make the clause before the stop word's: "Y si un día ya no
+    quiero los avisos, ¿cómo hago para que paren?" (and if one day I don't want the notices any
+    more, how do I make them stop?)."""
+    if _same_clause(found, wanted, breaks):
+        if not (_near(found, wanted, HYPOTHETICAL_GAP) or overlaps(found, wanted)):
+            return False
+    elif not (
+        wanted.end <= found.start
+        and sum(breaks[i] for i in range(wanted.end, found.start + 1) if i < len(breaks)) == 1
+    ):
         return False
     if tokens[-1] != "?":
         return False

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 94)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 95)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 81)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 82)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -664,9 +664,9 @@ SPLIT_SETS = (
         ),
     ),
 )
-#: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth and forty-sixth sets,
-#: opt-out probes split like the others: the two files, the README section, the languages each
-#: was written in (None: all) and the opt-outs each language keeps.
+#: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
+#: eighty-first sets, opt-out probes split like the others: the two files, the README section,
+#: the languages each was written in (None: all) and the opt-outs each language keeps.
 OPT_OUT_PROBES = (
     (
         ("replies_dev43.jsonl", "replies_heldback30.jsonl"),
@@ -721,6 +721,12 @@ OPT_OUT_PROBES = (
         "The fiftieth set, an eighth opt-out probe with remarks about the messages, split",
         None,
         12,
+    ),
+    (
+        ("replies_dev94.jsonl", "replies_heldback81.jsonl"),
+        "The eighty-first set, opt-outs beside chatter and answers with positive words, split",
+        None,
+        15,
     ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the
