@@ -822,8 +822,10 @@ def _composed_help(reading: Reading) -> Decision | None:
     if reading.not_understood:
         words = tuple(m.text for m in reading.not_understood)
         around = _AROUND_HELP | {Signal.NO}
-    elif reading.has(Signal.RESERVATION) and reading.has(Signal.MESSAGES, Signal.SEND):
-        # "what is this message?", "who is sending me this?"
+    elif _asks_what(reading) and reading.has(Signal.MESSAGES, Signal.SEND):
+        # "what is this message?", "who is sending me this?"; a bare "if" asks nothing: "if u
+        # send me one more sms ill report u", "si ce n'est pas trop demander, est-ce que les
+        # messages peuvent s'arrêter ?" are no requests for help.
         if reading.whys and reading.has(Signal.NEGATION, Signal.NO, Signal.NOT_STOP):
             # "pourquoi je ne reçois plus vos messages ?", "ለምን መልእክት አትልኩልኝም?" (why don't
             # you send me messages?), "pse i ndaluat mesazhet?" (why did you stop the

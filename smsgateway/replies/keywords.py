@@ -156,6 +156,10 @@ class Signal(StrEnum):
     #: meaning (a reservation); a question with one after a confirmation asks when the
     #: appointment is, and keeps the confirmation in doubt.
     ASKS_WHEN = "asks_when"
+    #: "how", "what do I type", "comment", "كيف", "چطور", "როგორ": a class of question words
+    #: beside their meaning; a stop word after a clause of its own opened by a bare "if" is asked
+    #: about with one, not said ("if I get a job and move away, how can I unsubscribe?").
+    ASKS_HOW = "asks_how"
     #: "why", "pourquoi", "me yasa", "কেন": a class of question words beside their meaning; a
     #: stop word in a question they ask is asked about, not said ("why did the messages stop?",
     #: "pourquoi vous n'envoyez plus les rappels ?").
@@ -332,6 +336,8 @@ class Lexicon:
     asks_when: set[tuple[str, ...]] = field(default_factory=set)
     #: The phrases of section `asks_why`, beside the meaning the chain gave their words.
     asks_why: set[tuple[str, ...]] = field(default_factory=set)
+    #: The phrases of section `asks_how`, beside the meaning the chain gave their words.
+    asks_how: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of sections `old` and `new`, beside the meaning the chain gave them.
     old: set[tuple[str, ...]] = field(default_factory=set)
     #: The words of section `list`, beside the meaning the chain gave them.
@@ -574,6 +580,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                 Signal.HYPOTHETICAL,
                 Signal.ASKS_WHEN,
                 Signal.ASKS_WHY,
+                Signal.ASKS_HOW,
                 Signal.OLD,
                 Signal.NEW,
                 Signal.LIST,
@@ -595,6 +602,7 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                     Signal.HYPOTHETICAL: lexicon.hypothetical,
                     Signal.ASKS_WHEN: lexicon.asks_when,
                     Signal.ASKS_WHY: lexicon.asks_why,
+                    Signal.ASKS_HOW: lexicon.asks_how,
                     Signal.OLD: lexicon.old,
                     Signal.NEW: lexicon.new,
                     Signal.LIST: lexicon.lists,

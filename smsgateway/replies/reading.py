@@ -363,8 +363,19 @@ def read_reply(text: str, language: str | None) -> Reading:
     # in a question that says "if I want" asks how to stop.
     hypotheticals = _phrases_of(tokens, lexicon.hypothetical)
 
+    # "If I get a job and move away, how can I unsubscribe?": a bare "if" (section `condition`)
+    # in the clause right before the stop word's, which asks the message's question with "how"
+    # (section `asks_how`). An "if" inside "please" ("لو سمحت") sets no condition.
+    polite = _phrases_of(tokens, lexicon.please)
+    conditions = [
+        c for c in _phrases_of(tokens, lexicon.condition) if not any(overlaps(c, p) for p in polite)
+    ]
+    hows = _phrases_of(tokens, lexicon.asks_how)
+
     def hypothetical(found: Match) -> bool:
-        return any(_asked_if_wanted(found, h, tokens, breaks) for h in hypotheticals)
+        return any(_asked_if_wanted(found, h, tokens, breaks) for h in hypotheticals) or any(
+            _asked_under_condition(found, c, hows, tokens, breaks) for c in conditions
+        )
 
     listed = [found for found in stop_words if not removal_negated(found)]
     how_to_stop = [found for found in listed if hypothetical(found)]
@@ -1008,6 +1019,28 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     start = max(found.end, wanted.end)
     asked = tokens.index("?", start)
     return sum(breaks[start : asked + 1]) <= 1
+
+
+def _asked_under_condition(
+    found: Match, condition: Match, hows: list[Match], tokens: list[str], breaks: list[bool]
+) -> bool:
+    """Whether the stop word `found` is asked about under a condition: a bare "if" (section
+    `condition`) in the clause right before the stop word's, and the stop word's own clause asks
+    the message's last question with a word of section `asks_how` ("if i get a job and move
+    away, how can i unsubscribe?", "إذا لم أعد بحاجة إليها يوماً ما، كيف أوقف الرسائل؟"). "If
+    possible, can you stop the messages?" asks for it now and stops; so does "If you text again
+    I'll report you. STOP"."""
+    if tokens[-1] != "?" or condition.end > found.start:
+        return False
+    between = range(condition.end, found.start + 1)
+    if sum(breaks[i] for i in between if i < len(breaks)) != 1:
+        return False
+    asked = tokens.index("?", found.end)
+    if any(breaks[found.end : asked]):
+        return False
+    return any(
+        _same_clause(how, found, breaks) and condition.end <= how.start < asked for how in hows
+    )
 
 
 def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -> bool:

@@ -1478,6 +1478,36 @@ def test_eighteenth_round(
         ("ha", R, "yaya zan dakatar da sakonnin idan na so?", Intent.HELP),
         ("am", R, "መልእክቱን ማቆም ብፈልግ ምን ብዬ ልጻፍ?", Intent.HELP),
         ("en", None, "stop. if i want the messages again i will write", Intent.OPT_OUT),
+        # The condition may make the clause before the stop word's (forty-seventh round): "if
+        # one day" is hypothetical; a bare "if" is, when the stop word's clause asks "how".
+        ("es", R, "Y si un día ya no quiero los avisos, ¿cómo hago para que paren?", Intent.HELP),
+        ("en", R, "if i get a job and move away, how can i unsubscribe?", Intent.HELP),
+        ("ar", None, "إذا لم أعد بحاجة إليها يوماً ما، كيف أوقف الرسائل؟", Intent.HELP),
+        # Asked for now, politely, under an "if", it stops.
+        ("en", None, "if possible, can you stop the messages?", Intent.OPT_OUT),
+        ("es", None, "Si es posible, ¿pueden dejar de enviarme mensajes?", Intent.OPT_OUT),
+        ("fr", None, "si vous pouvez, arrêtez de m'envoyer des sms ?", Intent.OPT_OUT),
+        ("ar", None, "لو سمحت، كيف اوقف الرسائل؟", Intent.OPT_OUT),
+        ("en", None, "If you text again I'll report you. STOP", Intent.OPT_OUT),
+        ("bn", R, "আর একটাও মেসেজ যদি পাঠান, আমি কমপ্লেন করবো", Intent.OPT_OUT),
+        ("sq", R, "Nese me dergoni edhe nje mesazh tjeter, do ju raportoj", Intent.OPT_OUT),
+        # What a notice tells asked for again is no opt-in; the messages asked again are.
+        ("en", R, "send me the address again please", U),
+        ("pt", R, "manda de novo o endereço, perdi a msg", U),
+        ("am", R, "የቢሮውን አድራሻ ድጋሚ ላኩልኝ ጠፍቶብኛል", U),
+        ("en", R, "send me the messages again", Intent.OPT_IN),
+        # Cancelling this appointment declines it; cancelling another to come confirms.
+        ("en", R, "cancel only this appointment, my kid is sick", Intent.DECLINE),
+        ("es", R, "cancelen la cita del jueves por favor", Intent.DECLINE),
+        ("ar", R, "إلغوا ميعاد الخميس", Intent.DECLINE),
+        ("prs", R, "لطفاً نوبت روز پنجشنبه ره لغو کنین، ناجور استم", Intent.DECLINE),
+        (
+            "es",
+            R,
+            "Ya cancelé el turno con el dentista para poder ir con ustedes, ahí estaré",
+            Intent.CONFIRM,
+        ),
+        ("sq", R, "E anulova takimin te mjeku qe te vij, do jem aty", Intent.CONFIRM),
         # Less obvious stops: not contacting, not needing, forgetting, threats to report.
         ("en", None, "dont call me again, i have nothing to do with this", Intent.OPT_OUT),
         ("pt", R, "não precisam me contactar mais", Intent.OPT_OUT),
@@ -1545,6 +1575,30 @@ def test_nineteenth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "if u send me one more sms ill report u"),
+        ("fr", "Si ce n'est pas trop demander, est-ce que les messages peuvent s'arrêter ?"),
+        ("sq", "Nëse nuk është shumë mundim, a mund të ndalen mesazhet ju lutem?"),
+        ("ps", "که امکان ولري، دا پیغامونه لیږل بندولای شئ؟"),
+        ("wo", "Su dul sonal, ndax message yi mën nañu taxaw?"),
+    ],
+)
+def test_a_bare_if_beside_the_messages_asks_no_help(language: str, text: str) -> None:
+    # Words for "if" (section `condition`) are reservations too, but they ask nothing: a
+    # condition beside the messages is no "what is this message?" (forty-seventh round).
+    assert classify_reply(text, language, Question.FOLLOWUP) is not Intent.HELP
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "what is this message?"), ("fr", "c'est quoi ce message ?"), ("bn", "এই মেসেজ কি?")],
+)
+def test_a_question_word_beside_the_messages_still_asks_for_help(language: str, text: str) -> None:
+    assert classify_reply(text, language, Question.FOLLOWUP) is Intent.HELP
 
 
 @pytest.mark.parametrize(
