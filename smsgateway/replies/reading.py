@@ -366,15 +366,14 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "If I get a job and move away, how can I unsubscribe?": a bare "if" (section `condition`)
     # in the clause right before the stop word's, which asks the message's question with "how"
     # (section `asks_how`). An "if" inside "please" ("لو سمحت") sets no condition.
-    polite = _phrases_of(tokens, lexicon.please)
-    conditions = [
-        c for c in _phrases_of(tokens, lexicon.condition) if not any(overlaps(c, p) for p in polite)
-    ]
+    please = _phrases_of(tokens, lexicon.please)
+    conditions = _phrases_of(tokens, lexicon.condition)
+    bare_ifs = [c for c in conditions if not any(overlaps(c, p) for p in please)]
     hows = _phrases_of(tokens, lexicon.asks_how)
 
     def hypothetical(found: Match) -> bool:
         return any(_asked_if_wanted(found, h, tokens, breaks) for h in hypotheticals) or any(
-            _asked_under_condition(found, c, hows, tokens, breaks) for c in conditions
+            _asked_under_condition(found, c, hows, tokens, breaks) for c in bare_ifs
         )
 
     listed = [found for found in stop_words if not removal_negated(found)]
@@ -478,9 +477,9 @@ def read_reply(text: str, language: str | None) -> Reading:
     # add me again): a STOP typed by someone else, then a plain request for the messages again.
     told = _ToldBySomeoneElse(
         others=someone_else,
-        please=_phrases_of(tokens, lexicon.please),
+        please=please,
         whys=whys,
-        conditions=_phrases_of(tokens, lexicon.condition),
+        conditions=conditions,
         still=still,
         asks=asks,
         exclaims=any(mark in plain for mark in "!\u00a1"),
@@ -584,7 +583,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         tuple(hypotheticals),
         tuple(_phrases_of(tokens, lexicon.asks_when)),
         frozenset(i for i, match in enumerate(matches) if i and ends and ends[match.start]),
-        tuple(_phrases_of(tokens, lexicon.condition)),
+        tuple(conditions),
         tuple(asked_why),
         tuple(whys),
         tuple(number_changed),
@@ -1009,10 +1008,7 @@ def _asked_if_wanted(found: Match, wanted: Match, tokens: list[str], breaks: lis
     if _same_clause(found, wanted, breaks):
         if not (_near(found, wanted, HYPOTHETICAL_GAP) or overlaps(found, wanted)):
             return False
-    elif not (
-        wanted.end <= found.start
-        and sum(breaks[i] for i in range(wanted.end, found.start + 1) if i < len(breaks)) == 1
-    ):
+    elif not (wanted.end <= found.start and _breaks_between(wanted.end, found.start, breaks) == 1):
         return False
     if tokens[-1] != "?":
         return False
@@ -1032,8 +1028,7 @@ def _asked_under_condition(
     I'll report you. STOP"."""
     if tokens[-1] != "?" or condition.end > found.start:
         return False
-    between = range(condition.end, found.start + 1)
-    if sum(breaks[i] for i in between if i < len(breaks)) != 1:
+    if _breaks_between(condition.end, found.start, breaks) != 1:
         return False
     asked = tokens.index("?", found.end)
     if any(breaks[found.end : asked]):
@@ -1743,8 +1738,12 @@ def _option_closes(tokens: list[str], index: int, breaks: list[bool] | None) -> 
 
 def _same_clause(one: Match, other: Match, breaks: list[bool]) -> bool:
     """Whether no clause break stands between two runs of words."""
-    start, end = min(one.end, other.end), max(one.start, other.start)
-    return not any(breaks[i] for i in range(start, end + 1) if i < len(breaks))
+    return _breaks_between(min(one.end, other.end), max(one.start, other.start), breaks) == 0
+
+
+def _breaks_between(start: int, end: int, breaks: list[bool]) -> int:
+    """How many clause breaks stand from token `start` to token `end`, both included."""
+    return sum(breaks[i] for i in range(start, min(end + 1, len(breaks))))
 
 
 def _near(one: Match, other: Match, gap: int) -> bool:
