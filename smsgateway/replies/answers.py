@@ -183,6 +183,8 @@ def read_answer(reading: Reading, question: Question) -> Decision:
             return Decision(intent, "confirmed_last", words, confidence)
         if _answered_first(reading, support):
             return Decision(intent, "answered_first", words, confidence)
+        if _refused_first(reading, intent, support):
+            return Decision(intent, "refused_first", words, confidence)
         return Decision(Intent.UNCLEAR, "answer_shape", words, confidence)
     return Decision(intent, "answer", words, confidence)
 
@@ -376,6 +378,49 @@ def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
     )
     unknown = sum(1 for m in tail if m.is_plain_unknown or m in asked)
     return greeting and unknown <= GREETING_UNKNOWN_WORDS
+
+
+#: What the reason after a "no" may be told with: the messages and their sending, when they
+#: came, where, an event, and its own negations ("no, the message came late", "no, I have a
+#: funeral in the village", "no, they gave me nothing").
+_REASON = frozenset(
+    {
+        Signal.POLITENESS,
+        Signal.NEUTRAL,
+        Signal.MESSAGES,
+        Signal.RECEIVED,
+        Signal.TIME,
+        Signal.NEGATION,
+        Signal.PLACE,
+        Signal.HABITUAL,
+        Signal.NO,
+        Signal.SEND,
+        Signal.EVENT,
+    }
+)
+
+
+def _refused_first(reading: Reading, intent: Intent, support: list[_Evidence]) -> bool:
+    """ "No, the message came too late, the time had passed", "2. ils m'ont mal reçu la dernière
+    fois": a "no" (a no word, an option number or a statement of not coming or not going) makes
+    the first clause on its own, and the clauses after it tell why with nothing that answers,
+    asks, doubts, counts or laughs, in at most eight words no keyword knows. An event is a
+    reason here ("a'a, ina da jana'iza a ƙauye"): only a yes beside one is another meeting."""
+    if intent not in _NEGATIVE_INTENTS or reading.asks or reading.night:
+        return False
+    first_end = min((start for start in reading.clause_starts if start > 0), default=None)
+    if first_end is None or any(e.index >= first_end for e in support):
+        return False
+    chosen = {e.index for e in support}
+    if any(
+        i not in chosen and not _is_aside(m) and m.signal is not Signal.NEGATION
+        for i, m in enumerate(reading.matches[:first_end])
+    ):
+        return False
+    tail = reading.matches[first_end:]
+    if any(m.number is not None or not (m.is_plain_unknown or m.signal in _REASON) for m in tail):
+        return False
+    return sum(1 for m in tail if m.is_plain_unknown) <= GREETING_UNKNOWN_WORDS
 
 
 #: What a request not to forget names after an option number ("1, don't forget to send the

@@ -276,10 +276,20 @@ class Understanding:
             request = reading.first(Signal.WISH)
         if request is not None and _help_between_options(reading, request, question):
             return Decision(Intent.HELP, "help_between_options", (request.text,))
+        if request is not None and request.signal is Signal.OPT_IN:
+            kept = _answer_beside_messages_kept(reading, request, question)
+            if kept is not None:
+                return kept
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.
             return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
+        wish = next((m for m in reading.matches if m.signal is Signal.NOT_STOP), None)
+        if wish is not None:
+            # "yes I started, but don't stop the messages": a wish that they go on, after "but".
+            kept = _answer_beside_messages_kept(reading, wish, question)
+            if kept is not None:
+                return kept
         return read_answer(reading, question)
 
     def intent(self, question: Question | None) -> Intent:
@@ -325,6 +335,43 @@ class Understanding:
     def in_language(self, language: str | None) -> Understanding:
         """The same reply read in `language`: this one when it is the language it was read in."""
         return self if language == self.language else understand_reply(self.text, language)
+
+
+#: What a request that the messages go on is made of, beside an answer it leaves standing.
+_MESSAGES_KEPT = frozenset(
+    {Signal.OPT_IN, Signal.NOT_STOP, Signal.MESSAGES, Signal.SEND, Signal.POLITENESS}
+)
+
+
+def _answer_beside_messages_kept(
+    reading: Reading, request: Match, question: Question
+) -> Decision | None:
+    """An answer, then "but" and a request that the messages go on: "2, but keep sending me the
+    reminders", "არ წავედი, მაგრამ მესიჯები ისევ გამომიგზავნეთ" (I didn't go, but send the
+    messages again), "হ্যাঁ শুরু করেছি, কিন্তু মেসেজ বন্ধ করবেন না" (yes I started, but don't stop
+    the messages). The messages go on whatever the answer; the answer stands, read without the
+    request."""
+    matches = reading.matches
+    at = matches.index(request)
+    but = next((i for i in range(at - 1, -1, -1) if matches[i].signal is Signal.CONTRAST), None)
+    if but is None or any(
+        m.signal is not None and m.signal not in _MESSAGES_KEPT for m in matches[but + 1 :]
+    ):
+        return None
+    if not but or any(m.signal in _REQUESTS for m in matches[:but]):
+        return None
+    # The "but" and what follows it read as words that carry no answer (the indices of the
+    # reading stay those of the whole reply).
+    before = replace(
+        reading,
+        matches=tuple(
+            replace(m, signal=Signal.NEUTRAL) if i >= but else m for i, m in enumerate(matches)
+        ),
+    )
+    answer = read_answer(before, question)
+    if answer.intent is Intent.UNCLEAR:
+        return None
+    return Decision(answer.intent, "answer_beside_messages_kept", (*answer.words, request.text))
 
 
 def _start_told(reading: Reading) -> bool:

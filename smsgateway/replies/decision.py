@@ -48,6 +48,8 @@ RULES: dict[str, str] = {
     "help_between_options": "a request for help beside two or more of the question's options "
     "and nothing that answers ('I don't understand, 1 or 2?'): help",
     "request_beside_answer": "a help or opt-in request, or 'wrong number', mixed with other words",
+    "answer_beside_messages_kept": "an answer, then 'but' and a request that the messages go on "
+    "('2, but keep sending the reminders'): the answer",
     "hedge": "doubt ('maybe', 'I'll try') makes the answer unclear",
     "went_and_sent_back": "went, then told to come back another day or to wait ('I went but they "
     "said come back next week', 'I went, they said they will call'): a yes to 'did you go?', a "
@@ -66,6 +68,8 @@ RULES: dict[str, str] = {
     "statement_does_not_fit": "a statement that does not answer this question",
     "answered_first": "an option number alone in the first clause, then only greetings and "
     "blessings ('1, and greetings to the whole family')",
+    "refused_first": "a 'no' alone in the first clause, then only why, with nothing that "
+    "answers, asks or doubts ('no, the message came too late, the time had passed')",
     "contradiction": "two readings that disagree",
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",

@@ -314,7 +314,8 @@ def read_reply(text: str, language: str | None) -> Reading:
             and (
                 leading is found
                 or any(
-                    n.end == leading.start and _opens_its_clause(n.start, matches, breaks)
+                    n.end == leading.start
+                    and _opens_its_clause(n.start, matches, breaks, after=_BUT)
                     for n in negations
                 )
             )
@@ -1643,13 +1644,15 @@ def _about_elsewhere(
 def _opens_its_clause(
     index: int, matches: list[Match], breaks: list[bool], *, after: frozenset[Signal] = frozenset()
 ) -> bool:
-    """Whether the word at token `index` opens its clause, after politeness (and words of
-    `after`) only."""
+    """Whether the word at token `index` opens its clause, after politeness only; a word of
+    `after` ("but") opens a clause of its own: "2 but don't remove my number"."""
     if index <= 0 or breaks[index]:
         return True
     before = [m for m in matches if m.end <= index]
     for m in reversed(before):
-        if m.signal is not Signal.POLITENESS and m.signal not in after:
+        if m.signal in after:
+            return True
+        if m.signal is not Signal.POLITENESS:
             return False
         if breaks[m.start]:
             return True

@@ -3689,6 +3689,52 @@ def test_forty_fourth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # An answer, then "but" and a request that the messages go on: the answer stands.
+        ("es", R, "2, pero sigan mandando los mensajes", Intent.DECLINE),
+        ("en", A, "didn't go but keep sending me the reminders", Intent.ATTENDED_NO),
+        ("pt", A, "não fui, mas continuem a mandar as mensagens", Intent.ATTENDED_NO),
+        ("en", R, "2 but keep sending the messages please", Intent.DECLINE),
+        # Without the "but", with the request first or with help asked after it: unclear.
+        ("en", R, "2 keep sending the messages", U),
+        ("en", R, "keep sending the messages but 2", U),
+        ("en", R, "2 but send me the messages again, and help", U),
+        # ... and after "but", a wish that they not stop: the answer; never a stop.
+        ("bn", F, "হ্যাঁ শুরু করেছি, কিন্তু মেসেজ বন্ধ করবেন না", Intent.ATTENDED_YES),
+        ("prs", F, "بله شروع کدم، اما پیام ها ره قطع نکنین", Intent.ATTENDED_YES),
+        ("es", A, "no fui, pero no dejen de escribirme", Intent.ATTENDED_NO),
+        ("en", A, "didnt go but dont stop texting me ok", U),
+        # A "no" alone in the first clause, then why: the "no".
+        ("en", A, "no, the message came too late", Intent.ATTENDED_NO),
+        ("fr", A, "non, le message est arrivé trop tard", Intent.ATTENDED_NO),
+        ("ha", R, "a'a, ina da jana'iza a ƙauye", Intent.DECLINE),
+        ("en", A, "yes, the message came too late", U),
+        ("en", A, "no, who is this?", U),
+        # "2 but don't remove my number": the "but" opens the clause of the negation.
+        ("en", R, "2 but don't remove my number", Intent.DECLINE),
+        ("wo", R, "2 waaye bul dindi sama nimero", Intent.DECLINE),
+        # "No thanks, I don't need your messages", "2 and delete my number", "no sms, nothing".
+        ("sq", R, "jo faleminderit, s'kam nevoj per mesazhet", Intent.OPT_OUT),
+        ("ps", R, "na manana, zarorat na laram paighamono ta", Intent.OPT_OUT),
+        ("ps", A, "2 او زما نمبر ورک کړئ", Intent.OPT_OUT),
+        ("ka", R, "arc sms minda", Intent.OPT_OUT),
+        ("ka", F, "ara, mesijebi ar mWirdeba", Intent.OPT_OUT),
+        ("ha", S, "a'a, ban yarda ku riƙa aiko min saƙo ba", Intent.OPT_OUT),
+        # "Enough of this traffic", "it doesn't stop raining": nothing of ours stops.
+        ("sq", None, "mjaft me kete trafik", U),
+        ("prs", None, "بس است ای برق رفتن", U),
+        ("pcm", None, "dis rain, e no dey stop since morning", U),
+        ("fr", None, "arrête de m'appeler tonton stp", U),
+    ],
+)
+def test_forty_eighth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 95)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 96)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 82)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 83)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -727,6 +727,12 @@ OPT_OUT_PROBES = (
         "The eighty-first set, opt-outs beside chatter and answers with positive words, split",
         None,
         15,
+    ),
+    (
+        ("replies_dev95.jsonl", "replies_heldback82.jsonl"),
+        "The eighty-second set, opt-outs beside answers and refusals that stop nothing, split",
+        None,
+        11,
     ),
 )
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the

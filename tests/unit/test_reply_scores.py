@@ -247,6 +247,9 @@ SPLIT_IN_ROUND_46 = DATA / "replies_dev93.jsonl"
 #: Three quarters of the eighty-first set: opt-outs of every shape beside their near misses,
 #: chatter holding positive words and answers holding them.
 SPLIT_IN_ROUND_47 = DATA / "replies_dev94.jsonl"
+#: Three quarters of the eighty-second set: opt-outs told beside an answer or opened by a "no",
+#: and answers holding a "no", "stop" or "enough" that stop nothing.
+SPLIT_IN_ROUND_48 = DATA / "replies_dev95.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -320,6 +323,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_45,
     SPLIT_IN_ROUND_46,
     SPLIT_IN_ROUND_47,
+    SPLIT_IN_ROUND_48,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -377,6 +381,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_45,
     SPLIT_IN_ROUND_46,
     SPLIT_IN_ROUND_47,
+    SPLIT_IN_ROUND_48,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -448,7 +453,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev94.jsonl --table`:\n" + table
+        "tests/data/replies_dev95.jsonl --table`:\n" + table
     )
 
 
