@@ -354,11 +354,11 @@ def _answer_beside_messages_kept(
     matches = reading.matches
     at = matches.index(request)
     but = next((i for i in range(at - 1, -1, -1) if matches[i].signal is Signal.CONTRAST), None)
-    if but is None or any(
-        m.signal is not None and m.signal not in _MESSAGES_KEPT for m in matches[but + 1 :]
+    if (
+        not but  # no "but", or nothing before it to answer
+        or any(m.signal is not None and m.signal not in _MESSAGES_KEPT for m in matches[but + 1 :])
+        or any(m.signal in _REQUESTS for m in matches[:but])
     ):
-        return None
-    if not but or any(m.signal in _REQUESTS for m in matches[:but]):
         return None
     # The "but" and what follows it read as words that carry no answer (the indices of the
     # reading stay those of the whole reply).
