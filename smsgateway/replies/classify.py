@@ -337,6 +337,8 @@ class Understanding:
         return self if language == self.language else understand_reply(self.text, language)
 
 
+#: The answers that say yes: beside "but keep sending ...", only when the messages are named.
+_YES_ANSWERS = frozenset({Intent.CONFIRM, Intent.ATTENDED_YES, Intent.SATISFIED})
 #: What a request that the messages go on is made of, beside an answer it leaves standing.
 _MESSAGES_KEPT = frozenset(
     {Signal.OPT_IN, Signal.NOT_STOP, Signal.MESSAGES, Signal.SEND, Signal.POLITENESS}
@@ -370,6 +372,11 @@ def _answer_beside_messages_kept(
     )
     answer = read_answer(before, question)
     if answer.intent is Intent.UNCLEAR:
+        return None
+    if answer.intent in _YES_ANSWERS and not any(
+        m.signal is Signal.MESSAGES for m in matches[but + 1 :]
+    ):
+        # "yes but keep sending me the photos": a yes stands only beside the messages named.
         return None
     return Decision(answer.intent, "answer_beside_messages_kept", (*answer.words, request.text))
 

@@ -3700,6 +3700,8 @@ def test_forty_fourth_round(
         ("en", R, "2 keep sending the messages", U),
         ("en", R, "keep sending the messages but 2", U),
         ("en", R, "2 but send me the messages again, and help", U),
+        # A yes stands beside "but keep sending" only when the messages are named.
+        ("en", R, "yes but keep sending me the photos", U),
         # ... and after "but", a wish that they not stop: the answer; never a stop.
         ("bn", F, "হ্যাঁ শুরু করেছি, কিন্তু মেসেজ বন্ধ করবেন না", Intent.ATTENDED_YES),
         ("prs", F, "بله شروع کدم، اما پیام ها ره قطع نکنین", Intent.ATTENDED_YES),
