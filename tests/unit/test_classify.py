@@ -3700,6 +3700,10 @@ def test_forty_fourth_round(
         ("en", R, "2 keep sending the messages", U),
         ("en", R, "keep sending the messages but 2", U),
         ("en", R, "2 but send me the messages again, and help", U),
+        # "Let the messages continue" is such a wish.
+        ("sq", A, "jo, nuk shkova, por mesazhet le te vazhdojne", Intent.ATTENDED_NO),
+        ("ar", A, "لا ما رحت، بس تستمروا في ارسال الرسائل", Intent.ATTENDED_NO),
+        ("wo", None, "taxaw leen yonnee ma message yi", Intent.OPT_OUT),
         # A yes stands beside "but keep sending" only when the messages are named.
         ("en", R, "yes but keep sending me the photos", U),
         # ... and after "but", a wish that they not stop: the answer; never a stop.
