@@ -3701,8 +3701,8 @@ def test_forty_fourth_round(
         ("en", R, "keep sending the messages but 2", U),
         ("en", R, "2 but send me the messages again, and help", U),
         # "Let the messages continue" is such a wish.
-        ("sq", A, "jo, nuk shkova, por mesazhet le te vazhdojne", Intent.ATTENDED_NO),
-        ("ar", A, "لا ما رحت، بس تستمروا في ارسال الرسائل", Intent.ATTENDED_NO),
+        ("sq", F, "po, e kam fillu kursin, por mesazhet le te vazhdojne", Intent.ATTENDED_YES),
+        ("ar", F, "ايوه بديت، بس تستمروا في ارسال الرسائل", Intent.ATTENDED_YES),
         ("wo", None, "taxaw leen yonnee ma message yi", Intent.OPT_OUT),
         # A yes stands beside "but keep sending" only when the messages are named.
         ("en", R, "yes but keep sending me the photos", U),
