@@ -353,8 +353,8 @@ def _answered_first(reading: Reading, support: list[_Evidence]) -> bool:
     words."""
     if reading.asks or reading.events or reading.night:
         return False
-    first_end = min((start for start in reading.clause_starts if start > 0), default=None)
-    if first_end is None:
+    first_end = reading.clause_end(0)
+    if first_end == len(reading.matches):
         return False
     if any(e.index >= first_end or e.kind != "number" for e in support):
         # "yes!! we won 🎉", "sí, sigue lloviendo": a yes word opens chatter as often as an
@@ -408,8 +408,8 @@ def _refused_first(reading: Reading, intent: Intent, support: list[_Evidence]) -
     reason here ("a'a, ina da jana'iza a ƙauye"): only a yes beside one is another meeting."""
     if intent not in _NEGATIVE_INTENTS or reading.asks or reading.night:
         return False
-    first_end = min((start for start in reading.clause_starts if start > 0), default=None)
-    if first_end is None or any(e.index >= first_end for e in support):
+    first_end = reading.clause_end(0)
+    if first_end == len(reading.matches) or any(e.index >= first_end for e in support):
         return False
     chosen = {e.index for e in support}
     if any(

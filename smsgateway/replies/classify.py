@@ -276,20 +276,21 @@ class Understanding:
             request = reading.first(Signal.WISH)
         if request is not None and _help_between_options(reading, request, question):
             return Decision(Intent.HELP, "help_between_options", (request.text,))
-        if request is not None and request.signal is Signal.OPT_IN:
-            kept = _answer_beside_messages_kept(reading, request, question)
+        # "2, but keep sending the reminders", "yes I started, but don't stop the messages": an
+        # opt-in request, or with no request a wish that the messages not stop, after "but".
+        wish = (
+            request
+            if request is not None
+            else next((m for m in reading.matches if m.signal is Signal.NOT_STOP), None)
+        )
+        if wish is not None and wish.signal in (Signal.OPT_IN, Signal.NOT_STOP):
+            kept = _answer_beside_messages_kept(reading, wish, question)
             if kept is not None:
                 return kept
         if request is not None:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.
             return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
-        wish = next((m for m in reading.matches if m.signal is Signal.NOT_STOP), None)
-        if wish is not None:
-            # "yes I started, but don't stop the messages": a wish that they go on, after "but".
-            kept = _answer_beside_messages_kept(reading, wish, question)
-            if kept is not None:
-                return kept
         return read_answer(reading, question)
 
     def intent(self, question: Question | None) -> Intent:
@@ -356,10 +357,11 @@ def _answer_beside_messages_kept(
     matches = reading.matches
     at = matches.index(request)
     but = next((i for i in range(at - 1, -1, -1) if matches[i].signal is Signal.CONTRAST), None)
-    if (
-        not but  # no "but", or nothing before it to answer
-        or any(m.signal is not None and m.signal not in _MESSAGES_KEPT for m in matches[but + 1 :])
-        or any(m.signal in _REQUESTS for m in matches[:but])
+    if not but:  # no "but", or nothing before it to answer
+        return None
+    after = matches[but + 1 :]
+    if any(m.signal is not None and m.signal not in _MESSAGES_KEPT for m in after) or any(
+        m.signal in _REQUESTS for m in matches[:but]
     ):
         return None
     # The "but" and what follows it read as words that carry no answer (the indices of the
@@ -373,9 +375,7 @@ def _answer_beside_messages_kept(
     answer = read_answer(before, question)
     if answer.intent is Intent.UNCLEAR:
         return None
-    if answer.intent in _YES_ANSWERS and not any(
-        m.signal is Signal.MESSAGES for m in matches[but + 1 :]
-    ):
+    if answer.intent in _YES_ANSWERS and not any(m.signal is Signal.MESSAGES for m in after):
         # "yes but keep sending me the photos": a yes stands only beside the messages named.
         return None
     return Decision(answer.intent, "answer_beside_messages_kept", (*answer.words, request.text))
