@@ -3741,6 +3741,56 @@ def test_forty_eighth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # One day refused, another said to be free or to suit: another day proposed.
+        ("en", R, "i cant on saturday but sunday im free", Intent.RESCHEDULE),
+        ("fr", R, "samedi je peux pas mais dimanche je suis libre", Intent.RESCHEDULE),
+        ("es", R, "el sábado no puedo pero el domingo estoy libre", Intent.RESCHEDULE),
+        ("ar", R, "السبت مسافر، بس الأحد بكون فاضي", Intent.RESCHEDULE),
+        ("ti", R, "ሰኑይ ኣይጥዕመንን፡ ረቡዕ ግን ይጥዕመኒ", Intent.RESCHEDULE),
+        # Free, with no day refused: no answer.
+        ("en", R, "im free", U),
+        # A STOP sent by mistake (romanised Amharic), messages stopped by others (Pashto).
+        ("am", R, "STOP bestehet new, qetilu", Intent.OPT_IN),
+        ("ps", F, "sms me band shwi di, pa list ke wachawai", Intent.OPT_IN),
+        # "No, don't bother me any more" (colloquial Bengali) stops, beside its "no".
+        ("bn", F, "না, আর বিরক্ত কইরেন না", Intent.OPT_OUT),
+        # "No, I will go": a contradiction; "it won't work, brother": a refusal.
+        ("ps", R, "نه، زه به ورشم", U),
+        ("bn", R, "hobe na bhai", Intent.DECLINE),
+        # "God first, let's see how I manage": a doubt, not a request for help.
+        ("es", R, "primero Dios, a ver cómo me acomodo", U),
+        ("ar", R, "zouz", Intent.DECLINE),
+        ("fr", F, "on doit taper quoi comme réponse ?", Intent.HELP),
+        ("sq", R, "endaksi, konfirmoj", Intent.CONFIRM),
+        ("ps", R, "ټیک ده، په وخت به حاضر یم", Intent.CONFIRM),
+        # "Who is this? I don't have this contact saved": who writes, asked.
+        ("pt", A, "quem é vc? nao tenho esse contato salvo", Intent.HELP),
+        ("sq", F, "a m'sqaroni pak?", Intent.HELP),
+        # Confirmations told in a few words, and reports of going told with a detail.
+        ("en", R, "fine ill make it, thanks for reminding me", Intent.CONFIRM),
+        ("fr", R, "on est ensemble, je serai là avant 9h", Intent.CONFIRM),
+        ("es", R, "De una, no falto", Intent.CONFIRM),
+        ("sq", R, "Patjetër vij, mos u merakos", Intent.CONFIRM),
+        ("am", R, "rgtegna hunu, alqerm", Intent.CONFIRM),
+        ("ka", R, "დიახ, აუცილებლად ვიქნები 10-ზე", Intent.CONFIRM),
+        ("bn", R, "amar upor bhorsa rakhen, kono vul hobe na", Intent.CONFIRM),
+        ("wo", R, "Waaw, ba talaata kon", Intent.CONFIRM),
+        ("es", A, "ya me registraron, me dieron un carnet", Intent.ATTENDED_YES),
+        ("bn", A, "মিস করে ফেলছি, মায়ের শরীর খারাপ ছিল", Intent.ATTENDED_NO),
+        # A yes beside news of the family; "we're together" beside a thumbs up: no answer.
+        ("ff", R, "Eey alhamdulillah, yumma am selli jooni", U),
+        ("fr", R, "On est ensemble 👍", U),
+    ],
+)
+def test_forty_ninth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),

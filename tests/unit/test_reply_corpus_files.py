@@ -663,6 +663,16 @@ SPLIT_SETS = (
             for kind in ("satisfaction", "number_word", "colloquial", "contradiction", "plain")
         ),
     ),
+    (
+        ("replies_dev96.jsonl", "replies_heldback83.jsonl"),
+        "The eighty-third set, the even mix a twenty-sixth time, split",
+        29,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("bn", "ka", "prs", "ps", "sq", "wo")),
+            ("ar", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,
@@ -746,13 +756,18 @@ FALSE_OPT_OUT_PROBES = (
         24,
     ),
 )
-#: The forty-eighth set, a probe of near-misses only (no opt-out): the two files, the README
+#: The forty-eighth and eighty-fourth sets, probes with no opt-out: the two files, the README
 #: section and the replies each language keeps.
 NEAR_MISS_PROBES = (
     (
         ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
         "The forty-eighth set, near-misses only, split",
         30,
+    ),
+    (
+        ("replies_dev97.jsonl", "replies_heldback84.jsonl"),
+        "The eighty-fourth set, answers told in a few words and a yes about something else, split",
+        17,
     ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what

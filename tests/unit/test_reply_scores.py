@@ -250,6 +250,12 @@ SPLIT_IN_ROUND_47 = DATA / "replies_dev94.jsonl"
 #: Three quarters of the eighty-second set: opt-outs told beside an answer or opened by a "no",
 #: and answers holding a "no", "stop" or "enough" that stop nothing.
 SPLIT_IN_ROUND_48 = DATA / "replies_dev95.jsonl"
+#: Three quarters of the eighty-third set: the even mix of issue 16's ten kinds a twenty-sixth
+#: time.
+SPLIT_IN_ROUND_49 = DATA / "replies_dev96.jsonl"
+#: Three quarters of the eighty-fourth set: confirmations and progress told in a few words
+#: beside the answer, and a yes beside news of something else.
+SPLIT_IN_ROUND_49B = DATA / "replies_dev97.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -324,6 +330,8 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_46,
     SPLIT_IN_ROUND_47,
     SPLIT_IN_ROUND_48,
+    SPLIT_IN_ROUND_49,
+    SPLIT_IN_ROUND_49B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -382,6 +390,8 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_46,
     SPLIT_IN_ROUND_47,
     SPLIT_IN_ROUND_48,
+    SPLIT_IN_ROUND_49,
+    SPLIT_IN_ROUND_49B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -453,7 +463,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev95.jsonl --table`:\n" + table
+        "tests/data/replies_dev97.jsonl --table`:\n" + table
     )
 
 
