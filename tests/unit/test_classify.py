@@ -3782,6 +3782,10 @@ def test_forty_eighth_round(
         # A yes beside news of the family; "we're together" beside a thumbs up: no answer.
         ("ff", R, "Eey alhamdulillah, yumma am selli jooni", U),
         ("fr", R, "On est ensemble 👍", U),
+        # Amharic and Tigrinya "let the messages continue" after a "but": the answer (rule 9).
+        ("am", F, "አዎ ጀምሬያለሁ ግን መልዕክቱ ይቀጥል", Intent.ATTENDED_YES),
+        ("ti", F, "እወ ጀሚረ ግን መልእኽቲ ይቀጽል", Intent.ATTENDED_YES),
+        ("am", None, "በስህተት ነው STOP ያልኩት፣ መላካችሁን ቀጥሉ", Intent.OPT_IN),
     ],
 )
 def test_forty_ninth_round(
