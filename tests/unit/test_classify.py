@@ -3786,6 +3786,13 @@ def test_forty_eighth_round(
         ("am", F, "አዎ ጀምሬያለሁ ግን መልዕክቱ ይቀጥል", Intent.ATTENDED_YES),
         ("ti", F, "እወ ጀሚረ ግን መልእኽቲ ይቀጽል", Intent.ATTENDED_YES),
         ("am", None, "በስህተት ነው STOP ያልኩት፣ መላካችሁን ቀጥሉ", Intent.OPT_IN),
+        # Who writes, asked; a STOP by mistake; reminders one had stopped, asked for again.
+        ("en", A, "who's texting me? i dont kno this number", Intent.HELP),
+        ("ar", F, "sme7li ktebt STOP b lghalat, bghit lmessages ywselouni", Intent.OPT_IN),
+        ("sq", A, "a mundeni me m'aktivizu prap kujtesat? i kisha ndal", Intent.OPT_IN),
+        # "I didn't show up": the negation before "I showed up" is read with it.
+        ("es", A, "No me presenté, no tenía con quién dejar a los niños", Intent.ATTENDED_NO),
+        ("ps", F, "yao", Intent.ATTENDED_YES),
     ],
 )
 def test_forty_ninth_round(

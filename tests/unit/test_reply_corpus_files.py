@@ -673,6 +673,18 @@ SPLIT_SETS = (
             ("ar", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
+    (
+        ("replies_dev98.jsonl", "replies_heldback85.jsonl"),
+        "The eighty-fifth set, the even mix a twenty-seventh time, split",
+        29,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("am", "ar", "es", "prs")),
+            *((lang, "plain") for lang in ("ha", "pcm")),
+            ("ff", "colloquial"),
+            ("pcm", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,

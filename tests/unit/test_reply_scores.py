@@ -256,6 +256,8 @@ SPLIT_IN_ROUND_49 = DATA / "replies_dev96.jsonl"
 #: Three quarters of the eighty-fourth set: confirmations and progress told in a few words
 #: beside the answer, and a yes beside news of something else.
 SPLIT_IN_ROUND_49B = DATA / "replies_dev97.jsonl"
+#: Three quarters of the eighty-fifth set: the even mix a twenty-seventh time.
+SPLIT_IN_ROUND_49C = DATA / "replies_dev98.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -332,6 +334,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_48,
     SPLIT_IN_ROUND_49,
     SPLIT_IN_ROUND_49B,
+    SPLIT_IN_ROUND_49C,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -392,6 +395,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_48,
     SPLIT_IN_ROUND_49,
     SPLIT_IN_ROUND_49B,
+    SPLIT_IN_ROUND_49C,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -463,7 +467,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev97.jsonl --table`:\n" + table
+        "tests/data/replies_dev98.jsonl --table`:\n" + table
     )
 
 
