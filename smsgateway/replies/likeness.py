@@ -10,9 +10,12 @@ like an opt-out, is read as one (rule `opt_out_likeness`, rule 7b of `locales/KE
 
 The weights are data (`opt_out_likeness.tsv`, beside this module), learned by
 `smsgateway replies learn` from the development files only (never a held-back file, whose score
-would then mean nothing): a logistic regression fitted by AdaGrad in four fixed orders and
-averaged, so the same corpus gives the same file. No reply text is stored in it, only pieces of
-words with their weight.
+would then mean nothing): a logistic regression fitted by AdaGrad in four orders and averaged, so
+the same corpus gives the same file. Each reply's place in an order is drawn from its own text,
+not from its position in the corpus: a new file slips its replies in among the others without
+reshuffling them, so that learning again after a set is added moves the readings of replies
+unlike it very little (`docs/replies.md`, the fiftieth round). No reply text is stored in the
+file, only pieces of words with their weight.
 
 The same pieces and fit learn two readers of answers (`OTHER_LIKENESSES`, rule 7c,
 `answer_likeness`): proposals of another date against the other replies to the reminder
@@ -22,8 +25,8 @@ you start?" (`attended_no_likeness.tsv`), for answers the rules leave unclear fo
 
 from __future__ import annotations
 
+import hashlib
 import math
-import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -201,7 +204,8 @@ def learn(examples: Sequence[tuple[str, bool]]) -> Model:
     """Fit the weights on `(text, is an opt-out)` examples: a logistic regression with the two
     classes weighed equally, fitted by AdaGrad in `ORDERS` orders drawn from `SEED` and averaged
     (one order alone makes every weight depend on which replies came last: adding a file moved
-    three times as many held-back readings), weights kept to four decimals (as written)."""
+    three times as many held-back readings), weights kept to four decimals (as written). The
+    order of the examples given does not matter (`_order`)."""
     found = [pieces(text) for text, _ in examples]
     seen = Counter(piece for replies in found for piece in replies)
     rows = [
@@ -211,7 +215,7 @@ def learn(examples: Sequence[tuple[str, bool]]) -> Model:
     positives = sum(1 for _, is_opt_out in rows if is_opt_out)
     if not positives or positives == len(rows):
         raise ValueError("learning needs opt-outs and other replies")
-    fits = [_fit(rows, positives, SEED + order) for order in range(ORDERS)]
+    fits = [_fit(rows, positives, _keys(examples, SEED + order)) for order in range(ORDERS)]
     totals: dict[str, float] = {}
     for weights, _ in fits:
         for piece, weight in weights.items():
@@ -220,10 +224,25 @@ def learn(examples: Sequence[tuple[str, bool]]) -> Model:
     return Model(kept, round(sum(bias for _, bias in fits) / ORDERS, 4))
 
 
+def _keys(examples: Sequence[tuple[str, bool]], seed: int) -> list[list[bytes]]:
+    """For each epoch, each example's place in the order of one fit: a hash of the seed, the
+    epoch, the label and the text. Drawn from the example itself, the order of the others stays
+    the same when one is added (a shuffle of positions would reshuffle them all, and which
+    replies come last moves every weight: a relearning after a set of 222 replies with no
+    opt-out once moved nine held-back opt-outs across the threshold)."""
+    return [
+        [
+            hashlib.blake2b(f"{seed}:{epoch}:{int(is_it)}:{text}".encode(), digest_size=8).digest()
+            for text, is_it in examples
+        ]
+        for epoch in range(EPOCHS)
+    ]
+
+
 def _fit(
-    rows: list[tuple[frozenset[str], bool]], positives: int, seed: int
+    rows: list[tuple[frozenset[str], bool]], positives: int, keys: list[list[bytes]]
 ) -> tuple[dict[str, float], float]:
-    """One AdaGrad fit, in the order `seed` draws."""
+    """One AdaGrad fit, each epoch in the order of its `keys` (`_keys`)."""
     class_weight = {
         True: len(rows) / (2 * positives),
         False: len(rows) / (2 * (len(rows) - positives)),
@@ -231,11 +250,8 @@ def _fit(
     weights: dict[str, float] = {}
     squares: dict[str, float] = {}
     bias, bias_square = 0.0, 1e-8
-    order = list(range(len(rows)))
-    shuffle = random.Random(seed).shuffle  # noqa: S311  # an order, not a secret
-    for _ in range(EPOCHS):
-        shuffle(order)
-        for index in order:
+    for epoch_keys in keys:
+        for index in sorted(range(len(rows)), key=epoch_keys.__getitem__):
             replies, is_opt_out = rows[index]
             z = bias + sum(weights.get(p, 0.0) for p in replies)
             gradient = (_probability(z) - is_opt_out) * class_weight[is_opt_out]

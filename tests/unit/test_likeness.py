@@ -76,6 +76,17 @@ def test_learning_separates_what_it_was_shown() -> None:
     assert model.likeness("monday then, see you").probability < 0.1
 
 
+def test_the_order_of_the_examples_does_not_change_the_weights() -> None:
+    """Each reply's place in an order of learning is drawn from the reply itself: the same
+    replies in any order give the same weights, and a corpus that grows does not reshuffle the
+    replies it already had (which moved readings of replies unlike the new ones)."""
+    examples = [(f"leave me alone {n}", True) for n in range(12)]
+    examples += [(f"see you on monday {n}", False) for n in range(12)]
+    examples += [("ok thanks", False), ("no more texts please", True), ("who is this", False)]
+    assert learn(examples) == learn(examples[::-1])
+    assert learn(examples) == learn(sorted(examples))
+
+
 def test_the_held_back_files_are_never_learned_from(tmp_path: Path) -> None:
     for name in ("replies_dev.jsonl", "replies_heldback.jsonl", "replies_heldback47.jsonl"):
         (tmp_path / name).write_text("", encoding="utf-8")
