@@ -256,7 +256,9 @@ class Understanding:
         if decision is not None:
             return decision
         if question is None:
-            return Decision(Intent.UNCLEAR, "no_open_question")
+            return _request_with_no_question(reading) or Decision(
+                Intent.UNCLEAR, "no_open_question"
+            )
         request = reading.first(*_REQUESTS)
         if request is not None and _start_told(reading):
             # "they said classes start in January, so not yet": START is a word of the story.
@@ -379,6 +381,28 @@ def _answer_beside_messages_kept(
         # "yes but keep sending me the photos": a yes stands only beside the messages named.
         return None
     return Decision(answer.intent, "answer_beside_messages_kept", (*answer.words, request.text))
+
+
+def _request_with_no_question(reading: Reading) -> Decision | None:
+    """With no question open, the words of an answer answer nothing: a request beside them is
+    the request, as it would be alone ("pls send me the reminders again, i missed the last
+    one", "who is this? i never went to any appointment"). Only the answer's words are set
+    aside; whatever else keeps a request from being one alone (a wish that the messages go on,
+    words of a story, sending told as done) still does."""
+    if not any(m.signal in _ANSWER_WORDS for m in reading.matches) or _start_told(reading):
+        return None
+    aside = replace(
+        reading,
+        matches=tuple(
+            replace(m, signal=Signal.NEUTRAL) if m.signal in _ANSWER_WORDS else m
+            for m in reading.matches
+        ),
+    )
+    if _is_request(aside, Signal.OPT_IN) and not _told_going_on(aside):
+        return Decision(Intent.OPT_IN, "request_with_no_question", aside.texts(Signal.OPT_IN))
+    if _is_request(aside, Signal.HELP) and not _told_before(aside, aside.texts(Signal.HELP)):
+        return Decision(Intent.HELP, "request_with_no_question", aside.texts(Signal.HELP))
+    return None
 
 
 def _start_told(reading: Reading) -> bool:

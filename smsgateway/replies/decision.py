@@ -47,6 +47,8 @@ RULES: dict[str, str] = {
     "no_open_question": "no question is open, so no answer can be read",
     "help_between_options": "a request for help beside two or more of the question's options "
     "and nothing that answers ('I don't understand, 1 or 2?'): help",
+    "request_with_no_question": "an opt-in or help request beside words of an answer, with no "
+    "question open for them to answer ('pls send me the reminders again, i missed the last one')",
     "request_beside_answer": "a help or opt-in request, or 'wrong number', mixed with other words",
     "answer_beside_messages_kept": "an answer, then 'but' and a request that the messages go on "
     "('2, but keep sending the reminders'): the answer",

@@ -3802,6 +3802,35 @@ def test_forty_ninth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # With no question open, the words of an answer answer nothing: the request beside them
+        # is the request (rule `request_with_no_question`).
+        ("en", None, "pls send me the reminders again, i missed the last one", Intent.OPT_IN),
+        ("fr", None, "renvoyez-moi les rappels svp, j'ai raté le dernier", Intent.OPT_IN),
+        (
+            "pt",
+            None,
+            "quero voltar a receber os lembretes neste número, o chip antigo foi roubado",
+            Intent.OPT_IN,
+        ),
+        ("ff", None, "tiiɗno neldee kam mesaasji ɗii kadi no adii", Intent.OPT_IN),
+        ("sq", None, "po kush jeni ju, me fal?", Intent.HELP),
+        # With a question open, the same reply answers it and asks besides: not guessed.
+        ("en", R, "pls send me the reminders again, i missed the last one", U),
+        # What keeps a request from being one alone still does: a wish that they go on, a story.
+        ("en", None, "please don't stop the reminders, they help me a lot", U),
+        ("pcm", None, "abeg help me find work, I just dey house dey do nothing", U),
+        ("en", None, "I went to the clinic, you sent me the messages again", U),
+    ],
+)
+def test_fiftieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "words"),
     [
         ("yes, I am his brother", "proxy_answer", ("yes", "i am his brother")),
