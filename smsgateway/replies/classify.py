@@ -386,7 +386,7 @@ def _answer_beside_messages_kept(
 def _request_with_no_question(reading: Reading) -> Decision | None:
     """With no question open, the words of an answer answer nothing: a request beside them is
     the request, as it would be alone ("pls send me the reminders again, i missed the last
-    one", "who is this? i never went to any appointment"). Only the answer's words are set
+    one", "po kush jeni ju, me fal?": Albanian "po" is a yes). Only the answer's words are set
     aside; whatever else keeps a request from being one alone (a wish that the messages go on,
     words of a story, sending told as done) still does."""
     if not any(m.signal in _ANSWER_WORDS for m in reading.matches) or _start_told(reading):

@@ -205,7 +205,7 @@ def learn(examples: Sequence[tuple[str, bool]]) -> Model:
     classes weighed equally, fitted by AdaGrad in `ORDERS` orders drawn from `SEED` and averaged
     (one order alone makes every weight depend on which replies came last: adding a file moved
     three times as many held-back readings), weights kept to four decimals (as written). The
-    order of the examples given does not matter (`_order`)."""
+    order of the examples given does not matter (`_keys`)."""
     found = [pieces(text) for text, _ in examples]
     seen = Counter(piece for replies in found for piece in replies)
     rows = [
