@@ -391,13 +391,7 @@ def _request_with_no_question(reading: Reading) -> Decision | None:
     words of a story, sending told as done) still does."""
     if not any(m.signal in _ANSWER_WORDS for m in reading.matches) or _start_told(reading):
         return None
-    aside = replace(
-        reading,
-        matches=tuple(
-            replace(m, signal=Signal.NEUTRAL) if m.signal in _ANSWER_WORDS else m
-            for m in reading.matches
-        ),
-    )
+    aside = _read_as(reading, _ANSWER_WORDS, Signal.NEUTRAL)
     if _is_request(aside, Signal.OPT_IN) and not _told_going_on(aside):
         return Decision(Intent.OPT_IN, "request_with_no_question", aside.texts(Signal.OPT_IN))
     if _is_request(aside, Signal.HELP) and not _told_before(aside, aside.texts(Signal.HELP)):
@@ -416,12 +410,13 @@ def _start_told(reading: Reading) -> bool:
     return first not in requests and reading.has(Signal.TIME)
 
 
-def _read_as(reading: Reading, signal: Signal, meaning: Signal | None) -> Reading:
-    """`reading` with the words of `signal` read with `meaning` instead (None: as words no
-    keyword knows)."""
-    matches = tuple(
-        replace(m, signal=meaning) if m.signal is signal else m for m in reading.matches
-    )
+def _read_as(
+    reading: Reading, signals: Signal | frozenset[Signal], meaning: Signal | None
+) -> Reading:
+    """`reading` with the words of `signals` (one or several) read with `meaning` instead
+    (None: as words no keyword knows)."""
+    read = signals if isinstance(signals, frozenset) else frozenset({signals})
+    matches = tuple(replace(m, signal=meaning) if m.signal in read else m for m in reading.matches)
     return replace(reading, matches=matches)
 
 
