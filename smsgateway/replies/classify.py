@@ -293,7 +293,7 @@ class Understanding:
             # "1 help", "yes start", "yes wrong number": an answer mixed with a request is not
             # guessed.
             return Decision(Intent.UNCLEAR, "request_beside_answer", (request.text,))
-        return read_answer(reading, question)
+        return _own_question_answered(reading, question) or read_answer(reading, question)
 
     def intent(self, question: Question | None) -> Intent:
         """`classify_reply(text, language, question)`, without reading the reply again."""
@@ -381,6 +381,28 @@ def _answer_beside_messages_kept(
         # "yes but keep sending me the photos": a yes stands only beside the messages named.
         return None
     return Decision(answer.intent, "answer_beside_messages_kept", (*answer.words, request.text))
+
+
+def _own_question_answered(reading: Reading, question: Question) -> Decision | None:
+    """ "cancel my appointment? no, I'll come", "نلغي الموعد؟ لا لا جاي", "vizitis gauqmeba?
+    ara, movdivar": the reply asks a question of its own, answers it with a no right after its
+    "?", then answers ours. The no is for its own question; what follows is the answer, read as
+    if the reply began there. Only one "?", words before it, and an answer after the no: "no?"
+    and "cancel? no" stay with the other rules, and "no, I'll come" alone stays a
+    contradiction."""
+    marks = [i for i, m in enumerate(reading.matches) if m.text == "?"]
+    if len(marks) != 1:
+        return None
+    (mark,) = marks
+    start = mark + 1
+    while start < len(reading.matches) and reading.matches[start].signal is Signal.NO:
+        start += 1  # "na na, ami ashbo"
+    if mark == 0 or start == mark + 1 or start == len(reading.matches):
+        return None
+    answer = read_answer(reading.after(start), question)
+    if answer.intent is Intent.UNCLEAR:
+        return None
+    return Decision(answer.intent, "own_question_answered", answer.words, answer.confidence)
 
 
 def _request_with_no_question(reading: Reading) -> Decision | None:

@@ -73,6 +73,7 @@ RULES: dict[str, str] = {
     "refused_first": "a 'no' alone in the first clause, then only why, with nothing that "
     "answers, asks or doubts ('no, the message came too late, the time had passed')",
     "contradiction": "two readings that disagree",
+    "own_question_answered": "a question of its own answered with a no, then the answer",
     "number_not_an_option": "a number that is not one of the question's options",
     "no_answer": "nothing that answers the question",
     "proxy_answer": "someone other than the returnee says who writes ('yes, I'm his brother', "

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from smsgateway.replies.keywords import (
     Lexicon,
@@ -206,6 +207,24 @@ class Reading:
     @property
     def only_question_marks(self) -> bool:
         return bool(self.matches) and all(match.text == "?" for match in self.matches)
+
+    def after(self, index: int) -> Reading:
+        """The reading of the matches from `index` on, as if the reply began there: its clauses
+        and sentences counted from there, the phrases it found before there forgotten."""
+        first = self.matches[index].start
+
+        def kept(value: Any) -> Any:
+            if isinstance(value, frozenset):
+                return frozenset(i - index for i in value if i > index)
+            if isinstance(value, tuple):
+                return tuple(m for m in value if m.start >= first)
+            return 0  # the heading
+
+        return replace(
+            self,
+            **{f.name: kept(getattr(self, f.name)) for f in fields(self) if f.name != "matches"},
+            matches=self.matches[index:],
+        )
 
 
 def clause_start(index: int, clause_starts: frozenset[int]) -> int:

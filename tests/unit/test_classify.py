@@ -962,7 +962,9 @@ def test_since_a_day_sent_back_after_going_and_a_new_date_with_its_reason(
         _case("en", None, "end my subscription asap", Intent.OPT_OUT),
         _case("es", None, "ya no necesito este servicio", Intent.OPT_OUT),
         _case("pcm", F, "I no dey interested again, remove me", Intent.OPT_OUT),
-        _case("en", R, "cancel the appointment? no, I'll come", U),
+        # CANCEL before the appointment is no opt-out; asked and refused, then "I'll come"
+        # (rule `own_question_answered`, fifty-first round).
+        _case("en", R, "cancel the appointment? no, I'll come", Intent.CONFIRM),
     ],
 )
 def test_received_blessings_and_negations_in_another_clause(
@@ -3825,6 +3827,33 @@ def test_forty_ninth_round(
     ],
 )
 def test_fiftieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A question of the reply's own, answered with a no right after its "?", then the
+        # answer to ours (rule `own_question_answered`).
+        ("en", R, "cancel my appointment? no, I'll come", Intent.CONFIRM),
+        ("ar", R, "نلغي الموعد؟ لا لا جاي إن شاء الله", Intent.CONFIRM),
+        ("ka", R, "vizitis gauqmeba? ara, movdivar", Intent.CONFIRM),
+        ("bn", R, "appointment batil? na na, ami ashbo", Intent.CONFIRM),
+        ("en", A, "did I go? no, I was sick that day", Intent.ATTENDED_NO),
+        # Without a question of its own, a no beside "I'll come" is still a contradiction; a
+        # "no?" asks back; a yes after the "?" is no answer to it.
+        ("en", R, "no, I'll come", U),
+        ("en", R, "no? I'll come", U),
+        ("en", R, "cancel my appointment? yes, I can't come", U),
+        # Words of an answer, found by this round.
+        ("ff", F, "oho", Intent.ATTENDED_YES),
+        ("en", A, "got there tuesday morning, they gave me the forms to fill", Intent.ATTENDED_YES),
+        ("sq", F, "kursi mbaroi ne mars, e kam perfunduar", Intent.ATTENDED_YES),
+    ],
+)
+def test_fifty_first_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
