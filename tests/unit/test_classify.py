@@ -3851,6 +3851,14 @@ def test_fiftieth_round(
         ("ff", F, "oho", Intent.ATTENDED_YES),
         ("en", A, "got there tuesday morning, they gave me the forms to fill", Intent.ATTENDED_YES),
         ("sq", F, "kursi mbaroi ne mars, e kam perfunduar", Intent.ATTENDED_YES),
+        # Words of a language that its spelling folds into another language's answer word:
+        # Wolof "yépp" (all) is no English "yep", Tigrinya "nay" (of) no "nay", Fula "no" (is)
+        # no "no".
+        ("wo", A, "Déedéet demuma, dama feebaroon ayu-bis bi yépp", Intent.ATTENDED_NO),
+        ("wo", R, "1, te nuyul ma njaboot gi yépp 🙏", Intent.CONFIRM),
+        ("ti", F, "nay mejemerya semun wedieye", Intent.ATTENDED_YES),
+        ("wo", R, "jërëjëf, yeen yépp baax ngeen 👍", U),
+        ("ff", R, "eey, ɓesngu ngu no e jam", U),
     ],
 )
 def test_fifty_first_round(
