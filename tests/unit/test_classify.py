@@ -3859,6 +3859,13 @@ def test_fiftieth_round(
         ("ti", F, "nay mejemerya semun wedieye", Intent.ATTENDED_YES),
         ("wo", R, "jërëjëf, yeen yépp baax ngeen 👍", U),
         ("ff", R, "eey, ɓesngu ngu no e jam", U),
+        # Portuguese "só" (only) is no English "so", Wolof "ñetti" (three) no "again".
+        ("pt", S, "Não. Precisava de emprego e só me deram uma palestra", Intent.NOT_SATISFIED),
+        ("wo", F, "bataaxal yi dañuy bari de, bés bu nekk ñetti yoon", U),
+        # Wolof "metti" (hard) and "am" (to have) keep their reading: taken as nothing, the day
+        # refused and the time asked about would go.
+        ("wo", R, "talaata dafa metti allarba ngoon mën naa", Intent.RESCHEDULE),
+        ("wo", R, "ci 3i mën na am?", Intent.RESCHEDULE),
     ],
 )
 def test_fifty_first_round(
