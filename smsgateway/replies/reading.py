@@ -214,17 +214,14 @@ class Reading:
         first = self.matches[index].start
 
         def kept(value: Any) -> Any:
-            if isinstance(value, frozenset):
+            if isinstance(value, frozenset):  # indexes of matches
                 return frozenset(i - index for i in value if i > index)
-            if isinstance(value, tuple):
+            if isinstance(value, tuple):  # matches
                 return tuple(m for m in value if m.start >= first)
-            return 0  # the heading
+            raise TypeError(f"Reading.after does not know how to cut {value!r}")
 
-        return replace(
-            self,
-            **{f.name: kept(getattr(self, f.name)) for f in fields(self) if f.name != "matches"},
-            matches=self.matches[index:],
-        )
+        cut = {f.name: kept(getattr(self, f.name)) for f in fields(self) if f.name != "heading"}
+        return replace(self, **cut, heading=0)
 
 
 def clause_start(index: int, clause_starts: frozenset[int]) -> int:
