@@ -911,6 +911,19 @@ def composed_opt_outs(
     def negates(word: Match, negation: Match, gap: int) -> bool:
         return beside(word, negation, gap) and not forgetting_negated(negation, word)
 
+    def answers_a_question_before(no: Match, word: Match) -> bool:
+        # "stop sending? no, I will come": a "no" right after a "?", then words that keep the
+        # messages or answer as one who keeps them, answers the question; it forbids no word
+        # for sending or wish before it ("send more? no" and "stop sending? no, don't" still
+        # stop).
+        if not (no.start > 0 and tokens[no.start - 1] == "?" and word.end < no.start):
+            return False
+        after = [m for signal in (*_GOING_ON, *_REFUSING_MORE) for m in find(signal)]
+        after = [m for m in after if m.start > no.start]
+        return any(m.signal in _GOING_ON for m in after) and not any(
+            m.signal in _REFUSING_MORE for m in after
+        )
+
     pairs: list[tuple[Match, Match]] = [
         *((s, n) for s in sending for n in forbidding if negates(s, n, NEGATION_GAP)),
         # "2... a'a ku rubuta 1" (2... no, write 1): a "no" before a word for writing the
@@ -920,7 +933,9 @@ def composed_opt_outs(
             (s, n)
             for s in sending
             for n in forbidding_noes
-            if negates(s, n, NO_GAP) and not _option_closes(tokens, s.end, breaks)
+            if negates(s, n, NO_GAP)
+            and not _option_closes(tokens, s.end, breaks)
+            and not answers_a_question_before(n, s)
         ),
         *((m, n) for m in messages for n in forbidding if m.start == n.end),
         *(
@@ -986,7 +1001,10 @@ def composed_opt_outs(
             and not within(w, understood)
             and (
                 any(negates(w, n, NEGATION_GAP) for n in forbidding)
-                or any(negates(w, n, NO_GAP) for n in forbidding_noes)
+                or any(
+                    negates(w, n, NO_GAP) and not answers_a_question_before(n, w)
+                    for n in forbidding_noes
+                )
             )
         ),
     ]
@@ -1058,10 +1076,19 @@ def _asked_under_condition(
 def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -> bool:
     """ "stop? no, keep sending", "parar? não, continuem mandando", "ndalo? jo": a stop word
     asked back as a question, then a bare no right after the question mark; "STOP? no more
-    messages!" (an opt-out phrase after it) still stops."""
-    if found.end >= len(tokens) or tokens[found.end] != "?":
+    messages!" (an opt-out phrase after it) still stops. Words for the messages, or words no
+    keyword knows, may stand between the stop word and its "?" ("arrêter les messages ? non, je
+    viendrai", "stop texting me? no, I'll come")."""
+    asked = found.end
+    while asked < len(tokens) and tokens[asked] != "?" and asked - found.end < _ASKED_BACK_GAP:
+        asked += 1
+    if asked >= len(tokens) or tokens[asked] != "?":
         return False
-    no = next((m for m in matches if m.start == found.end + 1 and m.signal is Signal.NO), None)
+    if any(
+        found.end <= m.start < asked and m.signal not in (None, Signal.MESSAGES) for m in matches
+    ):
+        return False
+    no = next((m for m in matches if m.start == asked + 1 and m.signal is Signal.NO), None)
     if no is None:
         return False
     # What follows the no must ask for the messages ("keep sending", "continuez à envoyer"),
@@ -1072,8 +1099,13 @@ def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -
     )
 
 
-#: Words that ask for the messages to go on after "stop? no".
-_GOING_ON = frozenset({Signal.SEND, Signal.AGAIN, Signal.OPT_IN})
+#: How many words may stand between a stop word and the "?" that asks it back.
+_ASKED_BACK_GAP = 2
+#: Words that ask for the messages to go on after "stop? no", or answer as someone who
+#: keeps them ("stop the messages? no, I will come", "stop? no, I went on Monday").
+_GOING_ON = frozenset(
+    {Signal.SEND, Signal.AGAIN, Signal.OPT_IN, Signal.CONFIRM, Signal.ATTENDED_YES}
+)
 #: Words that refuse the messages after "stop? no".
 _REFUSING_MORE = frozenset(
     {

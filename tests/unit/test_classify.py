@@ -3953,3 +3953,31 @@ def test_an_unclear_reply_that_speaks_of_the_messages_is_told_apart(
     reply = understand_reply(text, lang)
     assert reply.intent(Question.APPOINTMENT_REMINDER) is Intent.UNCLEAR
     assert reply.speaks_of_the_messages is speaks
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A stop asked back and refused with a no, then a coming or a going: the stop is asked,
+        # not said, and the answer after the no is read.
+        ("en", R, "you want me to stop? no, keep them coming, I will come", Intent.CONFIRM),
+        ("en", R, "stop the messages? no, I will come", Intent.CONFIRM),
+        ("en", R, "stop texting me? no, I will come", Intent.CONFIRM),
+        ("fr", R, "arrêter les messages ? non, je viendrai", Intent.CONFIRM),
+        ("ar", R, "نوقف الرسائل؟ لا، راح اجي", Intent.CONFIRM),
+        ("en", A, "stop sending? no, I went on monday", Intent.ATTENDED_YES),
+        ("pt", A, "parar as mensagens? não, eu fui na segunda", Intent.ATTENDED_YES),
+        # Nothing after the no, a refusal or another stop after it: still a stop.
+        ("en", R, "stop sending? no", Intent.OPT_OUT),
+        ("en", R, "stop? no", Intent.OPT_OUT),
+        ("en", R, "stop sending? no! stop it", Intent.OPT_OUT),
+        ("en", R, "stop the messages? no, I will not come", Intent.OPT_OUT),
+        ("en", R, "stop? no, I will come. STOP", Intent.OPT_OUT),
+        ("en", R, "stop? no I will come, dont send anymore", Intent.OPT_OUT),
+        ("en", R, "stop? yes stop", Intent.OPT_OUT),
+    ],
+)
+def test_fifty_second_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
