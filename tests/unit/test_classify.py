@@ -3975,6 +3975,18 @@ def test_an_unclear_reply_that_speaks_of_the_messages_is_told_apart(
         ("en", R, "stop? no, I will come. STOP", Intent.OPT_OUT),
         ("en", R, "stop? no I will come, dont send anymore", Intent.OPT_OUT),
         ("en", R, "stop? yes stop", Intent.OPT_OUT),
+        # Words of the eighty-sixth set's development part: a Tigrinya refusal with its copula
+        # glued on (beside a yes it confirmed), a Georgian "don't bother me any more" (after a
+        # no it was "I didn't go"), a STOP dated a week back, one sent by mistake in Pashto,
+        # messages that stopped coming, and a Wolof day that is hard.
+        ("ti", R, "እወ ኣይክመጽእንየ", U),
+        ("ti", R, "ኣይክመጽእን'የ", Intent.DECLINE),
+        ("ka", R, "არა, აღარ შემაწუხოთ", Intent.OPT_OUT),
+        ("en", None, "last week I asked you to stop, now I want the messages again", Intent.OPT_IN),
+        ("ps", None, "pa ghalati me stop wastawa", Intent.OPT_IN),
+        ("bn", None, "msg asha bondho hoye gese, abar pathan", Intent.OPT_IN),
+        ("wo", R, "dafa metti ci man", Intent.DECLINE),
+        ("wo", R, "Talaata dafa metti ci man, àjjuma mën naa", Intent.RESCHEDULE),
     ],
 )
 def test_fifty_second_round(

@@ -685,6 +685,17 @@ SPLIT_SETS = (
             ("pcm", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
+    (
+        ("replies_dev99.jsonl", "replies_heldback86.jsonl"),
+        "The eighty-sixth set, the even mix a twenty-eighth time, split",
+        28,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "ar", "en", "fr", "ps", "pt", "ti", "wo")),
+            *((lang, "number_word") for lang in ("ar", "bn", "ha", "prs", "ti")),
+            ("en", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,
