@@ -528,6 +528,44 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
     return tuple(fallback_chain(language))
 
 
+#: Sections whose words are read under another section's meaning: told to wait is a "not yet"
+#: that, after "I went", tells what the visit gave; "I'm his brother" says who writes, neutral
+#: beside anything but a bare answer; "I can't read" asks for help a text cannot give by itself;
+#: evening and night are days and times that mark chatter beside "I will come"; a yes that is
+#: also an everyday word is a yes `read_reply` keeps where it leads.
+READ_AS: dict[Signal, Signal] = {
+    Signal.WAITING: Signal.ATTENDED_NO,
+    Signal.PROXY: Signal.NEUTRAL,
+    Signal.CANNOT_READ: Signal.HELP,
+    Signal.NIGHT: Signal.TIME,
+    Signal.YES_LEADING: Signal.YES,
+}
+#: Sections that mark a class of words beside whatever meaning the chain gives them ("before",
+#: "ባለፈው", "if I want"): days and times, everyday events, "if" a reservation.
+CLASS_SECTIONS = frozenset(
+    {
+        Signal.EARLIER,
+        Signal.STILL,
+        Signal.SENT,
+        Signal.SOMEONE_ELSE,
+        Signal.PLEASE,
+        Signal.ELSEWHERE,
+        Signal.HYPOTHETICAL,
+        Signal.ASKS_WHEN,
+        Signal.ASKS_WHY,
+        Signal.ASKS_HOW,
+        Signal.OLD,
+        Signal.NEW,
+        Signal.LIST,
+        Signal.CONDITION,
+        Signal.ENOUGH,
+        Signal.MEANING,
+        Signal.FORGET,
+        Signal.NOT_DONE,
+    }
+)
+
+
 @cache
 def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
     first = load_keyword_file(chain[0]) if chain else None
@@ -542,12 +580,6 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
         for signal, words in sections:
             if signal is Signal.OPTION and not framing:
                 continue
-            if signal is Signal.NIGHT:
-                # Evening and night are days and times that mark chatter beside "I will come".
-                for word in words:
-                    lexicon.add(word, Signal.TIME.value)
-                    lexicon.night.update(lexicon.keys(word))
-                continue
             if signal is Signal.YES_LEADING:
                 # A yes that is also an everyday word: `read_reply` keeps it where it leads.
                 for word in words:
@@ -556,42 +588,18 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                         if lexicon.phrases.get(key) == Signal.YES.value:
                             lexicon.leading_yes.add(key)
                 continue
-            read_as = {
-                # Told to wait: a "not yet" that, after "I went", tells what the visit gave.
-                Signal.WAITING: (Signal.ATTENDED_NO, lexicon.waiting),
-                # "I'm his brother": who writes, neutral beside anything but a bare answer.
-                Signal.PROXY: (Signal.NEUTRAL, lexicon.proxy),
-                # "I can't read" asks for help that a text cannot give by itself.
-                Signal.CANNOT_READ: (Signal.HELP, lexicon.cannot_read),
-            }.get(signal)
-            if read_as is not None:
-                meaning, kept = read_as
+            if signal in READ_AS:
+                kept = {
+                    Signal.NIGHT: lexicon.night,
+                    Signal.WAITING: lexicon.waiting,
+                    Signal.PROXY: lexicon.proxy,
+                    Signal.CANNOT_READ: lexicon.cannot_read,
+                }[signal]
                 for word in words:
-                    lexicon.add(word, meaning.value)
+                    lexicon.add(word, READ_AS[signal].value)
                     kept.update(lexicon.keys(word))
                 continue
-            if signal in (
-                Signal.EARLIER,
-                Signal.STILL,
-                Signal.SENT,
-                Signal.SOMEONE_ELSE,
-                Signal.PLEASE,
-                Signal.ELSEWHERE,
-                Signal.HYPOTHETICAL,
-                Signal.ASKS_WHEN,
-                Signal.ASKS_WHY,
-                Signal.ASKS_HOW,
-                Signal.OLD,
-                Signal.NEW,
-                Signal.LIST,
-                Signal.CONDITION,
-                Signal.ENOUGH,
-                Signal.MEANING,
-                Signal.FORGET,
-                Signal.NOT_DONE,
-            ):
-                # "before", "ባለፈው", "the rain", "if I want": classes beside other meanings (days
-                # and times, everyday events, "if" a reservation).
+            if signal in CLASS_SECTIONS:
                 classes = {
                     Signal.EARLIER: lexicon.earlier,
                     Signal.STILL: lexicon.still,
@@ -636,6 +644,30 @@ def reply_lexicon(language: str | None) -> Lexicon:
     """The combined reply keywords for `language` (unknown codes get English and universal ones),
     without the words that frame an option number (section `option`)."""
     return _reply_lexicon(reply_chain(language))
+
+
+def folded_together(code: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Keywords of one language's file, written differently, that its spelling reads as one key
+    with two meanings, by that key: Fula "mi haabii" (I am fed up) and "mi habbii" (I am
+    waiting) are both "mi habi" once doubled letters fold. The lexicon keeps the first meaning
+    and never reads the other. Sections of classes (`CLASS_SECTIONS`), the words that frame an
+    option and the words for the hour are left out: they keep a meaning beside theirs; so is a
+    word written alike in two sections (the first is chosen on purpose)."""
+    lexicon = _reply_lexicon((code,))
+    found: dict[tuple[str, ...], dict[str, set[str]]] = {}
+    for signal, words in load_keyword_file(code).reply.items():
+        if signal in CLASS_SECTIONS or signal in (Signal.OPTION, Signal.HOUR):
+            continue
+        meaning = READ_AS.get(signal, signal).value
+        for word in words:
+            key = tuple(lexicon.words(word)) if "*" not in word and _GAP not in word else ()
+            if key:
+                found.setdefault(key, {}).setdefault(meaning, set()).add(word)
+    return {
+        " ".join(key): {meaning: tuple(sorted(words)) for meaning, words in meanings.items()}
+        for key, meanings in found.items()
+        if len(meanings) > 1 and not set.intersection(*meanings.values())
+    }
 
 
 def option_lexicon(language: str | None) -> Lexicon:

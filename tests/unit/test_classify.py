@@ -3987,6 +3987,10 @@ def test_an_unclear_reply_that_speaks_of_the_messages_is_told_apart(
         ("bn", None, "msg asha bondho hoye gese, abar pathan", Intent.OPT_IN),
         ("wo", R, "dafa metti ci man", Intent.DECLINE),
         ("wo", R, "Talaata dafa metti ci man, àjjuma mën naa", Intent.RESCHEDULE),
+        # Wolof "gënal" (better) typed with its mark is no "génnal" (take out): a number named
+        # beside a preferred time is removed from nothing.
+        ("wo", R, "ngoon moo ma gënal, sama numero la", Intent.RESCHEDULE),
+        ("wo", None, "génnal sama numero", Intent.OPT_OUT),
     ],
 )
 def test_fifty_second_round(
