@@ -528,42 +528,40 @@ def reply_chain(language: str | None) -> tuple[str, ...]:
     return tuple(fallback_chain(language))
 
 
-#: Sections whose words are read under another section's meaning: told to wait is a "not yet"
-#: that, after "I went", tells what the visit gave; "I'm his brother" says who writes, neutral
-#: beside anything but a bare answer; "I can't read" asks for help a text cannot give by itself;
-#: evening and night are days and times that mark chatter beside "I will come"; a yes that is
-#: also an everyday word is a yes `read_reply` keeps where it leads.
-READ_AS: dict[Signal, Signal] = {
-    Signal.WAITING: Signal.ATTENDED_NO,
-    Signal.PROXY: Signal.NEUTRAL,
-    Signal.CANNOT_READ: Signal.HELP,
-    Signal.NIGHT: Signal.TIME,
-    Signal.YES_LEADING: Signal.YES,
+#: Sections whose words are read under another section's meaning, and the lexicon's set that
+#: keeps their keys: evening and night are days and times that mark chatter beside "I will
+#: come"; told to wait is a "not yet" that, after "I went", tells what the visit gave; "I'm his
+#: brother" says who writes, neutral beside anything but a bare answer; "I can't read" asks for
+#: help a text cannot give by itself.
+READ_AS: dict[Signal, tuple[Signal, str]] = {
+    Signal.NIGHT: (Signal.TIME, "night"),
+    Signal.WAITING: (Signal.ATTENDED_NO, "waiting"),
+    Signal.PROXY: (Signal.NEUTRAL, "proxy"),
+    Signal.CANNOT_READ: (Signal.HELP, "cannot_read"),
 }
 #: Sections that mark a class of words beside whatever meaning the chain gives them ("before",
-#: "ባለፈው", "if I want"): days and times, everyday events, "if" a reservation.
-CLASS_SECTIONS = frozenset(
-    {
-        Signal.EARLIER,
-        Signal.STILL,
-        Signal.SENT,
-        Signal.SOMEONE_ELSE,
-        Signal.PLEASE,
-        Signal.ELSEWHERE,
-        Signal.HYPOTHETICAL,
-        Signal.ASKS_WHEN,
-        Signal.ASKS_WHY,
-        Signal.ASKS_HOW,
-        Signal.OLD,
-        Signal.NEW,
-        Signal.LIST,
-        Signal.CONDITION,
-        Signal.ENOUGH,
-        Signal.MEANING,
-        Signal.FORGET,
-        Signal.NOT_DONE,
-    }
-)
+#: "ባለፈው", "if I want": days and times, everyday events, "if" a reservation), and the lexicon's
+#: set that keeps their keys.
+CLASS_SECTIONS: dict[Signal, str] = {
+    Signal.EARLIER: "earlier",
+    Signal.STILL: "still",
+    Signal.SENT: "sent",
+    Signal.SOMEONE_ELSE: "someone_else",
+    Signal.PLEASE: "please",
+    Signal.ELSEWHERE: "elsewhere",
+    Signal.HYPOTHETICAL: "hypothetical",
+    Signal.ASKS_WHEN: "asks_when",
+    Signal.ASKS_WHY: "asks_why",
+    Signal.ASKS_HOW: "asks_how",
+    Signal.OLD: "old",
+    Signal.NEW: "new",
+    Signal.LIST: "lists",
+    Signal.CONDITION: "condition",
+    Signal.ENOUGH: "enough",
+    Signal.MEANING: "meaning",
+    Signal.FORGET: "forget",
+    Signal.NOT_DONE: "not_done",
+}
 
 
 @cache
@@ -589,37 +587,14 @@ def _reply_lexicon(chain: tuple[str, ...], framing: bool = False) -> Lexicon:
                             lexicon.leading_yes.add(key)
                 continue
             if signal in READ_AS:
-                kept = {
-                    Signal.NIGHT: lexicon.night,
-                    Signal.WAITING: lexicon.waiting,
-                    Signal.PROXY: lexicon.proxy,
-                    Signal.CANNOT_READ: lexicon.cannot_read,
-                }[signal]
+                meaning, kept_in = READ_AS[signal]
+                kept: set[tuple[str, ...]] = getattr(lexicon, kept_in)
                 for word in words:
-                    lexicon.add(word, READ_AS[signal].value)
+                    lexicon.add(word, meaning.value)
                     kept.update(lexicon.keys(word))
                 continue
             if signal in CLASS_SECTIONS:
-                classes = {
-                    Signal.EARLIER: lexicon.earlier,
-                    Signal.STILL: lexicon.still,
-                    Signal.SENT: lexicon.sent,
-                    Signal.SOMEONE_ELSE: lexicon.someone_else,
-                    Signal.PLEASE: lexicon.please,
-                    Signal.ELSEWHERE: lexicon.elsewhere,
-                    Signal.HYPOTHETICAL: lexicon.hypothetical,
-                    Signal.ASKS_WHEN: lexicon.asks_when,
-                    Signal.ASKS_WHY: lexicon.asks_why,
-                    Signal.ASKS_HOW: lexicon.asks_how,
-                    Signal.OLD: lexicon.old,
-                    Signal.NEW: lexicon.new,
-                    Signal.LIST: lexicon.lists,
-                    Signal.CONDITION: lexicon.condition,
-                    Signal.ENOUGH: lexicon.enough,
-                    Signal.MEANING: lexicon.meaning,
-                    Signal.FORGET: lexicon.forget,
-                    Signal.NOT_DONE: lexicon.not_done,
-                }[signal]
+                classes: set[tuple[str, ...]] = getattr(lexicon, CLASS_SECTIONS[signal])
                 for word in words:
                     classes.update(lexicon.keys(word))
                 continue
@@ -658,11 +633,14 @@ def folded_together(code: str) -> dict[str, dict[str, tuple[str, ...]]]:
     for signal, words in load_keyword_file(code).reply.items():
         if signal in CLASS_SECTIONS or signal in (Signal.OPTION, Signal.HOUR):
             continue
-        meaning = READ_AS.get(signal, signal).value
+        if signal in READ_AS:
+            meaning = READ_AS[signal][0]
+        else:  # a yes that leads is a yes (`_reply_lexicon`)
+            meaning = Signal.YES if signal is Signal.YES_LEADING else signal
         for word in words:
             key = tuple(lexicon.words(word)) if "*" not in word and _GAP not in word else ()
             if key:
-                found.setdefault(key, {}).setdefault(meaning, set()).add(word)
+                found.setdefault(key, {}).setdefault(meaning.value, set()).add(word)
     return {
         " ".join(key): {meaning: tuple(sorted(words)) for meaning, words in meanings.items()}
         for key, meanings in found.items()

@@ -918,11 +918,8 @@ def composed_opt_outs(
         # stop).
         if not (no.start > 0 and tokens[no.start - 1] == "?" and word.end < no.start):
             return False
-        after = [m for signal in (*_GOING_ON, *_REFUSING_MORE) for m in find(signal)]
-        after = [m for m in after if m.start > no.start]
-        return any(m.signal in _GOING_ON for m in after) and not any(
-            m.signal in _REFUSING_MORE for m in after
-        )
+        words = [m for signal in (*_GOING_ON, *_REFUSING_MORE) for m in find(signal)]
+        return _keeps_the_messages([m for m in words if m.start > no.start])
 
     pairs: list[tuple[Match, Match]] = [
         *((s, n) for s in sending for n in forbidding if negates(s, n, NEGATION_GAP)),
@@ -1093,9 +1090,14 @@ def _asked_then_refused(found: Match, tokens: list[str], matches: list[Match]) -
         return False
     # What follows the no must ask for the messages ("keep sending", "continuez à envoyer"),
     # not refuse them ("stop? no, i dont want them", "stop? no thanks").
-    rest = [m for m in matches if m.start >= no.end]
-    return any(m.signal in _GOING_ON for m in rest) and not any(
-        m.signal in _REFUSING_MORE for m in rest
+    return _keeps_the_messages([m for m in matches if m.start >= no.end])
+
+
+def _keeps_the_messages(after: list[Match]) -> bool:
+    """What follows "stop? no" asks for the messages or answers as one who keeps them, and
+    refuses nothing."""
+    return any(m.signal in _GOING_ON for m in after) and not any(
+        m.signal in _REFUSING_MORE for m in after
     )
 
 
