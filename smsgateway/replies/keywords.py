@@ -22,7 +22,12 @@ from typing import Any
 
 from smsgateway.content.languages import fallback_chain, load_languages
 from smsgateway.paths import locales_dir
-from smsgateway.replies.normalize import matching_tokens, normalize_text, squeeze, tokenize
+from smsgateway.replies.normalize import (
+    matching_tokens,
+    normalize_text,
+    squeeze,
+    written_tokens,
+)
 
 KEYWORDS_FILE = "keywords.toml"
 #: How many words a `...` gap in a keyword phrase may stand for.
@@ -236,8 +241,9 @@ class KeywordFile:
     numbers: dict[int, tuple[str, ...]] = field(default_factory=dict)
     #: `[spelling] fold`: (as typed, as read) pairs, e.g. Wolof's French-style "ou" for "u".
     spelling: tuple[tuple[str, str], ...] = ()
-    #: `[spelling] distinct`: words whose marks tell them apart from their plain spelling (Wolof
-    #: "kañ", when, is not "kan", who), as typed with those marks.
+    #: `[spelling] distinct`: words that only their marks, doubled letters or a letter that
+    #: spells another word tell apart from their plain spelling (Wolof "kañ", when, is not "kan",
+    #: who; Fula "habbii", waiting, not "haabii", fed up), as written (`written_tokens`).
     distinct: frozenset[str] = frozenset()
 
 
@@ -304,7 +310,7 @@ class Lexicon:
     longest: int = 1
     #: Spelling folds of the chain's first language, applied to keywords and replies alike.
     folds: tuple[tuple[str, str], ...] = ()
-    #: Words of the chain's first language read with their marks (`KeywordFile.distinct`).
+    #: Words of the chain's first language read as written (`KeywordFile.distinct`).
     distinct: frozenset[str] = frozenset()
     #: The phrases of section `night`, which are read as `time`.
     night: set[tuple[str, ...]] = field(default_factory=set)
@@ -356,15 +362,16 @@ class Lexicon:
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` as this lexicon compares them: normalised, folded, squeezed; a
-        word of `distinct` typed with its marks keeps them ("kañ" stays "kañ", "kan" is "kan")."""
-        tokens = matching_tokens(text)
+        word of `distinct` written as listed stays as written ("kañ" stays "kañ", "kan" is
+        "kan"; "habbii" stays "habbii", "haabii" is "habi")."""
+        tokens = [self.fold(token) for token in matching_tokens(text)]
         if self.distinct:
-            marked = [squeeze(token) for token in tokenize(text, strip_accents=False)]
-            if len(marked) == len(tokens):
+            written = written_tokens(text)
+            if len(written) == len(tokens):
                 tokens = [
-                    m if m in self.distinct else t for t, m in zip(tokens, marked, strict=True)
+                    w if w in self.distinct else t for t, w in zip(tokens, written, strict=True)
                 ]
-        return [self.fold(token) for token in tokens]
+        return tokens
 
     def keys(self, entry: str) -> list[tuple[str, ...]]:
         """The token tuples `entry` is looked up by: its words, and in Arabic script the forms
@@ -515,7 +522,7 @@ def load_keyword_file(code: str) -> KeywordFile:
         partner={name: tuple(words) for name, words in partner.items()},
         numbers={int(value): tuple(words) for value, words in numbers.items()},
         spelling=tuple(_fold_pair(typed, read) for typed, read in folds),
-        distinct=frozenset(squeeze(normalize_text(word, strip_accents=False)) for word in distinct),
+        distinct=frozenset(token for word in distinct for token in written_tokens(word)),
     )
 
 
@@ -623,8 +630,8 @@ def reply_lexicon(language: str | None) -> Lexicon:
 
 def folded_together(code: str) -> dict[str, dict[str, tuple[str, ...]]]:
     """Keywords of one language's file, written differently, that its spelling reads as one key
-    with two meanings, by that key: Fula "mi haabii" (I am fed up) and "mi habbii" (I am
-    waiting) are both "mi habi" once doubled letters fold. The lexicon keeps the first meaning
+    with two meanings, by that key: Pashto "پیل کړئ" (start it) and "پیل کړی" (has started)
+    are one key once "ئ" reads as "ی". The lexicon keeps the first meaning
     and never reads the other. Sections of classes (`CLASS_SECTIONS`), the words that frame an
     option and the words for the hour are left out: they keep a meaning beside theirs; so is a
     word written alike in two sections (the first is chosen on purpose)."""

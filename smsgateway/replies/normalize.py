@@ -242,6 +242,13 @@ def squeeze(token: str) -> str:
     return _SQUEEZE.sub(r"\1", token)
 
 
+def written_tokens(text: str) -> list[str]:
+    """The tokens of `text` with their marks and doubled letters, for words that only these tell
+    apart (Wolof "gënal", better, and "génnal", take out; Fula "habbii", waiting, and "haabii",
+    fed up)."""
+    return tokenize(text, strip_accents=False)
+
+
 def matching_tokens(text: str) -> list[str]:
     """The tokens of `text` in the form keywords are compared in: normalised and squeezed."""
     return [squeeze(token) for token in tokenize(text)]

@@ -10,7 +10,7 @@ import pytest
 
 from smsgateway.content.languages import supported_codes
 from smsgateway.replies.classify import understand_reply
-from smsgateway.replies.intents import Intent
+from smsgateway.replies.intents import Intent, Question
 from smsgateway.replies.keywords import (
     Lexicon,
     Signal,
@@ -180,11 +180,9 @@ REVIEWED_FOLDED_TOGETHER = {
     ("prs", "meram"),  # I'll come / I'm going
     ("sq", "me fshini"),  # opt-out / remove me
     # Open: one meaning is lost, and no keyword can tell the two apart once folded.
-    # "mi habbii" (I am waiting) is read as "mi haabii" (I am fed up): "mi habbii mesaasji mon"
-    # (I am waiting for your messages) stops them; the other way, a "fed up" would be missed.
-    ("ff", "mi habi"),
     # "پیل کړئ" (start it) is read as "پیل کړی" (has started); "زنګ راته ووهي" (he will call
-    # me) as "call me".
+    # me) as "call me". Only the hamza tells them apart, and phones type "ئ", "ی" and "ي"
+    # for one another (smsgateway/replies/normalize.py), so it cannot be trusted as written.
     ("ps", "پيل كړي"),
     ("ps", "زنگ راته وهي"),
 }
@@ -208,3 +206,39 @@ def test_a_word_told_apart_by_its_marks_keeps_its_meaning() -> None:
         Intent.OPT_OUT
     )
     assert understand_reply("génnal sama numero", "wo").intent(None) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "intent"),
+    [
+        # "mi habbii" (I am waiting) is no "mi haabii" (I am fed up): waiting for the messages
+        # keeps them; fed up stops them, with one "b" or two "a"s.
+        ("mi habbii mesaasji mon", None, Intent.UNCLEAR),
+        ("mi habbii", Question.ATTENDANCE_CHECK, Intent.ATTENDED_NO),
+        ("mi haabii mesaasji mon", None, Intent.OPT_OUT),
+        ("mi habii mesaasji mon", None, Intent.OPT_OUT),
+        # "mi yahaay" (I did not go) is no "mi yahay" (I will go).
+        ("Oo'o, mi yahaay", Question.ATTENDANCE_CHECK, Intent.ATTENDED_NO),
+        ("mi yahaay", Question.ATTENDANCE_CHECK, Intent.ATTENDED_NO),
+        ("mi yahay", Question.APPOINTMENT_REMINDER, Intent.CONFIRM),
+        # "walla" (or) is no "walaa" (no): a question with an "or" asks how to answer.
+        ("Hol ko mi jaabotoo? limoore walla binndi?", Question.ATTENDANCE_CHECK, Intent.HELP),
+        ("walaa", Question.APPOINTMENT_REMINDER, Intent.DECLINE),
+        ("go'o walla ɗiɗi", Question.APPOINTMENT_REMINDER, Intent.UNCLEAR),
+    ],
+)
+def test_a_word_told_apart_by_its_doubled_letters_keeps_its_meaning(
+    text: str, question: Question | None, intent: Intent
+) -> None:
+    assert understand_reply(text, "ff").intent(question) is intent
+
+
+def test_a_word_read_as_written_is_read_so_only_where_it_is_written_so() -> None:
+    lexicon = Lexicon(distinct=frozenset({"habbii"}))
+    lexicon.add("mi haabii", Signal.UNWANTED.value)
+    lexicon.add("mi habbii", Signal.ATTENDED_NO.value)
+    assert lexicon.words("Mi HABBII") == ["mi", "habbii"]
+    assert lexicon.words("mi habbiii") == ["mi", "habi"]
+    assert lexicon.lookup(lexicon.words("mi habbii"), 0) == (2, Signal.ATTENDED_NO.value)
+    assert lexicon.lookup(lexicon.words("mi habii"), 0) == (2, Signal.UNWANTED.value)
+    assert lexicon.lookup(lexicon.words("mi haabii"), 0) == (2, Signal.UNWANTED.value)
