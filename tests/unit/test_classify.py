@@ -4000,3 +4000,31 @@ def test_fifty_second_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the eighty-seventh set's development part: an Albanian confirmation beside
+        # "I'm out of town that day" (it confirmed), "I don't need messages" in romanised
+        # Amharic (after a 2 it was "I didn't go"), a Wolof regret for a STOP ("réccu", no
+        # French "reçu"), thanks for the help in Dari (a help request), a Pashto "where did you
+        # get my number?" (an opt-out by likeness), an organisation asked about, a French day
+        # that is not free and a Hausa day when one is there.
+        ("sq", R, "po, e konfirmoj, por atë ditë jam jashtë qytetit", U),
+        ("sq", R, "jam jashtë qytetit", Intent.DECLINE),
+        ("am", A, "ena mesaj ayasfeligegnim", Intent.OPT_OUT),
+        ("am", None, "yeman mesaj new?", Intent.HELP),
+        ("wo", A, "dama reccu STOP bi, yónnee leen ma message yi", Intent.OPT_IN),
+        ("wo", R, "reçu naa message bi", U),
+        ("prs", R, "تشکر از کمک تان", U),
+        ("ps", F, "زما نمبر مو له کومه پیدا کړ؟", Intent.HELP),
+        ("en", A, "Excuse me, which organisation is texting me?", Intent.HELP),
+        ("fr", R, "chui pas libre ce jour là", Intent.DECLINE),
+        ("ha", R, "Litinin ba zan samu ba, amma Laraba ina nan", Intent.RESCHEDULE),
+    ],
+)
+def test_fifty_third_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

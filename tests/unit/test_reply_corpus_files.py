@@ -696,6 +696,21 @@ SPLIT_SETS = (
             ("en", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
+    (
+        ("replies_dev100.jsonl", "replies_heldback87.jsonl"),
+        "The eighty-seventh set, the even mix a twenty-ninth time, split",
+        23,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in ("am", "ar", "bn", "en", "fr", "ka", "ps", "sq", "ti", "wo")
+            ),
+            *((lang, "number_word") for lang in ("am", "ti")),
+            ("bn", NO_LINE_WITHOUT_A_QUESTION),
+            ("pcm", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,
