@@ -241,9 +241,9 @@ class KeywordFile:
     numbers: dict[int, tuple[str, ...]] = field(default_factory=dict)
     #: `[spelling] fold`: (as typed, as read) pairs, e.g. Wolof's French-style "ou" for "u".
     spelling: tuple[tuple[str, str], ...] = ()
-    #: `[spelling] distinct`: words that only their marks, doubled letters or a letter that
-    #: spells another word tell apart from their plain spelling (Wolof "kañ", when, is not "kan",
-    #: who; Fula "habbii", waiting, not "haabii", fed up), as written (`written_tokens`).
+    #: `[spelling] distinct`: words that only their marks or doubled letters tell apart from
+    #: their plain spelling (Wolof "kañ", when, is not "kan", who; Fula "habbii", waiting, not
+    #: "haabii", fed up), as written (`written_tokens`).
     distinct: frozenset[str] = frozenset()
 
 
@@ -631,10 +631,10 @@ def reply_lexicon(language: str | None) -> Lexicon:
 def folded_together(code: str) -> dict[str, dict[str, tuple[str, ...]]]:
     """Keywords of one language's file, written differently, that its spelling reads as one key
     with two meanings, by that key: Pashto "پیل کړئ" (start it) and "پیل کړی" (has started)
-    are one key once "ئ" reads as "ی". The lexicon keeps the first meaning
-    and never reads the other. Sections of classes (`CLASS_SECTIONS`), the words that frame an
-    option and the words for the hour are left out: they keep a meaning beside theirs; so is a
-    word written alike in two sections (the first is chosen on purpose)."""
+    are one key once "ئ" reads as "ی". The lexicon keeps the first meaning and never reads the
+    other. Sections of classes (`CLASS_SECTIONS`), the words that frame an option and the words
+    for the hour are left out: they keep a meaning beside theirs; so is a word written alike in
+    two sections (the first is chosen on purpose)."""
     lexicon = _reply_lexicon((code,))
     found: dict[tuple[str, ...], dict[str, set[str]]] = {}
     for signal, words in load_keyword_file(code).reply.items():

@@ -2035,8 +2035,12 @@ def _leading_number_clause(matches: list[Match], breaks: list[bool]) -> Match | 
         return None
     if first.end < len(breaks) and breaks[first.end]:
         return first
-    following = next((m for m in matches[index + 1 :] if m.signal is not Signal.POLITENESS), None)
-    if following is not None and following.signal in _ANSWER_STATEMENTS:
+    following = [m for m in matches[index + 1 :] if m.signal is not Signal.POLITENESS]
+    if following and following[0].signal is Signal.CONTRAST:
+        # "one but I didn't go", "uno pero no asistí", "benn waaye demuma": an option, then
+        # "but" and an answer that may not agree with it.
+        following = following[1:]
+    if following and following[0].signal in _ANSWER_STATEMENTS:
         # Right after it, politeness aside: "two weeks ago I started" counts weeks.
         return first
     return None

@@ -4022,6 +4022,14 @@ def test_fifty_second_round(
         ("en", A, "Excuse me, which organisation is texting me?", Intent.HELP),
         ("fr", R, "chui pas libre ce jour là", Intent.DECLINE),
         ("ha", R, "Litinin ba zan samu ba, amma Laraba ina nan", Intent.RESCHEDULE),
+        # An option given as a word, then "but" and an answer: the option is read and judged
+        # against the answer, as a digit is ("1 but I didn't go").
+        ("en", A, "one but I didn't go", U),
+        ("es", A, "uno, pero no fui", U),
+        ("fr", A, "un mais je n'y suis pas allé", U),
+        ("en", R, "two but I will come", U),
+        ("en", R, "two but I can't come", Intent.DECLINE),
+        ("en", A, "one of my friends went but I didn't go", Intent.ATTENDED_NO),
     ],
 )
 def test_fifty_third_round(
