@@ -4030,6 +4030,11 @@ def test_fifty_second_round(
         ("en", R, "two but I will come", U),
         ("en", R, "two but I can't come", Intent.DECLINE),
         ("en", A, "one of my friends went but I didn't go", Intent.ATTENDED_NO),
+        # A STOP told as typed, then an opt-in phrase that may tell the sending as done: the
+        # STOP stands (a rule that read such a STOP as taken back was tried and taken back).
+        ("pcm", None, "I talk stop. Una send am again", Intent.OPT_OUT),
+        ("en", None, "I typed STOP. you keep sending me messages again", Intent.OPT_OUT),
+        ("fr", None, "j'ai envoyé STOP, vous continuez à m'envoyer des messages", Intent.OPT_OUT),
     ],
 )
 def test_fifty_third_round(
