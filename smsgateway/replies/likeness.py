@@ -242,25 +242,30 @@ def _keys(examples: Sequence[tuple[str, bool]], seed: int) -> list[list[bytes]]:
 def _fit(
     rows: list[tuple[frozenset[str], bool]], positives: int, keys: list[list[bytes]]
 ) -> tuple[dict[str, float], float]:
-    """One AdaGrad fit, each epoch in the order of its `keys` (`_keys`)."""
+    """One AdaGrad fit, each epoch in the order of its `keys` (`_keys`). Pieces are numbered and
+    their weights kept in lists: the same sums in the same order as with a dict, faster."""
     class_weight = {
         True: len(rows) / (2 * positives),
         False: len(rows) / (2 * (len(rows) - positives)),
     }
-    weights: dict[str, float] = {}
-    squares: dict[str, float] = {}
+    number: dict[str, int] = {}
+    numbered = [
+        (tuple(number.setdefault(piece, len(number)) for piece in replies), is_opt_out)
+        for replies, is_opt_out in rows
+    ]
+    weights = [0.0] * len(number)
+    squares = [1e-8] * len(number)
+    sqrt = math.sqrt
     bias, bias_square = 0.0, 1e-8
     for epoch_keys in keys:
         for index in sorted(range(len(rows)), key=epoch_keys.__getitem__):
-            replies, is_opt_out = rows[index]
-            z = bias + sum(weights.get(p, 0.0) for p in replies)
+            replies, is_opt_out = numbered[index]
+            z = bias + sum(map(weights.__getitem__, replies))
             gradient = (_probability(z) - is_opt_out) * class_weight[is_opt_out]
             bias_square += gradient * gradient
-            bias -= LEARNING_RATE * gradient / math.sqrt(bias_square)
+            bias -= LEARNING_RATE * gradient / sqrt(bias_square)
             for piece in replies:
-                step = gradient + L2 * weights.get(piece, 0.0)
-                squares[piece] = squares.get(piece, 1e-8) + step * step
-                weights[piece] = weights.get(piece, 0.0) - LEARNING_RATE * step / math.sqrt(
-                    squares[piece]
-                )
-    return weights, bias
+                step = gradient + L2 * weights[piece]
+                squares[piece] += step * step
+                weights[piece] -= LEARNING_RATE * step / sqrt(squares[piece])
+    return {piece: weights[i] for piece, i in number.items()}, bias
