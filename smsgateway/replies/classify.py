@@ -1123,6 +1123,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
             Signal.SEND,
             Signal.MESSAGES,
             Signal.AGAIN,
+            # "Ya me arrepentí jaja, devuélvanme los recordatorios": laughter answers nothing.
+            Signal.LAUGHTER,
         )
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".

@@ -4041,3 +4041,40 @@ def test_fifty_third_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the eighty-eighth set's development part: a French mistake told as "je me
+        # suis trompé" before the STOP (it stopped), Amharic "sihtet" (a mistake) after it, a
+        # Pashto STOP told as past with "kray wo" (had done) before a wish for the messages, a
+        # Dari "don't bother me any more" (a missed opt-out), Fula "nay" (four, no "no"), and
+        # answers told in words no keyword knew.
+        ("fr", None, "je me suis trompé en tapant STOP, je veux les rappels", Intent.OPT_IN),
+        ("fr", None, "je me suis trompé de numéro, stop", Intent.OPT_OUT),
+        ("am", None, "STOP sihtet new, yikirta", Intent.OPT_IN),
+        ("am", None, "sihtet new, STOP", Intent.OPT_OUT),
+        ("ps", None, "ma pakhwa STOP kray wo, os bia ghwaram", Intent.OPT_IN),
+        ("ps", None, "ma STOP kray wo, kho bia me message rasi", Intent.OPT_OUT),
+        ("ps", None, "ma STOP kray wo, wali bia message rawlegai?", Intent.OPT_OUT),
+        ("prs", R, "lotfan dega mazahem nashin", Intent.OPT_OUT),
+        ("ff", A, "nay", U),
+        ("sq", R, "s'ja dal dot", Intent.DECLINE),
+        ("bn", A, "হাজির হয় নাই", Intent.ATTENDED_NO),
+        ("ka", None, "მესიჯები დამიბრუნეთ რა", Intent.OPT_IN),
+        ("ti", R, "qedam yhayshenni", Intent.RESCHEDULE),
+        ("en", F, "halfway through the course", Intent.ATTENDED_YES),
+        # Laughter beside a whole opt-in phrase answers nothing: the request stands; beside a
+        # STOP or a yes it changes nothing.
+        ("es", F, "Ya me arrepentí jaja, devuélvanme los mensajes", Intent.OPT_IN),
+        ("es", F, "jajaja mándenme los mensajes otra vez", Intent.OPT_IN),
+        ("en", None, "haha stop", Intent.OPT_OUT),
+        ("en", R, "lol yes", U),
+        ("en", None, "lol why do you send me these again, stop", Intent.OPT_OUT),
+    ],
+)
+def test_fifty_fourth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -711,6 +711,16 @@ SPLIT_SETS = (
             ("pcm", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
+    (
+        ("replies_dev101.jsonl", "replies_heldback88.jsonl"),
+        "The eighty-eighth set, the even mix a thirtieth time, split",
+        24,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "bn", "ff", "fr", "ha", "ka", "pcm", "prs", "ps")),
+            *((lang, "number_word") for lang in ("am", "ar", "bn", "ha", "ka", "pcm", "prs", "ti")),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,
