@@ -530,6 +530,11 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
         # one), is an answer in doubt, whatever the words are like elsewhere
         # (Georgian "agar", no more).
         return None
+    if reading.has(Signal.OPT_IN) and not _negated(reading, frozenset({Signal.OPT_IN})):
+        # "Ça fait des mois que je reçois plus rien, réinscrivez-moi s'il vous plaît": a word
+        # that asks for the messages, with no negation before it, asks for no stop, whatever
+        # the rest is like.
+        return None
     likeness = model.likeness(text)
     if not likeness.is_an_opt_out:
         return None

@@ -884,6 +884,17 @@ def composed_opt_outs(
         start, end = min(one.end, other.end), max(one.start, other.start)
         return any(start <= a.start and a.end <= end for a in answers)
 
+    def asked_between(one: Match, other: Match) -> bool:
+        # "¿me pueden reenviar los avisos? No quiero perder otra cita": a "?" closes the
+        # question that names the messages; a "don't want" after it judges something else
+        # unless it ends its clause ("los mensajes? no quiero").
+        start, end = min(one.end, other.end), max(one.start, other.start)
+        return "?" in tokens[start:end]
+
+    # "¿Quién me escribe? No tengo ninguna cita": a word for sending inside a question about who
+    # writes is no sending a "no" after it could forbid.
+    asking_who = find(Signal.HELP)
+
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
 
@@ -933,6 +944,7 @@ def composed_opt_outs(
             if negates(s, n, NO_GAP)
             and not _option_closes(tokens, s.end, breaks)
             and not answers_a_question_before(n, s)
+            and not within(s, asking_who)
         ),
         *((m, n) for m in messages for n in forbidding if m.start == n.end),
         *(
@@ -944,7 +956,7 @@ def composed_opt_outs(
             # miss the appointments any more) says what is not wanted after it.
             if _near(m, u, UNWANTED_GAP)
             and (
-                one_clause(m, u)
+                (one_clause(m, u) and not asked_between(m, u))
                 # ... and no answer stands between: "recibí el mensaje, no puedo ir, cancela"
                 # cancels the appointment it declined.
                 or (closes_its_clause(u) and not answered_between(m, u))

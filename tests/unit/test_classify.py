@@ -4078,3 +4078,60 @@ def test_fifty_fourth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A "?" closes the question before it: a word for writing in "who writes to me?" is no
+        # sending the "no" after it forbids, and a "don't want" after a "?" judges something
+        # else than the messages named before it unless it ends its clause.
+        ("es", None, "¿Quién me escribe? No tengo cita", Intent.HELP),
+        ("es", None, "¿Quién me escribe? no me escriban más", Intent.OPT_OUT),
+        ("en", None, "who is texting me? no more texts please", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "can you send the reminders again? i dont want to miss another appointment",
+            Intent.OPT_IN,
+        ),
+        ("es", None, "los mensajes? no quiero", Intent.OPT_OUT),
+        ("es", None, "¿los avisos? no quiero más", Intent.OPT_OUT),
+        # A reply that asks for the messages is no opt-out by likeness.
+        ("es", F, "Me arrepiento de haber cancelado, vuelvan a suscribirme", Intent.OPT_IN),
+        # Words of the eighty-ninth set's development part: STOPs told in anger or long ago
+        # before a request ask for the messages; the same STOPs with a complaint, a "why" or
+        # nothing after them stop.
+        ("ha", None, "na yi fushi na aika STOP, yanzu ku sabunta min sakonnin", Intent.OPT_IN),
+        ("ha", None, "na yi fushi, STOP", Intent.OPT_OUT),
+        ("sq", None, "Isha nervoz kur shkrova STOP, tani i dua prape mesazhet", Intent.OPT_IN),
+        ("sq", None, "isha nervoz kur shkrova STOP, pse me dergoni prape mesazhe?", Intent.OPT_OUT),
+        ("pcm", None, "I talk stop that day. abeg add me back", Intent.OPT_IN),
+        ("pcm", None, "I talk stop that day and una still dey send", Intent.OPT_OUT),
+        ("pcm", None, "I no fit come that day, stop sending me", Intent.OPT_OUT),
+        ("pcm", None, "una message stop now now", Intent.OPT_OUT),
+        ("bn", None, "বার্তা বন্ধ করেছিলাম, এখন আবার সেবাটা নিতে চাই, খুলে দিন", Intent.OPT_IN),
+        ("bn", None, "বার্তা বন্ধ করেছিলাম, তবুও এখনো আসছে", Intent.OPT_OUT),
+        ("ps", None, "stop, ghalat numra da", Intent.OPT_OUT),
+        # Hausa "an mayar da ni" (they sent me back) and "sun yi min rijista" (they registered
+        # me) tell progress, no request for the messages.
+        ("ha", A, "Na je, sun yi min rijista kuma sun ce zasu kira ni", Intent.ATTENDED_YES),
+        ("en", R, "wont manage that day", Intent.DECLINE),
+        ("fr", A, "je m'y suis rendu mardi", Intent.ATTENDED_YES),
+        ("en", R, "which number do I call?", Intent.HELP),
+        # Words first listed as confirmations and taken back before they landed: alone in
+        # chatter they would have confirmed ("don't worry, I'm fine", "for the time being", "we
+        # agree about tomorrow's match"). Wolof "baxna" (it's fine) is an "ok": it confirms a
+        # reminder and answers nothing else.
+        ("am", R, "hasab aygbachu, dehna negn", U),
+        ("am", R, "eshi, hasab aygbachu", Intent.CONFIRM),
+        ("pcm", R, "I dey busy 4 d time being", U),
+        ("ar", R, "احنا متفقين على الماتش بكرة", U),
+        ("wo", R, "baxna", Intent.CONFIRM),
+        ("wo", A, "baxna", U),
+    ],
+)
+def test_fifty_fourth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -804,8 +804,8 @@ FALSE_OPT_OUT_PROBES = (
         24,
     ),
 )
-#: The forty-eighth and eighty-fourth sets, probes with no opt-out: the two files, the README
-#: section and the replies each language keeps.
+#: The forty-eighth, eighty-fourth and eighty-ninth sets, probes with no opt-out: the two files,
+#: the README section and the replies each language keeps.
 NEAR_MISS_PROBES = (
     (
         ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
@@ -816,6 +816,11 @@ NEAR_MISS_PROBES = (
         ("replies_dev97.jsonl", "replies_heldback84.jsonl"),
         "The eighty-fourth set, answers told in a few words and a yes about something else, split",
         17,
+    ),
+    (
+        ("replies_dev102.jsonl", "replies_heldback89.jsonl"),
+        "The eighty-ninth set, the kinds read worst at first sight, split",
+        34,
     ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
