@@ -530,7 +530,7 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
         # one), is an answer in doubt, whatever the words are like elsewhere
         # (Georgian "agar", no more).
         return None
-    if reading.has(Signal.OPT_IN) and not _negated(reading, frozenset({Signal.OPT_IN})):
+    if _asks_for_the_messages(reading):
         # "Ça fait des mois que je reçois plus rien, réinscrivez-moi s'il vous plaît": a word
         # that asks for the messages, with no negation before it, asks for no stop, whatever
         # the rest is like.
@@ -571,6 +571,21 @@ def _takes_back(reading: Reading) -> bool:
         if m.signal in _TAKEN_BACK:
             answered = True
         elif m.signal is Signal.NO and answered:
+            return True
+    return False
+
+
+def _asks_for_the_messages(reading: Reading) -> bool:
+    """Whether a word of section `opt_in` stands with no negation up to `NEGATION_REACH` words
+    before it in its clause: "من زمان ما وصلني شي، اشتركوني من جديد" (nothing came for a long
+    time, subscribe me again) asks; "don't restart the messages" does not."""
+    matches = reading.matches
+    for i, m in enumerate(matches):
+        if m.signal is not Signal.OPT_IN:
+            continue
+        before = range(max(0, i - NEGATION_REACH), i)
+        opened = max((j for j in before if j + 1 in reading.clause_starts), default=-1)
+        if not any(matches[j].signal is Signal.NEGATION for j in before if j > opened):
             return True
     return False
 

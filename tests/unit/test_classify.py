@@ -4135,3 +4135,42 @@ def test_fifty_fourth_round_second_set(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A request for the messages, with a negation only in the clause before it.
+        ("ar", "وحشتني رسايلكم، من زمان ما وصلني شي، اشتركوني من جديد"),
+        ("fr", "Ça fait des mois que je reçois plus rien, réinscrivez-moi s'il vous plaît"),
+        ("es", "Me arrepiento de haber cancelado, vuelvan a suscribirme"),
+    ],
+)
+def test_a_reply_that_asks_for_the_messages_is_no_opt_out_by_likeness(
+    language: str, text: str
+) -> None:
+    decision = explain_reply(text, language, None)
+    assert decision.intent is not Intent.OPT_OUT, decision
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        ("en", None, "dont restart the messages, i never want them", Intent.OPT_OUT),
+        (
+            "en",
+            None,
+            "my son sent stop from my phone without asking me, please reactivate me",
+            Intent.OPT_IN,
+        ),
+        ("bn", None, "rag kore stop dichilam, ekhon abar chalu kore den plz", Intent.OPT_IN),
+        ("bn", None, "rag kore stop dichi, ar pathaben na", Intent.OPT_OUT),
+        # First tries taken back: they undid these development lines.
+        ("es", R, "nel, no alcanzo a llegar", Intent.DECLINE),
+        ("ti", A, "kedye neyre gn ab kal'e gizie temeles ilomuni", Intent.ATTENDED_YES),
+    ],
+)
+def test_fifty_fourth_round_third_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

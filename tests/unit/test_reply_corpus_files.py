@@ -804,8 +804,8 @@ FALSE_OPT_OUT_PROBES = (
         24,
     ),
 )
-#: The forty-eighth, eighty-fourth and eighty-ninth sets, probes with no opt-out: the two files,
-#: the README section and the replies each language keeps.
+#: The forty-eighth, eighty-fourth, eighty-ninth and ninetieth sets, probes with no opt-out: the
+#: two files, the README section and the replies each language keeps.
 NEAR_MISS_PROBES = (
     (
         ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
@@ -821,6 +821,11 @@ NEAR_MISS_PROBES = (
         ("replies_dev102.jsonl", "replies_heldback89.jsonl"),
         "The eighty-ninth set, the kinds read worst at first sight, split",
         34,
+    ),
+    (
+        ("replies_dev103.jsonl", "replies_heldback90.jsonl"),
+        "The ninetieth set, the kinds read worst at first sight again, split",
+        17,
     ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what

@@ -267,6 +267,8 @@ SPLIT_IN_ROUND_54 = DATA / "replies_dev101.jsonl"
 #: Three quarters of the eighty-ninth set: progress, opt-in and help sentences and colloquial
 #: answers, the kinds read worst at first sight, ten of each a language.
 SPLIT_IN_ROUND_54B = DATA / "replies_dev102.jsonl"
+#: Three quarters of the ninetieth set: the same four kinds, five of each a language.
+SPLIT_IN_ROUND_54C = DATA / "replies_dev103.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -348,6 +350,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_53,
     SPLIT_IN_ROUND_54,
     SPLIT_IN_ROUND_54B,
+    SPLIT_IN_ROUND_54C,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -413,6 +416,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_53,
     SPLIT_IN_ROUND_54,
     SPLIT_IN_ROUND_54B,
+    SPLIT_IN_ROUND_54C,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -484,7 +488,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev102.jsonl --table`:\n" + table
+        "tests/data/replies_dev103.jsonl --table`:\n" + table
     )
 
 
