@@ -891,8 +891,8 @@ def composed_opt_outs(
         start, end = min(one.end, other.end), max(one.start, other.start)
         return "?" in tokens[start:end]
 
-    # "¿Quién me escribe? No tengo ninguna cita": a word for sending inside a question about who
-    # writes is no sending a "no" after it could forbid.
+    # "¿Quién me escribe? No tengo ninguna cita": a word for sending inside a help phrase (who
+    # writes, what to send) is no sending a "no" after it could forbid.
     asking_who = find(Signal.HELP)
 
     def beside(one: Match, other: Match, gap: int) -> bool:
