@@ -939,8 +939,16 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
     # will I tell you?" asks nothing of it.
     if any(m.text == "?" for m in after[days[0] :]):
         return True
-    # The question may be asked without its mark: "..., can we pick another one".
-    return any(m.signal is Signal.POSSIBLE and i < days[-1] for i, m in enumerate(after))
+    # The question may be asked without its mark: "..., can we pick another one". A "possible"
+    # word the refusal negates is the refusal itself: "no estoy libre el lunes", "مش فاضي بكرة"
+    # (not free on Monday, tomorrow) refuse the day and ask for none.
+    start = refusals[0] + 1
+    return any(
+        m.signal is Signal.POSSIBLE
+        and i < days[-1]
+        and not _refused_day(reading.matches, start + i)
+        for i, m in enumerate(after)
+    )
 
 
 def _refused_day(matches: tuple[Match, ...], index: int) -> bool:

@@ -4165,6 +4165,13 @@ def test_a_reply_that_asks_for_the_messages_is_no_opt_out_by_likeness(
         ),
         ("bn", None, "rag kore stop dichilam, ekhon abar chalu kore den plz", Intent.OPT_IN),
         ("bn", None, "rag kore stop dichi, ar pathaben na", Intent.OPT_OUT),
+        # A "possible" word that the refusal negates is the refusal itself: not free on a day
+        # declines it and proposes none; a "possible" word after it still asks.
+        ("es", R, "no estoy libre el lunes", Intent.DECLINE),
+        ("pt", R, "não estou livre segunda", Intent.DECLINE),
+        ("ar", R, "مش فاضي بكرة", U),
+        ("ar", R, "ana mesh fady bokra, momken el sabt?", Intent.RESCHEDULE),
+        ("es", R, "no puedo el lunes, se puede el martes", Intent.RESCHEDULE),
         # First tries taken back: they undid these development lines.
         ("es", R, "nel, no alcanzo a llegar", Intent.DECLINE),
         ("ti", A, "kedye neyre gn ab kal'e gizie temeles ilomuni", Intent.ATTENDED_YES),
