@@ -926,7 +926,8 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
     refusals = [i for i, s in enumerate(signals) if s in _REFUSING]
     if not refusals:
         return False
-    after = reading.matches[refusals[0] + 1 :]
+    start = refusals[0] + 1
+    after = reading.matches[start:]
     # ... or a date, a number that is no option: "estoy de viaje, se puede después del 15?"
     days = [
         i
@@ -942,7 +943,6 @@ def _asked_after_refusal(reading: Reading, signals: tuple[Signal | None, ...]) -
     # The question may be asked without its mark: "..., can we pick another one". A "possible"
     # word the refusal negates is the refusal itself: "no estoy libre el lunes", "مش فاضي بكرة"
     # (not free on Monday, tomorrow) refuse the day and ask for none.
-    start = refusals[0] + 1
     return any(
         m.signal is Signal.POSSIBLE
         and i < days[-1]

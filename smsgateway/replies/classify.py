@@ -580,14 +580,14 @@ def _asks_for_the_messages(reading: Reading) -> bool:
     before it in its clause: "من زمان ما وصلني شي، اشتركوني من جديد" (nothing came for a long
     time, subscribe me again) asks; "don't restart the messages" does not."""
     matches = reading.matches
-    for i, m in enumerate(matches):
-        if m.signal is not Signal.OPT_IN:
-            continue
-        before = range(max(0, i - NEGATION_REACH), i)
-        opened = max((j for j in before if j + 1 in reading.clause_starts), default=-1)
-        if not any(matches[j].signal is Signal.NEGATION for j in before if j > opened):
-            return True
-    return False
+    return any(
+        m.signal is Signal.OPT_IN
+        and not any(
+            n.signal is Signal.NEGATION
+            for n in matches[max(i - NEGATION_REACH, reading.clause_start(i)) : i]
+        )
+        for i, m in enumerate(matches)
+    )
 
 
 def _negated(reading: Reading, signals: frozenset[Signal]) -> bool:

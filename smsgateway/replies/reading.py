@@ -893,7 +893,7 @@ def composed_opt_outs(
 
     # "¿Quién me escribe? No tengo ninguna cita": a word for sending inside a help phrase (who
     # writes, what to send) is no sending a "no" after it could forbid.
-    asking_who = find(Signal.HELP)
+    help_phrases = find(Signal.HELP)
 
     def beside(one: Match, other: Match, gap: int) -> bool:
         return _near(one, other, gap) and one_clause(one, other)
@@ -944,7 +944,7 @@ def composed_opt_outs(
             if negates(s, n, NO_GAP)
             and not _option_closes(tokens, s.end, breaks)
             and not answers_a_question_before(n, s)
-            and not within(s, asking_who)
+            and not within(s, help_phrases)
         ),
         *((m, n) for m in messages for n in forbidding if m.start == n.end),
         *(
