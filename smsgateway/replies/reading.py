@@ -490,6 +490,21 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
+    # "Un amigo me pidió el celu y escribió Stop, no fui yo. START": a STOP told as typed, and
+    # a plain request of its own closing or opening the message, asks for the messages again.
+    # "..., my wife use my phone reply stop. Una fit put me back?": the request may be asked,
+    # as the message's last words.
+    asked_last = not any(mark in plain.rstrip(" ?\u061f") for mark in "?\u061f") and (
+        plain.rstrip() != plain.rstrip(" ?\u061f")
+    )
+    if not whys and not told_sending and not any(mark in plain for mark in "!\u00a1\u00bf"):
+        mistaken += [
+            o
+            for o in opt_outs
+            if o not in mistaken
+            and (asked_last or not any(mark in plain for mark in "?\u061f"))
+            and _quoted_beside_a_request(o, matches, breaks, asked=asked_last)
+        ]
     # "bachem stop ra zada bud, lotfan mara dobara shamil kunin" (my child pressed stop, please
     # add me again): a STOP typed by someone else, then a plain request for the messages again.
     told = _ToldBySomeoneElse(
@@ -1462,6 +1477,109 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
 
 #: The keyword every notice names for getting the messages again.
 START_WORD = "start"
+#: ... and for stopping them.
+STOP_WORD = "stop"
+
+
+#: What may stand beside a request for the messages that closes or opens a message after or
+#: before a STOP told as typed: "again", the messages, the list or the number, politeness
+#: ("Reactivate pls", "START again please", "Vuelvan a mandarme los mensajes"), not a day
+#: ("START monday" tells when something starts).
+_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP = frozenset(
+    {
+        Signal.OPT_IN,
+        Signal.ADD_ME,
+        Signal.AGAIN,
+        Signal.MESSAGES,
+        Signal.CONTACT,
+        Signal.POLITENESS,
+        Signal.NEUTRAL,
+    }
+)
+
+
+def _quoted_beside_a_request(
+    opt_out: Match, matches: list[Match], breaks: list[bool], *, asked: bool = False
+) -> bool:
+    """A one-word STOP right after or right before a word for typing, pressing or sending it
+    in its clause ("escribió Stop", "na him type STOP", "stop rawan kad"), and a plain request
+    for the messages as the last clause of the message or as its first, before the STOP's:
+    START, an opt-in phrase or a request to be added back opening the clause, with nothing
+    beside it but "again", the messages, the list or the number, politeness and one word no
+    keyword knows ("Un amigo me pidió prestado el celu y escribió Stop, no fui yo. START",
+    "Someone typed STOP here. Please put me back on the list", "Reativa pf. Um amigo pegou meu
+    cel e enviou stop pra vcs"). What
+    the notices ask to reply, said as a request of its own, asks for the messages whatever the
+    story around the STOP. Nothing else may stop, refuse, remove, ask or doubt, but a negation
+    or "no" in a clause of its own that names nothing to refuse ("no fui yo", it wasn't me);
+    the caller has ruled out a question mark, an exclamation mark, "why" and words that say
+    the messages go on or were sent ("I texted STOP and you keep sending. START" is no
+    request). "Again" beside a word for sending is no such request ("My son sent STOP. And
+    you send again" complains). Asked (`asked`: the message ends with its only question mark),
+    the request is the last clause, with a "can you" anywhere in it ("Sama mag moo bind STOP.
+    Ndax mën ngeen ma dugalaat ci liste bi?"). The STOP is the notices' keyword itself: a
+    language's own word for "stop" after a word for sending gives an order in the languages that
+    put the verb last ("გზავნა შეწყვიტეთ", stop sending)."""
+    if opt_out.end - opt_out.start != 1 or opt_out.text != STOP_WORD:
+        return False
+    if not any(
+        m.signal in (Signal.RESPOND, Signal.SEND)
+        and (m.end == opt_out.start or m.start == opt_out.end)
+        and _same_clause(m, opt_out, breaks)
+        for m in matches
+    ):
+        return False
+    starts = [0, *(i for i, m in enumerate(matches) if i and breaks[m.start])]
+    ends = [*starts[1:], len(matches)]
+    clauses = list(zip(starts, ends, strict=True))
+    here = max(
+        (k for k, (start, _) in enumerate(clauses) if matches[start].start <= opt_out.start),
+        default=0,
+    )
+    for k in (len(clauses) - 1,) if asked else (len(clauses) - 1, 0):
+        if k == here:
+            continue
+        start, end = clauses[k]
+        if not _plain_request(matches[start:end], asked=asked):
+            continue
+        rest = matches[:start] + matches[end:]
+        disowning = [m for m in rest if _disowns_the_stop(m, opt_out, matches, breaks)]
+        if all(
+            overlaps(m, opt_out)
+            or m in disowning
+            or (
+                m.signal not in _STILL_STOPPING
+                # "não sabia o que era": a question word inside the clause that disowns.
+                and not (
+                    m.signal in (Signal.RESERVATION, Signal.HEDGE)
+                    and not any(_same_clause(m, d, breaks) for d in disowning)
+                )
+            )
+            for m in rest
+        ):
+            return True
+    return False
+
+
+def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
+    """START, an opt-in phrase or a request to be added back opening `clause`, with nothing
+    beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no keyword
+    knows; `asked`, anywhere in the clause beside a "can you" ("Una fit put me back?", "میشه
+    دوباره مره به لست اضافه کنین؟")."""
+    said = [m for m in clause if m.signal is not Signal.POLITENESS and m.text != "?"]
+    around = _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP
+    if asked:
+        # "Una fit put me back?", "እንደገና ልትመዘግቡኝ ትችላላችሁ?" (again register-me can-you?):
+        # a "can you" anywhere in the clause.
+        if not any(m.signal is Signal.POSSIBLE for m in said):
+            return False
+        if not any(m.signal in (Signal.OPT_IN, Signal.ADD_ME) for m in said):
+            return False
+        around = around | {Signal.POSSIBLE}
+    elif not said or said[0].signal not in (Signal.OPT_IN, Signal.ADD_ME):
+        return False
+    others = [m for m in said if m.signal not in around]
+    return len(others) <= 1 and all(m.is_plain_unknown for m in others)
 
 
 #: What a clause that refuses must not name to refuse only the STOP told before it ("I didn't

@@ -4181,3 +4181,63 @@ def test_fifty_fourth_round_third_set(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+OI = Intent.OPT_IN
+OO = Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A STOP told as typed (a word for typing, pressing or sending right before or after
+        # it), and a plain request of its own closing or opening the message, asks for the
+        # messages whatever the story: START, an opt-in phrase or a request to be added back.
+        ("es", F, "Un amigo me pidió prestado el celu y escribió Stop, no fui yo. START", OI),
+        ("prs", R, "rafiqam mobile mara qarz gerefta bud, shokhi shokhi stop rawan kad. START", OI),
+        ("en", None, "Someone typed STOP here. Please put me back on the list", OI),
+        ("pt", None, "Reativa pf. Um amigo pegou meu cel e enviou stop pra vcs", OI),
+        ("pt", None, "mandei STOP, não sabia o que era. START", OI),
+        ("en", None, "I pressed STOP, no idea what it was. START", OO),
+        # ... asked as the message's last words, beside a "can you".
+        ("wo", None, "Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat ci liste bi?", OI),
+        ("am", A, "ባለቤቴ ስልኬን ይዛ stop ብላ መለሰችላችሁ። እንደገና ልትመዘግቡኝ ትችላላችሁ?", OI),
+        # Complaints and refusals with the same shapes still stop the messages.
+        ("en", None, "I replied STOP yesterday. Reactivate? No way, remove me", OO),
+        ("en", None, "I sent STOP last week. Subscribe me again and I will report you", OO),
+        ("en", None, "I typed STOP. START was never my wish.", OO),
+        ("en", None, "I sent STOP a month ago. Can you remove me again?", OO),
+        ("en", None, "I texted STOP. You START again?", OO),
+        ("en", None, "I texted STOP and you keep sending. START", OO),
+        ("en", None, "My son sent STOP. And you send again", OO),
+        ("en", None, "I replied STOP. START means nothing to me, leave me", OO),
+        ("fr", None, "j'ai envoyé STOP. réabonnez-moi et je porte plainte", OO),
+        ("fr", None, "j'ai envoyé stop la semaine passée. vous pouvez me désinscrire ?", OO),
+        ("es", None, "mandé STOP hace un mes. Ya no me reactiven, gracias", OO),
+        ("pt", None, "mandei STOP ontem. podem me tirar da lista?", OO),
+        ("pcm", None, "I don type STOP before. Una fit remove me?", OO),
+        ("pcm", None, "I type STOP. START monday", OO),
+        # Words of the ninety-first set's development part.
+        ("ar", R, "الثلاثاء لا، بس الأربعاء بيناسبني", Intent.RESCHEDULE),
+        ("ps", R, "دوشنبه نه، خو سه شنبه وزګار یم", Intent.RESCHEDULE),
+        ("am", R, "maksegno aymechegnm gn rebu echilalew", Intent.RESCHEDULE),
+        ("am", R, "aymechegnm", Intent.DECLINE),
+        ("ka", None, "gamoweris gauqmeba minda", OO),
+        ("ka", F, "gtxovt agadginot chemi gamowera", OI),
+        ("ha", None, "Na janye STOP din da na tura", OI),
+        ("ar", A, "3malt stop bel ghalta, nheb na3mel start", OI),
+        ("fr", F, "pas encore, la formation débute le 15 normalement", Intent.ATTENDED_NO),
+        ("fr", F, "la formation débute le 15", Intent.ATTENDED_NO),
+        ("en", F, "Already on week 2 of the course 💪", Intent.ATTENDED_YES),
+        ("sq", R, "ani, kom me kon aty", Intent.CONFIRM),
+        ("ff", R, "Eey, mi tawtoroto", Intent.CONFIRM),
+        # ... and what they must not read in chatter.
+        ("ff", R, "mi tawtoroto e dewgal miñan am hannde, ko weli", U),
+        ("sq", R, "kom me kon aty te dasma e kushririt, hajde edhe ti", U),
+        ("ps", R, "نن وزګار یم، راځه چای وڅښو", U),
+    ],
+)
+def test_fifty_fifth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 96)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 106)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 83)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 93)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -721,6 +721,19 @@ SPLIT_SETS = (
             *((lang, "number_word") for lang in ("am", "ar", "bn", "ha", "ka", "pcm", "prs", "ti")),
         ),
     ),
+    (
+        ("replies_dev104.jsonl", "replies_heldback91.jsonl"),
+        "The ninety-first set, the even mix a thirty-first time, split",
+        22,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "bn", "en", "ka", "pcm", "ps", "pt", "sq")),
+            *(
+                (lang, "number_word")
+                for lang in ("bn", "es", "ff", "ha", "ka", "prs", "ps", "pt", "sq", "ti")
+            ),
+        ),
+    ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and
 #: eighty-first sets, opt-out probes split like the others: the two files, the README section,
@@ -796,12 +809,19 @@ OPT_OUT_PROBES = (
 #: The forty-fourth set, a probe of false opt-outs: in every language, replies that use the
 #: words of an opt-out with a negation and are none (a message that never came, "don't forget to
 #: send me the address", "please don't delete my number"), beside a few opt-outs with the same
-#: words; the two files, the README section and the non-opt-outs each language has.
+#: words; and the ninety-second, opt-ins and reports that tell of an earlier STOP beside
+#: opt-outs that tell of it too: the two files, the README section and the non-opt-outs each
+#: language has.
 FALSE_OPT_OUT_PROBES = (
     (
         ("replies_dev57.jsonl", "replies_heldback44.jsonl"),
         "The forty-fourth set, a false opt-out probe, split",
         24,
+    ),
+    (
+        ("replies_dev105.jsonl", "replies_heldback92.jsonl"),
+        "The ninety-second set, replies that tell of an earlier STOP, split",
+        10,
     ),
 )
 #: The forty-eighth, eighty-fourth, eighty-ninth and ninetieth sets, probes with no opt-out: the
