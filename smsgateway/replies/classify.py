@@ -123,6 +123,8 @@ _ABOUT_THE_MESSAGES = (
     Signal.OPT_OUT_ALONE,
     Signal.OPT_IN,
 )
+#: Refusals an opt-out may be made of with words the rules know ("no more please").
+_REFUSING_WORDS = (Signal.NO, Signal.NEGATION, Signal.ENOUGH)
 #: What a receipt is made of: "message reçu, merci", "got the message thanks", "thank you for
 #: the reminder", "please send me the address" name the messages and ask for no stop.
 _RECEIPT = frozenset(
@@ -515,6 +517,12 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
     if all(m.signal in FILLER for m in matches):
         # "mi teléfono estaba apagado, no recibí sus mensajes": every word is known and answers
         # nothing (why one did not reply, who writes, greetings); no word is left to be like.
+        return None
+    if not reading.plain_unknown and not reading.has(*_ABOUT_THE_MESSAGES, *_REFUSING_WORDS):
+        # "make person ring me abeg" (a call asked for), "e don clear me now, tanks" (I
+        # understand now, thanks): every word is known, and none is of what opt-outs are made
+        # of (the messages, sending, removal, a stop word, a refusal); nothing is left to be
+        # like.
         return None
     if _negated(reading, frozenset({Signal.REMOVE, Signal.SEND})):
         # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):

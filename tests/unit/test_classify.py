@@ -4241,3 +4241,32 @@ def test_fifty_fifth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+H = Intent.HELP
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # The opt-out likeness is kept from a reply whose every word the rules know when none
+        # is of what opt-outs are made of.
+        ("pcm", None, "make person ring me abeg", U),
+        ("pcm", A, "e don clear me now, tanks", U),
+        # Words of the ninety-third set's development part: help asked in words, and replies
+        # close to it that ask for none.
+        ("ha", F, "plz a taimakamin", H),
+        ("pcm", A, "abeg assist me", H),
+        ("ka", F, "mishvelet ra", H),
+        ("sq", A, "më ndihmo pak të lutem", H),
+        ("am", A, "ይሄ የማን ስልክ ነው?", H),
+        ("es", F, "de kien es este numero?? no lo tengo agendado", H),
+        ("en", None, "anyone know where the bus to town leaves from now? they moved the stop", U),
+        ("es", F, "mil gracias x la ayuda, son muy amables 🙏", U),
+        ("pcm", A, "Tank you well well for di help, God bless una", U),
+    ],
+)
+def test_fifty_fifth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -350,3 +350,39 @@ def test_the_other_check_reads_each_fold_with_likenesses_learned_without_it(
     )
     assert check.false_confirms == check.missed_opt_outs == 0
     assert "other likenesses check: 2 folds" in check.report(2)
+
+
+#: Weights that find every reply like an opt-out: what keeps the likeness away is the rules.
+_EVERYTHING_ALIKE = Model({}, 30.0)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pcm", "make person ring me abeg"),
+        ("pcm", "e don clear me now, tanks"),
+        ("en", "call me please"),
+    ],
+)
+def test_a_reply_whose_every_word_is_known_and_none_makes_an_opt_out_is_not_weighed(
+    language: str, text: str
+) -> None:
+    understood = understand_reply(text, language, likeness=_EVERYTHING_ALIKE)
+    assert understood.intent(None) is not Intent.OPT_OUT, understood.explain(None)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A word no keyword knows is left to be like something.
+        ("pcm", "make person ring me abeg, zorblat"),
+        # ... and so is a reply with a word of what opt-outs are made of.
+        ("en", "messages today please"),
+        ("en", "my number please"),
+    ],
+)
+def test_a_reply_with_an_unknown_word_or_an_opt_out_ingredient_is_still_weighed(
+    language: str, text: str
+) -> None:
+    understood = understand_reply(text, language, likeness=_EVERYTHING_ALIKE)
+    assert understood.intent(None) is Intent.OPT_OUT, understood.explain(None)
