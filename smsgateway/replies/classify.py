@@ -521,8 +521,8 @@ def _like_an_opt_out(text: str, reading: Reading, model: Model) -> Decision | No
     if not reading.plain_unknown and not reading.has(*_ABOUT_THE_MESSAGES, *_REFUSING_WORDS):
         # "make person ring me abeg" (a call asked for), "e don clear me now, tanks" (I
         # understand now, thanks): every word is known, and none is of what opt-outs are made
-        # of (the messages, sending, removal, a stop word, a refusal); nothing is left to be
-        # like.
+        # of (the messages, sending, the number, removal, a stop or start word, a refusal);
+        # nothing is left to be like.
         return None
     if _negated(reading, frozenset({Signal.REMOVE, Signal.SEND})):
         # "my number, don't delete it", "não esqueçam de me lembrar" (don't forget to remind me):

@@ -492,8 +492,8 @@ def read_reply(text: str, language: str | None) -> Reading:
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
     # "Un amigo me pidió el celu y escribió Stop, no fui yo. START": a STOP told as typed, and
     # a plain request of its own closing or opening the message, asks for the messages again.
-    # "..., my wife use my phone reply stop. Una fit put me back?": the request may be asked,
-    # as the message's last words.
+    # "Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat ci liste bi?" (my brother wrote STOP,
+    # can you put me back on the list?): the request may be asked, as the message's last words.
     asked_last = not any(mark in plain.rstrip(" ?\u061f") for mark in "?\u061f") and (
         plain.rstrip() != plain.rstrip(" ?\u061f")
     )
@@ -1501,19 +1501,19 @@ _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP = frozenset(
 def _quoted_beside_a_request(
     opt_out: Match, matches: list[Match], breaks: list[bool], *, asked: bool = False
 ) -> bool:
-    """A one-word STOP right after or right before a word for typing, pressing or sending it
+    """The keyword STOP right after or right before a word for typing, pressing or sending it
     in its clause ("escribió Stop", "na him type STOP", "stop rawan kad"), and a plain request
     for the messages as the last clause of the message or as its first, before the STOP's:
     START, an opt-in phrase or a request to be added back opening the clause, with nothing
     beside it but "again", the messages, the list or the number, politeness and one word no
     keyword knows ("Un amigo me pidió prestado el celu y escribió Stop, no fui yo. START",
     "Someone typed STOP here. Please put me back on the list", "Reativa pf. Um amigo pegou meu
-    cel e enviou stop pra vcs"). What
-    the notices ask to reply, said as a request of its own, asks for the messages whatever the
-    story around the STOP. Nothing else may stop, refuse, remove, ask or doubt, but a negation
-    or "no" in a clause of its own that names nothing to refuse ("no fui yo", it wasn't me);
-    the caller has ruled out a question mark, an exclamation mark, "why" and words that say
-    the messages go on or were sent ("I texted STOP and you keep sending. START" is no
+    cel e enviou stop pra vcs"). What the notices ask to reply, said as a request of its own,
+    asks for the messages whatever the story around the STOP. Nothing else may stop, refuse,
+    remove, ask or doubt, but a negation or "no" in a clause of its own that names nothing to
+    refuse ("no fui yo", it wasn't me); the caller has ruled out an exclamation mark, a question
+    mark but one that ends the message, "why" and words that say the messages go on or were
+    sent ("I texted STOP and you keep sending. START" is no
     request). "Again" beside a word for sending is no such request ("My son sent STOP. And
     you send again" complains). Asked (`asked`: the message ends with its only question mark),
     the request is the last clause, with a "can you" anywhere in it ("Sama mag moo bind STOP.
