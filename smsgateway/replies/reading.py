@@ -490,6 +490,10 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
+    clause_starts = frozenset(
+        index for index, match in enumerate(matches) if index and breaks[match.start]
+    )
+    exclaims = any(mark in plain for mark in "!\u00a1")
     # "Un amigo me pidió el celu y escribió Stop, no fui yo. START": a STOP told as typed, and
     # a plain request of its own closing or opening the message, asks for the messages again.
     # "Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat ci liste bi?" (my brother wrote STOP,
@@ -497,13 +501,13 @@ def read_reply(text: str, language: str | None) -> Reading:
     asked_last = not any(mark in plain.rstrip(" ?\u061f") for mark in "?\u061f") and (
         plain.rstrip() != plain.rstrip(" ?\u061f")
     )
-    if not whys and not told_sending and not any(mark in plain for mark in "!\u00a1\u00bf"):
+    if not whys and not told_sending and not exclaims and "\u00bf" not in plain:
         mistaken += [
             o
             for o in opt_outs
             if o not in mistaken
             and (asked_last or not any(mark in plain for mark in "?\u061f"))
-            and _quoted_beside_a_request(o, matches, breaks, asked=asked_last)
+            and _quoted_beside_a_request(o, matches, breaks, clause_starts, asked=asked_last)
         ]
     # "bachem stop ra zada bud, lotfan mara dobara shamil kunin" (my child pressed stop, please
     # add me again): a STOP typed by someone else, then a plain request for the messages again.
@@ -514,7 +518,7 @@ def read_reply(text: str, language: str | None) -> Reading:
         conditions=conditions,
         still=still,
         asks=asks,
-        exclaims=any(mark in plain for mark in "!\u00a1"),
+        exclaims=exclaims,
     )
     mistaken += [
         o for o in listed if o not in mistaken and _typed_by_someone_else(o, told, matches, breaks)
@@ -553,9 +557,6 @@ def read_reply(text: str, language: str | None) -> Reading:
         for word in find_all_everywhere(tokens, lexicon, Signal.UNDERSTAND)
         if any(_near(word, negator, NO_GAP) for negator in negators)
     ]
-    clause_starts = frozenset(
-        index for index, match in enumerate(matches) if index and breaks[match.start]
-    )
     night = tuple(
         m
         for m in matches
@@ -1499,7 +1500,12 @@ _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP = frozenset(
 
 
 def _quoted_beside_a_request(
-    opt_out: Match, matches: list[Match], breaks: list[bool], *, asked: bool = False
+    opt_out: Match,
+    matches: list[Match],
+    breaks: list[bool],
+    clause_starts: frozenset[int],
+    *,
+    asked: bool = False,
 ) -> bool:
     """The keyword STOP right after or right before a word for typing, pressing or sending it
     in its clause ("escribió Stop", "na him type STOP", "stop rawan kad"), and a plain request
@@ -1529,7 +1535,7 @@ def _quoted_beside_a_request(
         for m in matches
     ):
         return False
-    starts = [0, *(i for i, m in enumerate(matches) if i and breaks[m.start])]
+    starts = sorted({0, *clause_starts})
     ends = [*starts[1:], len(matches)]
     clauses = list(zip(starts, ends, strict=True))
     here = max(
