@@ -33,6 +33,9 @@ _BUT = frozenset({Signal.CONTRAST})
 #: How far (in matches) a negation reaches a positive word: "not ok", "je (ne) viens pas".
 NEGATION_REACH = 2
 
+#: The question marks a reply asks with: Latin, Arabic and Ethiopic ("፧").
+QUESTION_MARKS = "?\u061f\u1367"
+
 #: Words that carry no answer and never count against a message's shape.
 FILLER = frozenset({Signal.POLITENESS, Signal.NEUTRAL, Signal.TIME, Signal.HABITUAL})
 
@@ -241,7 +244,7 @@ def read_reply(text: str, language: str | None) -> Reading:
     plain = remove_reference_codes(text)
     tokens, breaks = _split_conjunctions(lexicon.words(plain), lexicon, clause_breaks(plain))
     # Sentences matter only to a question (`asked_after_confirming`): read them only then.
-    asks = any(mark in plain for mark in "?\u061f\u1367")
+    asks = any(mark in plain for mark in QUESTION_MARKS)
     ends = (
         _split_conjunctions(lexicon.words(plain), lexicon, sentence_breaks(plain))[1]
         if asks
@@ -498,15 +501,15 @@ def read_reply(text: str, language: str | None) -> Reading:
     # a plain request of its own closing or opening the message, asks for the messages again.
     # "Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat ci liste bi?" (my brother wrote STOP,
     # can you put me back on the list?): the request may be asked, as the message's last words.
-    asked_last = not any(mark in plain.rstrip(" ?\u061f") for mark in "?\u061f") and (
-        plain.rstrip() != plain.rstrip(" ?\u061f")
-    )
+    asked_last = not any(
+        mark in plain.rstrip(" " + QUESTION_MARKS) for mark in QUESTION_MARKS
+    ) and (plain.rstrip() != plain.rstrip(" " + QUESTION_MARKS))
     if not whys and not told_sending and not exclaims and "\u00bf" not in plain:
         mistaken += [
             o
             for o in opt_outs
             if o not in mistaken
-            and (asked_last or not any(mark in plain for mark in "?\u061f"))
+            and (asked_last or not any(mark in plain for mark in QUESTION_MARKS))
             and _quoted_beside_a_request(o, matches, breaks, clause_starts, asked=asked_last)
         ]
     # "bachem stop ra zada bud, lotfan mara dobara shamil kunin" (my child pressed stop, please

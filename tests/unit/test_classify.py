@@ -4270,3 +4270,54 @@ def test_fifty_fifth_round_second_set(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # The told-STOP rule counts the Ethiopic question mark as it counts "?": a request asked
+        # with "፧" as the message's last words asks for the messages again, and a "፧" inside
+        # the message keeps the STOP.
+        ("am", A, "ባለቤቴ ስልኬን ይዛ stop ብላ መለሰችላችሁ። እንደገና ልትመዘግቡኝ ትችላላችሁ፧", OI),
+        ("am", None, "ባለቤቴ stop ብላ መለሰችላችሁ፧ START", OO),
+        # Words of the ninety-fourth set's development part.
+        ("ka", F, "ara, da sms-ebi gaachiret ra", OO),
+        ("ar", None, "bdelt rayi 3la STOP, habit nwelli nestaqbel les messages", OI),
+        ("prs", A, "پشیمان شدم که ستاپ کدم، دوباره شاملم کنین", OI),
+        ("ps", R, "ma ghalati wakra che stop me wolikal, da sar na ye shuru ka", OI),
+        ("wo", A, "annulé sama STOP bi waay 🙏", OI),
+        ("ti", None, "bejakum dagmay sms laekuley", OI),
+        ("ka", F, "shetyobinebebi ukan damibrunet gtxovt", OI),
+        ("ha", F, "Yanzu na shirya, ku rika aiko min sakonnin kamar da", OI),
+        ("bn", F, "amar number ta abar add kore nen plz", OI),
+        ("ff", A, "siftorde ɗen ngartoo tiidno 🙏", OI),
+        ("ar", A, "ana ma na3rafch na9ra mlih, 3awnouni 3afak", H),
+        ("pcm", R, "Abeg I need person to help me, make una call me, I no know how e dey work", H),
+        ("fr", A, "j'ai loupé le rdv, on peut m'en redonner un autre?", Intent.ATTENDED_NO),
+        ("pcm", F, "Dem don enrol her, she resume on the 4th", Intent.ATTENDED_YES),
+        (
+            "ff",
+            A,
+            "mi ronkii yaade, mbele on mbaawi dillinde randewu ndu haa lewru garoowu?",
+            Intent.ATTENDED_NO,
+        ),
+        ("ha", R, "nazabi uku", Intent.RESCHEDULE),
+        ("sq", R, "patjeter, e kam ne mend", Intent.CONFIRM),
+        # ... and what they must not read.
+        ("ff", None, "sukaaɓe ɗen ngartoo janngirde hannde", U),
+        ("ka", F, "fuli damibrunet ra, ukve ori tvea", U),
+        ("ha", F, "ina lafiya kamar da, nagode", U),
+        ("pcm", F, "my sister resume work today, thank God", U),
+        ("pcm", A, "abeg una fit begin send me those reminder again? i miss am", OI),
+        (
+            "bn",
+            Question.SATISFACTION,
+            "amar bou er number ta o add kore nen plz, o i beshi msg dekhe",
+            U,
+        ),
+    ],
+)
+def test_fifty_sixth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 107)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 108)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 94)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 95)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -732,6 +732,21 @@ SPLIT_SETS = (
                 (lang, "number_word")
                 for lang in ("bn", "es", "ff", "ha", "ka", "prs", "ps", "pt", "sq", "ti")
             ),
+        ),
+    ),
+    (
+        ("replies_dev107.jsonl", "replies_heldback94.jsonl"),
+        "The ninety-fourth set, the even mix a thirty-second time, split",
+        25,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *(
+                (lang, "plain")
+                for lang in supported_codes()
+                if lang not in ("es", "fr", "ha", "pt")
+            ),
+            *((lang, "number_word") for lang in ("ar", "bn", "ff", "fr", "ka", "prs", "ps", "ti")),
+            ("ha", "colloquial"),
         ),
     ),
 )
