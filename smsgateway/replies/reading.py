@@ -1510,30 +1510,31 @@ def _quoted_beside_a_request(
     *,
     asked: bool = False,
 ) -> bool:
-    """The keyword STOP right after or right before a word for typing, pressing or sending it
-    in its clause ("escribió Stop", "na him type STOP", "stop rawan kad"), and a plain request
-    for the messages as the last clause of the message or as its first, before the STOP's:
-    START, an opt-in phrase or a request to be added back opening the clause, with nothing
-    beside it but "again", the messages, the list or the number, politeness and one word no
-    keyword knows ("Un amigo me pidió prestado el celu y escribió Stop, no fui yo. START",
-    "Someone typed STOP here. Please put me back on the list", "Reativa pf. Um amigo pegou meu
-    cel e enviou stop pra vcs"). What the notices ask to reply, said as a request of its own,
-    asks for the messages whatever the story around the STOP. Nothing else may stop, refuse,
-    remove, ask or doubt, but a negation or "no" in a clause of its own that names nothing to
-    refuse ("no fui yo", it wasn't me); the caller has ruled out an exclamation mark, a question
-    mark but one that ends the message, "why" and words that say the messages go on or were
-    sent ("I texted STOP and you keep sending. START" is no
-    request). "Again" beside a word for sending is no such request ("My son sent STOP. And
-    you send again" complains). Asked (`asked`: the message ends with its only question mark),
-    the request is the last clause, with a "can you" anywhere in it ("Sama mag moo bind STOP.
-    Ndax mën ngeen ma dugalaat ci liste bi?"). The STOP is the notices' keyword itself: a
-    language's own word for "stop" after a word for sending gives an order in the languages that
-    put the verb last ("გზავნა შეწყვიტეთ", stop sending)."""
+    """The keyword STOP right after or right before a word for typing, pressing or sending it in its
+    clause ("escribió Stop", "na him type STOP", "stop rawan kad"; one word no keyword knows may
+    stand between: "mandou aquele STOP"), and a plain request for the messages as the last clause of
+    the message or as its first, before the STOP's: START, an opt-in phrase or a request to be added
+    back opening the clause or, with every word beside it known, closing it ("melektun indegena
+    jemirulign", the messages again start-for-me, where the verb comes last), with nothing beside it
+    but "again", the messages, the list or the number, politeness and one word no keyword knows ("Un
+    amigo me pidió prestado el celu y escribió Stop, no fui yo. START", "Someone typed STOP here.
+    Please put me back on the list", "Reativa pf. Um amigo pegou meu cel e enviou stop pra vcs").
+    What the notices ask to reply, said as a request of its own, asks for the messages whatever the
+    story around the STOP. Nothing else may stop, refuse, remove, ask or doubt, but a negation or
+    "no" in a clause of its own that names nothing to refuse ("no fui yo", it wasn't me); the caller
+    has ruled out an exclamation mark, a question mark but one that ends the message, "why" and
+    words that say the messages go on or were sent ("I texted STOP and you keep sending. START" is
+    no request). "Again" beside a word for sending is no such request ("My son sent STOP. And you
+    send again" complains). Asked (`asked`: the message ends with its only question mark), the
+    request is the last clause, with a "can you" anywhere in it ("Sama mag moo bind STOP. Ndax mën
+    ngeen ma dugalaat ci liste bi?"). The STOP is the notices' keyword itself: a language's own word
+    for "stop" after a word for sending gives an order in the languages that put the verb last
+    ("გზავნა შეწყვიტეთ", stop sending)."""
     if opt_out.end - opt_out.start != 1 or opt_out.text != STOP_WORD:
         return False
     if not any(
         m.signal in (Signal.RESPOND, Signal.SEND)
-        and (m.end == opt_out.start or m.start == opt_out.end)
+        and _beside_the_stop(m, opt_out, matches)
         and _same_clause(m, opt_out, breaks)
         for m in matches
     ):
@@ -1570,10 +1571,26 @@ def _quoted_beside_a_request(
     return False
 
 
+def _beside_the_stop(word: Match, opt_out: Match, matches: list[Match]) -> bool:
+    """Whether `word` stands right before or right after the STOP, or one word away with a
+    word no keyword knows between ("mandou aquele STOP", sent that STOP; "e ka qu ate stop")."""
+    if word.end == opt_out.start or word.start == opt_out.end:
+        return True
+    between = [
+        m
+        for m in matches
+        if (word.end <= m.start and m.end <= opt_out.start)
+        or (opt_out.end <= m.start and m.end <= word.start)
+    ]
+    return (
+        len(between) == 1 and between[0].is_plain_unknown and between[0].end - between[0].start == 1
+    )
+
+
 def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
-    """START, an opt-in phrase or a request to be added back opening `clause`, with nothing
-    beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no keyword
-    knows; `asked`, anywhere in the clause beside a "can you" ("Una fit put me back?", "میشه
+    """START, an opt-in phrase or a request to be added back opening or closing `clause`, with
+    nothing beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no
+    keyword knows; `asked`, anywhere in the clause beside a "can you" ("Una fit put me back?", "میشه
     دوباره مره به لست اضافه کنین؟")."""
     said = [m for m in clause if m.signal is not Signal.POLITENESS and m.text != "?"]
     around = _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP
@@ -1585,8 +1602,14 @@ def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
         if not any(m.signal in (Signal.OPT_IN, Signal.ADD_ME) for m in said):
             return False
         around = around | {Signal.POSSIBLE}
-    elif not said or said[0].signal not in (Signal.OPT_IN, Signal.ADD_ME):
+    elif not said:
         return False
+    elif said[0].signal not in (Signal.OPT_IN, Signal.ADD_ME):
+        # Closing the clause where the verb comes last ("melektun indegena jemirulign"), with
+        # every word beside it known: "Una send am again" (you sent it again) is no request in a
+        # language that marks no tense.
+        closes = said[-1].signal in (Signal.OPT_IN, Signal.ADD_ME)
+        return closes and all(m.signal in around for m in said)
     others = [m for m in said if m.signal not in around]
     return len(others) <= 1 and all(m.is_plain_unknown for m in others)
 

@@ -4321,3 +4321,61 @@ def test_fifty_sixth_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A STOP told as typed may have one word no keyword knows between it and the word for
+        # typing or sending ("sent that STOP"), and the request beside it may close its clause
+        # as well as open it, where the verb comes last ("the messages again start-for-me").
+        (
+            "sq",
+            None,
+            "djali im e ka qu ate stop pa m'pyet, une i dua mesazhet, aktivizoni prap",
+            OI,
+        ),
+        ("en", None, "My son sent this STOP. Put me back on the list", OI),
+        ("ti", A, "ወደይ እዩ ብስልከይ STOP ዝበለ፣ ኣነ ኣይኮንኩን። በጃኹም መልእኽቲ ከም ብሓድሽ ኣንቀሳቕሱለይ", OI),
+        ("am", None, "stop bilo melese. melektun indegena jemirulign", OI),
+        # ... and complaints of the same shapes still stop the messages.
+        ("en", None, "I sent that STOP for a reason. START is not what I want", OO),
+        ("en", None, "I sent that STOP. Put me back on the list and I will report you", OO),
+        ("pt", None, "mandei aquele STOP de propósito. me tirem da lista", OO),
+        ("ps", None, "ما stop لیکلی و. پیغامونه بیا پیل شول", OO),
+        ("bn", None, "ami STOP likhechilam. message abar chalu hoye geche", OO),
+        # Words of the ninety-fifth set's development part: STOPs taken back, opt-ins, help,
+        # progress and proposals.
+        ("ar", None, "ابني الزغير لعب بالتلفون وبعتلكن stop، بليز فعّلوا الرسايل مرة تانية", OI),
+        ("prs", None, "o roz qahr budum STOP nawishtum, lotfan mara dobara ezafa konin", OI),
+        (
+            "wo",
+            None,
+            "sama doom bou goor moo bess STOP ci sama tel, mane bokouma ci. "
+            "delloo leen ma ci liste bi",
+            OI,
+        ),
+        ("es", None, "porfa no me dejen de mandar los avisos eh, me sirven mucho", U),
+        ("ff", None, "wota taƴu siftinde ɗe, ina nafa kam no feewi", U),
+        ("pcm", A, "I don change my mind, put my name back for di list abeg", OI),
+        ("pcm", F, "I don dey see una message again, thank you", U),
+        ("en", A, "i no read english well, somebody help me with this message pls", H),
+        ("pt", R, "eu nao sei ler direito, alguem grava um audio explicando?", H),
+        (
+            "en",
+            F,
+            "Hope Centre: R1043 enrolled. Amina joined the tailoring group on the 12th and is "
+            "attending well.",
+            Intent.ATTENDED_YES,
+        ),
+        ("bn", F, "3 ta class korsi, ekhon rojar jonno bondho ase", Intent.ATTENDED_YES),
+        ("fr", R, "lundi impossible pour moi, jeudi aprem ça m'arrangerait", Intent.RESCHEDULE),
+        ("ti", R, "ሰኑይ ይጸግመኒ፣ ረቡዕ ግን ጽቡቕ እዩ", Intent.RESCHEDULE),
+        # ... and what they must not read.
+        ("wo", F, "lépp mat na, jërëjëf", U),
+    ],
+)
+def test_fifty_sixth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 108)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 109)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 95)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 96)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -839,8 +839,8 @@ FALSE_OPT_OUT_PROBES = (
         10,
     ),
 )
-#: The forty-eighth, eighty-fourth, eighty-ninth, ninetieth and ninety-third sets, probes with
-#: no opt-out: the two files, the README section and the replies each language keeps.
+#: The forty-eighth, eighty-fourth, eighty-ninth, ninetieth, ninety-third and ninety-fifth sets,
+#: probes with no opt-out: the two files, the README section and the replies each language keeps.
 NEAR_MISS_PROBES = (
     (
         ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
@@ -866,6 +866,11 @@ NEAR_MISS_PROBES = (
         ("replies_dev106.jsonl", "replies_heldback93.jsonl"),
         "The ninety-third set, asking for help, split",
         10,
+    ),
+    (
+        ("replies_dev108.jsonl", "replies_heldback95.jsonl"),
+        "The ninety-fifth set, the kinds read worst at first sight a third time, split",
+        28,
     ),
 )
 #: The later held-back sets and promoted ones, the README section that describes each, and what
