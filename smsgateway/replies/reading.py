@@ -1510,26 +1510,27 @@ def _quoted_beside_a_request(
     *,
     asked: bool = False,
 ) -> bool:
-    """The keyword STOP right after or right before a word for typing, pressing or sending it in its
-    clause ("escribió Stop", "na him type STOP", "stop rawan kad"; one word no keyword knows may
-    stand between: "mandou aquele STOP"), and a plain request for the messages as the last clause of
-    the message or as its first, before the STOP's: START, an opt-in phrase or a request to be added
-    back opening the clause or, with every word beside it known, closing it ("melektun indegena
-    jemirulign", the messages again start-for-me, where the verb comes last), with nothing beside it
-    but "again", the messages, the list or the number, politeness and one word no keyword knows ("Un
-    amigo me pidió prestado el celu y escribió Stop, no fui yo. START", "Someone typed STOP here.
-    Please put me back on the list", "Reativa pf. Um amigo pegou meu cel e enviou stop pra vcs").
-    What the notices ask to reply, said as a request of its own, asks for the messages whatever the
-    story around the STOP. Nothing else may stop, refuse, remove, ask or doubt, but a negation or
-    "no" in a clause of its own that names nothing to refuse ("no fui yo", it wasn't me); the caller
-    has ruled out an exclamation mark, a question mark but one that ends the message, "why" and
-    words that say the messages go on or were sent ("I texted STOP and you keep sending. START" is
-    no request). "Again" beside a word for sending is no such request ("My son sent STOP. And you
-    send again" complains). Asked (`asked`: the message ends with its only question mark), the
-    request is the last clause, with a "can you" anywhere in it ("Sama mag moo bind STOP. Ndax mën
-    ngeen ma dugalaat ci liste bi?"). The STOP is the notices' keyword itself: a language's own word
-    for "stop" after a word for sending gives an order in the languages that put the verb last
-    ("გზავნა შეწყვიტეთ", stop sending)."""
+    """The keyword STOP right after or right before a word for typing, pressing or sending it in
+    its clause ("escribió Stop", "na him type STOP", "stop rawan kad"; one word no keyword knows
+    may stand between: "mandou aquele STOP"), and a plain request for the messages as the last
+    clause of the message or as its first, before the STOP's: START, an opt-in phrase or a
+    request to be added back opening the clause or, with every word beside it known, closing it
+    ("melektun indegena jemirulign", the messages again start-for-me, where the verb comes
+    last), with nothing beside it but "again", the messages, the list or the number, politeness
+    and one word no keyword knows ("Un amigo me pidió prestado el celu y escribió Stop, no fui
+    yo. START", "Someone typed STOP here. Please put me back on the list", "Reativa pf. Um amigo
+    pegou meu cel e enviou stop pra vcs"). What the notices ask to reply, said as a request of
+    its own, asks for the messages whatever the story around the STOP. Nothing else may stop,
+    refuse, remove, ask or doubt, but a negation or "no" in a clause of its own that names
+    nothing to refuse ("no fui yo", it wasn't me); the caller has ruled out an exclamation mark,
+    a question mark but one that ends the message, "why" and words that say the messages go on
+    or were sent ("I texted STOP and you keep sending. START" is no request). "Again" beside a
+    word for sending is no such request ("My son sent STOP. And you send again" complains).
+    Asked (`asked`: the message ends with its only question mark), the request is the last
+    clause, with a "can you" anywhere in it ("Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat
+    ci liste bi?"). The STOP is the notices' keyword itself: a language's own word for "stop"
+    after a word for sending gives an order in the languages that put the verb last ("გზავნა
+    შეწყვიტეთ", stop sending)."""
     if opt_out.end - opt_out.start != 1 or opt_out.text != STOP_WORD:
         return False
     if not any(
@@ -1588,10 +1589,11 @@ def _beside_the_stop(word: Match, opt_out: Match, matches: list[Match]) -> bool:
 
 
 def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
-    """START, an opt-in phrase or a request to be added back opening or closing `clause`, with
-    nothing beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no
-    keyword knows; `asked`, anywhere in the clause beside a "can you" ("Una fit put me back?", "میشه
-    دوباره مره به لست اضافه کنین؟")."""
+    """START, an opt-in phrase or a request to be added back opening `clause`, with nothing
+    beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no keyword knows,
+    or closing it with nothing but those words beside it ("melektun indegena jemirulign", the
+    messages again start-for-me); `asked`, anywhere in the clause beside a "can you" ("Una fit
+    put me back?", "میشه دوباره مره به لست اضافه کنین؟")."""
     said = [m for m in clause if m.signal is not Signal.POLITENESS and m.text != "?"]
     around = _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP
     if asked:
