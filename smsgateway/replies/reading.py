@@ -501,9 +501,8 @@ def read_reply(text: str, language: str | None) -> Reading:
     # a plain request of its own closing or opening the message, asks for the messages again.
     # "Sama mag moo bind STOP. Ndax mën ngeen ma dugalaat ci liste bi?" (my brother wrote STOP,
     # can you put me back on the list?): the request may be asked, as the message's last words.
-    asked_last = not any(
-        mark in plain.rstrip(" " + QUESTION_MARKS) for mark in QUESTION_MARKS
-    ) and (plain.rstrip() != plain.rstrip(" " + QUESTION_MARKS))
+    unasked = plain.rstrip(" " + QUESTION_MARKS)
+    asked_last = unasked != plain.rstrip() and not any(mark in unasked for mark in QUESTION_MARKS)
     if not whys and not told_sending and not exclaims and "\u00bf" not in plain:
         mistaken += [
             o
@@ -1489,6 +1488,8 @@ STOP_WORD = "stop"
 #: before a STOP told as typed: "again", the messages, the list or the number, politeness
 #: ("Reactivate pls", "START again please", "Vuelvan a mandarme los mensajes"), not a day
 #: ("START monday" tells when something starts).
+#: Requests to have the messages back: an opt-in phrase or a request to be added back.
+_ASKING_BACK = frozenset({Signal.OPT_IN, Signal.ADD_ME})
 _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP = frozenset(
     {
         Signal.OPT_IN,
@@ -1575,16 +1576,8 @@ def _quoted_beside_a_request(
 def _beside_the_stop(word: Match, opt_out: Match, matches: list[Match]) -> bool:
     """Whether `word` stands right before or right after the STOP, or one word away with a
     word no keyword knows between ("mandou aquele STOP", sent that STOP; "e ka qu ate stop")."""
-    if word.end == opt_out.start or word.start == opt_out.end:
-        return True
-    between = [
-        m
-        for m in matches
-        if (word.end <= m.start and m.end <= opt_out.start)
-        or (opt_out.end <= m.start and m.end <= word.start)
-    ]
-    return (
-        len(between) == 1 and between[0].is_plain_unknown and between[0].end - between[0].start == 1
+    return _near(word, opt_out, 0) or (
+        _near(word, opt_out, 1) and _unknown_word_at(matches, min(word.end, opt_out.end))
     )
 
 
@@ -1601,16 +1594,16 @@ def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
         # a "can you" anywhere in the clause.
         if not any(m.signal is Signal.POSSIBLE for m in said):
             return False
-        if not any(m.signal in (Signal.OPT_IN, Signal.ADD_ME) for m in said):
+        if not any(m.signal in _ASKING_BACK for m in said):
             return False
         around = around | {Signal.POSSIBLE}
     elif not said:
         return False
-    elif said[0].signal not in (Signal.OPT_IN, Signal.ADD_ME):
+    elif said[0].signal not in _ASKING_BACK:
         # Closing the clause where the verb comes last ("melektun indegena jemirulign"), with
         # every word beside it known: "Una send am again" (you sent it again) is no request in a
         # language that marks no tense.
-        closes = said[-1].signal in (Signal.OPT_IN, Signal.ADD_ME)
+        closes = said[-1].signal in _ASKING_BACK
         return closes and all(m.signal in around for m in said)
     others = [m for m in said if m.signal not in around]
     return len(others) <= 1 and all(m.is_plain_unknown for m in others)
@@ -1663,7 +1656,7 @@ def _mistaken_beside_a_request(opt_out: Match, matches: list[Match], breaks: lis
     ):
         return False
     signals = {m.signal for m in others}
-    return bool(signals & {Signal.OPT_IN, Signal.ADD_ME}) or (
+    return bool(signals & _ASKING_BACK) or (
         bool(signals & {Signal.AGAIN, Signal.WISH})
         and bool(signals & {Signal.MESSAGES, Signal.SEND})
     )
