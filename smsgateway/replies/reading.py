@@ -554,10 +554,15 @@ def read_reply(text: str, language: str | None) -> Reading:
     kept = [o for o in kept if o not in opening]
     mistaken += [*alone_by_mistake, *opening]
     negators = _negators(tokens, lexicon)
+    # "na pohedam" (I don't understand) asks for help; "os pohedam, sta na manana" (now I
+    # understand, thank you) does not: a negation across a clause break negates something else.
     not_understood = [
         word
         for word in find_all_everywhere(tokens, lexicon, Signal.UNDERSTAND)
-        if any(_near(word, negator, NO_GAP) for negator in negators)
+        if any(
+            _near(word, negator, NO_GAP) and _same_clause(word, negator, breaks)
+            for negator in negators
+        )
     ]
     night = tuple(
         m

@@ -4379,3 +4379,36 @@ def test_fifty_sixth_round_second_set(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A negation does not reach a word for understanding across a clause break: "now I
+        # understand, thank you" asks for no help when the thanks holds a negation word ...
+        ("ps", R, "os pohedam, sta na manana", U),
+        # ... and a negation inside the clause still does.
+        ("ps", R, "na pohedam, sta na manana", H),
+        # Words of the ninety-sixth set's development part: a yes beside "not possible" is no
+        # confirmation, STOPs typed by someone else then taken back, opt-ins, help and progress.
+        ("prs", R, "bale, lekin emkan nadara", U),
+        ("prs", R, "emkan nadara", Intent.DECLINE),
+        ("ti", None, "ሓብተይ እያ STOP ዝበለት፣ ኣነ ግን መልእኽትታት ቀጽሉለይ", OI),
+        ("ar", None, "drt STOP bla ma nfham, rjje3 liya lmessagat 3afak", OI),
+        ("en", None, "my daughter typed stop, i still need the reminders", OI),
+        ("en", F, "can you resume the messages, im back in the country", OI),
+        ("pcm", R, "abeg make una restart am for me", OI),
+        ("ka", R, "es vinaa?", H),
+        ("sq", A, "nga e keni numrin tim?", H),
+        ("fr", R, "jvais pas pouvoir venir demain", Intent.DECLINE),
+        ("ps", F, "halta nasho rasedalay", Intent.ATTENDED_NO),
+        ("wo", R, "altine rek laa am jot", Intent.RESCHEDULE),
+        ("prs", R, "خودم را میرسانم", Intent.CONFIRM),
+        # ... and what they must not read.
+        ("en", None, "i still need to buy bread", U),
+    ],
+)
+def test_fifty_seventh_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 109)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 110)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 96)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 97)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -747,6 +747,16 @@ SPLIT_SETS = (
             ),
             *((lang, "number_word") for lang in ("ar", "bn", "ff", "fr", "ka", "prs", "ps", "ti")),
             ("ha", "colloquial"),
+        ),
+    ),
+    (
+        ("replies_dev109.jsonl", "replies_heldback96.jsonl"),
+        "The ninety-sixth set, the even mix a thirty-third time, split",
+        27,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "bn", "en", "es", "prs", "ps", "pt", "sq", "wo")),
+            *((lang, "number_word") for lang in ("en", "ha", "sq")),
         ),
     ),
 )
