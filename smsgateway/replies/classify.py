@@ -49,6 +49,9 @@ REQUEST_UNKNOWN_WORDS = 2
 AGAIN_UNKNOWN_WORDS = 6
 #: ... and a whole opt-in phrase ("I changed my mind, please send the messages again").
 OPT_IN_PHRASE_UNKNOWN_WORDS = 4
+#: Unknown words a help or opt-in phrase may carry in clauses of their own that tell who reads,
+#: why or what happened ("I no too sabi read o, na person dey read am give me").
+STORY_UNKNOWN_WORDS = 12
 
 
 def classify_reply(text: str, language: str | None, question: Question | None) -> Intent:
@@ -416,9 +419,12 @@ def _request_with_no_question(reading: Reading) -> Decision | None:
     if not any(m.signal in _ANSWER_WORDS for m in reading.matches) or _start_told(reading):
         return None
     aside = _read_as(reading, _ANSWER_WORDS, Signal.NEUTRAL)
-    if _is_request(aside, Signal.OPT_IN) and not _told_going_on(aside):
+    # Not beside a story: words of an answer and a story together are for a caseworker.
+    if _is_request(aside, Signal.OPT_IN, story=False) and not _told_going_on(aside):
         return Decision(Intent.OPT_IN, "request_with_no_question", aside.texts(Signal.OPT_IN))
-    if _is_request(aside, Signal.HELP) and not _told_before(aside, aside.texts(Signal.HELP)):
+    if _is_request(aside, Signal.HELP, story=False) and not _told_before(
+        aside, aside.texts(Signal.HELP)
+    ):
         return Decision(Intent.HELP, "request_with_no_question", aside.texts(Signal.HELP))
     return None
 
@@ -693,6 +699,10 @@ def _global_decision(reading: Reading) -> Decision | None:
             (signal is Signal.HELP and _told_before(reading, reading.texts(signal)))
             or (signal is Signal.OPT_IN and _told_going_on(reading))
         ):
+            if signal is Signal.HELP and not _is_request(reading, signal, story=False):
+                # "i cant read, my neighbour reads them to me": the help answer goes, and a
+                # caseworker reads what else the story says.
+                rule = "help_at_length"
             return Decision(intent, rule, reading.texts(signal))
     if reading.only_question_marks:
         return Decision(Intent.HELP, "help", ("?",))
@@ -1120,7 +1130,7 @@ def _free_text(reading: Reading, intent: Intent) -> Decision:
     return Decision(intent, "reason", words[:5])
 
 
-def _is_request(reading: Reading, signal: Signal) -> bool:
+def _is_request(reading: Reading, signal: Signal, *, story: bool = True) -> bool:
     """`signal` with nothing but politeness, "?" and, beside a phrase, a few unknown words.
 
     An opt-in phrase may also carry a yes, an "ok", a "can you" or a word for "by mistake" ("yes,
@@ -1128,7 +1138,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     I stopped them by mistake"); a
     single word may not ("yes start": START may be a word of the answer), nor a request for help
     ("ok who is this" may answer the reminder and ask besides). A request for help may carry a
-    hedge ("call me, I don't understand").
+    hedge ("call me, I don't understand"). With `story`, a phrase may also stand beside a story
+    told in clauses of its own (`_beside_a_story`).
     """
     requests = [m for m in reading.matches if m.signal is signal]
     if not requests:
@@ -1153,6 +1164,8 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
             Signal.AGAIN,
             # "Ya me arrepentí jaja, devuélvanme los recordatorios": laughter answers nothing.
             Signal.LAUGHTER,
+            # "I press STOP by mistake, abeg make una dey send me again": how the STOP was sent.
+            Signal.RESPOND,
         )
     elif signal is Signal.HELP:
         # "call me, I don't understand" ("call me" alone is a hedge); "what is this message".
@@ -1182,7 +1195,34 @@ def _is_request(reading: Reading, signal: Signal) -> bool:
     # A whole opt-in phrase ("send ... messages again") may follow a preface ("I changed my
     # mind, please send the messages again").
     allowed = OPT_IN_PHRASE_UNKNOWN_WORDS if signal is Signal.OPT_IN else REQUEST_UNKNOWN_WORDS
-    return len(others) <= allowed
+    if len(others) <= allowed:
+        return True
+    return story and _beside_a_story(reading, requests, others, allowed)
+
+
+def _beside_a_story(
+    reading: Reading, requests: list[Match], others: list[Match], allowed: int
+) -> bool:
+    """A request phrase whose clause holds no more words no keyword knows than it may carry
+    alone, beside clauses that tell who reads, why or what happened and hold nothing else: "I no
+    too sabi read o, na person dey read am give me", "مه سواد ندارم، کسی ای مسج ره برم بخانه" (I
+    cannot read, someone reads this message to me at home), "I have my own phone now, you can
+    start sending me the reminders again on this number". Never beside a wish that the messages
+    go on or a word for sending ("abeg no stop the reminders o, e dey help me remember" tells
+    that they help), nor beside a yes or an "ok", which may answer the question with the story
+    ("I came back last month, yes I want you to send me the reminders again")."""
+    if len(others) > STORY_UNKNOWN_WORDS or reading.has(
+        Signal.NOT_STOP, Signal.SEND, Signal.YES, Signal.ACK
+    ):
+        return False
+    asked_in = {_clause_of(reading, m) for m in requests}
+    return sum(1 for m in others if _clause_of(reading, m) in asked_in) <= allowed
+
+
+def _clause_of(reading: Reading, match: Match) -> int:
+    """How many clause breaks stand before `match` in the reply."""
+    at = reading.matches.index(match)
+    return sum(1 for start in reading.clause_starts if start <= at)
 
 
 #: How far a "no" may stand from the number it says is not known ("number ta chini na").

@@ -39,7 +39,8 @@ RULES: dict[str, str] = {
     "opt_in_alone": "a word for START in the reply's language ('FILLO', 'শুরু') standing alone",
     "help": "a request for help or 'who is this?' ('I don't understand', 'what is this message')",
     "help_at_length": "two asks for help with who writes and why around them ('my father can't "
-    "read, what should we answer?'): help, and a caseworker reads what else it says",
+    "read, what should we answer?'), or one beside a story told in clauses of its own ('i cant "
+    "read, my neighbour reads them to me'): help, and a caseworker reads what else it says",
     "opt_out_likeness": "no rule reads the reply and it answers no question, but it is very like "
     "the opt-outs of the development corpus (learned weights of its words and letters)",
     "reason": "an answer to 'why?': any words beyond yes, no, ok and numbers",

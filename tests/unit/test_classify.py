@@ -2569,12 +2569,14 @@ def test_thirty_third_round(
         # "I don't know how" is an ask for help beside a help word; "can't read" in the third
         # person.
         ("es", A, "me lo pasó mi sobrino, necesito ayuda, no sé cómo usar esto", Intent.HELP),
-        # ... but a clause told after the asks is for a caseworker.
+        # ... and a clause told after the asks is for a caseworker too: since the fifty-seventh
+        # round the help answer goes and a caseworker reads the story
+        # (`test_help_beside_a_story_also_goes_to_a_caseworker`).
         (
             "en",
             R,
             "i dont understand, help. this number belongs to my late husband, he died in march",
-            U,
+            Intent.HELP,
         ),
         # Taken back after the request; other senses of the words added.
         ("en", R, "can you give me another date? no wait, I will not need it, I found a job", U),
@@ -3825,7 +3827,10 @@ def test_forty_ninth_round(
         ("en", R, "pls send me the reminders again, i missed the last one", U),
         # What keeps a request from being one alone still does: a wish that they go on, a story.
         ("en", None, "please don't stop the reminders, they help me a lot", U),
-        ("pcm", None, "abeg help me find work, I just dey house dey do nothing", U),
+        # Since the fifty-seventh round a story told in clauses of its own beside a help request
+        # is read at length: the help answer goes and a caseworker reads the story
+        # (`test_help_beside_a_story_also_goes_to_a_caseworker`).
+        ("pcm", None, "abeg help me find work, I just dey house dey do nothing", Intent.HELP),
         ("en", None, "I went to the clinic, you sent me the messages again", U),
     ],
 )
@@ -4412,3 +4417,51 @@ def test_fifty_seventh_round(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A help or opt-in phrase with no more unknown words in its clause than it may carry
+        # alone is a request beside clauses of unknown words that tell who reads, why or what
+        # happened ...
+        ("pcm", F, "I no too sabi read o, na my pikin dey read am give me", H),
+        ("prs", F, "مه سواد ندارم، نواسه ام ای مسج ره برم میخانه", H),
+        ("en", A, "i cant read, my neighbour reads them to me in the evening", H),
+        ("en", F, "my old sim got blocked last month, please send me the reminders again", OI),
+        ("fr", F, "je suis rentré au pays avec un nouveau numero, reinscrivez moi svp", OI),
+        # ... but not beside an answer, a wish that the messages go on or a "but".
+        ("en", A, "1, i cant read, my neighbour reads them to me", U),
+        ("pcm", None, "abeg no stop the reminders, e dey help me well well", U),
+        ("en", A, "i dont understand, my neighbour usually reads these to me but she travelled", U),
+        ("en", F, "yes i started, please send me the reminders again", U),
+        ("en", F, "I came back last month, yes I want you to send me the reminders again", U),
+        # The word for typing tells how a STOP said by mistake was sent.
+        ("pcm", A, "I press STOP by mistake o, abeg make una dey send me again", OI),
+    ],
+)
+def test_fifty_seventh_round_requests_beside_a_story(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text"),
+    [
+        ("en", R, "i cant read, my neighbour reads them to me in the evening"),
+        (
+            "en",
+            R,
+            "i dont understand, help. this number belongs to my late husband, he died in march",
+        ),
+        ("pcm", None, "abeg help me find work, I just dey house dey do nothing"),
+    ],
+)
+def test_help_beside_a_story_also_goes_to_a_caseworker(
+    language: str, question: Question | None, text: str
+) -> None:
+    """The help answer goes, and the story beside the ask is read by a caseworker (the review
+    reason `help_at_length`): it may say something else, like a death or a need for work."""
+    decision = explain_reply(text, language, question)
+    assert (decision.intent, decision.rule) == (Intent.HELP, "help_at_length")
