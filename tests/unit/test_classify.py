@@ -4438,6 +4438,11 @@ def test_fifty_seventh_round(
         ("en", F, "I came back last month, yes I want you to send me the reminders again", U),
         # The word for typing tells how a STOP said by mistake was sent.
         ("pcm", A, "I press STOP by mistake o, abeg make una dey send me again", OI),
+        # A parent named with "my" is who the reply is about, not a word of affection.
+        ("es", A, "mi mamá no sabe leer, me explican el mensaje?", H),
+        ("en", None, "who is this? you keep texting my dad", H),
+        ("pt", F, "preciso de ajuda, meu pai recebeu a mensagem e não sabe o que fazer", H),
+        ("en", None, "happy birthday my mum, love you", U),
     ],
 )
 def test_fifty_seventh_round_requests_beside_a_story(
