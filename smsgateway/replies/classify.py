@@ -1215,14 +1215,8 @@ def _beside_a_story(
         Signal.NOT_STOP, Signal.SEND, Signal.YES, Signal.ACK
     ):
         return False
-    asked_in = {_clause_of(reading, m) for m in requests}
-    return sum(1 for m in others if _clause_of(reading, m) in asked_in) <= allowed
-
-
-def _clause_of(reading: Reading, match: Match) -> int:
-    """How many clause breaks stand before `match` in the reply."""
-    at = reading.matches.index(match)
-    return sum(1 for start in reading.clause_starts if start <= at)
+    asked_in = [clause for clause in reading.clauses if any(m in clause for m in requests)]
+    return sum(1 for clause in asked_in for m in others if m in clause) <= allowed
 
 
 #: How far a "no" may stand from the number it says is not known ("number ta chini na").

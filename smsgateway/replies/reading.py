@@ -1489,12 +1489,12 @@ START_WORD = "start"
 STOP_WORD = "stop"
 
 
+#: Requests to have the messages back: an opt-in phrase or a request to be added back.
+_ASKING_BACK = frozenset({Signal.OPT_IN, Signal.ADD_ME})
 #: What may stand beside a request for the messages that closes or opens a message after or
 #: before a STOP told as typed: "again", the messages, the list or the number, politeness
 #: ("Reactivate pls", "START again please", "Vuelvan a mandarme los mensajes"), not a day
 #: ("START monday" tells when something starts).
-#: Requests to have the messages back: an opt-in phrase or a request to be added back.
-_ASKING_BACK = frozenset({Signal.OPT_IN, Signal.ADD_ME})
 _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP = frozenset(
     {
         Signal.OPT_IN,
