@@ -1588,10 +1588,11 @@ def _beside_the_stop(word: Match, opt_out: Match, matches: list[Match]) -> bool:
 
 def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
     """START, an opt-in phrase or a request to be added back opening `clause`, with nothing
-    beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no keyword knows,
-    or closing it with nothing but those words beside it ("melektun indegena jemirulign", the
-    messages again start-for-me); `asked`, anywhere in the clause beside a "can you" ("Una fit
-    put me back?", "میشه دوباره مره به لست اضافه کنین؟")."""
+    beside it but words of `_AROUND_A_REQUEST_BESIDE_A_TOLD_STOP` and one word no keyword knows
+    or an "ok" ("START kha, ...", START, ok), or closing it with nothing but those words beside
+    it ("melektun indegena jemirulign", the messages again start-for-me); `asked`, anywhere in
+    the clause beside a "can you" ("Una fit put me back?", "میشه دوباره مره به لست اضافه
+    کنین؟")."""
     said = [m for m in clause if m.signal is not Signal.POLITENESS and m.text != "?"]
     around = _AROUND_A_REQUEST_BESIDE_A_TOLD_STOP
     if asked:
@@ -1611,7 +1612,7 @@ def _plain_request(clause: list[Match], *, asked: bool = False) -> bool:
         closes = said[-1].signal in _ASKING_BACK
         return closes and all(m.signal in around for m in said)
     others = [m for m in said if m.signal not in around]
-    return len(others) <= 1 and all(m.is_plain_unknown for m in others)
+    return len(others) <= 1 and all(m.is_plain_unknown or m.signal is Signal.ACK for m in others)
 
 
 #: What a clause that refuses must not name to refuse only the STOP told before it ("I didn't

@@ -4452,6 +4452,40 @@ def test_fifty_seventh_round_requests_beside_a_story(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # An "ok" beside START in a plain request of its own, after a STOP told as typed ...
+        ("ps", F, "START kha, zoy me pa loba ke STOP likalay wo", OI),
+        # ... while a "why" or a START told after the STOP still stops.
+        ("en", F, "START ok? my son typed STOP, why do you still send", Intent.OPT_OUT),
+        ("en", F, "ok STOP, my son typed START", Intent.OPT_OUT),
+        # Words of the ninety-seventh set's development part: help beside who cannot read,
+        # requests for the messages, progress, short answers.
+        ("ar", None, "ana mamaha, hiya ما بتعرف تقرا, ممكن تشرحولي الرسالة؟", H),
+        ("ha", None, "Ni ƙanwarsa ce, shi baya karatu. Don Allah ku yi min bayani", H),
+        ("ps", None, "مرسته غواړم، لیک لوست نه لرم، لور مې پیغامونه راته لولي", H),
+        ("es", None, "necesito ayuda, mi nieto me lee los mensajes y no le queda claro", H),
+        ("ka", R, "me ki mchirdeba shexsenebebi, aghadginet ra", OI),
+        ("pcm", R, "I type STOP by mistake o, abeg no vex", OI),
+        ("sq", F, "E shtypa STOP gabimisht, kthejeni si ishte", OI),
+        ("am", A, "endegena mesejochachihun mekebel efelgalehu", OI),
+        ("ar", A, "kont mrida w fatni l maw3id", Intent.ATTENDED_NO),
+        ("prs", F, "hanoz ne, sinf ha bad az nowruz baz mesha", Intent.ATTENDED_NO),
+        ("ti", A, "ayfal'ba", Intent.ATTENDED_NO),
+        ("wo", F, "dema fa waaye ñu ne ma ma dellusi alxames", Intent.ATTENDED_NO),
+        ("prs", R, "bale hazer hastam", Intent.CONFIRM),
+        ("es", R, "nel, no se va a poder", Intent.DECLINE),
+        # ... and what they must not read: a message that did not arrive is no absence.
+        ("ar", A, "lmessage ma wselsh", U),
+    ],
+)
+def test_fifty_eighth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

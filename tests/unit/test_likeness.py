@@ -293,7 +293,7 @@ def test_a_reply_no_rule_reads_is_read_by_the_other_likenesses(
         # No request, no answer: no likeness is learned for requests for the messages again
         # (one was tried: it read "Thank you again for the reminders" and "Nuk dua t'i
         # aktivizoni përsëri", I don't want you to activate them again, as requests).
-        ("ka", None, "შეტყობინებები ისევ გამომიგზავნეთ რა", Intent.UNCLEAR),
+        ("ka", None, "შეტყობინებები თავიდან გამომიგზავნეთ რა", Intent.UNCLEAR),
         ("en", None, "Thank you again for the reminders", Intent.UNCLEAR),
     ],
 )
