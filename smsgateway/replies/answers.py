@@ -97,7 +97,7 @@ def read_answer(reading: Reading, question: Question) -> Decision:
         asked = _asked_after_confirming(reading)
         if asked is not None:
             return asked
-        proposal = _proposal(reading) or _date_requested(reading)
+        proposal = _proposal(reading) or _date_requested(reading) or _time_on_a_condition(reading)
         if proposal is not None:
             return proposal
     if question in _ATTENDANCE_QUESTIONS:
@@ -738,6 +738,55 @@ _NOT_IN_THE_REQUEST = frozenset(
 )
 #: Unknown words a request for another date may carry: the excuse before it, told at length.
 REQUEST_UNKNOWN_WORDS = 20
+
+
+#: What a condition's clause may not name for its day to be a time offered: an event, sending,
+#: what a notice told.
+_NOT_A_TIME_OFFERED = frozenset({Signal.EVENT, Signal.SEND, Signal.DETAILS})
+
+
+def _time_on_a_condition(reading: Reading) -> Decision | None:
+    """A time offered on a condition: a word for "if" (section `condition`) and a day or time in
+    one clause, then a statement of coming after both ("if it is in the afternoon I can come,
+    mornings I work", "agar bad az chasht bashe meyayum", "ከሰዓት በኋላ ከሆነ እመጣለሁ", afternoon
+    if it is I will come): the person comes at another time than the one booked, which a
+    caseworker arranges. Not when the coming is negated or comes first ("I'll come tomorrow if
+    I can"), nor beside an option number, at night, or in a message of more than ten unknown
+    words."""
+    if not reading.conditions or reading.plain_unknown > PROPOSAL_UNKNOWN_WORDS:
+        return None
+    matches = reading.matches
+    if any(m.number is not None and not (_is_a_day(m) or m.is_hour) for m in matches):
+        return None
+    if reading.night:
+        return None
+    comings = [i for i, m in enumerate(matches) if m.signal is Signal.CONFIRM]
+    if not comings:
+        return None
+    coming = comings[0]
+    clause = reading.clause_start(coming)
+    if any(matches[k].signal is Signal.NEGATION for k in range(clause, coming)):
+        return None
+    for condition in reading.conditions:
+        at = next((i for i, m in enumerate(matches) if m.start == condition.start), None)
+        if at is None or at > coming:
+            continue
+        # The "if" opens its clause ("su ngeen ko mënee def ngoon si ...") or, where the verb
+        # comes last, stands right before the coming ("ከሰዓት በኋላ ከሆነ እመጣለሁ"); Wolof "bu" after
+        # a noun ("sama liggéey bu suba", my morning work) is no "if".
+        opening = reading.clause_start(at)
+        if not (all(matches[k].signal in FILLER for k in range(opening, at)) or at + 1 == coming):
+            continue
+        inside = [i for i in range(len(matches)) if reading.clause_start(i) == opening]
+        if any(matches[i].signal in _NOT_A_TIME_OFFERED for i in inside):
+            # "if I get the money tomorrow I will come", "if you send me the address tomorrow":
+            # the day is the money's or the address's.
+            continue
+        times = [i for i in inside if i < coming and (_is_a_day(matches[i]) or matches[i].is_hour)]
+        if times:
+            words = (matches[at].text, *(matches[i].text for i in times), matches[coming].text)
+            return Decision(Intent.RESCHEDULE, "time_on_a_condition", words)
+    return None
 
 
 def _date_requested(reading: Reading) -> Decision | None:

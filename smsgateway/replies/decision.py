@@ -93,6 +93,9 @@ RULES: dict[str, str] = {
     "asked_after_confirming": "a confirmation, then a question in a sentence of its own that "
     "names no day, time, number, doubt or other answer ('I'll come. Is the bus stop near?'): "
     "the question is for a caseworker, the answer is read before it",
+    "time_on_a_condition": "a word for 'if' beside a day or time, then a statement of coming "
+    "('if it is in the afternoon I can come, mornings I work'): another time is offered, a "
+    "caseworker arranges it",
     "answer": "the answer, with enough confidence",
     "answer_likeness": "no rule reads an answer (nothing that answers, not answer-shaped, a "
     "statement that does not fit, too long), nothing speaks of the messages, and the reply is "

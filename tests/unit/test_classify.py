@@ -4486,6 +4486,47 @@ def test_fifty_eighth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A time offered on a condition, the "if" opening its clause or standing right before
+        # the coming where the verb comes last, proposes another time ...
+        ("en", R, "if it can be in the afternoon I will come, mornings I work", Intent.RESCHEDULE),
+        ("fr", R, "si c'est l'après-midi je viens, le matin je travaille", Intent.RESCHEDULE),
+        ("es", R, "si es por la tarde voy, en la mañana trabajo", Intent.RESCHEDULE),
+        ("prs", R, "agar bad az chasht bashe meyayum", Intent.RESCHEDULE),
+        ("am", R, "ከሰዓት በኋላ ከሆነ እመጣለሁ", Intent.RESCHEDULE),
+        # ... but not a coming told first, a day that is the money's or the address's, or a
+        # Wolof "bu" after a noun.
+        ("en", R, "I will come tomorrow if I can", U),
+        ("en", R, "if I get the money tomorrow I will come", U),
+        ("en", R, "if you send me the address tomorrow I will come", U),
+        ("wo", R, "Dama bàyyi sama liggéey bu suba ngir mën a ñëw, dinaa fa nekk", U),
+        # Words of the ninety-eighth set's development part: STOPs told as sent by mistake, in
+        # anger or by a nephew, then taken back; a wish that the messages go on; short answers.
+        ("prs", R, "ببخشین دستم خطا خورد و STOP نوشتم، پیاما ره دوباره روان کنین", OI),
+        (
+            "ha",
+            A,
+            "Ranar nan ina fushi shiyasa nace STOP. Yanzu na huce, a dawo dani cikin jerin",
+            OI,
+        ),
+        ("bn", A, "আমার ভাতিজা খেলতেছিল, সে stop লিখছে। আমি রিমাইন্ডার আবার চাই", OI),
+        ("ff", None, "Wata on dartin siftinde ɗe, ɗe mballii kam", U),
+        ("sq", R, "t'hanen s'bon, t'merkuren po", Intent.RESCHEDULE),
+        ("pt", F, "inda nada, es ka txoma-m", Intent.ATTENDED_NO),
+        ("ps", F, "ho, dars wayam", Intent.ATTENDED_YES),
+        # ... and what they must not read: "I miss am" is also "I miss them" (the messages).
+        ("pcm", A, "abeg una fit begin send me those reminder again? i miss am", OI),
+        ("ka", A, "ki ar vyofilvar", U),
+    ],
+)
+def test_fifty_eighth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

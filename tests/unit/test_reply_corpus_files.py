@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 111)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 112)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 98)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 99)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -860,8 +860,9 @@ FALSE_OPT_OUT_PROBES = (
         10,
     ),
 )
-#: The forty-eighth, eighty-fourth, eighty-ninth, ninetieth, ninety-third and ninety-fifth sets,
-#: probes with no opt-out: the two files, the README section and the replies each language keeps.
+#: The forty-eighth, eighty-fourth, eighty-ninth, ninetieth, ninety-third, ninety-fifth and
+#: ninety-eighth sets, probes with no opt-out: the two files, the README section and the replies
+#: each language keeps.
 NEAR_MISS_PROBES = (
     (
         ("replies_dev61.jsonl", "replies_heldback48.jsonl"),
@@ -891,6 +892,11 @@ NEAR_MISS_PROBES = (
     (
         ("replies_dev108.jsonl", "replies_heldback95.jsonl"),
         "The ninety-fifth set, the kinds read worst at first sight a third time, split",
+        28,
+    ),
+    (
+        ("replies_dev111.jsonl", "replies_heldback98.jsonl"),
+        "The ninety-eighth set, the kinds read worst at first sight a fourth time, split",
         28,
     ),
 )
