@@ -4527,6 +4527,29 @@ def test_fifty_eighth_round_second_set(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the ninety-ninth set's development part: a request to delete one's number
+        # in romanised Tigrinya (a missed opt-out at first sight), STOPs pressed by mistake or by
+        # a nephew and taken back, requests for the messages, short answers ...
+        ("ti", A, "numero'y serizuwo, bejakum", Intent.OPT_OUT),
+        ("am", F, "በስህተት ነው STOP የጫንኩት፣ ይቅርታ", OI),
+        ("prs", R, "eshtebahi STOP ra zadom", OI),
+        ("ar", None, "ابن أخي ضغط على إيقاف، شغلوا الرسائل تاني", OI),
+        ("wo", R, "dooraat leen di ma yonnee sms yi", OI),
+        ("bn", R, "হ ঠিক আছে, থাকমু", Intent.CONFIRM),
+        ("ha", A, "bai tafi ba, yana asibiti", Intent.ATTENDED_NO),
+        # ... and a yes beside "I did not start" stays a contradiction.
+        ("prs", F, "ha, shuru nakardom", U),
+    ],
+)
+def test_fifty_eighth_round_third_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 112)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 113)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 99)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 100)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -768,6 +768,20 @@ SPLIT_SETS = (
             *((lang, "plain") for lang in ("en", "fr", "ti", "wo")),
             *((lang, "number_word") for lang in ("am", "ff", "prs", "ps", "sq", "ti")),
             ("sq", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    (
+        ("replies_dev112.jsonl", "replies_heldback99.jsonl"),
+        "The ninety-ninth set, the even mix a thirty-fifth time, split",
+        26,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("bn", "ff", "prs", "pt")),
+            *(
+                (lang, "number_word")
+                for lang in ("am", "bn", "en", "ff", "ha", "ka", "sq", "ti", "wo")
+            ),
+            ("prs", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
 )

@@ -291,6 +291,8 @@ SPLIT_IN_ROUND_58 = DATA / "replies_dev110.jsonl"
 #: Three quarters of the ninety-eighth set: progress, opt-in and help sentences and proposals a
 #: fourth time. Held to no dangerous error; its accuracy is published.
 KIND_PROBE_58 = DATA / "replies_dev111.jsonl"
+#: Three quarters of the ninety-ninth set: the even mix a thirty-fifth time.
+SPLIT_IN_ROUND_58B = DATA / "replies_dev112.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -381,6 +383,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_57,
     SPLIT_IN_ROUND_58,
     KIND_PROBE_58,
+    SPLIT_IN_ROUND_58B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -455,6 +458,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_57,
     SPLIT_IN_ROUND_58,
     KIND_PROBE_58,
+    SPLIT_IN_ROUND_58B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -526,7 +530,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev111.jsonl --table`:\n" + table
+        "tests/data/replies_dev112.jsonl --table`:\n" + table
     )
 
 
