@@ -777,7 +777,7 @@ def _time_on_a_condition(reading: Reading) -> Decision | None:
         opening = reading.clause_start(at)
         if not (all(matches[k].signal in FILLER for k in range(opening, at)) or at + 1 == coming):
             continue
-        inside = [i for i in range(len(matches)) if reading.clause_start(i) == opening]
+        inside = range(opening, reading.clause_end(at))
         if any(matches[i].signal in _NOT_A_TIME_OFFERED for i in inside):
             # "if I get the money tomorrow I will come", "if you send me the address tomorrow":
             # the day is the money's or the address's.
