@@ -4550,6 +4550,30 @@ def test_fifty_eighth_round_third_set(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the hundredth set's development part: "I'm confused" in romanised Amharic
+        # beside a call asked for, a wish that the messages not be turned off (a false opt-out
+        # at first sight), a date to change and "I went, they said come back" in romanised
+        # Pashto, a later day asked for in Gheg, the reminders wanted back in romanised Tigrinya
+        # ...
+        ("am", A, "delulign, gira gebagn", Intent.HELP),
+        ("ka", A, "ar gamortot shetyobinebebi ra", U),
+        ("ps", R, "neta badla kai plz", Intent.RESCHEDULE),
+        ("ps", A, "walaram kho wayel bya rasha", Intent.ATTENDED_YES),
+        ("sq", R, "s'muj at dit, a bon ma von?", Intent.RESCHEDULE),
+        ("ti", F, "mezekakeri ktmelsuley", OI),
+        # ... and "later" beside "I'll tell you" proposes nothing.
+        ("sq", R, "ma von t'ju them", U),
+    ],
+)
+def test_fifty_ninth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 113)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 114)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 100)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 101)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -782,6 +782,34 @@ SPLIT_SETS = (
                 for lang in ("am", "bn", "en", "ff", "ha", "ka", "sq", "ti", "wo")
             ),
             ("prs", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    (
+        ("replies_dev113.jsonl", "replies_heldback100.jsonl"),
+        "The hundredth set, the even mix a thirty-sixth time, split",
+        17,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "plain") for lang in ("am", "ar", "ha", "pt", "ti")),
+            *(
+                (lang, "number_word")
+                for lang in (
+                    "am",
+                    "bn",
+                    "en",
+                    "es",
+                    "ff",
+                    "ha",
+                    "prs",
+                    "ps",
+                    "pt",
+                    "sq",
+                    "ti",
+                    "wo",
+                )
+            ),
+            *((lang, "contradiction") for lang in ("bn", "ff", "fr", "pcm", "ps", "ti")),
+            *((lang, "colloquial") for lang in ("es", "fr", "ti")),
         ),
     ),
 )
