@@ -4574,6 +4574,37 @@ def test_fifty_ninth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the hundred-and-first set's development part: a Fula opt-out after an option
+        # (a missed opt-out at first sight), a Bengali wish that the reminders not be turned off,
+        # a French STOP disowned with its article and a Dari request to start again (false
+        # opt-outs at first sight), "next week" with its Dari ezafe, Pashto "I come" after a
+        # "no", an Amharic "ok" in Tigrinya, "he did not arrive" in Wolof, "I can't make it" in
+        # Albanian, a visit and a "come back" in Pidgin.
+        ("ff", A, "ɗiɗi, ɓaŋ numero am", Intent.OPT_OUT),
+        ("bn", A, "reminder bondho koiren na", U),
+        ("fr", None, "c'était une erreur le STOP", OI),
+        ("prs", F, "payamha ra az nao jari kunen", OI),
+        ("prs", F, "hanoz ne, hafta-ye ayanda shuru mesha", Intent.ATTENDED_NO),
+        ("ps", R, "نه، درځم", U),
+        ("ti", R, "እሺ ሕራይ", Intent.CONFIRM),
+        ("sq", R, "nuk arrij dot të hënën", Intent.DECLINE),
+        (
+            "pcm",
+            F,
+            "I visit their office but dem say make I come back next week",
+            Intent.ATTENDED_NO,
+        ),
+    ],
+)
+def test_fifty_ninth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

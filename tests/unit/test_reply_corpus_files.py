@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 114)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 115)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 101)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 102)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -810,6 +810,16 @@ SPLIT_SETS = (
             ),
             *((lang, "contradiction") for lang in ("bn", "ff", "fr", "pcm", "ps", "ti")),
             *((lang, "colloquial") for lang in ("es", "fr", "ti")),
+        ),
+    ),
+    (
+        ("replies_dev114.jsonl", "replies_heldback101.jsonl"),
+        "The hundred-and-first set, the even mix a thirty-seventh time, split",
+        28,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("sq", "ti")),
+            ("sq", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
 )

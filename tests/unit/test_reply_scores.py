@@ -295,6 +295,8 @@ KIND_PROBE_58 = DATA / "replies_dev111.jsonl"
 SPLIT_IN_ROUND_58B = DATA / "replies_dev112.jsonl"
 #: Three quarters of the hundredth set: the even mix a thirty-sixth time.
 SPLIT_IN_ROUND_59 = DATA / "replies_dev113.jsonl"
+#: Three quarters of the hundred-and-first set: the even mix a thirty-seventh time.
+SPLIT_IN_ROUND_59B = DATA / "replies_dev114.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -387,6 +389,7 @@ EVERY_DEVELOPMENT_FILE = (
     KIND_PROBE_58,
     SPLIT_IN_ROUND_58B,
     SPLIT_IN_ROUND_59,
+    SPLIT_IN_ROUND_59B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -463,6 +466,7 @@ NO_ACCURACY_BAR = (
     KIND_PROBE_58,
     SPLIT_IN_ROUND_58B,
     SPLIT_IN_ROUND_59,
+    SPLIT_IN_ROUND_59B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -534,7 +538,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev113.jsonl --table`:\n" + table
+        "tests/data/replies_dev114.jsonl --table`:\n" + table
     )
 
 
