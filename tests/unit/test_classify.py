@@ -3924,7 +3924,7 @@ def test_help_asked_at_length_has_its_own_rule(language: str, text: str, rule: s
     ("lang", "text", "speaks"),
     [
         # Opt-outs nobody understood, and complaints about the messages: told how to stop.
-        ("en", "these texts are getting too much for me honestly", True),
+        ("en", "these messages are getting too much for me honestly", True),
         ("en", "my phone was off, I didn't get your messages", True),
         ("fr", "vos messages arrivent sur le téléphone de mon mari, il n'est pas content", True),
         ("ar", "الرسائل كثيرة بزاف", True),
@@ -4599,6 +4599,31 @@ def test_fifty_ninth_round(
     ],
 )
 def test_fifty_ninth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the hundred-and-second set's development part: a Pidgin opt-out (missed at
+        # first sight), Hausa and Portuguese wishes that the reminders not stop (false opt-outs
+        # at first sight), a Wolof "no, I will come", Fula "haa" (until) before a day, which is
+        # no "yes", a later date asked for in Dari and Georgian, a Tigrinya "I have entered", and
+        # an Albanian "keep it up" that asks for nothing.
+        ("pcm", F, "abeg una fit rest with dis texts", Intent.OPT_OUT),
+        ("ha", F, "kar a dena min tunatarwar nan", U),
+        ("pt", A, "não desliguem os lembretes", U),
+        ("wo", R, "dedet dinaa dikk", U),
+        ("ff", R, "A'a mi waawaa, mi woni ka gure haa aljuma", Intent.DECLINE),
+        ("prs", R, "lotfan waqt e ma ra aqab bendazen", Intent.RESCHEDULE),
+        ("ka", R, "gadaweva ar iqneba?", Intent.RESCHEDULE),
+        ("ti", F, "ewe atiwe aleku", Intent.ATTENDED_YES),
+        ("sq", None, "mesazhet tuaja më pëlqejnë, vazhdoni kështu", U),
+    ],
+)
+def test_fifty_ninth_round_third_set(
     language: str, question: Question | None, text: str, intent: Intent
 ) -> None:
     _check(language, question, text, intent)

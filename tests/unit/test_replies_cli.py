@@ -114,7 +114,7 @@ _ROWS: list[dict[str, object]] = [
     {"lang": "fr", "question": None, "text": "merci", "intent": "opt_out", "kind": "plain"},
     {"lang": "en", "question": None, "text": "STOP", "intent": "unclear", "kind": "plain"},
     {"lang": "en", "question": "appointment_reminder",
-     "text": "these texts are getting too much for me honestly", "intent": "opt_out",
+     "text": "these messages are getting too much for me honestly", "intent": "opt_out",
      "kind": "opt_out_sentence"},
 ]  # fmt: skip
 

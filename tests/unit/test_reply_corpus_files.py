@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 115)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 116)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 102)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 103)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -820,6 +820,16 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "number_word") for lang in ("sq", "ti")),
             ("sq", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    (
+        ("replies_dev115.jsonl", "replies_heldback102.jsonl"),
+        "The hundred-and-second set, the even mix a thirty-eighth time, split",
+        27,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("am", "fr", "ka", "ti")),
+            ("ar", NO_LINE_WITHOUT_A_QUESTION),
         ),
     ),
 )
