@@ -4630,6 +4630,32 @@ def test_fifty_ninth_round_third_set(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # Words of the hundred-and-third set's development part: opt-outs after a "no" in
+        # romanised Georgian and Pashto (missed at first sight), a STOP sent by a brother with a
+        # request to be put back on the list and a Pashto wish that the messages not stop (false
+        # opt-outs at first sight), "it's not possible" in Hausa, "I did not attend" in Pidgin,
+        # "send them from the start" in Dari, "I went by there" in Spanish ...
+        ("ka", A, "ara. chemi nomeri amoiret siidan", Intent.OPT_OUT),
+        ("ps", F, "na, nor me ma tangawai", Intent.OPT_OUT),
+        ("ha", None, "ku sake sa ni cikin jerin don Allah, ɗan uwana ne ya aika STOP", OI),
+        ("ps", None, "هیله ده چې پیغامونه مو بند نه شي", U),
+        ("ha", R, "gaskiya ba dama", Intent.DECLINE),
+        ("pcm", A, "No, I no attend am", Intent.ATTENDED_NO),
+        ("prs", None, "لطفاً پیام‌ها را از سر بفرستید", OI),
+        ("es", A, "sip, ya pasé por allá", Intent.ATTENDED_YES),
+        # ... and a bare "ba dama" (not possible) beside another day stays a proposal.
+        ("ha", R, "Litinin dai ba dama, sai dai Talata", Intent.RESCHEDULE),
+    ],
+)
+def test_fifty_ninth_round_fourth_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 116)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 117)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 103)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 104)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -830,6 +830,15 @@ SPLIT_SETS = (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "number_word") for lang in ("am", "fr", "ka", "ti")),
             ("ar", NO_LINE_WITHOUT_A_QUESTION),
+        ),
+    ),
+    (
+        ("replies_dev116.jsonl", "replies_heldback103.jsonl"),
+        "The hundred-and-third set, the even mix a thirty-ninth time, split",
+        28,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            *((lang, "number_word") for lang in ("ps", "ti")),
         ),
     ),
 )

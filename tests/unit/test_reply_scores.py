@@ -299,6 +299,8 @@ SPLIT_IN_ROUND_59 = DATA / "replies_dev113.jsonl"
 SPLIT_IN_ROUND_59B = DATA / "replies_dev114.jsonl"
 #: Three quarters of the hundred-and-second set: the even mix a thirty-eighth time.
 SPLIT_IN_ROUND_59C = DATA / "replies_dev115.jsonl"
+#: Three quarters of the hundred-and-third set: the even mix a thirty-ninth time.
+SPLIT_IN_ROUND_59D = DATA / "replies_dev116.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -393,6 +395,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_59,
     SPLIT_IN_ROUND_59B,
     SPLIT_IN_ROUND_59C,
+    SPLIT_IN_ROUND_59D,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -471,6 +474,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_59,
     SPLIT_IN_ROUND_59B,
     SPLIT_IN_ROUND_59C,
+    SPLIT_IN_ROUND_59D,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -542,7 +546,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev115.jsonl --table`:\n" + table
+        "tests/data/replies_dev116.jsonl --table`:\n" + table
     )
 
 
