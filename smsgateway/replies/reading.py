@@ -2188,15 +2188,22 @@ _ANSWER_STATEMENTS = frozenset(
 
 
 def _leading_number_clause(matches: list[Match], breaks: list[bool]) -> Match | None:
-    """The number word opening the reply, after politeness, when a clause break or an answer
-    statement follows it ("ñaar, tamboguma": two, I have not started; "شمېره یو راځم": number
-    one, I'm coming)."""
+    """The number word opening the reply, after politeness, when a clause break (politeness
+    between aside) or an answer statement follows it ("ñaar, tamboguma": two, I have not
+    started; "two please, I work on Tuesday"; "شمېره یو راځم": number one, I'm coming)."""
     index, first = next(
         ((i, m) for i, m in enumerate(matches) if m.signal not in FILLER), (0, None)
     )
     if first is None or not first.is_number_word:
         return None
-    if first.end < len(breaks) and breaks[first.end]:
+    # "two please, I work on Tuesday", "Trois svp, le mardi je travaille": politeness may close
+    # the number's clause.
+    last = first
+    for match in matches[index + 1 :]:
+        if match.signal is not Signal.POLITENESS or breaks[match.start]:
+            break
+        last = match
+    if last.end < len(breaks) and breaks[last.end]:
         return first
     following = [m for m in matches[index + 1 :] if m.signal is not Signal.POLITENESS]
     if following and following[0].signal is Signal.CONTRAST:

@@ -4656,6 +4656,33 @@ def test_fifty_ninth_round_fourth_set(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # An option given as a word, with politeness in its clause, then a clause of its own:
+        # the number is read (it was a word no keyword knew once "please" stood beside it).
+        ("en", R, "two please, I work on Tuesday", Intent.DECLINE),
+        ("fr", R, "Trois svp, le mardi je bosse", Intent.RESCHEDULE),
+        ("en", R, "one please, see you there", Intent.CONFIRM),
+        # Words of the hundred-and-fourth set's development part: a STOP put by a sister with a
+        # request to be put back (a false opt-out at first sight), "resume sending" in
+        # Portuguese, "no, honestly" in Hausa, a Tigrinya yes and "we met", "I'll be there" in
+        # Albanian, "sharp sharp" (right away) in Pidgin, "I handed in the papers" in Georgian.
+        ("es", F, "Mi hermana puso STOP, apúntenme otra vez", OI),
+        ("pt", None, "Retomem o envio das mensagens por favor", OI),
+        ("ha", R, "a'a gaskiya", Intent.DECLINE),
+        ("ti", A, "ewe'ba, terakibna", Intent.ATTENDED_YES),
+        ("sq", R, "po, aty jam", Intent.CONFIRM),
+        ("pcm", R, "Option two sharp sharp", Intent.DECLINE),
+        ("ka", A, "sabutebi chavabare", Intent.ATTENDED_YES),
+    ],
+)
+def test_sixtieth_round(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 117)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 118)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 104)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 105)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -839,6 +839,16 @@ SPLIT_SETS = (
         (
             *((lang, "satisfaction") for lang in supported_codes()),
             *((lang, "number_word") for lang in ("ps", "ti")),
+        ),
+    ),
+    (
+        ("replies_dev117.jsonl", "replies_heldback104.jsonl"),
+        "The hundred-and-fourth set, the even mix a fortieth time, split",
+        28,
+        (
+            *((lang, "satisfaction") for lang in supported_codes()),
+            ("am", "number_word"),
+            ("ar", "plain"),
         ),
     ),
 )

@@ -301,6 +301,8 @@ SPLIT_IN_ROUND_59B = DATA / "replies_dev114.jsonl"
 SPLIT_IN_ROUND_59C = DATA / "replies_dev115.jsonl"
 #: Three quarters of the hundred-and-third set: the even mix a thirty-ninth time.
 SPLIT_IN_ROUND_59D = DATA / "replies_dev116.jsonl"
+#: Three quarters of the hundred-and-fourth set: the even mix a fortieth time.
+SPLIT_IN_ROUND_60 = DATA / "replies_dev117.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -396,6 +398,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_59B,
     SPLIT_IN_ROUND_59C,
     SPLIT_IN_ROUND_59D,
+    SPLIT_IN_ROUND_60,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -475,6 +478,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_59B,
     SPLIT_IN_ROUND_59C,
     SPLIT_IN_ROUND_59D,
+    SPLIT_IN_ROUND_60,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -546,7 +550,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev116.jsonl --table`:\n" + table
+        "tests/data/replies_dev117.jsonl --table`:\n" + table
     )
 
 
