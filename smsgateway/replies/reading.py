@@ -493,6 +493,11 @@ def read_reply(text: str, language: str | None) -> Reading:
     # "START again pls, my brother sent stop from my phone": a STOP right after a word for
     # typing or sending it is quoted, and beside a START it asks for the messages again.
     mistaken += [o for o in opt_outs if o not in mistaken and _quoted_beside_a_start(o, matches)]
+    # "Restart my messages pls, the stop was my husband not me": a request for the messages that
+    # opens the reply, then a lone stop word in a later clause, tells of the STOP.
+    mistaken += [
+        o for o in opt_outs if o not in mistaken and _told_after_a_request(o, matches, breaks)
+    ]
     clause_starts = frozenset(
         index for index, match in enumerate(matches) if index and breaks[match.start]
     )
@@ -1481,6 +1486,47 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
         return False
     after = [m for m in matches if m.start >= opt_out.end]
     return not any(m.signal in _STILL_STOPPING or m.text == "?" for m in after)
+
+
+#: What keeps a stop word after a request for the messages from being told: a "no", a negation,
+#: a "but", a question word or a doubt between the two ("START. No wait, STOP").
+_NOT_TOLD_AFTER_A_REQUEST = frozenset(
+    {Signal.NO, Signal.NEGATION, Signal.CONTRAST, Signal.RESERVATION, Signal.HEDGE}
+)
+#: What still stops after such a stop word: another word for stopping or removing (a negation
+#: or a "no" after it may deny who typed it: "the stop was my husband, not me").
+_STOPPING_WORDS = _STILL_STOPPING - {Signal.NEGATION, Signal.NO}
+
+
+def _told_after_a_request(opt_out: Match, matches: list[Match], breaks: list[bool]) -> bool:
+    """A one-word STOP in a later clause of a reply opened by a request for the messages
+    ("Restart my messages pls, the stop was my husband not me"; "START geberuley bejakum, qdmi
+    semun stop iley neyre": START please, last week I had said stop), a request that names the
+    messages (a phrase, START, or a word for the messages in its clause), with no "no", negation,
+    "but", question word or doubt between them, and no other word for stopping or removing and no
+    "?" anywhere after the request: the STOP is told, not said. In one clause with the request it
+    is said ("ደጊምኩም ኣይትስደዱለይ", again don't send me)."""
+    if opt_out.end - opt_out.start != 1:
+        return False
+    leading = next((m for m in matches if m.signal not in FILLER), None)
+    if leading is None or leading.signal is not Signal.OPT_IN or overlaps(leading, opt_out):
+        return False
+    if leading.end > opt_out.start or not any(breaks[leading.end : opt_out.start + 1]):
+        return False
+    # A request names the messages: a phrase, START, or a word for the messages in its clause
+    # ("Please continue without me, I pressed stop" asks for nothing and stops).
+    clause_end = next(t for t in range(leading.end, len(breaks)) if breaks[t])
+    if not (
+        leading.is_phrase
+        or leading.text.startswith(START_WORD)
+        or any(m.signal is Signal.MESSAGES and leading.end <= m.start < clause_end for m in matches)
+    ):
+        return False
+    between = [m for m in matches if leading.end <= m.start and m.end <= opt_out.start]
+    if any(m.signal in _NOT_TOLD_AFTER_A_REQUEST for m in between):
+        return False
+    rest = [m for m in matches if m.start >= leading.end and not overlaps(m, opt_out)]
+    return not any(m.signal in _STOPPING_WORDS or m.text == "?" for m in rest)
 
 
 #: The keyword every notice names for getting the messages again.

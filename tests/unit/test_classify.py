@@ -4683,6 +4683,34 @@ def test_sixtieth_round(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "text", "intent"),
+    [
+        # A request for the messages opens the reply, then a lone STOP in a later clause: the
+        # STOP is told (false opt-outs before) ...
+        ("en", None, "Restart the reminders please, the STOP was my son", OI),
+        # ... but not past a "no" or a "but", which keep it said (the safe side).
+        ("en", None, "Restart? No. STOP", Intent.OPT_OUT),
+        ("en", None, "Restart the reminders please, but STOP the calls", Intent.OPT_OUT),
+        # Words of the hundred-and-fifth set's development part: Tigrinya "leave us" (a missed
+        # opt-out at first sight), a Wolof "I made a mistake with the STOP" (a false opt-out),
+        # "I have been attending" in Amharic, "I attended" in Dari, "I was sick" in Albanian
+        # after a 2, "bene" (one) in Wolof, "put me back" in Moroccan Arabic.
+        ("ti", A, "ezi numero nay hawey eyu. bejakum gidefuna", Intent.OPT_OUT),
+        ("wo", None, "dama juumoon ci STOP bi, baal ma", OI),
+        ("am", F, "awo, eyetemarku new", Intent.ATTENDED_YES),
+        ("prs", A, "bale, hazer shodum", Intent.ATTENDED_YES),
+        ("sq", A, "Dy. Isha i sëmurë", Intent.ATTENDED_NO),
+        ("wo", F, "Option bene", Intent.ATTENDED_YES),
+        ("ar", None, "7ottoni tani 3al list 3afak", OI),
+    ],
+)
+def test_sixtieth_round_second_set(
+    language: str, question: Question | None, text: str, intent: Intent
+) -> None:
+    _check(language, question, text, intent)
+
+
+@pytest.mark.parametrize(
     ("language", "question", "text"),
     [
         ("en", R, "i cant read, my neighbour reads them to me in the evening"),

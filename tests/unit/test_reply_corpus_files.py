@@ -46,7 +46,7 @@ FILES = (
     "replies_dev24.jsonl",
     "replies_dev25.jsonl",
     "replies_dev26.jsonl",
-    *(f"replies_dev{number}.jsonl" for number in range(27, 118)),
+    *(f"replies_dev{number}.jsonl" for number in range(27, 119)),
     "replies_heldback.jsonl",
     "replies_heldback2.jsonl",
     "replies_heldback15.jsonl",
@@ -68,7 +68,7 @@ FILES = (
     "replies_heldback35.jsonl",
     "replies_heldback36.jsonl",
     "replies_heldback37.jsonl",
-    *(f"replies_heldback{number}.jsonl" for number in range(38, 105)),
+    *(f"replies_heldback{number}.jsonl" for number in range(38, 106)),
 )
 #: The corpus split once into a development and a held-back part; `replies_dev2.jsonl` to
 #: `replies_dev6.jsonl` are later development supplements, written apart from that split.
@@ -850,6 +850,12 @@ SPLIT_SETS = (
             ("am", "number_word"),
             ("ar", "plain"),
         ),
+    ),
+    (
+        ("replies_dev118.jsonl", "replies_heldback105.jsonl"),
+        "The hundred-and-fifth set, the even mix a forty-first time, split",
+        27,
+        tuple((lang, "satisfaction") for lang in supported_codes()),
     ),
 )
 #: The thirtieth, thirty-first, thirty-fourth, forty-third, forty-fifth, forty-sixth and

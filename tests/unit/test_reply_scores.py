@@ -303,6 +303,8 @@ SPLIT_IN_ROUND_59C = DATA / "replies_dev115.jsonl"
 SPLIT_IN_ROUND_59D = DATA / "replies_dev116.jsonl"
 #: Three quarters of the hundred-and-fourth set: the even mix a fortieth time.
 SPLIT_IN_ROUND_60 = DATA / "replies_dev117.jsonl"
+#: Three quarters of the hundred-and-fifth set: the even mix a forty-first time.
+SPLIT_IN_ROUND_60B = DATA / "replies_dev118.jsonl"
 DEVELOPMENT_FILES = (DEVELOPMENT, SUPPLEMENT)
 #: Every development file, in the order of the tables in docs/replies.md.
 EVERY_DEVELOPMENT_FILE = (
@@ -399,6 +401,7 @@ EVERY_DEVELOPMENT_FILE = (
     SPLIT_IN_ROUND_59C,
     SPLIT_IN_ROUND_59D,
     SPLIT_IN_ROUND_60,
+    SPLIT_IN_ROUND_60B,
 )
 #: Supplements written for some kinds only, not a language's whole range of replies: held to no
 #: false confirmation and no missed opt-out, not to the accuracy bar.
@@ -479,6 +482,7 @@ NO_ACCURACY_BAR = (
     SPLIT_IN_ROUND_59C,
     SPLIT_IN_ROUND_59D,
     SPLIT_IN_ROUND_60,
+    SPLIT_IN_ROUND_60B,
 )
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
 
@@ -550,7 +554,7 @@ def test_docs_hold_the_current_score_tables(format_table: Callable[[list[Score]]
         "tests/data/replies_dev9.jsonl tests/data/replies_dev10.jsonl "
         "tests/data/replies_dev11.jsonl tests/data/replies_dev12.jsonl "
         "tests/data/replies_dev13.jsonl tests/data/replies_dev14.jsonl ... "
-        "tests/data/replies_dev117.jsonl --table`:\n" + table
+        "tests/data/replies_dev118.jsonl --table`:\n" + table
     )
 
 
