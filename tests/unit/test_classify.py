@@ -4702,6 +4702,9 @@ def test_sixtieth_round(
         ("sq", A, "Dy. Isha i sëmurë", Intent.ATTENDED_NO),
         ("wo", F, "Option bene", Intent.ATTENDED_YES),
         ("ar", None, "7ottoni tani 3al list 3afak", OI),
+        # "I missed my last appointment" beside a request for the messages tells why; to "did
+        # you go?" it still answers no.
+        ("en", A, "I missed my last appointment", Intent.ATTENDED_NO),
     ],
 )
 def test_sixtieth_round_second_set(
