@@ -4705,6 +4705,10 @@ def test_sixtieth_round(
         # "I missed my last appointment" beside a request for the messages tells why; to "did
         # you go?" it still answers no.
         ("en", A, "I missed my last appointment", Intent.ATTENDED_NO),
+        # "pode trocar" (can you change) asks for another day only beside the day or the date,
+        # "anja bud" (was there) tells an attendance only with "yesterday".
+        ("pt", R, "pode trocar o meu número de telefone?", U),
+        ("prs", A, "mobile ma anja bud", U),
     ],
 )
 def test_sixtieth_round_second_set(
