@@ -1488,11 +1488,6 @@ def _quoted_beside_a_start(opt_out: Match, matches: list[Match]) -> bool:
     return not any(m.signal in _STILL_STOPPING or m.text == "?" for m in after)
 
 
-#: What keeps a stop word after a request for the messages from being told: a "no", a negation,
-#: a "but", a question word or a doubt between the two ("START. No wait, STOP").
-_NOT_TOLD_AFTER_A_REQUEST = frozenset(
-    {Signal.NO, Signal.NEGATION, Signal.CONTRAST, Signal.RESERVATION, Signal.HEDGE}
-)
 #: What still stops after such a stop word: another word for stopping or removing (a negation
 #: or a "no" after it may deny who typed it: "the stop was my husband, not me").
 _STOPPING_WORDS = _STILL_STOPPING - {Signal.NEGATION, Signal.NO}
@@ -1511,15 +1506,19 @@ def _told_after_a_request(opt_out: Match, matches: list[Match], breaks: list[boo
     leading = next((m for m in matches if m.signal not in FILLER), None)
     if leading is None or leading.signal is not Signal.OPT_IN or overlaps(leading, opt_out):
         return False
-    if leading.end > opt_out.start or not any(breaks[leading.end : opt_out.start + 1]):
+    if leading.end > opt_out.start or _same_clause(leading, opt_out, breaks):
         return False
     # A request names the messages: a phrase, START, or a word for the messages in its clause
     # ("Please continue without me, I pressed stop" asks for nothing and stops).
-    clause_end = next(t for t in range(leading.end, len(breaks)) if breaks[t])
     if not (
         leading.is_phrase
         or leading.text.startswith(START_WORD)
-        or any(m.signal is Signal.MESSAGES and leading.end <= m.start < clause_end for m in matches)
+        or any(
+            m.signal is Signal.MESSAGES
+            and m.start >= leading.end
+            and _same_clause(leading, m, breaks)
+            for m in matches
+        )
     ):
         return False
     between = [m for m in matches if leading.end <= m.start and m.end <= opt_out.start]
@@ -1835,6 +1834,9 @@ def _opens_a_clause_of_its_own(
 
 #: What keeps a STOP beside a START from being only told: a refusal or a question.
 _NOT_TOLD = frozenset({Signal.NEGATION, Signal.NO, Signal.RESERVATION, Signal.HEDGE})
+#: What keeps a stop word after a request for the messages from being told: those, or a "but",
+#: between the two ("START. No wait, STOP").
+_NOT_TOLD_AFTER_A_REQUEST = _NOT_TOLD | {Signal.CONTRAST}
 
 
 #: Question words and doubts: a question with them about the messages complains of them ("why do
